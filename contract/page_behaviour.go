@@ -1,0 +1,86 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// pageBehaviour checks what one page can show on its own beyond the schema.
+// It reads the decoded body loosely: a body of the wrong shape has already
+// been reported by the schema check.
+func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
+	page, _ := body.(map[string]any)
+	tokens, _ := page["tokens"].([]any)
+	var out Findings
+
+	if limit, ok := v.effectiveLimit(r); ok && len(tokens) > limit {
+		out = append(out, Finding{Check: CheckPageSize, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("page holds %d tokens, more than limit=%d", len(tokens), limit)})
+	}
+	agentID := r.URL.Query().Get("agentId")
+	for i, item := range tokens {
+		token, _ := item.(map[string]any)
+		if token == nil {
+			continue
+		}
+		if s, ok := token["expiresAt"].(string); ok {
+			if _, err := ParseExpiresAt(s); err != nil {
+				out = append(out, Finding{Check: CheckExpiresAt, Severity: Breaking,
+					Pointer: jsonPointer("tokens", strconv.Itoa(i), "expiresAt"),
+					Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", quoteScalar(s))})
+			}
+		}
+		if agentID != "" && !namesAgent(token, agentID) {
+			out = append(out, Finding{Check: CheckAgentFilter, Severity: Breaking,
+				Pointer: jsonPointer("tokens", strconv.Itoa(i), "policy", "data"),
+				Message: fmt.Sprintf("token returned for agentId=%s names no such agent in its policy", quoteScalar(agentID))})
+		}
+	}
+	return out
+}
+
+// ParseExpiresAt parses an expiresAt value. Letta Cloud emits RFC 3339 in UTC
+// with milliseconds (JavaScript's toISOString); any RFC 3339 form is accepted.
+func ParseExpiresAt(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
+
+func namesAgent(token map[string]any, agentID string) bool {
+	policy, _ := token["policy"].(map[string]any)
+	data, _ := policy["data"].([]any)
+	for _, d := range data {
+		if entry, _ := d.(map[string]any); entry != nil && entry["id"] == agentID {
+			return true
+		}
+	}
+	return false
+}
+
+// effectiveLimit is the limit the server should have applied: the query's,
+// else the spec's default. ok is false when the query's value is unusable
+// (the request check reports that).
+func (v *Validator) effectiveLimit(r *http.Request) (int, bool) {
+	if raw := r.URL.Query().Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		return n, err == nil && n >= 0
+	}
+	return v.defaultLimit()
+}
+
+func (v *Validator) defaultLimit() (int, bool) {
+	for _, item := range v.doc.Paths.Map() {
+		if op := item.Get; op != nil {
+			if p := op.Parameters.GetByInAndName("query", "limit"); p != nil && p.Schema != nil && p.Schema.Value != nil {
+				switch d := p.Schema.Value.Default.(type) {
+				case float64:
+					return int(d), true
+				case int:
+					return d, true
+				}
+			}
+		}
+	}
+	return 0, false
+}

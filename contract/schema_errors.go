@@ -1,0 +1,174 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// schemaFindings turns kin's response error into one finding per schema
+// violation. It never calls SchemaError.Error(), whose text embeds the whole
+// schema and the offending value (a token, perhaps).
+func (v *Validator) schemaFindings(err error) Findings {
+	var out Findings
+	for _, e := range flatten(err) {
+		se, ok := e.(*openapi3.SchemaError)
+		if !ok {
+			// Not a schema violation: a decode failure or an undocumented
+			// media type. Report kin's reason, without its wrapped error.
+			msg := e.Error()
+			var re *openapi3filter.ResponseError
+			if errors.As(e, &re) {
+				msg = re.Reason
+			}
+			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.redact(msg)})
+			continue
+		}
+		out = append(out, Finding{
+			Check:    CheckSchema,
+			Severity: Breaking,
+			Pointer:  schemaPointer(se),
+			Message:  v.redact(schemaReason(se)),
+		})
+	}
+	return out
+}
+
+// schemaPointer is the pointer to the offending value. For a missing required
+// property kin points at the object; we point at the property itself, which
+// is what a reader looks for.
+func schemaPointer(se *openapi3.SchemaError) string {
+	path := se.JSONPointer()
+	if se.SchemaField == "required" {
+		if name, ok := missingProperty(se.Reason); ok && (len(path) == 0 || path[len(path)-1] != name) {
+			path = append(path, name)
+		}
+	}
+	return jsonPointer(path...)
+}
+
+func missingProperty(reason string) (string, bool) {
+	var name string
+	if _, err := fmt.Sscanf(reason, "property %q is missing", &name); err != nil {
+		return "", false
+	}
+	return name, true
+}
+
+// schemaReason is a one-line, value-free description of a violation.
+func schemaReason(se *openapi3.SchemaError) string {
+	switch se.SchemaField {
+	case "required":
+		if name, ok := missingProperty(se.Reason); ok {
+			return fmt.Sprintf("required property %q is missing", name)
+		}
+	case "nullable":
+		return "null where the spec does not allow it"
+	case "type":
+		want := "a value"
+		if se.Schema != nil && se.Schema.Type != nil {
+			want = strings.Join(*se.Schema.Type, " or ")
+		}
+		return fmt.Sprintf("want %s, got %s", want, jsonKind(se.Value))
+	case "enum":
+		// Enum values are not secrets; the value is what the spec must learn.
+		var allowed []string
+		if se.Schema != nil {
+			for _, e := range se.Schema.Enum {
+				allowed = append(allowed, fmt.Sprintf("%q", fmt.Sprint(e)))
+			}
+		}
+		return fmt.Sprintf("value %s is not one of the spec's enum values [%s]",
+			quoteScalar(se.Value), strings.Join(allowed, ", "))
+	}
+	if se.Reason != "" {
+		return se.Reason
+	}
+	return fmt.Sprintf("does not match the schema's %q", se.SchemaField)
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// quoteScalar prints a short scalar; anything else is named by kind only.
+func quoteScalar(v any) string {
+	if s, ok := v.(string); ok && len(s) <= 64 {
+		return fmt.Sprintf("%q", s)
+	}
+	if s, ok := v.(fmt.Stringer); ok { // json.Number
+		return s.String()
+	}
+	switch v.(type) {
+	case bool, float64:
+		return fmt.Sprint(v)
+	}
+	return "(" + jsonKind(v) + ")"
+}
+
+// flatten unpacks kin's MultiError and error wrappers into the leaf errors
+// that carry the detail.
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		var out []error
+		for _, e := range me {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if se, ok := err.(*openapi3.SchemaError); ok {
+		return []error{se}
+	}
+	switch e := err.(type) {
+	case *openapi3filter.ResponseError:
+		if e.Err != nil {
+			if inner := flatten(e.Err); len(inner) > 0 && isSchemaErrors(inner) {
+				return inner
+			}
+		}
+	case *openapi3filter.RequestError:
+		if e.Parameter == nil && e.Err != nil {
+			return flatten(e.Err)
+		}
+	}
+	return []error{err}
+}
+
+func isSchemaErrors(errs []error) bool {
+	for _, e := range errs {
+		if _, ok := e.(*openapi3.SchemaError); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func asParseError(err error, target **openapi3filter.ParseError) bool {
+	return errors.As(err, target)
+}
+
+func sortedStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}

@@ -1,0 +1,59 @@
+package contract
+
+import (
+	"context"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+)
+
+func TestEmbeddedSpecIsValid(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(lettatokens.OpenAPISpec)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
+	}
+	op := doc.Paths.Find("/v1/client-side-access-tokens").Get
+	if op == nil || op.OperationID != "listClientSideAccessTokens" {
+		t.Fatalf("GET /v1/client-side-access-tokens missing or misnamed")
+	}
+	for name, want := range map[string]any{"limit": float64(10), "offset": float64(0)} {
+		p := op.Parameters.GetByInAndName("query", name)
+		if p == nil || p.Schema.Value.Default != want || p.Schema.Value.Min == nil || *p.Schema.Value.Min != 0 {
+			t.Errorf("query parameter %s: want integer, default %v, minimum 0", name, want)
+		}
+	}
+	// Named schemas only: an inline object or enum would generate an
+	// anonymous Go type that callers cannot name.
+	for name, ref := range doc.Components.Schemas {
+		for prop, p := range ref.Value.Properties {
+			if p.Ref == "" && (p.Value.Type.Is("object") || len(p.Value.Enum) > 0) {
+				t.Errorf("%s.%s is an inline object or enum; name it under components", name, prop)
+			}
+			if p.Value.Items != nil && p.Value.Items.Ref == "" && (p.Value.Items.Value.Type.Is("object") || len(p.Value.Items.Value.Enum) > 0) {
+				t.Errorf("%s.%s[] is an inline object or enum; name it under components", name, prop)
+			}
+		}
+		if ap := ref.Value.AdditionalProperties.Has; ap != nil && !*ap {
+			t.Errorf("%s sets additionalProperties: false, which breaks callers on additive changes", name)
+		}
+	}
+	if f := doc.Components.Schemas["Token"].Value.Properties["expiresAt"].Value.Format; f != "" {
+		t.Errorf("Token.expiresAt has format %q; upstream promises none", f)
+	}
+	if s := Spec; s == nil {
+		t.Fatal("Spec is nil")
+	}
+	first, err := Spec()
+	second, _ := Spec()
+	if err != nil || first != second {
+		t.Errorf("Spec() must parse once and return the same document (err %v)", err)
+	}
+}

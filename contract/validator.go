@@ -1,0 +1,236 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+)
+
+// Validator checks exchanges against the embedded spec. It is safe for
+// concurrent use.
+type Validator struct {
+	doc *openapi3.T
+	// secrets are extra values (an API key in use) to redact from messages,
+	// besides anything shaped like a Letta secret.
+	secrets []string
+}
+
+// ValidatorOption configures a Validator.
+type ValidatorOption func(*Validator)
+
+// WithSecrets names values that must never appear in a finding, such as the
+// API key in use. Values shaped like Letta secrets are redacted regardless.
+func WithSecrets(values ...string) ValidatorOption {
+	return func(v *Validator) { v.secrets = append(v.secrets, values...) }
+}
+
+// NewValidator returns a validator for the embedded spec.
+func NewValidator(opts ...ValidatorOption) (*Validator, error) {
+	doc, err := Spec()
+	if err != nil {
+		return nil, err
+	}
+	v := &Validator{doc: doc}
+	for _, opt := range opts {
+		opt(v)
+	}
+	return v, nil
+}
+
+// findRoute matches a request to an operation by path alone. kin's routers
+// match the spec's servers (https://api.letta.com), which would reject
+// traffic to a test server or to LETTA_BASE_URL; matching by path suffix also
+// accepts a base URL with a path prefix, such as a proxy's. The spec has no
+// templated paths, so a suffix match is exact enough.
+func (v *Validator) findRoute(r *http.Request) (*routers.Route, error) {
+	for path, item := range v.doc.Paths.Map() {
+		if r.URL.Path != path && !strings.HasSuffix(r.URL.Path, path) {
+			continue
+		}
+		op := item.GetOperation(r.Method)
+		if op == nil {
+			return nil, fmt.Errorf("method %s is not in the spec for %s", r.Method, path)
+		}
+		return &routers.Route{Spec: v.doc, Path: path, PathItem: item, Method: r.Method, Operation: op}, nil
+	}
+	return nil, fmt.Errorf("path %s is not in the spec", r.URL.Path)
+}
+
+func (v *Validator) redact(s string) string { return lettatokens.RedactSecrets(s, v.secrets...) }
+
+// options for kin: every schema error, not just the first; security is
+// checked by us (kin would need a live authenticator); request defaults are
+// not written back into the caller's request.
+func filterOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:          true,
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults: true,
+	}
+}
+
+// ValidateRequest checks a request's method, path and parameters. It does
+// not check credentials (see [CheckBearerAuth]).
+func (v *Validator) ValidateRequest(r *http.Request) Findings {
+	route, err := v.findRoute(r)
+	if err != nil {
+		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.redact(err.Error())}}
+	}
+	input := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: filterOptions()}
+	err = openapi3filter.ValidateRequest(context.Background(), input)
+	return v.requestFindings(err)
+}
+
+func (v *Validator) requestFindings(err error) Findings {
+	if err == nil {
+		return nil
+	}
+	var out Findings
+	for _, e := range flatten(err) {
+		re, ok := e.(*openapi3filter.RequestError)
+		if !ok || re.Parameter == nil {
+			out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Message: v.redact(e.Error())})
+			continue
+		}
+		p := re.Parameter
+		out = append(out, Finding{
+			Check:    CheckRequest,
+			Severity: Breaking,
+			Pointer:  jsonPointer(p.In, p.Name),
+			Message:  v.redact(fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, requestReason(re))),
+		})
+	}
+	return out
+}
+
+// requestReason describes a parameter error without kin's schema dump.
+func requestReason(re *openapi3filter.RequestError) string {
+	for _, e := range flatten(re.Err) {
+		if se, ok := e.(*openapi3.SchemaError); ok {
+			return schemaReason(se)
+		}
+		var pe *openapi3filter.ParseError
+		if asParseError(e, &pe) {
+			if pe.Kind == openapi3filter.KindInvalidFormat {
+				return "not a valid " + typeName(re.Parameter.Schema)
+			}
+			return pe.Reason
+		}
+	}
+	if re.Reason != "" {
+		return re.Reason
+	}
+	return "invalid value"
+}
+
+func typeName(ref *openapi3.SchemaRef) string {
+	if ref == nil || ref.Value == nil || ref.Value.Type == nil || len(*ref.Value.Type) == 0 {
+		return "value"
+	}
+	return (*ref.Value.Type)[0]
+}
+
+// CheckBearerAuth reports a request that carries no bearer credentials, as
+// the spec's security requirement demands.
+func CheckBearerAuth(r *http.Request) Findings {
+	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(cred) != "" {
+		return nil
+	}
+	return Findings{{Check: CheckAuth, Severity: Breaking, Pointer: "/header/Authorization",
+		Message: "request has no Authorization: Bearer credentials"}}
+}
+
+// ValidateResponse checks one response to r: status, content type, JSON
+// syntax, schema (breaking), unknown fields (additive), and the behaviour one
+// page can show on its own (page size, expiresAt format, the agentId filter).
+// body is the whole response body.
+func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) Findings {
+	route, err := v.findRoute(r)
+	if err != nil {
+		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.redact(err.Error())}}
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		return Findings{{Check: CheckAuth, Severity: Breaking,
+			Message: fmt.Sprintf("credentials rejected (HTTP %d)", status)}}
+	}
+	respRef := route.Operation.Responses.Status(status)
+	if respRef == nil || respRef.Value == nil {
+		return Findings{{Check: CheckStatus, Severity: Breaking,
+			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status, documentedStatuses(route.Operation))}}
+	}
+	ct := header.Get("Content-Type")
+	media, _, _ := mime.ParseMediaType(ct)
+	if respRef.Value.Content.Get(media) == nil || media == "" {
+		return Findings{{Check: CheckContentType, Severity: Breaking,
+			Message: fmt.Sprintf("HTTP %d with Content-Type %q, want application/json", status, v.redact(ct))}}
+	}
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		return Findings{{Check: CheckJSON, Severity: Breaking,
+			Message: fmt.Sprintf("body is not valid JSON (%d bytes): %s", len(body), v.redact(jsonErrorText(err)))}}
+	}
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return Findings{{Check: CheckJSON, Severity: Breaking,
+			Message: fmt.Sprintf("body has %d bytes after its JSON value", len(rest))}}
+	}
+
+	var out Findings
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: filterOptions()},
+		Status:                 status,
+		Header:                 header,
+		Options:                filterOptions(),
+	}
+	input.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
+		out = append(out, v.schemaFindings(err)...)
+	}
+	schema := respRef.Value.Content.Get(media).Schema
+	if schema != nil {
+		out = append(out, unknownFields(schema.Value, value, "")...)
+	}
+	if status == http.StatusOK {
+		out = append(out, v.pageBehaviour(r, value)...)
+	}
+	return v.redactAll(out)
+}
+
+// redactAll is the last step of every check that may quote the server: no
+// message leaves the validator with a secret in it.
+func (v *Validator) redactAll(fs Findings) Findings {
+	for i := range fs {
+		fs[i].Message = v.redact(fs[i].Message)
+	}
+	return fs
+}
+
+func documentedStatuses(op *openapi3.Operation) string {
+	var codes []string
+	for code := range op.Responses.Map() {
+		codes = append(codes, code)
+	}
+	return strings.Join(sortedStrings(codes), ", ")
+}
+
+// jsonErrorText keeps encoding/json's description of where the syntax broke,
+// which never quotes more than one character of input.
+func jsonErrorText(err error) string {
+	if se, ok := err.(*json.SyntaxError); ok {
+		return se.Error() + " at byte " + strconv.FormatInt(se.Offset, 10)
+	}
+	return err.Error()
+}
