@@ -1,0 +1,192 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// ErrCredentialsRejected means the server answered 401 or 403: the key is
+// wrong, revoked, or not for this server. No check ran; nothing is drift.
+var ErrCredentialsRejected = errors.New("credentials rejected")
+
+// LiveConfig says where and how to run the live checks. Zero values take
+// the client's defaults: LETTA_API_KEY, LETTA_BASE_URL, https://api.letta.com.
+type LiveConfig struct {
+	BaseURL string
+	APIKey  string
+	// AgentID is the agent for the agentId filter check; empty means the
+	// first agent seen in the data (LETTA_AGENT_ID in the test suite).
+	AgentID string
+	// Transport carries the requests (nil: http.DefaultTransport).
+	Transport http.RoundTripper
+	// PageSizes are the two page sizes whose walks must agree. Zero: 50 and
+	// 7, a size that does not divide the other, so boundaries differ.
+	PageSizes [2]int
+	// MaxPages bounds each walk. Zero: 1000.
+	MaxPages int
+	// Options are passed to lettatokens.NewClient after ours (retries,
+	// timeouts).
+	Options []lettatokens.Option
+}
+
+// Report is the outcome of the live checks.
+type Report struct {
+	Findings  Findings // deduplicated, in the order found
+	Exchanges int      // HTTP exchanges validated
+	Tokens    int      // distinct tokens seen by the full walk
+	AgentID   string   // agent used for the filter check, if any
+	// Notes say what could not be exercised, such as item schemas on an
+	// account that holds no tokens.
+	Notes []string
+}
+
+// Passed reports whether no breaking drift was found.
+func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
+
+// CheckLive runs every check against a live server through the generated
+// client, with every exchange validated: the default page, limit=1, full
+// walks at two page sizes, and the agentId filter. It returns an error only
+// when checking was impossible (credentials rejected, server unreachable,
+// context ended); drift is reported in the Report.
+func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
+	sizes := cfg.PageSizes
+	if sizes[0] < 1 || sizes[1] < 1 {
+		sizes = [2]int{50, 7}
+	}
+	maxPages := cfg.MaxPages
+	if maxPages < 1 {
+		maxPages = 1000
+	}
+	opts := []lettatokens.Option{}
+	if cfg.BaseURL != "" {
+		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
+	}
+	if cfg.APIKey != "" {
+		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
+	}
+	var secrets []string
+	if cfg.APIKey != "" {
+		secrets = append(secrets, cfg.APIKey)
+	}
+	v, err := NewValidator(WithSecrets(secrets...))
+	if err != nil {
+		return nil, err
+	}
+	var rec Recorder
+	opts = append(opts, lettatokens.WithTransport(&Transport{Base: cfg.Transport, Validator: v, Report: rec.Record, IgnoreRetryable: true}))
+	client, err := lettatokens.NewClient(append(opts, cfg.Options...)...)
+	if err != nil {
+		return nil, err
+	}
+	r := &liveRun{client: client}
+
+	report := &Report{}
+	steps := []func(context.Context) (Findings, error){
+		func(ctx context.Context) (Findings, error) { return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{}) },
+		func(ctx context.Context) (Findings, error) {
+			one := 1
+			return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{Limit: &one})
+		},
+	}
+	var walks [2]WalkResult
+	for i, size := range sizes {
+		steps = append(steps, func(ctx context.Context) (Findings, error) {
+			res, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: size, MaxPages: maxPages})
+			walks[i] = res
+			return f, err
+		})
+	}
+	for _, step := range steps {
+		f, err := step(ctx)
+		report.Findings = append(report.Findings, f...)
+		if err := r.classify(err, &report.Findings); err != nil {
+			return nil, err
+		}
+	}
+	report.Findings = append(report.Findings, CompareWalks(walks[0], walks[1])...)
+	report.Tokens = len(walks[0].Tokens)
+	if report.Tokens == 0 {
+		report.Notes = append(report.Notes, "the account holds no tokens: item schemas (Token, TokenPolicy, AgentPolicy) were not exercised live")
+	}
+
+	report.AgentID = cfg.AgentID
+	if report.AgentID == "" {
+		report.AgentID = firstAgent(walks[0].Tokens)
+	}
+	if report.AgentID == "" {
+		report.Notes = append(report.Notes, "no agent found in the data: the agentId filter was not exercised")
+	} else {
+		filtered, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxPages: maxPages, AgentID: report.AgentID})
+		report.Findings = append(report.Findings, f...)
+		if err := r.classify(err, &report.Findings); err != nil {
+			return nil, err
+		}
+		if cfg.AgentID == "" || walks[0].Complete {
+			report.Findings = append(report.Findings, CompareFiltered(walks[0], filtered, report.AgentID)...)
+		}
+	}
+
+	exchanges := rec.Exchanges()
+	report.Exchanges = len(exchanges)
+	report.Findings = append(rec.Findings(), report.Findings...).Dedupe()
+	return report, nil
+}
+
+type liveRun struct {
+	client *lettatokens.Client
+}
+
+func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+	resp, err := r.client.ListClientSideAccessTokensWithResponse(ctx, &params)
+	if err != nil {
+		return nil, err
+	}
+	return resp.JSON200, nil
+}
+
+func (r *liveRun) fetchOne(ctx context.Context, params gen.ListClientSideAccessTokensParams) error {
+	_, err := r.fetch(ctx, params)
+	return err
+}
+
+// classify sorts a step's error: a server's answer that the client would
+// not accept is drift, already described by the validating transport (or
+// described here if it could not be); anything else stops the run.
+func (r *liveRun) classify(err error, findings *Findings) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr *lettatokens.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode == 0 {
+		return err // no answer: unreachable, timed out, cancelled
+	}
+	switch apiErr.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, apiErr.StatusCode)
+	case http.StatusBadRequest:
+		*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
+			Message: fmt.Sprintf("the server rejected a request the spec allows: %s", apiErr.Error())})
+	default:
+		if retryable(apiErr.StatusCode) {
+			*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
+				Message: fmt.Sprintf("the server kept failing after retries: %s", apiErr.Error())})
+		}
+	}
+	return nil
+}
+
+func firstAgent(tokens []gen.Token) string {
+	for _, t := range tokens {
+		for _, d := range t.Policy.Data {
+			if d.Id != "" {
+				return d.Id
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,210 @@
+package contract_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// TestLiveAPI runs the live checks against LETTA_BASE_URL (default
+// https://api.letta.com) when LETTA_API_KEY is set. LETTA_AGENT_ID picks
+// the agent for the agentId filter check.
+func TestLiveAPI(t *testing.T) {
+	key := os.Getenv("LETTA_API_KEY")
+	if key == "" {
+		t.Skip("LETTA_API_KEY is not set: skipping live contract checks (set it, and optionally LETTA_BASE_URL and LETTA_AGENT_ID, to run them)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	report, err := contract.CheckLive(ctx, contract.LiveConfig{AgentID: os.Getenv("LETTA_AGENT_ID")})
+	if errors.Is(err, contract.ErrCredentialsRejected) {
+		t.Fatalf("credentials rejected: the server refused LETTA_API_KEY (%v)", err)
+	}
+	if err != nil {
+		t.Fatalf("live check could not run: %v", err)
+	}
+	for _, note := range report.Notes {
+		t.Log("note:", note)
+	}
+	for _, f := range report.Findings.Additive() {
+		t.Log("additive drift (passes; update openapi.yaml):", f)
+	}
+	if !report.Passed() {
+		t.Fatalf("breaking drift in %d exchanges:\n%s", report.Exchanges, report.Findings.Breaking())
+	}
+}
+
+const testKey = "sk-let-liveTestSECRETkey0000"
+
+// rewriteJSON wraps a handler and lets a test mutate each 200 JSON body, to
+// stand up a server that drifts in one precise way.
+func rewriteJSON(h http.Handler, mutate func(page map[string]any)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code == http.StatusOK {
+			var page map[string]any
+			if err := json.Unmarshal(body, &page); err == nil {
+				mutate(page)
+				body, _ = json.Marshal(page)
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	})
+}
+
+func eachToken(page map[string]any, f func(tok map[string]any)) {
+	tokens, _ := page["tokens"].([]any)
+	for _, t := range tokens {
+		if m, ok := t.(map[string]any); ok {
+			f(m)
+		}
+	}
+}
+
+func TestCheckLiveAgainstServers(t *testing.T) {
+	tests := []struct {
+		name      string
+		tokens    int
+		wrap      func(http.Handler) http.Handler
+		wantCheck contract.Check // "" means the run passes
+		additive  bool
+		note      string
+	}{
+		{name: "faithful mock", tokens: 61},
+		{name: "empty account", tokens: 0, note: "item schemas"},
+		{name: "additive fields", tokens: 23, additive: true, wrap: func(h http.Handler) http.Handler {
+			return rewriteJSON(h, func(p map[string]any) {
+				p["total"] = 23
+				eachToken(p, func(tok map[string]any) { tok["createdAt"] = "2026-01-01T00:00:00.000Z" })
+			})
+		}},
+		{name: "hostname dropped", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
+			return rewriteJSON(h, func(p map[string]any) { eachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
+		}},
+		{name: "hasNextPage renamed", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
+			return rewriteJSON(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
+		}},
+		{name: "expiresAt as epoch", tokens: 23, wantCheck: contract.CheckExpiresAt, wrap: func(h http.Handler) http.Handler {
+			return rewriteJSON(h, func(p map[string]any) { eachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" }) })
+		}},
+		{name: "offset ignored", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				q := r.URL.Query()
+				q.Del("offset")
+				r.URL.RawQuery = q.Encode()
+				h.ServeHTTP(w, r)
+			})
+		}},
+		{name: "hasNextPage always true", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
+			return rewriteJSON(h, func(p map[string]any) { p["hasNextPage"] = true })
+		}},
+		{name: "agentId ignored", tokens: 23, wantCheck: contract.CheckAgentFilter, wrap: func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				q := r.URL.Query()
+				q.Del("agentId")
+				r.URL.RawQuery = q.Encode()
+				h.ServeHTTP(w, r)
+			})
+		}},
+		{name: "HTML instead of JSON", tokens: 5, wantCheck: contract.CheckContentType, wrap: func(http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.Write([]byte("<html><body>maintenance</body></html>"))
+			})
+		}},
+		{name: "persistent 500", tokens: 5, wantCheck: contract.CheckStatus, wrap: func(http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("x-should-retry", "false")
+				http.Error(w, "boom", http.StatusInternalServerError)
+			})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(tt.tokens), APIKey: testKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var h http.Handler = srv
+			if tt.wrap != nil {
+				h = tt.wrap(srv)
+			}
+			ts := httptest.NewServer(h)
+			defer ts.Close()
+			report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+				BaseURL: ts.URL, APIKey: testKey, PageSizes: [2]int{10, 3}, MaxPages: 50,
+				Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)},
+			})
+			if err != nil {
+				t.Fatalf("CheckLive: %v", err)
+			}
+			if strings.Contains(report.Findings.String(), "SECRET") {
+				t.Errorf("report leaks a secret:\n%s", report.Findings)
+			}
+			if tt.wantCheck == "" {
+				if !report.Passed() {
+					t.Fatalf("want pass, got breaking findings:\n%s", report.Findings.Breaking())
+				}
+				if got := len(report.Findings.Additive()) > 0; got != tt.additive {
+					t.Errorf("additive findings present = %v, want %v:\n%s", got, tt.additive, report.Findings)
+				}
+				if tt.tokens > 0 && (report.Tokens != tt.tokens || report.AgentID == "") {
+					t.Errorf("walk saw %d tokens (agent %q), want %d and an agent", report.Tokens, report.AgentID, tt.tokens)
+				}
+			} else {
+				found := false
+				for _, f := range report.Findings.Breaking() {
+					found = found || f.Check == tt.wantCheck
+				}
+				if !found {
+					t.Fatalf("want a breaking %q finding, got:\n%s", tt.wantCheck, report.Findings)
+				}
+			}
+			if tt.note != "" && !strings.Contains(strings.Join(report.Notes, "\n"), tt.note) {
+				t.Errorf("notes %q should mention %q", report.Notes, tt.note)
+			}
+		})
+	}
+}
+
+func TestCheckLiveCredentialsAndReachability(t *testing.T) {
+	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	_, err = contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: ts.URL, APIKey: "sk-let-wrongSECRETkey00000"})
+	if !errors.Is(err, contract.ErrCredentialsRejected) {
+		t.Fatalf("wrong key: err = %v, want ErrCredentialsRejected", err)
+	}
+	if strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error leaks the key: %v", err)
+	}
+
+	closed := httptest.NewServer(http.NotFoundHandler())
+	url := closed.URL
+	closed.Close()
+	_, err = contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: url, APIKey: testKey,
+		Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)}})
+	if err == nil || errors.Is(err, contract.ErrCredentialsRejected) {
+		t.Fatalf("unreachable server: err = %v, want a connection error", err)
+	}
+}

@@ -1,0 +1,131 @@
+package contract
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// DefaultMaxBodyBytes caps how much of a body the validating transport
+// buffers. A page of 100 tokens is about 30 KB.
+const DefaultMaxBodyBytes = 32 << 20
+
+// Exchange is what the validating transport reports for one round trip.
+type Exchange struct {
+	Method   string
+	Path     string // URL path and query; this operation carries no secret in either
+	Status   int
+	Findings Findings
+}
+
+// Transport is an http.RoundTripper that validates every exchange it
+// carries against the spec and reports the findings. It never changes what
+// the caller receives: the response body is buffered, validated and handed
+// on unchanged. Wrap a staging client with it to see drift in real traffic:
+//
+//	validating := &contract.Transport{Validator: v, Report: func(x contract.Exchange) { ... }}
+//	client, err := lettatokens.NewClient(lettatokens.WithTransport(validating))
+type Transport struct {
+	// Base carries the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Validator checks the exchanges. Required.
+	Validator *Validator
+	// Report receives every exchange, findings or not, on the goroutine
+	// that made the request. nil discards them.
+	Report func(Exchange)
+	// MaxBodyBytes caps the bytes buffered for validation; a longer body is
+	// passed on unvalidated and reported. 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// IgnoreRetryable leaves out of the report the answers a retrying client
+	// will try again (408, 429 and 5xx), so that a transient failure the
+	// client recovers from is not drift. The caller still sees the final
+	// answer.
+	IgnoreRetryable bool
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	findings := append(t.Validator.ValidateRequest(req), CheckBearerAuth(req)...)
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	x := Exchange{Method: req.Method, Path: req.URL.RequestURI(), Status: resp.StatusCode}
+	limit := t.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	switch {
+	case readErr != nil:
+		// The body broke off: hand the caller what arrived and the error, as
+		// the network would have; a partial body is not drift evidence.
+		resp.Body.Close()
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
+		return resp, nil
+	case int64(len(body)) > limit:
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		x.Findings = append(findings, Finding{Check: CheckJSON, Severity: Breaking,
+			Message: fmt.Sprintf("body is larger than %d bytes; not validated", limit)})
+	default:
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if t.IgnoreRetryable && retryable(resp.StatusCode) {
+			return resp, nil
+		}
+		x.Findings = append(findings, t.Validator.ValidateResponse(req, resp.StatusCode, resp.Header, body)...)
+	}
+	if t.Report != nil {
+		t.Report(x)
+	}
+	return resp, nil
+}
+
+func retryable(status int) bool {
+	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// Recorder collects exchanges from a Transport; its Record method is a
+// Transport.Report. It is safe for concurrent use.
+type Recorder struct {
+	mu        sync.Mutex
+	exchanges []Exchange
+}
+
+// Record stores one exchange.
+func (r *Recorder) Record(x Exchange) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.exchanges = append(r.exchanges, x)
+}
+
+// Exchanges returns a copy of what was recorded.
+func (r *Recorder) Exchanges() []Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Exchange(nil), r.exchanges...)
+}
+
+// Findings returns every recorded finding, in order.
+func (r *Recorder) Findings() Findings {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out Findings
+	for _, x := range r.exchanges {
+		out = append(out, x.Findings...)
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// fakeServer is an in-memory paginating server with switchable bugs, so each
+// walk check can be shown to fire on exactly the lie it is meant to catch.
+type fakeServer struct {
+	tokens []gen.Token
+	calls  int
+	// bugs
+	ignoreOffset   bool // always serve the first page
+	alwaysHasNext  bool // hasNextPage never false; tokens never run out
+	emptyButNext   bool // the page after the first is empty yet says hasNextPage
+	lieLastPage    bool // say hasNextPage false one page early
+	overlap        bool // serve each page from offset-1
+	skipAtBoundary bool // serve each page after the first from offset+1
+	dropLastMatch  bool // agentId silently loses its last matching token
+}
+
+func testTokens(n int) []gen.Token {
+	out := make([]gen.Token, n)
+	for i := range out {
+		agent := fmt.Sprintf("agent-%d", i%3)
+		out[i] = gen.Token{
+			Token:     fmt.Sprintf("ck-let-walkSECRET%05d", i),
+			Hostname:  "https://example.com",
+			ExpiresAt: "2026-12-01T00:00:00.000Z",
+			Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: []gen.AgentPolicy{{Type: gen.AgentPolicyTypeAgent, Id: agent, Access: []gen.AgentAccess{gen.AgentAccessReadAgent}}}},
+		}
+	}
+	return out
+}
+
+func (s *fakeServer) fetch(_ context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+	s.calls++
+	limit, offset := *p.Limit, *p.Offset
+	all := s.tokens
+	if p.AgentId != nil {
+		all = nil
+		for _, t := range s.tokens {
+			if t.Policy.Data[0].Id == *p.AgentId {
+				all = append(all, t)
+			}
+		}
+		if s.dropLastMatch {
+			all = all[:len(all)-1]
+		}
+	}
+	switch {
+	case s.ignoreOffset:
+		offset = 0
+	case s.overlap && offset > 0:
+		offset--
+	case s.skipAtBoundary && offset > 0:
+		offset++
+	}
+	if s.alwaysHasNext {
+		page := &gen.TokenPage{HasNextPage: true}
+		for i := range limit {
+			page.Tokens = append(page.Tokens, testTokens(offset+i + 1)[offset+i])
+		}
+		return page, nil
+	}
+	if s.emptyButNext && offset > 0 {
+		return &gen.TokenPage{HasNextPage: true, Tokens: []gen.Token{}}, nil
+	}
+	start, end := min(offset, len(all)), min(offset+limit, len(all))
+	page := &gen.TokenPage{Tokens: all[start:end], HasNextPage: end < len(all)}
+	if s.lieLastPage && end+limit >= len(all) {
+		page.HasNextPage = false
+	}
+	return page, nil
+}
+
+func TestWalk(t *testing.T) {
+	tests := []struct {
+		name       string
+		server     fakeServer
+		wantTokens int
+		wantPages  int
+		complete   bool
+		finding    string // substring of the one pagination finding; "" for none
+	}{
+		{name: "faithful", server: fakeServer{}, wantTokens: 23, wantPages: 6, complete: true},
+		{name: "hasNextPage never false", server: fakeServer{alwaysHasNext: true}, wantTokens: 50, wantPages: 10, finding: "still true after 10 pages"},
+		{name: "offset ignored", server: fakeServer{ignoreOffset: true}, wantTokens: 5, wantPages: 2, finding: "offset seems ignored"},
+		{name: "empty page says more", server: fakeServer{emptyButNext: true}, wantTokens: 5, wantPages: 2, finding: "is empty but says hasNextPage true"},
+		{name: "hasNextPage false too early", server: fakeServer{lieLastPage: true}, wantTokens: 20, wantPages: 5, finding: "hasNextPage was false, but the page at offset 20 holds 3 tokens"},
+		{name: "pages overlap", server: fakeServer{overlap: true}, wantTokens: 23, finding: "already returned at offset"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.server.tokens = testTokens(23)
+			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxPages: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Tokens) != tt.wantTokens || (tt.wantPages > 0 && res.Pages != tt.wantPages) || res.Complete != tt.complete {
+				t.Errorf("tokens=%d pages=%d complete=%v, want %d, %d, %v", len(res.Tokens), res.Pages, res.Complete, tt.wantTokens, tt.wantPages, tt.complete)
+			}
+			if tt.finding == "" {
+				if len(findings) > 0 {
+					t.Errorf("unexpected findings:\n%s", findings)
+				}
+				return
+			}
+			if !findings.HasBreaking() || !strings.Contains(findings.String(), tt.finding) {
+				t.Errorf("want a breaking finding containing %q, got:\n%s", tt.finding, findings)
+			}
+			for _, f := range findings {
+				if f.Check != CheckPagination {
+					t.Errorf("finding from check %q, want %q", f.Check, CheckPagination)
+				}
+				if strings.Contains(f.Message, "SECRET") {
+					t.Errorf("finding leaks a token: %s", f)
+				}
+			}
+		})
+	}
+}
+
+func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
+	boom := errors.New("boom")
+	_, _, err := Walk(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+		return nil, boom
+	}, WalkOptions{Limit: 5, MaxPages: 10})
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want wrapping boom", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := &fakeServer{tokens: testTokens(3)}
+	if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxPages: 10}); !errors.Is(err, context.Canceled) || s.calls != 0 {
+		t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls)
+	}
+	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxPages: 10}); err == nil {
+		t.Error("Limit 0 must be refused: it could never advance")
+	}
+}
+
+func TestCompareWalks(t *testing.T) {
+	walk := func(s *fakeServer, limit int) WalkResult {
+		t.Helper()
+		res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxPages: 100})
+		if err != nil || len(findings) > 0 {
+			t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
+		}
+		return res
+	}
+	good := &fakeServer{tokens: testTokens(23)}
+	if f := CompareWalks(walk(good, 5), walk(good, 7)); len(f) > 0 {
+		t.Errorf("faithful server: %s", f)
+	}
+	// A gap at every page boundary passes each walk's own checks: only
+	// comparing two page sizes shows tokens went missing.
+	gappy := &fakeServer{tokens: testTokens(23), skipAtBoundary: true}
+	f := CompareWalks(walk(gappy, 5), walk(gappy, 7))
+	if len(f) != 1 || f[0].Check != CheckWalkConsistency || f[0].Severity != Breaking {
+		t.Errorf("gappy server: want one breaking walk-consistency finding, got:\n%s", f)
+	}
+}
+
+func TestCompareFiltered(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		server fakeServer
+		want   int
+	}{
+		{"faithful", fakeServer{}, 0},
+		{"filter loses a token", fakeServer{dropLastMatch: true}, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.server.tokens = testTokens(23)
+			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxPages: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxPages: 100, AgentID: "agent-1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := CompareFiltered(all, filtered, "agent-1")
+			if len(f) != tt.want || (tt.want > 0 && f[0].Check != CheckAgentFilter) {
+				t.Errorf("got %d findings, want %d:\n%s", len(f), tt.want, f)
+			}
+		})
+	}
+}
