@@ -87,7 +87,9 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 
 	report := &Report{}
 	steps := []func(context.Context) (Findings, error){
-		func(ctx context.Context) (Findings, error) { return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{}) },
+		func(ctx context.Context) (Findings, error) {
+			return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{})
+		},
 		func(ctx context.Context) (Findings, error) {
 			one := 1
 			return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{Limit: &one})

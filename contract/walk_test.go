@@ -65,7 +65,7 @@ func (s *fakeServer) fetch(_ context.Context, p gen.ListClientSideAccessTokensPa
 	if s.alwaysHasNext {
 		page := &gen.TokenPage{HasNextPage: true}
 		for i := range limit {
-			page.Tokens = append(page.Tokens, testTokens(offset+i + 1)[offset+i])
+			page.Tokens = append(page.Tokens, testTokens(offset + i + 1)[offset+i])
 		}
 		return page, nil
 	}
