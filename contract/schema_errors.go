@@ -129,8 +129,10 @@ func flatten(err error) []error {
 	if err == nil {
 		return nil
 	}
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
+	// A type assertion, not errors.As: kin nests a MultiError inside a
+	// parameter's RequestError, and errors.As would dig past the
+	// RequestError to it, losing which parameter failed.
+	if me, ok := err.(openapi3.MultiError); ok {
 		var out []error
 		for _, e := range me {
 			out = append(out, flatten(e)...)

@@ -2,8 +2,9 @@ package contract
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -11,78 +12,75 @@ import (
 // unknownFields reports, as additive drift, every object member the schema
 // does not declare, at any depth. The spec deliberately leaves
 // additionalProperties open so that such fields never fail a caller; this is
-// how the suite still notices them.
-func unknownFields(schema *openapi3.Schema, value any, pointer string) Findings {
+// how the suite still notices them. Findings come sorted by pointer.
+func unknownFields(schema *openapi3.Schema, value any) Findings {
+	var out Findings
+	walkUnknown(schema, value, make([]string, 0, 8), &out)
+	slices.SortFunc(out, func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
+	return out
+}
+
+// walkUnknown appends findings to out. path is the pointer's segments; it
+// is only turned into a string for a finding, so a conformant body costs no
+// string building.
+func walkUnknown(schema *openapi3.Schema, value any, path []string, out *Findings) {
 	if schema == nil {
-		return nil
+		return
 	}
 	switch val := value.(type) {
 	case map[string]any:
-		props := declaredProperties(schema)
-		if props == nil {
-			return nil // not an object schema: a type finding covers it
+		props, ok := declaredProperties(schema)
+		if !ok {
+			return // a map type, or not an object schema (a type finding covers that)
 		}
-		var out Findings
-		for _, name := range sortedKeys(val) {
-			child := jsonPointer(name)
-			if ref, ok := props[name]; ok {
-				if ref != nil {
-					out = append(out, unknownFields(ref.Value, val[name], pointer+child)...)
-				}
+		for name, child := range val {
+			ref, known := props[name]
+			if !known {
+				*out = append(*out, Finding{
+					Check:    CheckUnknownField,
+					Severity: Additive,
+					Pointer:  jsonPointer(append(path, name)...),
+					Message:  fmt.Sprintf("field %q is not in the spec (%s); add it to openapi.yaml", name, jsonKind(child)),
+				})
 				continue
 			}
-			out = append(out, Finding{
-				Check:    CheckUnknownField,
-				Severity: Additive,
-				Pointer:  pointer + child,
-				Message:  fmt.Sprintf("field %q is not in the spec (%s); add it to openapi.yaml", name, jsonKind(val[name])),
-			})
+			if ref != nil {
+				walkUnknown(ref.Value, child, append(path, name), out)
+			}
 		}
-		return out
 	case []any:
 		if schema.Items == nil {
-			return nil
+			return
 		}
-		var out Findings
 		for i, item := range val {
-			out = append(out, unknownFields(schema.Items.Value, item, pointer+"/"+strconv.Itoa(i))...)
+			walkUnknown(schema.Items.Value, item, append(path, strconv.Itoa(i)), out)
 		}
-		return out
 	}
-	return nil
 }
 
-// declaredProperties merges the properties a value may have under schema,
-// across allOf/oneOf/anyOf branches. nil means the schema declares none.
-func declaredProperties(s *openapi3.Schema) openapi3.Schemas {
+// declaredProperties gives the properties a value may have under s, merged
+// across allOf/oneOf/anyOf branches. ok is false when any key is allowed (a
+// map type) or the schema declares no properties at all.
+func declaredProperties(s *openapi3.Schema) (props openapi3.Schemas, ok bool) {
 	if s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has || s.AdditionalProperties.Schema != nil {
-		return nil // a map type: any key is declared
+		return nil, false
 	}
-	var props openapi3.Schemas
-	add := func(ps openapi3.Schemas) {
-		for k, v := range ps {
-			if props == nil {
-				props = openapi3.Schemas{}
-			}
-			props[k] = v
-		}
+	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) == 0 {
+		return s.Properties, len(s.Properties) > 0 // the common case: no copy
 	}
-	add(s.Properties)
+	merged := openapi3.Schemas{}
+	for k, v := range s.Properties {
+		merged[k] = v
+	}
 	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
 		for _, ref := range group {
 			if ref != nil && ref.Value != nil {
-				add(declaredProperties(ref.Value))
+				branch, _ := declaredProperties(ref.Value)
+				for k, v := range branch {
+					merged[k] = v
+				}
 			}
 		}
 	}
-	return props
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return merged, len(merged) > 0
 }

@@ -1,0 +1,78 @@
+package contract_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// BenchmarkValidatingTransport measures what contract.Transport adds to a
+// client call: one 100-token page from a loopback mock, decoded by the
+// client, without and with validation of every exchange. Compare the two
+// sub-benchmarks of one run (the ratio), not absolute numbers.
+func BenchmarkValidatingTransport(b *testing.B) {
+	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	v, err := contract.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	limit := 100
+	params := &gen.ListClientSideAccessTokensParams{Limit: &limit}
+	for _, bc := range []struct {
+		name string
+		opts []lettatokens.Option
+	}{
+		{"plain", nil},
+		{"validated", []lettatokens.Option{lettatokens.WithTransport(&contract.Transport{Validator: v})}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			client, err := lettatokens.NewClient(append([]lettatokens.Option{
+				lettatokens.WithBaseURL(ts.URL), lettatokens.WithAPIKey("bench-key")}, bc.opts...)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), params)
+				if err != nil || len(resp.JSON200.Tokens) != 100 {
+					b.Fatalf("page: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkValidateResponse is the validator alone on a 100-token page, so
+// the transport's cost can be told apart from the network's.
+func BenchmarkValidateResponse(b *testing.B) {
+	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/v1/client-side-access-tokens?limit=100", nil)
+	req.Header.Set("Authorization", "Bearer bench-key")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	body := rec.Body.Bytes()
+	v, err := contract.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if f := v.ValidateResponse(req, 200, rec.Header(), body); len(f) != 0 {
+			b.Fatalf("findings: %s", f)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+package mock_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+func TestBadParams(t *testing.T) {
+	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(20), APIKey: testKey})
+	tests := []struct {
+		query     string
+		wantParam string
+	}{
+		{"limit=abc", "limit"},
+		{"limit=-5", "limit"},
+		{"limit=1.5", "limit"},
+		{"limit=1e3", "limit"},
+		{"limit=99999999999999999999", "limit"},
+		{"offset=-1", "offset"},
+		{"offset=abc", "offset"},
+		{"offset=0x10", "offset"},
+		{"limit=5&offset=-1", "offset"},
+		// The spec validator lets a repeated parameter through; the
+		// generated binder refuses it, and the mock's error handler words it.
+		{"limit=1&limit=2", "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			e := get(t, ts, tt.query)
+			msg := e.message(t, http.StatusBadRequest)
+			if !strings.Contains(msg, tt.wantParam) {
+				t.Errorf("message %q does not name parameter %q", msg, tt.wantParam)
+			}
+		})
+	}
+}
+
+func TestBadParamsNameEveryParameter(t *testing.T) {
+	ts := newServer(t, mock.Options{})
+	msg := get(t, ts, "limit=abc&offset=-1").message(t, http.StatusBadRequest)
+	for _, p := range []string{"limit", "offset"} {
+		if !strings.Contains(msg, p) {
+			t.Errorf("message %q does not name %q", msg, p)
+		}
+	}
+}
+
+func TestAcceptedParams(t *testing.T) {
+	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(20)})
+	for _, q := range []string{
+		"",
+		"limit=0",
+		"offset=0",
+		"unknown=1",             // Cloud ignores parameters it does not know
+		"agentId=agent-anybody", // any string is an agent ID
+	} {
+		t.Run(q, func(t *testing.T) {
+			get(t, ts, q).page(t)
+		})
+	}
+}

@@ -1,0 +1,280 @@
+package mock_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+func TestDefaults(t *testing.T) {
+	tests := []struct {
+		total    int
+		wantLen  int
+		wantNext bool
+	}{
+		{total: 0, wantLen: 0, wantNext: false},
+		{total: 5, wantLen: 5, wantNext: false},
+		{total: 10, wantLen: 10, wantNext: false},
+		{total: 11, wantLen: 10, wantNext: true},
+		{total: 95, wantLen: 10, wantNext: true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("total=%d", tt.total), func(t *testing.T) {
+			seeded := mock.SeedTokens(tt.total)
+			ts := newServer(t, mock.Options{Tokens: seeded})
+			e := get(t, ts, "")
+			if ct := e.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q, want application/json", ct)
+			}
+			p := e.page(t)
+			if p.Tokens == nil {
+				t.Fatalf("tokens decoded as null, want an array: %s", e.body)
+			}
+			if len(p.Tokens) != tt.wantLen || p.HasNextPage != tt.wantNext {
+				t.Fatalf("got %d tokens, hasNextPage %v; want %d, %v", len(p.Tokens), p.HasNextPage, tt.wantLen, tt.wantNext)
+			}
+			if want := tokenValues(seeded[:tt.wantLen]); !slices.Equal(tokenValues(p.Tokens), want) {
+				t.Errorf("default page is not the first %d tokens in order", tt.wantLen)
+			}
+		})
+	}
+}
+
+func TestPagination(t *testing.T) {
+	tests := []struct {
+		total, offset, limit int
+		wantFrom, wantTo     int // the page is seeded[wantFrom:wantTo]
+		wantNext             bool
+	}{
+		// total divisible by limit: the last full page has no next page.
+		{total: 30, offset: 0, limit: 10, wantFrom: 0, wantTo: 10, wantNext: true},
+		{total: 30, offset: 10, limit: 10, wantFrom: 10, wantTo: 20, wantNext: true},
+		{total: 30, offset: 20, limit: 10, wantFrom: 20, wantTo: 30, wantNext: false},
+		{total: 30, offset: 30, limit: 10, wantFrom: 30, wantTo: 30, wantNext: false},
+		// total not divisible by limit: a short last page.
+		{total: 25, offset: 20, limit: 10, wantFrom: 20, wantTo: 25, wantNext: false},
+		{total: 25, offset: 10, limit: 10, wantFrom: 10, wantTo: 20, wantNext: true},
+		{total: 25, offset: 24, limit: 10, wantFrom: 24, wantTo: 25, wantNext: false},
+		{total: 25, offset: 23, limit: 1, wantFrom: 23, wantTo: 24, wantNext: true},
+		{total: 25, offset: 24, limit: 1, wantFrom: 24, wantTo: 25, wantNext: false},
+		// offsets that do not fall on a page boundary.
+		{total: 25, offset: 3, limit: 7, wantFrom: 3, wantTo: 10, wantNext: true},
+		{total: 25, offset: 18, limit: 7, wantFrom: 18, wantTo: 25, wantNext: false},
+		// past the end.
+		{total: 25, offset: 26, limit: 10, wantFrom: 25, wantTo: 25, wantNext: false},
+		{total: 25, offset: 1 << 40, limit: 10, wantFrom: 25, wantTo: 25, wantNext: false},
+		// a limit larger than the account, including one near MaxInt64.
+		{total: 25, offset: 0, limit: 1000, wantFrom: 0, wantTo: 25, wantNext: false},
+		{total: 25, offset: 5, limit: 1<<63 - 1, wantFrom: 5, wantTo: 25, wantNext: false},
+		// limit=0: an empty page; hasNextPage says whether a token sits at
+		// or after offset (Cloud fetches limit+1 rows).
+		{total: 25, offset: 0, limit: 0, wantFrom: 0, wantTo: 0, wantNext: true},
+		{total: 25, offset: 24, limit: 0, wantFrom: 24, wantTo: 24, wantNext: true},
+		{total: 25, offset: 25, limit: 0, wantFrom: 25, wantTo: 25, wantNext: false},
+		{total: 0, offset: 0, limit: 0, wantFrom: 0, wantTo: 0, wantNext: false},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("total=%d/offset=%d/limit=%d", tt.total, tt.offset, tt.limit)
+		t.Run(name, func(t *testing.T) {
+			seeded := mock.SeedTokens(tt.total)
+			ts := newServer(t, mock.Options{Tokens: seeded, APIKey: testKey})
+			p := get(t, ts, fmt.Sprintf("offset=%d&limit=%d", tt.offset, tt.limit)).page(t)
+			if p.Tokens == nil {
+				t.Fatal("tokens is null, want an array")
+			}
+			if got, want := tokenValues(p.Tokens), tokenValues(seeded[tt.wantFrom:tt.wantTo]); !slices.Equal(got, want) {
+				t.Errorf("page holds tokens %v, want seeded[%d:%d]", got, tt.wantFrom, tt.wantTo)
+			}
+			if p.HasNextPage != tt.wantNext {
+				t.Errorf("hasNextPage = %v, want %v", p.HasNextPage, tt.wantNext)
+			}
+		})
+	}
+}
+
+func TestPageContentsRoundTrip(t *testing.T) {
+	seeded := mock.SeedTokens(12)
+	ts := newServer(t, mock.Options{Tokens: seeded})
+	p := get(t, ts, "limit=12").page(t)
+	for i := range seeded {
+		if fmt.Sprint(p.Tokens[i]) != fmt.Sprint(seeded[i]) {
+			t.Errorf("token %d served as %+v, want %+v", i, p.Tokens[i], seeded[i])
+		}
+	}
+}
+
+func TestAgentFilter(t *testing.T) {
+	seeded := mock.SeedTokens(95)
+	ts := newServer(t, mock.Options{Tokens: seeded})
+	for agent := range 5 {
+		agentID := mock.SeedAgentID(agent)
+		var want []string
+		for _, tok := range seeded {
+			if namesAgent(tok, agentID) {
+				want = append(want, tok.Token)
+			}
+		}
+		for _, limit := range []int{1, 3, 10, len(want), 100} {
+			t.Run(fmt.Sprintf("%s/limit=%d", agentID, limit), func(t *testing.T) {
+				var got []string
+				for offset := 0; ; offset += limit {
+					q := url.Values{"agentId": {agentID}, "limit": {fmt.Sprint(limit)}, "offset": {fmt.Sprint(offset)}}
+					p := get(t, ts, q.Encode()).page(t)
+					if len(p.Tokens) > limit {
+						t.Fatalf("offset %d: page of %d tokens, limit %d", offset, len(p.Tokens), limit)
+					}
+					got = append(got, tokenValues(p.Tokens)...)
+					if wantNext := offset+limit < len(want); p.HasNextPage != wantNext {
+						t.Fatalf("offset %d: hasNextPage %v, want %v", offset, p.HasNextPage, wantNext)
+					}
+					if !p.HasNextPage {
+						break
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("walk returned %d tokens %v, want %d %v", len(got), got, len(want), want)
+				}
+			})
+		}
+	}
+
+	t.Run("unknown agent", func(t *testing.T) {
+		p := get(t, ts, "agentId=agent-nobody").page(t)
+		if p.Tokens == nil || len(p.Tokens) != 0 || p.HasNextPage {
+			t.Errorf("got %d tokens (nil: %v), hasNextPage %v; want [] and false", len(p.Tokens), p.Tokens == nil, p.HasNextPage)
+		}
+	})
+	t.Run("empty agentId does not filter", func(t *testing.T) {
+		p := get(t, ts, "agentId=").page(t)
+		if got, want := tokenValues(p.Tokens), tokenValues(seeded[:10]); !slices.Equal(got, want) {
+			t.Errorf("agentId= served %v, want the unfiltered first page", got)
+		}
+	})
+	t.Run("second policy counts", func(t *testing.T) {
+		// Seeded token 2 names agent 2 first and agent 3 second.
+		tok := seeded[2]
+		if len(tok.Policy.Data) < 2 {
+			t.Fatal("seed changed: token 2 should name two agents")
+		}
+		second := tok.Policy.Data[1].Id
+		p := get(t, ts, "limit=100&agentId="+second).page(t)
+		if !slices.Contains(tokenValues(p.Tokens), tok.Token) {
+			t.Errorf("filter by a token's second agent misses the token")
+		}
+	})
+}
+
+func TestAgentNamedTwiceAppearsOnce(t *testing.T) {
+	tok := mock.SeedTokens(1)[0]
+	tok.Policy.Data = append(tok.Policy.Data, tok.Policy.Data[0])
+	ts := newServer(t, mock.Options{Tokens: []gen.Token{tok}})
+	p := get(t, ts, "agentId="+tok.Policy.Data[0].Id).page(t)
+	if len(p.Tokens) != 1 {
+		t.Errorf("token naming its agent twice served %d times, want once", len(p.Tokens))
+	}
+}
+
+func TestOptionsTokensAreCopied(t *testing.T) {
+	tokens := mock.SeedTokens(3)
+	ts := newServer(t, mock.Options{Tokens: tokens})
+	want := tokens[0].Token
+	tokens[0].Token = "changed"
+	tokens[0].Policy.Data[0].Access[0] = "changed"
+	p := get(t, ts, "").page(t)
+	if p.Tokens[0].Token != want || p.Tokens[0].Policy.Data[0].Access[0] == "changed" {
+		t.Error("changing the caller's tokens after New changed what the server serves")
+	}
+}
+
+func TestNilSlicesServeAsArrays(t *testing.T) {
+	tok := gen.Token{Token: "ck-let-mock-nil", Policy: gen.TokenPolicy{Version: gen.TokenPolicyVersionV1}}
+	ts := newServer(t, mock.Options{Tokens: []gen.Token{tok}})
+	e := get(t, ts, "")
+	if want := `"data":[]`; !bytes.Contains(e.body, []byte(want)) {
+		t.Errorf("body %s lacks %s", e.body, want)
+	}
+}
+
+func TestRoutingErrors(t *testing.T) {
+	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(3)})
+	tests := []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodPost, listPath, http.StatusMethodNotAllowed},
+		{http.MethodDelete, listPath, http.StatusMethodNotAllowed},
+		{http.MethodGet, "/v1/agents", http.StatusNotFound},
+		{http.MethodGet, listPath + "/x", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+			req.Header.Set("Authorization", "Bearer "+testKey)
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusMethodNotAllowed && resp.Header.Get("Allow") == "" {
+				t.Error("405 without an Allow header")
+			}
+		})
+	}
+}
+
+func TestHead(t *testing.T) {
+	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(3)})
+	e := do(t, ts, http.MethodHead, "limit=2", "Bearer "+testKey)
+	if e.status != http.StatusOK || len(e.body) != 0 {
+		t.Errorf("HEAD: status %d, %d body bytes; want 200 and none", e.status, len(e.body))
+	}
+	if ct := e.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("HEAD: Content-Type %q", ct)
+	}
+}
+
+func TestConcurrentRequests(t *testing.T) {
+	seeded := mock.SeedTokens(200)
+	ts := newServer(t, mock.Options{Tokens: seeded, APIKey: testKey})
+	var wg sync.WaitGroup
+	errs := make(chan string, 16*20)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 20 {
+				offset := (g*20 + i) % 200
+				q := fmt.Sprintf("offset=%d&limit=5&agentId=%s", offset%7, mock.SeedAgentID(g%5))
+				if g%2 == 0 {
+					q = fmt.Sprintf("offset=%d&limit=5", offset)
+				}
+				e := get(t, ts, q)
+				if e.status != http.StatusOK {
+					errs <- fmt.Sprintf("%s: status %d", q, e.status)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestServerImplementsGeneratedInterface(t *testing.T) {
+	s, err := mock.New(mock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var _ gen.ServerInterface = s
+	var _ http.Handler = s
+}

@@ -1,0 +1,46 @@
+package mock
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// loadSpec reads the module's openapi.yaml from disk, not through another
+// package, so these checks do not depend on code in flight elsewhere.
+func loadSpec(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestDefaultsMatchSpec(t *testing.T) {
+	op := loadSpec(t).Paths.Find("/v1/client-side-access-tokens").Get
+	for name, want := range map[string]int{"limit": DefaultLimit, "offset": DefaultOffset} {
+		p := op.Parameters.GetByInAndName("query", name)
+		if p == nil || p.Schema == nil || p.Schema.Value == nil {
+			t.Fatalf("spec has no query parameter %q", name)
+		}
+		if got, ok := p.Schema.Value.Default.(float64); !ok || int(got) != want {
+			t.Errorf("spec's default for %s is %v, the mock's %d", name, p.Schema.Value.Default, want)
+		}
+	}
+}
+
+func TestRequiredPropertiesMatchSpec(t *testing.T) {
+	schemas := loadSpec(t).Components.Schemas
+	for name, ours := range map[string][]string{
+		"Token":       tokenRequired,
+		"TokenPolicy": tokenPolicyRequired,
+		"AgentPolicy": agentPolicyRequired,
+	} {
+		spec := schemas[name].Value.Required
+		if !slices.Equal(slices.Sorted(slices.Values(spec)), slices.Sorted(slices.Values(ours))) {
+			t.Errorf("%s: spec requires %v, the loader %v", name, spec, ours)
+		}
+	}
+}
