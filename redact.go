@@ -5,22 +5,32 @@ import (
 	"strings"
 )
 
-// redactedPrefixLen is how much of a secret survives redaction: enough to
-// tell two tokens apart in a log ("ck-let-a…"), far too little to use one.
-const redactedPrefixLen = 8
+// How much of a secret survives redaction: the kind ("ck-let-" is a token,
+// "sk-let-" a key) and, on a long secret, its last characters, so that two
+// tokens can be told apart in a table or a log ("ck-let-a…9f3c"). Far too
+// little to use one.
+const (
+	redactedPrefixLen = 8
+	redactedSuffixLen = 4
+	// minLenForSuffix: below this the kept characters would be a large share
+	// of the secret, so only the prefix is kept.
+	minLenForSuffix = 24
+)
 
 // RedactToken returns a form of a secret (a client-side access token or an
-// API key) that is safe to print: a short prefix followed by an ellipsis.
-// Secrets shorter than twice the prefix are hidden entirely, since their
-// prefix would be a large share of the secret.
+// API key) that is safe to print: a short prefix, an ellipsis, and on long
+// secrets the last four characters. Secrets shorter than twice the prefix
+// are hidden entirely.
 func RedactToken(secret string) string {
-	if secret == "" {
+	switch {
+	case secret == "":
 		return ""
-	}
-	if len(secret) < 2*redactedPrefixLen {
+	case len(secret) < 2*redactedPrefixLen:
 		return "…"
+	case len(secret) < minLenForSuffix:
+		return secret[:redactedPrefixLen] + "…"
 	}
-	return secret[:redactedPrefixLen] + "…"
+	return secret[:redactedPrefixLen] + "…" + secret[len(secret)-redactedSuffixLen:]
 }
 
 // secretPattern matches Letta secrets by shape: client-side access tokens
@@ -38,8 +48,8 @@ func RedactSecrets(text string, extra ...string) string {
 		}
 	}
 	return secretPattern.ReplaceAllStringFunc(text, func(m string) string {
-		if len(m) <= redactedPrefixLen+len("…") && strings.HasSuffix(m, "…") || len(m) <= redactedPrefixLen {
-			return m // already redacted: keep RedactSecrets idempotent
+		if len(m) <= redactedPrefixLen {
+			return m // the prefix of a redacted secret: keep RedactSecrets idempotent
 		}
 		return RedactToken(m)
 	})

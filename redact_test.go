@@ -11,6 +11,7 @@ func TestRedactToken(t *testing.T) {
 		{"short", "…"},
 		{"ck-let-0123456789abcdef", "ck-let-0…"},
 		{"sk-let-ZZZZZZZZZZZZZZZZ", "sk-let-Z…"},
+		{"ck-let-mock-000042-0123456789abcdef", "ck-let-m…cdef"},
 	}
 	for _, tt := range tests {
 		if got := RedactToken(tt.in); got != tt.want {
@@ -29,7 +30,7 @@ func TestRedactSecrets(t *testing.T) {
 			t.Errorf("RedactSecrets left %q in %q", secret, got)
 		}
 	}
-	if !strings.Contains(got, "ck-let-S…") || !strings.Contains(got, "my-custo…") {
+	if !strings.Contains(got, "ck-let-S…6789") || !strings.Contains(got, "my-custo…") {
 		t.Errorf("RedactSecrets(%q) = %q: want short prefixes kept", text, got)
 	}
 	if again := RedactSecrets(got, key); again != got {

@@ -1,0 +1,322 @@
+package lettatokens
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// capturedRequest is what a test server saw of a request.
+type capturedRequest struct {
+	method, path, rawQuery, auth, userAgent string
+}
+
+// capturingServer answers every request with an empty last page and keeps
+// what it saw.
+func capturingServer(t *testing.T) (*captured, string) {
+	t.Helper()
+	got := &captured{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got.add(capturedRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), r.Header.Get("User-Agent")})
+		writePage(t, w, nil, false)
+	})
+	return got, srv.URL
+}
+
+type captured struct {
+	mu   sync.Mutex
+	reqs []capturedRequest
+}
+
+func (c *captured) add(r capturedRequest) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reqs = append(c.reqs, r)
+}
+
+func (c *captured) all() []capturedRequest {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]capturedRequest(nil), c.reqs...)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestClientSendsExactRequest(t *testing.T) {
+	tests := []struct {
+		name      string
+		params    *gen.ListClientSideAccessTokensParams
+		opts      []Option
+		wantQuery string
+		wantUA    string
+	}{
+		{
+			name:      "no params",
+			wantQuery: "",
+			wantUA:    defaultUserAgent,
+		},
+		{
+			name:      "all params",
+			params:    &gen.ListClientSideAccessTokensParams{AgentId: ptr("agent-123"), Offset: ptr(200), Limit: ptr(50)},
+			wantQuery: "agentId=agent-123&offset=200&limit=50",
+			wantUA:    defaultUserAgent,
+		},
+		{
+			name:      "agent id needing escapes",
+			params:    &gen.ListClientSideAccessTokensParams{AgentId: ptr("a b&c=d/é")},
+			wantQuery: "agentId=a+b%26c%3Dd%2F%C3%A9", // form encoding, as gen does
+			wantUA:    defaultUserAgent,
+		},
+		{
+			name:      "caller user agent first",
+			opts:      []Option{WithUserAgent("my-app/1.2")},
+			params:    &gen.ListClientSideAccessTokensParams{Limit: ptr(0)},
+			wantQuery: "limit=0",
+			wantUA:    "my-app/1.2 " + defaultUserAgent,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, url := capturingServer(t)
+			c, err := NewClient(append([]Option{WithAPIKey(testAPIKey), WithBaseURL(url)}, tt.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), tt.params)
+			if err != nil {
+				t.Fatalf("ListClientSideAccessTokensWithResponse: %v", err)
+			}
+			if resp.JSON200 == nil || resp.JSON200.HasNextPage {
+				t.Errorf("JSON200 = %+v, want an empty last page", resp.JSON200)
+			}
+			want := capturedRequest{
+				method:    http.MethodGet,
+				path:      "/v1/client-side-access-tokens",
+				rawQuery:  tt.wantQuery,
+				auth:      "Bearer " + testAPIKey,
+				userAgent: tt.wantUA,
+			}
+			if reqs := got.all(); len(reqs) != 1 || reqs[0] != want {
+				t.Errorf("server saw %+v, want exactly [%+v]", reqs, want)
+			}
+		})
+	}
+}
+
+func TestUserAgentNamesModuleAndVersion(t *testing.T) {
+	if !strings.HasPrefix(defaultUserAgent, "letta-tokens-go/"+Version+" ") {
+		t.Errorf("defaultUserAgent = %q", defaultUserAgent)
+	}
+}
+
+func TestNewClientWithoutKeyNamesEnvVar(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	_, err := NewClient(WithBaseURL("http://127.0.0.1:1"))
+	if !errors.Is(err, ErrNoAPIKey) {
+		t.Fatalf("NewClient() error = %v, want ErrNoAPIKey", err)
+	}
+	if !strings.Contains(err.Error(), "LETTA_API_KEY") {
+		t.Errorf("error %q does not name LETTA_API_KEY", err)
+	}
+}
+
+func TestNewClientReadsEnvironment(t *testing.T) {
+	got, url := capturingServer(t)
+	t.Setenv(envAPIKey, "env-key-0123456789")
+	t.Setenv(envBaseURL, url+"/")
+	c, err := NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := got.all()
+	if len(reqs) != 1 || reqs[0].auth != "Bearer env-key-0123456789" {
+		t.Errorf("server saw %+v, want one request with the key from LETTA_API_KEY", reqs)
+	}
+}
+
+func TestOptionsOverrideEnvironment(t *testing.T) {
+	got, url := capturingServer(t)
+	t.Setenv(envAPIKey, "env-key-0123456789")
+	t.Setenv(envBaseURL, "http://127.0.0.1:1") // nothing listens there
+	c, err := NewClient(WithAPIKey("option-key-0123456789"), WithBaseURL(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer option-key-0123456789" {
+		t.Errorf("server saw %+v, want the option's key", reqs)
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	t.Setenv(envBaseURL, "")
+	c, err := NewClient(WithAPIKey(testAPIKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := c.ClientInterface.(*gen.Client)
+	if raw.Server != DefaultBaseURL+"/" {
+		t.Errorf("Server = %q, want %q", raw.Server, DefaultBaseURL+"/")
+	}
+}
+
+func TestBaseURLForms(t *testing.T) {
+	tests := []struct{ suffix, wantPath string }{
+		{"", "/v1/client-side-access-tokens"},
+		{"/", "/v1/client-side-access-tokens"},
+		{"//", "/v1/client-side-access-tokens"},
+		{"/proxy/letta", "/proxy/letta/v1/client-side-access-tokens"},
+		{"/proxy/letta/", "/proxy/letta/v1/client-side-access-tokens"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.suffix, func(t *testing.T) {
+			got, url := capturingServer(t)
+			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url+tt.suffix))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath {
+				t.Errorf("server saw %+v, want path %q", reqs, tt.wantPath)
+			}
+		})
+	}
+}
+
+func TestNewClientRejectsBadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  Option
+	}{
+		{"relative base URL", WithBaseURL("api.letta.com")},
+		{"base URL with bad scheme", WithBaseURL("ftp://api.letta.com")},
+		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1")},
+		{"unparsable base URL", WithBaseURL("http://[::1")},
+		{"negative retries", WithMaxRetries(-1)},
+		{"negative timeout", WithTimeout(-time.Second)},
+		{"zero body cap", WithMaxBodyBytes(0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := NewClient(WithAPIKey(testAPIKey), tt.opt); err == nil {
+				t.Error("NewClient succeeded, want an error")
+			}
+		})
+	}
+}
+
+// recordingTransport counts the requests it carries to its base.
+type recordingTransport struct {
+	base http.RoundTripper
+	n    counter
+}
+
+func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt.n.inc()
+	return rt.base.RoundTrip(req)
+}
+
+func TestCallerTransportAndClientHonoured(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writePage(t, w, nil, false) })
+
+	t.Run("WithHTTPClient", func(t *testing.T) {
+		rt := &recordingTransport{base: srv.Client().Transport}
+		hc := &http.Client{Transport: rt}
+		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithHTTPClient(hc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if rt.n.count() != 1 {
+			t.Errorf("caller's transport carried %d requests, want 1", rt.n.count())
+		}
+		if hc.Timeout != 0 || hc.Transport != rt {
+			t.Errorf("caller's client was modified: %+v", hc)
+		}
+	})
+
+	t.Run("WithTransport wins over the client's", func(t *testing.T) {
+		clientRT := &recordingTransport{base: srv.Client().Transport}
+		optionRT := &recordingTransport{base: srv.Client().Transport}
+		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL),
+			WithHTTPClient(&http.Client{Transport: clientRT}), WithTransport(optionRT))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if clientRT.n.count() != 0 || optionRT.n.count() != 1 {
+			t.Errorf("client transport carried %d, option transport %d; want 0 and 1", clientRT.n.count(), optionRT.n.count())
+		}
+	})
+}
+
+func TestAttemptTimeoutPrecedence(t *testing.T) {
+	tests := []struct {
+		name          string
+		callerTimeout time.Duration
+		opts          []Option
+		want          time.Duration
+	}{
+		{"default", 0, nil, defaultTimeout},
+		{"caller client's", 5 * time.Second, nil, 5 * time.Second},
+		{"option over caller's", 5 * time.Second, []Option{WithTimeout(time.Second)}, time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := config{httpClient: &http.Client{Timeout: tt.callerTimeout}}
+			for _, o := range tt.opts {
+				o(&cfg)
+			}
+			if got := cfg.attemptClient().Timeout; got != tt.want {
+				t.Errorf("attempt timeout = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBearerAuthAloneWithGeneratedClient(t *testing.T) {
+	got, url := capturingServer(t)
+	raw, err := gen.NewClientWithResponses(url, gen.WithRequestEditorFn(BearerAuth(testAPIKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := raw.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	if err != nil || resp.JSON200 == nil {
+		t.Fatalf("raw call: resp %+v, err %v", resp, err)
+	}
+	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer "+testAPIKey {
+		t.Errorf("server saw %+v", reqs)
+	}
+}
+
+func TestClientIsSafeForConcurrentUse(t *testing.T) {
+	srv := newAccountServer(t, 30)
+	c, _ := newTestClient(t, srv.Server)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got, err := CollectTokens(context.Background(), c, ListOptions{Limit: 7})
+			if err != nil || len(got) != 30 {
+				t.Errorf("got %d tokens, err %v", len(got), err)
+			}
+		})
+	}
+	wg.Wait()
+}

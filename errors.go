@@ -1,0 +1,168 @@
+package lettatokens
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrNoAPIKey is returned by [NewClient] when no API key was given, neither
+// with [WithAPIKey] nor in the LETTA_API_KEY environment variable.
+var ErrNoAPIKey = errors.New("lettatokens: no API key: set LETTA_API_KEY or pass WithAPIKey")
+
+// ErrBodyTooLarge is the cause (see [Error.Err]) when a response body is
+// larger than the cap set with [WithMaxBodyBytes].
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// errNotJSON is the cause when a 2xx response does not declare a JSON body
+// (typically an HTML page from a proxy or a captive portal).
+var errNotJSON = errors.New("response is not JSON")
+
+// maxBodyExcerpt bounds Error.Body: enough to recognise an HTML error page
+// or a JSON error document, small enough to log.
+const maxBodyExcerpt = 512
+
+// maxErrorLineBody bounds how much of the body Error() shows when the server
+// gave no message, so the error stays one short line.
+const maxErrorLineBody = 120
+
+// Error is the error returned for anything that is not a decoded 2xx JSON
+// page: a non-2xx status, a 2xx response that is not JSON, a body that does
+// not decode or exceeds the size cap, and a request that got no response at
+// all (StatusCode 0; Err then holds the transport error). Use [errors.As] to
+// get at it.
+//
+// Every string field is already redacted: it contains neither the API key in
+// use nor any client-side access token, so an Error is safe to log whole.
+type Error struct {
+	// StatusCode is the HTTP status of the response, or 0 when there was none.
+	StatusCode int
+	// Message is Letta's error message (the "message" member of a JSON error
+	// body), when the body had one.
+	Message string
+	// RequestID is the server's request id header (x-request-id or
+	// request-id), when present; quote it when asking Letta for support.
+	RequestID string
+	// Body is a redacted excerpt of at most 512 bytes of the response body.
+	Body string
+	// Err is the underlying cause, if any: a decoding error, ErrBodyTooLarge,
+	// a transport error. It is what Unwrap returns.
+	Err error
+}
+
+// Error returns a one-line description such as
+//
+//	lettatokens: HTTP 401: Invalid API key (request id req_123)
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("lettatokens: ")
+	if e.StatusCode != 0 {
+		b.WriteString("HTTP ")
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if text := http.StatusText(e.StatusCode); text != "" {
+			b.WriteString(" ")
+			b.WriteString(text)
+		}
+	} else {
+		b.WriteString("request failed")
+	}
+	switch {
+	case e.Message != "":
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	case e.Err == nil && e.Body != "":
+		// Without a message or a cause, the start of the body (an HTML title,
+		// a proxy's plain-text complaint) is the only clue there is.
+		b.WriteString(": ")
+		b.WriteString(truncate(e.Body, maxErrorLineBody))
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	}
+	// Fields are redacted when the Error is built; this second pass catches
+	// secrets of a known shape that reach Error() through Err.
+	return oneLine(RedactSecrets(b.String()))
+}
+
+// Unwrap returns the underlying cause, so errors.Is(err, ErrBodyTooLarge)
+// and errors.As(err, &someNetError) see through an *Error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// newResponseError builds the *Error for a response the caller cannot use.
+// body is what was read of the response body (possibly nothing); apiKey is
+// redacted from every field, as is every token-shaped secret.
+func newResponseError(resp *http.Response, body []byte, cause error, apiKey string) *Error {
+	e := &Error{Err: cause}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+		e.RequestID = RedactSecrets(requestID(resp.Header), apiKey)
+	}
+	if len(body) > 0 {
+		var msg struct {
+			Message string `json:"message"`
+		}
+		// Only a JSON error body has a message; for anything else the
+		// unmarshal fails quickly on the first byte and Message stays empty.
+		if json.Unmarshal(body, &msg) == nil {
+			e.Message = truncate(RedactSecrets(oneLine(msg.Message), apiKey), maxBodyExcerpt)
+		}
+		e.Body = redactedExcerpt(body, maxBodyExcerpt, apiKey)
+	}
+	return e
+}
+
+// requestID returns the request id response header, under either of the
+// names servers commonly use.
+func requestID(h http.Header) string {
+	if id := h.Get("X-Request-Id"); id != "" {
+		return id
+	}
+	return h.Get("Request-Id")
+}
+
+// redactedExcerpt returns the first n bytes of body with secrets redacted.
+// It redacts before cutting, over a window a little longer than n, so that a
+// secret straddling the cut is still recognised whole and not left half
+// visible.
+func redactedExcerpt(body []byte, n int, apiKey string) string {
+	window := min(len(body), n+len(apiKey)+128)
+	return truncate(RedactSecrets(string(body[:window]), apiKey), n)
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence,
+// marking the cut with an ellipsis.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// oneLine collapses runs of whitespace (newlines in an HTML page, say) into
+// single spaces so an error stays on one log line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// errorf is fmt.Errorf with the package prefix, for errors that are not
+// about a response (bad options, bad arguments).
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("lettatokens: "+format, args...)
+}

@@ -1,0 +1,161 @@
+package lettatokens_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// fakeLetta stands in for Letta Cloud in the examples: an account of five
+// tokens, paginated with offset and limit, that rejects any key but one.
+func fakeLetta() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") != "Bearer sk-let-example-key" {
+			w.Header().Set("X-Request-Id", "req_123")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"message":"Invalid API key"}`)
+			return
+		}
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+		if err != nil {
+			limit = 10
+		}
+		const total = 5
+		page := gen.TokenPage{Tokens: []gen.Token{}}
+		for i := offset; i < min(offset+limit, total); i++ {
+			page.Tokens = append(page.Tokens, gen.Token{
+				Token:     fmt.Sprintf("ck-let-example-%02d-0123456789", i),
+				Hostname:  fmt.Sprintf("app%d.example.com", i),
+				ExpiresAt: "2030-01-02T03:04:05.000Z",
+				Policy: gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: []gen.AgentPolicy{{
+					Type: gen.AgentPolicyTypeAgent, Id: "agent-1",
+					Access: []gen.AgentAccess{gen.AgentAccessReadMessages},
+				}}},
+			})
+		}
+		page.HasNextPage = offset+limit < total
+		json.NewEncoder(w).Encode(page)
+	}))
+}
+
+func ExampleNewClient() {
+	srv := fakeLetta()
+	defer srv.Close()
+
+	// Without options, the key comes from LETTA_API_KEY and the server from
+	// LETTA_BASE_URL (default https://api.letta.com).
+	client, err := lettatokens.NewClient(
+		lettatokens.WithAPIKey("sk-let-example-key"),
+		lettatokens.WithBaseURL(srv.URL),
+		lettatokens.WithMaxRetries(3),
+		lettatokens.WithUserAgent("my-app/1.0"),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%T\n", client)
+	// Output: *lettatokens.Client
+}
+
+func ExampleClient_ListClientSideAccessTokensWithResponse() {
+	srv := fakeLetta()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	limit := 2
+	resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(),
+		&gen.ListClientSideAccessTokensParams{Limit: &limit})
+	if err != nil {
+		log.Fatal(err) // an *lettatokens.Error, or the context's error
+	}
+	// With a *lettatokens.Client, a nil error means JSON200 is set.
+	for _, tok := range resp.JSON200.Tokens {
+		// tok.Token is a secret: never print it (lettatokens.RedactToken
+		// gives a form that is safe to log).
+		fmt.Println(tok.Hostname, tok.Policy.Data[0].Id, tok.Policy.Data[0].Access)
+	}
+	fmt.Println("more:", resp.JSON200.HasNextPage)
+	// Output:
+	// app0.example.com agent-1 [read_messages]
+	// app1.example.com agent-1 [read_messages]
+	// more: true
+}
+
+func ExampleTokens() {
+	srv := fakeLetta()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	opts := lettatokens.ListOptions{Limit: 2} // small pages, to show the walk
+	for tok, err := range lettatokens.Tokens(context.Background(), client, opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		expires, err := lettatokens.ExpiresAt(tok)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(tok.Hostname, expires.Format("2006-01-02"))
+	}
+	// Output:
+	// app0.example.com 2030-01-02
+	// app1.example.com 2030-01-02
+	// app2.example.com 2030-01-02
+	// app3.example.com 2030-01-02
+	// app4.example.com 2030-01-02
+}
+
+func ExampleCollectTokens() {
+	srv := fakeLetta()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	tokens, err := lettatokens.CollectTokens(context.Background(), client, lettatokens.ListOptions{AgentID: "agent-1"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(tokens), "tokens")
+	// Output: 5 tokens
+}
+
+func ExampleError() {
+	srv := fakeLetta()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-wrong-key-0123456789"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	var apiErr *lettatokens.Error
+	if errors.As(err, &apiErr) {
+		fmt.Println("status:", apiErr.StatusCode)
+		fmt.Println("message:", apiErr.Message)
+		fmt.Println("request id:", apiErr.RequestID)
+	}
+	fmt.Println(err)
+	// Output:
+	// status: 401
+	// message: Invalid API key
+	// request id: req_123
+	// lettatokens: HTTP 401 Unauthorized: Invalid API key (request id req_123)
+}

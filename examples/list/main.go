@@ -1,0 +1,34 @@
+// Command list prints every client-side access token of a Letta account,
+// redacted. It is the README's example, kept here so that it compiles.
+//
+//	LETTA_API_KEY=sk-let-... go run ./examples/list
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+)
+
+func main() {
+	// Key and base URL come from LETTA_API_KEY and LETTA_BASE_URL.
+	client, err := lettatokens.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{Limit: 100}) {
+		var apiErr *lettatokens.Error
+		if errors.As(err, &apiErr) {
+			log.Fatalf("HTTP %d: %s (request id %s)", apiErr.StatusCode, apiErr.Message, apiErr.RequestID)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		expires, _ := lettatokens.ExpiresAt(tok)
+		fmt.Println(lettatokens.RedactToken(tok.Token), tok.Hostname, expires.Format("2006-01-02"))
+	}
+}

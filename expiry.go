@@ -1,0 +1,19 @@
+package lettatokens
+
+import (
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// ExpiresAt parses a token's expiresAt as an RFC 3339 time, with or without
+// fractional seconds. The wire type stays a string (see openapi.yaml), so a
+// format change on Letta's side is an error here rather than a failed
+// decode of the whole page.
+func ExpiresAt(t gen.Token) (time.Time, error) {
+	at, err := time.Parse(time.RFC3339Nano, t.ExpiresAt)
+	if err != nil {
+		return time.Time{}, errorf("expiresAt %q is not an RFC 3339 time: %w", t.ExpiresAt, err)
+	}
+	return at, nil
+}

@@ -1,0 +1,39 @@
+package lettatokens
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+func TestExpiresAt(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    time.Time
+		wantErr bool
+	}{
+		{in: "2030-01-02T03:04:05.678Z", want: time.Date(2030, 1, 2, 3, 4, 5, 678e6, time.UTC)},
+		{in: "2030-01-02T03:04:05Z", want: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{in: "2030-01-02T05:04:05.5+02:00", want: time.Date(2030, 1, 2, 3, 4, 5, 500e6, time.UTC)},
+		{in: "", wantErr: true},
+		{in: "2030-01-02 03:04:05", wantErr: true},
+		{in: "1893553445", wantErr: true},
+		{in: "Wed, 02 Jan 2030 03:04:05 GMT", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ExpiresAt(gen.Token{ExpiresAt: tt.in})
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "RFC 3339") {
+					t.Errorf("ExpiresAt(%q) = %v, %v; want an error naming RFC 3339", tt.in, got, err)
+				}
+				return
+			}
+			if err != nil || !got.Equal(tt.want) {
+				t.Errorf("ExpiresAt(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}

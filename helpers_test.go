@@ -1,0 +1,121 @@
+package lettatokens
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// testAPIKey has no sk-let- shape on purpose: redaction of the key in use
+// must not depend on recognising its shape.
+const testAPIKey = "test-api-key-0123456789abcdef"
+
+// newServer starts a loopback server for one test and closes it (and the
+// client connections it pooled) when the test ends.
+func newServer(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// waitRecorder replaces the retry wait in tests: it records what the policy
+// asked for and sleeps nothing, so a test of Retry-After: 30 takes no time.
+type waitRecorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *waitRecorder) wait(d time.Duration) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waits = append(r.waits, d)
+	return 0
+}
+
+func (r *waitRecorder) recorded() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.waits...)
+}
+
+// withRetryWait is the test hook for the retry wait (see config.retryWait).
+func withRetryWait(f func(time.Duration) time.Duration) Option {
+	return func(c *config) { c.retryWait = f }
+}
+
+// newTestClient returns a Client for srv with the test key, srv's own
+// transport (closed with srv), and retry waits recorded, not slept.
+func newTestClient(t testing.TB, srv *httptest.Server, opts ...Option) (*Client, *waitRecorder) {
+	t.Helper()
+	rec := &waitRecorder{}
+	all := append([]Option{
+		WithAPIKey(testAPIKey),
+		WithBaseURL(srv.URL),
+		WithHTTPClient(srv.Client()),
+		withRetryWait(rec.wait),
+	}, opts...)
+	c, err := NewClient(all...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c, rec
+}
+
+// counter counts requests a handler serves.
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) inc() int   { return int(c.n.Add(1)) }
+func (c *counter) count() int { return int(c.n.Load()) }
+
+// makeToken returns the i-th token of a deterministic fixture account.
+func makeToken(i int) gen.Token {
+	return gen.Token{
+		Token:     fmt.Sprintf("ck-let-%032d", i),
+		Hostname:  fmt.Sprintf("app%d.example.com", i),
+		ExpiresAt: "2030-01-02T03:04:05.678Z",
+		Policy: gen.TokenPolicy{
+			Version: gen.TokenPolicyVersionV1,
+			Data: []gen.AgentPolicy{{
+				Type:   gen.AgentPolicyTypeAgent,
+				Id:     fmt.Sprintf("agent-%d", i%7),
+				Access: []gen.AgentAccess{gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages},
+			}},
+		},
+	}
+}
+
+func makeTokens(from, to int) []gen.Token {
+	toks := make([]gen.Token, 0, max(to-from, 0))
+	for i := from; i < to; i++ {
+		toks = append(toks, makeToken(i))
+	}
+	return toks
+}
+
+func writeJSON(t testing.TB, w http.ResponseWriter, status int, v any) {
+	t.Helper()
+	body, err := json.Marshal(v)
+	if err != nil {
+		t.Errorf("marshal: %v", err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func writePage(t testing.TB, w http.ResponseWriter, toks []gen.Token, hasNext bool) {
+	t.Helper()
+	if toks == nil {
+		toks = []gen.Token{}
+	}
+	writeJSON(t, w, http.StatusOK, gen.TokenPage{Tokens: toks, HasNextPage: hasNext})
+}

@@ -1,0 +1,58 @@
+package lettatokens
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
+// the generated method, it returns a response only for a 2xx JSON page that
+// decodes, with JSON200 set; anything else is an *Error (or the context's
+// error, when ctx ended first).
+func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	// The raw method goes through checkingDoer: a response that reaches
+	// here is 2xx JSON with a capped body.
+	resp, err := c.ListClientSideAccessTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+
+	body, err := readBody(resp)
+	if err != nil {
+		if e := (*Error)(nil); errors.As(err, &e) { // over the cap: cappedBody built it
+			return nil, e
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, newResponseError(resp, body, fmt.Errorf("reading response body: %w", err), c.apiKey)
+	}
+	var page gen.TokenPage
+	if err := json.Unmarshal(body, &page); err != nil {
+		return nil, newResponseError(resp, body, fmt.Errorf("decoding token page: %w", err), c.apiKey)
+	}
+	return &gen.ListClientSideAccessTokensResponse{Body: body, HTTPResponse: resp, JSON200: &page}, nil
+}
+
+// readBody reads a whole response body. When the length is declared (and
+// checkingDoer has already checked it against the cap) it reads into one
+// buffer of exactly that size instead of growing one, which is most of what
+// makes this client as cheap as a hand-written decode.
+func readBody(resp *http.Response) ([]byte, error) {
+	if resp.ContentLength <= 0 {
+		return io.ReadAll(resp.Body)
+	}
+	body := make([]byte, resp.ContentLength)
+	n, err := io.ReadFull(resp.Body, body)
+	if err != nil {
+		return body[:n], err
+	}
+	return body, nil
+}

@@ -1,0 +1,93 @@
+package lettatokens
+
+import (
+	"net/http"
+	"time"
+)
+
+// Defaults applied by NewClient; each has an option to change it.
+const (
+	defaultMaxRetries   = 2
+	defaultTimeout      = 60 * time.Second
+	defaultMaxBodyBytes = 32 << 20 // 32 MiB: ~100k tokens per page, far beyond any real page
+)
+
+// Environment variables NewClient reads when the matching option is absent.
+const (
+	envAPIKey  = "LETTA_API_KEY"
+	envBaseURL = "LETTA_BASE_URL"
+)
+
+// Option configures a [Client]; pass options to [NewClient].
+type Option func(*config)
+
+// config is what the options accumulate; NewClient fills the defaults in.
+type config struct {
+	apiKey       string
+	baseURL      string
+	httpClient   *http.Client
+	transport    http.RoundTripper
+	maxRetries   int
+	timeout      time.Duration // 0 means "not set": the caller's client or the default decides
+	maxBodyBytes int64
+	userAgent    string
+
+	// retryWait turns the wait the retry policy asks for into the wait that
+	// is actually slept. It is the identity outside tests, which shrink it
+	// so that a test of a 10 s Retry-After takes milliseconds.
+	retryWait func(time.Duration) time.Duration
+}
+
+// WithAPIKey sets the Letta API key. Without it, NewClient reads
+// LETTA_API_KEY.
+func WithAPIKey(key string) Option {
+	return func(c *config) { c.apiKey = key }
+}
+
+// WithBaseURL sets the server to call, for example a mock or a proxy.
+// Without it, NewClient reads LETTA_BASE_URL, and falls back to
+// [DefaultBaseURL]. A trailing slash is tolerated; a path prefix is kept.
+func WithBaseURL(u string) Option {
+	return func(c *config) { c.baseURL = u }
+}
+
+// WithHTTPClient makes every attempt go through a copy of hc, so that its
+// Transport, Jar and CheckRedirect are honoured. Its Timeout, if non-zero,
+// becomes the per-attempt timeout unless [WithTimeout] is also given. hc
+// itself is not modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.httpClient = hc }
+}
+
+// WithTransport sets the RoundTripper every attempt goes through (for
+// example the contract package's validating RoundTripper). It takes
+// precedence over the Transport of a client given with [WithHTTPClient].
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *config) { c.transport = rt }
+}
+
+// WithMaxRetries sets how many times a failed request is retried; the
+// default is 2 (3 attempts in all). 0 disables retries.
+func WithMaxRetries(n int) Option {
+	return func(c *config) { c.maxRetries = n }
+}
+
+// WithTimeout sets the time limit of each attempt, including reading the
+// response body; the default is 60 s. The context passed to a call bounds
+// the whole call, retries and waits included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// WithMaxBodyBytes caps how many bytes are read from any response body; the
+// default is 32 MiB. A larger body ends the call with an *Error wrapping
+// [ErrBodyTooLarge], so a server that streams forever cannot exhaust memory.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) { c.maxBodyBytes = n }
+}
+
+// WithUserAgent puts ua (for example "my-app/1.2") in front of this
+// module's own User-Agent product token, so the server sees both.
+func WithUserAgent(ua string) Option {
+	return func(c *config) { c.userAgent = ua }
+}

@@ -1,0 +1,342 @@
+package lettatokens
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// accountServer serves total tokens with honest offset/limit pagination,
+// capping pages at maxLimit if it is set, and records each request's query.
+type accountServer struct {
+	*httptest.Server
+	total    int
+	maxLimit int
+
+	mu      sync.Mutex
+	queries []string
+}
+
+func newAccountServer(t *testing.T, total int) *accountServer {
+	t.Helper()
+	a := &accountServer{total: total}
+	a.Server = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		a.mu.Lock()
+		a.queries = append(a.queries, r.URL.RawQuery)
+		a.mu.Unlock()
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("offset"))
+		limit := 10 // the spec's default
+		if s := q.Get("limit"); s != "" {
+			limit, _ = strconv.Atoi(s)
+		}
+		if a.maxLimit > 0 {
+			limit = min(limit, a.maxLimit)
+		}
+		end := min(offset+limit, a.total)
+		writePage(t, w, makeTokens(min(offset, end), end), end < a.total)
+	})
+	return a
+}
+
+func (a *accountServer) seen() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.queries...)
+}
+
+func wantTokens(t *testing.T, got []gen.Token, from, to int) {
+	t.Helper()
+	if len(got) != to-from {
+		t.Fatalf("got %d tokens, want %d", len(got), to-from)
+	}
+	for i, tok := range got {
+		if want := makeToken(from + i).Token; tok.Token != want {
+			t.Fatalf("token %d = %q, want %q", i, tok.Token, want)
+		}
+	}
+}
+
+func TestTokensWalksAllPages(t *testing.T) {
+	tests := []struct {
+		name        string
+		total       int
+		maxLimit    int
+		opts        ListOptions
+		wantQueries []string
+	}{
+		{
+			name:        "default limit",
+			total:       250,
+			wantQueries: []string{"offset=0&limit=100", "offset=100&limit=100", "offset=200&limit=100"},
+		},
+		{
+			name:        "agent id and limit passed through",
+			total:       5,
+			opts:        ListOptions{AgentID: "agent-42", Limit: 2},
+			wantQueries: []string{"agentId=agent-42&offset=0&limit=2", "agentId=agent-42&offset=2&limit=2", "agentId=agent-42&offset=4&limit=2"},
+		},
+		{
+			name:        "server returns fewer than asked",
+			total:       10,
+			maxLimit:    4,
+			opts:        ListOptions{Limit: 100},
+			wantQueries: []string{"offset=0&limit=100", "offset=4&limit=100", "offset=8&limit=100"},
+		},
+		{
+			name:        "no tokens",
+			total:       0,
+			wantQueries: []string{"offset=0&limit=100"},
+		},
+		{
+			name:        "exactly one full page",
+			total:       100,
+			wantQueries: []string{"offset=0&limit=100"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newAccountServer(t, tt.total)
+			srv.maxLimit = tt.maxLimit
+			c, _ := newTestClient(t, srv.Server)
+			got, err := CollectTokens(context.Background(), c, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantTokens(t, got, 0, tt.total)
+			if q := srv.seen(); !slices.Equal(q, tt.wantQueries) {
+				t.Errorf("queries = %q, want %q", q, tt.wantQueries)
+			}
+		})
+	}
+}
+
+func TestTokensWithBareGeneratedClient(t *testing.T) {
+	srv := newAccountServer(t, 25)
+	raw, err := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := CollectTokens(context.Background(), raw, ListOptions{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTokens(t, got, 0, 25)
+}
+
+func TestTokensBareClientWithoutPageIsError(t *testing.T) {
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		wantStatus int
+		wantMsg    string
+	}{
+		{
+			name: "500",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(t, w, 500, map[string]string{"message": "boom"})
+			},
+			wantStatus: 500,
+			wantMsg:    "boom",
+		},
+		{
+			name: "400 decoded by gen",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(t, w, 400, map[string]string{"message": "bad limit"})
+			},
+			wantStatus: 400,
+			wantMsg:    "bad limit",
+		},
+		{
+			name: "HTML 200",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.Write([]byte("<html></html>"))
+			},
+			wantStatus: 200,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, tt.handler)
+			raw, err := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = CollectTokens(context.Background(), raw, ListOptions{})
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.wantStatus || apiErr.Message != tt.wantMsg {
+				t.Fatalf("err = %#v, want *Error %d %q", err, tt.wantStatus, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestTokensEndsOnLyingPagination(t *testing.T) {
+	tests := []struct {
+		name         string
+		page         func(offset int) ([]gen.Token, bool) // tokens, hasNextPage
+		opts         ListOptions
+		wantTokens   int
+		wantRequests int
+		wantPage     int
+		wantOffset   int
+	}{
+		{
+			name: "empty first page with hasNextPage",
+			page: func(int) ([]gen.Token, bool) { return nil, true },
+			// nothing yielded, one request
+			wantRequests: 1, wantPage: 1, wantOffset: 0,
+		},
+		{
+			name: "empty page with hasNextPage after real ones",
+			page: func(offset int) ([]gen.Token, bool) {
+				if offset >= 4 {
+					return nil, true
+				}
+				return makeTokens(offset, offset+2), true
+			},
+			opts:       ListOptions{Limit: 2},
+			wantTokens: 4, wantRequests: 3, wantPage: 3, wantOffset: 4,
+		},
+		{
+			name:       "offset ignored: the same page forever",
+			page:       func(int) ([]gen.Token, bool) { return makeTokens(0, 3), true },
+			opts:       ListOptions{Limit: 3},
+			wantTokens: 3, wantRequests: 2, wantPage: 2, wantOffset: 3,
+		},
+		{
+			name:       "more pages than MaxPages",
+			page:       func(offset int) ([]gen.Token, bool) { return makeTokens(offset, offset+2), true },
+			opts:       ListOptions{Limit: 2, MaxPages: 3},
+			wantTokens: 6, wantRequests: 3, wantPage: 4, wantOffset: 6,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := &counter{}
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				n.inc()
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				toks, next := tt.page(offset)
+				writePage(t, w, toks, next)
+			})
+			c, _ := newTestClient(t, srv)
+			got, err := CollectTokens(context.Background(), c, tt.opts)
+			var pe *PaginationError
+			if !errors.Is(err, ErrPagination) || !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want a *PaginationError", err)
+			}
+			if pe.Page != tt.wantPage || pe.Offset != tt.wantOffset {
+				t.Errorf("PaginationError = %+v, want page %d offset %d", pe, tt.wantPage, tt.wantOffset)
+			}
+			if len(got) != tt.wantTokens {
+				t.Errorf("got %d tokens before the error, want %d", len(got), tt.wantTokens)
+			}
+			if n.count() != tt.wantRequests {
+				t.Errorf("server saw %d requests, want %d", n.count(), tt.wantRequests)
+			}
+		})
+	}
+}
+
+func TestTokensStopsFetchingWhenConsumerBreaks(t *testing.T) {
+	tests := []struct {
+		take, wantRequests int
+	}{
+		{take: 1, wantRequests: 1},
+		{take: 100, wantRequests: 1},
+		{take: 101, wantRequests: 2},
+		{take: 150, wantRequests: 2},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(tt.take), func(t *testing.T) {
+			srv := newAccountServer(t, 1000)
+			c, _ := newTestClient(t, srv.Server)
+			taken := 0
+			for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 100}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if taken++; taken == tt.take {
+					break
+				}
+			}
+			if got := len(srv.seen()); got != tt.wantRequests {
+				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
+			}
+		})
+	}
+}
+
+func TestTokensYieldsErrorMidWalk(t *testing.T) {
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.inc() == 2 {
+			writeJSON(t, w, http.StatusForbidden, map[string]string{"message": "no"})
+			return
+		}
+		writePage(t, w, makeTokens(0, 2), true)
+	})
+	c, _ := newTestClient(t, srv)
+	var errs []error
+	got := 0
+	for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 2}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue // the iterator must end by itself after an error
+		}
+		got++
+	}
+	var apiErr *Error
+	if len(errs) != 1 || !errors.As(errs[0], &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+		t.Fatalf("errors = %v, want one *Error 403", errs)
+	}
+	if got != 2 || n.count() != 2 {
+		t.Errorf("got %d tokens from %d requests, want 2 from 2", got, n.count())
+	}
+}
+
+func TestTokensRejectsBadOptions(t *testing.T) {
+	srv := newAccountServer(t, 10)
+	c, _ := newTestClient(t, srv.Server)
+	for _, opts := range []ListOptions{{Limit: -1}, {MaxPages: -1}} {
+		if _, err := CollectTokens(context.Background(), c, opts); err == nil {
+			t.Errorf("CollectTokens(%+v) succeeded, want an error", opts)
+		}
+	}
+	if n := len(srv.seen()); n != 0 {
+		t.Errorf("server saw %d requests, want 0", n)
+	}
+}
+
+func TestTokensHonoursContext(t *testing.T) {
+	srv := newAccountServer(t, 1000)
+	c, _ := newTestClient(t, srv.Server)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var last error
+	n := 0
+	for _, err := range Tokens(ctx, c, ListOptions{Limit: 10}) {
+		if err != nil {
+			last = err
+			break
+		}
+		if n++; n == 15 {
+			cancel()
+		}
+	}
+	if !errors.Is(last, context.Canceled) {
+		t.Errorf("walk ended with %v, want context.Canceled", last)
+	}
+	if got := len(srv.seen()); got != 2 {
+		t.Errorf("server saw %d requests, want 2", got)
+	}
+}

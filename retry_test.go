@@ -1,0 +1,324 @@
+package lettatokens
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// step is one scripted answer of a test server.
+type step struct {
+	status  int
+	headers map[string]string
+}
+
+// scriptedServer answers the n-th request with steps[n] (the last step
+// repeating), a 200 step with an empty last page, and counts requests.
+func scriptedServer(t *testing.T, steps ...step) (*counter, *httptest.Server) {
+	t.Helper()
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		s := steps[min(n.inc(), len(steps))-1]
+		for k, v := range s.headers {
+			w.Header().Set(k, v)
+		}
+		if s.status == http.StatusOK {
+			writePage(t, w, nil, false)
+			return
+		}
+		writeJSON(t, w, s.status, map[string]string{"message": "scripted " + strconv.Itoa(s.status)})
+	})
+	return n, srv
+}
+
+func TestRetryPolicy(t *testing.T) {
+	ok := step{status: http.StatusOK}
+	tests := []struct {
+		name         string
+		steps        []step
+		opts         []Option
+		wantAttempts int
+		wantStatus   int // 0: success
+		wantWaits    []time.Duration
+	}{
+		{
+			name:         "429 with Retry-After then 200",
+			steps:        []step{{429, map[string]string{"Retry-After": "2"}}, ok},
+			wantAttempts: 2,
+			wantWaits:    []time.Duration{2 * time.Second},
+		},
+		{
+			name:         "retry-after-ms wins over Retry-After",
+			steps:        []step{{429, map[string]string{"Retry-After-Ms": "150", "Retry-After": "9"}}, ok},
+			wantAttempts: 2,
+			wantWaits:    []time.Duration{150 * time.Millisecond},
+		},
+		{
+			name:         "503 three times gives up after exactly 3 attempts",
+			steps:        []step{{503, nil}},
+			wantAttempts: 3,
+			wantStatus:   503,
+		},
+		{
+			name:         "x-should-retry false on a 500 is not retried",
+			steps:        []step{{500, map[string]string{"X-Should-Retry": "false"}}},
+			wantAttempts: 1,
+			wantStatus:   500,
+		},
+		{
+			name:         "x-should-retry true on a 400 is retried",
+			steps:        []step{{400, map[string]string{"X-Should-Retry": "true"}}, ok},
+			wantAttempts: 2,
+		},
+		{name: "408 retried", steps: []step{{408, nil}, ok}, wantAttempts: 2},
+		{name: "409 retried", steps: []step{{409, nil}, ok}, wantAttempts: 2},
+		{name: "502 retried", steps: []step{{502, nil}, {502, nil}, ok}, wantAttempts: 3},
+		{name: "400 not retried", steps: []step{{400, nil}}, wantAttempts: 1, wantStatus: 400},
+		{name: "404 not retried", steps: []step{{404, nil}}, wantAttempts: 1, wantStatus: 404},
+		{
+			name:         "no retries when disabled",
+			steps:        []step{{503, nil}},
+			opts:         []Option{WithMaxRetries(0)},
+			wantAttempts: 1,
+			wantStatus:   503,
+		},
+		{
+			name:         "more retries when asked",
+			steps:        []step{{503, nil}},
+			opts:         []Option{WithMaxRetries(4)},
+			wantAttempts: 5,
+			wantStatus:   503,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, srv := scriptedServer(t, tt.steps...)
+			c, waits := newTestClient(t, srv, tt.opts...)
+			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			if got := n.count(); got != tt.wantAttempts {
+				t.Errorf("server saw %d attempts, want %d", got, tt.wantAttempts)
+			}
+			if tt.wantStatus == 0 {
+				if err != nil || resp.JSON200 == nil {
+					t.Fatalf("got resp %+v, err %v; want a page", resp, err)
+				}
+			} else {
+				var apiErr *Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.wantStatus {
+					t.Fatalf("err = %v, want *Error with status %d", err, tt.wantStatus)
+				}
+				if want := "scripted " + strconv.Itoa(tt.wantStatus); apiErr.Message != want {
+					t.Errorf("Message = %q, want %q (the last response's)", apiErr.Message, want)
+				}
+			}
+			if tt.wantWaits != nil && !slices.Equal(waits.recorded(), tt.wantWaits) {
+				t.Errorf("waits = %v, want %v", waits.recorded(), tt.wantWaits)
+			}
+			if got, want := len(waits.recorded()), tt.wantAttempts-1; got != want {
+				t.Errorf("waited %d times, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestRetryAfterResetConnection(t *testing.T) {
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.inc() == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Errorf("hijack: %v", err)
+				return
+			}
+			if tcp, ok := conn.(*net.TCPConn); ok {
+				tcp.SetLinger(0) // close with RST, not FIN: a real reset
+			}
+			conn.Close()
+			return
+		}
+		writePage(t, w, nil, false)
+	})
+	c, _ := newTestClient(t, srv)
+	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	if err != nil || resp.JSON200 == nil {
+		t.Fatalf("got resp %+v, err %v; want a page after one retry", resp, err)
+	}
+	if n.count() != 2 {
+		t.Errorf("server saw %d attempts, want 2", n.count())
+	}
+}
+
+func TestConnectionErrorsExhaustRetries(t *testing.T) {
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.inc()
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	c, _ := newTestClient(t, srv)
+	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 || apiErr.Err == nil {
+		t.Fatalf("err = %#v, want *Error with StatusCode 0 and a cause", err)
+	}
+	if n.count() != 3 {
+		t.Errorf("server saw %d attempts, want 3", n.count())
+	}
+}
+
+func TestSlowServerTimesOutEachAttempt(t *testing.T) {
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.inc()
+		select {
+		case <-r.Context().Done(): // the client gave up and closed the connection
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond), WithMaxRetries(1))
+	start := time.Now()
+	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	elapsed := time.Since(start)
+	var netErr net.Error
+	if !errors.As(err, &netErr) || !netErr.Timeout() {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 {
+		t.Errorf("err = %#v, want an *Error with no status", err)
+	}
+	if n.count() != 2 {
+		t.Errorf("server saw %d attempts, want 2 (each timed out)", n.count())
+	}
+	if elapsed > 2*time.Second {
+		t.Errorf("took %s, want about 100ms", elapsed)
+	}
+}
+
+func TestSlowBodyTimesOut(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"tokens":[`))
+		http.NewResponseController(w).Flush()
+		select { // headers sent, body stalls
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond))
+	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusOK {
+		t.Fatalf("err = %v, want *Error with status 200 for a body that stalled", err)
+	}
+}
+
+func TestContextCancelledDuringBackoff(t *testing.T) {
+	firstSeen := make(chan struct{})
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.inc() == 1 {
+			close(firstSeen)
+		}
+		w.Header().Set("Retry-After", "30")
+		writeJSON(t, w, http.StatusServiceUnavailable, map[string]string{"message": "busy"})
+	})
+	// The real wait: the policy asks for 30 s, and only the context can end it.
+	c, _ := newTestClient(t, srv, withRetryWait(func(d time.Duration) time.Duration { return d }))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-firstSeen
+		time.Sleep(20 * time.Millisecond) // let the response arrive and the wait begin
+		cancel()
+	}()
+	start := time.Now()
+	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("returned after %s, want promptly after the cancel", elapsed)
+	}
+	if n.count() != 1 {
+		t.Errorf("server saw %d attempts, want 1", n.count())
+	}
+}
+
+func TestContextAlreadyDone(t *testing.T) {
+	n, srv := scriptedServer(t, step{status: http.StatusOK})
+	c, _ := newTestClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n.count() != 0 {
+		t.Errorf("server saw %d requests, want 0", n.count())
+	}
+}
+
+func TestRetryDelay(t *testing.T) {
+	now := time.Now()
+	header := func(kv ...string) *http.Response {
+		h := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			h.Set(kv[i], kv[i+1])
+		}
+		return &http.Response{Header: h}
+	}
+	noJitter := func() float64 { return 0 }
+	halfJitter := func() float64 { return 0.5 }
+	tests := []struct {
+		name    string
+		attempt int
+		resp    *http.Response
+		random  func() float64
+		want    time.Duration
+	}{
+		{"first backoff", 0, nil, noJitter, 500 * time.Millisecond},
+		{"second backoff", 1, header(), noJitter, time.Second},
+		{"backoff capped", 5, header(), noJitter, 8 * time.Second},
+		{"backoff capped far out", 100, header(), noJitter, 8 * time.Second},
+		{"jitter takes up to a quarter", 0, nil, halfJitter, 437500 * time.Microsecond},
+		{"Retry-After seconds", 0, header("Retry-After", "3"), noJitter, 3 * time.Second},
+		{"Retry-After fractional seconds", 0, header("Retry-After", "1.5"), noJitter, 1500 * time.Millisecond},
+		{"retry-after-ms", 0, header("Retry-After-Ms", "250"), noJitter, 250 * time.Millisecond},
+		{"Retry-After too long falls back", 0, header("Retry-After", "3600"), noJitter, 500 * time.Millisecond},
+		{"Retry-After zero falls back", 1, header("Retry-After", "0"), noJitter, time.Second},
+		{"Retry-After negative falls back", 0, header("Retry-After", "-5"), noJitter, 500 * time.Millisecond},
+		{"Retry-After NaN falls back", 0, header("Retry-After", "NaN"), noJitter, 500 * time.Millisecond},
+		{"Retry-After garbage falls back", 0, header("Retry-After", "soon"), noJitter, 500 * time.Millisecond},
+		{"retry-after-ms garbage uses Retry-After", 0, header("Retry-After-Ms", "x", "Retry-After", "2"), noJitter, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := retryDelay(initialRetryDelay, maxRetryDelay, tt.attempt, tt.resp, tt.random); got != tt.want {
+				t.Errorf("retryDelay = %s, want %s", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("Retry-After HTTP date", func(t *testing.T) {
+		h := http.Header{"Retry-After": {now.Add(10 * time.Second).UTC().Format(http.TimeFormat)}}
+		d, ok := serverRetryDelay(h, now)
+		// HTTP dates have whole seconds, so up to a second is lost.
+		if !ok || d <= 8*time.Second || d > 10*time.Second {
+			t.Errorf("serverRetryDelay = %s, %v; want about 10s", d, ok)
+		}
+	})
+	t.Run("Retry-After HTTP date in the past", func(t *testing.T) {
+		h := http.Header{"Retry-After": {now.Add(-time.Minute).UTC().Format(http.TimeFormat)}}
+		if d, ok := serverRetryDelay(h, now); ok {
+			t.Errorf("serverRetryDelay = %s, true; want fallback", d)
+		}
+	})
+}
