@@ -42,6 +42,15 @@ func newRetryingClient(attemptClient *http.Client, maxRetries int, wait func(tim
 	}
 }
 
+// IsRetryable reports whether the client's retry policy would try this
+// response again, attempts permitting: the same rule the client applies, for
+// code that watches its traffic (the contract package's validating
+// transport leaves such answers to the final attempt).
+func IsRetryable(resp *http.Response) bool {
+	retry, _ := shouldRetry(context.Background(), resp, nil)
+	return retry
+}
+
 // shouldRetry is the retry policy of Letta's SDKs: retry connection errors,
 // 408, 409, 429 and 5xx, unless the server says otherwise with
 // x-should-retry; never retry once the caller's context has ended.

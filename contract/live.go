@@ -104,9 +104,10 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 		})
 	}
 	for _, step := range steps {
+		seen := len(rec.Exchanges())
 		f, err := step(ctx)
 		report.Findings = append(report.Findings, f...)
-		if err := r.classify(err, &report.Findings); err != nil {
+		if err := r.classify(err, rec.FindingsSince(seen), &report.Findings); err != nil {
 			return nil, err
 		}
 	}
@@ -123,9 +124,10 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 	if report.AgentID == "" {
 		report.Notes = append(report.Notes, "no agent found in the data: the agentId filter was not exercised")
 	} else {
+		seen := len(rec.Exchanges())
 		filtered, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxPages: maxPages, AgentID: report.AgentID})
 		report.Findings = append(report.Findings, f...)
-		if err := r.classify(err, &report.Findings); err != nil {
+		if err := r.classify(err, rec.FindingsSince(seen), &report.Findings); err != nil {
 			return nil, err
 		}
 		if cfg.AgentID == "" || walks[0].Complete {
@@ -156,10 +158,12 @@ func (r *liveRun) fetchOne(ctx context.Context, params gen.ListClientSideAccessT
 	return err
 }
 
-// classify sorts a step's error: a server's answer that the client would
-// not accept is drift, already described by the validating transport (or
-// described here if it could not be); anything else stops the run.
-func (r *liveRun) classify(err error, findings *Findings) error {
+// classify sorts a step's error. A server's answer that the client would
+// not accept is drift: the validating transport has usually described it
+// already; when it has not (a retried 5xx, a 400 to a valid request), a
+// finding is added here. Anything else (no answer at all, credentials
+// rejected, the context ended) stops the run.
+func (r *liveRun) classify(err error, stepFindings Findings, findings *Findings) error {
 	if err == nil {
 		return nil
 	}
@@ -167,17 +171,17 @@ func (r *liveRun) classify(err error, findings *Findings) error {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode == 0 {
 		return err // no answer: unreachable, timed out, cancelled
 	}
-	switch apiErr.StatusCode {
-	case http.StatusUnauthorized, http.StatusForbidden:
+	switch {
+	case apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden:
 		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, apiErr.StatusCode)
-	case http.StatusBadRequest:
+	case stepFindings.HasBreaking():
+		return nil // the transport's findings explain it
+	case apiErr.StatusCode == http.StatusBadRequest:
 		*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
 			Message: fmt.Sprintf("the server rejected a request the spec allows: %s", apiErr.Error())})
 	default:
-		if retryable(apiErr.StatusCode) {
-			*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
-				Message: fmt.Sprintf("the server kept failing after retries: %s", apiErr.Error())})
-		}
+		*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
+			Message: fmt.Sprintf("the client could not use the server's answer: %s", apiErr.Error())})
 	}
 	return nil
 }

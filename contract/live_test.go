@@ -129,6 +129,13 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 				w.Write([]byte("<html><body>maintenance</body></html>"))
 			})
 		}},
+		{name: "400 to a valid request", tokens: 5, wantCheck: contract.CheckStatus, wrap: func(http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"message":"limit is not supported"}`))
+			})
+		}},
 		{name: "persistent 500", tokens: 5, wantCheck: contract.CheckStatus, wrap: func(http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("x-should-retry", "false")

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // pageBehaviour checks what one page can show on its own beyond the schema.
@@ -26,7 +28,9 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 			continue
 		}
 		if s, ok := token["expiresAt"].(string); ok {
-			if _, err := ParseExpiresAt(s); err != nil {
+			// The client's parser is the rule: what it cannot parse, a caller
+			// of lettatokens.ExpiresAt cannot use.
+			if _, err := lettatokens.ExpiresAt(gen.Token{ExpiresAt: s}); err != nil {
 				out = append(out, Finding{Check: CheckExpiresAt, Severity: Breaking,
 					Pointer: jsonPointer("tokens", strconv.Itoa(i), "expiresAt"),
 					Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", quoteScalar(s))})
@@ -39,12 +43,6 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 		}
 	}
 	return out
-}
-
-// ParseExpiresAt parses an expiresAt value. Letta Cloud emits RFC 3339 in UTC
-// with milliseconds (JavaScript's toISOString); any RFC 3339 form is accepted.
-func ParseExpiresAt(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, s)
 }
 
 func namesAgent(token map[string]any, agentID string) bool {

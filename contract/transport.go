@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"sync"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
 )
 
 // DefaultMaxBodyBytes caps how much of a body the validating transport
@@ -38,10 +40,10 @@ type Transport struct {
 	// MaxBodyBytes caps the bytes buffered for validation; a longer body is
 	// passed on unvalidated and reported. 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// IgnoreRetryable leaves out of the report the answers a retrying client
-	// will try again (408, 429 and 5xx), so that a transient failure the
-	// client recovers from is not drift. The caller still sees the final
-	// answer.
+	// IgnoreRetryable leaves out of the report the answers the client's
+	// retry policy tries again (lettatokens.IsRetryable: 408, 409, 429, 5xx,
+	// x-should-retry), so that a transient failure the client recovers from
+	// is not drift. The caller still sees the final answer.
 	IgnoreRetryable bool
 }
 
@@ -79,7 +81,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	default:
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if t.IgnoreRetryable && retryable(resp.StatusCode) {
+		if t.IgnoreRetryable && lettatokens.IsRetryable(resp) {
 			return resp, nil
 		}
 		x.Findings = append(findings, t.Validator.ValidateResponse(req, resp.StatusCode, resp.Header, body)...)
@@ -88,10 +90,6 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.Report(x)
 	}
 	return resp, nil
-}
-
-func retryable(status int) bool {
-	return status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500
 }
 
 type errReader struct{ err error }
@@ -120,11 +118,15 @@ func (r *Recorder) Exchanges() []Exchange {
 }
 
 // Findings returns every recorded finding, in order.
-func (r *Recorder) Findings() Findings {
+func (r *Recorder) Findings() Findings { return r.FindingsSince(0) }
+
+// FindingsSince returns the findings of the exchanges recorded after the
+// first n.
+func (r *Recorder) FindingsSince(n int) Findings {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out Findings
-	for _, x := range r.exchanges {
+	for _, x := range r.exchanges[min(n, len(r.exchanges)):] {
 		out = append(out, x.Findings...)
 	}
 	return out
