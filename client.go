@@ -42,7 +42,7 @@ var _ gen.ClientWithResponsesInterface = (*Client)(nil)
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:   defaultMaxRetries,
-		maxBodyBytes: defaultMaxBodyBytes,
+		maxBodyBytes: DefaultMaxBodyBytes,
 		retryWait:    func(d time.Duration) time.Duration { return d },
 	}
 	for _, opt := range opts {

@@ -13,7 +13,9 @@ import (
 func ExpiresAt(t gen.Token) (time.Time, error) {
 	at, err := time.Parse(time.RFC3339Nano, t.ExpiresAt)
 	if err != nil {
-		return time.Time{}, errorf("expiresAt %q is not an RFC 3339 time: %w", t.ExpiresAt, err)
+		// time.ParseError quotes the whole input, which on a malformed page
+		// could be a token, so it is not wrapped; the value is redacted.
+		return time.Time{}, errorf("expiresAt %q is not an RFC 3339 time", RedactSecrets(t.ExpiresAt))
 	}
 	return at, nil
 }

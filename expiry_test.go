@@ -21,13 +21,14 @@ func TestExpiresAt(t *testing.T) {
 		{in: "2030-01-02 03:04:05", wantErr: true},
 		{in: "1893553445", wantErr: true},
 		{in: "Wed, 02 Jan 2030 03:04:05 GMT", wantErr: true},
+		{in: "ck-let-swappedSECRET0123456789", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ExpiresAt(gen.Token{ExpiresAt: tt.in})
 			if tt.wantErr {
-				if err == nil || !strings.Contains(err.Error(), "RFC 3339") {
-					t.Errorf("ExpiresAt(%q) = %v, %v; want an error naming RFC 3339", tt.in, got, err)
+				if err == nil || !strings.Contains(err.Error(), "RFC 3339") || strings.Contains(err.Error(), "SECRET") {
+					t.Errorf("ExpiresAt(%q) = %v, %v; want an error naming RFC 3339 and no secret", tt.in, got, err)
 				}
 				return
 			}

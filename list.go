@@ -34,11 +34,34 @@ func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, par
 		}
 		return nil, newResponseError(resp, body, fmt.Errorf("reading response body: %w", err), c.apiKey)
 	}
-	var page gen.TokenPage
-	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, newResponseError(resp, body, fmt.Errorf("decoding token page: %w", err), c.apiKey)
+	page, err := decodePage(body)
+	if err != nil {
+		return nil, newResponseError(resp, body, err, c.apiKey)
 	}
-	return &gen.ListClientSideAccessTokensResponse{Body: body, HTTPResponse: resp, JSON200: &page}, nil
+	return &gen.ListClientSideAccessTokensResponse{Body: body, HTTPResponse: resp, JSON200: page}, nil
+}
+
+// pageEnvelope mirrors gen.TokenPage with pointers, so that a body lacking
+// the page's required members is told apart from an empty last page.
+// encoding/json fills a TokenPage from {}, null or a renamed envelope
+// without complaint, and a caller would silently see no tokens.
+type pageEnvelope struct {
+	Tokens      *[]gen.Token `json:"tokens"`
+	HasNextPage *bool        `json:"hasNextPage"`
+}
+
+func decodePage(body []byte) (*gen.TokenPage, error) {
+	var env pageEnvelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, fmt.Errorf("decoding token page: %w", err)
+	}
+	switch {
+	case env.Tokens == nil:
+		return nil, errors.New(`decoding token page: required member "tokens" is missing or null`)
+	case env.HasNextPage == nil:
+		return nil, errors.New(`decoding token page: required member "hasNextPage" is missing or null`)
+	}
+	return &gen.TokenPage{Tokens: *env.Tokens, HasNextPage: *env.HasNextPage}, nil
 }
 
 // readBody reads a whole response body. When the length is declared (and

@@ -7,10 +7,14 @@ import (
 
 // Defaults applied by NewClient; each has an option to change it.
 const (
-	defaultMaxRetries   = 2
-	defaultTimeout      = 60 * time.Second
-	defaultMaxBodyBytes = 32 << 20 // 32 MiB: ~100k tokens per page, far beyond any real page
+	defaultMaxRetries = 2
+	defaultTimeout    = 60 * time.Second
 )
+
+// DefaultMaxBodyBytes caps how much of a response body is read: 32 MiB is
+// about 100,000 tokens in one page, far beyond any real page. Change it
+// with [WithMaxBodyBytes].
+const DefaultMaxBodyBytes = 32 << 20
 
 // Environment variables NewClient reads when the matching option is absent.
 const (

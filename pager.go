@@ -86,7 +86,10 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 		if opts.AgentID != "" {
 			params.AgentId = &opts.AgentID
 		}
-		var previous []gen.Token
+		// The previous page's tokens: a page that repeats any of them means
+		// offset is ignored or pages overlap. One page's worth only, so
+		// memory stays flat however long the walk.
+		previous := make(map[string]struct{}, limit)
 		offset := 0
 		for pageNum := 1; ; pageNum++ {
 			if pageNum > maxPages {
@@ -102,8 +105,9 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum, Reason: "empty page with hasNextPage true"})
 				return
 			}
-			if len(page.Tokens) > 0 && samePage(page.Tokens, previous) {
-				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum, Reason: "page repeats the previous page (offset ignored?)"})
+			if i := firstRepeat(page.Tokens, previous); i >= 0 {
+				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum,
+					Reason: fmt.Sprintf("token %d of the page was already on the previous page (offset ignored, or pages overlap)", i)})
 				return
 			}
 			for _, tok := range page.Tokens {
@@ -115,7 +119,10 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 				return
 			}
 			offset += len(page.Tokens)
-			previous = page.Tokens
+			clear(previous)
+			for _, tok := range page.Tokens {
+				previous[tok.Token] = struct{}{}
+			}
 		}
 	}
 }
@@ -184,18 +191,13 @@ func pageError(resp *gen.ListClientSideAccessTokensResponse) *Error {
 	return e
 }
 
-// samePage reports whether two pages hold the same tokens in the same
-// order: the sign of a server that ignores offset. Tokens are compared by
-// value, hostname and expiry, which identify a token; the policy is not
-// needed for that.
-func samePage(a, b []gen.Token) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Token != b[i].Token || a[i].Hostname != b[i].Hostname || a[i].ExpiresAt != b[i].ExpiresAt {
-			return false
+// firstRepeat returns the index of the first token of page that is in
+// previous, or -1.
+func firstRepeat(page []gen.Token, previous map[string]struct{}) int {
+	for i, tok := range page {
+		if _, dup := previous[tok.Token]; dup {
+			return i
 		}
 	}
-	return true
+	return -1
 }

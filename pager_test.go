@@ -213,6 +213,15 @@ func TestTokensEndsOnLyingPagination(t *testing.T) {
 			wantTokens: 3, wantRequests: 2, wantPage: 2, wantOffset: 3,
 		},
 		{
+			name: "pages overlap by one (offset off by one)",
+			page: func(offset int) ([]gen.Token, bool) {
+				start := max(offset-1, 0)
+				return makeTokens(start, start+3), true
+			},
+			opts:       ListOptions{Limit: 3},
+			wantTokens: 3, wantRequests: 2, wantPage: 2, wantOffset: 3,
+		},
+		{
 			name:       "more pages than MaxPages",
 			page:       func(offset int) ([]gen.Token, bool) { return makeTokens(offset, offset+2), true },
 			opts:       ListOptions{Limit: 2, MaxPages: 3},

@@ -64,6 +64,11 @@ func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, err
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		// A success is final whatever x-should-retry says, as in Letta's
+		// SDKs, which consult the header only for failed responses.
+		return false, nil
+	}
 	switch strings.ToLower(resp.Header.Get("X-Should-Retry")) {
 	case "true":
 		return true, nil

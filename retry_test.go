@@ -76,6 +76,11 @@ func TestRetryPolicy(t *testing.T) {
 			steps:        []step{{400, map[string]string{"X-Should-Retry": "true"}}, ok},
 			wantAttempts: 2,
 		},
+		{
+			name:         "x-should-retry true on a 200 is not retried",
+			steps:        []step{{200, map[string]string{"X-Should-Retry": "true"}}},
+			wantAttempts: 1,
+		},
 		{name: "408 retried", steps: []step{{408, nil}, ok}, wantAttempts: 2},
 		{name: "409 retried", steps: []step{{409, nil}, ok}, wantAttempts: 2},
 		{name: "502 retried", steps: []step{{502, nil}, {502, nil}, ok}, wantAttempts: 3},

@@ -12,6 +12,8 @@ import (
 // spec does not know, with the pointers that must be reported as additive.
 var conformantAdditive = map[string][]string{
 	"additive-fields": {"/total", "/tokens/0/createdAt", "/tokens/0/policy/label", "/tokens/0/policy/data/0/note"},
+	// A member named like a token: the pointer is redacted too.
+	"additive-secret-member-name": {"/ck-let-f…mber"},
 }
 
 func TestConformantFixturesPass(t *testing.T) {

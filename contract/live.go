@@ -14,6 +14,11 @@ import (
 // wrong, revoked, or not for this server. No check ran; nothing is drift.
 var ErrCredentialsRejected = errors.New("credentials rejected")
 
+// ErrServerUnavailable means the server kept answering 408, 429 or 5xx
+// after the client's retries: an outage or rate limiting, not drift, and
+// the checks could not finish.
+var ErrServerUnavailable = errors.New("server unavailable")
+
 // LiveConfig says where and how to run the live checks. Zero values take
 // the client's defaults: LETTA_API_KEY, LETTA_BASE_URL, https://api.letta.com.
 type LiveConfig struct {
@@ -27,7 +32,8 @@ type LiveConfig struct {
 	// PageSizes are the two page sizes whose walks must agree. Zero: 50 and
 	// 7, a size that does not divide the other, so boundaries differ.
 	PageSizes [2]int
-	// MaxPages bounds each walk. Zero: 1000.
+	// MaxPages bounds the first walk. Zero: 1000. Later walks are bounded
+	// by what the first one found, plus a margin.
 	MaxPages int
 	// Options are passed to lettatokens.NewClient after ours (retries,
 	// timeouts).
@@ -98,7 +104,11 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 	var walks [2]WalkResult
 	for i, size := range sizes {
 		steps = append(steps, func(ctx context.Context) (Findings, error) {
-			res, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: size, MaxPages: maxPages})
+			bound := maxPages
+			if i > 0 {
+				bound = boundAfter(walks[0], size, maxPages)
+			}
+			res, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: size, MaxPages: bound})
 			walks[i] = res
 			return f, err
 		})
@@ -125,7 +135,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 		report.Notes = append(report.Notes, "no agent found in the data: the agentId filter was not exercised")
 	} else {
 		seen := len(rec.Exchanges())
-		filtered, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxPages: maxPages, AgentID: report.AgentID})
+		filtered, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxPages: boundAfter(walks[0], sizes[0], maxPages), AgentID: report.AgentID})
 		report.Findings = append(report.Findings, f...)
 		if err := r.classify(err, rec.FindingsSince(seen), &report.Findings); err != nil {
 			return nil, err
@@ -171,9 +181,11 @@ func (r *liveRun) classify(err error, stepFindings Findings, findings *Findings)
 	if !errors.As(err, &apiErr) || apiErr.StatusCode == 0 {
 		return err // no answer: unreachable, timed out, cancelled
 	}
-	switch {
-	case apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden:
-		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, apiErr.StatusCode)
+	switch code := apiErr.StatusCode; {
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, code)
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+		return fmt.Errorf("%w, the checks could not finish: %w", ErrServerUnavailable, err)
 	case stepFindings.HasBreaking():
 		return nil // the transport's findings explain it
 	case apiErr.StatusCode == http.StatusBadRequest:
@@ -184,6 +196,16 @@ func (r *liveRun) classify(err error, stepFindings Findings, findings *Findings)
 			Message: fmt.Sprintf("the client could not use the server's answer: %s", apiErr.Error())})
 	}
 	return nil
+}
+
+// boundAfter bounds a walk at page size size by what a complete first walk
+// found: its token count in pages, plus a margin for a probe and for tokens
+// created meanwhile. Without a complete first walk, the configured bound.
+func boundAfter(first WalkResult, size, configured int) int {
+	if !first.Complete {
+		return configured
+	}
+	return len(first.Tokens)/size + 3
 }
 
 func firstAgent(tokens []gen.Token) string {

@@ -26,7 +26,7 @@ func TestEmbeddedSpecIsValid(t *testing.T) {
 	}
 	for name, want := range map[string]any{"limit": float64(10), "offset": float64(0)} {
 		p := op.Parameters.GetByInAndName("query", name)
-		if p == nil || p.Schema.Value.Default != want || p.Schema.Value.Min == nil || *p.Schema.Value.Min != 0 {
+		if p == nil || !p.Schema.Value.Type.Is("integer") || p.Schema.Value.Default != want || p.Schema.Value.Min == nil || *p.Schema.Value.Min != 0 {
 			t.Errorf("query parameter %s: want integer, default %v, minimum 0", name, want)
 		}
 	}
@@ -47,9 +47,6 @@ func TestEmbeddedSpecIsValid(t *testing.T) {
 	}
 	if f := doc.Components.Schemas["Token"].Value.Properties["expiresAt"].Value.Format; f != "" {
 		t.Errorf("Token.expiresAt has format %q; upstream promises none", f)
-	}
-	if s := Spec; s == nil {
-		t.Fatal("Spec is nil")
 	}
 	first, err := Spec()
 	second, _ := Spec()

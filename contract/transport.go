@@ -10,14 +10,10 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 )
 
-// DefaultMaxBodyBytes caps how much of a body the validating transport
-// buffers. A page of 100 tokens is about 30 KB.
-const DefaultMaxBodyBytes = 32 << 20
-
 // Exchange is what the validating transport reports for one round trip.
 type Exchange struct {
 	Method   string
-	Path     string // URL path and query; this operation carries no secret in either
+	Path     string // URL path and query, redacted
 	Status   int
 	Findings Findings
 }
@@ -38,7 +34,8 @@ type Transport struct {
 	// that made the request. nil discards them.
 	Report func(Exchange)
 	// MaxBodyBytes caps the bytes buffered for validation; a longer body is
-	// passed on unvalidated and reported. 0 means DefaultMaxBodyBytes.
+	// passed on unvalidated and reported. 0 means the client's cap,
+	// lettatokens.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// IgnoreRetryable leaves out of the report the answers the client's
 	// retry policy tries again (lettatokens.IsRetryable: 408, 409, 429, 5xx,
@@ -58,10 +55,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := Exchange{Method: req.Method, Path: req.URL.RequestURI(), Status: resp.StatusCode}
+	x := Exchange{Method: req.Method, Path: t.Validator.redact(req.URL.RequestURI()), Status: resp.StatusCode}
 	limit := t.MaxBodyBytes
 	if limit <= 0 {
-		limit = DefaultMaxBodyBytes
+		limit = lettatokens.DefaultMaxBodyBytes
 	}
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	switch {

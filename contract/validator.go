@@ -89,7 +89,7 @@ func (v *Validator) ValidateRequest(r *http.Request) Findings {
 	}
 	input := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: filterOptions()}
 	err = openapi3filter.ValidateRequest(context.Background(), input)
-	return v.requestFindings(err)
+	return v.redactAll(v.requestFindings(err))
 }
 
 func (v *Validator) requestFindings(err error) Findings {
@@ -218,10 +218,12 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 }
 
 // redactAll is the last step of every check that may quote the server: no
-// message leaves the validator with a secret in it.
+// message or pointer (a member name can be anything) leaves the validator
+// with a secret in it.
 func (v *Validator) redactAll(fs Findings) Findings {
 	for i := range fs {
 		fs[i].Message = v.redact(fs[i].Message)
+		fs[i].Pointer = v.redact(fs[i].Pointer)
 	}
 	return fs
 }
