@@ -89,7 +89,7 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 		// The previous page's tokens: a page that repeats any of them means
 		// offset is ignored or pages overlap. One page's worth only, so
 		// memory stays flat however long the walk.
-		previous := make(map[string]struct{}, limit)
+		previous := make(map[string]struct{}, min(limit, 1024)) // grows if pages are larger
 		offset := 0
 		for pageNum := 1; ; pageNum++ {
 			if pageNum > maxPages {

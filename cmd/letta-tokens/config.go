@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+)
+
+// userAgent is put in front of the client's own User-Agent, so Letta can
+// tell the command's traffic from other callers of the module.
+const userAgent = progName + "-cli/" + lettatokens.Version
+
+// config is what list and check need from the environment.
+type config struct {
+	apiKey  string
+	baseURL string // as given, or lettatokens.DefaultBaseURL
+	// target is baseURL as it may be printed: without a password in its
+	// user info or a trailing slash. The API key is never part of it.
+	target string
+}
+
+// loadConfig reads LETTA_API_KEY and LETTA_BASE_URL through getenv. A
+// missing key is a usage error that says how to set it, or how to do
+// without an account.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		apiKey:  strings.TrimSpace(getenv(envAPIKey)),
+		baseURL: strings.TrimSpace(getenv(envBaseURL)),
+	}
+	if c.apiKey == "" {
+		return c, credentialErrorf("%s is not set: export %s=<your Letta API key>, or try it without an account: %s check --mock",
+			envAPIKey, envAPIKey, progName)
+	}
+	if c.baseURL == "" {
+		c.baseURL = lettatokens.DefaultBaseURL
+	}
+	u, err := url.Parse(c.baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		// The value is not echoed: a malformed URL may hold credentials.
+		return c, credentialErrorf("%s is not a base URL: want http(s)://host[:port][/path], such as %s or a mock's URL",
+			envBaseURL, lettatokens.DefaultBaseURL)
+	}
+	c.target = displayURL(u)
+	return c, nil
+}
+
+// displayURL is u without a password or a trailing slash.
+func displayURL(u *url.URL) string {
+	return strings.TrimRight(u.Redacted(), "/")
+}
+
+// newTransport returns a transport of the command's own, so that run can
+// close its idle connections when it is done instead of leaving them to
+// http.DefaultTransport.
+func newTransport() *http.Transport {
+	return http.DefaultTransport.(*http.Transport).Clone()
+}
+
+// unreachable reports whether err means no answer came from the server
+// (refused, no such host, TLS failure, timeout) and, if so, why, in a few
+// words.
+func unreachable(err error) (reason string, ok bool) {
+	var apiErr *lettatokens.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 {
+		return "", false
+	}
+	return networkReason(apiErr), true
+}
+
+// networkReason words a transport error without the request URL that
+// net/http puts in front of it (the target is named separately).
+func networkReason(err error) string {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var urlErr *url.Error
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return dnsErr.Error() // "lookup host: no such host"
+	case errors.As(err, &opErr) && opErr.Err != nil:
+		return opErr.Err.Error() // "connect: connection refused"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "timed out"
+	case errors.As(err, &urlErr):
+		return urlErr.Err.Error() // TLS and protocol errors
+	}
+	return strings.TrimPrefix(err.Error(), "lettatokens: ")
+}
+
+// interrupted reports whether err is ctx ending because of a signal.
+func interrupted(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err()))
+}
+
+// shutdownTimeout bounds how long a server waits for requests in flight
+// when it is stopped.
+const shutdownTimeout = 5 * time.Second
+
+// trimPrefix drops the client package's "lettatokens: " prefix from an
+// error line, which the command's own prefix replaces.
+func trimPrefix(msg string) string {
+	return strings.TrimPrefix(msg, "lettatokens: ")
+}

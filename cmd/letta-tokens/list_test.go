@@ -1,0 +1,402 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// tableRows returns the rows of a table (without header and count line).
+func tableRows(t *testing.T, out string) []string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 2 || !regexp.MustCompile(`^TOKEN +HOSTNAME +EXPIRES +AGENTS$`).MatchString(lines[0]) {
+		t.Fatalf("no table header:\n%s", out)
+	}
+	return lines[1 : len(lines)-1]
+}
+
+func TestListTable(t *testing.T) {
+	seed := mock.SeedTokens(25)
+	ts := newMock(t, 25)
+	env := envFor(ts.URL)
+
+	r := runCLI(t, env, "list")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	rows := tableRows(t, r.stdout)
+	if len(rows) != 10 {
+		t.Errorf("%d rows, want the server's default page of 10", len(rows))
+	}
+	if !strings.HasSuffix(r.stdout, "\n10 tokens (more: --offset 10)\n") {
+		t.Errorf("no count line with the next offset:\n%s", r.stdout)
+	}
+	for i, row := range rows {
+		tok := seed[i]
+		if !strings.HasPrefix(row, lettatokens.RedactToken(tok.Token)+"  ") {
+			t.Errorf("row %d does not start with the redacted token %s: %q", i, lettatokens.RedactToken(tok.Token), row)
+		}
+		for _, want := range []string{tok.Hostname, tok.ExpiresAt, agentsCell(tok.Policy)} {
+			if !strings.Contains(row, want) {
+				t.Errorf("row %d lacks %q: %q", i, want, row)
+			}
+		}
+	}
+	// Columns line up: every row's hostname starts where the header's does.
+	col := strings.Index(strings.SplitN(r.stdout, "\n", 2)[0], "HOSTNAME")
+	for i, row := range rows {
+		if got := len([]rune(row[:strings.Index(row, "https://")])); got != col {
+			t.Errorf("row %d: hostname at column %d, header at %d", i, got, col)
+		}
+	}
+	for _, tok := range seed {
+		if strings.Contains(r.stdout, tok.Token) {
+			t.Fatalf("a full token value was printed without --reveal")
+		}
+	}
+
+	r = runCLI(t, env, "list", "--offset", "20", "--limit", "10")
+	if rows := tableRows(t, r.stdout); r.code != exitOK || len(rows) != 5 || !strings.HasSuffix(r.stdout, "\n5 tokens\n") {
+		t.Errorf("--offset 20: exit %d, %d rows:\n%s", r.code, len(rows), r.stdout)
+	}
+	if !strings.HasPrefix(tableRows(t, r.stdout)[0], lettatokens.RedactToken(seed[20].Token)) {
+		t.Errorf("--offset 20 does not start at token 20:\n%s", r.stdout)
+	}
+}
+
+func TestListAgentsCell(t *testing.T) {
+	p := gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: []gen.AgentPolicy{
+		{Type: gen.AgentPolicyTypeAgent, Id: "agent-1", Access: []gen.AgentAccess{gen.AgentAccessReadMessages, gen.AgentAccessWriteAgent}},
+		{Type: gen.AgentPolicyTypeAgent, Id: "agent-2", Access: []gen.AgentAccess{gen.AgentAccessReadAgent}},
+	}}
+	if got, want := agentsCell(p), "agent-1(read_messages,write_agent); agent-2(read_agent)"; got != want {
+		t.Errorf("agentsCell = %q, want %q", got, want)
+	}
+	if got := agentsCell(gen.TokenPolicy{}); got != "-" {
+		t.Errorf("no agents: %q, want -", got)
+	}
+	if got := cell("evil\x1b[2J\nhost"); got != "evil?[2J?host" {
+		t.Errorf("cell did not neutralise control characters: %q", got)
+	}
+}
+
+func TestListReveal(t *testing.T) {
+	seed := mock.SeedTokens(3)
+	ts := newMock(t, 3)
+	r := runCLI(t, envFor(ts.URL), "list", "--reveal")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, tok := range seed {
+		if !strings.Contains(r.stdout, tok.Token) {
+			t.Errorf("--reveal: %s… not printed in full", tok.Token[:12])
+		}
+	}
+	r = runCLI(t, envFor(ts.URL), "list", "--reveal", "--json")
+	if got := decodeTokens(t, r.stdout); !tokensEqual(got, seed) {
+		t.Errorf("--reveal --json: tokens differ from the mock's")
+	}
+}
+
+func tokensEqual(a, b []gen.Token) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+func TestListJSON(t *testing.T) {
+	seed := mock.SeedTokens(25)
+	ts := newMock(t, 25)
+	r := runCLI(t, envFor(ts.URL), "list", "--json", "--limit", "25")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	want := redacted(seed)
+	if got := decodeTokens(t, r.stdout); !tokensEqual(got, want) {
+		t.Errorf("tokens differ from the mock's, redacted:\n%s", r.stdout)
+	}
+	// Written incrementally, the array is still exactly what encoding/json
+	// gives for the whole slice.
+	whole, _ := json.MarshalIndent(want, "", "  ")
+	if r.stdout != string(whole)+"\n" {
+		t.Errorf("streamed JSON differs from json.MarshalIndent of the slice")
+	}
+	for _, tok := range seed {
+		if strings.Contains(r.stdout, tok.Token) {
+			t.Fatal("a full token value was printed without --reveal")
+		}
+	}
+
+	// A page with more to come: stdout stays a bare array, the hint goes
+	// to stderr.
+	r = runCLI(t, envFor(ts.URL), "list", "--json", "--limit", "2", "--offset", "1")
+	if got := decodeTokens(t, r.stdout); !tokensEqual(got, want[1:3]) {
+		t.Errorf("--limit 2 --offset 1: wrong tokens")
+	}
+	if r.code != exitOK || r.stderr != "more tokens follow: --offset 3, or --all for every page\n" {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	empty := newMock(t, 0)
+	for _, args := range [][]string{{"list", "--json"}, {"list", "--json", "--all"}} {
+		r = runCLI(t, envFor(empty.URL), args...)
+		if r.code != exitOK || r.stdout != "[]\n" {
+			t.Errorf("%q on an empty account: exit %d, stdout %q; want []", args, r.code, r.stdout)
+		}
+	}
+	r = runCLI(t, envFor(empty.URL), "list")
+	if r.code != exitOK || r.stdout != "0 tokens\n" {
+		t.Errorf("table on an empty account: %q", r.stdout)
+	}
+}
+
+// countRequests wraps h, counting requests in n.
+func countRequests(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestListAll(t *testing.T) {
+	seed := mock.SeedTokens(237)
+	var requests atomic.Int64
+	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: seed}), &requests))
+	env := envFor(ts.URL)
+
+	r := runCLI(t, env, "list", "--all", "--json", "--limit", "50")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got := decodeTokens(t, r.stdout); !tokensEqual(got, redacted(seed)) {
+		t.Errorf("--all --json: got %d tokens, not the mock's 237 redacted", len(got))
+	}
+	if n := requests.Load(); n != 5 {
+		t.Errorf("%d requests for 237 tokens at limit 50, want 5", n)
+	}
+
+	r = runCLI(t, env, "list", "--all", "--limit", "50")
+	if rows := tableRows(t, r.stdout); r.code != exitOK || len(rows) != 237 || !strings.HasSuffix(r.stdout, "\n237 tokens\n") {
+		t.Errorf("--all table: exit %d, %d rows, ends %q", r.code, len(rows), r.stdout[max(0, len(r.stdout)-40):])
+	}
+
+	requests.Store(0)
+	r = runCLI(t, env, "list", "--all")
+	if got := len(tableRows(t, r.stdout)); got != 237 || requests.Load() != 3 {
+		t.Errorf("--all without --limit: %d rows in %d requests, want 237 in 3 (pages of 100)", got, requests.Load())
+	}
+}
+
+// servedAtWrite records, for each write to it, how many requests the server
+// had received by then.
+type servedAtWrite struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	served *atomic.Int64
+	at     []int64
+}
+
+func (w *servedAtWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.at = append(w.at, w.served.Load())
+	return w.buf.Write(p)
+}
+
+// TestListAllStreams proves --all writes each page before fetching the
+// next: output must start after the first request, and some output must be
+// written while each page is the latest one fetched.
+func TestListAllStreams(t *testing.T) {
+	for _, format := range []string{"table", "json"} {
+		t.Run(format, func(t *testing.T) {
+			var requests atomic.Int64
+			ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(237)}), &requests))
+			out := &servedAtWrite{served: &requests}
+			var stderr bytes.Buffer
+			args := []string{"list", "--all", "--limit", "50"}
+			if format == "json" {
+				args = append(args, "--json")
+			}
+			env := envFor(ts.URL)
+			if code := run(t.Context(), args, out, &stderr, func(k string) string { return env[k] }); code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("progress or noise on a non-terminal stderr: %q", stderr.String())
+			}
+			seen := slices.Compact(slices.Clone(out.at))
+			if !slices.Equal(seen, []int64{1, 2, 3, 4, 5}) {
+				t.Errorf("requests served at each write: %v; want output after each of the 5 pages, before the next request", seen)
+			}
+		})
+	}
+}
+
+func TestListAgentFilter(t *testing.T) {
+	seed := mock.SeedTokens(100)
+	agent := mock.SeedAgentID(1)
+	var want []gen.Token
+	for _, tok := range seed {
+		if slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == agent }) {
+			want = append(want, tok)
+		}
+	}
+	ts := newMock(t, 100)
+	r := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "7", "--agent-id", agent)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	got := decodeTokens(t, r.stdout)
+	if len(want) == 0 || !tokensEqual(got, redacted(want)) {
+		t.Errorf("--agent-id: %d tokens, want the %d naming %s", len(got), len(want), agent)
+	}
+	r = runCLI(t, envFor(ts.URL), "list", "--agent-id", agent)
+	for _, row := range tableRows(t, r.stdout) {
+		if !strings.Contains(row, agent+"(") {
+			t.Errorf("row without the agent: %q", row)
+		}
+	}
+}
+
+func TestListLyingPagination(t *testing.T) {
+	// Every request gets the same page, which always says more follow.
+	page, _ := json.Marshal(gen.TokenPage{Tokens: mock.SeedTokens(3), HasNextPage: true})
+	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	}))
+	r := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "3")
+	if r.code != exitFailure {
+		t.Errorf("exit %d, want %d", r.code, exitFailure)
+	}
+	oneLine(t, r, ts.URL+" paginates inconsistently: ", " at page 2 (offset 3); the listing is incomplete")
+	// The tokens that arrived are printed, but the array is left open, so
+	// the output cannot pass for a complete listing.
+	var v any
+	if json.Unmarshal([]byte(r.stdout), &v) == nil {
+		t.Errorf("an incomplete listing parses as complete JSON:\n%s", r.stdout)
+	}
+	if !strings.HasPrefix(r.stdout, "[\n  {") {
+		t.Errorf("the first page was not written: %q", r.stdout)
+	}
+}
+
+func TestListRejectedKey(t *testing.T) {
+	ts := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}} {
+		r := runCLI(t, envFor(ts.URL), args...)
+		if r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, r.code, exitUsage)
+		}
+		want := "letta-tokens: credentials rejected by " + ts.URL + " (HTTP 401): check LETTA_API_KEY\n"
+		if r.stderr != want || r.stdout != "" {
+			t.Errorf("%q:\nstderr %q\nwant   %q\nstdout %q", args, r.stderr, want, r.stdout)
+		}
+	}
+}
+
+func TestListServerError(t *testing.T) {
+	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"no such route; token ck-let-leakedSECRET0123456789 here"}`))
+	}))
+	r := runCLI(t, envFor(ts.URL), "list")
+	if r.code != exitFailure {
+		t.Errorf("exit %d, want %d", r.code, exitFailure)
+	}
+	oneLine(t, r, ts.URL+" answered with an error", "HTTP 404", "no such route")
+	if strings.Contains(r.stderr, "leakedSECRET") {
+		t.Errorf("a token in the server's message was printed: %s", r.stderr)
+	}
+}
+
+// TestUnreachable: an unreachable host is exit 1 for list (a runtime
+// failure) and exit 2 for check (no check could run, so there is no drift
+// verdict). Each takes the client's retries, about 1.5 s.
+func TestUnreachable(t *testing.T) {
+	url := deadURL(t)
+	for cmd, code := range map[string]int{"list": exitFailure, "check": exitUsage} {
+		t.Run(cmd, func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, envFor(url), cmd)
+			if r.code != code {
+				t.Errorf("exit %d, want %d", r.code, code)
+			}
+			oneLine(t, r, "cannot reach "+url+": connect: connection refused (is LETTA_BASE_URL right?)")
+		})
+	}
+}
+
+func TestListInterrupted(t *testing.T) {
+	ts := newMock(t, 3)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	env := envFor(ts.URL)
+	code := run(ctx, []string{"list", "--all"}, &stdout, &stderr, func(k string) string { return env[k] })
+	if code != exitInterrupted || stderr.String() != "letta-tokens: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want %d and 'interrupted'", code, stderr.String(), exitInterrupted)
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, on: true}
+	p.update(100)
+	p.update(200)
+	p.done(237)
+	if got, want := buf.String(), "\rfetched 100 tokens\rfetched 200 tokens\rfetched 237 tokens\n"; got != want {
+		t.Errorf("progress wrote %q, want %q", got, want)
+	}
+	buf.Reset()
+	p = &progress{w: &buf, on: true}
+	p.update(100)
+	p.abort()
+	if got := buf.String(); got != "\rfetched 100 tokens\n" {
+		t.Errorf("after an error: %q; want the line ended so the error starts a new one", got)
+	}
+	// Not a terminal: nothing, ever.
+	buf.Reset()
+	p = newProgress(&buf, &bytes.Buffer{})
+	p.update(1)
+	p.done(1)
+	p.abort()
+	if buf.Len() != 0 {
+		t.Errorf("progress on a buffer: %q", buf.String())
+	}
+
+	regular, err := os.Create(t.TempDir() + "/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer regular.Close()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if isTerminal(regular) || isTerminal(&buf) || !isTerminal(devNull) {
+		t.Errorf("isTerminal: regular file %v, buffer %v, %s %v", isTerminal(regular), isTerminal(&buf), os.DevNull, isTerminal(devNull))
+	}
+	// stderr a character device and stdout a file: progress is shown.
+	if p := newProgress(devNull, regular); !p.on {
+		t.Error("progress off with stderr a character device and stdout a file")
+	}
+	if p := newProgress(devNull, devNull); p.on {
+		t.Error("progress on while stdout is a character device too: it would tangle with the rows")
+	}
+}

@@ -1,0 +1,261 @@
+// Command letta-tokens lists a Letta account's client-side access tokens,
+// checks a server for drift from openapi.yaml, and serves a mock of the
+// endpoint (GET /v1/client-side-access-tokens) that needs no account:
+//
+//	letta-tokens check --mock                      # try it without an account
+//	letta-tokens list [--all] [--json] [--reveal]  # needs LETTA_API_KEY
+//	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
+//
+// Configuration comes only from the environment: LETTA_API_KEY (never a
+// flag, where it would show in process lists and shell history) and
+// LETTA_BASE_URL.
+//
+// The command line is parsed with the standard library's flag package, one
+// FlagSet per subcommand. Three subcommands with a handful of flags each do
+// not earn a dependency such as cobra: flag gives accurate --help from the
+// same definitions that parse, and the dispatch is one switch.
+//
+// Exit status: 0 success (for check: no breaking drift); 1 a runtime failure
+// (list: unreachable host, server error, lying pagination; mock: cannot
+// listen or load tokens) or, for check, breaking drift; 2 a usage or
+// credential error (bad flags, LETTA_API_KEY missing or rejected; for check
+// also an unreachable host: no check could run); 130 interrupted.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+)
+
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitFailure     = 1 // runtime failure; for check, breaking drift
+	exitUsage       = 2 // bad usage, missing or rejected credentials
+	exitInterrupted = 130
+)
+
+const progName = "letta-tokens"
+
+// Environment variables, the only source of configuration.
+const (
+	envAPIKey  = "LETTA_API_KEY"
+	envBaseURL = "LETTA_BASE_URL"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command: it parses args, runs a subcommand writing to
+// stdout and stderr, and returns the exit status. It reads configuration
+// only through getenv, so tests can run it with any environment.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	defer func() {
+		// Never a Go stack trace for a user: a bug still says what happened.
+		if v := recover(); v != nil {
+			printError(stderr, getenv, fmt.Sprintf("internal error (please report this bug): %v", v))
+			code = exitFailure
+		}
+	}()
+	err := dispatch(ctx, args, stdout, stderr, getenv)
+	if err == nil {
+		return exitOK
+	}
+	var ce *cliError
+	if !errors.As(err, &ce) {
+		ce = &cliError{code: exitFailure, msg: err.Error()}
+	}
+	if ce.msg != "" {
+		printError(stderr, getenv, ce.msg)
+	}
+	return ce.code
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, rootUsage)
+		return &cliError{code: exitUsage} // the usage said it all
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "list":
+		return runList(ctx, rest, stdout, stderr, getenv)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr, getenv)
+	case "mock":
+		return runMock(ctx, rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && cmd == "help" {
+			// "letta-tokens help list" is "letta-tokens list --help".
+			return dispatch(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
+		}
+		fmt.Fprint(stdout, rootUsage)
+		return nil
+	default:
+		if strings.HasPrefix(cmd, "-") {
+			return usageErrorf("", "unknown flag %s: flags follow the command, as in 'letta-tokens list --json'", cmd)
+		}
+		return usageErrorf("", "unknown command %q: want list, check or mock", cmd)
+	}
+}
+
+// printError writes msg as the one line of an error, with every secret it
+// might hold redacted: the API key in use and anything shaped like a Letta
+// secret. Messages are built not to hold any; this is the last guard.
+func printError(stderr io.Writer, getenv func(string) string, msg string) {
+	msg = lettatokens.RedactSecrets(msg, strings.TrimSpace(getenv(envAPIKey)))
+	fmt.Fprintf(stderr, "%s: %s\n", progName, strings.Join(strings.Fields(msg), " "))
+}
+
+// cliError is an error with its exit status. An empty msg prints nothing
+// (the usage already went out).
+type cliError struct {
+	code int
+	msg  string
+}
+
+func (e *cliError) Error() string { return e.msg }
+
+// failf is a runtime failure (exit 1).
+func failf(format string, args ...any) error {
+	return &cliError{code: exitFailure, msg: fmt.Sprintf(format, args...)}
+}
+
+// usageErrorf is a usage or credential error (exit 2), with a pointer to
+// the help of cmd ("" for the root).
+func usageErrorf(cmd, format string, args ...any) error {
+	help := progName + " --help"
+	if cmd != "" {
+		help = progName + " " + cmd + " --help"
+	}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...) + " (see '" + help + "')"}
+}
+
+// credentialErrorf is a usage-class error that needs no pointer to --help.
+func credentialErrorf(format string, args ...any) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
+
+const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-side access tokens
+(GET /v1/client-side-access-tokens).
+
+Usage:
+  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal]
+  letta-tokens check [--mock] [--agent-id ID] [--json]
+  letta-tokens mock  [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
+
+Commands:
+  list    list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
+  check   check a server for drift from openapi.yaml; --mock checks an in-process mock
+  mock    serve a mock of the endpoint; its first line on stdout is its base URL
+
+Environment:
+  LETTA_API_KEY   your Letta API key (list, check); never taken on the command line
+  LETTA_BASE_URL  the server to call (default https://api.letta.com), such as a mock's URL
+
+Try it without an account:
+  letta-tokens check --mock
+
+Run 'letta-tokens <command> --help' for a command's flags.
+`
+
+const envHelp = `Environment:
+  LETTA_API_KEY   your Letta API key (required; not a flag, so it stays out of process lists)
+  LETTA_BASE_URL  the server to call (default https://api.letta.com), such as a mock's URL
+`
+
+// newFlagSet returns a FlagSet that reports nothing itself: parse errors and
+// help are printed by parseFlags, so that every error is one line.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(progName+" "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses args for subcommand cmd. On -h/--help it prints usage
+// to stdout and returns errHelp; any other problem is a usage error. No
+// positional arguments are accepted.
+func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return errHelp
+		}
+		return usageErrorf(cmd, "%s: %s", cmd, flagError(err))
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
+	}
+	return nil
+}
+
+// flagError rewords the flag package's errors in the spelling the usage
+// shows (--name, not -name).
+func flagError(err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "invalid boolean value") {
+		msg = strings.Replace(msg, ": parse error", ": want true or false", 1)
+	}
+	for _, r := range []struct{ old, new string }{
+		{"flag provided but not defined: -", "unknown flag -"},
+		{"flag needs an argument: -", "missing value for -"},
+		{": parse error", ": not a whole number"},
+		{"for flag -", "for -"},
+	} {
+		msg = strings.Replace(msg, r.old, r.new, 1)
+	}
+	// Go's flag accepts -name and --name alike; name them as the usage does.
+	if i := strings.Index(msg, " -"); i >= 0 && !strings.HasPrefix(msg[i+1:], "--") {
+		msg = msg[:i+1] + "-" + msg[i+1:]
+	}
+	return msg
+}
+
+// errHelp ends a subcommand successfully after its usage was printed.
+var errHelp = errors.New("help requested")
+
+// printFlags lists fs's flags as "  --name ARG  usage (default ...)".
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	type line struct{ left, right string }
+	var lines []line
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		left := "  --" + f.Name
+		if arg != "" {
+			left += " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += " (default " + f.DefValue + ")"
+		}
+		lines = append(lines, line{left, usage})
+		width = max(width, len(left))
+	})
+	fmt.Fprintln(w, "Flags:")
+	for _, l := range lines {
+		fmt.Fprintf(w, "%-*s  %s\n", width, l.left, l.right)
+	}
+	fmt.Fprintf(w, "  %-*s  %s\n", width-2, "-h, --help", "show this help")
+}
+
+// flagsSet reports which flags were given on the command line.
+func flagsSet(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// TestMain fails the run if a test leaves a goroutine behind: a server not
+// stopped, an idle connection of the command's transport not closed.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// testKey is shaped like a Letta API key, so that any leak of it would also
+// be caught by shape; it is not a real key.
+const testKey = "sk-let-cli-test-key-0123456789abcdef"
+
+// result is one run of the command.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the command with args and env as its whole environment, and
+// checks what every run must satisfy: the API key is never printed, and an
+// error is exactly one line on stderr prefixed "letta-tokens: ".
+func runCLI(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	if key := env[envAPIKey]; key != "" && strings.Contains(r.stdout+r.stderr, key) {
+		t.Errorf("%q printed the API key:\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
+	}
+	if code != exitOK && r.stderr != "" && len(args) > 0 {
+		if lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n"); !strings.HasPrefix(lines[len(lines)-1], "letta-tokens: ") {
+			t.Errorf("%q: stderr does not end with a 'letta-tokens: ' line: %q", args, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
+		t.Errorf("%q: stderr looks like a stack trace: %s", args, r.stderr)
+	}
+	return r
+}
+
+// envFor is the environment that points the command at url.
+func envFor(url string) map[string]string {
+	return map[string]string{envBaseURL: url, envAPIKey: testKey}
+}
+
+// newMock starts a loopback mock serving the first n seeded tokens.
+func newMock(t *testing.T, n int) *httptest.Server {
+	t.Helper()
+	return mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(n)})
+}
+
+// newServer starts a loopback server for h, closed when the test ends.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// mockHandler is the mock's handler, for tests that wrap it.
+func mockHandler(t *testing.T, opts mock.Options) http.Handler {
+	t.Helper()
+	srv, err := mock.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// deadURL is the base URL of a loopback port that nothing listens on.
+func deadURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	ln.Close()
+	return url
+}
+
+// redacted returns tokens with their values redacted, as list prints them.
+func redacted(tokens []gen.Token) []gen.Token {
+	out := make([]gen.Token, len(tokens))
+	for i, tok := range tokens {
+		tok.Token = lettatokens.RedactToken(tok.Token)
+		out[i] = tok
+	}
+	return out
+}
+
+// decodeTokens parses list --json output.
+func decodeTokens(t *testing.T, out string) []gen.Token {
+	t.Helper()
+	var tokens []gen.Token
+	if err := json.Unmarshal([]byte(out), &tokens); err != nil {
+		t.Fatalf("output is not a JSON array of tokens: %v\n%s", err, out)
+	}
+	return tokens
+}
+
+// oneLine checks that stderr is exactly one error line containing each of
+// wants, and returns it.
+func oneLine(t *testing.T, r result, wants ...string) string {
+	t.Helper()
+	if strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "letta-tokens: ") {
+		t.Fatalf("stderr is not one 'letta-tokens: ' line: %q", r.stderr)
+	}
+	for _, w := range wants {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr %q does not contain %q", r.stderr, w)
+		}
+	}
+	return r.stderr
+}
+
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"--help"}, []string{"letta-tokens list", "letta-tokens check", "letta-tokens mock", envAPIKey, envBaseURL, "check --mock"}},
+		{[]string{"-h"}, []string{"Usage:"}},
+		{[]string{"help"}, []string{"Usage:"}},
+		{[]string{"list", "--help"}, []string{"--agent-id ID", "--limit N", "--offset N", "--all", "--json", "--reveal", envAPIKey, envBaseURL, "Exit status"}},
+		{[]string{"help", "list"}, []string{"Usage: letta-tokens list"}},
+		{[]string{"list", "-h"}, []string{"Usage: letta-tokens list"}},
+		{[]string{"check", "--help"}, []string{"--mock", "--agent-id ID", "--json", envAPIKey, envBaseURL, "Exit status: 0 no breaking drift; 1 breaking drift; 2"}},
+		{[]string{"mock", "--help"}, []string{"--addr HOST:PORT", "--tokens N", "--key K", "--from FILE", "(default 127.0.0.1:8283)", "(default 25)", "first line on stdout"}},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runCLI(t, nil, tt.args...)
+			if r.code != exitOK || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q; want 0 and usage on stdout only", r.code, r.stderr)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("usage lacks %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	ts := newMock(t, 3)
+	env := envFor(ts.URL)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"--json"}, "unknown flag --json"},
+		{[]string{"list", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"list", "--limit", "abc"}, `invalid value "abc" for --limit`},
+		{[]string{"list", "--limit"}, "missing value for --limit"},
+		{[]string{"list", "--limit", "0"}, "--limit must be at least 1"},
+		{[]string{"list", "--offset", "-1"}, "--offset must not be negative"},
+		{[]string{"list", "--all", "--offset", "3"}, "--offset cannot be used with --all"},
+		{[]string{"list", "extra"}, `unexpected argument "extra"`},
+		{[]string{"list", "--all=maybe"}, "want true or false"},
+		{[]string{"check", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative"},
+		{[]string{"mock", "--tokens", "3", "--from", "x.json"}, "cannot be used together"},
+		{[]string{"mock", "--key="}, "--key must not be empty"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := runCLI(t, env, tt.args...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+			oneLine(t, r, tt.want, "--help')")
+		})
+	}
+}
+
+func TestNoArguments(t *testing.T) {
+	r := runCLI(t, nil)
+	if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "Usage:") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 2 and the usage on stderr", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestMissingKey(t *testing.T) {
+	ts := newMock(t, 3)
+	for _, cmd := range []string{"list", "check"} {
+		t.Run(cmd, func(t *testing.T) {
+			r := runCLI(t, map[string]string{envBaseURL: ts.URL, envAPIKey: "  "}, cmd)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			line := oneLine(t, r, "LETTA_API_KEY is not set", "export LETTA_API_KEY=", "letta-tokens check --mock")
+			want := "letta-tokens: LETTA_API_KEY is not set: export LETTA_API_KEY=<your Letta API key>, or try it without an account: letta-tokens check --mock\n"
+			if line != want {
+				t.Errorf("got  %q\nwant %q", line, want)
+			}
+		})
+	}
+}
+
+func TestInvalidBaseURL(t *testing.T) {
+	for _, base := range []string{"ftp://example.com", "example.com", "https://user:hunter2@[::1", "https://h/?q=1"} {
+		r := runCLI(t, map[string]string{envBaseURL: base, envAPIKey: testKey}, "list")
+		if r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", base, r.code, exitUsage)
+		}
+		oneLine(t, r, "LETTA_BASE_URL is not a base URL")
+		if strings.Contains(r.stderr, "hunter2") {
+			t.Errorf("%q: the error echoes a password: %s", base, r.stderr)
+		}
+	}
+}
+
+func TestFlagErrorWording(t *testing.T) {
+	for in, want := range map[string]string{
+		"flag provided but not defined: -x":                 "unknown flag --x",
+		"flag needs an argument: -limit":                    "missing value for --limit",
+		`invalid value "a" for flag -limit: parse error`:    `invalid value "a" for --limit: not a whole number`,
+		`invalid boolean value "m" for -all: parse error`:   `invalid boolean value "m" for --all: want true or false`,
+		"flag provided but not defined: --already-two-dash": "unknown flag --already-two-dash",
+	} {
+		if got := flagError(errString(in)); got != want {
+			t.Errorf("flagError(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// tokenSink writes tokens as they arrive, a page at a time, so that a walk
+// over every page never holds more than one page in memory.
+type tokenSink interface {
+	// page writes a batch of tokens and flushes them to the output. The
+	// sink does not keep the slice.
+	page(tokens []gen.Token) error
+	// end finishes the output after total tokens; next, when not -1, is the
+	// offset at which more tokens follow.
+	end(total, next int) error
+	// abort finishes the output after an error, leaving it visibly
+	// incomplete.
+	abort()
+}
+
+// jsonSink writes a JSON array of tokens incrementally: "[", the elements
+// as they arrive, "]". The result is byte for byte what
+// json.MarshalIndent(tokens, "", "  ") gives for the whole slice, and "[]"
+// for none.
+type jsonSink struct {
+	w      *bufio.Writer
+	reveal bool
+	n      int
+}
+
+func newJSONSink(w io.Writer, reveal bool) *jsonSink {
+	return &jsonSink{w: bufio.NewWriter(w), reveal: reveal}
+}
+
+func (s *jsonSink) page(tokens []gen.Token) error {
+	for _, tok := range tokens {
+		if !s.reveal {
+			tok.Token = lettatokens.RedactToken(tok.Token) // tok is a copy
+		}
+		elem, err := json.MarshalIndent(tok, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if s.n == 0 {
+			s.w.WriteString("[\n  ")
+		} else {
+			s.w.WriteString(",\n  ")
+		}
+		s.w.Write(elem)
+		s.n++
+	}
+	return s.w.Flush()
+}
+
+func (s *jsonSink) end(int, int) error {
+	if s.n == 0 {
+		s.w.WriteString("[]\n")
+	} else {
+		s.w.WriteString("\n]\n")
+	}
+	return s.w.Flush()
+}
+
+// abort ends the line but not the array: a JSON parser must reject an
+// incomplete listing rather than take it for a whole one.
+func (s *jsonSink) abort() {
+	if s.n > 0 {
+		s.w.WriteString("\n")
+	}
+	_ = s.w.Flush()
+}
+
+// tableSink writes an aligned table. text/tabwriter aligns only what it has
+// buffered, so streaming through it would mean a flush per page and columns
+// that jump from page to page. Instead each column's width only grows: the
+// first page is aligned exactly (a single-page listing is always perfectly
+// aligned), and a later page widens a column only if it holds a wider cell.
+type tableSink struct {
+	w      *bufio.Writer
+	reveal bool
+	widths [len(tableHeader) - 1]int // the last column is not padded
+	header bool
+	rows   [][len(tableHeader)]string // scratch, reused across pages
+}
+
+var tableHeader = [...]string{"TOKEN", "HOSTNAME", "EXPIRES", "AGENTS"}
+
+// columnGap separates the columns.
+const columnGap = 2
+
+func newTableSink(w io.Writer, reveal bool) *tableSink {
+	t := &tableSink{w: bufio.NewWriter(w), reveal: reveal}
+	for i := range t.widths {
+		t.widths[i] = utf8.RuneCountInString(tableHeader[i])
+	}
+	return t
+}
+
+func (t *tableSink) page(tokens []gen.Token) error {
+	if len(tokens) == 0 {
+		return nil
+	}
+	rows := t.rows[:0]
+	for _, tok := range tokens {
+		value := tok.Token
+		if !t.reveal {
+			value = lettatokens.RedactToken(value)
+		}
+		row := [len(tableHeader)]string{cell(value), cell(tok.Hostname), cell(tok.ExpiresAt), cell(agentsCell(tok.Policy))}
+		for i := range t.widths {
+			t.widths[i] = max(t.widths[i], utf8.RuneCountInString(row[i]))
+		}
+		rows = append(rows, row)
+	}
+	if !t.header {
+		t.writeRow(tableHeader)
+		t.header = true
+	}
+	for _, row := range rows {
+		t.writeRow(row)
+	}
+	clear(rows)
+	t.rows = rows[:0]
+	return t.w.Flush()
+}
+
+func (t *tableSink) writeRow(row [len(tableHeader)]string) {
+	for i, c := range row {
+		t.w.WriteString(c)
+		if i < len(t.widths) {
+			pad := t.widths[i] - utf8.RuneCountInString(c) + columnGap
+			for range pad {
+				t.w.WriteByte(' ')
+			}
+		}
+	}
+	t.w.WriteByte('\n')
+}
+
+func (t *tableSink) end(total, next int) error {
+	line := strconv.Itoa(total) + " tokens"
+	if total == 1 {
+		line = "1 token"
+	}
+	if next >= 0 {
+		line += fmt.Sprintf(" (more: --offset %d)", next)
+	}
+	t.w.WriteString(line + "\n")
+	return t.w.Flush()
+}
+
+func (t *tableSink) abort() { _ = t.w.Flush() }
+
+// agentsCell lists a policy's agents with their access, as
+// "agent-1(read_messages,write_agent); agent-2(read_agent)".
+func agentsCell(p gen.TokenPolicy) string {
+	if len(p.Data) == 0 {
+		return "-"
+	}
+	var b strings.Builder
+	for i, d := range p.Data {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if d.Type != gen.AgentPolicyTypeAgent {
+			b.WriteString(string(d.Type) + ":")
+		}
+		b.WriteString(d.Id)
+		b.WriteByte('(')
+		for j, a := range d.Access {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(string(a))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// cell makes a server-supplied string safe for a terminal: control
+// characters (escape sequences, newlines that would break the table) are
+// replaced.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// progress reports a walk's progress on stderr, on one line rewritten in
+// place. It is shown only when stderr is a terminal and stdout is not:
+// when both are, the rows streaming past are the progress, and a line
+// rewritten in place would tangle with them.
+type progress struct {
+	w     io.Writer
+	on    bool
+	shown bool
+}
+
+func newProgress(stderr, stdout io.Writer) *progress {
+	return &progress{w: stderr, on: isTerminal(stderr) && !isTerminal(stdout)}
+}
+
+func (p *progress) update(n int) {
+	if p.on {
+		fmt.Fprintf(p.w, "\rfetched %d tokens", n)
+		p.shown = true
+	}
+}
+
+// done leaves the final count on its own line.
+func (p *progress) done(n int) {
+	if p.on {
+		fmt.Fprintf(p.w, "\rfetched %d tokens\n", n)
+	}
+}
+
+// abort ends the progress line so that an error starts on a line of its own.
+func (p *progress) abort() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// isTerminal reports whether w is a character device: a terminal (or
+// /dev/null, where progress costs nothing).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
