@@ -83,8 +83,17 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	base := cfg.Transport
+	if base == nil {
+		// A transport of our own, closed on return: the run must not leave
+		// keep-alive connections (and their goroutines) behind in the
+		// caller's process.
+		own := http.DefaultTransport.(*http.Transport).Clone()
+		defer own.CloseIdleConnections()
+		base = own
+	}
 	var rec Recorder
-	opts = append(opts, lettatokens.WithTransport(&Transport{Base: cfg.Transport, Validator: v, Report: rec.Record, IgnoreRetryable: true}))
+	opts = append(opts, lettatokens.WithTransport(&Transport{Base: base, Validator: v, Report: rec.Record, IgnoreRetryable: true}))
 	client, err := lettatokens.NewClient(append(opts, cfg.Options...)...)
 	if err != nil {
 		return nil, err
