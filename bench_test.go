@@ -3,6 +3,7 @@ package lettatokens
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -119,6 +120,35 @@ func BenchmarkDecodePage100(b *testing.B) {
 			err = json.NewDecoder(resp.Body).Decode(&page)
 			resp.Body.Close()
 			if err != nil || len(page.Tokens) != 100 {
+				b.Fatalf("page %v, err %v", page, err)
+			}
+		}
+	})
+	// baseline-readall is the careful hand-rolled version: reading the body
+	// to EOF lets net/http reuse the connection, which a Decoder that stops
+	// at the end of the JSON value does not guarantee. It is the fairer
+	// yardstick for the client, which also reads whole bodies.
+	b.Run("baseline-readall", func(b *testing.B) {
+		pageURL := url + "/v1/client-side-access-tokens?offset=0&limit=100"
+		b.ReportAllocs()
+		for b.Loop() {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+testAPIKey)
+			req.Header.Set("User-Agent", defaultUserAgent)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK {
+				b.Fatalf("status %d, err %v", resp.StatusCode, err)
+			}
+			var page gen.TokenPage
+			if err := json.Unmarshal(body, &page); err != nil || len(page.Tokens) != 100 {
 				b.Fatalf("page %v, err %v", page, err)
 			}
 		}
