@@ -2,7 +2,6 @@ package contract_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -59,38 +58,6 @@ func TestLiveAPI(t *testing.T) {
 
 const testKey = "sk-let-liveTestSECRETkey0000"
 
-// rewriteJSON wraps a handler and lets a test mutate each 200 JSON body, to
-// stand up a server that drifts in one precise way.
-func rewriteJSON(h http.Handler, mutate func(page map[string]any)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if rec.Code == http.StatusOK {
-			var page map[string]any
-			if err := json.Unmarshal(body, &page); err == nil {
-				mutate(page)
-				body, _ = json.Marshal(page)
-			}
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.Header().Del("Content-Length")
-		w.WriteHeader(rec.Code)
-		w.Write(body)
-	})
-}
-
-func eachToken(page map[string]any, f func(tok map[string]any)) {
-	tokens, _ := page["tokens"].([]any)
-	for _, t := range tokens {
-		if m, ok := t.(map[string]any); ok {
-			f(m)
-		}
-	}
-}
-
 func TestCheckLiveAgainstServers(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -103,19 +70,21 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 		{name: "faithful mock", tokens: 61},
 		{name: "empty account", tokens: 0, note: "item schemas"},
 		{name: "additive fields", tokens: 23, additive: true, wrap: func(h http.Handler) http.Handler {
-			return rewriteJSON(h, func(p map[string]any) {
+			return mock.RewritePages(h, func(p map[string]any) {
 				p["total"] = 23
-				eachToken(p, func(tok map[string]any) { tok["createdAt"] = "2026-01-01T00:00:00.000Z" })
+				mock.ForEachToken(p, func(tok map[string]any) { tok["createdAt"] = "2026-01-01T00:00:00.000Z" })
 			})
 		}},
 		{name: "hostname dropped", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
-			return rewriteJSON(h, func(p map[string]any) { eachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
+			return mock.RewritePages(h, func(p map[string]any) { mock.ForEachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
 		}},
 		{name: "hasNextPage renamed", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
-			return rewriteJSON(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
+			return mock.RewritePages(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
 		}},
 		{name: "expiresAt as epoch", tokens: 23, wantCheck: contract.CheckExpiresAt, wrap: func(h http.Handler) http.Handler {
-			return rewriteJSON(h, func(p map[string]any) { eachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" }) })
+			return mock.RewritePages(h, func(p map[string]any) {
+				mock.ForEachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" })
+			})
 		}},
 		{name: "offset ignored", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +95,7 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 			})
 		}},
 		{name: "hasNextPage always true", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
-			return rewriteJSON(h, func(p map[string]any) { p["hasNextPage"] = true })
+			return mock.RewritePages(h, func(p map[string]any) { p["hasNextPage"] = true })
 		}},
 		{name: "agentId ignored", tokens: 23, wantCheck: contract.CheckAgentFilter, wrap: func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

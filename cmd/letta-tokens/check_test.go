@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,33 +56,11 @@ func TestCheckLiveServer(t *testing.T) {
 	}
 }
 
-// rewritePages wraps h, letting edit change every token object of a 200
-// page before it is sent.
-func rewritePages(t *testing.T, h http.Handler, edit func(tok map[string]any)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if rec.Code == http.StatusOK {
-			var page map[string]any
-			if err := json.Unmarshal(body, &page); err != nil {
-				t.Errorf("mock page: %v", err)
-			}
-			for _, tok := range page["tokens"].([]any) {
-				edit(tok.(map[string]any))
-			}
-			body, _ = json.Marshal(page)
-		}
-		maps.Copy(w.Header(), rec.Header())
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(rec.Code)
-		w.Write(body)
-	})
-}
-
 func TestCheckBreakingDrift(t *testing.T) {
-	ts := newServer(t, rewritePages(t, mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
-		func(tok map[string]any) { delete(tok, "hostname") }))
+	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
+		func(page map[string]any) {
+			mock.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
+		}))
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitFailure {
 		t.Errorf("exit %d, want %d:\n%s", r.code, exitFailure, r.stdout)
@@ -116,8 +91,10 @@ func TestCheckBreakingDrift(t *testing.T) {
 }
 
 func TestCheckAdditiveDrift(t *testing.T) {
-	ts := newServer(t, rewritePages(t, mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
-		func(tok map[string]any) { tok["createdAt"] = "2030-01-01T00:00:00.000Z" }))
+	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
+		func(page map[string]any) {
+			mock.ForEachToken(page, func(tok map[string]any) { tok["createdAt"] = "2030-01-01T00:00:00.000Z" })
+		}))
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitOK {
 		t.Errorf("exit %d, want 0: a new field is not breaking\n%s", r.code, r.stdout)
