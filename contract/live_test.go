@@ -58,6 +58,19 @@ func TestLiveAPI(t *testing.T) {
 
 const testKey = "sk-let-liveTestSECRETkey0000"
 
+// ignoreQueryParam makes a server that ignores one query parameter, as a
+// server that drops offset or agentId would.
+func ignoreQueryParam(name string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			q.Del(name)
+			r.URL.RawQuery = q.Encode()
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
 func TestCheckLiveAgainstServers(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -86,25 +99,11 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 				mock.ForEachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" })
 			})
 		}},
-		{name: "offset ignored", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				q := r.URL.Query()
-				q.Del("offset")
-				r.URL.RawQuery = q.Encode()
-				h.ServeHTTP(w, r)
-			})
-		}},
+		{name: "offset ignored", tokens: 23, wantCheck: contract.CheckPagination, wrap: ignoreQueryParam("offset")},
 		{name: "hasNextPage always true", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
 			return mock.RewritePages(h, func(p map[string]any) { p["hasNextPage"] = true })
 		}},
-		{name: "agentId ignored", tokens: 23, wantCheck: contract.CheckAgentFilter, wrap: func(h http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				q := r.URL.Query()
-				q.Del("agentId")
-				r.URL.RawQuery = q.Encode()
-				h.ServeHTTP(w, r)
-			})
-		}},
+		{name: "agentId ignored", tokens: 23, wantCheck: contract.CheckAgentFilter, wrap: ignoreQueryParam("agentId")},
 		{name: "HTML instead of JSON", tokens: 5, wantCheck: contract.CheckContentType, wrap: func(http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
