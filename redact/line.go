@@ -1,0 +1,108 @@
+package redact
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxLine is the length cap that report lines use for a single
+// server-supplied string (a field value, a member name, an error message):
+// long enough for any real one, short enough that a megabyte-long value
+// cannot flood a terminal or a log.
+const MaxLine = 200
+
+// Line makes a server-supplied string safe to print within one line of a
+// terminal or a log: every character that is not printable (C0 and C1
+// controls such as ESC, CR and LF, Unicode format characters such as bidi
+// overrides, invalid UTF-8) is written as a Go escape (\x1b, \n, \u202e),
+// and the result is cut to at most limit bytes, ending in "…" when cut.
+// limit < 1 means no cap. Plain text comes back unchanged.
+func Line(s string, limit int) string {
+	if limit > 0 && len(s) > limit {
+		// Escaping only lengthens; cut the input first so that a megabyte
+		// is never escaped only to be thrown away. What is kept is still
+		// over the cap, so the result is marked as cut.
+		s = cut(s, limit+1)
+	}
+	room := max(0, limit-len("…")) // what a cut result keeps before the mark
+	if !needsEscape(s) {
+		if limit > 0 && len(s) > limit {
+			return cut(s, room) + "…"
+		}
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	keep := -1 // where a cut falls: never inside an escape
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var piece string
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			piece = fmt.Sprintf(`\x%02x`, s[i])
+		case printable(r):
+			piece = s[i : i+size]
+		default:
+			piece = escapeRune(r)
+		}
+		if limit > 0 {
+			if keep < 0 && b.Len()+len(piece) > room {
+				keep = b.Len()
+			}
+			if b.Len()+len(piece) > limit {
+				return b.String()[:keep] + "…"
+			}
+		}
+		b.WriteString(piece)
+		i += size
+	}
+	return b.String()
+}
+
+// Safe is Secrets, then Line: the text with every secret masked, then made
+// safe to print and cut to limit bytes. Masking first means a cut never
+// leaves part of a secret that the pattern would no longer recognise.
+func Safe(s string, limit int, extra ...string) string {
+	return Line(Secrets(s, extra...), limit)
+}
+
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f || c >= 0x80 {
+			// Non-ASCII is printable more often than not; check it fully.
+			if c >= 0x80 {
+				return strings.IndexFunc(s[i:], func(r rune) bool { return !printable(r) }) >= 0 || !utf8.ValidString(s[i:])
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// printable reports whether r can be written to a terminal as it is: a
+// graphic character or a plain space, and not a format character (Cf:
+// bidi overrides, zero-width joiners), which can reorder or hide text.
+func printable(r rune) bool {
+	return r == ' ' || unicode.IsGraphic(r) && !unicode.Is(unicode.Cf, r) && r != utf8.RuneError
+}
+
+func escapeRune(r rune) string {
+	switch r {
+	case '\n':
+		return `\n`
+	case '\r':
+		return `\r`
+	case '\t':
+		return `\t`
+	}
+	if r < 0x100 {
+		return fmt.Sprintf(`\x%02x`, r)
+	}
+	if r <= 0xFFFF {
+		return fmt.Sprintf(`\u%04x`, r)
+	}
+	return fmt.Sprintf(`\U%08x`, r)
+}
