@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"net"
 	"net/http"
 	"net/url"
@@ -46,8 +47,38 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, credentialErrorf("%s is not a base URL: want http(s)://host[:port][/path], such as %s or a mock's URL",
 			envBaseURL, lettatokens.DefaultBaseURL)
 	}
+	if strings.Trim(u.EscapedPath(), "/") != "" {
+		// The path is not echoed either. /v1 is the usual mistake: every
+		// operation path already starts with it, so each call would 404,
+		// which must not pass for drift.
+		return c, credentialErrorf("%s has a path: it must be the API root, such as %s (without /v1), or a mock's URL as the mock prints it",
+			envBaseURL, lettatokens.DefaultBaseURL)
+	}
 	c.target = displayURL(u)
 	return c, nil
+}
+
+// defaultRequestTimeout is --timeout's default: the client's own limit on
+// each attempt.
+const defaultRequestTimeout = 60 * time.Second
+
+// maxRequestTimeout bounds --timeout, so that a typo (--timeout 60h) cannot
+// park a CI job for days.
+const maxRequestTimeout = 10 * time.Minute
+
+// addTimeoutFlag defines --timeout on fs: the time limit of each request
+// attempt, body included. Check the value with checkTimeout after parsing.
+func addTimeoutFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("timeout", defaultRequestTimeout,
+		"give up on a request attempt after `DURATION` (such as 30s or 2m), body included; at most 10m")
+}
+
+// checkTimeout is the usage error for a --timeout out of range, or nil.
+func checkTimeout(cmd string, d time.Duration) error {
+	if d <= 0 || d > maxRequestTimeout {
+		return usageErrorf(cmd, "%s: --timeout must be between 1ns and %s, got %s", cmd, maxRequestTimeout, d)
+	}
+	return nil
 }
 
 // displayURL is u without a password or a trailing slash.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -226,6 +227,34 @@ func TestInvalidBaseURL(t *testing.T) {
 		oneLine(t, r, "LETTA_BASE_URL is not a base URL")
 		if strings.Contains(r.stderr, "hunter2") {
 			t.Errorf("%q: the error echoes a password: %s", base, r.stderr)
+		}
+	}
+}
+
+// A base URL with a path (LETTA_BASE_URL=https://api.letta.com/v1, the
+// usual mistake) is a configuration error before any request: every call
+// would 404, which must not be reported as drift or as an empty account.
+func TestBaseURLWithPath(t *testing.T) {
+	var requests atomic.Int64
+	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3)}), &requests))
+	for _, path := range []string{"/v1", "/v1/", "/api/v1", "/v1/client-side-access-tokens"} {
+		for _, cmd := range []string{"list", "check"} {
+			r := runCLI(t, envFor(ts.URL+path), cmd)
+			if r.code != exitUsage {
+				t.Errorf("%s with %s: exit %d, want %d\n%s%s", cmd, path, r.code, exitUsage, r.stdout, r.stderr)
+			}
+			oneLine(t, r, "LETTA_BASE_URL has a path", "API root", "https://api.letta.com")
+			if strings.Contains(r.stdout+r.stderr, "holds no tokens") || strings.Contains(r.stdout, "drift") {
+				t.Errorf("%s with %s: reports on the account after a configuration error:\n%s", cmd, path, r.stdout)
+			}
+		}
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent with a misconfigured base URL, want none", n)
+	}
+	for _, root := range []string{ts.URL, ts.URL + "/"} {
+		if r := runCLI(t, envFor(root), "list"); r.code != exitOK {
+			t.Errorf("list with %q: exit %d, want 0: %s", root, r.code, r.stderr)
 		}
 	}
 }
