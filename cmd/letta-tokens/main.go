@@ -259,3 +259,5 @@ func flagsSet(fs *flag.FlagSet) map[string]bool {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
 }
+
+const maxErrorLine = 1000

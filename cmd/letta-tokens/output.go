@@ -249,3 +249,9 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+const (
+	cellMax       = 200
+	agentsCellMax = 800
+	maxTableLine  = 3*(cellMax+columnGap) + agentsCellMax
+)

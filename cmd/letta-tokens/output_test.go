@@ -1,0 +1,199 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// servePage starts a loopback server that answers every request with one
+// page holding tokens, written as given: the tests below put in them what a
+// hostile or broken server could.
+func servePage(t *testing.T, tokens []map[string]any) string {
+	t.Helper()
+	page, err := json.Marshal(map[string]any{"tokens": tokens, "hasNextPage": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	})).URL
+}
+
+// hostileToken is a token object whose string fields are the given values.
+func hostileToken(token, hostname, agentID string) map[string]any {
+	return map[string]any{
+		"token":     token,
+		"hostname":  hostname,
+		"expiresAt": "2030-01-01T00:00:00.000Z",
+		"policy": map[string]any{"version": "1", "data": []any{
+			map[string]any{"type": "agent", "id": agentID, "access": []any{"read_messages"}},
+		}},
+	}
+}
+
+// listModes are the outputs of list: every one must meet the same rules.
+var listModes = [][]string{
+	{"list"},
+	{"list", "--json"},
+	{"list", "--all"},
+	{"list", "--all", "--json"},
+}
+
+// TestListMasksSecretsInEveryField: a server that echoes the caller's API
+// key (shaped like a Letta key or not) or another token's value in any
+// field, not only "token", must not get it printed, in any output, with or
+// without --reveal. --reveal shows each token's own value in full, and
+// nothing else.
+func TestListMasksSecretsInEveryField(t *testing.T) {
+	const (
+		own0    = "ck-let-own-000-0123456789abcdef0123"
+		own1    = "ck-let-own-001-0123456789abcdef0123"
+		foreign = "ck-let-FOREIGN-secret-0123456789abcdef"
+	)
+	for _, key := range []string{"sk-let-echoed-KEY-0123456789abcdef", "plain/NOTSHAPED+api-key-42"} {
+		t.Run(key[:8], func(t *testing.T) {
+			tokens := []map[string]any{
+				hostileToken(own0, "https://"+key+".example.com/?k="+url.QueryEscape(key), "agent-"+key),
+				hostileToken(own1, foreign, key),
+				hostileToken(key, "https://h.example.com", foreign),
+			}
+			tokens[0]["shadow"] = foreign // a field the spec does not know
+			tokens[1]["expiresAt"] = key
+			base := servePage(t, tokens)
+			env := map[string]string{envBaseURL: base, envAPIKey: key}
+			for _, mode := range listModes {
+				for _, reveal := range []bool{false, true} {
+					args := mode
+					if reveal {
+						args = append(slices.Clone(mode), "--reveal")
+					}
+					t.Run(modeName(args), func(t *testing.T) {
+						r := runCLI(t, env, args...) // fails on the key in plain form
+						if r.code != exitOK {
+							t.Fatalf("exit %d: %s", r.code, r.stderr)
+						}
+						out := r.stdout + r.stderr
+						for _, form := range []string{key, url.QueryEscape(key), "NOTSHAPED", "echoed-KEY", "FOREIGN-secret"} {
+							if strings.Contains(out, form) {
+								t.Errorf("printed %q:\n%s", form, out)
+							}
+						}
+						for _, own := range []string{own0, own1} {
+							if got := strings.Contains(out, own); got != reveal {
+								t.Errorf("token %s… printed in full: %v, want %v (--reveal %v)", own[:14], got, reveal, reveal)
+							}
+						}
+						if slices.Contains(args, "--json") {
+							var v []map[string]any
+							if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || len(v) != 3 {
+								t.Errorf("not a JSON array of 3 tokens (%v):\n%s", err, r.stdout)
+							}
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// TestListEscapesAndCapsCells: server strings reach the table escaped (no
+// escape sequence, no forged row) and capped; --json keeps them whole, as
+// valid JSON.
+func TestListEscapesAndCapsCells(t *testing.T) {
+	huge := "https://" + strings.Repeat("h", 1<<20) + ".example.com"
+	forged := "evil\x1b]0;pwned\x07\nck-let-x  forged.example.com  2030  agent-1(read_agent)"
+	tokens := []map[string]any{
+		hostileToken("ck-let-a-0123456789abcdef01234", forged, "agent\x1b[2J\r\u202eevil"),
+		hostileToken("ck-let-b-0123456789abcdef01234", huge, strings.Repeat("a", 1<<20)),
+		hostileToken("ck-let-c-0123456789abcdef01234", "https://fine.example.com", "agent-3"),
+	}
+	tokens[2]["expiresAt"] = "\x9b31m2030"
+	base := servePage(t, tokens)
+	for _, mode := range listModes {
+		t.Run(modeName(mode), func(t *testing.T) {
+			r := runCLI(t, envFor(base), mode...)
+			if r.code != exitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if !slices.Contains(mode, "--json") {
+				lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+				if len(lines) != 5 { // header, 3 rows, count
+					t.Errorf("%d lines, want 5 (a forged row?):\n%.2000s", len(lines), r.stdout)
+				}
+				for i, line := range lines {
+					if len(line) > maxTableLine {
+						t.Errorf("line %d is %d bytes, want at most %d", i, len(line), maxTableLine)
+					}
+				}
+				if strings.ContainsAny(r.stdout, "\x1b\x07\r\u202e\u009b") {
+					t.Errorf("a control character reached the table: %q", r.stdout[:min(len(r.stdout), 2000)])
+				}
+				if !strings.Contains(r.stdout, `evil\x1b]0;pwned\x07\nck-let-x`) {
+					t.Errorf("the hostile hostname is not shown escaped:\n%.2000s", r.stdout)
+				}
+				return
+			}
+			var got []map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 3 {
+				t.Fatalf("not valid JSON (%v)", err)
+			}
+			if got[0]["hostname"] != forged || got[1]["hostname"] != huge {
+				t.Errorf("--json changed a server string that holds no secret")
+			}
+		})
+	}
+}
+
+// TestErrorLinesEscapedAndCapped: a 400's message, a request id, even a
+// header line that net/http refuses (and quotes in its error), are server
+// strings; they reach stderr as one escaped, capped line.
+func TestErrorLinesEscapedAndCapped(t *testing.T) {
+	message := "bad agent\x1b[31m\r\nletta-tokens: forged line\n" + strings.Repeat("m", 4000)
+	answer := func(requestID string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Request-Id", requestID)
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"message": message})
+		})
+	}
+	for _, tt := range []struct {
+		name      string
+		requestID string
+		want      string
+	}{
+		{"message and request id", "req\u202e" + strings.Repeat("r", 4000), `bad agent\x1b[31m`},
+		// Go's client rejects the header and quotes it in its error.
+		{"malformed header", "req\x1b[2J" + strings.Repeat("r", 4000), "malformed MIME header"},
+	} {
+		ts := newServer(t, answer(tt.requestID))
+		for _, mode := range listModes {
+			t.Run(tt.name+"/"+modeName(mode), func(t *testing.T) {
+				r := runCLI(t, envFor(ts.URL), mode...)
+				if r.code == exitOK {
+					t.Fatal("exit 0 on a 400")
+				}
+				line := oneLine(t, r, tt.want) // one line: the forged one did not start its own
+				if strings.ContainsAny(line, "\x1b\r\u202e") {
+					t.Errorf("a control character reached stderr: %q", line)
+				}
+				if len(line) > maxErrorLine+len("letta-tokens: \n") {
+					t.Errorf("error line is %d bytes, want at most %d", len(line), maxErrorLine)
+				}
+			})
+		}
+	}
+}
+
+// modeName names a subtest after list's flags.
+func modeName(args []string) string {
+	if len(args) < 2 {
+		return "table"
+	}
+	return strings.Join(args[1:], " ")
+}
