@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,8 +90,11 @@ func TestListAgentsCell(t *testing.T) {
 	if got := agentsCell(gen.TokenPolicy{}); got != "-" {
 		t.Errorf("no agents: %q, want -", got)
 	}
-	if got := cell("evil\x1b[2J\nhost"); got != "evil?[2J?host" {
-		t.Errorf("cell did not neutralise control characters: %q", got)
+	if got, want := cell("evil\x1b[2J\nhost"), `evil\x1b[2J\nhost`; got != want {
+		t.Errorf("cell = %q, want the control characters escaped: %q", got, want)
+	}
+	if got := cell(strings.Repeat("h", 1<<20)); len(got) > cellMax {
+		t.Errorf("a 1 MB value makes a %d-byte cell, want at most %d", len(got), cellMax)
 	}
 }
 
@@ -320,7 +323,7 @@ func TestListServerError(t *testing.T) {
 	if r.code != exitFailure {
 		t.Errorf("exit %d, want %d", r.code, exitFailure)
 	}
-	oneLine(t, r, ts.URL+" answered with an error", "HTTP 404", "no such route")
+	oneLine(t, r, ts.URL+" answered HTTP 404 Not Found: no such route", "not an answer the API documents")
 	if strings.Contains(r.stderr, "leakedSECRET") {
 		t.Errorf("a token in the server's message was printed: %s", r.stderr)
 	}

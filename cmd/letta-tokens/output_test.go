@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // servePage starts a loopback server that answers every request with one
@@ -196,4 +199,69 @@ func modeName(args []string) string {
 		return "table"
 	}
 	return strings.Join(args[1:], " ")
+}
+
+// TestMaskerCoversEveryField fills every string of a gen.Token, found by
+// reflection, with the API key and a token value, and checks the masked
+// copy holds neither: a field added to the spec (and so to gen.Token) that
+// masker does not handle fails here. The original must be left unchanged.
+func TestMaskerCoversEveryField(t *testing.T) {
+	const key, foreign = "plain/api-KEY-SECRET-0123", "ck-let-FOREIGN-SECRET-0123456789abcdef"
+	var tok gen.Token
+	fill(reflect.ValueOf(&tok).Elem(), key+" "+foreign)
+	before, _ := json.Marshal(tok)
+	for _, reveal := range []bool{false, true} {
+		masked, _ := json.Marshal(newMasker(key, reveal).token(tok))
+		if strings.Contains(string(masked), "SECRET") {
+			t.Errorf("reveal %v: a secret survived masking: %s", reveal, masked)
+		}
+	}
+	if after, _ := json.Marshal(tok); string(after) != string(before) {
+		t.Error("masking edited the token it was given")
+	}
+}
+
+// fill sets every string reachable from v to s, giving each slice one
+// element.
+func fill(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(v.Field(i), s)
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0), s)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), s)
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		if v.Type().Key().Kind() == reflect.String {
+			e := reflect.New(v.Type().Elem()).Elem()
+			fill(e, s)
+			v.SetMapIndex(reflect.ValueOf(s).Convert(v.Type().Key()), e)
+		}
+	}
+}
+
+// TestMaskerKeyForms: the key is found in every form Secrets knows, in
+// the token's own value too, whatever the key's shape (the keyCore
+// shortcut must never skip a form).
+func TestMaskerKeyForms(t *testing.T) {
+	for _, key := range []string{"sk-let-KEYSECRET0123456789", "plain/SECRETkey+0123<&>", "a-b-c-d-SECRET-e-f", "mock-let-SECRET-0123"} {
+		jsonKey, _ := json.Marshal(key)
+		for _, form := range []string{key, url.QueryEscape(key), url.PathEscape(key), string(jsonKey[1 : len(jsonKey)-1])} {
+			for _, reveal := range []bool{false, true} {
+				m := newMasker(key, reveal)
+				tok := gen.Token{Token: "x" + form + "y", Hostname: "https://" + form, Policy: gen.TokenPolicy{Data: []gen.AgentPolicy{{Id: form}}}}
+				got, _ := json.Marshal(m.token(tok))
+				if strings.Contains(string(got), "SECRET") {
+					t.Errorf("key %q as %q (reveal %v): %s", key, form, reveal, got)
+				}
+			}
+		}
+	}
 }
