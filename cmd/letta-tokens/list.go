@@ -20,12 +20,12 @@ const allDefaultLimit = lettatokens.DefaultPageLimit
 const maxWalkTokens = 1_000_000
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout D]
+	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
 default of 10 tokens, or --limit), or every page with --all. The default
 output is a table (token, hostname, expiry, agents and their access); --json
-prints a JSON array of the tokens as the API returns them.
+prints a JSON array of the tokens as the API returns them, masked as below.
 
 Token values are secrets: they are redacted (ck-let-a…9f3c) unless --reveal
 is given. Whatever the server puts in any other field is masked too, with or

@@ -182,7 +182,7 @@ const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-sid
 (GET /v1/client-side-access-tokens).
 
 Usage:
-  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout D]
+  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
   letta-tokens check [--mock] [--agent-id ID] [--json]
   letta-tokens mock  [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
 
