@@ -20,13 +20,19 @@ const allDefaultLimit = lettatokens.DefaultPageLimit
 const maxWalkTokens = 1_000_000
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal]
+	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
 default of 10 tokens, or --limit), or every page with --all. The default
 output is a table (token, hostname, expiry, agents and their access); --json
-prints a JSON array of the tokens as the API returns them. Token values are
-secrets: they are redacted (ck-let-a…9f3c) unless --reveal is given.
+prints a JSON array of the tokens as the API returns them, masked as below.
+
+Token values are secrets: they are redacted (ck-let-a…9f3c) unless --reveal
+is given. Whatever the server puts in any other field is masked too, with or
+without --reveal: your API key in any form, and anything shaped like a token
+or a key. --reveal shows each token's own value in full, never the API key.
+Table cells have control characters escaped and are cut at 200 bytes (the
+agents cell at 800) with "…"; --json prints values whole, as valid JSON.
 
 With --all, pages are fetched one at a time and printed as they arrive, so
 memory stays flat however many tokens there are; progress goes to stderr
@@ -35,13 +41,16 @@ when stderr is a terminal (and stdout is not).
 `)
 	fs(w)
 	fmt.Fprint(w, "\n"+envHelp+`
-Exit status: 0 listed; 1 the server could not be reached, answered with an
-error, or paginated inconsistently; 2 usage error, or LETTA_API_KEY missing
-or rejected.
+Exit status: 0 listed; 1 the server's answer shows a change in the API
+(inconsistent pagination, invalid JSON, an undocumented status such as 404);
+2 usage error, LETTA_API_KEY missing or rejected, a request the server
+rejected (HTTP 400), the server unavailable (unreachable, every attempt
+timed out, 429/5xx after retries), or interrupted.
 
 Examples:
   letta-tokens list --limit 20
   letta-tokens list --all --json > tokens.json
+  letta-tokens list --all --timeout 2m
   LETTA_BASE_URL=http://127.0.0.1:8283 LETTA_API_KEY=any letta-tokens list --all
 `)
 }
@@ -53,7 +62,8 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	offset := fs.Int("offset", 0, "skip the first `N` tokens (not with --all)")
 	all := fs.Bool("all", false, "walk every page and list every token")
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
-	reveal := fs.Bool("reveal", false, "print token values in full (they are secrets)")
+	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
+	timeout := addTimeoutFlag(fs)
 	usage := func(w io.Writer) { listUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "list", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -70,6 +80,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	case *all && set["offset"]:
 		return usageErrorf("list", "list: --offset cannot be used with --all, which always starts at the first token")
 	}
+	if err := checkTimeout("list", *timeout); err != nil {
+		return err
+	}
 
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -82,16 +95,19 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		lettatokens.WithBaseURL(cfg.baseURL),
 		lettatokens.WithTransport(tr),
 		lettatokens.WithUserAgent(userAgent),
+		lettatokens.WithTimeout(*timeout),
 	)
 	if err != nil {
 		return credentialErrorf("%v", err)
 	}
+	fail := failure{cfg: cfg, timeout: *timeout}
 
+	mask := newMasker(cfg.apiKey, *reveal)
 	var sink tokenSink
 	if *asJSON {
-		sink = newJSONSink(stdout, *reveal)
+		sink = newJSONSink(stdout, mask)
 	} else {
-		sink = newTableSink(stdout, *reveal)
+		sink = newTableSink(stdout, mask)
 	}
 
 	if *all {
@@ -99,7 +115,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if set["limit"] {
 			pageSize = *limit
 		}
-		return listAll(ctx, client, cfg, sink, stdout, stderr, lettatokens.ListOptions{
+		return listAll(ctx, client, fail, sink, stdout, stderr, lettatokens.ListOptions{
 			AgentID:  *agentID,
 			Limit:    pageSize,
 			MaxPages: max(lettatokens.DefaultMaxPages, maxWalkTokens/pageSize+1),
@@ -118,9 +134,13 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	resp, err := client.ListClientSideAccessTokensWithResponse(ctx, &params)
 	if err != nil {
-		return listError(ctx, err, cfg)
+		return fail.listError(ctx, err)
 	}
 	page := resp.JSON200
+	if page == nil {
+		// A 2xx other than 200: JSON, but not a documented answer.
+		return failf("%s answered HTTP %d, not an answer the API documents (it answers 200 with a page)", cfg.target, resp.StatusCode())
+	}
 	if err := sink.page(page.Tokens); err != nil {
 		return writeError(err)
 	}
@@ -143,7 +163,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 // Tokens that arrived before an error are still written; the output is then
 // left incomplete (a JSON array without its closing bracket), so that it
 // cannot be mistaken for a whole listing.
-func listAll(ctx context.Context, client *lettatokens.Client, cfg config, sink tokenSink, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
+func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink tokenSink, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
 	prog := newProgress(stderr, stdout)
 	batch := make([]gen.Token, 0, opts.Limit)
 	total := 0
@@ -169,7 +189,7 @@ func listAll(ctx context.Context, client *lettatokens.Client, cfg config, sink t
 			if werr != nil {
 				return werr
 			}
-			return listError(ctx, err, cfg)
+			return fail.listError(ctx, err)
 		}
 		batch = append(batch, tok)
 		if len(batch) == opts.Limit {
@@ -188,29 +208,6 @@ func listAll(ctx context.Context, client *lettatokens.Client, cfg config, sink t
 		return writeError(err)
 	}
 	return nil
-}
-
-// listError turns a failed listing into one line and an exit status.
-func listError(ctx context.Context, err error, cfg config) error {
-	var pagErr *lettatokens.PaginationError
-	var apiErr *lettatokens.Error
-	switch {
-	case interrupted(ctx, err):
-		return errInterrupted
-	case errors.As(err, &pagErr):
-		return failf("%s paginates inconsistently: %s at page %d (offset %d); the listing is incomplete",
-			cfg.target, pagErr.Reason, pagErr.Page, pagErr.Offset)
-	case errors.Is(err, lettatokens.ErrPagination):
-		return failf("%s paginates inconsistently (%v); the listing is incomplete", cfg.target, err)
-	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403):
-		return credentialErrorf("credentials rejected by %s (HTTP %d): check %s", cfg.target, apiErr.StatusCode, envAPIKey)
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 0:
-		reason, _ := unreachable(err)
-		return failf("cannot reach %s: %s (is %s right?)", cfg.target, reason, envBaseURL)
-	case errors.As(err, &apiErr):
-		return failf("%s answered with an error: %s", cfg.target, trimPrefix(apiErr.Error()))
-	}
-	return failf("listing tokens from %s: %s", cfg.target, trimPrefix(err.Error()))
 }
 
 func writeError(err error) error {

@@ -8,10 +8,12 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -88,8 +90,11 @@ func TestListAgentsCell(t *testing.T) {
 	if got := agentsCell(gen.TokenPolicy{}); got != "-" {
 		t.Errorf("no agents: %q, want -", got)
 	}
-	if got := cell("evil\x1b[2J\nhost"); got != "evil?[2J?host" {
-		t.Errorf("cell did not neutralise control characters: %q", got)
+	if got, want := cell("evil\x1b[2J\nhost"), `evil\x1b[2J\nhost`; got != want {
+		t.Errorf("cell = %q, want the control characters escaped: %q", got, want)
+	}
+	if got := cell(strings.Repeat("h", 1<<20)); len(got) > cellMax {
+		t.Errorf("a 1 MB value makes a %d-byte cell, want at most %d", len(got), cellMax)
 	}
 }
 
@@ -318,26 +323,128 @@ func TestListServerError(t *testing.T) {
 	if r.code != exitFailure {
 		t.Errorf("exit %d, want %d", r.code, exitFailure)
 	}
-	oneLine(t, r, ts.URL+" answered with an error", "HTTP 404", "no such route")
+	oneLine(t, r, ts.URL+" answered HTTP 404 Not Found: no such route", "not an answer the API documents")
 	if strings.Contains(r.stderr, "leakedSECRET") {
 		t.Errorf("a token in the server's message was printed: %s", r.stderr)
 	}
 }
 
-// TestUnreachable: an unreachable host is exit 1 for list (a runtime
-// failure) and exit 2 for check (no check could run, so there is no drift
-// verdict). Each takes the client's retries, about 1.5 s.
+// TestUnreachable: an unreachable host is an outage, exit 2, for list and
+// check alike. Each takes the client's retries, about 1.5 s.
 func TestUnreachable(t *testing.T) {
 	url := deadURL(t)
-	for cmd, code := range map[string]int{"list": exitFailure, "check": exitUsage} {
+	for _, cmd := range []string{"list", "check"} {
 		t.Run(cmd, func(t *testing.T) {
 			t.Parallel()
 			r := runCLI(t, envFor(url), cmd)
-			if r.code != code {
-				t.Errorf("exit %d, want %d", r.code, code)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
 			}
 			oneLine(t, r, "cannot reach "+url+": connect: connection refused (is LETTA_BASE_URL right?)")
 		})
+	}
+}
+
+// trickle answers 200 with the start of a page, then a byte now and then,
+// never finishing within a short --timeout.
+func trickle(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"tokens":[`))
+	w.(http.Flusher).Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(20 * time.Millisecond):
+			w.Write([]byte(" "))
+			w.(http.Flusher).Flush()
+		}
+	}
+}
+
+// TestListExitClasses: the exit status says who must act. 1 is kept for an
+// answer that shows a change in the API; an outage (every attempt timed
+// out, 429/5xx after the retries, nothing listening) is 2, like every run
+// that could not finish.
+func TestListExitClasses(t *testing.T) {
+	status := func(code int, retryAfterMs string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if retryAfterMs != "" {
+				w.Header().Set("Retry-After-Ms", retryAfterMs)
+			}
+			w.WriteHeader(code)
+			w.Write([]byte(`{"message":"status ` + strconv.Itoa(code) + `"}`))
+		})
+	}
+	slowHeaders := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	notJSON := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"tokens": [`))
+	})
+	for _, tt := range []struct {
+		name    string
+		handler http.Handler // nil: nothing listens
+		args    []string
+		code    int
+		wants   []string
+	}{
+		{"body trickles past --timeout", http.HandlerFunc(trickle), []string{"--timeout", "300ms"}, exitUsage,
+			[]string{"is unavailable", "timed out", "--timeout 300ms"}},
+		{"every attempt times out", slowHeaders, []string{"--timeout", "100ms"}, exitUsage,
+			[]string{"is unavailable", "timed out", "--timeout 100ms"}},
+		{"503 after the retries", status(503, "1"), nil, exitUsage,
+			[]string{"is unavailable", "HTTP 503", "status 503", "try again later"}},
+		{"429 after the retries", status(429, "1"), nil, exitUsage,
+			[]string{"is unavailable", "HTTP 429"}},
+		{"connection refused", nil, nil, exitUsage,
+			[]string{"cannot reach", "connection refused"}},
+		{"404, an undocumented status", status(404, ""), nil, exitFailure,
+			[]string{"HTTP 404", "status 404", "not an answer the API documents"}},
+		{"invalid JSON", notJSON, nil, exitFailure,
+			[]string{"unexpected end of JSON input"}},
+		{"400, the request rejected", status(400, ""), nil, exitUsage,
+			[]string{"rejected the request", "HTTP 400", "status 400"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			base := ""
+			if tt.handler == nil {
+				base = deadURL(t)
+			} else {
+				base = newServer(t, tt.handler).URL
+			}
+			for _, mode := range [][]string{{"list"}, {"list", "--all", "--json"}} {
+				r := runCLI(t, envFor(base), append(slices.Clone(mode), tt.args...)...)
+				if r.code != tt.code {
+					t.Errorf("%q: exit %d, want %d; stderr %q", mode, r.code, tt.code, r.stderr)
+				}
+				oneLine(t, r, tt.wants...)
+			}
+		})
+	}
+}
+
+func TestListTimeoutFlag(t *testing.T) {
+	ts := newMock(t, 3)
+	for _, tt := range []struct {
+		value string
+		code  int
+	}{
+		{"30s", exitOK}, {"0s", exitUsage}, {"-1s", exitUsage}, {"11m", exitUsage}, {"soon", exitUsage},
+	} {
+		r := runCLI(t, envFor(ts.URL), "list", "--timeout", tt.value)
+		if r.code != tt.code {
+			t.Errorf("--timeout %s: exit %d, want %d: %s", tt.value, r.code, tt.code, r.stderr)
+		}
+		if tt.code == exitUsage {
+			oneLine(t, r, "--timeout", "list --help")
+		}
 	}
 }
 
@@ -348,8 +455,8 @@ func TestListInterrupted(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	env := envFor(ts.URL)
 	code := run(ctx, []string{"list", "--all"}, &stdout, &stderr, func(k string) string { return env[k] })
-	if code != exitInterrupted || stderr.String() != "letta-tokens: interrupted\n" {
-		t.Errorf("exit %d, stderr %q; want %d and 'interrupted'", code, stderr.String(), exitInterrupted)
+	if code != exitUsage || stderr.String() != "letta-tokens: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want %d (a run that could not finish) and 'interrupted'", code, stderr.String(), exitUsage)
 	}
 }
 
@@ -368,6 +475,13 @@ func TestProgress(t *testing.T) {
 	p.abort()
 	if got := buf.String(); got != "\rfetched 100 tokens\n" {
 		t.Errorf("after an error: %q; want the line ended so the error starts a new one", got)
+	}
+	buf.Reset()
+	p = &progress{w: &buf, on: true}
+	p.update(1)
+	p.done(1)
+	if got, want := buf.String(), "\rfetched 1 token\rfetched 1 token\n"; got != want {
+		t.Errorf("progress wrote %q, want %q: one token is not 'tokens'", got, want)
 	}
 	// Not a terminal: nothing, ever.
 	buf.Reset()

@@ -15,11 +15,21 @@
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
-// Exit status: 0 success (for check: no breaking drift); 1 a runtime failure
-// (list: unreachable host, server error, lying pagination; mock: cannot
-// listen or load tokens) or, for check, breaking drift; 2 a usage or
-// credential error (bad flags, LETTA_API_KEY missing or rejected; for check
-// also an unreachable host: no check could run); 130 interrupted.
+// Exit status says who has to act:
+//
+//	0  success (for check: no breaking drift)
+//	1  the server's answer shows a change in the API: breaking drift (check),
+//	   lying pagination, an answer the client cannot use (invalid JSON, an
+//	   undocumented status such as 404); for mock, it cannot listen or load
+//	   its tokens
+//	2  usage, configuration or credentials (bad flags, LETTA_API_KEY missing
+//	   or rejected, a request the server rejected with 400), an outage (the
+//	   host unreachable, every attempt timed out, 429/5xx after the retries),
+//	   or a run that could not finish (interrupted, a walk cut at its bound)
+//
+// Whatever a server sends is printed masked (the API key in any form and
+// token-shaped values, in every field and error line; see masker) and, in
+// text, escaped and capped (see cell and printError).
 package main
 
 import (
@@ -32,16 +42,20 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
+	// Aliased: check.go declares a func named redact.
+	redaction "github.com/letta-tokens/letta-tokens/redact"
 )
 
-// Exit statuses.
+// Exit statuses (see the package documentation).
 const (
-	exitOK          = 0
-	exitFailure     = 1 // runtime failure; for check, breaking drift
-	exitUsage       = 2 // bad usage, missing or rejected credentials
-	exitInterrupted = 130
+	exitOK      = 0
+	exitFailure = 1 // the server's answer shows a change in the API
+	exitUsage   = 2 // usage, configuration, credentials, outage, or a run that could not finish
+	// exitInterrupted is exitUsage: an interrupted run could not finish,
+	// and no shell convention (130) is worth a fourth meaning.
+	exitInterrupted = exitUsage
 )
 
 const progName = "letta-tokens"
@@ -111,12 +125,20 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 }
 
-// printError writes msg as the one line of an error, with every secret it
-// might hold redacted: the API key in use and anything shaped like a Letta
-// secret. Messages are built not to hold any; this is the last guard.
+// maxErrorLine caps an error line (after the "letta-tokens: " prefix). Each
+// server string in it is capped at redaction.MaxLine already; this bounds the
+// whole, whatever an error wraps.
+const maxErrorLine = 5 * redaction.MaxLine
+
+// printError writes msg as the one line of an error: every secret it might
+// hold masked (the API key in use, in any form, and anything shaped like a
+// Letta secret), control characters escaped, so that a newline from a
+// server cannot forge a line, and the length capped. Messages are built to
+// hold no secret and to cap each server string (see serverText); this is
+// the last guard.
 func printError(stderr io.Writer, getenv func(string) string, msg string) {
-	msg = lettatokens.RedactSecrets(msg, strings.TrimSpace(getenv(envAPIKey)))
-	fmt.Fprintf(stderr, "%s: %s\n", progName, strings.Join(strings.Fields(msg), " "))
+	msg = redaction.Safe(msg, maxErrorLine, strings.TrimSpace(getenv(envAPIKey)))
+	fmt.Fprintf(stderr, "%s: %s\n", progName, msg)
 }
 
 // cliError is an error with its exit status. An empty msg prints nothing
@@ -148,13 +170,19 @@ func credentialErrorf(format string, args ...any) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }
 
+// unavailablef is an outage or a run that could not finish (exit 2): not
+// the user's mistake, and not a change in the API either.
+func unavailablef(format string, args ...any) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
 var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
 
 const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-side access tokens
 (GET /v1/client-side-access-tokens).
 
 Usage:
-  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal]
+  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
   letta-tokens check [--mock] [--agent-id ID] [--json]
   letta-tokens mock  [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
 
@@ -166,6 +194,16 @@ Commands:
 Environment:
   LETTA_API_KEY   your Letta API key (list, check); never taken on the command line
   LETTA_BASE_URL  the server to call (default https://api.letta.com), such as a mock's URL
+
+Exit status: 0 success (check: no breaking drift); 1 the server's answer
+shows a change in the API (breaking drift, lying pagination, an answer the
+client cannot use); 2 usage, configuration or credentials, an outage
+(unreachable, timed out, 429/5xx after retries), or a run that could not
+finish (interrupted).
+
+Server strings are printed with the API key and token values masked (token
+values are shown with list --reveal), control characters escaped, and
+lengths capped.
 
 Try it without an account:
   letta-tokens check --mock
@@ -196,7 +234,11 @@ func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, u
 			usage(stdout)
 			return errHelp
 		}
-		return usageErrorf(cmd, "%s: %s", cmd, flagError(err))
+		msg := flagError(err)
+		if isDurationFlagError(fs, err) {
+			msg = strings.Replace(msg, ": not a whole number", ": want a duration such as 30s or 2m", 1)
+		}
+		return usageErrorf(cmd, "%s: %s", cmd, msg)
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
@@ -224,6 +266,26 @@ func flagError(err error) string {
 		msg = msg[:i+1] + "-" + msg[i+1:]
 	}
 	return msg
+}
+
+// isDurationFlagError reports whether err is about the value of one of fs's
+// time.Duration flags, whose parse errors are not about whole numbers.
+func isDurationFlagError(fs *flag.FlagSet, err error) bool {
+	_, name, ok := strings.Cut(err.Error(), " for flag -")
+	if !ok {
+		return false
+	}
+	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	_, ok = getter.Get().(time.Duration)
+	return ok
 }
 
 // errHelp ends a subcommand successfully after its usage was printed.

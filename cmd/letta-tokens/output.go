@@ -8,11 +8,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
+	// Aliased: check.go declares a func named redact.
+	redaction "github.com/letta-tokens/letta-tokens/redact"
 )
 
 // tokenSink writes tokens as they arrive, a page at a time, so that a walk
@@ -33,22 +33,22 @@ type tokenSink interface {
 // as they arrive, "]". The result is byte for byte what
 // json.MarshalIndent(tokens, "", "  ") gives for the whole slice, and "[]"
 // for none.
+// Strings are masked (see masker) but neither escaped nor capped:
+// encoding/json escapes control characters, and a program reading the JSON
+// gets the values whole.
 type jsonSink struct {
-	w      *bufio.Writer
-	reveal bool
-	n      int
+	w    *bufio.Writer
+	mask masker
+	n    int
 }
 
-func newJSONSink(w io.Writer, reveal bool) *jsonSink {
-	return &jsonSink{w: bufio.NewWriter(w), reveal: reveal}
+func newJSONSink(w io.Writer, mask masker) *jsonSink {
+	return &jsonSink{w: bufio.NewWriter(w), mask: mask}
 }
 
 func (s *jsonSink) page(tokens []gen.Token) error {
 	for _, tok := range tokens {
-		if !s.reveal {
-			tok.Token = lettatokens.RedactToken(tok.Token) // tok is a copy
-		}
-		elem, err := json.MarshalIndent(tok, "  ", "  ")
+		elem, err := json.MarshalIndent(s.mask.token(tok), "  ", "  ")
 		if err != nil {
 			return err
 		}
@@ -86,9 +86,13 @@ func (s *jsonSink) abort() {
 // that jump from page to page. Instead each column's width only grows: the
 // first page is aligned exactly (a single-page listing is always perfectly
 // aligned), and a later page widens a column only if it holds a wider cell.
+//
+// Every cell is masked (see masker), escaped (redaction.Line: a server cannot
+// write escape sequences to the terminal or start a forged row) and capped:
+// at cellMax bytes, and the agents cell at agentsCellMax.
 type tableSink struct {
 	w      *bufio.Writer
-	reveal bool
+	mask   masker
 	widths [len(tableHeader) - 1]int // the last column is not padded
 	header bool
 	rows   [][len(tableHeader)]string // scratch, reused across pages
@@ -99,8 +103,20 @@ var tableHeader = [...]string{"TOKEN", "HOSTNAME", "EXPIRES", "AGENTS"}
 // columnGap separates the columns.
 const columnGap = 2
 
-func newTableSink(w io.Writer, reveal bool) *tableSink {
-	t := &tableSink{w: bufio.NewWriter(w), reveal: reveal}
+// Cell caps, in bytes of the escaped text. A cell is one server string
+// (token, hostname, expiry), at most redaction.MaxLine like any server string
+// in a report line; the agents cell lists every agent of a policy, so it
+// gets room for several (each agent id is capped at cellMax too). A longer
+// value ends in "…"; --json prints it whole.
+const (
+	cellMax       = redaction.MaxLine
+	agentsCellMax = 4 * redaction.MaxLine
+	// maxTableLine bounds a table line: three padded cells and the agents.
+	maxTableLine = 3*(cellMax+columnGap) + agentsCellMax
+)
+
+func newTableSink(w io.Writer, mask masker) *tableSink {
+	t := &tableSink{w: bufio.NewWriter(w), mask: mask}
 	for i := range t.widths {
 		t.widths[i] = utf8.RuneCountInString(tableHeader[i])
 	}
@@ -113,11 +129,8 @@ func (t *tableSink) page(tokens []gen.Token) error {
 	}
 	rows := t.rows[:0]
 	for _, tok := range tokens {
-		value := tok.Token
-		if !t.reveal {
-			value = lettatokens.RedactToken(value)
-		}
-		row := [len(tableHeader)]string{cell(value), cell(tok.Hostname), cell(tok.ExpiresAt), cell(agentsCell(tok.Policy))}
+		tok = t.mask.token(tok)
+		row := [len(tableHeader)]string{cell(tok.Token), cell(tok.Hostname), cell(tok.ExpiresAt), agentsCell(tok.Policy)}
 		for i := range t.widths {
 			t.widths[i] = max(t.widths[i], utf8.RuneCountInString(row[i]))
 		}
@@ -149,10 +162,7 @@ func (t *tableSink) writeRow(row [len(tableHeader)]string) {
 }
 
 func (t *tableSink) end(total, next int) error {
-	line := strconv.Itoa(total) + " tokens"
-	if total == 1 {
-		line = "1 token"
-	}
+	line := countTokens(total)
 	if next >= 0 {
 		line += fmt.Sprintf(" (more: --offset %d)", next)
 	}
@@ -163,7 +173,8 @@ func (t *tableSink) end(total, next int) error {
 func (t *tableSink) abort() { _ = t.w.Flush() }
 
 // agentsCell lists a policy's agents with their access, as
-// "agent-1(read_messages,write_agent); agent-2(read_agent)".
+// "agent-1(read_messages,write_agent); agent-2(read_agent)", escaped and
+// capped like every cell.
 func agentsCell(p gen.TokenPolicy) string {
 	if len(p.Data) == 0 {
 		return "-"
@@ -173,35 +184,34 @@ func agentsCell(p gen.TokenPolicy) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		if d.Type != gen.AgentPolicyTypeAgent {
-			b.WriteString(string(d.Type) + ":")
+		if b.Len() > agentsCellMax {
+			break // the rest would be cut anyway
 		}
-		b.WriteString(d.Id)
+		if d.Type != gen.AgentPolicyTypeAgent {
+			b.WriteString(redaction.Line(string(d.Type), cellMax) + ":")
+		}
+		b.WriteString(redaction.Line(d.Id, cellMax))
 		b.WriteByte('(')
 		for j, a := range d.Access {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(string(a))
+			b.WriteString(redaction.Line(string(a), cellMax))
 		}
 		b.WriteByte(')')
 	}
-	return b.String()
+	return redaction.Line(b.String(), agentsCellMax)
 }
 
-// cell makes a server-supplied string safe for a terminal: control
-// characters (escape sequences, newlines that would break the table) are
-// replaced.
+// cell makes a server string safe for a terminal and the table: control
+// characters (escape sequences, newlines that would start a forged row) are
+// escaped, and the length is capped at cellMax. Masking is done before, by
+// masker.
 func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '?'
-		}
-		return r
-	}, s)
+	return redaction.Line(s, cellMax)
 }
 
 // progress reports a walk's progress on stderr, on one line rewritten in
@@ -220,7 +230,7 @@ func newProgress(stderr, stdout io.Writer) *progress {
 
 func (p *progress) update(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %d tokens", n)
+		fmt.Fprintf(p.w, "\rfetched %s", countTokens(n))
 		p.shown = true
 	}
 }
@@ -228,8 +238,16 @@ func (p *progress) update(n int) {
 // done leaves the final count on its own line.
 func (p *progress) done(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %d tokens\n", n)
+		fmt.Fprintf(p.w, "\rfetched %s\n", countTokens(n))
 	}
+}
+
+// countTokens is "1 token", "2 tokens".
+func countTokens(n int) string {
+	if n == 1 {
+		return "1 token"
+	}
+	return strconv.Itoa(n) + " tokens"
 }
 
 // abort ends the progress line so that an error starts on a line of its own.

@@ -21,11 +21,14 @@ func main() {
 	}
 	ctx := context.Background()
 	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{Limit: 100}) {
-		var apiErr *lettatokens.Error
-		if errors.As(err, &apiErr) {
-			log.Fatalf("HTTP %d: %s (request id %s)", apiErr.StatusCode, apiErr.Message, apiErr.RequestID)
-		}
 		if err != nil {
+			// err.Error() is one line with every secret redacted: the status,
+			// Letta's message, the cause (connection refused, invalid JSON…)
+			// and the request id to quote to Letta's support.
+			var apiErr *lettatokens.Error
+			if errors.As(err, &apiErr) && apiErr.StatusCode == 401 {
+				log.Fatalf("check LETTA_API_KEY: %v", err)
+			}
 			log.Fatal(err)
 		}
 		expires, _ := lettatokens.ExpiresAt(tok)

@@ -1,13 +1,47 @@
 package main
 
 import (
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/letta-tokens/letta-tokens/mock"
 )
+
+// runMainEnv makes the test binary run the example's main instead of the
+// tests, so that a test can see what the example prints and how it exits,
+// log.Fatal included, as a user running it would.
+const runMainEnv = "LETTA_TOKENS_EXAMPLE_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// runExample runs main in a child process against baseURL and returns its
+// stdout, its stderr and whether it exited 0.
+func runExample(t *testing.T, baseURL string) (stdout, stderr string, ok bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), err == nil
+}
 
 // TestMainAgainstMock runs the README example against the mock: it must
 // print every token, redacted.
@@ -40,5 +74,50 @@ func TestMainAgainstMock(t *testing.T) {
 		if !strings.Contains(lines[i], tok.Hostname) || !strings.HasPrefix(lines[i], "ck-let-") {
 			t.Errorf("line %d = %q, want the redacted token and %s", i, lines[i], tok.Hostname)
 		}
+	}
+}
+
+// TestMainPrintsTheCause: when the listing fails, the example says why (a
+// refused connection, a 404, a body that is not JSON), not an empty
+// "HTTP 0:  (request id )".
+func TestMainPrintsTheCause(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	serve := func(status int, body string) string {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Request-Id", "req_42")
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+		}))
+		t.Cleanup(ts.Close)
+		return ts.URL
+	}
+	for _, tt := range []struct {
+		name, baseURL string
+		wants         []string
+	}{
+		{"connection refused", dead, []string{"connection refused"}},
+		{"404", serve(http.StatusNotFound, `{"message":"no such route"}`), []string{"HTTP 404", "no such route", "req_42"}},
+		{"invalid JSON", serve(http.StatusOK, `{"tokens": [`), []string{"unexpected end of JSON input"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, ok := runExample(t, tt.baseURL)
+			if ok || stdout != "" {
+				t.Errorf("exit 0 or output on a failure: %q", stdout)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q does not name the cause %q", stderr, w)
+				}
+			}
+			if strings.Contains(stderr, "HTTP 0") || strings.Contains(stderr, "example-key") {
+				t.Errorf("stderr %q", stderr)
+			}
+		})
 	}
 }

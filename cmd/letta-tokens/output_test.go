@@ -1,0 +1,267 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// servePage starts a loopback server that answers every request with one
+// page holding tokens, written as given: the tests below put in them what a
+// hostile or broken server could.
+func servePage(t *testing.T, tokens []map[string]any) string {
+	t.Helper()
+	page, err := json.Marshal(map[string]any{"tokens": tokens, "hasNextPage": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	})).URL
+}
+
+// hostileToken is a token object whose string fields are the given values.
+func hostileToken(token, hostname, agentID string) map[string]any {
+	return map[string]any{
+		"token":     token,
+		"hostname":  hostname,
+		"expiresAt": "2030-01-01T00:00:00.000Z",
+		"policy": map[string]any{"version": "1", "data": []any{
+			map[string]any{"type": "agent", "id": agentID, "access": []any{"read_messages"}},
+		}},
+	}
+}
+
+// listModes are the outputs of list: every one must meet the same rules.
+var listModes = [][]string{
+	{"list"},
+	{"list", "--json"},
+	{"list", "--all"},
+	{"list", "--all", "--json"},
+}
+
+// TestListMasksSecretsInEveryField: a server that echoes the caller's API
+// key (shaped like a Letta key or not) or another token's value in any
+// field, not only "token", must not get it printed, in any output, with or
+// without --reveal. --reveal shows each token's own value in full, and
+// nothing else.
+func TestListMasksSecretsInEveryField(t *testing.T) {
+	const (
+		own0    = "ck-let-own-000-0123456789abcdef0123"
+		own1    = "ck-let-own-001-0123456789abcdef0123"
+		foreign = "ck-let-FOREIGN-secret-0123456789abcdef"
+	)
+	for _, key := range []string{"sk-let-echoed-KEY-0123456789abcdef", "plain/NOTSHAPED+api-key-42"} {
+		t.Run(key[:8], func(t *testing.T) {
+			tokens := []map[string]any{
+				hostileToken(own0, "https://"+key+".example.com/?k="+url.QueryEscape(key), "agent-"+key),
+				hostileToken(own1, foreign, key),
+				hostileToken(key, "https://h.example.com", foreign),
+			}
+			tokens[0]["shadow"] = foreign // a field the spec does not know
+			tokens[1]["expiresAt"] = key
+			base := servePage(t, tokens)
+			env := map[string]string{envBaseURL: base, envAPIKey: key}
+			for _, mode := range listModes {
+				for _, reveal := range []bool{false, true} {
+					args := mode
+					if reveal {
+						args = append(slices.Clone(mode), "--reveal")
+					}
+					t.Run(modeName(args), func(t *testing.T) {
+						r := runCLI(t, env, args...) // fails on the key in plain form
+						if r.code != exitOK {
+							t.Fatalf("exit %d: %s", r.code, r.stderr)
+						}
+						out := r.stdout + r.stderr
+						for _, form := range []string{key, url.QueryEscape(key), "NOTSHAPED", "echoed-KEY", "FOREIGN-secret"} {
+							if strings.Contains(out, form) {
+								t.Errorf("printed %q:\n%s", form, out)
+							}
+						}
+						for _, own := range []string{own0, own1} {
+							if got := strings.Contains(out, own); got != reveal {
+								t.Errorf("token %s… printed in full: %v, want %v (--reveal %v)", own[:14], got, reveal, reveal)
+							}
+						}
+						if slices.Contains(args, "--json") {
+							var v []map[string]any
+							if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || len(v) != 3 {
+								t.Errorf("not a JSON array of 3 tokens (%v):\n%s", err, r.stdout)
+							}
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// TestListEscapesAndCapsCells: server strings reach the table escaped (no
+// escape sequence, no forged row) and capped; --json keeps them whole, as
+// valid JSON.
+func TestListEscapesAndCapsCells(t *testing.T) {
+	huge := "https://" + strings.Repeat("h", 1<<20) + ".example.com"
+	forged := "evil\x1b]0;pwned\x07\nck-let-x  forged.example.com  2030  agent-1(read_agent)"
+	tokens := []map[string]any{
+		hostileToken("ck-let-a-0123456789abcdef01234", forged, "agent\x1b[2J\r\u202eevil"),
+		hostileToken("ck-let-b-0123456789abcdef01234", huge, strings.Repeat("a", 1<<20)),
+		hostileToken("ck-let-c-0123456789abcdef01234", "https://fine.example.com", "agent-3"),
+	}
+	tokens[2]["expiresAt"] = "\x9b31m2030"
+	base := servePage(t, tokens)
+	for _, mode := range listModes {
+		t.Run(modeName(mode), func(t *testing.T) {
+			r := runCLI(t, envFor(base), mode...)
+			if r.code != exitOK {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if !slices.Contains(mode, "--json") {
+				lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+				if len(lines) != 5 { // header, 3 rows, count
+					t.Errorf("%d lines, want 5 (a forged row?):\n%.2000s", len(lines), r.stdout)
+				}
+				for i, line := range lines {
+					if len(line) > maxTableLine {
+						t.Errorf("line %d is %d bytes, want at most %d", i, len(line), maxTableLine)
+					}
+				}
+				if strings.ContainsAny(r.stdout, "\x1b\x07\r\u202e\u009b") {
+					t.Errorf("a control character reached the table: %q", r.stdout[:min(len(r.stdout), 2000)])
+				}
+				if !strings.Contains(r.stdout, `evil\x1b]0;pwned\x07\nck-let-x`) {
+					t.Errorf("the hostile hostname is not shown escaped:\n%.2000s", r.stdout)
+				}
+				return
+			}
+			var got []map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 3 {
+				t.Fatalf("not valid JSON (%v)", err)
+			}
+			if got[0]["hostname"] != forged || got[1]["hostname"] != huge {
+				t.Errorf("--json changed a server string that holds no secret")
+			}
+		})
+	}
+}
+
+// TestErrorLinesEscapedAndCapped: a 400's message, a request id, even a
+// header line that net/http refuses (and quotes in its error), are server
+// strings; they reach stderr as one escaped, capped line.
+func TestErrorLinesEscapedAndCapped(t *testing.T) {
+	message := "bad agent\x1b[31m\r\nletta-tokens: forged line\n" + strings.Repeat("m", 4000)
+	answer := func(requestID string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Request-Id", requestID)
+			w.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(w).Encode(map[string]string{"message": message})
+		})
+	}
+	for _, tt := range []struct {
+		name      string
+		requestID string
+		want      string
+	}{
+		{"message and request id", "req\u202e" + strings.Repeat("r", 4000), `bad agent\x1b[31m`},
+		// Go's client rejects the header and quotes it in its error.
+		{"malformed header", "req\x1b[2J" + strings.Repeat("r", 4000), "malformed MIME header"},
+	} {
+		ts := newServer(t, answer(tt.requestID))
+		for _, mode := range listModes {
+			t.Run(tt.name+"/"+modeName(mode), func(t *testing.T) {
+				r := runCLI(t, envFor(ts.URL), mode...)
+				if r.code == exitOK {
+					t.Fatal("exit 0 on a 400")
+				}
+				line := oneLine(t, r, tt.want) // one line: the forged one did not start its own
+				if strings.ContainsAny(line, "\x1b\r\u202e") {
+					t.Errorf("a control character reached stderr: %q", line)
+				}
+				if len(line) > maxErrorLine+len("letta-tokens: \n") {
+					t.Errorf("error line is %d bytes, want at most %d", len(line), maxErrorLine)
+				}
+			})
+		}
+	}
+}
+
+// modeName names a subtest after list's flags.
+func modeName(args []string) string {
+	if len(args) < 2 {
+		return "table"
+	}
+	return strings.Join(args[1:], " ")
+}
+
+// TestMaskerCoversEveryField fills every string of a gen.Token, found by
+// reflection, with the API key and a token value, and checks the masked
+// copy holds neither: a field added to the spec (and so to gen.Token) that
+// masker does not handle fails here. The original must be left unchanged.
+func TestMaskerCoversEveryField(t *testing.T) {
+	const key, foreign = "plain/api-KEY-SECRET-0123", "ck-let-FOREIGN-SECRET-0123456789abcdef"
+	var tok gen.Token
+	fill(reflect.ValueOf(&tok).Elem(), key+" "+foreign)
+	before, _ := json.Marshal(tok)
+	for _, reveal := range []bool{false, true} {
+		masked, _ := json.Marshal(newMasker(key, reveal).token(tok))
+		if strings.Contains(string(masked), "SECRET") {
+			t.Errorf("reveal %v: a secret survived masking: %s", reveal, masked)
+		}
+	}
+	if after, _ := json.Marshal(tok); string(after) != string(before) {
+		t.Error("masking edited the token it was given")
+	}
+}
+
+// fill sets every string reachable from v to s, giving each slice one
+// element.
+func fill(v reflect.Value, s string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(v.Field(i), s)
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0), s)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), s)
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		if v.Type().Key().Kind() == reflect.String {
+			e := reflect.New(v.Type().Elem()).Elem()
+			fill(e, s)
+			v.SetMapIndex(reflect.ValueOf(s).Convert(v.Type().Key()), e)
+		}
+	}
+}
+
+// TestMaskerKeyForms: the key is found in every form Secrets knows, in
+// the token's own value too, whatever the key's shape (the keyCore
+// shortcut must never skip a form).
+func TestMaskerKeyForms(t *testing.T) {
+	for _, key := range []string{"sk-let-KEYSECRET0123456789", "plain/SECRETkey+0123<&>", "a-b-c-d-SECRET-e-f", "mock-let-SECRET-0123"} {
+		jsonKey, _ := json.Marshal(key)
+		for _, form := range []string{key, url.QueryEscape(key), url.PathEscape(key), string(jsonKey[1 : len(jsonKey)-1])} {
+			for _, reveal := range []bool{false, true} {
+				m := newMasker(key, reveal)
+				tok := gen.Token{Token: "x" + form + "y", Hostname: "https://" + form, Policy: gen.TokenPolicy{Data: []gen.AgentPolicy{{Id: form}}}}
+				got, _ := json.Marshal(m.token(tok))
+				if strings.Contains(string(got), "SECRET") {
+					t.Errorf("key %q as %q (reveal %v): %s", key, form, reveal, got)
+				}
+			}
+		}
+	}
+}

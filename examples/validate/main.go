@@ -1,0 +1,45 @@
+// Command validate lists the first page of tokens through
+// contract.Transport, which checks every exchange against openapi.yaml and
+// logs what drifts from it. The README's snippet is the part from apiKey to
+// the client, kept here so that it compiles and runs.
+//
+//	LETTA_API_KEY=sk-let-... go run ./examples/validate
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
+)
+
+func main() {
+	apiKey := os.Getenv("LETTA_API_KEY")
+	v, err := contract.NewValidator(contract.WithSecrets(apiKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey(apiKey), lettatokens.WithTransport(&contract.Transport{
+		Validator: v,
+		Report: func(x contract.Exchange) {
+			for _, f := range x.Findings {
+				log.Print(f)
+			}
+		},
+	}))
+	if err != nil {
+		log.Fatal(err) // lettatokens.ErrNoAPIKey when LETTA_API_KEY is not set
+	}
+
+	resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if resp.JSON200 == nil {
+		log.Fatalf("HTTP %d: not a page of tokens", resp.StatusCode())
+	}
+	fmt.Println(len(resp.JSON200.Tokens), "tokens on the first page")
+}
