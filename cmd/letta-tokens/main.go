@@ -110,6 +110,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runCheck(ctx, rest, stdout, stderr, getenv)
 	case "mock":
 		return runMock(ctx, rest, stdout, stderr)
+	case "spec-diff":
+		return runSpecDiff(ctx, rest, stdout)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
@@ -185,11 +187,13 @@ Usage:
   letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
   letta-tokens check [--mock] [--agent-id ID] [--json]
   letta-tokens mock  [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
+  letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
 
 Commands:
   list    list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
   check   check a server for drift from openapi.yaml; --mock checks an in-process mock
   mock    serve a mock of the endpoint; its first line on stdout is its base URL
+  spec-diff  compare Letta's published spec with openapi.yaml (oasdiff); run from the repository root
 
 Environment:
   LETTA_API_KEY   your Letta API key (list, check); never taken on the command line

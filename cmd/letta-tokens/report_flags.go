@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+)
+
+// Environment variables that GitHub Actions sets in every step.
+const (
+	envGitHubActions     = "GITHUB_ACTIONS"
+	envGitHubStepSummary = "GITHUB_STEP_SUMMARY"
+)
+
+// reportFlags are check's CI report flags: --junit and --markdown. Under
+// GitHub Actions the reports also go where Actions shows them, flag or not.
+type reportFlags struct {
+	junit    string // JUnit XML file, "" for none
+	markdown string // Markdown summary file, "" for none
+}
+
+// addReportFlags defines --junit and --markdown on fs.
+func addReportFlags(fs *flag.FlagSet) *reportFlags {
+	f := &reportFlags{}
+	fs.StringVar(&f.junit, "junit", "", "also write the report as JUnit XML to `FILE` (one test case per check)")
+	fs.StringVar(&f.markdown, "markdown", "", "also write the report as a Markdown summary to `FILE`")
+	return f
+}
+
+// write writes the reports that the flags and the environment ask for:
+// the JUnit file, the Markdown file and, when GITHUB_ACTIONS is "true", a
+// workflow command per finding on stdout (an ::error for breaking, a
+// ::warning for additive) and the Markdown summary appended to the file
+// named by GITHUB_STEP_SUMMARY. target is the base URL as it may be
+// printed; apiKey is masked wherever it might appear. Every server string
+// is masked, escaped and capped before it is written.
+//
+// Call it once the report is printed and before the exit status is
+// decided: an error (a report that could not be written) is exit 2, since
+// CI would otherwise miss what the run found.
+func (f *reportFlags) write(report *contract.Report, target, apiKey string, stdout io.Writer, getenv func(string) string) error {
+	view := newReportView(report, target, apiKey)
+	if f.junit != "" {
+		var b bytes.Buffer
+		if err := writeJUnit(&b, view); err != nil {
+			return reportErrorf("writing the JUnit report %s: %v", f.junit, err)
+		}
+		if err := os.WriteFile(f.junit, b.Bytes(), 0o644); err != nil {
+			return reportErrorf("writing the JUnit report: %v", err)
+		}
+	}
+	var summary bytes.Buffer
+	writeMarkdown(&summary, view)
+	if f.markdown != "" {
+		if err := os.WriteFile(f.markdown, summary.Bytes(), 0o644); err != nil {
+			return reportErrorf("writing the Markdown summary: %v", err)
+		}
+	}
+	if strings.TrimSpace(getenv(envGitHubActions)) != "true" {
+		return nil
+	}
+	if err := writeWorkflowCommands(stdout, view); err != nil {
+		return reportErrorf("writing GitHub annotations: %v", err)
+	}
+	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
+		if err := appendFile(path, summary.Bytes()); err != nil {
+			return reportErrorf("appending to %s: %v", envGitHubStepSummary, err)
+		}
+	}
+	return nil
+}
+
+// appendFile appends data to the file at path. The step summary is shared
+// by every step of a job: earlier steps' summaries must survive.
+func appendFile(path string, data []byte) error {
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = file.Write(data)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// reportErrorf is a report that could not be written: exit 2, the run did
+// not finish what it was asked to do.
+func reportErrorf(format string, args ...any) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The JUnit report follows the Jenkins/Ant junit.xsd that GitLab, Jenkins,
+// CircleCI and Buildkite read: testsuites > testsuite > testcase, one test
+// case per named check, a <failure> per breaking finding, and additive
+// findings as the <system-out> of their case.
+const (
+	junitSuiteName = "letta-tokens check"
+	junitClassName = "letta-tokens.check"
+	// junitTimestamp is the schema's ISO 8601 form, without a zone: UTC.
+	junitTimestamp = "2006-01-02T15:04:05"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	Classname string         `xml:"classname,attr"`
+	Time      string         `xml:"time,attr"`
+	Failures  []junitFailure `xml:"failure"`
+	SystemOut string         `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// writeJUnit writes v as a JUnit XML document. The checks are not timed
+// one by one, so every time is 0; "failures" counts failed test cases, as
+// JUnit does, and each failed case holds one <failure> per finding.
+func writeJUnit(w io.Writer, v *reportView) error {
+	suite := junitSuite{
+		Name:      junitSuiteName,
+		Time:      "0",
+		Timestamp: time.Now().UTC().Format(junitTimestamp),
+		Properties: []junitProperty{
+			{"base-url", v.target},
+			{"agent-id", v.agentID},
+			{"exchanges", strconv.Itoa(v.exchanges)},
+			{"tokens", strconv.Itoa(v.tokens)},
+			{"breaking", strconv.Itoa(v.breaking)},
+			{"additive", strconv.Itoa(v.additive)},
+		},
+		SystemOut: strings.Join(v.notes, "\n"),
+	}
+	for _, c := range v.checks {
+		tc := junitCase{Name: c.name, Classname: junitClassName, Time: "0"}
+		var out []string
+		for _, f := range c.findings {
+			if f.breaking {
+				tc.Failures = append(tc.Failures, junitFailure{Message: f.line, Type: f.severity, Text: f.line})
+			} else {
+				out = append(out, f.line)
+			}
+		}
+		tc.SystemOut = strings.Join(out, "\n")
+		if len(tc.Failures) > 0 {
+			suite.Failures++
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	suite.Tests = len(suite.Cases)
+	doc := junitSuites{
+		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures, Time: "0",
+		Suites: []junitSuite{suite},
+	}
+	xmlSafeStrings(&doc)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// xmlSafeStrings replaces, in every string of doc, the characters that
+// XML 1.0 forbids even as character references (most C0 controls, lone
+// surrogates, U+FFFE and U+FFFF). The view's strings are already escaped
+// by redact.Line; this keeps the document valid whatever a later change
+// puts in it.
+func xmlSafeStrings(doc *junitSuites) {
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Name, s.SystemOut = xmlSafe(s.Name), xmlSafe(s.SystemOut)
+		for j := range s.Properties {
+			p := &s.Properties[j]
+			p.Name, p.Value = xmlSafe(p.Name), xmlSafe(p.Value)
+		}
+		for j := range s.Cases {
+			c := &s.Cases[j]
+			c.Name, c.SystemOut = xmlSafe(c.Name), xmlSafe(c.SystemOut)
+			for k := range c.Failures {
+				f := &c.Failures[k]
+				f.Message, f.Type, f.Text = xmlSafe(f.Message), xmlSafe(f.Type), xmlSafe(f.Text)
+			}
+		}
+	}
+}
+
+// xmlSafe is s with every character outside XML 1.0's Char production, and
+// every invalid UTF-8 byte, replaced by U+FFFD.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !xmlChar(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+}
+
+// xmlChar is XML 1.0's Char production.
+func xmlChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// markdownMaxPerCheck bounds the findings listed under one check: GitHub
+// rejects a step summary over 1 MiB, and a hundred lines of one kind say
+// all there is to say. The counts always cover every finding.
+const markdownMaxPerCheck = 100
+
+// writeMarkdown writes v as a Markdown summary: the verdict, the base URL,
+// the counts, and the findings grouped by check. Every string that comes
+// from a server is escaped so that it renders as the text it is, never as
+// a link, an image, HTML or a table.
+func writeMarkdown(w io.Writer, v *reportView) {
+	fmt.Fprintf(w, "## letta-tokens check: %s\n\n", v.verdict())
+	fmt.Fprintf(w, "Base URL %s, %d exchanges, %d tokens", mdCode(v.target), v.exchanges, v.tokens)
+	if v.agentID != "" {
+		fmt.Fprintf(w, ", agent %s", mdCode(v.agentID))
+	}
+	fmt.Fprint(w, ".\n\n| breaking | additive |\n| ---: | ---: |\n")
+	fmt.Fprintf(w, "| %d | %d |\n\n", v.breaking, v.additive)
+	if v.breaking+v.additive == 0 {
+		fmt.Fprintf(w, "No findings: all %d checks passed.\n", len(v.checks))
+	}
+	for _, c := range v.checks {
+		if len(c.findings) == 0 {
+			continue
+		}
+		breaking := 0
+		for _, f := range c.findings {
+			if f.breaking {
+				breaking++
+			}
+		}
+		fmt.Fprintf(w, "### %s: %d breaking, %d additive\n\n", mdText(c.name), breaking, len(c.findings)-breaking)
+		for i, f := range c.findings {
+			if i == markdownMaxPerCheck {
+				fmt.Fprintf(w, "- and %d more (see the log or the JUnit report)\n", len(c.findings)-i)
+				break
+			}
+			fmt.Fprintf(w, "- **%s** %s: %s\n", mdText(f.severity), mdCode(f.pointer), mdText(f.message))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(v.notes) > 0 {
+		fmt.Fprint(w, "Notes:\n\n")
+		for _, n := range v.notes {
+			fmt.Fprintf(w, "- %s\n", mdText(n))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// mdText escapes s for Markdown text: every ASCII punctuation character is
+// backslash-escaped (CommonMark allows it for all of them), so nothing in
+// s can open a link, an image, an HTML tag, emphasis or a table cell, and
+// no URL in it is turned into a link. s holds no newline (redact.Line
+// escaped them).
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && isASCIIPunct(byte(r)) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isASCIIPunct(c byte) bool {
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~')
+}
+
+// mdCode is s as a code span: fenced by one backtick more than the longest
+// run of backticks in s, and padded when s starts or ends with one.
+func mdCode(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || (strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ")) {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}

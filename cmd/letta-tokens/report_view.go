@@ -1,0 +1,108 @@
+package main
+
+import (
+	"slices"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	redactpkg "github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+)
+
+// knownChecks are the contract package's named checks, in its order. Each
+// is one test case of the JUnit report, so a passing run still lists what
+// was checked; a check the list does not know yet is added after them.
+var knownChecks = []contract.Check{
+	contract.CheckRequest, contract.CheckAuth, contract.CheckStatus, contract.CheckContentType,
+	contract.CheckJSON, contract.CheckSchema, contract.CheckUnknownField, contract.CheckExpiresAt,
+	contract.CheckPageSize, contract.CheckAgentFilter, contract.CheckPagination, contract.CheckWalkConsistency,
+}
+
+// reportLineCap bounds one finding's line in a CI report. A message holds
+// a few server strings, each already capped at redactpkg.MaxLine by the
+// contract package; this is the last bound.
+const reportLineCap = 5 * redactpkg.MaxLine
+
+// reportView is a check report with every string masked, escaped and
+// capped: the only thing the CI report writers see, so that none of them
+// can print a raw server string.
+type reportView struct {
+	target    string
+	passed    bool
+	exchanges int
+	tokens    int
+	agentID   string
+	breaking  int
+	additive  int
+	checks    []checkView // knownChecks first, then any other seen
+	notes     []string
+}
+
+// checkView is one named check and its findings, in the report's order.
+type checkView struct {
+	name     string
+	findings []findingView
+}
+
+// failed reports whether any of the check's findings is breaking.
+func (c checkView) failed() bool {
+	return slices.ContainsFunc(c.findings, func(f findingView) bool { return f.breaking })
+}
+
+// findingView is one finding, safe to print.
+type findingView struct {
+	breaking bool   // fails the run; anything else is reported and passes
+	severity string // as the contract package names it
+	check    string
+	pointer  string // "/" for the whole body
+	message  string
+	line     string // the report line: severity, check, pointer, message
+}
+
+func newReportView(report *contract.Report, target, apiKey string) *reportView {
+	safe := func(s string, limit int) string { return redactpkg.Safe(s, limit, apiKey) }
+	v := &reportView{
+		target:    safe(target, redactpkg.MaxLine),
+		passed:    report.Passed(),
+		exchanges: report.Exchanges,
+		tokens:    report.Tokens,
+		agentID:   safe(report.AgentID, redactpkg.MaxLine),
+		breaking:  len(report.Findings.Breaking()),
+		additive:  len(report.Findings.Additive()),
+	}
+	index := map[contract.Check]int{}
+	for _, c := range knownChecks {
+		index[c] = len(v.checks)
+		v.checks = append(v.checks, checkView{name: string(c)})
+	}
+	for _, f := range report.Findings {
+		i, ok := index[f.Check]
+		if !ok {
+			i = len(v.checks)
+			index[f.Check] = i
+			v.checks = append(v.checks, checkView{name: safe(string(f.Check), redactpkg.MaxLine)})
+		}
+		pointer := f.Pointer
+		if pointer == "" {
+			pointer = "/"
+		}
+		v.checks[i].findings = append(v.checks[i].findings, findingView{
+			breaking: f.Severity == contract.Breaking,
+			severity: safe(string(f.Severity), redactpkg.MaxLine),
+			check:    v.checks[i].name,
+			pointer:  safe(pointer, redactpkg.MaxLine),
+			message:  safe(f.Message, reportLineCap),
+			line:     safe(f.String(), reportLineCap),
+		})
+	}
+	for _, n := range report.Notes {
+		v.notes = append(v.notes, safe(n, reportLineCap))
+	}
+	return v
+}
+
+// verdict is the report's one-word outcome, as the text report words it.
+func (v *reportView) verdict() string {
+	if v.passed {
+		return "no breaking drift"
+	}
+	return "breaking drift"
+}

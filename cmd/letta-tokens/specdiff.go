@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	redactpkg "github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+)
+
+// defaultSpecFile is --spec's default: the spec, run from the repository
+// root as go generate is.
+const defaultSpecFile = "openapi.yaml"
+
+// specDiffLineCap bounds one printed difference: oasdiff's message quotes
+// a few names and values from the upstream document.
+const specDiffLineCap = 5 * redactpkg.MaxLine
+
+func specDiffUsage(w io.Writer, fs func(io.Writer)) {
+	fmt.Fprint(w, `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
+
+Compares Letta's published OpenAPI description of the
+/v1/client-side-access-tokens paths with openapi.yaml, using oasdiff:
+openapi.yaml is the base, upstream the revision, so the report says what
+upstream describes that a client written to openapi.yaml would meet. One
+line per difference (severity, oasdiff rule, operation, message), breaking
+first, then warning, info (such as operations upstream has and we do not)
+and declared: the deliberate differences listed in the declarations file
+next to the spec, which never fail.
+
+--upstream is required: Letta publishes no stable URL of its spec. Its
+fern/openapi.json in github.com/letta-ai/letta lives on a branch named
+archive, and the spec its SDKs are generated from sits at a URL that
+changes with every SDK release (openapi_spec_url in the SDK's .stats.yml).
+Give the URL or file to watch; nothing else is ever fetched (references to
+other documents are refused), and no credentials are sent.
+
+`)
+	fs(w)
+	fmt.Fprint(w, `
+Exit status: 0 no breaking difference; 1 a breaking difference; 2 usage
+error, or a document that could not be fetched or parsed.
+
+Examples:
+  letta-tokens spec-diff --upstream https://example.com/letta/openapi.json
+  letta-tokens spec-diff --upstream letta-openapi.json --spec openapi.yaml
+`)
+}
+
+func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("spec-diff")
+	upstream := fs.String("upstream", "", "Letta's published spec: an http(s) `URL` or a file (required)")
+	specFile := fs.String("spec", defaultSpecFile, "our spec, the base of the comparison (`FILE`)")
+	declaredFile := fs.String("declared", "", "the deliberate differences (`FILE`; default: the spec's name with .differences.yaml)")
+	timeout := addTimeoutFlag(fs)
+	usage := func(w io.Writer) { specDiffUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
+	if err := parseFlags(fs, "spec-diff", args, stdout, usage); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	if *upstream == "" {
+		return usageErrorf("spec-diff", "spec-diff: --upstream is required: Letta publishes no stable URL of its spec")
+	}
+	if err := checkTimeout("spec-diff", *timeout); err != nil {
+		return err
+	}
+	src, err := parseUpstream(*upstream)
+	if err != nil {
+		return usageErrorf("spec-diff", "spec-diff: %v", err)
+	}
+	if *declaredFile == "" {
+		*declaredFile = strings.TrimSuffix(strings.TrimSuffix(*specFile, ".yaml"), ".yml") + ".differences.yaml"
+	}
+
+	ours, err := readFileCapped(*specFile)
+	if err != nil {
+		return specDiffErrorf("reading the spec: %v (run spec-diff from the repository root, or pass --spec)", trimFetch(err))
+	}
+	decl, err := readDeclarations(*declaredFile)
+	if err != nil {
+		return err
+	}
+	name := safeLine(src.String())
+	data, err := src.read(ctx, *timeout)
+	if err != nil {
+		if interrupted(ctx, err) {
+			return errInterrupted
+		}
+		return specDiffErrorf("cannot read the upstream spec %s: %s", name, safeLine(trimFetch(err)))
+	}
+	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
+	if err != nil {
+		if interrupted(ctx, err) {
+			return errInterrupted
+		}
+		return specDiffErrorf("comparing %s with %s: %s", *specFile, name, safeLine(err.Error()))
+	}
+	if err := writeSpecDiff(stdout, res, *specFile, *declaredFile, name); err != nil {
+		return writeError(err)
+	}
+	if res.count(diffBreaking) > 0 {
+		return &cliError{code: exitFailure} // the report said it
+	}
+	return nil
+}
+
+func readDeclarations(path string) (*declarations, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, specDiffErrorf("reading the declared differences: %v (pass --declared)", err)
+	}
+	defer f.Close()
+	decl, err := parseDeclarations(f)
+	if err != nil {
+		return nil, specDiffErrorf("%s: %v", path, err)
+	}
+	return decl, nil
+}
+
+// writeSpecDiff prints one line per difference, the notes and a summary.
+func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, upstream string) error {
+	bw := bufio.NewWriter(w)
+	width := len("request-parameter-type-generalized")
+	for _, d := range res.differences {
+		width = max(width, len(d.id))
+	}
+	for _, d := range res.differences {
+		fmt.Fprintln(bw, safeLine(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text)))
+	}
+	for _, d := range res.stale {
+		fmt.Fprintln(bw, safeLine(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text)))
+	}
+	for _, n := range res.notes {
+		fmt.Fprintln(bw, "note: "+safeLine(n))
+	}
+	verdict := "no breaking difference"
+	if res.count(diffBreaking) > 0 {
+		verdict = "breaking difference"
+	}
+	fmt.Fprintf(bw, "compared %s with %s: %d breaking, %d warning, %d info, %d declared — %s\n",
+		safeLine(specFile), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
+	return bw.Flush()
+}
+
+// safeLine makes a string from the upstream document (or about it) safe
+// to print on one line: secrets masked, control characters escaped, cut.
+func safeLine(s string) string {
+	return redactpkg.Safe(s, specDiffLineCap)
+}
+
+// trimFetch drops errFetch's words from a message that says them already.
+func trimFetch(err error) string {
+	return strings.TrimPrefix(err.Error(), errFetch.Error()+": ")
+}
+
+// specDiffErrorf is a spec that could not be read or compared: exit 2,
+// there is no verdict.
+func specDiffErrorf(format string, args ...any) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}

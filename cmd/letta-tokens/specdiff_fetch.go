@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// maxUpstreamBytes bounds the upstream document. Letta's whole published
+// spec is a few MiB; a body over this is not a spec.
+const maxUpstreamBytes = 32 << 20
+
+// maxUpstreamRedirects bounds the redirects followed to the document.
+const maxUpstreamRedirects = 5
+
+// errFetch marks an upstream document that could not be read.
+var errFetch = errors.New("cannot read the upstream spec")
+
+// upstreamSource is where the upstream document comes from: an http(s)
+// URL or a file.
+type upstreamSource struct {
+	url  *url.URL // nil for a file
+	path string
+}
+
+// parseUpstream sorts --upstream into a URL or a file path. A URL must be
+// http or https and must not carry credentials: spec-diff sends none.
+func parseUpstream(s string) (upstreamSource, error) {
+	if !strings.Contains(s, "://") {
+		return upstreamSource{path: s}, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// Not echoed: a malformed URL may hold credentials.
+		return upstreamSource{}, errors.New("--upstream is not an http(s) URL or a file path")
+	}
+	if u.User != nil {
+		return upstreamSource{}, errors.New("--upstream must not hold credentials: spec-diff fetches the published spec anonymously")
+	}
+	return upstreamSource{url: u}, nil
+}
+
+// String is the source as it may be printed: a URL without its query
+// (which may hold a signature) and fragment, or the file path.
+func (s upstreamSource) String() string {
+	if s.url == nil {
+		return s.path
+	}
+	return (&url.URL{Scheme: s.url.Scheme, Host: s.url.Host, Path: s.url.Path}).String()
+}
+
+// read returns the document, at most maxUpstreamBytes. A URL is fetched
+// with a GET that carries no credentials and no cookies, within timeout,
+// following at most maxUpstreamRedirects redirects and never from https
+// down to http.
+func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte, error) {
+	if s.url == nil {
+		return readFileCapped(s.path)
+	}
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	client := &http.Client{
+		Transport: tr,
+		Timeout:   timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			switch {
+			case len(via) >= maxUpstreamRedirects:
+				return fmt.Errorf("more than %d redirects", maxUpstreamRedirects)
+			case req.URL.User != nil:
+				return errors.New("redirected to a URL with credentials")
+			case req.URL.Scheme != "https" && via[0].URL.Scheme == "https":
+				return errors.New("redirected from https to " + req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
+	}
+	req.Header.Set("Accept", "application/json, application/yaml;q=0.9, */*;q=0.1")
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %s", errFetch, networkReason(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: HTTP %d", errFetch, resp.StatusCode)
+	}
+	return readCapped(resp.Body)
+}
+
+func readFileCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errFetch, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s is not a regular file", errFetch, path)
+	}
+	return readCapped(f)
+}
+
+func readCapped(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxUpstreamBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", errFetch, networkReason(err))
+	}
+	if len(data) > maxUpstreamBytes {
+		return nil, fmt.Errorf("%w: larger than %d MiB", errFetch, maxUpstreamBytes>>20)
+	}
+	return data, nil
+}
