@@ -83,4 +83,3 @@ func bodyTokenValues(body []byte) []string {
 	}
 	return out
 }
-
