@@ -161,7 +161,7 @@ func TestCheckMasksEchoedSecrets(t *testing.T) {
 					policy["data"].([]any)[0].(map[string]any)["id"] = key
 					tok["hostname"] = "https://" + key + ".example.com"
 					tok["sibling"] = other
-					tok["echo/" + key] = 1
+					tok["echo/"+key] = 1
 				})
 			}))
 		env := map[string]string{envBaseURL: ts.URL, envAPIKey: key}
