@@ -3,8 +3,8 @@ package contract_test
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
