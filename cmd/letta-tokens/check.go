@@ -263,7 +263,7 @@ const envMaxTokens = "LETTA_MAX_TOKENS"
 
 // Bounds of check's flags.
 const (
-	maxMaxTokens         = 10_000_000 // about 250 MB of fingerprints at the peak of a walk
+	maxMaxTokens         = 10_000_000 // a walk holds about 40 bytes a token at its peak: some 400 MB here
 	defaultCheckDeadline = 3 * time.Hour
 	maxCheckDeadline     = 24 * time.Hour
 )
