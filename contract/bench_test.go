@@ -2,7 +2,9 @@ package contract_test
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -75,4 +77,40 @@ func BenchmarkValidateResponse(b *testing.B) {
 			b.Fatalf("findings: %s", f)
 		}
 	}
+}
+
+// BenchmarkWalkRetainedMemory measures what a walk keeps per token: its
+// result holds fingerprints, not tokens, so the figure stays near 8 bytes
+// a token (plus the watched agent's) whatever the tokens hold. Pages come
+// from memory, so only the walk is measured.
+func BenchmarkWalkRetainedMemory(b *testing.B) {
+	const n, limit = 200_000, 1000
+	tokens := mock.SeedTokens(limit)
+	fetch := func(_ context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+		page := &gen.TokenPage{HasNextPage: *p.Offset+limit < n}
+		if *p.Offset >= n {
+			return page, nil
+		}
+		page.Tokens = make([]gen.Token, limit)
+		for i := range page.Tokens {
+			page.Tokens[i] = tokens[i]
+			page.Tokens[i].Token = fmt.Sprintf("ck-let-bench-%012d-0123456789abcdef", *p.Offset+i)
+		}
+		return page, nil
+	}
+	var retained float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res, _, err := contract.Walk(context.Background(), fetch, contract.WalkOptions{Limit: limit, MaxTokens: n + limit})
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if err != nil || !res.Complete || res.Tokens() != n {
+			b.Fatalf("walk: %v, complete %v, %d tokens", err, res.Complete, res.Tokens())
+		}
+		retained = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(res)
+	}
+	b.ReportMetric(retained, "retained-B/token")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Severity says whether a finding fails a contract check.
@@ -48,13 +50,15 @@ type Finding struct {
 	Message string
 }
 
-// String formats a finding as one report line.
+// String formats a finding as one report line. Findings are built safe;
+// escaping again here is the last guard of a line a terminal will show.
 func (f Finding) String() string {
 	ptr := f.Pointer
 	if ptr == "" {
 		ptr = "/"
 	}
-	return fmt.Sprintf("%-8s %-16s %s: %s", f.Severity, f.Check, ptr, f.Message)
+	return fmt.Sprintf("%-8s %-16s %s: %s", f.Severity, f.Check,
+		redact.Line(ptr, maxFindingText), redact.Line(f.Message, maxFindingText))
 }
 
 // Findings is the result of a check.
@@ -96,15 +100,20 @@ func (fs Findings) Dedupe() Findings {
 	seen := make(map[string]bool, len(fs))
 	var out Findings
 	for _, f := range fs {
-		shape := arrayIndex.ReplaceAllString(f.Pointer, "/*$1")
-		shape = arrayIndex.ReplaceAllString(shape, "/*$1") // overlapping matches
-		key := string(f.Check) + "\x00" + string(f.Severity) + "\x00" + shape + "\x00" + f.Message
+		key := f.kind()
 		if !seen[key] {
 			seen[key] = true
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// kind is what Dedupe compares: the finding with array indices elided.
+func (f Finding) kind() string {
+	shape := arrayIndex.ReplaceAllString(f.Pointer, "/*$1")
+	shape = arrayIndex.ReplaceAllString(shape, "/*$1") // overlapping matches
+	return string(f.Check) + "\x00" + string(f.Severity) + "\x00" + shape + "\x00" + f.Message
 }
 
 // String formats findings one per line.

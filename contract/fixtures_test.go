@@ -19,7 +19,7 @@ type exchange struct {
 	body []byte
 }
 
-func readExchange(t *testing.T, path string) exchange {
+func readExchange(t testing.TB, path string) exchange {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {

@@ -2,12 +2,17 @@ package contract
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"syscall"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // ErrCredentialsRejected means the server answered 401 or 403: the key is
@@ -15,15 +20,43 @@ import (
 var ErrCredentialsRejected = errors.New("credentials rejected")
 
 // ErrServerUnavailable means the server kept answering 408, 429 or 5xx
-// after the client's retries: an outage or rate limiting, not drift, and
-// the checks could not finish.
+// after the client's retries, or gave no complete answer within a
+// request's time limit on any attempt (a body that trickles or breaks
+// off): an outage or rate limiting, not drift, and the checks could not
+// finish.
 var ErrServerUnavailable = errors.New("server unavailable")
+
+// Bounds of the live checks, when LiveConfig leaves them zero.
+const (
+	// DefaultMaxTokens bounds the first walk: a million tokens, more than
+	// real accounts hold, in 20,000 requests at limit=50.
+	DefaultMaxTokens = 1_000_000
+	// DefaultCompareTokens bounds the later walks (the second page size,
+	// and the agentId filter), which are compared with the same first
+	// tokens of the first walk. At limit=7 a million tokens would take
+	// 142,858 requests; 10,000 take 1,429, and a gap at page boundaries or
+	// a filter that loses tokens shows within them.
+	DefaultCompareTokens = 10_000
+	// DefaultMaxPageBytes caps one response body. A page of 50 tokens is
+	// about 16 KB; 4 MiB leaves room for tokens with long policies, while a
+	// page a server inflates is refused before it is decoded (validation
+	// holds about ten times a body's size while it runs).
+	DefaultMaxPageBytes = 4 << 20
+)
+
+// maxKeptPerSeverity caps the findings a run keeps of each severity, after
+// deduplication: a server that invents a new field name on every token
+// must not grow the report without end.
+const maxKeptPerSeverity = 200
 
 // LiveConfig says where and how to run the live checks. Zero values take
 // the client's defaults: LETTA_API_KEY, LETTA_BASE_URL, https://api.letta.com.
 type LiveConfig struct {
 	BaseURL string
-	APIKey  string
+	// APIKey is the key to call with; it is also masked in every finding,
+	// whatever its shape. Empty: LETTA_API_KEY, read by the client, and
+	// then only key-shaped values (sk-let-…) are masked.
+	APIKey string
 	// AgentID is the agent for the agentId filter check; empty means the
 	// first agent seen in the data (LETTA_AGENT_ID in the test suite).
 	AgentID string
@@ -32,9 +65,15 @@ type LiveConfig struct {
 	// PageSizes are the two page sizes whose walks must agree. Zero: 50 and
 	// 7, a size that does not divide the other, so boundaries differ.
 	PageSizes [2]int
-	// MaxPages bounds the first walk. Zero: 1000. Later walks are bounded
-	// by what the first one found, plus a margin.
-	MaxPages int
+	// MaxTokens bounds the first walk in tokens received. Zero:
+	// DefaultMaxTokens. Reaching it is not drift: the report says
+	// Truncated.
+	MaxTokens int
+	// CompareTokens bounds the later walks. Zero: DefaultCompareTokens.
+	CompareTokens int
+	// MaxPageBytes caps each response body; a larger one is a breaking
+	// finding, not read further. Zero: DefaultMaxPageBytes.
+	MaxPageBytes int64
 	// Options are passed to lettatokens.NewClient after ours (retries,
 	// timeouts).
 	Options []lettatokens.Option
@@ -45,7 +84,11 @@ type Report struct {
 	Findings  Findings // deduplicated, in the order found
 	Exchanges int      // HTTP exchanges validated
 	Tokens    int      // distinct tokens seen by the full walk
-	AgentID   string   // agent used for the filter check, if any
+	AgentID   string   // agent used for the filter check, if any, as the server spelled it
+	// Truncated is true when the first walk stopped at MaxTokens while the
+	// server still said hasNextPage true: the account could not be checked
+	// completely. It is not drift.
+	Truncated bool
 	// Notes say what could not be exercised, such as item schemas on an
 	// account that holds no tokens.
 	Notes []string
@@ -57,26 +100,21 @@ func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
 // CheckLive runs every check against a live server through the generated
 // client, with every exchange validated: the default page, limit=1, full
 // walks at two page sizes, and the agentId filter. It returns an error only
-// when checking was impossible (credentials rejected, server unreachable,
-// context ended); drift is reported in the Report.
+// when checking was impossible (credentials rejected, server unreachable or
+// unavailable, context ended); drift is reported in the Report.
+//
+// Memory is bounded whatever the server sends: bodies by MaxPageBytes,
+// walks by MaxTokens and CompareTokens at 8 bytes a token, findings by
+// deduplication and a cap per severity.
 func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
-	sizes := cfg.PageSizes
-	if sizes[0] < 1 || sizes[1] < 1 {
-		sizes = [2]int{50, 7}
-	}
-	maxPages := cfg.MaxPages
-	if maxPages < 1 {
-		maxPages = 1000
-	}
-	opts := []lettatokens.Option{}
+	cfg = withDefaults(cfg)
+	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes)}
 	if cfg.BaseURL != "" {
 		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
 	}
-	if cfg.APIKey != "" {
-		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
-	}
 	var secrets []string
 	if cfg.APIKey != "" {
+		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
 		secrets = append(secrets, cfg.APIKey)
 	}
 	v, err := NewValidator(WithSecrets(secrets...))
@@ -92,76 +130,115 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 		defer own.CloseIdleConnections()
 		base = own
 	}
-	var rec Recorder
-	opts = append(opts, lettatokens.WithTransport(&Transport{Base: base, Validator: v, Report: rec.Record, IgnoreRetryable: true}))
+	traffic, walks := newCollector(), newCollector()
+	opts = append(opts, lettatokens.WithTransport(&Transport{Base: base, Validator: v, Report: traffic.record,
+		IgnoreRetryable: true, MaxBodyBytes: cfg.MaxPageBytes}))
 	client, err := lettatokens.NewClient(append(opts, cfg.Options...)...)
 	if err != nil {
 		return nil, err
 	}
-	r := &liveRun{client: client}
-
+	r := &liveRun{client: client, traffic: traffic, secrets: secrets}
 	report := &Report{}
-	steps := []func(context.Context) (Findings, error){
-		func(ctx context.Context) (Findings, error) {
-			return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{})
-		},
-		func(ctx context.Context) (Findings, error) {
-			one := 1
-			return nil, r.fetchOne(ctx, gen.ListClientSideAccessTokensParams{Limit: &one})
-		},
-	}
-	var walks [2]WalkResult
-	for i, size := range sizes {
-		steps = append(steps, func(ctx context.Context) (Findings, error) {
-			bound := maxPages
-			if i > 0 {
-				bound = boundAfter(walks[0], size, maxPages)
-			}
-			res, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: size, MaxPages: bound})
-			walks[i] = res
-			return f, err
-		})
-	}
-	for _, step := range steps {
-		seen := len(rec.Exchanges())
-		f, err := step(ctx)
-		report.Findings = append(report.Findings, f...)
-		if err := r.classify(err, rec.FindingsSince(seen), &report.Findings); err != nil {
+
+	one := 1
+	for _, params := range []gen.ListClientSideAccessTokensParams{{}, {Limit: &one}} {
+		if err := r.step(ctx, func() error { _, err := r.fetch(ctx, params); return err }); err != nil {
 			return nil, err
 		}
 	}
-	report.Findings = append(report.Findings, CompareWalks(walks[0], walks[1])...)
-	report.Tokens = len(walks[0].Tokens)
-	if report.Tokens == 0 {
+	sizes := cfg.PageSizes
+	var first, second WalkResult
+	if err := r.step(ctx, func() (err error) {
+		var f Findings
+		first, f, err = Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxTokens: cfg.MaxTokens, WatchAgent: cfg.AgentID})
+		walks.add(f)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := r.step(ctx, func() (err error) {
+		var f Findings
+		bound := laterBound(first, first.Tokens(), sizes[1], cfg.CompareTokens)
+		second, f, err = Walk(ctx, r.fetch, WalkOptions{Limit: sizes[1], MaxTokens: bound})
+		walks.add(f)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	walks.add(CompareWalks(first, second))
+
+	report.Tokens = first.Tokens()
+	report.Truncated = first.Truncated
+	if first.Truncated {
+		report.Notes = append(report.Notes, fmt.Sprintf("the walk at limit=%d stopped at its bound of %d tokens with hasNextPage still true: the account could not be checked completely", sizes[0], cfg.MaxTokens))
+	}
+	if first.Complete && first.Tokens() == 0 {
 		report.Notes = append(report.Notes, "the account holds no tokens: item schemas (Token, TokenPolicy, AgentPolicy) were not exercised live")
 	}
-
-	report.AgentID = cfg.AgentID
-	if report.AgentID == "" {
-		report.AgentID = firstAgent(walks[0].Tokens)
+	if second.Truncated && second.Tokens() < first.Tokens() {
+		report.Notes = append(report.Notes, fmt.Sprintf("the walks at limit=%d and limit=%d were compared on the first %d of %d tokens", sizes[0], sizes[1], second.Tokens(), first.Tokens()))
 	}
+
+	report.AgentID = first.Agent
+	agent := redact.Safe(first.Agent, redact.MaxLine, secrets...)
 	if report.AgentID == "" {
 		report.Notes = append(report.Notes, "no agent found in the data: the agentId filter was not exercised")
 	} else {
-		seen := len(rec.Exchanges())
-		filtered, f, err := Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxPages: boundAfter(walks[0], sizes[0], maxPages), AgentID: report.AgentID})
-		report.Findings = append(report.Findings, f...)
-		if err := r.classify(err, rec.FindingsSince(seen), &report.Findings); err != nil {
+		var filtered WalkResult
+		if err := r.step(ctx, func() (err error) {
+			var f Findings
+			bound := laterBound(first, len(first.AgentTokens), sizes[0], cfg.CompareTokens)
+			filtered, f, err = Walk(ctx, r.fetch, WalkOptions{Limit: sizes[0], MaxTokens: bound, AgentID: report.AgentID})
+			walks.add(f)
+			return err
+		}); err != nil {
 			return nil, err
 		}
-		if cfg.AgentID == "" || walks[0].Complete {
-			report.Findings = append(report.Findings, CompareFiltered(walks[0], filtered, report.AgentID)...)
+		walks.add(CompareFiltered(first, filtered, report.AgentID))
+		if filtered.Complete && filtered.Tokens() == 0 && len(first.AgentTokens) == 0 {
+			report.Notes = append(report.Notes, fmt.Sprintf("no token names agent %s: the agentId filter was exercised on no token", agent))
 		}
 	}
 
-	exchanges := rec.Exchanges()
-	report.Exchanges = len(exchanges)
-	report.Findings = append(rec.Findings(), report.Findings...).Dedupe()
+	report.Exchanges = traffic.validated()
+	report.Findings = append(traffic.list(), walks.list()...).Dedupe()
+	if n := traffic.droppedCount() + walks.droppedCount(); n > 0 {
+		report.Notes = append(report.Notes, fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, maxKeptPerSeverity))
+	}
 	return report, nil
 }
 
+func withDefaults(cfg LiveConfig) LiveConfig {
+	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
+		cfg.PageSizes = [2]int{50, 7}
+	}
+	if cfg.MaxTokens < 1 {
+		cfg.MaxTokens = DefaultMaxTokens
+	}
+	if cfg.CompareTokens < 1 {
+		cfg.CompareTokens = DefaultCompareTokens
+	}
+	if cfg.MaxPageBytes < 1 {
+		cfg.MaxPageBytes = DefaultMaxPageBytes
+	}
+	return cfg
+}
+
+// laterBound bounds a walk after the first: what a complete first walk
+// found (want tokens), plus three pages for a probe and for tokens created
+// meanwhile, and never more than compare tokens. Without a complete first
+// walk, compare tokens.
+func laterBound(first WalkResult, want, size, compare int) int {
+	if !first.Complete {
+		return compare
+	}
+	return max(1, min(compare, want+3*size))
+}
+
 type liveRun struct {
-	client *lettatokens.Client
+	client  *lettatokens.Client
+	traffic *collector
+	secrets []string
 }
 
 func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
@@ -172,58 +249,73 @@ func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessToke
 	return resp.JSON200, nil
 }
 
-func (r *liveRun) fetchOne(ctx context.Context, params gen.ListClientSideAccessTokensParams) error {
-	_, err := r.fetch(ctx, params)
-	return err
+// step runs one check and sorts its error (see classify).
+func (r *liveRun) step(ctx context.Context, run func() error) error {
+	mark := r.traffic.breakingCount()
+	err := run()
+	return r.classify(ctx, err, r.traffic.breakingCount() > mark)
 }
 
 // classify sorts a step's error. A server's answer that the client would
 // not accept is drift: the validating transport has usually described it
-// already; when it has not (a retried 5xx, a 400 to a valid request), a
-// finding is added here. Anything else (no answer at all, credentials
-// rejected, the context ended) stops the run.
-func (r *liveRun) classify(err error, stepFindings Findings, findings *Findings) error {
+// already (described is true); when it has not (a retried 5xx, a 400 to a
+// valid request), a finding is added here. An answer that never arrived
+// whole (timed out, broke off) is an outage; anything else (no answer at
+// all, credentials rejected, the context ended) stops the run.
+func (r *liveRun) classify(ctx context.Context, err error, described bool) error {
 	if err == nil {
 		return nil
 	}
+	if ctx.Err() != nil {
+		return err // the run was cancelled or ran out of time: no verdict
+	}
+	if timedOut(err) {
+		// Whatever the status: a 2xx whose body trickled is as unusable as
+		// no answer, and is not drift.
+		return fmt.Errorf("%w: no complete answer within a request's time limit, on every attempt: %w", ErrServerUnavailable, err)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+		// An answer that broke off, whatever its status: no evidence of
+		// anything but an outage.
+		return fmt.Errorf("%w: the answer broke off: %w", ErrServerUnavailable, err)
+	}
 	var apiErr *lettatokens.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode == 0 {
-		return err // no answer: unreachable, timed out, cancelled
+	if !errors.As(err, &apiErr) {
+		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &syntaxErr) && !errors.As(err, &typeErr) {
+			// The client hands on a body it could not read as a bare read
+			// error: the answer broke off.
+			return fmt.Errorf("%w: the answer could not be read whole: %w", ErrServerUnavailable, err)
+		}
+		if !described {
+			r.traffic.add(Findings{{Check: CheckJSON, Severity: Breaking,
+				Message: "the client could not decode the server's answer: " + redact.Safe(err.Error(), redact.MaxLine, r.secrets...)}})
+		}
+		return nil
 	}
 	switch code := apiErr.StatusCode; {
+	case code == 0:
+		return err // no answer: unreachable
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, code)
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return fmt.Errorf("%w, the checks could not finish: %w", ErrServerUnavailable, err)
-	case stepFindings.HasBreaking():
+	case described:
 		return nil // the transport's findings explain it
-	case apiErr.StatusCode == http.StatusBadRequest:
-		*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
-			Message: fmt.Sprintf("the server rejected a request the spec allows: %s", apiErr.Error())})
+	case code == http.StatusBadRequest:
+		r.traffic.add(Findings{{Check: CheckStatus, Severity: Breaking,
+			Message: "the server rejected a request the spec allows: " + redact.Safe(apiErr.Error(), redact.MaxLine, r.secrets...)}})
 	default:
-		*findings = append(*findings, Finding{Check: CheckStatus, Severity: Breaking,
-			Message: fmt.Sprintf("the client could not use the server's answer: %s", apiErr.Error())})
+		r.traffic.add(Findings{{Check: CheckStatus, Severity: Breaking,
+			Message: "the client could not use the server's answer: " + redact.Safe(apiErr.Error(), redact.MaxLine, r.secrets...)}})
 	}
 	return nil
 }
 
-// boundAfter bounds a walk at page size size by what a complete first walk
-// found: its token count in pages, plus a margin for a probe and for tokens
-// created meanwhile. Without a complete first walk, the configured bound.
-func boundAfter(first WalkResult, size, configured int) int {
-	if !first.Complete {
-		return configured
-	}
-	return len(first.Tokens)/size + 3
-}
-
-func firstAgent(tokens []gen.Token) string {
-	for _, t := range tokens {
-		for _, d := range t.Policy.Data {
-			if d.Id != "" {
-				return d.Id
-			}
-		}
-	}
-	return ""
+// timedOut reports whether err is a request attempt running out of time,
+// by its cause.
+func timedOut(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
 }

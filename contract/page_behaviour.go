@@ -33,13 +33,13 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 			if _, err := lettatokens.ExpiresAt(gen.Token{ExpiresAt: s}); err != nil {
 				out = append(out, Finding{Check: CheckExpiresAt, Severity: Breaking,
 					Pointer: jsonPointer("tokens", strconv.Itoa(i), "expiresAt"),
-					Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", quoteScalar(s))})
+					Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", v.quoteScalar(s))})
 			}
 		}
 		if agentID != "" && !namesAgent(token, agentID) {
 			out = append(out, Finding{Check: CheckAgentFilter, Severity: Breaking,
 				Pointer: jsonPointer("tokens", strconv.Itoa(i), "policy", "data"),
-				Message: fmt.Sprintf("token returned for agentId=%s names no such agent in its policy", quoteScalar(agentID))})
+				Message: fmt.Sprintf("token returned for agentId=%s names no such agent in its policy", v.quoteScalar(agentID))})
 		}
 	}
 	return out

@@ -25,14 +25,14 @@ func (v *Validator) schemaFindings(err error) Findings {
 			if errors.As(e, &re) {
 				msg = re.Reason
 			}
-			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.redact(msg)})
+			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.safe(msg)})
 			continue
 		}
 		out = append(out, Finding{
 			Check:    CheckSchema,
 			Severity: Breaking,
-			Pointer:  schemaPointer(se),
-			Message:  v.redact(schemaReason(se)),
+			Pointer:  v.schemaPointer(se),
+			Message:  v.schemaReason(se),
 		})
 	}
 	return out
@@ -41,14 +41,14 @@ func (v *Validator) schemaFindings(err error) Findings {
 // schemaPointer is the pointer to the offending value. For a missing required
 // property kin points at the object; we point at the property itself, which
 // is what a reader looks for.
-func schemaPointer(se *openapi3.SchemaError) string {
+func (v *Validator) schemaPointer(se *openapi3.SchemaError) string {
 	path := se.JSONPointer()
 	if se.SchemaField == "required" {
 		if name, ok := missingProperty(se.Reason); ok && (len(path) == 0 || path[len(path)-1] != name) {
 			path = append(path, name)
 		}
 	}
-	return jsonPointer(path...)
+	return v.pointer(path...)
 }
 
 func missingProperty(reason string) (string, bool) {
@@ -59,12 +59,14 @@ func missingProperty(reason string) (string, bool) {
 	return name, true
 }
 
-// schemaReason is a one-line, value-free description of a violation.
-func schemaReason(se *openapi3.SchemaError) string {
+// schemaReason is a one-line description of a violation, safe to print:
+// values are quoted only where they are what the spec must learn (an enum
+// value), and then made safe.
+func (v *Validator) schemaReason(se *openapi3.SchemaError) string {
 	switch se.SchemaField {
 	case "required":
 		if name, ok := missingProperty(se.Reason); ok {
-			return fmt.Sprintf("required property %q is missing", name)
+			return fmt.Sprintf("required property %s is missing", v.quote(name))
 		}
 	case "nullable":
 		return "null where the spec does not allow it"
@@ -83,12 +85,12 @@ func schemaReason(se *openapi3.SchemaError) string {
 			}
 		}
 		return fmt.Sprintf("value %s is not one of the spec's enum values [%s]",
-			quoteScalar(se.Value), strings.Join(allowed, ", "))
+			v.quoteScalar(se.Value), strings.Join(allowed, ", "))
 	}
 	if se.Reason != "" {
-		return se.Reason
+		return v.safe(se.Reason)
 	}
-	return fmt.Sprintf("does not match the schema's %q", se.SchemaField)
+	return fmt.Sprintf("does not match the schema's %s", v.quote(se.SchemaField))
 }
 
 func jsonKind(v any) string {
@@ -106,21 +108,6 @@ func jsonKind(v any) string {
 	default:
 		return "number"
 	}
-}
-
-// quoteScalar prints a short scalar; anything else is named by kind only.
-func quoteScalar(v any) string {
-	if s, ok := v.(string); ok && len(s) <= 64 {
-		return fmt.Sprintf("%q", s)
-	}
-	if s, ok := v.(fmt.Stringer); ok { // json.Number
-		return s.String()
-	}
-	switch v.(type) {
-	case bool, float64:
-		return fmt.Sprint(v)
-	}
-	return "(" + jsonKind(v) + ")"
 }
 
 // flatten unpacks kin's MultiError and error wrappers into the leaf errors

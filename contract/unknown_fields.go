@@ -13,9 +13,9 @@ import (
 // does not declare, at any depth. The spec deliberately leaves
 // additionalProperties open so that such fields never fail a caller; this is
 // how the suite still notices them. Findings come sorted by pointer.
-func unknownFields(schema *openapi3.Schema, value any) Findings {
+func (v *Validator) unknownFields(schema *openapi3.Schema, value any) Findings {
 	var out Findings
-	walkUnknown(schema, value, make([]string, 0, 8), &out)
+	v.walkUnknown(schema, value, make([]string, 0, 8), &out)
 	slices.SortFunc(out, func(a, b Finding) int { return strings.Compare(a.Pointer, b.Pointer) })
 	return out
 }
@@ -23,7 +23,7 @@ func unknownFields(schema *openapi3.Schema, value any) Findings {
 // walkUnknown appends findings to out. path is the pointer's segments; it
 // is only turned into a string for a finding, so a conformant body costs no
 // string building.
-func walkUnknown(schema *openapi3.Schema, value any, path []string, out *Findings) {
+func (v *Validator) walkUnknown(schema *openapi3.Schema, value any, path []string, out *Findings) {
 	if schema == nil {
 		return
 	}
@@ -39,13 +39,13 @@ func walkUnknown(schema *openapi3.Schema, value any, path []string, out *Finding
 				*out = append(*out, Finding{
 					Check:    CheckUnknownField,
 					Severity: Additive,
-					Pointer:  jsonPointer(append(path, name)...),
-					Message:  fmt.Sprintf("field %q is not in the spec (%s); add it to openapi.yaml", name, jsonKind(child)),
+					Pointer:  v.pointer(append(path, name)...),
+					Message:  fmt.Sprintf("field %s is not in the spec (%s); add it to openapi.yaml", v.quote(name), jsonKind(child)),
 				})
 				continue
 			}
 			if ref != nil {
-				walkUnknown(ref.Value, child, append(path, name), out)
+				v.walkUnknown(ref.Value, child, append(path, name), out)
 			}
 		}
 	case []any:
@@ -53,7 +53,7 @@ func walkUnknown(schema *openapi3.Schema, value any, path []string, out *Finding
 			return
 		}
 		for i, item := range val {
-			walkUnknown(schema.Items.Value, item, append(path, strconv.Itoa(i)), out)
+			v.walkUnknown(schema.Items.Value, item, append(path, strconv.Itoa(i)), out)
 		}
 	}
 }

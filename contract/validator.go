@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Validator checks exchanges against the embedded spec. It is safe for
@@ -67,7 +67,11 @@ func (v *Validator) findRoute(r *http.Request) (*routers.Route, error) {
 	return nil, fmt.Errorf("path %s is not in the spec", r.URL.Path)
 }
 
-func (v *Validator) redact(s string) string { return lettatokens.RedactSecrets(s, v.secrets...) }
+// redact makes a string for an Exchange safe to print: masked, escaped,
+// capped.
+func (v *Validator) redact(s string) string {
+	return redact.Safe(s, maxFindingText, v.secrets...)
+}
 
 // options for kin: every schema error, not just the first; security is
 // checked by us (kin would need a live authenticator); request defaults are
@@ -85,11 +89,11 @@ func filterOptions() *openapi3filter.Options {
 func (v *Validator) ValidateRequest(r *http.Request) Findings {
 	route, err := v.findRoute(r)
 	if err != nil {
-		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.redact(err.Error())}}
+		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}
 	}
 	input := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: filterOptions()}
 	err = openapi3filter.ValidateRequest(context.Background(), input)
-	return v.redactAll(v.requestFindings(err))
+	return v.redactAll(capFindings(v.requestFindings(err)), nil)
 }
 
 func (v *Validator) requestFindings(err error) Findings {
@@ -100,25 +104,25 @@ func (v *Validator) requestFindings(err error) Findings {
 	for _, e := range flatten(err) {
 		re, ok := e.(*openapi3filter.RequestError)
 		if !ok || re.Parameter == nil {
-			out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Message: v.redact(e.Error())})
+			out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Message: v.safe(e.Error())})
 			continue
 		}
 		p := re.Parameter
 		out = append(out, Finding{
 			Check:    CheckRequest,
 			Severity: Breaking,
-			Pointer:  jsonPointer(p.In, p.Name),
-			Message:  v.redact(fmt.Sprintf("%s parameter %q: %s", p.In, p.Name, requestReason(re))),
+			Pointer:  v.pointer(p.In, p.Name),
+			Message:  fmt.Sprintf("%s parameter %s: %s", p.In, v.quote(p.Name), v.safe(v.requestReason(re))),
 		})
 	}
 	return out
 }
 
 // requestReason describes a parameter error without kin's schema dump.
-func requestReason(re *openapi3filter.RequestError) string {
+func (v *Validator) requestReason(re *openapi3filter.RequestError) string {
 	for _, e := range flatten(re.Err) {
 		if se, ok := e.(*openapi3.SchemaError); ok {
-			return schemaReason(se)
+			return v.schemaReason(se)
 		}
 		var pe *openapi3filter.ParseError
 		if asParseError(e, &pe) {
@@ -159,7 +163,7 @@ func CheckBearerAuth(r *http.Request) Findings {
 func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) Findings {
 	route, err := v.findRoute(r)
 	if err != nil {
-		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.redact(err.Error())}}
+		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}
 	}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return Findings{{Check: CheckAuth, Severity: Breaking,
@@ -174,14 +178,14 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	media, _, _ := mime.ParseMediaType(ct)
 	if respRef.Value.Content.Get(media) == nil || media == "" {
 		return Findings{{Check: CheckContentType, Severity: Breaking,
-			Message: fmt.Sprintf("HTTP %d with Content-Type %q, want application/json", status, v.redact(ct))}}
+			Message: fmt.Sprintf("HTTP %d with Content-Type %s, want application/json", status, v.quote(ct))}}
 	}
 	var value any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&value); err != nil {
 		return Findings{{Check: CheckJSON, Severity: Breaking,
-			Message: fmt.Sprintf("body is not valid JSON (%d bytes): %s", len(body), v.redact(jsonErrorText(err)))}}
+			Message: fmt.Sprintf("body is not valid JSON (%d bytes): %s", len(body), v.safe(jsonErrorText(err)))}}
 	}
 	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
 		return Findings{{Check: CheckJSON, Severity: Breaking,
@@ -209,21 +213,27 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		if err := schema.Value.VisitJSON(value, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
 			out = append(out, v.schemaFindings(err)...)
 		}
-		out = append(out, unknownFields(schema.Value, value)...)
+		out = append(out, v.unknownFields(schema.Value, value)...)
 	}
 	if status == http.StatusOK {
 		out = append(out, v.pageBehaviour(r, value)...)
 	}
-	return v.redactAll(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return v.redactAll(capFindings(out), tokenValues(value))
 }
 
-// redactAll is the last step of every check that may quote the server: no
-// message or pointer (a member name can be anything) leaves the validator
-// with a secret in it.
-func (v *Validator) redactAll(fs Findings) Findings {
+// redactAll is the last step of every check that may quote the server.
+// Findings are built from safe parts; this pass makes sure that no message
+// or pointer (a member name can be anything) leaves the validator with a
+// secret, a token value of the page (values, the token values of the
+// page's tokens, in whatever field they were echoed), a control character,
+// or an unbounded length.
+func (v *Validator) redactAll(fs Findings, values []string) Findings {
 	for i := range fs {
-		fs[i].Message = v.redact(fs[i].Message)
-		fs[i].Pointer = v.redact(fs[i].Pointer)
+		fs[i].Message = v.guard(fs[i].Message, values)
+		fs[i].Pointer = v.guard(fs[i].Pointer, values)
 	}
 	return fs
 }

@@ -87,10 +87,13 @@ func TestWalk(t *testing.T) {
 		wantTokens int
 		wantPages  int
 		complete   bool
+		truncated  bool   // stopped at MaxTokens, which is not a finding
 		finding    string // substring of the one pagination finding; "" for none
 	}{
 		{name: "faithful", server: fakeServer{}, wantTokens: 23, wantPages: 6, complete: true},
-		{name: "hasNextPage never false", server: fakeServer{alwaysHasNext: true}, wantTokens: 50, wantPages: 10, finding: "still true after 10 pages"},
+		// An account larger than the bound, or a server that never ends with
+		// fresh tokens: the walk stops at the bound, without a finding.
+		{name: "hasNextPage never false", server: fakeServer{alwaysHasNext: true}, wantTokens: 50, wantPages: 10, truncated: true},
 		{name: "offset ignored", server: fakeServer{ignoreOffset: true}, wantTokens: 5, wantPages: 2, finding: "offset seems ignored"},
 		{name: "empty page says more", server: fakeServer{emptyButNext: true}, wantTokens: 5, wantPages: 2, finding: "is empty but says hasNextPage true"},
 		{name: "hasNextPage false too early", server: fakeServer{lieLastPage: true}, wantTokens: 20, wantPages: 5, finding: "hasNextPage was false, but the page at offset 20 holds 3 tokens"},
@@ -99,12 +102,13 @@ func TestWalk(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxPages: 10})
+			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxTokens: 50})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Tokens) != tt.wantTokens || (tt.wantPages > 0 && res.Pages != tt.wantPages) || res.Complete != tt.complete {
-				t.Errorf("tokens=%d pages=%d complete=%v, want %d, %d, %v", len(res.Tokens), res.Pages, res.Complete, tt.wantTokens, tt.wantPages, tt.complete)
+			if res.Tokens() != tt.wantTokens || (tt.wantPages > 0 && res.Pages != tt.wantPages) || res.Complete != tt.complete || res.Truncated != tt.truncated {
+				t.Errorf("tokens=%d pages=%d complete=%v truncated=%v, want %d, %d, %v, %v",
+					res.Tokens(), res.Pages, res.Complete, res.Truncated, tt.wantTokens, tt.wantPages, tt.complete, tt.truncated)
 			}
 			if tt.finding == "" {
 				if len(findings) > 0 {
@@ -131,25 +135,28 @@ func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
 	boom := errors.New("boom")
 	_, _, err := Walk(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
 		return nil, boom
-	}, WalkOptions{Limit: 5, MaxPages: 10})
+	}, WalkOptions{Limit: 5, MaxTokens: 50})
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v, want wrapping boom", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	s := &fakeServer{tokens: testTokens(3)}
-	if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxPages: 10}); !errors.Is(err, context.Canceled) || s.calls != 0 {
+	if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxTokens: 50}); !errors.Is(err, context.Canceled) || s.calls != 0 {
 		t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls)
 	}
-	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxPages: 10}); err == nil {
+	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxTokens: 50}); err == nil {
 		t.Error("Limit 0 must be refused: it could never advance")
+	}
+	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5}); err == nil {
+		t.Error("MaxTokens 0 must be refused: the walk would have no bound")
 	}
 }
 
 func TestCompareWalks(t *testing.T) {
 	walk := func(s *fakeServer, limit int) WalkResult {
 		t.Helper()
-		res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxPages: 100})
+		res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxTokens: 500})
 		if err != nil || len(findings) > 0 {
 			t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
 		}
@@ -179,11 +186,11 @@ func TestCompareFiltered(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxPages: 100})
+			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxPages: 100, AgentID: "agent-1"})
+			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,10 +10,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // checkMockTokens is how many seeded tokens the in-process mock of
@@ -22,7 +26,7 @@ import (
 const checkMockTokens = 25
 
 func checkUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--agent-id ID] [--json]
+	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--agent-id ID] [--json] [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
 
 Checks a server against openapi.yaml, validating every exchange: the default
 page, limit=1, full walks at two page sizes that must agree, and the agentId
@@ -34,12 +38,24 @@ field) are reported but pass.
 The server is LETTA_BASE_URL, called with LETTA_API_KEY; with --mock it is an
 in-process mock seeded with 25 tokens, and no account or key is needed.
 
+Bounds: the first walk stops after --max-tokens tokens (an account that
+large could not be checked completely: exit 2, raise the bound); the later
+walks (limit=7, and the agentId filter) cover the first 10,000 tokens and
+are compared with the first walk's; each response body is capped at 4 MiB.
+Each request attempt gives up after --timeout; the whole run after
+--deadline, whose default of 3h covers a 1,000,000-token account (about
+21,600 requests).
+
 `)
 	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`  (neither is read with --mock)
+	fmt.Fprint(w, "\n"+envHelp+`  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
+  (LETTA_API_KEY and LETTA_BASE_URL are not read with --mock)
 
 Exit status: 0 no breaking drift; 1 breaking drift; 2 usage error,
-LETTA_API_KEY missing or rejected, or the server could not be reached.
+LETTA_API_KEY missing or rejected, the server unreachable or unavailable
+(429/5xx after retries, or no complete answer within --timeout), or a run
+that could not be checked completely (--max-tokens) or finished
+(--deadline).
 
 Examples:
   letta-tokens check --mock
@@ -52,11 +68,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	useMock := fs.Bool("mock", false, "check an in-process mock instead of LETTA_BASE_URL (no account needed)")
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	maxTokens := fs.Int("max-tokens", contract.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
+	timeout := addTimeoutFlag(fs)
+	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
 			return nil
 		}
+		return err
+	}
+	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, getenv)
+	if err != nil {
 		return err
 	}
 
@@ -90,49 +113,68 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	report, err := contract.CheckLive(ctx, contract.LiveConfig{
+	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
+	defer cancel()
+	report, err := contract.CheckLive(runCtx, contract.LiveConfig{
 		BaseURL:   cfg.baseURL,
 		APIKey:    cfg.apiKey,
 		AgentID:   *agentID,
 		Transport: tr,
-		Options:   []lettatokens.Option{lettatokens.WithUserAgent(userAgent)},
+		MaxTokens: bounds.maxTokens,
+		Options:   []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
 	})
 	if err != nil {
-		return checkError(ctx, err, cfg)
+		return checkError(ctx, runCtx, err, cfg, bounds)
 	}
 
 	breaking, additive := len(report.Findings.Breaking()), len(report.Findings.Additive())
 	if *asJSON {
-		if err := writeCheckJSON(stdout, cfg.target, report, breaking, additive); err != nil {
+		if err := writeCheckJSON(stdout, cfg, report, breaking, additive); err != nil {
 			return writeError(err)
 		}
 	} else {
-		writeCheckText(stdout, cfg, report, breaking, additive)
+		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
 	}
-	if breaking > 0 {
-		// The report said it; exit 1 without a line on stderr.
+	switch {
+	case breaking > 0:
+		// The report said it; exit 1 without a line on stderr. Drift found
+		// is a verdict even when the walk was cut short.
 		return &cliError{code: exitFailure}
+	case report.Truncated:
+		return credentialErrorf("%s could not be checked completely: the walk reached --max-tokens %d with more tokens to come; raise --max-tokens or %s",
+			cfg.target, bounds.maxTokens, envMaxTokens)
 	}
 	return nil
 }
 
-func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, additive int) {
+func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, additive, maxTokens int) {
 	for _, f := range report.Findings {
-		fmt.Fprintln(w, redact(f.String(), cfg.apiKey))
+		fmt.Fprintln(w, safeLine(f.String(), cfg.apiKey))
 	}
 	for _, n := range report.Notes {
-		fmt.Fprintf(w, "note: %s\n", redact(n, cfg.apiKey))
+		fmt.Fprintf(w, "note: %s\n", safeLine(n, cfg.apiKey))
 	}
 	agent := "no agent"
 	if report.AgentID != "" {
-		agent = "agent " + report.AgentID
+		agent = "agent " + safeString(report.AgentID, cfg.apiKey)
 	}
 	verdict := "no breaking drift"
-	if breaking > 0 {
+	switch {
+	case breaking > 0:
 		verdict = "breaking drift"
+	case report.Truncated:
+		verdict = fmt.Sprintf("no breaking drift so far, but it could not be checked completely (--max-tokens %d reached)", maxTokens)
 	}
-	fmt.Fprintf(w, "checked %s: %d exchanges, %d tokens, %s: %d breaking, %d additive — %s\n",
-		cfg.target, report.Exchanges, report.Tokens, redact(agent, cfg.apiKey), breaking, additive, verdict)
+	fmt.Fprintf(w, "checked %s: %d exchanges, %s, %s: %d breaking, %d additive — %s\n",
+		safeString(cfg.target, cfg.apiKey), report.Exchanges, plural(report.Tokens, "token"), agent, breaking, additive, verdict)
+}
+
+// plural is "1 token", "2 tokens".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // checkJSON is the --json report. Its field names are part of the
@@ -140,6 +182,7 @@ func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, 
 type checkJSON struct {
 	Target    string        `json:"target"`
 	Passed    bool          `json:"passed"`
+	Complete  bool          `json:"complete"` // false: --max-tokens was reached
 	Exchanges int           `json:"exchanges"`
 	Tokens    int           `json:"tokens"`
 	AgentID   string        `json:"agentId,omitempty"`
@@ -156,42 +199,103 @@ type findingJSON struct {
 	Message  string `json:"message"`
 }
 
-func writeCheckJSON(w io.Writer, target string, report *contract.Report, breaking, additive int) error {
+func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, breaking, additive int) error {
+	key := cfg.apiKey
 	out := checkJSON{
-		Target: target, Passed: report.Passed(), Exchanges: report.Exchanges, Tokens: report.Tokens,
-		AgentID: report.AgentID, Breaking: breaking, Additive: additive,
+		Target: safeString(cfg.target, key), Passed: report.Passed(), Complete: !report.Truncated,
+		Exchanges: report.Exchanges, Tokens: report.Tokens,
+		AgentID: safeString(report.AgentID, key), Breaking: breaking, Additive: additive,
 		Findings: []findingJSON{}, Notes: []string{},
 	}
 	for _, f := range report.Findings {
-		out.Findings = append(out.Findings, findingJSON{string(f.Severity), string(f.Check), f.Pointer, redact(f.Message, "")})
+		out.Findings = append(out.Findings, findingJSON{string(f.Severity), string(f.Check), safeLine(f.Pointer, key), safeLine(f.Message, key)})
 	}
 	for _, n := range report.Notes {
-		out.Notes = append(out.Notes, redact(n, ""))
+		out.Notes = append(out.Notes, safeLine(n, key))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
 
-// checkError words an error that stopped the checks. Each is exit 2: no
-// check could run, so there is no verdict on drift.
-func checkError(ctx context.Context, err error, cfg config) error {
+// checkError words an error that stopped the checks. Each is exit 2: the
+// checks could not finish, so there is no verdict on drift. ctx is the
+// command's (a signal ends it), runCtx the run's (--deadline ends it).
+func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
 	if interrupted(ctx, err) {
 		return errInterrupted
 	}
-	if errors.Is(err, contract.ErrCredentialsRejected) {
-		return credentialErrorf("credentials rejected by %s: check %s", cfg.target, envAPIKey)
+	target := safeString(cfg.target, cfg.apiKey)
+	switch reason, ok := unreachable(err); {
+	case runCtx.Err() != nil:
+		return credentialErrorf("could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)", target, b.deadline)
+	case errors.Is(err, contract.ErrCredentialsRejected):
+		return credentialErrorf("credentials rejected by %s: check %s", target, envAPIKey)
+	case errors.Is(err, contract.ErrServerUnavailable):
+		return credentialErrorf("checking %s: %s (no verdict on drift; --timeout is %s per attempt)", target, safeString(trimPrefix(err.Error()), cfg.apiKey), b.timeout)
+	case ok:
+		return credentialErrorf("cannot reach %s: %s (is %s right?)", target, safeString(reason, cfg.apiKey), envBaseURL)
 	}
-	if reason, ok := unreachable(err); ok {
-		return credentialErrorf("cannot reach %s: %s (is %s right?)", cfg.target, reason, envBaseURL)
-	}
-	return credentialErrorf("checking %s: %s", cfg.target, trimPrefix(err.Error()))
+	return credentialErrorf("checking %s: %s", target, safeString(trimPrefix(err.Error()), cfg.apiKey))
 }
 
-// redact is the last guard on report lines: findings never hold a secret,
-// by the contract package's design.
-func redact(s, apiKey string) string {
-	return lettatokens.RedactSecrets(s, apiKey)
+// maxCheckLine caps one line of the report: a finding's pointer and
+// message are each capped by the contract package, and this is the last
+// guard.
+const maxCheckLine = 2000
+
+// safeLine is the last guard on a report line: findings and notes are built
+// safe by the contract package; here the key in use is masked again,
+// control characters escaped and the length capped.
+func safeLine(s, apiKey string) string {
+	return redact.Safe(s, maxCheckLine, apiKey)
+}
+
+// safeString makes one server-supplied string (an agent id) or one error
+// text fit for the report or stderr.
+func safeString(s, apiKey string) string {
+	return redact.Safe(s, 4*redact.MaxLine, apiKey)
+}
+
+// envMaxTokens is the environment's default for --max-tokens, also read by
+// the contract package's live test.
+const envMaxTokens = "LETTA_MAX_TOKENS"
+
+// Bounds of check's flags.
+const (
+	maxMaxTokens         = 10_000_000 // a walk holds about 40 bytes a token at its peak: some 400 MB here
+	defaultCheckDeadline = 3 * time.Hour
+	maxCheckDeadline     = 24 * time.Hour
+)
+
+// checkLimits are check's bounds, validated.
+type checkLimits struct {
+	maxTokens int
+	timeout   time.Duration
+	deadline  time.Duration
+}
+
+// checkBounds validates the bounds flags, taking --max-tokens from
+// LETTA_MAX_TOKENS when the flag is not given.
+func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Duration, getenv func(string) string) (checkLimits, error) {
+	if err := checkTimeout("check", timeout); err != nil {
+		return checkLimits{}, err
+	}
+	if deadline <= 0 || deadline > maxCheckDeadline {
+		return checkLimits{}, usageErrorf("check", "check: --deadline must be between 1ns and %s, got %s", maxCheckDeadline, deadline)
+	}
+	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" && !set["max-tokens"] {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxMaxTokens {
+			return checkLimits{}, usageErrorf("check", "check: %s must be a whole number between 1 and %d, got %q",
+				envMaxTokens, maxMaxTokens, redact.Line(v, redact.MaxLine))
+		}
+		maxTokens = n
+	}
+	if maxTokens < 1 || maxTokens > maxMaxTokens {
+		return checkLimits{}, usageErrorf("check", "check: --max-tokens must be between 1 and %d, got %d", maxMaxTokens, maxTokens)
+	}
+	return checkLimits{maxTokens: maxTokens, timeout: timeout, deadline: deadline}, nil
 }
 
 // serveInBackground serves h on ln until the returned stop is called; stop

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// trickleServer sends a 200 with JSON headers, then one byte of body per
+// interval until the client gives up: a server that is up but useless.
+func trickleServer(t *testing.T, interval time.Duration) string {
+	t.Helper()
+	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+				if _, err := w.Write([]byte(" ")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
+		}
+	}))
+	return ts.URL
+}
+
+func TestCheckTricklingBodyIsAnOutage(t *testing.T) {
+	url := trickleServer(t, 100*time.Millisecond)
+	r := runCLI(t, envFor(url), "check", "--timeout", "300ms")
+	if r.code != exitUsage {
+		t.Errorf("exit %d, want %d (an outage is not drift)\nstdout: %s\nstderr: %s", r.code, exitUsage, r.stdout, r.stderr)
+	}
+	oneLine(t, r, "server unavailable")
+	if strings.Contains(r.stdout+r.stderr, "breaking drift") {
+		t.Errorf("an outage reported as drift:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+func TestCheckDeadline(t *testing.T) {
+	// Each attempt may take 10 s, the whole run only a fraction of that.
+	url := trickleServer(t, 100*time.Millisecond)
+	r := runCLI(t, envFor(url), "check", "--timeout", "10s", "--deadline", "400ms")
+	if r.code != exitUsage {
+		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, exitUsage, r.stdout, r.stderr)
+	}
+	oneLine(t, r, "could not finish", "--deadline")
+}
+
+func TestCheckFlagsOutOfRange(t *testing.T) {
+	ts := newMock(t, 3)
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--max-tokens", "0"}, nil, "--max-tokens must be between"},
+		{[]string{"--max-tokens", "-3"}, nil, "--max-tokens must be between"},
+		{[]string{"--max-tokens", "999999999999"}, nil, "--max-tokens must be between"},
+		{[]string{"--max-tokens", "many"}, nil, "--max-tokens"},
+		{nil, map[string]string{envMaxTokens: "many"}, envMaxTokens},
+		{nil, map[string]string{envMaxTokens: "0"}, envMaxTokens},
+		{[]string{"--timeout", "0s"}, nil, "--timeout must be between"},
+		{[]string{"--deadline", "0s"}, nil, "--deadline must be between"},
+		{[]string{"--deadline", "100000h"}, nil, "--deadline must be between"},
+	} {
+		t.Run(strings.Join(tt.args, " ")+fmt.Sprint(tt.env), func(t *testing.T) {
+			env := envFor(ts.URL)
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runCLI(t, env, append([]string{"check"}, tt.args...)...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			oneLine(t, r, tt.want)
+		})
+	}
+}
+
+func TestCheckMaxTokensBoundIsIncomplete(t *testing.T) {
+	// Pages of 50: the walk is past 60 tokens after two pages, with more to
+	// come.
+	ts := newMock(t, 120)
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"flag", nil, []string{"--max-tokens", "60"}, exitUsage},
+		{"environment", map[string]string{envMaxTokens: "60"}, nil, exitUsage},
+		{"flag wins over environment", map[string]string{envMaxTokens: "60"}, []string{"--max-tokens", "1000"}, exitOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := envFor(ts.URL)
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := runCLI(t, env, append([]string{"check"}, tt.args...)...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if tt.code == exitOK {
+				return
+			}
+			if strings.Contains(r.stdout, "breaking drift") && !strings.Contains(r.stdout, "no breaking drift") {
+				t.Errorf("a bound reached is not drift:\n%s", r.stdout)
+			}
+			if !strings.Contains(r.stdout, "could not be checked completely") || !strings.Contains(r.stdout+r.stderr, "--max-tokens") {
+				t.Errorf("the report must say the check is incomplete and name --max-tokens:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
+			}
+			r = runCLI(t, env, append([]string{"check", "--json"}, tt.args...)...)
+			var report struct {
+				Passed   bool `json:"passed"`
+				Complete bool `json:"complete"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &report); err != nil || r.code != exitUsage || report.Complete {
+				t.Errorf("--json: exit %d, complete %v, err %v\n%s", r.code, report.Complete, err, r.stdout)
+			}
+		})
+	}
+}
+
+func TestCheckNeverEndingServerIsStillDrift(t *testing.T) {
+	// hasNextPage true on the empty page past the end: a server that never
+	// ends, which no bound excuses.
+	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(12)}),
+		func(page map[string]any) { page["hasNextPage"] = true }))
+	r := runCLI(t, envFor(ts.URL), "check")
+	if r.code != exitFailure || !strings.Contains(r.stdout, "breaking pagination") {
+		t.Errorf("exit %d, want %d with a pagination finding:\n%s%s", r.code, exitFailure, r.stdout, r.stderr)
+	}
+}
+
+// echoKey is an API key not shaped like a Letta key, so that only the
+// configured key, not the shape, can get it masked.
+const echoKey = "custom-Echo-Key-0123456789/+abc"
+
+func TestCheckMasksEchoedSecrets(t *testing.T) {
+	other := "ck-let-another-tokens-full-value-0123456789"
+	for _, key := range []string{echoKey, testKey} {
+		ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
+			func(page map[string]any) {
+				mock.ForEachToken(page, func(tok map[string]any) {
+					policy := tok["policy"].(map[string]any)
+					policy["data"].([]any)[0].(map[string]any)["id"] = key
+					tok["hostname"] = "https://" + key + ".example.com"
+					tok["sibling"] = other
+					tok["echo/"+key] = 1
+				})
+			}))
+		env := map[string]string{envBaseURL: ts.URL, envAPIKey: key}
+		for _, args := range [][]string{{"check"}, {"check", "--json"}} {
+			r := runCLI(t, env, args...)
+			out := r.stdout + r.stderr
+			for _, secret := range []string{key, other, strings.ReplaceAll(key, "/", `\/`), strings.ReplaceAll(key, "/", "~1")} {
+				if strings.Contains(out, secret) {
+					t.Errorf("%q with key %q prints %q:\n%s", args, key, secret, out)
+				}
+			}
+		}
+	}
+}
+
+// controlChar matches what a terminal would act on.
+var controlChar = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
+
+func TestCheckEscapesServerStrings(t *testing.T) {
+	const forged = "\nchecked http://x: 0 breaking, 0 additive — no breaking drift"
+	huge := strings.Repeat("9", 1<<20)
+	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
+		func(page map[string]any) {
+			mock.ForEachToken(page, func(tok map[string]any) {
+				entry := tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)
+				entry["id"] = "agent-\x1b[2J\x1b]0;pwned\x07" + forged
+				entry["type"] = json.Number(huge)
+				tok["\x1b[31mred"+forged] = "x"
+				tok["expiresAt"] = "soon\x1b[2J" + forged
+			})
+		}))
+	for _, args := range [][]string{{"check"}, {"check", "--agent-id", "agent-\x1b[2J" + forged}} {
+		r := runCLI(t, envFor(ts.URL), args...)
+		if r.code != exitFailure {
+			t.Errorf("%q: exit %d, want %d\n%s%s", args, r.code, exitFailure, r.stdout, r.stderr)
+		}
+		out := r.stdout + r.stderr
+		if loc := controlChar.FindStringIndex(out); loc != nil {
+			t.Errorf("%q: control character %q printed:\n%q", args, out[loc[0]:loc[1]], out)
+		}
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		for i, line := range lines {
+			if len(line) > 2000 {
+				t.Errorf("%q: line %d is %d bytes", args, i, len(line))
+			}
+			if strings.HasPrefix(line, "checked ") && i != len(lines)-1 {
+				t.Errorf("%q: a forged summary line %d: %q", args, i, line)
+			}
+		}
+		if !utf8.ValidString(out) {
+			t.Errorf("%q: output is not valid UTF-8", args)
+		}
+	}
+	r := runCLI(t, envFor(ts.URL), "check", "--json")
+	var report checkJSON
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("--json is not JSON: %v\n%.500s", err, r.stdout)
+	}
+	for _, f := range report.Findings {
+		if controlChar.MatchString(f.Message+f.Pointer) || len(f.Message) > 2000 || len(f.Pointer) > 2000 {
+			t.Errorf("--json finding not made safe: %q %q", f.Pointer, f.Message)
+		}
+	}
+	if controlChar.MatchString(report.AgentID) {
+		t.Errorf("--json agentId %q", report.AgentID)
+	}
+}
+
+func TestCheckBadRequestMessageIsEscaped(t *testing.T) {
+	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		msg, _ := json.Marshal("bad\x1b[2J\nchecked http://x: 0 breaking, 0 additive — no breaking drift" + strings.Repeat("!", 5000))
+		fmt.Fprintf(w, `{"message":%s}`, msg)
+	}))
+	r := runCLI(t, envFor(ts.URL), "check")
+	out := r.stdout + r.stderr
+	if controlChar.MatchString(out) {
+		t.Errorf("control character printed:\n%q", out)
+	}
+	for i, line := range strings.Split(r.stdout, "\n") {
+		if len(line) > 2000 {
+			t.Errorf("line %d is %d bytes", i, len(line))
+		}
+	}
+	if n := strings.Count(r.stdout, "\nchecked "); n != 1 {
+		t.Errorf("%d summary lines:\n%s", n, r.stdout)
+	}
+}
+
+func TestCheckSummaryWording(t *testing.T) {
+	ts := newMock(t, 1)
+	r := runCLI(t, envFor(ts.URL), "check")
+	if r.code != exitOK || !strings.Contains(lastLine(r.stdout), " exchanges, 1 token, agent ") {
+		t.Errorf("exit %d, summary %q", r.code, lastLine(r.stdout))
+	}
+}
+
+func TestCheckAgentIDMatchingNothingIsNoted(t *testing.T) {
+	ts := newMock(t, 9)
+	r := runCLI(t, envFor(ts.URL), "check", "--agent-id", "agent-that-does-not-exist")
+	if r.code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !regexp.MustCompile(`(?m)^note: .*agent-that-does-not-exist.*no token`).MatchString(r.stdout) {
+		t.Errorf("no note that the filter was exercised on no token:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, strconv.Itoa(9)+" tokens") {
+		t.Errorf("summary: %s", r.stdout)
+	}
+}
+
+func TestCheckHelpNamesBounds(t *testing.T) {
+	r := runCLI(t, nil, "check", "--help")
+	for _, want := range []string{"--max-tokens N", "--timeout DURATION", "--deadline DURATION", "(default 3h0m0s)", "(default 1000000)", envMaxTokens} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("check --help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package contract
+
+import "fmt"
+
+// CompareWalks checks that two walks at different page sizes saw the same
+// tokens in the same order: no gap at a page boundary, no silent truncation
+// that depends on the page size. A walk that stopped at its bound
+// (Truncated) is compared on the tokens it saw: the shorter walk must be a
+// prefix of the longer, and only a walk that ended (Complete) may be
+// shorter than the other. Walks that ended with a pagination finding are
+// not compared: their own findings explain them.
+func CompareWalks(a, b WalkResult) Findings {
+	if !comparable(a) || !comparable(b) {
+		return nil
+	}
+	if i := firstDifference(a.Fingerprints, b.Fingerprints); i >= 0 {
+		return Findings{{Check: CheckWalkConsistency, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("walks at limit=%d and limit=%d differ at position %d", a.Limit, b.Limit, i)}}
+	}
+	if endedShort(a, b) || endedShort(b, a) {
+		return Findings{{Check: CheckWalkConsistency, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("walk at limit=%d yields %s, walk at limit=%d yields %s", a.Limit, count(a), b.Limit, count(b))}}
+	}
+	return nil
+}
+
+// CompareFiltered checks a walk with agentId against an unfiltered walk
+// whose watched agent (WalkResult.Agent) is agentID: the filter must return
+// exactly the tokens whose policy names the agent, in the same order. Walks
+// that stopped at their bound are compared on what they saw, as in
+// [CompareWalks]. An unfiltered walk that watched another agent cannot
+// tell, and yields no finding.
+func CompareFiltered(all, filtered WalkResult, agentID string) Findings {
+	if !comparable(all) || !comparable(filtered) || all.Agent != agentID {
+		return nil
+	}
+	want, got := all.AgentTokens, filtered.Fingerprints
+	if i := firstDifference(want, got); i >= 0 {
+		return Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("agentId filter differs from the unfiltered walk at position %d", i)}}
+	}
+	short := len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete
+	if short {
+		more := ""
+		if all.Truncated {
+			more = " or more"
+		}
+		return Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("agentId filter returned %d tokens; the unfiltered walk has %d%s naming that agent", len(got), len(want), more)}}
+	}
+	return nil
+}
+
+func comparable(w WalkResult) bool { return w.Complete || w.Truncated }
+
+// endedShort reports whether walk a ended (hasNextPage false) having seen
+// fewer tokens than b.
+func endedShort(a, b WalkResult) bool {
+	return a.Complete && len(a.Fingerprints) < len(b.Fingerprints)
+}
+
+func count(w WalkResult) string {
+	if w.Truncated {
+		return fmt.Sprintf("%d tokens before its bound", len(w.Fingerprints))
+	}
+	return fmt.Sprintf("%d tokens", len(w.Fingerprints))
+}
+
+// firstDifference is the first position where a and b differ within their
+// common length, or -1.
+func firstDifference(a, b []Fingerprint) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
