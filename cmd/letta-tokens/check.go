@@ -26,7 +26,8 @@ import (
 const checkMockTokens = 25
 
 func checkUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--agent-id ID] [--json] [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
+	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+                          [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
 
 Checks a server against openapi.yaml, validating every exchange: the default
 page, limit=1, full walks at two page sizes that must agree, and the agentId
@@ -71,6 +72,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	maxTokens := fs.Int("max-tokens", contract.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	timeout := addTimeoutFlag(fs)
 	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
+	reports := addReportFlags(fs)
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -134,6 +136,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	} else {
 		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
+	}
+	// Workflow commands go beside the report, never into --json's object.
+	commands := stdout
+	if *asJSON {
+		commands = stderr
+	}
+	if err := reports.write(report, cfg.target, cfg.apiKey, commands, getenv); err != nil {
+		return err
 	}
 	switch {
 	case breaking > 0:

@@ -11,7 +11,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	// Aliased: check.go declares a func named redact.
-	redaction "github.com/letta-tokens/letta-tokens/redact"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // failure turns a failed listing into one error line and an exit status
@@ -100,9 +100,9 @@ func (f failure) describe(e *lettatokens.Error) string {
 
 // serverText makes one string that a server chose (or that quotes one, as a
 // transport error quotes a malformed header) fit for an error line: masked,
-// escaped, at most redaction.MaxLine bytes.
+// escaped, at most redact.MaxLine bytes.
 func (f failure) serverText(s string) string {
-	return redaction.Safe(trimPrefix(s), redaction.MaxLine, f.cfg.apiKey)
+	return redact.Safe(trimPrefix(s), redact.MaxLine, f.cfg.apiKey)
 }
 
 // timedOut reports whether err is a request attempt running out of time

@@ -45,7 +45,7 @@ import (
 	"time"
 
 	// Aliased: check.go declares a func named redact.
-	redaction "github.com/letta-tokens/letta-tokens/redact"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Exit statuses (see the package documentation).
@@ -128,9 +128,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 }
 
 // maxErrorLine caps an error line (after the "letta-tokens: " prefix). Each
-// server string in it is capped at redaction.MaxLine already; this bounds the
+// server string in it is capped at redact.MaxLine already; this bounds the
 // whole, whatever an error wraps.
-const maxErrorLine = 5 * redaction.MaxLine
+const maxErrorLine = 5 * redact.MaxLine
 
 // printError writes msg as the one line of an error: every secret it might
 // hold masked (the API key in use, in any form, and anything shaped like a
@@ -139,7 +139,7 @@ const maxErrorLine = 5 * redaction.MaxLine
 // hold no secret and to cap each server string (see serverText); this is
 // the last guard.
 func printError(stderr io.Writer, getenv func(string) string, msg string) {
-	msg = redaction.Safe(msg, maxErrorLine, strings.TrimSpace(getenv(envAPIKey)))
+	msg = redact.Safe(msg, maxErrorLine, strings.TrimSpace(getenv(envAPIKey)))
 	fmt.Fprintf(stderr, "%s: %s\n", progName, msg)
 }
 

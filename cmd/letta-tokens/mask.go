@@ -5,7 +5,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/gen"
 	// Aliased: check.go declares a func named redact.
-	redaction "github.com/letta-tokens/letta-tokens/redact"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // masker decides what of a server's tokens list may print. A server may
@@ -28,7 +28,7 @@ type masker struct {
 	reveal bool
 	// keyCore is the longest run of letters and digits in apiKey, when it
 	// is long enough to search for: every form of the key that
-	// redaction.Secrets masks (plain, JSON-escaped, URL-escaped) holds it,
+	// redact.Secrets masks (plain, JSON-escaped, URL-escaped) holds it,
 	// as no such escaping touches letters or digits. A string without it
 	// holds no form of the key, and needs no masking pass for it. Empty: no
 	// shortcut, every string is scanned.
@@ -111,23 +111,23 @@ func (m masker) fieldsHoldSecret(tok gen.Token) bool {
 	if !m.mayHoldKey(row) && !strings.Contains(row, "k-let-") {
 		return false
 	}
-	return redaction.Secrets(row, m.apiKey) != row
+	return redact.Secrets(row, m.apiKey) != row
 }
 
 // field masks a string that is not a token's value.
 func (m masker) field(s string) string {
-	return redaction.Secrets(s, m.apiKey)
+	return redact.Secrets(s, m.apiKey)
 }
 
 // value is the printable form of a token's own value.
 func (m masker) value(v string) string {
 	switch {
 	case m.holdsKey(v):
-		return redaction.Secrets(v, m.apiKey)
+		return redact.Secrets(v, m.apiKey)
 	case m.reveal:
 		return v
 	}
-	return redaction.Token(v)
+	return redact.Token(v)
 }
 
 // holdsKey reports whether s holds the API key in use, in any form, or
@@ -143,5 +143,5 @@ func (m masker) holdsKey(s string) bool {
 		return false
 	}
 	defused := strings.ReplaceAll(s, "k-let-", "k-LET-")
-	return redaction.Secrets(defused, strings.ReplaceAll(m.apiKey, "k-let-", "k-LET-")) != defused
+	return redact.Secrets(defused, strings.ReplaceAll(m.apiKey, "k-let-", "k-LET-")) != defused
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/gen"
 	// Aliased: check.go declares a func named redact.
-	redaction "github.com/letta-tokens/letta-tokens/redact"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // tokenSink writes tokens as they arrive, a page at a time, so that a walk
@@ -87,7 +87,7 @@ func (s *jsonSink) abort() {
 // first page is aligned exactly (a single-page listing is always perfectly
 // aligned), and a later page widens a column only if it holds a wider cell.
 //
-// Every cell is masked (see masker), escaped (redaction.Line: a server cannot
+// Every cell is masked (see masker), escaped (redact.Line: a server cannot
 // write escape sequences to the terminal or start a forged row) and capped:
 // at cellMax bytes, and the agents cell at agentsCellMax.
 type tableSink struct {
@@ -104,13 +104,13 @@ var tableHeader = [...]string{"TOKEN", "HOSTNAME", "EXPIRES", "AGENTS"}
 const columnGap = 2
 
 // Cell caps, in bytes of the escaped text. A cell is one server string
-// (token, hostname, expiry), at most redaction.MaxLine like any server string
+// (token, hostname, expiry), at most redact.MaxLine like any server string
 // in a report line; the agents cell lists every agent of a policy, so it
 // gets room for several (each agent id is capped at cellMax too). A longer
 // value ends in "…"; --json prints it whole.
 const (
-	cellMax       = redaction.MaxLine
-	agentsCellMax = 4 * redaction.MaxLine
+	cellMax       = redact.MaxLine
+	agentsCellMax = 4 * redact.MaxLine
 	// maxTableLine bounds a table line: three padded cells and the agents.
 	maxTableLine = 3*(cellMax+columnGap) + agentsCellMax
 )
@@ -188,19 +188,19 @@ func agentsCell(p gen.TokenPolicy) string {
 			break // the rest would be cut anyway
 		}
 		if d.Type != gen.AgentPolicyTypeAgent {
-			b.WriteString(redaction.Line(string(d.Type), cellMax) + ":")
+			b.WriteString(redact.Line(string(d.Type), cellMax) + ":")
 		}
-		b.WriteString(redaction.Line(d.Id, cellMax))
+		b.WriteString(redact.Line(d.Id, cellMax))
 		b.WriteByte('(')
 		for j, a := range d.Access {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(redaction.Line(string(a), cellMax))
+			b.WriteString(redact.Line(string(a), cellMax))
 		}
 		b.WriteByte(')')
 	}
-	return redaction.Line(b.String(), agentsCellMax)
+	return redact.Line(b.String(), agentsCellMax)
 }
 
 // cell makes a server string safe for a terminal and the table: control
@@ -211,7 +211,7 @@ func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return redaction.Line(s, cellMax)
+	return redact.Line(s, cellMax)
 }
 
 // progress reports a walk's progress on stderr, on one line rewritten in

@@ -14,7 +14,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
-	redactpkg "github.com/letta-tokens/letta-tokens/redact"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // reportKey is an API key without Letta's shape, so only the key given to
@@ -81,7 +81,7 @@ func writeReports(t *testing.T, report *contract.Report, githubActions bool) (st
 // noSecret fails if text holds the key or a token value.
 func noSecret(t *testing.T, what, text string) {
 	t.Helper()
-	if strings.Contains(text, reportKey) || strings.Contains(text, leakedToken) || redactpkg.Contains(text, reportKey) {
+	if strings.Contains(text, reportKey) || strings.Contains(text, leakedToken) || redact.Contains(text, reportKey) {
 		t.Errorf("%s leaks a secret:\n%s", what, text)
 	}
 }
@@ -114,7 +114,7 @@ func TestReportWorkflowCommandsCannotBeForged(t *testing.T) {
 		if f.Severity == contract.Breaking {
 			command = "error"
 		}
-		want[redactpkg.Safe(pointer, redactpkg.MaxLine, reportKey)+": "+redactpkg.Safe(f.Message, reportLineCap, reportKey)] = command
+		want[redact.Safe(pointer, redact.MaxLine, reportKey)+": "+redact.Safe(f.Message, reportLineCap, reportKey)] = command
 	}
 	for i, line := range lines {
 		m := workflowCommand.FindStringSubmatch(line)
@@ -382,7 +382,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}
 	}
 	for _, b := range breaking {
-		if !slices.Contains(failed[string(b.Check)], redactpkg.Safe(b.String(), reportLineCap, testKey)) {
+		if !slices.Contains(failed[string(b.Check)], redact.Safe(b.String(), reportLineCap, testKey)) {
 			t.Errorf("breaking finding has no failure in case %q: %s", b.Check, b)
 		}
 	}
@@ -398,7 +398,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}
 	}
 	for _, a := range report.Findings.Additive() {
-		if !strings.Contains(passedOut[string(a.Check)], redactpkg.Safe(a.String(), reportLineCap, testKey)) {
+		if !strings.Contains(passedOut[string(a.Check)], redact.Safe(a.String(), reportLineCap, testKey)) {
 			t.Errorf("additive finding missing from the system-out of %q: %s", a.Check, a)
 		}
 	}

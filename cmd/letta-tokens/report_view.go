@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/letta-tokens/letta-tokens/contract"
-	redactpkg "github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
 )
 
 // knownChecks are the contract package's named checks, in its order. Each
@@ -17,9 +17,9 @@ var knownChecks = []contract.Check{
 }
 
 // reportLineCap bounds one finding's line in a CI report. A message holds
-// a few server strings, each already capped at redactpkg.MaxLine by the
+// a few server strings, each already capped at redact.MaxLine by the
 // contract package; this is the last bound.
-const reportLineCap = 5 * redactpkg.MaxLine
+const reportLineCap = 5 * redact.MaxLine
 
 // reportView is a check report with every string masked, escaped and
 // capped: the only thing the CI report writers see, so that none of them
@@ -58,13 +58,13 @@ type findingView struct {
 }
 
 func newReportView(report *contract.Report, target, apiKey string) *reportView {
-	safe := func(s string, limit int) string { return redactpkg.Safe(s, limit, apiKey) }
+	safe := func(s string, limit int) string { return redact.Safe(s, limit, apiKey) }
 	v := &reportView{
-		target:    safe(target, redactpkg.MaxLine),
+		target:    safe(target, redact.MaxLine),
 		passed:    report.Passed(),
 		exchanges: report.Exchanges,
 		tokens:    report.Tokens,
-		agentID:   safe(report.AgentID, redactpkg.MaxLine),
+		agentID:   safe(report.AgentID, redact.MaxLine),
 		breaking:  len(report.Findings.Breaking()),
 		additive:  len(report.Findings.Additive()),
 	}
@@ -78,7 +78,7 @@ func newReportView(report *contract.Report, target, apiKey string) *reportView {
 		if !ok {
 			i = len(v.checks)
 			index[f.Check] = i
-			v.checks = append(v.checks, checkView{name: safe(string(f.Check), redactpkg.MaxLine)})
+			v.checks = append(v.checks, checkView{name: safe(string(f.Check), redact.MaxLine)})
 		}
 		pointer := f.Pointer
 		if pointer == "" {
@@ -86,9 +86,9 @@ func newReportView(report *contract.Report, target, apiKey string) *reportView {
 		}
 		v.checks[i].findings = append(v.checks[i].findings, findingView{
 			breaking: f.Severity == contract.Breaking,
-			severity: safe(string(f.Severity), redactpkg.MaxLine),
+			severity: safe(string(f.Severity), redact.MaxLine),
 			check:    v.checks[i].name,
-			pointer:  safe(pointer, redactpkg.MaxLine),
+			pointer:  safe(pointer, redact.MaxLine),
 			message:  safe(f.Message, reportLineCap),
 			line:     safe(f.String(), reportLineCap),
 		})

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	redactpkg "github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
 )
 
 // defaultSpecFile is --spec's default: the spec, run from the repository
@@ -18,7 +18,7 @@ const defaultSpecFile = "openapi.yaml"
 
 // specDiffLineCap bounds one printed difference: oasdiff's message quotes
 // a few names and values from the upstream document.
-const specDiffLineCap = 5 * redactpkg.MaxLine
+const specDiffLineCap = 5 * redact.MaxLine
 
 func specDiffUsage(w io.Writer, fs func(io.Writer)) {
 	fmt.Fprint(w, `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
@@ -86,20 +86,20 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	name := safeLine(src.String())
+	name := specLine(src.String())
 	data, err := src.read(ctx, *timeout)
 	if err != nil {
 		if interrupted(ctx, err) {
 			return errInterrupted
 		}
-		return specDiffErrorf("cannot read the upstream spec %s: %s", name, safeLine(trimFetch(err)))
+		return specDiffErrorf("cannot read the upstream spec %s: %s", name, specLine(trimFetch(err)))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
 		if interrupted(ctx, err) {
 			return errInterrupted
 		}
-		return specDiffErrorf("comparing %s with %s: %s", *specFile, name, safeLine(err.Error()))
+		return specDiffErrorf("comparing %s with %s: %s", *specFile, name, specLine(err.Error()))
 	}
 	if err := writeSpecDiff(stdout, res, *specFile, *declaredFile, name); err != nil {
 		return writeError(err)
@@ -131,27 +131,27 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 		width = max(width, len(d.id))
 	}
 	for _, d := range res.differences {
-		fmt.Fprintln(bw, safeLine(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text)))
+		fmt.Fprintln(bw, specLine(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text)))
 	}
 	for _, d := range res.stale {
-		fmt.Fprintln(bw, safeLine(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text)))
+		fmt.Fprintln(bw, specLine(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text)))
 	}
 	for _, n := range res.notes {
-		fmt.Fprintln(bw, "note: "+safeLine(n))
+		fmt.Fprintln(bw, "note: "+specLine(n))
 	}
 	verdict := "no breaking difference"
 	if res.count(diffBreaking) > 0 {
 		verdict = "breaking difference"
 	}
 	fmt.Fprintf(bw, "compared %s with %s: %d breaking, %d warning, %d info, %d declared — %s\n",
-		safeLine(specFile), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
+		specLine(specFile), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
 	return bw.Flush()
 }
 
-// safeLine makes a string from the upstream document (or about it) safe
+// specLine makes a string from the upstream document (or about it) safe
 // to print on one line: secrets masked, control characters escaped, cut.
-func safeLine(s string) string {
-	return redactpkg.Safe(s, specDiffLineCap)
+func specLine(s string) string {
+	return redact.Safe(s, specDiffLineCap)
 }
 
 // trimFetch drops errFetch's words from a message that says them already.
