@@ -5,13 +5,14 @@
 //	letta-tokens check --mock                      # try it without an account
 //	letta-tokens list [--all] [--json] [--reveal]  # needs LETTA_API_KEY
 //	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
+//	letta-tokens spec-diff --upstream FILE|URL     # Letta's published spec vs ours
 //
 // Configuration comes only from the environment: LETTA_API_KEY (never a
 // flag, where it would show in process lists and shell history) and
 // LETTA_BASE_URL.
 //
 // The command line is parsed with the standard library's flag package, one
-// FlagSet per subcommand. Three subcommands with a handful of flags each do
+// FlagSet per subcommand. Four subcommands with a handful of flags each do
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
@@ -123,7 +124,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if strings.HasPrefix(cmd, "-") {
 			return usageErrorf("", "unknown flag %s: flags follow the command, as in 'letta-tokens list --json'", cmd)
 		}
-		return usageErrorf("", "unknown command %q: want list, check or mock", cmd)
+		return usageErrorf("", "unknown command %q: want list, check, mock or spec-diff", cmd)
 	}
 }
 
@@ -184,15 +185,16 @@ const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-sid
 (GET /v1/client-side-access-tokens).
 
 Usage:
-  letta-tokens list  [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
-  letta-tokens check [--mock] [--agent-id ID] [--json]
-  letta-tokens mock  [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
+  letta-tokens list      [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
+  letta-tokens check     [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+                         [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
+  letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
   letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
 
 Commands:
-  list    list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
-  check   check a server for drift from openapi.yaml; --mock checks an in-process mock
-  mock    serve a mock of the endpoint; its first line on stdout is its base URL
+  list       list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
+  check      check a server for drift from openapi.yaml; --mock checks an in-process mock
+  mock       serve a mock of the endpoint; its first line on stdout is its base URL
   spec-diff  compare Letta's published spec with openapi.yaml (oasdiff); run from the repository root
 
 Environment:
@@ -203,7 +205,7 @@ Exit status: 0 success (check: no breaking drift); 1 the server's answer
 shows a change in the API (breaking drift, lying pagination, an answer the
 client cannot use); 2 usage, configuration or credentials, an outage
 (unreachable, timed out, 429/5xx after retries), or a run that could not
-finish (interrupted).
+finish (interrupted, check's --max-tokens or --deadline reached).
 
 Server strings are printed with the API key and token values masked (token
 values are shown with list --reveal), control characters escaped, and
