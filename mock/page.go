@@ -42,10 +42,11 @@ func writePage(w http.ResponseWriter, r *http.Request, c pageCut) {
 }
 
 // streamPage writes c in the bytes json.Marshal would give the whole
-// gen.TokenPage, one token at a time. It stops, leaving the JSON
-// unterminated so that no client mistakes it for a whole page, when ctx
-// ends (the server is shutting down, or the client has gone) or a write
-// fails.
+// gen.TokenPage, one token at a time. When ctx ends (the server is
+// shutting down, or the client has gone) or a write fails, it aborts the
+// response with panic(http.ErrAbortHandler): net/http then drops the
+// connection without ending the chunked body, and without logging, so no
+// client can take a cut page for a whole one.
 func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
@@ -55,19 +56,21 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	bw.WriteString(`{"hasNextPage":` + strconv.FormatBool(c.hasNext) + `,"tokens":[`)
 	for k := range c.len() {
 		if k%streamCheckEvery == 0 && ctx.Err() != nil {
-			return
+			panic(http.ErrAbortHandler)
 		}
 		if k > 0 {
 			bw.WriteByte(',')
 		}
 		tok, err := json.Marshal(c.token(k))
 		if err != nil {
-			return // impossible for gen.Token; never a page with a hole
+			panic(http.ErrAbortHandler) // impossible for gen.Token; never a page with a hole
 		}
 		if _, err := bw.Write(tok); err != nil {
-			return // a bufio.Writer keeps failing after its first error
+			panic(http.ErrAbortHandler) // a bufio.Writer keeps failing after its first error
 		}
 	}
 	bw.WriteString("]}")
-	_ = bw.Flush() // the client has gone; nothing to tell it
+	if bw.Flush() != nil {
+		panic(http.ErrAbortHandler)
+	}
 }
