@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/mock"
@@ -97,4 +98,43 @@ func BenchmarkServeTenTokenPageHandler(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// BenchmarkPageByAccountSize calls the handler directly for a 10-token
+// page of a 25-token account and for the same page deep in a 10^8-token
+// one, plain and filtered by agent, side by side: time and allocations
+// must not grow with the account. "slice" accounts hold their tokens
+// (Options.Tokens); "seeded" ones make them on demand (Options.SeedCount).
+func BenchmarkPageByAccountSize(b *testing.B) {
+	agent := url.QueryEscape(mock.SeedAgentID(1))
+	for _, bb := range []struct {
+		name  string
+		opts  mock.Options
+		query string
+	}{
+		{"tokens=25/slice/plain", mock.Options{Tokens: mock.SeedTokens(25)}, "?offset=15&limit=10"},
+		{"tokens=25/seeded/plain", mock.Options{SeedCount: 25}, "?offset=15&limit=10"},
+		{"tokens=1e8/seeded/plain", mock.Options{SeedCount: 100_000_000}, "?offset=99999990&limit=10"},
+		{"tokens=25/slice/agent", mock.Options{Tokens: mock.SeedTokens(25)}, "?agentId=" + agent + "&offset=0&limit=5"},
+		{"tokens=25/seeded/agent", mock.Options{SeedCount: 25}, "?agentId=" + agent + "&offset=0&limit=5"},
+		{"tokens=1e8/seeded/agent", mock.Options{SeedCount: 100_000_000}, "?agentId=" + agent + "&offset=26666660&limit=5"},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			bb.opts.APIKey = testKey
+			s, err := mock.New(bb.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest(http.MethodGet, listPath+bb.query, nil)
+			req.Header.Set("Authorization", "Bearer "+testKey)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
 }

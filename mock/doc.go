@@ -24,6 +24,11 @@
 //     first, as Cloud's middleware does.
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
-// [LoadTokens]/[LoadTokensFile] (a JSON file). The mock never logs; its
-// messages never echo a token value or an API key.
+// [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens
+// and held in memory; or, for accounts of any size up to [MaxSeedCount],
+// from [Options].SeedCount, which serves the same seeded tokens without
+// holding them. No request allocates in proportion to the account: a page
+// costs what its tokens cost, and a page of more than 1000 tokens is
+// streamed (without a Content-Length) rather than built whole. The mock
+// never logs; its messages never echo a token value or an API key.
 package mock

@@ -21,7 +21,18 @@ const (
 	// seedExpiryStep spaces expiries apart. The odd milliseconds keep the
 	// fractional part of expiresAt visible.
 	seedExpiryStep = time.Hour + 137*time.Millisecond
+	// The first seedHourlyTokens tokens expire seedExpiryStep apart, as
+	// they always have; later ones seedLateExpiryStep apart, so that even
+	// token MaxSeedCount-1 expires before year 10000, past which
+	// toISOString's shape (and RFC 3339) has no room for the year.
+	seedHourlyTokens   = 2_500_000
+	seedLateExpiryStep = time.Minute + 137*time.Millisecond
 )
+
+// MaxSeedCount is the largest [Options].SeedCount: the most tokens a mock
+// can seed with every expiresAt a valid RFC 3339 time in a four-digit year.
+// Memory does not limit it, since seeded tokens are made on demand.
+const MaxSeedCount = 1_000_000_000
 
 // seedEpoch anchors expiresAt. It is fixed, not time.Now, so that seeded
 // output is identical on every run, and far enough ahead that no seeded
@@ -42,6 +53,10 @@ var seedAccessSets = nonEmptySubsets([]gen.AgentAccess{
 // obviously fake ("ck-let-mock-..."), hostnames under example.com, and
 // expiresAt in Cloud's format (RFC 3339 UTC with milliseconds, as
 // JavaScript's Date.toISOString writes it). n <= 0 gives no tokens.
+//
+// The slice costs memory in proportion to n (about 300 bytes a token); a
+// mock of a large account should use [Options].SeedCount, which serves the
+// same tokens without holding them.
 func SeedTokens(n int) []gen.Token {
 	tokens := make([]gen.Token, 0, max(n, 0))
 	for i := range max(n, 0) {
@@ -50,17 +65,38 @@ func SeedTokens(n int) []gen.Token {
 	return tokens
 }
 
+// seedToken is the i-th seeded token, a pure function of i: a lazily
+// seeded store makes any token on demand from its position alone.
 func seedToken(i int) gen.Token {
-	data := []gen.AgentPolicy{seedPolicy(i%seedAgentCount, i)}
-	if i%seedSecondAgentEvery == seedSecondAgentEvery-1 {
-		data = append(data, seedPolicy((i+1)%seedAgentCount, i+1))
+	first, second, two := seedAgentsOf(i)
+	data := []gen.AgentPolicy{seedPolicy(first, i)}
+	if two {
+		data = append(data, seedPolicy(second, i+1))
 	}
 	return gen.Token{
 		Token:     seedTokenValue(i),
 		Hostname:  fmt.Sprintf("https://app-%d.example.com", i%seedHostCount+1),
-		ExpiresAt: formatExpiresAt(seedEpoch.Add(time.Duration(i+1) * seedExpiryStep)),
+		ExpiresAt: formatExpiresAt(seedExpiresAt(i)),
 		Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: data},
 	}
+}
+
+// seedAgentsOf is the agents (as SeedAgentID indices) that token i names,
+// in policy order. The agent filter of a seeded store is derived from this
+// function, so the two cannot disagree.
+func seedAgentsOf(i int) (first, second int, two bool) {
+	return i % seedAgentCount, (i + 1) % seedAgentCount, i%seedSecondAgentEvery == seedSecondAgentEvery-1
+}
+
+// seedExpiresAt is token i's expiry. It counts in milliseconds: a
+// time.Duration of i steps overflows for i above about 2.5 million.
+func seedExpiresAt(i int) time.Time {
+	steps, late := int64(i)+1, int64(0)
+	if i >= seedHourlyTokens {
+		steps, late = seedHourlyTokens, int64(i-seedHourlyTokens)+1
+	}
+	ms := steps*seedExpiryStep.Milliseconds() + late*seedLateExpiryStep.Milliseconds()
+	return time.UnixMilli(seedEpoch.UnixMilli() + ms).UTC()
 }
 
 func seedPolicy(agent, accessSet int) gen.AgentPolicy {

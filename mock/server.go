@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -20,6 +21,14 @@ type Options struct {
 	// Tokens are the account's tokens, served in this order. New copies
 	// them, so the caller may reuse the slice. Nil serves an empty account.
 	Tokens []gen.Token
+	// SeedCount, when above zero, serves SeedTokens(SeedCount) without
+	// building it: each seeded token is made from its position when a page
+	// needs it, and the agentId filter is arithmetic, so a server of
+	// MaxSeedCount tokens starts at once, holds a few MB, and answers any
+	// page in time proportional to the page. Responses are byte for byte
+	// those of Tokens: SeedTokens(SeedCount). It cannot be combined with
+	// Tokens, and must be at most MaxSeedCount.
+	SeedCount int
 	// APIKey, when set, is the only bearer key accepted. When empty, any
 	// non-empty bearer key is accepted.
 	APIKey string
@@ -29,7 +38,7 @@ type Options struct {
 // GET /v1/client-side-access-tokens, and is safe for concurrent use: its
 // state is fixed when New returns.
 type Server struct {
-	store     *tokenStore
+	tokens    tokenList
 	auth      bearerAuth
 	validator *contract.Validator
 	handler   http.Handler
@@ -40,11 +49,17 @@ var (
 	_ http.Handler        = (*Server)(nil)
 )
 
+// ErrInvalidOptions is wrapped by New's error for Options that make no
+// sense: a SeedCount out of range, or both Tokens and SeedCount.
+var ErrInvalidOptions = errors.New("invalid options")
+
 // New returns a Server for opts. It fails if a token does not match the
-// spec's Token schema, naming the token's index, or if the spec does not
-// load.
+// spec's Token schema, naming the token's index, if opts are invalid
+// ([ErrInvalidOptions]), or if the spec does not load. Its cost is that of
+// copying opts.Tokens; a seeded account costs nothing to set up.
 func New(opts Options) (*Server, error) {
-	if err := checkTokens(opts.Tokens); err != nil {
+	tokens, err := newTokenList(opts)
+	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
 	validator, err := contract.NewValidator()
@@ -52,7 +67,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
 	s := &Server{
-		store:     newTokenStore(opts.Tokens),
+		tokens:    tokens,
 		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
 	}
@@ -95,5 +110,21 @@ func (s *Server) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Reque
 	if params.AgentId != nil {
 		agentID = *params.AgentId
 	}
-	writeJSON(w, http.StatusOK, s.store.page(agentID, offset, limit))
+	writePage(w, r, cutPage(s.tokens, agentID, offset, limit))
+}
+
+// newTokenList is the list opts describe.
+func newTokenList(opts Options) (tokenList, error) {
+	switch {
+	case opts.SeedCount < 0 || opts.SeedCount > MaxSeedCount:
+		return nil, fmt.Errorf("%w: SeedCount %d is not between 0 and MaxSeedCount (%d)", ErrInvalidOptions, opts.SeedCount, MaxSeedCount)
+	case opts.SeedCount > 0 && len(opts.Tokens) > 0:
+		return nil, fmt.Errorf("%w: set Tokens or SeedCount, not both", ErrInvalidOptions)
+	case opts.SeedCount > 0:
+		return seedList(opts.SeedCount), nil
+	}
+	if err := checkTokens(opts.Tokens); err != nil {
+		return nil, err
+	}
+	return newSliceList(opts.Tokens), nil
 }

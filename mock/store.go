@@ -6,58 +6,115 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// tokenStore holds the tokens a Server serves, in serving order, and the
-// same tokens grouped by agent. It never changes after newTokenStore, so
-// requests read it without locks, and a page is a subslice of a view: no
-// request copies tokens.
-type tokenStore struct {
-	all     []gen.Token
-	byAgent map[string][]gen.Token
+// tokenList is an account's tokens in serving order, read by position.
+// A list never changes once built, so requests read it without locks.
+//
+// Everything is addressed by position so that a changing account can be
+// layered over a fixed one later: created tokens appended after len(), a
+// set of deleted positions skipped, both under a lock of their own, with
+// filter still answering for the fixed part.
+type tokenList interface {
+	// len is the number of tokens.
+	len() int
+	// at is the token at pos, 0 <= pos < len(). It is the caller's to
+	// encode, not to modify: it may share slices with the list.
+	at(pos int) gen.Token
+	// filter is the positions of the tokens whose policy names agentID,
+	// in serving order. A token naming the agent twice is there once.
+	filter(agentID string) positions
 }
 
-func newTokenStore(tokens []gen.Token) *tokenStore {
-	s := &tokenStore{
-		all:     make([]gen.Token, len(tokens)),
-		byAgent: make(map[string][]gen.Token),
+// positions is an ascending sequence of positions in a tokenList, read by
+// rank: an agent's view of the account without materialising it.
+type positions interface {
+	len() int
+	at(rank int) int
+}
+
+// allPositions is every position of a list of that many tokens.
+type allPositions int
+
+func (n allPositions) len() int      { return int(n) }
+func (allPositions) at(rank int) int { return rank }
+
+// indexPositions is positions held in a slice.
+type indexPositions []int
+
+func (p indexPositions) len() int        { return len(p) }
+func (p indexPositions) at(rank int) int { return p[rank] }
+
+// sliceList holds the tokens it was given (Options.Tokens): their memory
+// is the caller's choice. byAgent holds positions, not token copies.
+type sliceList struct {
+	tokens  []gen.Token
+	byAgent map[string]indexPositions
+}
+
+func newSliceList(tokens []gen.Token) *sliceList {
+	l := &sliceList{
+		tokens:  make([]gen.Token, len(tokens)),
+		byAgent: make(map[string]indexPositions),
 	}
 	for i, t := range tokens {
 		t = cloneToken(t) // the caller keeps its slices; ours stay fixed
-		s.all[i] = t
+		l.tokens[i] = t
 		for j, p := range t.Policy.Data {
 			if namedEarlier(t.Policy.Data[:j], p.Id) {
 				continue // a token appears once per agent, however often named
 			}
-			s.byAgent[p.Id] = append(s.byAgent[p.Id], t)
+			l.byAgent[p.Id] = append(l.byAgent[p.Id], i)
 		}
 	}
-	return s
+	return l
 }
+
+func (l *sliceList) len() int                        { return len(l.tokens) }
+func (l *sliceList) at(pos int) gen.Token            { return l.tokens[pos] }
+func (l *sliceList) filter(agentID string) positions { return l.byAgent[agentID] }
 
 func namedEarlier(policies []gen.AgentPolicy, agentID string) bool {
 	return slices.ContainsFunc(policies, func(p gen.AgentPolicy) bool { return p.Id == agentID })
 }
 
-// view is the tokens a request sees before paging: all of them, or those
-// whose policy names agentID. An empty agentID does not filter.
-func (s *tokenStore) view(agentID string) []gen.Token {
-	if agentID == "" {
-		return s.all
-	}
-	return s.byAgent[agentID]
+// pageCut is one page of a list: ranks [start, end) of view, which is the
+// list's positions a request sees before paging.
+type pageCut struct {
+	list       tokenList
+	view       positions
+	start, end int
+	hasNext    bool
 }
 
-// page cuts the page at offset of at most limit tokens. hasNextPage is
-// whether any token follows the page, which for limit 0 is whether any token
-// sits at offset or after (Cloud's limit+1 fetch).
-func (s *tokenStore) page(agentID string, offset, limit int) gen.TokenPage {
-	view := s.view(agentID)
-	start := min(offset, len(view))
-	end := start + min(limit, len(view)-start) // no overflow for huge limits
-	tokens := view[start:end:end]              // capped: an append by an encoder hook cannot reach the store
-	if tokens == nil {
-		tokens = []gen.Token{} // "tokens": [], never null
+// cutPage cuts the page at offset of at most limit tokens, from all tokens
+// or, for a non-empty agentID, from those whose policy names it. hasNext
+// is whether any token follows the page, which for limit 0 is whether any
+// token sits at offset or after (Cloud's limit+1 fetch). It costs what the
+// list's len and filter cost, nothing per token: rendering the page's
+// tokens is the caller's, one at a time.
+func cutPage(list tokenList, agentID string, offset, limit int) pageCut {
+	var view positions = allPositions(list.len())
+	if agentID != "" {
+		view = list.filter(agentID)
 	}
-	return gen.TokenPage{Tokens: tokens, HasNextPage: end < len(view)}
+	n := view.len()
+	start := min(offset, n)
+	end := start + min(limit, n-start) // no overflow for huge limits
+	return pageCut{list: list, view: view, start: start, end: end, hasNext: end < n}
+}
+
+// len is the number of tokens on the page.
+func (c pageCut) len() int { return c.end - c.start }
+
+// token is the page's k-th token.
+func (c pageCut) token(k int) gen.Token { return c.list.at(c.view.at(c.start + k)) }
+
+// tokens renders the whole page, never nil ("tokens": [], never null).
+func (c pageCut) tokens() []gen.Token {
+	out := make([]gen.Token, c.len())
+	for k := range out {
+		out[k] = c.token(k)
+	}
+	return out
 }
 
 // cloneToken copies t deeply enough that no slice is shared with it.

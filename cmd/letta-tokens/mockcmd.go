@@ -7,9 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
-	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -19,6 +19,11 @@ const (
 	// readHeaderTimeout stops a client that never finishes its headers from
 	// holding a connection open (Slowloris).
 	readHeaderTimeout = 10 * time.Second
+	// mockShutdownGrace is how long a stopping mock lets requests in flight
+	// finish. Streamed pages stop at once (their context ends first), so
+	// this only covers a page being written; the mock must be gone within a
+	// second of Ctrl-C.
+	mockShutdownGrace = 500 * time.Millisecond
 )
 
 func mockUsage(w io.Writer, fs func(io.Writer)) {
@@ -27,7 +32,9 @@ func mockUsage(w io.Writer, fs func(io.Writer)) {
 Serves a mock of GET /v1/client-side-access-tokens that behaves like Letta
 Cloud (pagination, agentId filtering, Bearer auth, 400s for bad parameters),
 seeded with N synthetic tokens or loaded from a JSON file of tokens (an array,
-or a page as the API returns it).
+or a page as the API returns it). Seeded tokens are made when a page needs
+them, so any N up to 1000000000 starts at once and takes a few MB; a --from
+file is held in memory.
 
 The first line on stdout is the base URL (with port 0, a free port is
 picked), so scripts can read it; everything else goes to stderr. Point any
@@ -43,12 +50,13 @@ It stops cleanly on SIGINT (Ctrl-C) or SIGTERM, exiting 0.
 Environment: none is read; the mock's key is --key, which is the mock's own
 and not a Letta key.
 
-Exit status: 0 stopped by a signal; 1 could not listen or load --from;
-2 usage error.
+Exit status: 0 stopped by a signal (at any time, even while loading);
+1 could not listen or load --from; 2 usage error (such as --tokens above
+1000000000).
 
 Examples:
   letta-tokens mock
-  letta-tokens mock --addr 127.0.0.1:0 --tokens 10000
+  letta-tokens mock --addr 127.0.0.1:0 --tokens 100000000
   letta-tokens mock --from tokens.json --key test-key
 `)
 }
@@ -56,7 +64,7 @@ Examples:
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("mock")
 	addr := fs.String("addr", defaultMockAddr, "listen on `HOST:PORT`; port 0 picks a free port")
-	count := fs.Int("tokens", defaultMockTokens, "serve `N` seeded synthetic tokens")
+	count := fs.Int("tokens", defaultMockTokens, "serve `N` seeded synthetic tokens, at most "+strconv.Itoa(mock.MaxSeedCount))
 	key := fs.String("key", "", "accept only this bearer key `K` (default: any non-empty key)")
 	from := fs.String("from", "", "serve the tokens in JSON `FILE` instead of seeded ones")
 	usage := func(w io.Writer) { mockUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
@@ -70,6 +78,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch {
 	case *count < 0:
 		return usageErrorf("mock", "mock: --tokens must not be negative, got %d", *count)
+	case *count > mock.MaxSeedCount:
+		return usageErrorf("mock", "mock: --tokens must be at most %d, got %d", mock.MaxSeedCount, *count)
 	case set["from"] && set["tokens"]:
 		return usageErrorf("mock", "mock: --tokens and --from cannot be used together")
 	case set["from"] && *from == "":
@@ -78,22 +88,23 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("mock", "mock: --key must not be empty (leave it out to accept any key)")
 	}
 
-	var tokens []gen.Token
-	source := fmt.Sprintf("%d seeded tokens", *count)
-	if *from != "" {
-		var err error
-		if tokens, err = mock.LoadTokensFile(*from); err != nil {
-			return failf("%v", err)
+	// Loading --from can take long (a big file, a FIFO nobody writes), and
+	// a signal must stop the mock at any time: it is waited for alongside.
+	// What a signal abandons ends with the process.
+	setup := make(chan mockSetup, 1)
+	go func() { setup <- startMockServer(mockSpec{count: *count, from: *from, key: *key}) }()
+	var srv *mock.Server
+	var source string
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(stderr, "mock: stopped")
+		return nil
+	case s := <-setup:
+		if s.err != nil {
+			return s.err
 		}
-		source = fmt.Sprintf("%d tokens from %s", len(tokens), *from)
-	} else {
-		tokens = mock.SeedTokens(*count)
+		srv, source = s.srv, s.source
 	}
-	srv, err := mock.New(mock.Options{Tokens: tokens, APIKey: *key})
-	if err != nil {
-		return failf("%v", err)
-	}
-	tokens = nil // the mock has its own copy
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -116,7 +127,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
 	fmt.Fprintf(stderr, "mock: point clients at it with:\n  export %s=%s %s=%s\n", envBaseURL, base, envAPIKey, keyHint)
 
+	// Every request's context ends when the mock stops, so that a page
+	// being streamed (it may be all 10^9 tokens) ends at once.
+	serving, stopServing := context.WithCancel(context.Background())
+	defer stopServing()
 	hs := newHTTPServer(srv)
+	hs.BaseContext = func(net.Listener) context.Context { return serving }
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -124,7 +140,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return failf("mock: %v", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	stopServing()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), mockShutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		// Requests still running after the grace period are cut off.
@@ -133,6 +150,48 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	<-errc // http.ErrServerClosed
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
+}
+
+// mockSpec is what the flags ask the mock to serve.
+type mockSpec struct {
+	count     int
+	from, key string
+}
+
+// mockSetup is a started mock and how its banner names its tokens, or why
+// it could not start.
+type mockSetup struct {
+	srv    *mock.Server
+	source string
+	err    error
+}
+
+// startMockServer builds the mock spec asks for: seeded lazily, so that its cost
+// does not depend on the count, or holding the tokens of the --from file.
+func startMockServer(spec mockSpec) mockSetup {
+	opts := mock.Options{SeedCount: spec.count, APIKey: spec.key}
+	source := plural(spec.count, "seeded token")
+	if spec.from != "" {
+		tokens, err := mock.LoadTokensFile(spec.from)
+		if err != nil {
+			return mockSetup{err: failf("%v", err)}
+		}
+		opts = mock.Options{Tokens: tokens, APIKey: spec.key}
+		source = plural(len(tokens), "token") + " from " + spec.from
+	}
+	srv, err := mock.New(opts)
+	if err != nil {
+		return mockSetup{err: failf("%v", err)}
+	}
+	return mockSetup{srv: srv, source: source}
+}
+
+// plural is "1 token", "0 tokens", "2 tokens": n and noun, in English.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // listPath is the operation's path, for the mock's banner.

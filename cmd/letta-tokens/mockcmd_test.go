@@ -1,17 +1,26 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -163,6 +172,264 @@ func TestMockFailures(t *testing.T) {
 			oneLine(t, r, tt.want)
 		})
 	}
+}
+
+// TestMockBannerCounts: the banner says "1 seeded token", not "1 tokens".
+func TestMockBannerCounts(t *testing.T) {
+	one := filepath.Join(t.TempDir(), "one.json")
+	data, _ := json.Marshal(mock.SeedTokens(1))
+	if err := os.WriteFile(one, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tokens", "1"}, "mock: serving 1 seeded token at "},
+		{[]string{"--tokens", "0"}, "mock: serving 0 seeded tokens at "},
+		{[]string{"--tokens", "2"}, "mock: serving 2 seeded tokens at "},
+		{[]string{"--from", one}, "mock: serving 1 token from " + one + " at "},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, stop := startMock(t, append([]string{"--addr", "127.0.0.1:0"}, tt.args...)...)
+			if _, stderr := stop(); !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr lacks %q:\n%s", tt.want, stderr)
+			}
+		})
+	}
+}
+
+// TestMockTokensOutOfRange: a count the mock cannot serve is a usage
+// error (exit 2), said before anything is allocated.
+func TestMockTokensOutOfRange(t *testing.T) {
+	for _, tt := range []struct {
+		count string
+		want  string
+	}{
+		{"-1", "--tokens must not be negative, got -1"},
+		{fmt.Sprint(mock.MaxSeedCount + 1), fmt.Sprintf("--tokens must be at most %d", mock.MaxSeedCount)},
+		{"99999999999999", fmt.Sprintf("--tokens must be at most %d", mock.MaxSeedCount)},
+	} {
+		t.Run(tt.count, func(t *testing.T) {
+			r := runCLI(t, nil, "mock", "--addr", "127.0.0.1:0", "--tokens", tt.count)
+			if r.code != exitUsage || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and no URL", r.code, r.stdout)
+			}
+			oneLine(t, r, tt.want, "letta-tokens mock --help")
+		})
+	}
+}
+
+// TestMockServesDeepPages starts the mock with 10^8 tokens and reads the
+// last page and an agent's page deep in the list through list.
+func TestMockServesDeepPages(t *testing.T) {
+	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--tokens", "100000000")
+	r := runCLI(t, envFor(base), "list", "--json", "--reveal", "--offset", "99999990", "--limit", "10")
+	tokens := decodeTokens(t, r.stdout)
+	if r.code != exitOK || len(tokens) != 10 || !strings.HasPrefix(tokens[9].Token, "ck-let-mock-99999999-") {
+		t.Errorf("last page: exit %d, %d tokens, stderr %s", r.code, len(tokens), r.stderr)
+	}
+	agent := mock.SeedAgentID(3)
+	r = runCLI(t, envFor(base), "list", "--json", "--agent-id", agent, "--offset", "20000000", "--limit", "7")
+	tokens = decodeTokens(t, r.stdout)
+	if r.code != exitOK || len(tokens) != 7 {
+		t.Fatalf("agent page: exit %d, %d tokens, stderr %s", r.code, len(tokens), r.stderr)
+	}
+	for _, tok := range tokens {
+		if !slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == agent }) {
+			t.Errorf("agent page holds a token not naming %s: %+v", agent, tok.Policy)
+		}
+	}
+	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "serving 100000000 seeded tokens") {
+		t.Errorf("exit %d, stderr %s", code, stderr)
+	}
+}
+
+// TestMockBinaryStopsOnSignal runs the built command and signals it while
+// it serves deep pages of 10^8 tokens, while it streams a page of all of
+// them, and while it is still loading --from (a FIFO nobody writes to):
+// each time it must exit 0 at once. The deadline is generous, for a busy
+// machine; the time taken is logged.
+func TestMockBinaryStopsOnSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildCommand(t)
+
+	t.Run("SIGINT after deep pages of 10^8 tokens", func(t *testing.T) {
+		m := startBinary(t, bin, "mock", "--addr", "127.0.0.1:0", "--tokens", "100000000")
+		base := m.url(t)
+		for _, q := range []string{"offset=99999990", "offset=26666000&agentId=" + url.QueryEscape(mock.SeedAgentID(1))} {
+			body := httpGet(t, base+listPath+"?"+q)
+			if !strings.HasPrefix(body, `{"hasNextPage":`) || strings.Count(body, `"token":"ck-let-mock-`) != 10 {
+				t.Errorf("%s: body %.200s", q, body)
+			}
+		}
+		m.stop(t, os.Interrupt)
+	})
+
+	t.Run("SIGTERM during a page of 10^8 tokens", func(t *testing.T) {
+		m := startBinary(t, bin, "mock", "--addr", "127.0.0.1:0", "--tokens", "100000000")
+		resp := httpStart(t, m.url(t)+listPath+"?limit=100000000")
+		defer resp.Body.Close()
+		if _, err := io.ReadFull(resp.Body, make([]byte, 64<<10)); err != nil {
+			t.Fatalf("reading the start of the page: %v", err)
+		}
+		m.stop(t, syscall.SIGTERM) // the response is still streaming
+		if _, err := io.Copy(io.Discard, resp.Body); err == nil {
+			t.Error("the page ended cleanly although the mock stopped mid-page")
+		}
+	})
+
+	t.Run("SIGINT while loading --from", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "tokens.fifo")
+		if err := exec.Command("mkfifo", fifo).Run(); err != nil {
+			t.Skipf("cannot make a FIFO: %v", err)
+		}
+		m := startBinary(t, bin, "mock", "--addr", "127.0.0.1:0", "--from", fifo)
+		// Opening the FIFO's write end returns once the mock has opened
+		// its read end: it is then loading, and never gets an EOF.
+		opened := make(chan *os.File, 1)
+		go func() {
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				t.Error(err)
+			}
+			opened <- w
+		}()
+		select {
+		case w := <-opened:
+			if w != nil {
+				defer w.Close()
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the mock did not open --from within 20s")
+		}
+		m.stop(t, os.Interrupt)
+	})
+}
+
+// buildCommand builds letta-tokens into a temporary directory.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool on PATH to build the binary with")
+	}
+	bin := filepath.Join(t.TempDir(), "letta-tokens")
+	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// binaryMock is the built command running as a mock.
+type binaryMock struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	lines  chan string // the first stdout line, or "" at EOF
+	exited chan error
+}
+
+func startBinary(t *testing.T, bin string, args ...string) *binaryMock {
+	t.Helper()
+	m := &binaryMock{
+		cmd:    exec.Command(bin, args...),
+		stderr: &syncBuffer{},
+		lines:  make(chan string, 1),
+		exited: make(chan error, 1),
+	}
+	m.cmd.Env = []string{} // the mock reads no environment
+	m.cmd.Stderr = m.stderr
+	stdout, err := m.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		m.lines <- strings.TrimSuffix(line, "\n")
+		_, _ = io.Copy(io.Discard, stdout)
+		m.exited <- m.cmd.Wait() // after the reads: Wait closes the pipe
+	}()
+	t.Cleanup(func() {
+		if m.cmd.ProcessState == nil {
+			m.cmd.Process.Kill()
+			<-m.exited
+		}
+	})
+	return m
+}
+
+// url waits for the mock's first stdout line, its base URL.
+func (m *binaryMock) url(t *testing.T) string {
+	t.Helper()
+	select {
+	case base := <-m.lines:
+		if !baseURLLine.MatchString(base) {
+			t.Fatalf("first stdout line %q is not a base URL; stderr: %s", base, m.stderr)
+		}
+		return base
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the mock printed no URL within 20s; stderr: %s", m.stderr)
+		return ""
+	}
+}
+
+// stop sends sig and expects exit 0 and "mock: stopped" last on stderr.
+func (m *binaryMock) stop(t *testing.T, sig os.Signal) {
+	t.Helper()
+	start := time.Now()
+	if err := m.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-m.exited:
+		t.Logf("exited %v after %v", sig, time.Since(start).Round(time.Millisecond))
+		if err != nil {
+			t.Errorf("after %v: %v, want exit 0; stderr: %s", sig, err, m.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running 10s after %v; stderr: %s", sig, m.stderr)
+	}
+	if stderr := m.stderr.String(); !strings.HasSuffix(stderr, "mock: stopped\n") {
+		t.Errorf("stderr does not end with \"mock: stopped\": %q", stderr)
+	}
+}
+
+// httpStart sends an authorised GET to u and returns the response, 200.
+func httpStart(t *testing.T, u string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	client := &http.Client{Timeout: time.Minute}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		t.Fatalf("GET %s: status %d", u, resp.StatusCode)
+	}
+	t.Cleanup(client.CloseIdleConnections)
+	return resp
+}
+
+// httpGet is httpStart and the whole body.
+func httpGet(t *testing.T, u string) string {
+	t.Helper()
+	resp := httpStart(t, u)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
 
 func TestBaseURLOf(t *testing.T) {

@@ -1,0 +1,203 @@
+package mock_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// TestSeedCountServesSeedTokens proves the lazily seeded store answers
+// every request byte for byte as a store holding SeedTokens(n) does: the
+// same pages, the same agent filter in the same order, the same
+// hasNextPage, for sizes around the seed's period (15) and past it.
+func TestSeedCountServesSeedTokens(t *testing.T) {
+	agents := []string{"", "agent-nobody", mock.SeedAgentID(5), mock.SeedAgentID(-1)}
+	for a := range 5 {
+		agents = append(agents, mock.SeedAgentID(a))
+	}
+	for _, n := range []int{0, 1, 2, 3, 14, 15, 16, 29, 30, 31, 95, 301} {
+		eager, lazy := newHandler(t, mock.Options{Tokens: mock.SeedTokens(n)}), newHandler(t, mock.Options{SeedCount: n})
+		for _, agentID := range agents {
+			for _, offset := range []int{0, 1, 3, n / 2, n - 1, n, n + 1, 1 << 40} {
+				for _, limit := range []int{0, 1, 4, 10, n, 1<<63 - 1} {
+					q := url.Values{"offset": {fmt.Sprint(max(offset, 0))}, "limit": {fmt.Sprint(limit)}, "agentId": {agentID}}
+					want, got := serve(t, eager, q.Encode()), serve(t, lazy, q.Encode())
+					if !bytes.Equal(got, want) {
+						t.Fatalf("n=%d %s: SeedCount served\n%s\nSeedTokens served\n%s", n, q.Encode(), got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSeedCountDeepPages serves pages deep in the largest account a mock
+// can seed and in one of 10^8 tokens: right tokens, valid responses.
+func TestSeedCountDeepPages(t *testing.T) {
+	v, err := contract.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{100_000_000, mock.MaxSeedCount} {
+		ts := newServer(t, mock.Options{SeedCount: n, APIKey: testKey})
+		for _, tt := range []struct {
+			query     string
+			wantFirst string // prefix of the first token's value
+			wantLen   int
+			wantNext  bool
+		}{
+			{fmt.Sprintf("offset=%d", n-10), fmt.Sprintf("ck-let-mock-%d-", n-10), 10, false},
+			{fmt.Sprintf("offset=%d&limit=3", n-5), fmt.Sprintf("ck-let-mock-%d-", n-5), 3, true},
+			{fmt.Sprintf("offset=%d", n), "", 0, false},
+			{fmt.Sprintf("offset=%d&limit=0", n-1), "", 0, true},
+		} {
+			e := get(t, ts, tt.query)
+			p := e.page(t)
+			if len(p.Tokens) != tt.wantLen || p.HasNextPage != tt.wantNext {
+				t.Errorf("n=%d %s: %d tokens, hasNextPage %v; want %d, %v", n, tt.query, len(p.Tokens), p.HasNextPage, tt.wantLen, tt.wantNext)
+			}
+			if tt.wantLen > 0 && !bytes.HasPrefix([]byte(p.Tokens[0].Token), []byte(tt.wantFirst)) {
+				t.Errorf("n=%d %s: first token %s, want %s…", n, tt.query, p.Tokens[0].Token, tt.wantFirst)
+			}
+			if fs := v.ValidateResponse(e.req, e.status, e.header, e.body); len(fs) != 0 {
+				t.Errorf("n=%d %s: %v", n, tt.query, fs)
+			}
+		}
+		// An agent's tokens, deep in the list: the filter holds, and the
+		// page runs off the end exactly where the agent's tokens do.
+		agentID := mock.SeedAgentID(2)
+		q := url.Values{"agentId": {agentID}, "offset": {fmt.Sprint(n / 4)}, "limit": {"50"}}
+		e := get(t, ts, q.Encode())
+		p := e.page(t)
+		if len(p.Tokens) != 50 || !p.HasNextPage {
+			t.Errorf("n=%d %s: %d tokens, hasNextPage %v", n, q.Encode(), len(p.Tokens), p.HasNextPage)
+		}
+		for _, tok := range p.Tokens {
+			if !namesAgent(tok, agentID) {
+				t.Errorf("n=%d: token %s does not name %s", n, tok.Token, agentID)
+			}
+		}
+		if fs := v.ValidateResponse(e.req, e.status, e.header, e.body); len(fs) != 0 {
+			t.Errorf("n=%d %s: %v", n, q.Encode(), fs)
+		}
+	}
+}
+
+func TestNewRejectsBadSeedCount(t *testing.T) {
+	for _, opts := range []mock.Options{
+		{SeedCount: -1},
+		{SeedCount: mock.MaxSeedCount + 1},
+		{SeedCount: 1<<63 - 1},
+		{SeedCount: 3, Tokens: mock.SeedTokens(3)},
+	} {
+		_, err := mock.New(opts)
+		if !errors.Is(err, mock.ErrInvalidOptions) {
+			t.Errorf("New(SeedCount %d, %d Tokens) = %v, want ErrInvalidOptions", opts.SeedCount, len(opts.Tokens), err)
+		}
+	}
+	if _, err := mock.New(mock.Options{SeedCount: mock.MaxSeedCount, Tokens: mock.SeedTokens(0)}); err != nil {
+		t.Errorf("New(SeedCount MaxSeedCount) = %v", err)
+	}
+}
+
+// newHandler is a mock called directly, without a network.
+func newHandler(t testing.TB, opts mock.Options) http.Handler {
+	t.Helper()
+	s, err := mock.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// serve sends an authorised GET with query to h and returns the 200 body.
+func serve(t testing.TB, h http.Handler, query string) []byte {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, listPath+"?"+query, nil)
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: status %d: %s", query, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
+}
+
+// TestPageCostIndependentOfAccountSize: a page deep in an account of 10^8
+// seeded tokens allocates what the same-sized page of a 25-token account
+// does (the mallocs of rendering the page's tokens), nothing in proportion
+// to the account.
+func TestPageCostIndependentOfAccountSize(t *testing.T) {
+	small := newHandler(t, mock.Options{SeedCount: 25, APIKey: testKey})
+	big := newHandler(t, mock.Options{SeedCount: 100_000_000, APIKey: testKey})
+	agent := url.QueryEscape(mock.SeedAgentID(1)) // 7 of the 25 tokens
+	for _, tt := range []struct{ name, smallQuery, bigQuery string }{
+		{"plain", "offset=15&limit=10", "offset=99999990&limit=10"},
+		{"agent", "agentId=" + agent + "&offset=1&limit=5", "agentId=" + agent + "&offset=26000000&limit=5"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			smallAllocs, smallBytes := requestCost(t, small, tt.smallQuery)
+			bigAllocs, bigBytes := requestCost(t, big, tt.bigQuery)
+			t.Logf("per request: 25 tokens %.0f allocs %.0f B; 10^8 tokens %.0f allocs %.0f B", smallAllocs, smallBytes, bigAllocs, bigBytes)
+			// Slack for what differs with the tokens' indices (strconv
+			// caches small numbers; longer values), not with the account.
+			if bigAllocs > smallAllocs*1.2+10 || bigBytes > smallBytes*1.5 {
+				t.Errorf("a deep page of 10^8 tokens costs %.0f allocs, %.0f B; a page of 25 tokens %.0f allocs, %.0f B",
+					bigAllocs, bigBytes, smallAllocs, smallBytes)
+			}
+		})
+	}
+}
+
+// requestCost is the mallocs and bytes allocated by one request to h.
+func requestCost(t *testing.T, h http.Handler, query string) (allocs, bytes float64) {
+	t.Helper()
+	serve(t, h, query) // warm up: first-use caches are not the request's cost
+	const runs = 50
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range runs {
+		serve(t, h, query)
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / runs, float64(after.TotalAlloc-before.TotalAlloc) / runs
+}
+
+// TestHugePageOverHTTP asks a loopback server of 10^8 tokens for all of
+// them in one page: a HEAD ends as soon as the body is refused, and a GET
+// read in part ends when the client goes, each without rendering the rest.
+func TestHugePageOverHTTP(t *testing.T) {
+	ts := newServer(t, mock.Options{SeedCount: 100_000_000, APIKey: testKey})
+	client := ts.Client()
+	client.Timeout = time.Minute // generous: the whole page takes minutes
+	for _, method := range []string{http.MethodHead, http.MethodGet} {
+		req, err := http.NewRequest(method, ts.URL+listPath+"?limit=100000000", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: status %d, Content-Type %q", method, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		head := make([]byte, 64<<10)
+		n, _ := io.ReadFull(resp.Body, head)
+		if want := `{"hasNextPage":false,"tokens":[{`; method == http.MethodGet && !bytes.HasPrefix(head[:n], []byte(want)) {
+			t.Errorf("GET: body starts %.60q, want %q", head[:n], want)
+		}
+		resp.Body.Close() // the client goes; ts.Close waits for the handler
+	}
+}

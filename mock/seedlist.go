@@ -1,0 +1,75 @@
+package mock
+
+import (
+	"slices"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// seedList is the first n seeded tokens, made when a page needs them: a
+// token from its position (seedToken is a pure function of it), the agent
+// filter by arithmetic on the seed's period. It holds nothing per token,
+// so MaxSeedCount tokens cost the memory of 25.
+type seedList int
+
+func (n seedList) len() int           { return int(n) }
+func (seedList) at(pos int) gen.Token { return seedToken(pos) }
+
+func (n seedList) filter(agentID string) positions {
+	agent, ok := seedAgentIndex[agentID]
+	if !ok {
+		return indexPositions(nil)
+	}
+	return seedPositions{residues: seedAgentResidues[agent], n: int(n)}
+}
+
+// seedPeriod is a period of seedAgentsOf, which depends on a token's
+// position only through its remainders by seedAgentCount and
+// seedSecondAgentEvery (TestSeedPeriod checks it).
+const seedPeriod = seedAgentCount * seedSecondAgentEvery
+
+var (
+	// seedAgentIndex maps each seeded agent's ID to its index.
+	seedAgentIndex = func() map[string]int {
+		m := make(map[string]int, seedAgentCount)
+		for a := range seedAgentCount {
+			m[SeedAgentID(a)] = a
+		}
+		return m
+	}()
+	// seedAgentResidues[a] is, ascending, the positions in [0, seedPeriod)
+	// whose token names agent a. Agent a's tokens are then exactly the
+	// positions p*seedPeriod + r, in order of p, then r.
+	seedAgentResidues = func() [][]int {
+		residues := make([][]int, seedAgentCount)
+		for i := range seedPeriod {
+			first, second, two := seedAgentsOf(i)
+			residues[first] = append(residues[first], i)
+			if two && second != first {
+				residues[second] = append(residues[second], i)
+			}
+		}
+		return residues // ascending: i only grows
+	}()
+)
+
+// seedPositions is one agent's positions among the first n seeded tokens.
+type seedPositions struct {
+	residues []int
+	n        int
+}
+
+// len counts the agent's tokens below n: residues per whole period, then
+// those below the remainder. O(log seedPeriod).
+func (p seedPositions) len() int {
+	if len(p.residues) == 0 {
+		return 0
+	}
+	below, _ := slices.BinarySearch(p.residues, p.n%seedPeriod)
+	return p.n/seedPeriod*len(p.residues) + below
+}
+
+// at is the position of the agent's rank-th token. O(1).
+func (p seedPositions) at(rank int) int {
+	return rank/len(p.residues)*seedPeriod + p.residues[rank%len(p.residues)]
+}
