@@ -179,13 +179,6 @@ func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, 
 		safeString(cfg.target, cfg.apiKey), report.Exchanges, plural(report.Tokens, "token"), agent, breaking, additive, verdict)
 }
 
-// plural is "1 token", "2 tokens".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
 
 // checkJSON is the --json report. Its field names are part of the
 // command's interface.

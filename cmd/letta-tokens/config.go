@@ -129,10 +129,6 @@ func interrupted(ctx context.Context, err error) bool {
 	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err()))
 }
 
-// shutdownTimeout bounds how long a server waits for requests in flight
-// when it is stopped.
-const shutdownTimeout = 5 * time.Second
-
 // trimPrefix drops the client package's "lettatokens: " prefix from an
 // error line, which the command's own prefix replaces.
 func trimPrefix(msg string) string {

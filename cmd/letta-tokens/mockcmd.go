@@ -186,13 +186,6 @@ func startMockServer(spec mockSpec) mockSetup {
 	return mockSetup{srv: srv, source: source}
 }
 
-// plural is "1 token", "0 tokens", "2 tokens": n and noun, in English.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
 
 // listPath is the operation's path, for the mock's banner.
 const listPath = "/v1/client-side-access-tokens"

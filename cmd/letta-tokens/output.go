@@ -162,7 +162,7 @@ func (t *tableSink) writeRow(row [len(tableHeader)]string) {
 }
 
 func (t *tableSink) end(total, next int) error {
-	line := countTokens(total)
+	line := plural(total, "token")
 	if next >= 0 {
 		line += fmt.Sprintf(" (more: --offset %d)", next)
 	}
@@ -230,7 +230,7 @@ func newProgress(stderr, stdout io.Writer) *progress {
 
 func (p *progress) update(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %s", countTokens(n))
+		fmt.Fprintf(p.w, "\rfetched %s", plural(n, "token"))
 		p.shown = true
 	}
 }
@@ -238,16 +238,16 @@ func (p *progress) update(n int) {
 // done leaves the final count on its own line.
 func (p *progress) done(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %s\n", countTokens(n))
+		fmt.Fprintf(p.w, "\rfetched %s\n", plural(n, "token"))
 	}
 }
 
-// countTokens is "1 token", "2 tokens".
-func countTokens(n int) string {
+// plural is "1 token", "0 tokens", "2 tokens": n and noun, in English.
+func plural(n int, noun string) string {
 	if n == 1 {
-		return "1 token"
+		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " tokens"
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // abort ends the progress line so that an error starts on a line of its own.
