@@ -6,6 +6,7 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,6 +86,16 @@ type AgentPolicy struct {
 // AgentPolicyType defines model for AgentPolicyType.
 type AgentPolicyType string
 
+// CreateTokenRequest defines model for CreateTokenRequest.
+type CreateTokenRequest struct {
+	// ExpiresAt The expiration date of the token. If not provided, the token will expire in 5 minutes.
+	ExpiresAt *string `json:"expires_at,omitempty"`
+
+	// Hostname The hostname of the client side application. Please specify the full URL including the protocol (http or https).
+	Hostname string        `json:"hostname"`
+	Policy   []AgentPolicy `json:"policy"`
+}
+
 // ErrorMessage defines model for ErrorMessage.
 type ErrorMessage struct {
 	Message string `json:"message"`
@@ -124,6 +135,15 @@ type ListClientSideAccessTokensParams struct {
 	// Limit The number of tokens to return per page. Defaults to 10.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// DeleteClientSideAccessTokenJSONBody defines parameters for DeleteClientSideAccessToken.
+type DeleteClientSideAccessTokenJSONBody = interface{}
+
+// CreateClientSideAccessTokenJSONRequestBody defines body for CreateClientSideAccessToken for application/json ContentType.
+type CreateClientSideAccessTokenJSONRequestBody = CreateTokenRequest
+
+// DeleteClientSideAccessTokenJSONRequestBody defines body for DeleteClientSideAccessToken for application/json ContentType.
+type DeleteClientSideAccessTokenJSONRequestBody = DeleteClientSideAccessTokenJSONBody
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -205,6 +225,42 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/client-side-access-tokens (the `ListClientSideAccessTokens` operationId).
 	ListClientSideAccessTokens(ctx context.Context, params *ListClientSideAccessTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateClientSideAccessTokenWithBody Create token (Cloud-only)
+	//
+	// Create a new client side access token with the specified configuration.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+	CreateClientSideAccessTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateClientSideAccessToken Create token (Cloud-only)
+	//
+	// Create a new client side access token with the specified configuration.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+	CreateClientSideAccessToken(ctx context.Context, body CreateClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteClientSideAccessTokenWithBody Delete token (Cloud-only)
+	//
+	// Delete a client side access token.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+	DeleteClientSideAccessTokenWithBody(ctx context.Context, token string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteClientSideAccessToken Delete token (Cloud-only)
+	//
+	// Delete a client side access token.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+	DeleteClientSideAccessToken(ctx context.Context, token string, body DeleteClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListClientSideAccessTokens List tokens (Cloud-only)
@@ -214,6 +270,82 @@ type ClientInterface interface {
 // Corresponds with GET /v1/client-side-access-tokens (the `ListClientSideAccessTokens` operationId).
 func (c *Client) ListClientSideAccessTokens(ctx context.Context, params *ListClientSideAccessTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListClientSideAccessTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateClientSideAccessTokenWithBody Create token (Cloud-only)
+//
+// Create a new client side access token with the specified configuration.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+func (c *Client) CreateClientSideAccessTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClientSideAccessTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateClientSideAccessToken Create token (Cloud-only)
+//
+// Create a new client side access token with the specified configuration.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+func (c *Client) CreateClientSideAccessToken(ctx context.Context, body CreateClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClientSideAccessTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteClientSideAccessTokenWithBody Delete token (Cloud-only)
+//
+// Delete a client side access token.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+func (c *Client) DeleteClientSideAccessTokenWithBody(ctx context.Context, token string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteClientSideAccessTokenRequestWithBody(c.Server, token, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteClientSideAccessToken Delete token (Cloud-only)
+//
+// Delete a client side access token.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+func (c *Client) DeleteClientSideAccessToken(ctx context.Context, token string, body DeleteClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteClientSideAccessTokenRequest(c.Server, token, body)
 	if err != nil {
 		return nil, err
 	}
@@ -302,6 +434,93 @@ func NewListClientSideAccessTokensRequest(server string, params *ListClientSideA
 	return req, nil
 }
 
+// NewCreateClientSideAccessTokenRequest calls the generic CreateClientSideAccessToken builder with application/json body
+func NewCreateClientSideAccessTokenRequest(server string, body CreateClientSideAccessTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateClientSideAccessTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateClientSideAccessTokenRequestWithBody constructs an http.Request for the CreateClientSideAccessToken method, with any body, and a specified content type
+func NewCreateClientSideAccessTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/client-side-access-tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteClientSideAccessTokenRequest calls the generic DeleteClientSideAccessToken builder with application/json body
+func NewDeleteClientSideAccessTokenRequest(server string, token string, body DeleteClientSideAccessTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeleteClientSideAccessTokenRequestWithBody(server, token, "application/json", bodyReader)
+}
+
+// NewDeleteClientSideAccessTokenRequestWithBody constructs an http.Request for the DeleteClientSideAccessToken method, with any body, and a specified content type
+func NewDeleteClientSideAccessTokenRequestWithBody(server string, token string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "token", token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/client-side-access-tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -354,6 +573,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/client-side-access-tokens (the `ListClientSideAccessTokens` operationId).
 	ListClientSideAccessTokensWithResponse(ctx context.Context, params *ListClientSideAccessTokensParams, reqEditors ...RequestEditorFn) (*ListClientSideAccessTokensResponse, error)
+
+	// CreateClientSideAccessTokenWithBodyWithResponse Create token (Cloud-only)
+	//
+	// Create a new client side access token with the specified configuration.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+	CreateClientSideAccessTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClientSideAccessTokenResponse, error)
+
+	// CreateClientSideAccessTokenWithResponse Create token (Cloud-only)
+	//
+	// Create a new client side access token with the specified configuration.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+	CreateClientSideAccessTokenWithResponse(ctx context.Context, body CreateClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClientSideAccessTokenResponse, error)
+
+	// DeleteClientSideAccessTokenWithBodyWithResponse Delete token (Cloud-only)
+	//
+	// Delete a client side access token.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+	DeleteClientSideAccessTokenWithBodyWithResponse(ctx context.Context, token string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteClientSideAccessTokenResponse, error)
+
+	// DeleteClientSideAccessTokenWithResponse Delete token (Cloud-only)
+	//
+	// Delete a client side access token.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+	DeleteClientSideAccessTokenWithResponse(ctx context.Context, token string, body DeleteClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteClientSideAccessTokenResponse, error)
 }
 
 type ListClientSideAccessTokensResponse struct {
@@ -404,6 +659,95 @@ func (r ListClientSideAccessTokensResponse) ContentType() string {
 	return ""
 }
 
+type CreateClientSideAccessTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Token
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorMessage
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateClientSideAccessTokenResponse) GetJSON201() *Token {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateClientSideAccessTokenResponse) GetJSON400() *ErrorMessage {
+	return r.JSON400
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateClientSideAccessTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateClientSideAccessTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateClientSideAccessTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateClientSideAccessTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteClientSideAccessTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorMessage
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteClientSideAccessTokenResponse) GetJSON400() *ErrorMessage {
+	return r.JSON400
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteClientSideAccessTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteClientSideAccessTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteClientSideAccessTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteClientSideAccessTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListClientSideAccessTokensWithResponse List tokens (Cloud-only)
 //
 // List all client side access tokens for the current account. This is only available for cloud users.
@@ -417,6 +761,66 @@ func (c *ClientWithResponses) ListClientSideAccessTokensWithResponse(ctx context
 		return nil, err
 	}
 	return ParseListClientSideAccessTokensResponse(rsp)
+}
+
+// CreateClientSideAccessTokenWithBodyWithResponse Create token (Cloud-only)
+//
+// Create a new client side access token with the specified configuration.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+func (c *ClientWithResponses) CreateClientSideAccessTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClientSideAccessTokenResponse, error) {
+	rsp, err := c.CreateClientSideAccessTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateClientSideAccessTokenResponse(rsp)
+}
+
+// CreateClientSideAccessTokenWithResponse Create token (Cloud-only)
+//
+// Create a new client side access token with the specified configuration.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/client-side-access-tokens (the `CreateClientSideAccessToken` operationId).
+func (c *ClientWithResponses) CreateClientSideAccessTokenWithResponse(ctx context.Context, body CreateClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClientSideAccessTokenResponse, error) {
+	rsp, err := c.CreateClientSideAccessToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateClientSideAccessTokenResponse(rsp)
+}
+
+// DeleteClientSideAccessTokenWithBodyWithResponse Delete token (Cloud-only)
+//
+// Delete a client side access token.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+func (c *ClientWithResponses) DeleteClientSideAccessTokenWithBodyWithResponse(ctx context.Context, token string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteClientSideAccessTokenResponse, error) {
+	rsp, err := c.DeleteClientSideAccessTokenWithBody(ctx, token, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteClientSideAccessTokenResponse(rsp)
+}
+
+// DeleteClientSideAccessTokenWithResponse Delete token (Cloud-only)
+//
+// Delete a client side access token.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/client-side-access-tokens/{token} (the `DeleteClientSideAccessToken` operationId).
+func (c *ClientWithResponses) DeleteClientSideAccessTokenWithResponse(ctx context.Context, token string, body DeleteClientSideAccessTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteClientSideAccessTokenResponse, error) {
+	rsp, err := c.DeleteClientSideAccessToken(ctx, token, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteClientSideAccessTokenResponse(rsp)
 }
 
 // ParseListClientSideAccessTokensResponse parses an HTTP response from a ListClientSideAccessTokensWithResponse call
@@ -452,11 +856,79 @@ func ParseListClientSideAccessTokensResponse(rsp *http.Response) (*ListClientSid
 	return response, nil
 }
 
+// ParseCreateClientSideAccessTokenResponse parses an HTTP response from a CreateClientSideAccessTokenWithResponse call
+func ParseCreateClientSideAccessTokenResponse(rsp *http.Response) (*CreateClientSideAccessTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateClientSideAccessTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Token
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorMessage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteClientSideAccessTokenResponse parses an HTTP response from a DeleteClientSideAccessTokenWithResponse call
+func ParseDeleteClientSideAccessTokenResponse(rsp *http.Response) (*DeleteClientSideAccessTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteClientSideAccessTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorMessage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListClientSideAccessTokens List tokens (Cloud-only)
 	// (GET /v1/client-side-access-tokens)
 	ListClientSideAccessTokens(w http.ResponseWriter, r *http.Request, params ListClientSideAccessTokensParams)
+	// CreateClientSideAccessToken Create token (Cloud-only)
+	// (POST /v1/client-side-access-tokens)
+	CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request)
+	// DeleteClientSideAccessToken Delete token (Cloud-only)
+	// (DELETE /v1/client-side-access-tokens/{token})
+	DeleteClientSideAccessToken(w http.ResponseWriter, r *http.Request, token string)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -518,6 +990,46 @@ func (siw *ServerInterfaceWrapper) ListClientSideAccessTokens(w http.ResponseWri
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListClientSideAccessTokens(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateClientSideAccessToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateClientSideAccessToken(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteClientSideAccessToken operation middleware
+func (siw *ServerInterfaceWrapper) DeleteClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "token" -------------
+	var token string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", r.PathValue("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "token", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteClientSideAccessToken(w, r, token)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -648,6 +1160,8 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/client-side-access-tokens", wrapper.ListClientSideAccessTokens)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/client-side-access-tokens", wrapper.CreateClientSideAccessToken)
+	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/client-side-access-tokens/{token}", wrapper.DeleteClientSideAccessToken)
 
 	return m
 }

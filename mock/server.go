@@ -128,3 +128,17 @@ func newTokenList(opts Options) (tokenList, error) {
 	}
 	return newSliceList(opts.Tokens), nil
 }
+
+// errNotYetServed answers the create and delete operations until the mock
+// keeps state (issue 8 builds them); a 501 is never mistaken for success.
+const errNotYetServed = "mock: this operation is not served yet"
+
+// CreateClientSideAccessToken implements [gen.ServerInterface].
+func (s *Server) CreateClientSideAccessToken(w http.ResponseWriter, _ *http.Request) {
+	writeMessage(w, http.StatusNotImplemented, errNotYetServed)
+}
+
+// DeleteClientSideAccessToken implements [gen.ServerInterface].
+func (s *Server) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, _ string) {
+	writeMessage(w, http.StatusNotImplemented, errNotYetServed)
+}

@@ -208,10 +208,11 @@ func TestRoutingErrors(t *testing.T) {
 		method, path string
 		want         int
 	}{
-		{http.MethodPost, listPath, http.StatusMethodNotAllowed},
+		{http.MethodPut, listPath, http.StatusMethodNotAllowed},
 		{http.MethodDelete, listPath, http.StatusMethodNotAllowed},
 		{http.MethodGet, "/v1/agents", http.StatusNotFound},
-		{http.MethodGet, listPath + "/x", http.StatusNotFound},
+		{http.MethodGet, listPath + "/x", http.StatusMethodNotAllowed}, // only DELETE there
+		{http.MethodGet, listPath + "/x/y", http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

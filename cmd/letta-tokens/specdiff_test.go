@@ -94,14 +94,16 @@ func TestSpecDiffUnmodifiedUpstream(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q:\n%s", r.code, r.stderr, r.stdout)
 	}
 	want := []string{
-		"info     endpoint-added                     DELETE /v1/client-side-access-tokens/{token}: endpoint added",
-		"info     endpoint-added                     POST /v1/client-side-access-tokens: endpoint added",
+		"declared api-operation-id-removed           DELETE /v1/client-side-access-tokens/{token}: API operation id `deleteClientSideAccessToken` removed and replaced with `clientSideAccessTokens.deleteClientSideAccessToken`",
+		"declared response-media-type-added          DELETE /v1/client-side-access-tokens/{token}: added the media type `application/json` for the response with the status `204`",
 		"declared api-operation-id-removed           GET /v1/client-side-access-tokens: API operation id `listClientSideAccessTokens` removed and replaced with `clientSideAccessTokens.listClientSideAccessTokens`",
 		"declared request-parameter-min-unset        GET /v1/client-side-access-tokens: for the `query` request parameter `limit`, the min was unset from `0.00`",
 		"declared request-parameter-min-unset        GET /v1/client-side-access-tokens: for the `query` request parameter `offset`, the min was unset from `0.00`",
 		"declared request-parameter-type-generalized GET /v1/client-side-access-tokens: for the `query` request parameter `limit`, the `type` was widened from `integer` to `number`",
 		"declared request-parameter-type-generalized GET /v1/client-side-access-tokens: for the `query` request parameter `offset`, the `type` was widened from `integer` to `number`",
-		"compared ../../openapi.yaml with " + upstreamExtract + ": 0 breaking, 0 warning, 2 info, 5 declared — no breaking difference",
+		"declared api-operation-id-removed           POST /v1/client-side-access-tokens: API operation id `createClientSideAccessToken` removed and replaced with `clientSideAccessTokens.createClientSideAccessToken`",
+		"declared request-body-became-optional       POST /v1/client-side-access-tokens: request body became optional",
+		"compared ../../openapi.yaml with " + upstreamExtract + ": 0 breaking, 0 warning, 0 info, 9 declared — no breaking difference",
 	}
 	if got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n"); !slices.Equal(got, want) {
 		t.Errorf("report:\n%s\nwant:\n%s", r.stdout, strings.Join(want, "\n"))
@@ -431,7 +433,7 @@ func TestSpecDiffDeclarations(t *testing.T) {
 		if r.code != exitOK {
 			t.Fatalf("exit %d", r.code)
 		}
-		if !strings.Contains(r.stdout, ": 0 breaking, 0 warning, 7 info, 0 declared — no breaking difference\n") {
+		if !strings.Contains(r.stdout, ": 0 breaking, 0 warning, 9 info, 0 declared — no breaking difference\n") {
 			t.Errorf("summary:\n%s", r.stdout)
 		}
 	})
@@ -457,5 +459,26 @@ func TestSpecDiffDeclarations(t *testing.T) {
 			}
 			oneLine(t, r, tt.want)
 		})
+	}
+}
+
+// TestSpecDiffReadmeOutput keeps the README's spec-diff example the real
+// output of the command on the upstream extract.
+func TestSpecDiffReadmeOutput(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "$ go run ./cmd/letta-tokens spec-diff --upstream cmd/letta-tokens/testdata/upstream/letta-client-side-access-tokens.openapi.json\n"
+	_, shown, ok := strings.Cut(string(readme), prompt)
+	if !ok {
+		t.Fatal("README.md has no spec-diff example")
+	}
+	shown, _, _ = strings.Cut(shown, "```")
+	r := runSpecDiffCLI(t, upstreamExtract)
+	got := strings.ReplaceAll(r.stdout, "../../openapi.yaml", "openapi.yaml")
+	got = strings.ReplaceAll(got, upstreamExtract, "cmd/letta-tokens/testdata/upstream/letta-client-side-access-tokens.openapi.json")
+	if got != shown {
+		t.Errorf("README.md shows:\n%s\nthe command prints:\n%s", shown, got)
 	}
 }
