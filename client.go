@@ -90,6 +90,7 @@ func (c *config) complete() error {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return errorf("invalid base URL %q: no query or fragment allowed", c.baseURL)
 	}
+	c.origin = originOf(u)
 	// gen appends "/" and resolves the operation path against it; trimming
 	// first makes "https://host/", "https://host//" and "https://host" equal.
 	c.baseURL = strings.TrimRight(c.baseURL, "/")
@@ -124,6 +125,9 @@ func (c *config) attemptClient() *http.Client {
 	// up. On a shared transport (http.DefaultTransport, or a caller's) that
 	// would drop every pooled connection in the process, so hide the method.
 	hc.Transport = keepIdleConnections{hc.Transport}
+	// The key goes to the configured origin only, whatever the caller's
+	// own redirect policy would allow.
+	hc.CheckRedirect = sameOriginRedirects(c.origin, hc.CheckRedirect)
 	switch {
 	case c.timeout > 0:
 		hc.Timeout = c.timeout

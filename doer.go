@@ -1,9 +1,11 @@
 package lettatokens
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -40,7 +42,18 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 			// errors.Is(err, context.Canceled) reads naturally.
 			return nil, ctxErr
 		}
-		return nil, &Error{Err: err}
+		if errors.Is(err, ErrCrossOriginRedirect) {
+			// The server did answer, with the redirect we refused: its
+			// status and request id say more than "request failed".
+			// net/http's *url.Error around our refusal would only repeat
+			// the target.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, newResponseError(resp, nil, err, d.apiKey)
+		}
+		return nil, &Error{Err: withoutPath(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, d.drainToError(resp, nil)
