@@ -3,6 +3,7 @@ package lettatokens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -433,4 +434,39 @@ func TestRetryDelay(t *testing.T) {
 			t.Errorf("serverRetryDelay = %s, true; want fallback", d)
 		}
 	})
+}
+
+// TestHostileRetryAfterIsBounded: whatever a server asks for, no wait
+// between attempts exceeds maxServerDelay, so that one call takes at most
+// (MaxRetries+1) × (timeout + 60 s).
+func TestHostileRetryAfterIsBounded(t *testing.T) {
+	headers := []map[string]string{
+		{"Retry-After": "86400"},
+		{"Retry-After": "1e9"},
+		{"Retry-After": "1e400"},
+		{"Retry-After": "Inf"},
+		{"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+		{"Retry-After-Ms": "9223372036854775807"},
+		{"Retry-After-Ms": "60000.001"},
+		{"Retry-After-Ms": "-1", "Retry-After": "61"},
+		{"Retry-After-Ms": "+Inf", "Retry-After": "NaN"},
+	}
+	for _, h := range headers {
+		t.Run(fmt.Sprint(h), func(t *testing.T) {
+			_, srv := scriptedServer(t, step{http.StatusServiceUnavailable, h})
+			c, waits := newTestClient(t, srv, WithMaxRetries(3))
+			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err == nil {
+				t.Fatal("want an error after the retries")
+			}
+			got := waits.recorded()
+			if len(got) != 3 {
+				t.Fatalf("waited %d times, want 3", len(got))
+			}
+			for _, d := range got {
+				if d <= 0 || d > maxServerDelay {
+					t.Errorf("waits = %v, want each in (0, %s]", got, maxServerDelay)
+				}
+			}
+		})
+	}
 }
