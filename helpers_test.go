@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -128,4 +129,17 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// fakePages is an in-process gen.ClientWithResponsesInterface whose pages
+// come from a function of the offset: no HTTP, for walks too long for a
+// loopback server.
+type fakePages func(offset int) (*gen.TokenPage, error)
+
+func (f fakePages) ListClientSideAccessTokensWithResponse(_ context.Context, params *gen.ListClientSideAccessTokensParams, _ ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	page, err := f(*params.Offset)
+	if err != nil {
+		return nil, err
+	}
+	return &gen.ListClientSideAccessTokensResponse{JSON200: page}, nil
 }

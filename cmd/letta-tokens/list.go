@@ -100,9 +100,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			pageSize = *limit
 		}
 		return listAll(ctx, client, cfg, sink, stdout, stderr, lettatokens.ListOptions{
-			AgentID:  *agentID,
-			Limit:    pageSize,
-			MaxPages: max(lettatokens.DefaultMaxPages, maxWalkTokens/pageSize+1),
+			AgentID:   *agentID,
+			Limit:     pageSize,
+			MaxTokens: maxWalkTokens,
 		})
 	}
 
