@@ -92,20 +92,20 @@ func (e *Error) Error() string {
 	switch {
 	case e.Message != "":
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(e.Message, redact.MaxLine))
+		b.WriteString(safeLine(e.Message, redact.MaxLine))
 	case e.Err == nil && e.Body != "":
 		// Without a message or a cause, the start of the body (an HTML title,
 		// a proxy's plain-text complaint) is the only clue there is.
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(oneLine(e.Body), maxErrorLineBody))
+		b.WriteString(safeLine(oneLine(e.Body), maxErrorLineBody))
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(e.Err.Error(), maxErrorCause))
+		b.WriteString(safeLine(e.Err.Error(), maxErrorCause))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(redact.Safe(e.RequestID, redact.MaxLine))
+		b.WriteString(safeLine(e.RequestID, redact.MaxLine))
 		b.WriteString(")")
 	}
 	return b.String()
@@ -122,7 +122,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, apiKey stri
 	e := &Error{Err: cause}
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
-		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, apiKey)
+		e.RequestID = safeLine(requestID(resp.Header), redact.MaxLine, apiKey)
 	}
 	if len(body) > 0 {
 		var msg struct {
@@ -131,7 +131,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, apiKey stri
 		// Only a JSON error body has a message; for anything else the
 		// unmarshal fails quickly on the first byte and Message stays empty.
 		if json.Unmarshal(body, &msg) == nil {
-			e.Message = redact.Safe(msg.Message, redact.MaxLine, apiKey)
+			e.Message = safeLine(msg.Message, redact.MaxLine, apiKey)
 		}
 		e.Body = redactedExcerpt(body, maxBodyExcerpt, apiKey)
 	}
@@ -153,7 +153,7 @@ func requestID(h http.Header) string {
 // straddling the cut is still recognised whole and not left half visible.
 func redactedExcerpt(body []byte, n int, apiKey string) string {
 	window := min(len(body), n+len(apiKey)+128)
-	return redact.Line(oneLine(RedactSecrets(string(body[:window]), apiKey)), n)
+	return RedactSecrets(redact.Line(oneLine(RedactSecrets(string(body[:window]), apiKey)), n), apiKey) // twice: see safeLine
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

@@ -400,6 +400,35 @@ func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 	}
 }
 
+// TestEscapingMakesNoTokenVisible: "ck-let-" followed by control bytes is
+// not token-shaped, but once escaped ("ck-let-\x1c\x1cBBBB...") it is, and
+// was printed whole. Found by FuzzPageWalk.
+func TestEscapingMakesNoTokenVisible(t *testing.T) {
+	for _, tt := range []struct{ name, ctype, body string }{
+		{"in the message", "application/json", `{"message":"ck-let-\u001c\u001cBBBBBBBBBBBBBBBBBBBBBBBB"}`},
+		{"in the body", "text/plain", "ck-let-\x1c\x1cBBBBBBBBBBBBBBBBBBBBBBBB"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.ctype)
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, tt.body)
+			})
+			c, _ := newTestClient(t, srv, WithMaxRetries(0))
+			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.Message+apiErr.Body == "" {
+				t.Fatalf("err = %v, want an *Error with a message or a body", err)
+			}
+			for name, s := range map[string]string{"Message": apiErr.Message, "Body": apiErr.Body, "Error()": err.Error()} {
+				if strings.Contains(s, "BBBBBBBBBBBB") || redact.Contains(s) {
+					t.Errorf("%s = %q shows a token-shaped value", name, s)
+				}
+			}
+		})
+	}
+}
+
 // TestErrorStringEscapesFieldsSetByHand: an *Error built by other code
 // (with fields that were never cleaned) still prints as one safe line.
 func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {

@@ -33,7 +33,7 @@ func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request
 	return func(req *http.Request, via []*http.Request) error {
 		if to := originOf(req.URL); to != origin {
 			return fmt.Errorf("%w: the server redirected to %s (configured: %s)",
-				ErrCrossOriginRedirect, redact.Safe(to, redact.MaxLine), origin)
+				ErrCrossOriginRedirect, safeLine(to, redact.MaxLine), origin)
 		}
 		if next != nil {
 			return next(req, via)
