@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -213,6 +214,52 @@ func BenchmarkWalkPeakHeap(b *testing.B) {
 			b.ReportMetric(float64(peak), "peak-live-B")
 		})
 	}
+}
+
+// BenchmarkWalkAtMaxTokensPeakHeap walks DefaultMaxTokens (a million)
+// tokens served in-process, 1,000 to a page, with no HTTP, and reports the
+// peak live heap as BenchmarkWalkPeakHeap does. At the bound nearly all of
+// it is the walk's fingerprints of the tokens listed (see fingerprints);
+// peak-B/token is that peak per token.
+func BenchmarkWalkAtMaxTokensPeakHeap(b *testing.B) {
+	const total, pageSize = DefaultMaxTokens, 1000
+	template := makeTokens(0, pageSize)
+	fake := fakePages(func(offset int) (*gen.TokenPage, error) {
+		toks := slices.Clone(template)
+		for i := range toks {
+			toks[i].Token = "ck-let-" + strconv.Itoa(offset+i)
+		}
+		return &gen.TokenPage{Tokens: toks, HasNextPage: offset+pageSize < total}, nil
+	})
+	ctx := context.Background()
+	var peak uint64
+	var ms runtime.MemStats
+	liveHeap := func() uint64 {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	for b.Loop() {
+		base := liveHeap()
+		n := 0
+		for _, err := range Tokens(ctx, fake, ListOptions{Limit: pageSize}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Sample just before the walk ends too, when the set is
+			// largest.
+			if n++; n%(total/10) == 0 || n == total-1 {
+				if live := liveHeap(); live > base {
+					peak = max(peak, live-base)
+				}
+			}
+		}
+		if n != total {
+			b.Fatalf("walked %d tokens, want %d", n, total)
+		}
+	}
+	b.ReportMetric(float64(peak), "peak-live-B")
+	b.ReportMetric(float64(peak)/total, "peak-B/token")
 }
 
 // baselineGet sends the request a hand-written client would: the same URL

@@ -90,6 +90,7 @@ func (c *config) complete() error {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return errorf("invalid base URL %q: no query or fragment allowed", c.baseURL)
 	}
+	c.origin = originOf(u)
 	// gen appends "/" and resolves the operation path against it; trimming
 	// first makes "https://host/", "https://host//" and "https://host" equal.
 	c.baseURL = strings.TrimRight(c.baseURL, "/")
@@ -106,9 +107,10 @@ func (c *config) complete() error {
 }
 
 // attemptClient returns the *http.Client that makes each single attempt: a
-// copy of the caller's, if any, with the per-attempt timeout set. Its
-// Timeout covers reading the body too, which net/http enforces after Do
-// returns.
+// copy of the caller's, if any, with the per-attempt timeout set and our
+// redirect policy in front of the caller's. Its Timeout covers reading the
+// body of a usable answer too, which bodyReadingTransport does before the
+// attempt ends.
 func (c *config) attemptClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -123,7 +125,11 @@ func (c *config) attemptClient() *http.Client {
 	// retryablehttp closes the client's idle connections each time it gives
 	// up. On a shared transport (http.DefaultTransport, or a caller's) that
 	// would drop every pooled connection in the process, so hide the method.
-	hc.Transport = keepIdleConnections{hc.Transport}
+	// Outermost, the body of a usable answer is read within the attempt.
+	hc.Transport = bodyReadingTransport{next: keepIdleConnections{hc.Transport}, maxBodyBytes: c.maxBodyBytes}
+	// The key goes to the configured origin only, whatever the caller's
+	// own redirect policy would allow.
+	hc.CheckRedirect = sameOriginRedirects(c.origin, hc.CheckRedirect)
 	switch {
 	case c.timeout > 0:
 		hc.Timeout = c.timeout

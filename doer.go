@@ -1,9 +1,12 @@
 package lettatokens
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -11,10 +14,10 @@ import (
 
 // checkingDoer is the gen.HttpRequestDoer of a Client. It runs a request
 // through the retry engine and then lets through only what a caller can use:
-// a 2xx response declaring a JSON body, whose body is capped at
-// maxBodyBytes. Everything else becomes an *Error here, so even gen's raw
-// ListClientSideAccessTokens method never sees an HTML page or a 500 as a
-// success.
+// a 2xx response declaring a JSON body of at most maxBodyBytes, already read
+// whole within its attempt (see bodyReadingTransport). Everything else
+// becomes an *Error here, so even gen's raw ListClientSideAccessTokens
+// method never sees an HTML page or a 500 as a success.
 type checkingDoer struct {
 	retrying     *retryablehttp.Client
 	maxBodyBytes int64
@@ -24,7 +27,8 @@ type checkingDoer struct {
 // Do sends req with retries and returns a usable response or an error:
 // the caller's context error when ctx ended, else an *Error.
 func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
-	rreq, err := retryablehttp.FromRequest(req)
+	slot := &bodySlot{}
+	rreq, err := retryablehttp.FromRequest(req.WithContext(context.WithValue(req.Context(), bodySlotKey{}, slot)))
 	if err != nil {
 		return nil, &Error{Err: err}
 	}
@@ -40,7 +44,18 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 			// errors.Is(err, context.Canceled) reads naturally.
 			return nil, ctxErr
 		}
-		return nil, &Error{Err: err}
+		if errors.Is(err, ErrCrossOriginRedirect) {
+			// The server did answer, with the redirect we refused: its
+			// status and request id say more than "request failed".
+			// net/http's *url.Error around our refusal would only repeat
+			// the target.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, newResponseError(resp, nil, err, d.apiKey)
+		}
+		return nil, &Error{Err: withoutPath(err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, d.drainToError(resp, nil)
@@ -48,14 +63,26 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 	if !isJSON(resp.Header.Get("Content-Type")) {
 		return nil, d.drainToError(resp, fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.Header.Get("Content-Type")))
 	}
-	if resp.ContentLength > d.maxBodyBytes {
-		// Declared too large: refuse without reading a byte.
-		resp.Body.Close()
+	// The body was read within the attempt, unless it was declared too
+	// large (then it is refused unread) or found too large as it was read.
+	// Closing the body net/http wrapped it in also stops the attempt's timer.
+	resp.Body.Close()
+	b := slot.take(resp)
+	switch {
+	case resp.ContentLength > d.maxBodyBytes, b != nil && b.tooLarge:
 		return nil, newResponseError(resp, nil, d.tooLarge(), d.apiKey)
+	case b == nil:
+		// Not expected: bodyReadingTransport is always the outermost.
+		return nil, newResponseError(resp, nil, errBodyNotRead, d.apiKey)
 	}
-	resp.Body = &cappedBody{body: resp.Body, remaining: d.maxBodyBytes, resp: resp, doer: d}
+	resp.Body = b
 	return resp, nil
 }
+
+// errBodyNotRead is the cause if a usable response somehow arrives without
+// its body read within the attempt; it is not read afterwards, outside the
+// per-attempt timeout.
+var errBodyNotRead = errors.New("response body was not read within the attempt")
 
 // maxErrorBodyRead bounds how much of an unusable response's body is read:
 // enough for any JSON error document, while an HTML page of megabytes is
@@ -83,36 +110,6 @@ func (d *checkingDoer) drainToError(resp *http.Response, cause error) *Error {
 func (d *checkingDoer) tooLarge() error {
 	return fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, d.maxBodyBytes)
 }
-
-// cappedBody is a response body that fails with an *Error wrapping
-// ErrBodyTooLarge as soon as more than the cap has been read, rather than
-// letting an endless body fill memory. (io.LimitReader alone would end in a
-// silent, truncated EOF.)
-type cappedBody struct {
-	body      io.ReadCloser
-	remaining int64
-	resp      *http.Response
-	doer      *checkingDoer
-}
-
-func (b *cappedBody) Read(p []byte) (int, error) {
-	if b.remaining < 0 {
-		return 0, newResponseError(b.resp, nil, b.doer.tooLarge(), b.doer.apiKey)
-	}
-	// Allow one byte past the cap: reading it is how an over-long body is
-	// told apart from one that is exactly at the cap.
-	if int64(len(p)) > b.remaining+1 {
-		p = p[:b.remaining+1]
-	}
-	n, err := b.body.Read(p)
-	b.remaining -= int64(n)
-	if b.remaining < 0 {
-		return n - 1, newResponseError(b.resp, nil, b.doer.tooLarge(), b.doer.apiKey)
-	}
-	return n, err
-}
-
-func (b *cappedBody) Close() error { return b.body.Close() }
 
 // isJSON reports whether a Content-Type names a JSON body: application/json
 // or any +json type, with or without parameters. It is called on every

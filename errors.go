@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // ErrNoAPIKey is returned by [NewClient] when no API key was given, neither
@@ -30,6 +31,11 @@ const maxBodyExcerpt = 512
 // gave no message, so the error stays one short line.
 const maxErrorLineBody = 120
 
+// maxErrorCause bounds the cause's text in Error(): ours are far shorter,
+// but a transport error may quote what a server sent (a malformed header
+// line, say), and a server can make that a megabyte long.
+const maxErrorCause = 2 * redact.MaxLine
+
 // Error is the error returned for anything that is not a decoded 2xx JSON
 // page: a non-2xx status, a 2xx response that is not JSON, a body that does
 // not decode or exceeds the size cap, and a request that got no response at
@@ -37,17 +43,27 @@ const maxErrorLineBody = 120
 // get at it.
 //
 // Every string field is already redacted: it contains neither the API key in
-// use nor any client-side access token, so an Error is safe to log whole.
+// use nor any client-side access token. Every string that came from the
+// server is also made safe to print on one line: control characters (ESC,
+// CR, LF, bidi overrides, invalid UTF-8) are written as Go escapes such as
+// \x1b and \n, and the length is capped (see [redact.Line]). An Error is
+// safe to log whole, and Error() is one line.
 type Error struct {
-	// StatusCode is the HTTP status of the response, or 0 when there was none.
+	// StatusCode is the HTTP status of the response, or 0 when there was
+	// none: no answer at all, or none that could be read to its end (a body
+	// that timed out or broke off, on every attempt).
 	StatusCode int
 	// Message is Letta's error message (the "message" member of a JSON error
-	// body), when the body had one.
+	// body), when the body had one; escaped, and cut to [redact.MaxLine]
+	// bytes.
 	Message string
 	// RequestID is the server's request id header (x-request-id or
 	// request-id), when present; quote it when asking Letta for support.
+	// Escaped, and cut to [redact.MaxLine] bytes.
 	RequestID string
-	// Body is a redacted excerpt of at most 512 bytes of the response body.
+	// Body is a redacted excerpt of at most 512 bytes of the response body,
+	// with runs of white space (line breaks included) collapsed to one
+	// space and other control characters escaped.
 	Body string
 	// Err is the underlying cause, if any: a decoding error, ErrBodyTooLarge,
 	// a transport error. It is what Unwrap returns.
@@ -70,28 +86,29 @@ func (e *Error) Error() string {
 	} else {
 		b.WriteString("request failed")
 	}
+	// Each part is masked, escaped and capped again here: the fields were
+	// when the Error was built, but an Error may be built by other code,
+	// and Err's text was not.
 	switch {
 	case e.Message != "":
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(redact.Safe(e.Message, redact.MaxLine))
 	case e.Err == nil && e.Body != "":
 		// Without a message or a cause, the start of the body (an HTML title,
 		// a proxy's plain-text complaint) is the only clue there is.
 		b.WriteString(": ")
-		b.WriteString(truncate(e.Body, maxErrorLineBody))
+		b.WriteString(redact.Safe(oneLine(e.Body), maxErrorLineBody))
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(redact.Safe(e.Err.Error(), maxErrorCause))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(redact.Safe(e.RequestID, redact.MaxLine))
 		b.WriteString(")")
 	}
-	// Fields are redacted when the Error is built; this second pass catches
-	// secrets of a known shape that reach Error() through Err.
-	return oneLine(RedactSecrets(b.String()))
+	return b.String()
 }
 
 // Unwrap returns the underlying cause, so errors.Is(err, ErrBodyTooLarge)
@@ -105,7 +122,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, apiKey stri
 	e := &Error{Err: cause}
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
-		e.RequestID = RedactSecrets(requestID(resp.Header), apiKey)
+		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, apiKey)
 	}
 	if len(body) > 0 {
 		var msg struct {
@@ -114,7 +131,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, apiKey stri
 		// Only a JSON error body has a message; for anything else the
 		// unmarshal fails quickly on the first byte and Message stays empty.
 		if json.Unmarshal(body, &msg) == nil {
-			e.Message = truncate(RedactSecrets(oneLine(msg.Message), apiKey), maxBodyExcerpt)
+			e.Message = redact.Safe(msg.Message, redact.MaxLine, apiKey)
 		}
 		e.Body = redactedExcerpt(body, maxBodyExcerpt, apiKey)
 	}
@@ -130,26 +147,13 @@ func requestID(h http.Header) string {
 	return h.Get("Request-Id")
 }
 
-// redactedExcerpt returns the first n bytes of body with secrets redacted.
-// It redacts before cutting, over a window a little longer than n, so that a
-// secret straddling the cut is still recognised whole and not left half
-// visible.
+// redactedExcerpt returns the first n bytes of body with secrets redacted,
+// white space collapsed and control characters escaped. It redacts before
+// cutting, over a window a little longer than n, so that a secret
+// straddling the cut is still recognised whole and not left half visible.
 func redactedExcerpt(body []byte, n int, apiKey string) string {
 	window := min(len(body), n+len(apiKey)+128)
-	return truncate(RedactSecrets(string(body[:window]), apiKey), n)
-}
-
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence,
-// marking the cut with an ellipsis.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return redact.Safe(oneLine(string(body[:window])), n, apiKey)
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

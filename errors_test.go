@@ -1,13 +1,18 @@
 package lettatokens
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // A token value as a server might echo it back in an error body.
@@ -36,13 +41,16 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 			wantInErr:  "decoding token page",
 		},
 		{
+			// Broken off: no usable answer, so no status (and retried, see
+			// TestBrokenBodyIsRetried).
 			name: "body shorter than its Content-Length",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Content-Length", "100")
 				w.Write([]byte(`{"tokens":[`))
 			},
-			wantStatus: 200,
+			wantStatus: 0,
+			wantCause:  io.ErrUnexpectedEOF,
 			wantInErr:  "reading response body",
 		},
 		{
@@ -284,5 +292,149 @@ func TestLargeErrorPageUnderCapIsNotTooLarge(t *testing.T) {
 	}
 	if errors.Is(err, ErrBodyTooLarge) {
 		t.Errorf("err = %v: a page under the cap is not too large", err)
+	}
+}
+
+// hasControl reports whether s holds a byte or rune a terminal would act on
+// rather than print: C0 and C1 controls, DEL, or invalid UTF-8.
+func hasControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f && r < 0xa0 })
+}
+
+// TestServerStringsAreEscapedAndCapped: Message, RequestID and Body come
+// from the server, which may send terminal escapes, a newline followed by
+// a forged log line, or a megabyte. Each field, and Error(), must stay one
+// short line with every control character escaped.
+func TestServerStringsAreEscapedAndCapped(t *testing.T) {
+	const forged = "\nlettatokens: all good, nothing to see"
+	long := strings.Repeat("A", 32<<10) // under the 64 KB read of an error body
+	tests := []struct {
+		name      string
+		status    int
+		ctype     string
+		body      string
+		requestID string
+		// substrings each field must contain, escaped, so that the
+		// server's meaning is kept
+		wantMsg, wantBody, wantReqID string
+	}{
+		{
+			name: "escape sequence in the message", status: 400,
+			body:    `{"message":"bad limit \u001b[2J\u001b[31mERROR"}`,
+			wantMsg: `bad limit \x1b[2J\x1b[31mERROR`,
+		},
+		{
+			name: "forged line in the message", status: 400,
+			body:    `{"message":` + strconv.Quote("bad limit"+forged) + `}`,
+			wantMsg: `bad limit\nlettatokens: all good`,
+		},
+		{
+			name: "C1 control and bidi override in the message", status: 400,
+			body:    `{"message":"a\u009bb\u202ec"}`,
+			wantMsg: `a\x9bb\u202ec`,
+		},
+		{
+			name: "32 KB message", status: 400,
+			body:    `{"message":"` + long + `"}`,
+			wantMsg: "AAAA",
+		},
+		{
+			name: "escape sequence in an HTML page", status: 502, ctype: "text/html",
+			body:     "<title>\x1b]0;owned\x07</title>",
+			wantBody: `<title>\x1b]0;owned\x07</title>`,
+		},
+		{
+			// net/http refuses C0 controls in a header, not the rest.
+			name: "bidi override and invalid UTF-8 in the request id", status: 404,
+			body: `{"message":"nope"}`, requestID: "req\u202e1_\xff",
+			wantReqID: `req\u202e1_\xff`,
+		},
+		{
+			name: "huge request id", status: 404,
+			body: `{"message":"nope"}`, requestID: strings.Repeat("r", 64<<10),
+			wantReqID: "rrrr",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if tt.requestID != "" {
+					w.Header()["X-Request-Id"] = []string{tt.requestID}
+				}
+				w.Header().Set("Content-Type", cmp.Or(tt.ctype, "application/json"))
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			})
+			c, _ := newTestClient(t, srv, WithMaxRetries(0))
+			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status {
+				t.Fatalf("err = %v, want an *Error with status %d", err, tt.status)
+			}
+			for _, f := range []struct {
+				name, got, want string
+				limit           int
+			}{
+				{"Message", apiErr.Message, tt.wantMsg, redact.MaxLine},
+				{"RequestID", apiErr.RequestID, tt.wantReqID, redact.MaxLine},
+				{"Body", apiErr.Body, tt.wantBody, maxBodyExcerpt},
+				{"Error()", err.Error(), "", 2048},
+			} {
+				if hasControl(f.got) || strings.Contains(f.got, "\u202e") {
+					t.Errorf("%s = %q holds a control character", f.name, f.got)
+				}
+				if len(f.got) > f.limit+len("…") {
+					t.Errorf("%s is %d bytes, want at most %d", f.name, len(f.got), f.limit)
+				}
+				if !strings.Contains(f.got, f.want) {
+					t.Errorf("%s = %q, want it to contain %q", f.name, f.got, f.want)
+				}
+			}
+			if strings.Contains(err.Error(), forged) {
+				t.Errorf("Error() = %q carries the forged line", err)
+			}
+		})
+	}
+}
+
+// TestEscapingMakesNoTokenVisible: "ck-let-" followed by control bytes is
+// not token-shaped, but once escaped ("ck-let-\x1c\x1cBBBB...") it is, and
+// was printed whole. Found by FuzzPageWalk.
+func TestEscapingMakesNoTokenVisible(t *testing.T) {
+	for _, tt := range []struct{ name, ctype, body string }{
+		{"in the message", "application/json", `{"message":"ck-let-\u001c\u001cBBBBBBBBBBBBBBBBBBBBBBBB"}`},
+		{"in the body", "text/plain", "ck-let-\x1c\x1cBBBBBBBBBBBBBBBBBBBBBBBB"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.ctype)
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, tt.body)
+			})
+			c, _ := newTestClient(t, srv, WithMaxRetries(0))
+			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.Message+apiErr.Body == "" {
+				t.Fatalf("err = %v, want an *Error with a message or a body", err)
+			}
+			for name, s := range map[string]string{"Message": apiErr.Message, "Body": apiErr.Body, "Error()": err.Error()} {
+				if strings.Contains(s, "BBBBBBBBBBBB") || redact.Contains(s) {
+					t.Errorf("%s = %q shows a token-shaped value", name, s)
+				}
+			}
+		})
+	}
+}
+
+// TestErrorStringEscapesFieldsSetByHand: an *Error built by other code
+// (with fields that were never cleaned) still prints as one safe line.
+func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {
+	e := &Error{StatusCode: 400, Message: "x\x1b[2J\ny", RequestID: "r\x07", Err: errors.New("cause\x1b[0m\r\n" + strings.Repeat("c", 1<<20))}
+	got := e.Error()
+	if hasControl(got) || len(got) > 2048 {
+		t.Errorf("Error() = %.300q (%d bytes), want one short line without control characters", got, len(got))
 	}
 }

@@ -159,3 +159,50 @@ func ExampleError() {
 	// request id: req_123
 	// lettatokens: HTTP 401 Unauthorized: Invalid API key (request id req_123)
 }
+
+func ExampleLimitError() {
+	srv := fakeLetta() // an account of five tokens
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// A bound smaller than the account: the walk lists the first three
+	// tokens and then says that the listing is incomplete.
+	tokens, err := lettatokens.CollectTokens(context.Background(), client, lettatokens.ListOptions{Limit: 2, MaxTokens: 3})
+	var limitErr *lettatokens.LimitError
+	switch {
+	case errors.As(err, &limitErr):
+		fmt.Printf("listed %d tokens; more from offset %d\n", len(tokens), limitErr.Offset)
+	case errors.Is(err, lettatokens.ErrPagination):
+		fmt.Println("the server paginates inconsistently:", err)
+	case err != nil:
+		log.Fatal(err)
+	}
+	fmt.Println(errors.Is(err, lettatokens.ErrLimitReached), errors.Is(err, lettatokens.ErrPagination))
+	// Output:
+	// listed 3 tokens; more from offset 3
+	// true false
+}
+
+func ExampleErrCrossOriginRedirect() {
+	// A server that sends every request to another origin (here the same
+	// host on another port, where net/http would keep the Authorization
+	// header).
+	elsewhere := httptest.NewServer(http.NotFoundHandler())
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.RedirectHandler(elsewhere.URL+"/steal?key=1", http.StatusFound))
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	var apiErr *lettatokens.Error
+	if errors.Is(err, lettatokens.ErrCrossOriginRedirect) && errors.As(err, &apiErr) {
+		fmt.Println("refused a redirect, status", apiErr.StatusCode)
+	}
+	// Output: refused a redirect, status 302
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 func TestExpiresAt(t *testing.T) {
@@ -34,6 +35,32 @@ func TestExpiresAt(t *testing.T) {
 			}
 			if err != nil || !got.Equal(tt.want) {
 				t.Errorf("ExpiresAt(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestExpiresAtErrorIsSafeToPrint: the value quoted in the error comes from
+// the server; it is escaped and capped, so that a megabyte of garbage or a
+// terminal escape makes one short, inert line.
+func TestExpiresAtErrorIsSafeToPrint(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"megabyte", strings.Repeat("9", 1<<20), "9999"},
+		{"escape sequence", "2030\x1b[2J\nforged", `2030\x1b[2J\nforged`},
+		{"bidi override", "2030\u202e-01", `2030\u202e-01`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ExpiresAt(gen.Token{ExpiresAt: tt.in})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if len(msg) > redact.MaxLine+100 || hasControl(msg) || strings.Contains(msg, "\u202e") {
+				t.Errorf("error = %.300q (%d bytes), want one short line without control characters", msg, len(msg))
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error = %.300q, want it to contain %q", msg, tt.want)
 			}
 		})
 	}

@@ -1,10 +1,12 @@
 package lettatokens
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,4 +120,26 @@ func writePage(t testing.TB, w http.ResponseWriter, toks []gen.Token, hasNext bo
 		toks = []gen.Token{}
 	}
 	writeJSON(t, w, http.StatusOK, gen.TokenPage{Tokens: toks, HasNextPage: hasNext})
+}
+
+func mustParseURL(t testing.TB, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// fakePages is an in-process PageLister whose pages
+// come from a function of the offset: no HTTP, for walks too long for a
+// loopback server.
+type fakePages func(offset int) (*gen.TokenPage, error)
+
+func (f fakePages) ListClientSideAccessTokensWithResponse(_ context.Context, params *gen.ListClientSideAccessTokensParams, _ ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	page, err := f(*params.Offset)
+	if err != nil {
+		return nil, err
+	}
+	return &gen.ListClientSideAccessTokensResponse{JSON200: page}, nil
 }

@@ -29,6 +29,7 @@ type Option func(*config)
 type config struct {
 	apiKey       string
 	baseURL      string
+	origin       string // scheme://host:port of baseURL, set by complete: where the key may go
 	httpClient   *http.Client
 	transport    http.RoundTripper
 	maxRetries   int
@@ -56,7 +57,9 @@ func WithBaseURL(u string) Option {
 }
 
 // WithHTTPClient makes every attempt go through a copy of hc, so that its
-// Transport, Jar and CheckRedirect are honoured. Its Timeout, if non-zero,
+// Transport, Jar and CheckRedirect are honoured. Its CheckRedirect runs
+// after the client's own check, which refuses any redirect to another
+// origin than the base URL's (see [ErrCrossOriginRedirect]). Its Timeout, if non-zero,
 // becomes the per-attempt timeout unless [WithTimeout] is also given. hc
 // itself is not modified.
 func WithHTTPClient(hc *http.Client) Option {

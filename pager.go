@@ -15,10 +15,11 @@ const (
 	// the server's own default of 10 so that a walk takes ten times fewer
 	// round trips.
 	DefaultPageLimit = 100
-	// DefaultMaxPages bounds a walk: at DefaultPageLimit it allows a
-	// million tokens, far more than an account holds, while still ending a
-	// walk that a server would otherwise keep going forever.
-	DefaultMaxPages = 10000
+	// DefaultMaxTokens bounds a walk: a million tokens, far more than an
+	// account holds, while a walk that a server would otherwise keep going
+	// forever still ends, its memory (a fingerprint per token, see
+	// ListOptions.MaxTokens) then at about 16 MB.
+	DefaultMaxTokens = 1_000_000
 )
 
 // ListOptions selects and bounds a walk over all tokens.
@@ -29,10 +30,12 @@ type ListOptions struct {
 	// walk advances by the number of tokens each page actually holds, so a
 	// server that returns fewer than asked for is walked correctly.
 	Limit int
-	// MaxPages is how many pages the walk fetches at most; 0 means
-	// DefaultMaxPages (10000). A server still claiming hasNextPage after
-	// that many ends the walk with a *PaginationError.
-	MaxPages int
+	// MaxTokens is how many tokens the walk yields at most; 0 means
+	// DefaultMaxTokens (1,000,000). When the server has more, the walk
+	// yields the first MaxTokens and ends with a *LimitError. To notice a
+	// token listed twice anywhere in the walk, it keeps a 64-bit
+	// fingerprint of each token listed, 11 to 21 bytes a token.
+	MaxTokens int
 }
 
 // ErrPagination is the cause of every *PaginationError: a server whose
@@ -40,7 +43,9 @@ type ListOptions struct {
 var ErrPagination = errors.New("lying pagination")
 
 // PaginationError ends a walk whose server paginates in a way that would
-// otherwise never end (or silently repeat tokens). It wraps ErrPagination.
+// otherwise never end, or repeat tokens: an empty page that says there is
+// more, or a token listed before (on any earlier page, or earlier on the
+// same page). It wraps ErrPagination.
 type PaginationError struct {
 	// Offset is the offset of the page that gave the problem away.
 	Offset int
@@ -58,16 +63,52 @@ func (e *PaginationError) Error() string {
 // Unwrap returns ErrPagination, for errors.Is.
 func (e *PaginationError) Unwrap() error { return ErrPagination }
 
+// ErrLimitReached is the cause of every *LimitError: a walk that stopped at
+// its bound while the server had more tokens.
+var ErrLimitReached = errors.New("token bound reached")
+
+// LimitError ends a walk that reached ListOptions.MaxTokens while the
+// server still had more tokens to list. The server did nothing wrong (this
+// is not a *PaginationError): the listing is incomplete, and a larger
+// bound would list more. It wraps ErrLimitReached.
+type LimitError struct {
+	// MaxTokens is the bound that was reached: the number of tokens the
+	// walk yielded.
+	MaxTokens int
+	// Offset is the offset of the first token not listed, from which a
+	// listing could go on.
+	Offset int
+}
+
+// Error describes the problem in one line.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("lettatokens: %s: listed %d tokens (ListOptions.MaxTokens) and the server has more from offset %d; raise the bound to list them all",
+		ErrLimitReached, e.MaxTokens, e.Offset)
+}
+
+// Unwrap returns ErrLimitReached, for errors.Is.
+func (e *LimitError) Unwrap() error { return ErrLimitReached }
+
+// PageLister is what a walk needs of a client: one page of tokens at a
+// time. [*Client] has it, and so has the generated *gen.ClientWithResponses
+// for callers who build their own; a test can fake it with one method.
+type PageLister interface {
+	ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error)
+}
+
 // Tokens walks every token of the account (or of opts.AgentID), page by
 // page with offset and limit, until a page says hasNextPage is false.
 //
 // Each page is fetched only when the previous one has been consumed, and
 // breaking out of the range loop stops fetching; only one page is held at a
-// time, so memory stays flat however many tokens there are. An error ends
-// the walk and is yielded once, with a zero Token: an *Error for a failed
-// request or a response with no page (c may be a bare generated client), a
-// *PaginationError for a server whose pages never end, or the context's
-// error.
+// time, plus a small fingerprint of each token listed (see
+// ListOptions.MaxTokens), so memory stays bounded however many tokens there
+// are. An error ends the walk and is yielded once, with a zero Token: an
+// *Error for a failed request or a response with no page (c may be a bare
+// generated client), a *PaginationError for a server whose pages never end
+// or repeat a token (checked for a whole page before any of its tokens is
+// yielded), a *LimitError when there are more than opts.MaxTokens tokens,
+// or the context's error.
 //
 //	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{}) {
 //		if err != nil {
@@ -75,9 +116,9 @@ func (e *PaginationError) Unwrap() error { return ErrPagination }
 //		}
 //		fmt.Println(tok.Hostname)
 //	}
-func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOptions) iter.Seq2[gen.Token, error] {
+func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Token, error] {
 	return func(yield func(gen.Token, error) bool) {
-		limit, maxPages, err := opts.bounds()
+		limit, maxTokens, err := opts.bounds()
 		if err != nil {
 			yield(gen.Token{}, err)
 			return
@@ -86,16 +127,12 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 		if opts.AgentID != "" {
 			params.AgentId = &opts.AgentID
 		}
-		// The previous page's tokens: a page that repeats any of them means
-		// offset is ignored or pages overlap. One page's worth only, so
-		// memory stays flat however long the walk.
-		previous := make(map[string]struct{}, min(limit, 1024)) // grows if pages are larger
-		offset := 0
+		// Every token listed so far, as a fingerprint: a token seen again,
+		// on any page, means offset is ignored, pages overlap or cycle, or
+		// a page repeats itself.
+		seen := newFingerprints()
+		offset := 0 // also the number of tokens yielded so far
 		for pageNum := 1; ; pageNum++ {
-			if pageNum > maxPages {
-				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum, Reason: fmt.Sprintf("hasNextPage still true after %d pages (ListOptions.MaxPages)", maxPages)})
-				return
-			}
 			page, err := fetchPage(ctx, c, params, offset)
 			if err != nil {
 				yield(gen.Token{}, err)
@@ -105,23 +142,32 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum, Reason: "empty page with hasNextPage true"})
 				return
 			}
-			if i := firstRepeat(page.Tokens, previous); i >= 0 {
-				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum,
-					Reason: fmt.Sprintf("token %d of the page was already on the previous page (offset ignored, or pages overlap)", i)})
-				return
+			// Never more than maxTokens in all; what is cut off here is
+			// reported below, after the rest has been yielded.
+			toks := page.Tokens
+			cut := len(toks) > maxTokens-offset
+			if cut {
+				toks = toks[:maxTokens-offset]
 			}
-			for _, tok := range page.Tokens {
+			for i, tok := range toks {
+				if !seen.add(tok.Token) {
+					yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum,
+						Reason: fmt.Sprintf("token %d of the page was already listed (offset ignored, or pages overlap or repeat)", i)})
+					return
+				}
+			}
+			for _, tok := range toks {
 				if !yield(tok, nil) {
 					return
 				}
 			}
-			if !page.HasNextPage {
+			offset += len(toks)
+			if cut || page.HasNextPage && offset >= maxTokens {
+				yield(gen.Token{}, &LimitError{MaxTokens: maxTokens, Offset: offset})
 				return
 			}
-			offset += len(page.Tokens)
-			clear(previous)
-			for _, tok := range page.Tokens {
-				previous[tok.Token] = struct{}{}
+			if !page.HasNextPage {
+				return
 			}
 		}
 	}
@@ -129,7 +175,7 @@ func Tokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOp
 
 // CollectTokens gathers every token Tokens yields into a slice. On error it
 // returns the tokens gathered so far along with the error.
-func CollectTokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts ListOptions) ([]gen.Token, error) {
+func CollectTokens(ctx context.Context, c PageLister, opts ListOptions) ([]gen.Token, error) {
 	var all []gen.Token
 	for tok, err := range Tokens(ctx, c, opts) {
 		if err != nil {
@@ -140,28 +186,28 @@ func CollectTokens(ctx context.Context, c gen.ClientWithResponsesInterface, opts
 	return all, nil
 }
 
-// bounds returns the effective page size and page bound.
-func (o ListOptions) bounds() (limit, maxPages int, err error) {
-	limit, maxPages = o.Limit, o.MaxPages
+// bounds returns the effective page size and token bound.
+func (o ListOptions) bounds() (limit, maxTokens int, err error) {
+	limit, maxTokens = o.Limit, o.MaxTokens
 	if limit < 0 {
 		return 0, 0, errorf("ListOptions.Limit must not be negative, got %d", limit)
 	}
-	if maxPages < 0 {
-		return 0, 0, errorf("ListOptions.MaxPages must not be negative, got %d", maxPages)
+	if maxTokens < 0 {
+		return 0, 0, errorf("ListOptions.MaxTokens must not be negative, got %d", maxTokens)
 	}
 	if limit == 0 {
 		limit = DefaultPageLimit
 	}
-	if maxPages == 0 {
-		maxPages = DefaultMaxPages
+	if maxTokens == 0 {
+		maxTokens = DefaultMaxTokens
 	}
-	return limit, maxPages, nil
+	return limit, maxTokens, nil
 }
 
 // fetchPage gets the page at offset. With a *Client every failure is
 // already an error; with a bare generated client a response without a
 // decoded page is turned into an *Error here.
-func fetchPage(ctx context.Context, c gen.ClientWithResponsesInterface, params gen.ListClientSideAccessTokensParams, offset int) (*gen.TokenPage, error) {
+func fetchPage(ctx context.Context, c PageLister, params gen.ListClientSideAccessTokensParams, offset int) (*gen.TokenPage, error) {
 	params.Offset = &offset
 	resp, err := c.ListClientSideAccessTokensWithResponse(ctx, &params)
 	if err != nil {
@@ -189,15 +235,4 @@ func pageError(resp *gen.ListClientSideAccessTokensResponse) *Error {
 		e.Err = fmt.Errorf("no token page in a %d response", e.StatusCode)
 	}
 	return e
-}
-
-// firstRepeat returns the index of the first token of page that is in
-// previous, or -1.
-func firstRepeat(page []gen.Token, previous map[string]struct{}) int {
-	for i, tok := range page {
-		if _, dup := previous[tok.Token]; dup {
-			return i
-		}
-	}
-	return -1
 }

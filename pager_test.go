@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -222,10 +223,46 @@ func TestTokensEndsOnLyingPagination(t *testing.T) {
 			wantTokens: 3, wantRequests: 2, wantPage: 2, wantOffset: 3,
 		},
 		{
-			name:       "more pages than MaxPages",
-			page:       func(offset int) ([]gen.Token, bool) { return makeTokens(offset, offset+2), true },
-			opts:       ListOptions{Limit: 2, MaxPages: 3},
-			wantTokens: 6, wantRequests: 3, wantPage: 4, wantOffset: 6,
+			// Each page differs from the one before, so a check against the
+			// previous page alone let this print duplicates forever.
+			name: "pages alternate A, B, A, B",
+			page: func(offset int) ([]gen.Token, bool) {
+				if offset/3%2 == 0 {
+					return makeTokens(0, 3), true
+				}
+				return makeTokens(3, 6), true
+			},
+			opts:       ListOptions{Limit: 3},
+			wantTokens: 6, wantRequests: 3, wantPage: 3, wantOffset: 6,
+		},
+		{
+			name: "a token repeated within the first page",
+			page: func(int) ([]gen.Token, bool) {
+				return []gen.Token{makeToken(0), makeToken(1), makeToken(0)}, false
+			},
+			wantTokens: 0, wantRequests: 1, wantPage: 1, wantOffset: 0,
+		},
+		{
+			name: "a token repeated within a later page",
+			page: func(offset int) ([]gen.Token, bool) {
+				if offset == 0 {
+					return makeTokens(0, 2), true
+				}
+				return []gen.Token{makeToken(2), makeToken(3), makeToken(2)}, true
+			},
+			opts:       ListOptions{Limit: 2},
+			wantTokens: 2, wantRequests: 2, wantPage: 2, wantOffset: 2,
+		},
+		{
+			name: "a token from two pages back",
+			page: func(offset int) ([]gen.Token, bool) {
+				if offset == 4 {
+					return []gen.Token{makeToken(4), makeToken(1)}, false
+				}
+				return makeTokens(offset, offset+2), true
+			},
+			opts:       ListOptions{Limit: 2},
+			wantTokens: 4, wantRequests: 3, wantPage: 3, wantOffset: 4,
 		},
 	}
 	for _, tt := range tests {
@@ -243,6 +280,9 @@ func TestTokensEndsOnLyingPagination(t *testing.T) {
 			if !errors.Is(err, ErrPagination) || !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want a *PaginationError", err)
 			}
+			if strings.Contains(err.Error(), "ck-let-") {
+				t.Errorf("Error() = %q names a token", err)
+			}
 			if pe.Page != tt.wantPage || pe.Offset != tt.wantOffset {
 				t.Errorf("PaginationError = %+v, want page %d offset %d", pe, tt.wantPage, tt.wantOffset)
 			}
@@ -253,6 +293,82 @@ func TestTokensEndsOnLyingPagination(t *testing.T) {
 				t.Errorf("server saw %d requests, want %d", n.count(), tt.wantRequests)
 			}
 		})
+	}
+}
+
+// TestTokensStopsAtMaxTokens: a walk yields at most MaxTokens tokens. An
+// account with more is not lying pagination but an incomplete listing: a
+// *LimitError (ErrLimitReached), so that a caller can say "raise the bound"
+// rather than "the server is broken".
+func TestTokensStopsAtMaxTokens(t *testing.T) {
+	tests := []struct {
+		name         string
+		total        int
+		opts         ListOptions
+		wantTokens   int
+		wantRequests int
+		wantLimit    bool
+	}{
+		{name: "bound inside a page", total: 10, opts: ListOptions{Limit: 3, MaxTokens: 7}, wantTokens: 7, wantRequests: 3, wantLimit: true},
+		{name: "bound at a page's end, more to come", total: 10, opts: ListOptions{Limit: 3, MaxTokens: 6}, wantTokens: 6, wantRequests: 2, wantLimit: true},
+		{name: "bound inside the last page", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 8}, wantTokens: 8, wantRequests: 3, wantLimit: true},
+		{name: "bound smaller than a page", total: 250, opts: ListOptions{MaxTokens: 1}, wantTokens: 1, wantRequests: 1, wantLimit: true},
+		{name: "account exactly at the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 9}, wantTokens: 9, wantRequests: 3},
+		{name: "account under the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 100}, wantTokens: 9, wantRequests: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newAccountServer(t, tt.total)
+			c, _ := newTestClient(t, srv.Server)
+			got, err := CollectTokens(context.Background(), c, tt.opts)
+			wantTokens(t, got, 0, tt.wantTokens)
+			if n := len(srv.seen()); n != tt.wantRequests {
+				t.Errorf("server saw %d requests, want %d", n, tt.wantRequests)
+			}
+			if !tt.wantLimit {
+				if err != nil {
+					t.Fatalf("err = %v, want a complete walk", err)
+				}
+				return
+			}
+			var le *LimitError
+			if !errors.Is(err, ErrLimitReached) || !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a *LimitError", err)
+			}
+			if errors.Is(err, ErrPagination) {
+				t.Errorf("err = %v also matches ErrPagination: a big account is not lying pagination", err)
+			}
+			if le.MaxTokens != tt.opts.MaxTokens || le.Offset != tt.wantTokens {
+				t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, tt.opts.MaxTokens, tt.wantTokens)
+			}
+		})
+	}
+}
+
+// TestTokensDefaultBound: with no MaxTokens, a server whose hasNextPage
+// never turns false (but whose tokens are all new) ends the walk after
+// DefaultMaxTokens tokens.
+func TestTokensDefaultBound(t *testing.T) {
+	page := makeTokens(0, 1000)
+	fake := fakePages(func(offset int) (*gen.TokenPage, error) {
+		toks := slices.Clone(page)
+		for i := range toks {
+			toks[i].Token = "tok-" + strconv.Itoa(offset+i)
+		}
+		return &gen.TokenPage{Tokens: toks, HasNextPage: true}, nil
+	})
+	n := 0
+	var last error
+	for _, err := range Tokens(context.Background(), fake, ListOptions{Limit: 1000}) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+	}
+	var le *LimitError
+	if !errors.As(last, &le) || n != DefaultMaxTokens || le.MaxTokens != DefaultMaxTokens {
+		t.Fatalf("walk yielded %d tokens and ended with %v, want %d and a *LimitError", n, last, DefaultMaxTokens)
 	}
 }
 
@@ -316,7 +432,7 @@ func TestTokensYieldsErrorMidWalk(t *testing.T) {
 func TestTokensRejectsBadOptions(t *testing.T) {
 	srv := newAccountServer(t, 10)
 	c, _ := newTestClient(t, srv.Server)
-	for _, opts := range []ListOptions{{Limit: -1}, {MaxPages: -1}} {
+	for _, opts := range []ListOptions{{Limit: -1}, {MaxTokens: -1}} {
 		if _, err := CollectTokens(context.Background(), c, opts); err == nil {
 			t.Errorf("CollectTokens(%+v) succeeded, want an error", opts)
 		}

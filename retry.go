@@ -2,6 +2,7 @@ package lettatokens
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -55,6 +56,10 @@ func IsRetryable(resp *http.Response) bool {
 // 408, 409, 429 and 5xx, unless the server says otherwise with
 // x-should-retry; never retry once the caller's context has ended.
 func shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if errors.Is(err, ErrCrossOriginRedirect) && ctx.Err() == nil {
+		// A deliberate refusal, which the next attempt would meet again.
+		return false, nil
+	}
 	if err != nil || resp == nil {
 		// retryablehttp's default policy knows which transport errors are
 		// permanent (bad scheme, TLS verification, redirect loops) and

@@ -3,6 +3,7 @@ package lettatokens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -208,21 +209,128 @@ func TestSlowServerTimesOutEachAttempt(t *testing.T) {
 	}
 }
 
-func TestSlowBodyTimesOut(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+// trickle writes the start of a 200 JSON page, then one more byte every
+// interval until the client hangs up: a server that is never quite silent
+// but never done. declared, if positive, is sent as the Content-Length.
+func trickle(interval time.Duration, declared int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"tokens":[`))
-		http.NewResponseController(w).Flush()
-		select { // headers sent, body stalls
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+		if declared > 0 {
+			w.Header().Set("Content-Length", strconv.Itoa(declared))
 		}
+		w.Write([]byte(`{"tokens":[`))
+		for {
+			http.NewResponseController(w).Flush()
+			select {
+			case <-r.Context().Done(): // the client gave up and hung up
+				return
+			case <-time.After(interval):
+				if _, err := w.Write([]byte(" ")); err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TestTricklingBodyIsAnOutage: a body that does not arrive within the
+// per-attempt timeout is no answer at all, the same as a server that never
+// sent headers: each attempt times out, it is retried, and the caller gets
+// an *Error with StatusCode 0 wrapping the timeout. (Read after the retries
+// were over, it used to be one attempt ending in an *Error with status 200,
+// which the contract runner called drift.)
+func TestTricklingBodyIsAnOutage(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		declared int
+	}{
+		{"chunked", 0},
+		{"declared length", 1000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := &counter{}
+			h := trickle(2*time.Second, tt.declared)
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.inc(); h(w, r) })
+			c, waits := newTestClient(t, srv, WithTimeout(100*time.Millisecond))
+			start := time.Now()
+			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			elapsed := time.Since(start)
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 {
+				t.Fatalf("err = %v, want an *Error with StatusCode 0", err)
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("err = %v, want errors.Is(err, context.DeadlineExceeded)", err)
+			}
+			var netErr net.Error
+			if !errors.As(err, &netErr) || !netErr.Timeout() {
+				t.Errorf("err = %v, want a net.Error with Timeout() true", err)
+			}
+			if n.count() != 3 || len(waits.recorded()) != 2 {
+				t.Errorf("server saw %d attempts after %d waits, want 3 after 2", n.count(), len(waits.recorded()))
+			}
+			if elapsed > 2*time.Second {
+				t.Errorf("took %s, want about 3 × 100ms", elapsed)
+			}
+		})
+	}
+}
+
+// TestBrokenBodyIsRetried: a body that breaks off before its declared
+// length is retried like a reset connection, and succeeds when the next
+// attempt is whole.
+func TestBrokenBodyIsRetried(t *testing.T) {
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.inc() == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "100")
+			w.Write([]byte(`{"tokens":[`)) // and the handler returns: the connection closes
+			return
+		}
+		writePage(t, w, makeTokens(0, 2), false)
 	})
-	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond))
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	c, waits := newTestClient(t, srv)
+	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	if err != nil || len(resp.JSON200.Tokens) != 2 {
+		t.Fatalf("resp %+v, err %v; want the page of the second attempt", resp, err)
+	}
+	if n.count() != 2 || len(waits.recorded()) != 1 {
+		t.Errorf("server saw %d attempts after %d waits, want 2 after 1", n.count(), len(waits.recorded()))
+	}
+}
+
+// TestCancelDuringTrickleReturnsContextError: the caller's own
+// cancellation ends the call at once, with the context's error, even while
+// a body trickles in under a long per-attempt timeout.
+func TestCancelDuringTrickleReturnsContextError(t *testing.T) {
+	started := make(chan struct{}, 1)
+	h := trickle(10*time.Millisecond, 0)
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		h(w, r)
+	})
+	c, _ := newTestClient(t, srv, WithTimeout(30*time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-started
+		time.Sleep(50 * time.Millisecond) // headers sent, body trickling
+		cancel()
+	}()
+	start := time.Now()
+	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
 	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusOK {
-		t.Fatalf("err = %v, want *Error with status 200 for a body that stalled", err)
+	if errors.As(err, &apiErr) {
+		t.Errorf("err = %v, want the context's error itself, not an *Error", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("returned after %s, want promptly after the cancel", elapsed)
 	}
 }
 
@@ -326,4 +434,39 @@ func TestRetryDelay(t *testing.T) {
 			t.Errorf("serverRetryDelay = %s, true; want fallback", d)
 		}
 	})
+}
+
+// TestHostileRetryAfterIsBounded: whatever a server asks for, no wait
+// between attempts exceeds maxServerDelay, so that one call takes at most
+// (MaxRetries+1) × (timeout + 60 s).
+func TestHostileRetryAfterIsBounded(t *testing.T) {
+	headers := []map[string]string{
+		{"Retry-After": "86400"},
+		{"Retry-After": "1e9"},
+		{"Retry-After": "1e400"},
+		{"Retry-After": "Inf"},
+		{"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"},
+		{"Retry-After-Ms": "9223372036854775807"},
+		{"Retry-After-Ms": "60000.001"},
+		{"Retry-After-Ms": "-1", "Retry-After": "61"},
+		{"Retry-After-Ms": "+Inf", "Retry-After": "NaN"},
+	}
+	for _, h := range headers {
+		t.Run(fmt.Sprint(h), func(t *testing.T) {
+			_, srv := scriptedServer(t, step{http.StatusServiceUnavailable, h})
+			c, waits := newTestClient(t, srv, WithMaxRetries(3))
+			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err == nil {
+				t.Fatal("want an error after the retries")
+			}
+			got := waits.recorded()
+			if len(got) != 3 {
+				t.Fatalf("waited %d times, want 3", len(got))
+			}
+			for _, d := range got {
+				if d <= 0 || d > maxServerDelay {
+					t.Errorf("waits = %v, want each in (0, %s]", got, maxServerDelay)
+				}
+			}
+		})
+	}
 }

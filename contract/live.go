@@ -269,6 +269,11 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 	if ctx.Err() != nil {
 		return err // the run was cancelled or ran out of time: no verdict
 	}
+	if errors.Is(err, lettatokens.ErrCrossOriginRedirect) {
+		// The server sent the client elsewhere, and the key does not follow:
+		// nothing could be checked there, which is no verdict on drift.
+		return err
+	}
 	if timedOut(err) {
 		// Whatever the status: a 2xx whose body trickled is as unusable as
 		// no answer, and is not drift.

@@ -61,11 +61,15 @@ func Line(s string, limit int) string {
 	return b.String()
 }
 
-// Safe is Secrets, then Line: the text with every secret masked, then made
-// safe to print and cut to limit bytes. Masking first means a cut never
-// leaves part of a secret that the pattern would no longer recognise.
+// Safe is Secrets, then Line, then Secrets again: the text with every
+// secret masked, made safe to print and cut to limit bytes. Masking first
+// means a cut never leaves part of a secret that the pattern would no longer
+// recognise. Masking again is for what escaping itself can make: "ck-let-"
+// followed by control characters and letters is no token by shape, but
+// escaped it reads "ck-let-\x1c\x1cABCD…", which is. Masking never
+// lengthens a text, so the cap still holds.
 func Safe(s string, limit int, extra ...string) string {
-	return Line(Secrets(s, extra...), limit)
+	return Secrets(Line(Secrets(s, extra...), limit), extra...)
 }
 
 func needsEscape(s string) bool {

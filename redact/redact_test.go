@@ -104,3 +104,13 @@ func TestSafeMasksBeforeCutting(t *testing.T) {
 		t.Errorf("Safe = %q", got)
 	}
 }
+
+// Escaping can make a secret's shape out of what was none: Safe masks what
+// Line's escapes spell.
+func TestSafeMasksWhatEscapingSpells(t *testing.T) {
+	in := "ck-let-\x1c\x1c" + "BBBBBBBBBBBBBBBBBBBBBBBB"
+	got := Safe(in, MaxLine)
+	if strings.Contains(got, "BBBBBBBB") {
+		t.Errorf("Safe(%q) = %q: the escaped text shows a token's shape unmasked", in, got)
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -287,16 +285,9 @@ func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Dura
 	if deadline <= 0 || deadline > maxCheckDeadline {
 		return checkLimits{}, usageErrorf("check", "check: --deadline must be between 1ns and %s, got %s", maxCheckDeadline, deadline)
 	}
-	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" && !set["max-tokens"] {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxMaxTokens {
-			return checkLimits{}, usageErrorf("check", "check: %s must be a whole number between 1 and %d, got %q",
-				envMaxTokens, maxMaxTokens, redact.Line(v, redact.MaxLine))
-		}
-		maxTokens = n
-	}
-	if maxTokens < 1 || maxTokens > maxMaxTokens {
-		return checkLimits{}, usageErrorf("check", "check: --max-tokens must be between 1 and %d, got %d", maxMaxTokens, maxTokens)
+	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
+	if err != nil {
+		return checkLimits{}, err
 	}
 	return checkLimits{maxTokens: maxTokens, timeout: timeout, deadline: deadline}, nil
 }

@@ -7,10 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // userAgent is put in front of the client's own User-Agent, so Letta can
@@ -133,4 +135,22 @@ func interrupted(ctx context.Context, err error) bool {
 // error line, which the command's own prefix replaces.
 func trimPrefix(msg string) string {
 	return strings.TrimPrefix(msg, "lettatokens: ")
+}
+
+// maxTokensBound is the walk bound a command uses: --max-tokens when given
+// (set holds the flags given), else LETTA_MAX_TOKENS, else the flag's
+// default. A value out of range, from either, is a usage error.
+func maxTokensBound(cmd string, set map[string]bool, flagValue int, getenv func(string) string) (int, error) {
+	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" && !set["max-tokens"] {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxMaxTokens {
+			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d, got %q",
+				cmd, envMaxTokens, maxMaxTokens, redact.Line(v, redact.MaxLine))
+		}
+		return n, nil
+	}
+	if flagValue < 1 || flagValue > maxMaxTokens {
+		return 0, usageErrorf(cmd, "%s: --max-tokens must be between 1 and %d, got %d", cmd, maxMaxTokens, flagValue)
+	}
+	return flagValue, nil
 }

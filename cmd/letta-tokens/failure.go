@@ -30,6 +30,7 @@ type failure struct {
 
 func (f failure) listError(ctx context.Context, err error) error {
 	var pagErr *lettatokens.PaginationError
+	var limitErr *lettatokens.LimitError
 	var apiErr *lettatokens.Error
 	switch {
 	case interrupted(ctx, err):
@@ -39,6 +40,14 @@ func (f failure) listError(ctx context.Context, err error) error {
 			f.cfg.target, pagErr.Reason, pagErr.Page, pagErr.Offset)
 	case errors.Is(err, lettatokens.ErrPagination):
 		return failf("%s paginates inconsistently (%s); the listing is incomplete", f.cfg.target, f.serverText(err.Error()))
+	case errors.As(err, &limitErr):
+		// An account this large is not a lying server: the run could not
+		// finish, which is exit 2, not a change in the API.
+		return unavailablef("%s could not be listed completely: the walk stopped at %d tokens with more to come; raise --max-tokens or %s",
+			f.cfg.target, limitErr.MaxTokens, envMaxTokens)
+	case errors.Is(err, lettatokens.ErrCrossOriginRedirect):
+		return unavailablef("%s redirected to another origin, which is not followed with the API key: %s (is %s right?)",
+			f.cfg.target, f.serverText(trimPrefix(err.Error())), envBaseURL)
 	case errors.As(err, &apiErr):
 		return f.apiError(apiErr)
 	case timedOut(err):

@@ -14,13 +14,10 @@ import (
 // round trips than the server's default of 10.
 const allDefaultLimit = lettatokens.DefaultPageLimit
 
-// maxWalkTokens bounds a --all walk whatever the page size, so that a
-// server whose hasNextPage never turns false cannot keep it going forever,
-// while --limit 1 can still walk a large account.
-const maxWalkTokens = 1_000_000
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
+	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N]] [--json] [--reveal]
+                         [--timeout DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
 default of 10 tokens, or --limit), or every page with --all. The default
@@ -36,7 +33,11 @@ agents cell at 800) with "…"; --json prints values whole, as valid JSON.
 
 With --all, pages are fetched one at a time and printed as they arrive, so
 memory stays flat however many tokens there are; progress goes to stderr
-when stderr is a terminal (and stdout is not).
+when stderr is a terminal (and stdout is not). A token listed twice
+anywhere in the walk stops it (the server paginates inconsistently); an
+account of more than --max-tokens tokens (default 1,000,000, or
+LETTA_MAX_TOKENS) is listed up to the bound and ends with exit 2, as the
+listing is incomplete.
 
 `)
 	fs(w)
@@ -45,7 +46,8 @@ Exit status: 0 listed; 1 the server's answer shows a change in the API
 (inconsistent pagination, invalid JSON, an undocumented status such as 404);
 2 usage error, LETTA_API_KEY missing or rejected, a request the server
 rejected (HTTP 400), the server unavailable (unreachable, every attempt
-timed out, 429/5xx after retries), or interrupted.
+timed out, 429/5xx after retries), a listing cut at --max-tokens, or
+interrupted.
 
 Examples:
   letta-tokens list --limit 20
@@ -61,6 +63,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	limit := fs.Int("limit", 0, "ask for `N` tokens per page, at least 1 (default: the server's 10, or 100 with --all)")
 	offset := fs.Int("offset", 0, "skip the first `N` tokens (not with --all)")
 	all := fs.Bool("all", false, "walk every page and list every token")
+	maxTokens := fs.Int("max-tokens", lettatokens.DefaultMaxTokens, "with --all, stop after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
 	timeout := addTimeoutFlag(fs)
@@ -79,6 +82,12 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return usageErrorf("list", "list: --offset must not be negative, got %d", *offset)
 	case *all && set["offset"]:
 		return usageErrorf("list", "list: --offset cannot be used with --all, which always starts at the first token")
+	case !*all && set["max-tokens"]:
+		return usageErrorf("list", "list: --max-tokens bounds a walk: use it with --all")
+	}
+	bound, err := maxTokensBound("list", set, *maxTokens, getenv)
+	if err != nil {
+		return err
 	}
 	if err := checkTimeout("list", *timeout); err != nil {
 		return err
@@ -116,9 +125,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			pageSize = *limit
 		}
 		return listAll(ctx, client, fail, sink, stdout, stderr, lettatokens.ListOptions{
-			AgentID:  *agentID,
-			Limit:    pageSize,
-			MaxPages: max(lettatokens.DefaultMaxPages, maxWalkTokens/pageSize+1),
+			AgentID:   *agentID,
+			Limit:     pageSize,
+			MaxTokens: bound,
 		})
 	}
 

@@ -514,3 +514,101 @@ func TestProgress(t *testing.T) {
 		t.Error("progress on while stdout is a character device too: it would tangle with the rows")
 	}
 }
+
+// A duplicate anywhere in the walk stops list --all with the pager's error
+// before a duplicate row is printed: pages that alternate A, B, A, B, and a
+// token repeated inside one page (issue 7, item 9).
+func TestListAllStopsOnAnyDuplicate(t *testing.T) {
+	tokens := mock.SeedTokens(6)
+	pageA, _ := json.Marshal(gen.TokenPage{Tokens: tokens[:3], HasNextPage: true})
+	pageB, _ := json.Marshal(gen.TokenPage{Tokens: tokens[3:], HasNextPage: true})
+	repeated, _ := json.Marshal(gen.TokenPage{Tokens: []gen.Token{tokens[0], tokens[1], tokens[0]}, HasNextPage: false})
+	for name, pageAt := range map[string]func(offset int) []byte{
+		"pages A, B, A, B": func(offset int) []byte {
+			if (offset/3)%2 == 0 {
+				return pageA
+			}
+			return pageB
+		},
+		"a token twice in one page": func(int) []byte { return repeated },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var requests atomic.Int64
+			ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				w.Header().Set("Content-Type", "application/json")
+				w.Write(pageAt(offset))
+			}))
+			r := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "3")
+			if r.code != exitFailure {
+				t.Errorf("exit %d, want %d", r.code, exitFailure)
+			}
+			oneLine(t, r, "paginates inconsistently", "already listed", "the listing is incomplete")
+			for _, tok := range tokens {
+				if n := strings.Count(r.stdout, lettatokens.RedactToken(tok.Token)); n > 1 {
+					t.Errorf("token printed %d times", n)
+				}
+			}
+			if n := requests.Load(); n > 3 {
+				t.Errorf("%d requests, want the walk to stop at the first repeat", n)
+			}
+		})
+	}
+}
+
+// Reaching the walk's bound on an honest account is not drift: exit 2,
+// and the message says the listing is incomplete.
+func TestListAllBoundIsIncomplete(t *testing.T) {
+	ts := newMock(t, 12)
+	for name, run := range map[string]func() result{
+		"flag": func() result { return runCLI(t, envFor(ts.URL), "list", "--all", "--limit", "2", "--max-tokens", "5") },
+		"environment": func() result {
+			env := envFor(ts.URL)
+			env[envMaxTokens] = "5"
+			return runCLI(t, env, "list", "--all", "--limit", "2")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := run()
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			oneLine(t, r, "could not be listed completely", "stopped at 5 tokens", "--max-tokens")
+			// The table is left without its count line: it is incomplete.
+			if rows := strings.Count(r.stdout, "\nck-let-"); rows != 5 {
+				t.Errorf("%d rows printed before the bound, want 5:\n%s", rows, r.stdout)
+			}
+		})
+	}
+	for _, args := range [][]string{{"list", "--max-tokens", "5"}, {"list", "--all", "--max-tokens", "0"}} {
+		if r := runCLI(t, envFor(ts.URL), args...); r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, r.code, exitUsage)
+		}
+	}
+}
+
+// A redirect to another origin is not followed with the key, and list and
+// check say so with exit 2: a configuration matter, not drift.
+func TestRedirectToAnotherOrigin(t *testing.T) {
+	var reached atomic.Int64
+	elsewhere := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+	}))
+	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}))
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, {"check"}} {
+		r := runCLI(t, envFor(ts.URL), args...)
+		if r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s%s", args, r.code, exitUsage, r.stdout, r.stderr)
+		}
+		oneLine(t, r, "another origin", strings.TrimPrefix(elsewhere.URL, "http://"))
+		if strings.Contains(r.stdout, "drift") {
+			t.Errorf("%q: reported as drift:\n%s", args, r.stdout)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the other origin got %d requests", n)
+	}
+}

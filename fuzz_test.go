@@ -1,0 +1,142 @@
+package lettatokens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// pageTransport answers every request in memory, with no network: the
+// bodies in turn (A, B, A, B, ...), as 200 JSON, with the length declared
+// or not. It counts the requests.
+type pageTransport struct {
+	bodies   [2][]byte
+	declared bool
+	n        atomic.Int64
+}
+
+func (t *pageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	body := t.bodies[(t.n.Add(1)-1)%2]
+	resp := &http.Response{
+		StatusCode:    http.StatusOK,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: -1,
+		Request:       req,
+	}
+	if t.declared {
+		resp.ContentLength = int64(len(body))
+	}
+	return resp, nil
+}
+
+// FuzzPageWalk walks two pages served in turn (so that a server repeating
+// itself, alternating, or overlapping is covered) through a real Client,
+// decodePage and the walk's guards, and checks what must hold whatever the
+// server sends: no panic; no token yielded twice; at most maxTokens
+// yielded; at most three requests (a fourth would repeat the first); and
+// every error one of the package's types, on one line, without a control
+// character, the API key or an unmasked token.
+func FuzzPageWalk(f *testing.F) {
+	page := func(hasNext bool, toks ...string) []byte {
+		var b strings.Builder
+		b.WriteString(`{"tokens":[`)
+		for i, tok := range toks {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"token":` + strconv.Quote(tok) + `,"hostname":"h","expiresAt":"2030-01-02T03:04:05Z","policy":{"version":"1","data":[]}}`)
+		}
+		b.WriteString(`],"hasNextPage":` + strconv.FormatBool(hasNext) + `}`)
+		return []byte(b.String())
+	}
+	tokA, tokB, tokC := "ck-let-AAAAAAAAAAAAAAAAAAAAAAAA", "ck-let-BBBBBBBBBBBBBBBBBBBBBBBB", "ck-let-CCCCCCCCCCCCCCCCCCCCCCCC"
+	seeds := []struct {
+		a, b      []byte
+		maxTokens uint16
+		declared  bool
+	}{
+		{page(true, tokA), page(false, tokB), 0, true},                 // honest
+		{page(true, tokA), page(true, tokB), 0, false},                 // A, B, A, B, ...
+		{page(true, tokA, tokB, tokA), page(false), 0, true},           // repeat within a page
+		{page(true, tokA, tokB), page(true, tokB, tokC), 0, true},      // overlap
+		{page(true), page(false), 0, true},                             // empty page with more to come
+		{page(true, tokA, tokB), page(true, tokC), 2, false},           // bound reached
+		{page(false, tokA, tokB, tokC), page(false), 1, true},          // bound inside the last page
+		{page(true, testAPIKey, "x"), page(false, "\x1b[2J"), 0, true}, // the key as a token value
+		{[]byte(`{"message":"` + testAPIKey + ` ` + tokA + `","tokens":3}`), nil, 0, true},
+		{[]byte(`{"tokens":null,"hasNextPage":true}`), nil, 0, false},
+		{[]byte(`{"tokens":[{"token":"` + tokA + `"}],"hasNextPage":1}`), nil, 0, true},
+		{[]byte(`{"tokens":[{"token":"` + tokA), nil, 0, false}, // truncated
+		{[]byte("\x1b]0;owned\x07\n" + tokA), nil, 0, true},
+	}
+	for _, s := range seeds {
+		f.Add(s.a, s.b, s.maxTokens, s.declared)
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte, maxTokens uint16, declared bool) {
+		tr := &pageTransport{bodies: [2][]byte{a, b}, declared: declared}
+		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL("http://127.0.0.1:1"),
+			WithTransport(tr), WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bound := int(maxTokens)
+		if bound == 0 {
+			bound = DefaultMaxTokens
+		}
+		seen := map[string]bool{}
+		var walkErr error
+		for tok, err := range Tokens(context.Background(), c, ListOptions{Limit: 7, MaxTokens: int(maxTokens)}) {
+			if err != nil {
+				walkErr = err
+				break
+			}
+			if seen[tok.Token] {
+				t.Fatalf("token %q yielded twice", redact.Token(tok.Token))
+			}
+			seen[tok.Token] = true
+		}
+		if len(seen) > bound {
+			t.Errorf("yielded %d tokens, bound %d", len(seen), bound)
+		}
+		if n := tr.n.Load(); n > 3 {
+			t.Errorf("walk made %d requests, want at most 3", n)
+		}
+		if walkErr != nil {
+			checkWalkError(t, walkErr)
+		}
+	})
+}
+
+// checkWalkError fails t unless err is one of the errors a walk may end
+// with, safe to print.
+func checkWalkError(t *testing.T, err error) {
+	t.Helper()
+	texts := []string{err.Error()}
+	var apiErr *Error
+	var pe *PaginationError
+	var le *LimitError
+	switch {
+	case errors.As(err, &apiErr):
+		texts = append(texts, apiErr.Message, apiErr.Body, apiErr.RequestID)
+	case errors.As(err, &pe), errors.As(err, &le):
+	default:
+		t.Errorf("walk ended with %T %v, want *Error, *PaginationError or *LimitError", err, err)
+	}
+	for _, s := range texts {
+		if hasControl(s) || redact.Line(s, 0) != s {
+			t.Errorf("error text %q is not one printable line", s)
+		}
+		if redact.Contains(s, testAPIKey) {
+			t.Errorf("error text %q holds the API key or an unmasked token", s)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package lettatokens
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// authRecorder is a loopback server that records the Authorization header
+// of every request it gets, and answers with an empty last page.
+type authRecorder struct {
+	*httptest.Server
+	got captured
+}
+
+func newAuthRecorder(t *testing.T, tls bool) *authRecorder {
+	t.Helper()
+	a := &authRecorder{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.got.add(capturedRequest{method: r.Method, path: r.URL.Path, auth: r.Header.Get("Authorization")})
+		writePage(t, w, nil, false)
+	})
+	if tls {
+		a.Server = httptest.NewTLSServer(h)
+	} else {
+		a.Server = httptest.NewServer(h)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
+
+// redirectingServer answers every request with status and a Location of
+// target plus a path and query that stand for anything secret a URL may
+// carry, and counts the requests.
+func redirectingServer(t *testing.T, tls bool, status int, target string) (*counter, *httptest.Server) {
+	t.Helper()
+	n := &counter{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.inc()
+		w.Header().Set("Location", target+"/private/path?sig=hush-hush")
+		w.WriteHeader(status)
+	})
+	var srv *httptest.Server
+	if tls {
+		srv = httptest.NewTLSServer(h)
+	} else {
+		srv = httptest.NewServer(h)
+	}
+	t.Cleanup(srv.Close)
+	return n, srv
+}
+
+// TestRedirectToAnotherOriginIsRefused: the API key goes to the configured
+// origin only. net/http drops Authorization on a redirect only when the
+// host name changes, so a redirect to the same host on another port, or
+// from https to http, would otherwise carry the key along (in clear text,
+// for the latter).
+func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
+	tests := []struct {
+		name      string
+		fromTLS   bool
+		targetTLS bool
+		status    int
+	}{
+		{name: "same host, another port", status: http.StatusFound},
+		{name: "https to http on the same host", fromTLS: true, status: http.StatusMovedPermanently},
+		{name: "307 to another port", status: http.StatusTemporaryRedirect},
+		{name: "308 to another https port", fromTLS: true, targetTLS: true, status: http.StatusPermanentRedirect},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := newAuthRecorder(t, tt.targetTLS)
+			n, from := redirectingServer(t, tt.fromTLS, tt.status, target.URL)
+			// from.Client() trusts the TLS servers' certificate and speaks
+			// plain HTTP too, so only the redirect policy can stop the hop.
+			hc := from.Client()
+			if tt.targetTLS {
+				hc = target.Client()
+			}
+			c, _ := newTestClient(t, from, WithHTTPClient(hc))
+			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+
+			if reqs := target.got.all(); len(reqs) != 0 {
+				t.Fatalf("the other origin received %+v, want no request at all", reqs)
+			}
+			if !errors.Is(err, ErrCrossOriginRedirect) {
+				t.Fatalf("err = %v, want it to wrap ErrCrossOriginRedirect", err)
+			}
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status {
+				t.Fatalf("err = %#v, want an *Error with StatusCode %d", err, tt.status)
+			}
+			if got := n.count(); got != 1 {
+				t.Errorf("configured server saw %d requests, want 1 (a refused redirect is not retried)", got)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, target.URL) {
+				t.Errorf("Error() = %q, want it to name the origin %s", msg, target.URL)
+			}
+			for _, leak := range []string{"/private/path", "sig=", "hush-hush", "/v1/client-side-access-tokens", testAPIKey} {
+				if strings.Contains(msg, leak) {
+					t.Errorf("Error() = %q contains %q", msg, leak)
+				}
+			}
+		})
+	}
+}
+
+// TestSameOriginRedirectIsFollowed: a redirect within the configured
+// origin is harmless and still followed, key and all.
+func TestSameOriginRedirectIsFollowed(t *testing.T) {
+	var got captured
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got.add(capturedRequest{path: r.URL.Path, auth: r.Header.Get("Authorization")})
+		if r.URL.Path == "/v1/client-side-access-tokens" {
+			http.Redirect(w, r, "/moved/v1/client-side-access-tokens", http.StatusTemporaryRedirect)
+			return
+		}
+		writePage(t, w, makeTokens(0, 1), false)
+	})
+	c, _ := newTestClient(t, srv)
+	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	if err != nil || len(resp.JSON200.Tokens) != 1 {
+		t.Fatalf("resp %+v, err %v; want the page behind the redirect", resp, err)
+	}
+	want := []capturedRequest{
+		{path: "/v1/client-side-access-tokens", auth: "Bearer " + testAPIKey},
+		{path: "/moved/v1/client-side-access-tokens", auth: "Bearer " + testAPIKey},
+	}
+	if reqs := got.all(); len(reqs) != 2 || reqs[0] != want[0] || reqs[1] != want[1] {
+		t.Errorf("server saw %+v, want %+v", reqs, want)
+	}
+}
+
+// TestCallerCheckRedirectRunsAfterOurs: a caller's CheckRedirect (copied
+// from WithHTTPClient) still decides about same-origin redirects, but
+// cannot let a cross-origin one through.
+func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
+	errCaller := errors.New("caller says no")
+	var calls counter
+	permissive := func(*http.Request, []*http.Request) error { calls.inc(); return nil }
+	refusing := func(*http.Request, []*http.Request) error { calls.inc(); return errCaller }
+
+	t.Run("same origin: the caller's policy decides", func(t *testing.T) {
+		calls = counter{}
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		})
+		hc := srv.Client()
+		hc.CheckRedirect = refusing
+		c, _ := newTestClient(t, srv, WithHTTPClient(hc), WithMaxRetries(0))
+		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		if !errors.Is(err, errCaller) || calls.count() != 1 {
+			t.Fatalf("err = %v after %d calls of the caller's policy, want errCaller after 1", err, calls.count())
+		}
+	})
+
+	t.Run("other origin: refused before the caller's policy runs", func(t *testing.T) {
+		calls = counter{}
+		target := newAuthRecorder(t, false)
+		_, from := redirectingServer(t, false, http.StatusFound, target.URL)
+		hc := from.Client()
+		hc.CheckRedirect = permissive
+		c, _ := newTestClient(t, from, WithHTTPClient(hc))
+		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		if !errors.Is(err, ErrCrossOriginRedirect) || calls.count() != 0 || len(target.got.all()) != 0 {
+			t.Fatalf("err = %v, caller's policy called %d times, target saw %d; want ErrCrossOriginRedirect, 0, 0",
+				err, calls.count(), len(target.got.all()))
+		}
+	})
+}
+
+// TestTLSFailureNamesNoPath: a failed TLS handshake is reported with the
+// origin only; net/http's own error quotes the whole request URL, whose
+// path and query are not the error's business (and could hold a secret
+// behind a proxy prefix).
+func TestTLSFailureNamesNoPath(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshake is expected
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{} // does not trust the test certificate
+	t.Cleanup(tr.CloseIdleConnections)
+	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL+"/proxy/secret-prefix"),
+		WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 {
+		t.Fatalf("err = %v, want an *Error with no status", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, srv.URL) {
+		t.Errorf("Error() = %q, want it to name %s", msg, srv.URL)
+	}
+	for _, leak := range []string{"secret-prefix", "client-side-access-tokens", "?"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("Error() = %q contains %q", msg, leak)
+		}
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://api.letta.com", "https://api.letta.com:443"},
+		{"HTTPS://API.Letta.com:443/v1?x=1", "https://api.letta.com:443"},
+		{"http://127.0.0.1:8080/path", "http://127.0.0.1:8080"},
+		{"http://user:pw@example.com/", "http://example.com:80"},
+		{"http://[::1]:9/", "http://[::1]:9"},
+	}
+	for _, tt := range tests {
+		if got := originOf(mustParseURL(t, tt.in)); got != tt.want {
+			t.Errorf("originOf(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
