@@ -177,7 +177,6 @@ func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, 
 		safeString(cfg.target, cfg.apiKey), report.Exchanges, plural(report.Tokens, "token"), agent, breaking, additive, verdict)
 }
 
-
 // checkJSON is the --json report. Its field names are part of the
 // command's interface.
 type checkJSON struct {

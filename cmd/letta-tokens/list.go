@@ -14,7 +14,6 @@ import (
 // round trips than the server's default of 10.
 const allDefaultLimit = lettatokens.DefaultPageLimit
 
-
 func listUsage(w io.Writer, fs func(io.Writer)) {
 	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N]] [--json] [--reveal]
                          [--timeout DURATION]

@@ -186,7 +186,6 @@ func startMockServer(spec mockSpec) mockSetup {
 	return mockSetup{srv: srv, source: source}
 }
 
-
 // listPath is the operation's path, for the mock's banner.
 const listPath = "/v1/client-side-access-tokens"
 
