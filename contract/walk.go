@@ -151,7 +151,7 @@ func probePastEnd(ctx context.Context, fetch PageFetcher, opts WalkOptions, offs
 	}
 	if n := len(page.Tokens); n > 0 {
 		out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/hasNextPage",
-			Message: fmt.Sprintf("hasNextPage was false, but the page at offset %d holds %d tokens", offset, n)})
+			Message: fmt.Sprintf("hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n))})
 		return res, out, nil
 	}
 	res.Complete = len(out) == 0
@@ -174,4 +174,12 @@ func fetchPage(ctx context.Context, fetch PageFetcher, opts WalkOptions, offset 
 		return nil, fmt.Errorf("page at offset %d, limit %d: no page decoded", offset, opts.Limit)
 	}
 	return page, nil
+}
+
+// plural is the "s" of "2 tokens", and nothing for one.
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
