@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -122,4 +124,24 @@ func paramValues(params map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// jsonBodySyntax reports a JSON body (by its Content-Type) that is not one
+// JSON value and nothing more.
+func (v *Validator) jsonBodySyntax(r *http.Request, body []byte) Findings {
+	media, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if len(bytes.TrimSpace(body)) == 0 || (media != "application/json" && !strings.HasSuffix(media, "+json")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var value any
+	if err := dec.Decode(&value); err != nil {
+		return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body",
+			Message: "request body is not valid JSON: " + v.safe(jsonErrorText(err))}}
+	}
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body",
+			Message: fmt.Sprintf("request body has %d bytes after its JSON value", len(rest))}}
+	}
+	return nil
 }

@@ -93,9 +93,16 @@ func (v *Validator) ValidateRequest(r *http.Request) Findings {
 			return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body", Message: msg}}
 		}
 	}
-	input := &openapi3filter.RequestValidationInput{Request: forKin(r, body), PathParams: params, Route: route, Options: filterOptions()}
+	opts := filterOptions()
+	// kin's JSON decoder stops after the first value, so a body with more
+	// after it would pass: the syntax is checked whole here.
+	bad := v.jsonBodySyntax(r, body)
+	if bad != nil {
+		opts.ExcludeRequestBody = true
+	}
+	input := &openapi3filter.RequestValidationInput{Request: forKin(r, body), PathParams: params, Route: route, Options: opts}
 	err = openapi3filter.ValidateRequest(context.Background(), input)
-	return v.redactAll(capFindings(v.requestFindings(err)), masked)
+	return v.redactAll(capFindings(append(bad, v.requestFindings(err)...)), masked)
 }
 
 func (v *Validator) requestFindings(err error) Findings {
