@@ -102,7 +102,7 @@ func (a *account) create(policy []gen.AgentPolicy, hostname, expiresAt string) (
 	}
 	a.nextSeq++
 	a.createdSeq[value] = a.nextSeq
-	a.cur.Store(cur.withCreated(createdToken{token: tok, seq: a.nextSeq, size: len(body)}))
+	a.cur.Store(cur.withCreated(&createdToken{token: tok, seq: a.nextSeq, size: len(body)}))
 	return tok, nil
 }
 

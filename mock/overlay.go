@@ -13,11 +13,13 @@ import (
 // long its page takes to stream.
 type overlay struct {
 	// created are the live created tokens, oldest first. A create appends
-	// (the backing array past len is no older overlay's); a delete copies.
-	created []createdToken
+	// (the backing array past len is no older overlay's); a delete copies
+	// the pointers, O(created), 8 MB at MaxCreatedTokens.
+	created []*createdToken
 	// skipped maps a view of the base ("" for all tokens, an agent ID for
 	// that agent's filter) to the ranks in it of the deleted base tokens,
-	// ascending. Each slice is copied, never changed, by a delete.
+	// ascending. A delete copies the slices it changes, never changes
+	// them: O(deleted) per delete.
 	skipped map[string][]int
 	// createdBytes is the JSON size of created, for the memory bound.
 	createdBytes int
@@ -74,7 +76,7 @@ func (s snapshot) view(agentID string) positions {
 }
 
 // withCreated is o with c appended.
-func (o *overlay) withCreated(c createdToken) *overlay {
+func (o *overlay) withCreated(c *createdToken) *overlay {
 	next := *o
 	next.created = append(o.created, c)
 	next.createdBytes += c.size
