@@ -6,6 +6,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // TestReadmeMockSnippets is the compiled home of the README's two "Test
@@ -13,7 +14,7 @@ import (
 // verbatim), and checks that they do what the README says: a mock that
 // serves the seeded tokens, and one that drifts by dropping "hostname".
 func TestReadmeMockSnippets(t *testing.T) {
-	srv := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(50)})
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(50)})
 	client, err := lettatokens.NewClient(lettatokens.WithBaseURL(srv.URL), lettatokens.WithAPIKey("test"))
 	if err != nil {
 		t.Fatal(err)
@@ -23,8 +24,8 @@ func TestReadmeMockSnippets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drifting := httptest.NewServer(mock.RewritePages(handler, func(page map[string]any) {
-		mock.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
+	drifting := httptest.NewServer(mocktest.RewritePages(handler, func(page map[string]any) {
+		mocktest.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
 	}))
 	t.Cleanup(drifting.Close)
 

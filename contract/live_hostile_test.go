@@ -17,6 +17,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // endlessServer serves limit fresh tokens per page and always says
@@ -45,7 +46,7 @@ func TestCheckLiveBoundIsNotDrift(t *testing.T) {
 		name string
 		url  func(t *testing.T) string
 	}{
-		{"account larger than the bound", func(t *testing.T) string { return mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(61)}).URL }},
+		{"account larger than the bound", func(t *testing.T) string { return mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(61)}).URL }},
 		{"server that never ends, with fresh tokens", func(t *testing.T) string { return endlessServer(t).URL }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,7 +97,7 @@ func TestCheckLiveLaterWalksAreBounded(t *testing.T) {
 
 func TestCheckLiveOversizedPageIsDriftNotMemory(t *testing.T) {
 	pad := strings.Repeat("x", 64<<10)
-	ts := httptest.NewServer(mock.RewritePages(mustMock(t, 20), func(p map[string]any) { p["pad"] = pad }))
+	ts := httptest.NewServer(mocktest.RewritePages(mustMock(t, 20), func(p map[string]any) { p["pad"] = pad }))
 	defer ts.Close()
 	report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
 		BaseURL: ts.URL, APIKey: testKey, MaxPageBytes: 32 << 10,
@@ -160,7 +161,7 @@ func TestCheckLiveIncompleteAnswerIsUnavailable(t *testing.T) {
 func hostileEdits(key string) func(p map[string]any) {
 	const forged = "\nchecked http://x: 0 breaking, 0 additive — no breaking drift"
 	return func(p map[string]any) {
-		mock.ForEachToken(p, func(tok map[string]any) {
+		mocktest.ForEachToken(p, func(tok map[string]any) {
 			entry := tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)
 			entry["id"] = key
 			entry["type"] = json.Number(strings.Repeat("7", 1<<20))
@@ -185,7 +186,7 @@ func TestCheckLiveFindingsAreSafe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(mock.RewritePages(srv, hostileEdits(key)))
+	ts := httptest.NewServer(mocktest.RewritePages(srv, hostileEdits(key)))
 	defer ts.Close()
 	report, err := contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: ts.URL, APIKey: key, PageSizes: [2]int{5, 3}})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // TestLiveAPI runs the live checks against LETTA_BASE_URL (default
@@ -106,25 +107,25 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 		{name: "faithful mock", tokens: 61},
 		{name: "empty account", tokens: 0, note: "item schemas"},
 		{name: "additive fields", tokens: 23, additive: true, wrap: func(h http.Handler) http.Handler {
-			return mock.RewritePages(h, func(p map[string]any) {
+			return mocktest.RewritePages(h, func(p map[string]any) {
 				p["total"] = 23
-				mock.ForEachToken(p, func(tok map[string]any) { tok["createdAt"] = "2026-01-01T00:00:00.000Z" })
+				mocktest.ForEachToken(p, func(tok map[string]any) { tok["createdAt"] = "2026-01-01T00:00:00.000Z" })
 			})
 		}},
 		{name: "hostname dropped", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
-			return mock.RewritePages(h, func(p map[string]any) { mock.ForEachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
+			return mocktest.RewritePages(h, func(p map[string]any) { mocktest.ForEachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
 		}},
 		{name: "hasNextPage renamed", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
-			return mock.RewritePages(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
+			return mocktest.RewritePages(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
 		}},
 		{name: "expiresAt as epoch", tokens: 23, wantCheck: contract.CheckExpiresAt, wrap: func(h http.Handler) http.Handler {
-			return mock.RewritePages(h, func(p map[string]any) {
-				mock.ForEachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" })
+			return mocktest.RewritePages(h, func(p map[string]any) {
+				mocktest.ForEachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" })
 			})
 		}},
 		{name: "offset ignored", tokens: 23, wantCheck: contract.CheckPagination, wrap: ignoreQueryParam("offset")},
 		{name: "hasNextPage always true", tokens: 23, wantCheck: contract.CheckPagination, wrap: func(h http.Handler) http.Handler {
-			return mock.RewritePages(h, func(p map[string]any) { p["hasNextPage"] = true })
+			return mocktest.RewritePages(h, func(p map[string]any) { p["hasNextPage"] = true })
 		}},
 		{name: "agentId ignored", tokens: 23, wantCheck: contract.CheckAgentFilter, wrap: ignoreQueryParam("agentId")},
 		{name: "HTML instead of JSON", tokens: 5, wantCheck: contract.CheckContentType, wrap: func(http.Handler) http.Handler {

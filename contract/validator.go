@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -21,6 +21,8 @@ import (
 // concurrent use.
 type Validator struct {
 	doc *openapi3.T
+	// paths are the spec's paths, most specific first, for routing.
+	paths []pathTemplate
 	// secrets are extra values (an API key in use) to redact from messages,
 	// besides anything shaped like a Letta secret.
 	secrets []string
@@ -41,30 +43,11 @@ func NewValidator(opts ...ValidatorOption) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{doc: doc}
+	v := &Validator{doc: doc, paths: newPathTemplates(doc)}
 	for _, opt := range opts {
 		opt(v)
 	}
 	return v, nil
-}
-
-// findRoute matches a request to an operation by path alone. kin's routers
-// match the spec's servers (https://api.letta.com), which would reject
-// traffic to a test server or to LETTA_BASE_URL; matching by path suffix also
-// accepts a base URL with a path prefix, such as a proxy's. The spec has no
-// templated paths, so a suffix match is exact enough.
-func (v *Validator) findRoute(r *http.Request) (*routers.Route, error) {
-	for path, item := range v.doc.Paths.Map() {
-		if r.URL.Path != path && !strings.HasSuffix(r.URL.Path, path) {
-			continue
-		}
-		op := item.GetOperation(r.Method)
-		if op == nil {
-			return nil, fmt.Errorf("method %s is not in the spec for %s", r.Method, path)
-		}
-		return &routers.Route{Spec: v.doc, Path: path, PathItem: item, Method: r.Method, Operation: op}, nil
-	}
-	return nil, fmt.Errorf("path %s is not in the spec", r.URL.Path)
 }
 
 // redact makes a string for an Exchange safe to print: masked, escaped,
@@ -81,25 +64,72 @@ func filterOptions() *openapi3filter.Options {
 		MultiError:          true,
 		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 		SkipSettingDefaults: true,
+		// kin checks no "uri" format of its own; the spec's hostname has one.
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.WithStringFormatValidator("uri", uriFormat{}),
+		},
 	}
 }
 
-// ValidateRequest checks a request's method, path and parameters. It does
-// not check credentials (see [CheckBearerAuth]).
+// ValidateRequest checks a request's method, path, parameters and JSON
+// body. It does not check credentials (see [CheckBearerAuth]). It reads at
+// most [MaxRequestBodyBytes] of the body, and leaves the request with its
+// whole body to send or serve: a client's request (with GetBody) is not
+// changed; a server's gets a body that replays what was read. The values
+// of path parameters (a token to delete) are masked in every finding.
 func (v *Validator) ValidateRequest(r *http.Request) Findings {
-	route, err := v.findRoute(r)
+	route, params, err := v.findRoute(r)
+	masked := paramValues(params)
 	if err != nil {
-		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}
+		return v.redactAll(Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}, masked)
 	}
-	input := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: filterOptions()}
+	var body []byte
+	if route.Operation.RequestBody != nil {
+		if body, err = readRequestBody(r); err != nil {
+			msg := "request body could not be read"
+			if errors.Is(err, errBodyTooLarge) {
+				msg = err.Error()
+			}
+			return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body", Message: msg}}
+		}
+	}
+	opts := filterOptions()
+	// kin's JSON decoder stops after the first value, so a body with more
+	// after it would pass: the syntax is checked whole here.
+	bad := v.jsonBodySyntax(r, body)
+	if bad != nil {
+		opts.ExcludeRequestBody = true
+	}
+	input := &openapi3filter.RequestValidationInput{Request: forKin(r, body), PathParams: params, Route: route, Options: opts}
 	err = openapi3filter.ValidateRequest(context.Background(), input)
-	return v.redactAll(capFindings(v.requestFindings(err)), nil)
+	return v.redactAll(capFindings(append(bad, v.requestFindings(err)...)), masked)
 }
 
 func (v *Validator) requestFindings(err error) Findings {
 	if err == nil {
 		return nil
 	}
+	var out Findings
+	for _, e := range topLevel(err) {
+		if re, ok := e.(*openapi3filter.RequestError); ok && re.RequestBody != nil {
+			out = append(out, v.bodyFindings(re)...)
+			continue
+		}
+		out = append(out, v.paramFindings(e)...)
+	}
+	return out
+}
+
+// topLevel is the errors kin collected, one per parameter and one for
+// the body, without looking inside them.
+func topLevel(err error) []error {
+	if me, ok := err.(openapi3.MultiError); ok {
+		return me
+	}
+	return []error{err}
+}
+
+func (v *Validator) paramFindings(err error) Findings {
 	var out Findings
 	for _, e := range flatten(err) {
 		re, ok := e.(*openapi3filter.RequestError)
@@ -161,9 +191,10 @@ func CheckBearerAuth(r *http.Request) Findings {
 // page can show on its own (page size, expiresAt format, the agentId filter).
 // body is the whole response body.
 func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) Findings {
-	route, err := v.findRoute(r)
+	route, params, err := v.findRoute(r)
+	masked := paramValues(params)
 	if err != nil {
-		return Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}
+		return v.redactAll(Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}, masked)
 	}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return Findings{{Check: CheckAuth, Severity: Breaking,
@@ -221,7 +252,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if len(out) == 0 {
 		return nil
 	}
-	return v.redactAll(capFindings(out), tokenValues(value))
+	return v.redactAll(capFindings(out), append(tokenValues(value), masked...))
 }
 
 // redactAll is the last step of every check that may quote the server.

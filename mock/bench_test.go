@@ -1,10 +1,13 @@
 package mock_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/mock"
@@ -137,4 +140,79 @@ func BenchmarkPageByAccountSize(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPageWithChanges serves a 10-token page of a 10^8-token seeded
+// account after 10,000 deletes spread over it and 10,000 creates: deep in
+// the seeded part (cost O(page * log deletes)), and in the created part,
+// plain and by agent (cost in proportion to the creates). It also times
+// one create and one delete.
+func BenchmarkPageWithChanges(b *testing.B) {
+	const changes = 10_000
+	s, err := mock.New(mock.Options{SeedCount: 100_000_000, APIKey: testKey})
+	if err != nil {
+		b.Fatal(err)
+	}
+	serve := func(method, target, body string) *httptest.ResponseRecorder {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, target, rd)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	body := createBody(mock.SeedAgentID(1), "https://a.example.com", "")
+	for i := range changes {
+		if rec := serve(http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
+			b.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+		value := mock.SeedTokens(1)[0].Token
+		if i > 0 {
+			value = seedValue(i * 9_999)
+		}
+		if rec := serve(http.MethodDelete, listPath+"/"+value, ""); rec.Code != http.StatusNoContent {
+			b.Fatalf("delete %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	agent := url.QueryEscape(mock.SeedAgentID(1))
+	for _, bb := range []struct{ name, query string }{
+		{"seeded/plain", "?offset=50000000&limit=10"},
+		{"seeded/agent", "?agentId=" + agent + "&offset=10000000&limit=10"},
+		{"created/plain", "?offset=99995000&limit=10"},
+		{"created/agent", "?agentId=" + agent + "&offset=26661000&limit=10"},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if rec := serve(http.MethodGet, listPath+bb.query, ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ck-let-") {
+					b.Fatalf("status %d: %.200s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
+	b.Run("create", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if rec := serve(http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
+				b.Fatalf("create: %d", rec.Code)
+			}
+		}
+	})
+}
+
+// seedValue is seeded token i's value, read from a page of a lazily seeded
+// mock: SeedTokens(i+1) would build all i tokens before it.
+func seedValue(i int) string {
+	s, _ := mock.New(mock.Options{SeedCount: i + 1})
+	req := httptest.NewRequest(http.MethodGet, listPath+"?limit=1&offset="+strconv.Itoa(i), nil)
+	req.Header.Set("Authorization", "Bearer k")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var p struct{ Tokens []struct{ Token string } }
+	_ = json.Unmarshal(rec.Body.Bytes(), &p)
+	return p.Tokens[0].Token
 }

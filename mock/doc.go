@@ -1,8 +1,11 @@
-// Package mock is a stand-in for Letta Cloud's "list client-side access
-// tokens" operation (GET /v1/client-side-access-tokens), driven by the
+// Package mock is a stand-in for Letta Cloud's client-side access tokens:
+// list (GET /v1/client-side-access-tokens), create (POST to the same path)
+// and delete (DELETE /v1/client-side-access-tokens/{token}), driven by the
 // module's openapi.yaml: it implements the generated [gen.ServerInterface],
 // so the compiler keeps it in step with the spec, and it validates every
-// request with the contract package's validator before answering.
+// request, parameters and JSON body, with the contract package's validator
+// (kin-openapi on the spec's own schemas) before answering. Test helpers
+// (a loopback server, a drifting wrapper) are in package mocktest.
 //
 // It behaves like Cloud where the spec leaves room:
 //
@@ -19,16 +22,36 @@
 //   - Every request needs Authorization: Bearer <key>; a missing, malformed
 //     or empty one gets 401. Any non-empty key is accepted unless
 //     [Options].APIKey is set, and then only that key.
-//   - Parameters that break the spec (limit=abc, offset=-1) get 400 with a
-//     JSON {"message": ...} naming the parameter. Authentication is checked
-//     first, as Cloud's middleware does.
+//   - Parameters or a body that break the spec (limit=abc, offset=-1, a
+//     create without hostname) get 400 with a JSON {"message": ...} naming
+//     the parameter or the body's field, worded as the contract validator
+//     words findings. Authentication is checked first, as Cloud's
+//     middleware does; then a body over [MaxRequestBodyBytes] gets 413.
+//   - Create makes a token with a fresh random value (ck-let- and 48 hex
+//     digits, from crypto/rand), the policy and hostname sent, and
+//     expiresAt as Cloud writes it (RFC 3339 UTC with milliseconds): the
+//     expires_at sent, which must be an RFC 3339 date-time in the future,
+//     or 5 minutes from now, as upstream documents. It answers 201 and the
+//     token; later lists show it after the seeded or loaded tokens.
+//   - Delete answers 204 without a body, and the token is gone from every
+//     later list. A value that names no live token gets 400 with a message
+//     (upstream documents only 400 for this operation), never quoting it.
+//   - Creates and deletes are bounded ([MaxCreatedTokens],
+//     [MaxCreatedBytes], [MaxDeletedTokens]); past a bound they get 400
+//     with a message saying which.
+//   - [Options].Latency delays every answer, for measuring latency-bound
+//     behaviour offline.
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens
 // and held in memory; or, for accounts of any size up to [MaxSeedCount],
 // from [Options].SeedCount, which serves the same seeded tokens without
-// holding them. No request allocates in proportion to the account: a page
-// costs what its tokens cost, and a page of more than 1000 tokens is
-// streamed (without a Content-Length) rather than built whole. The mock
-// never logs; its messages never echo a token value or an API key.
+// holding them. Creates and deletes are an overlay on that fixed list:
+// created tokens appended after it, deleted ones skipped, so a page of the
+// seeded part still costs what its tokens cost (and O(log d) each for d
+// deletes), and the rest costs in proportion to the tokens created. Each
+// request reads one immutable version of the overlay, without locks, so a
+// page is never torn by a concurrent change. A page of more than 1000
+// tokens is streamed (without a Content-Length) rather than built whole.
+// The mock never logs; its messages never echo a token value or an API key.
 package mock

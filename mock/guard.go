@@ -20,13 +20,18 @@ func (m guardedMux) HandleFunc(pattern string, handler func(http.ResponseWriter,
 	m.ServeMux.Handle(pattern, m.guard(http.HandlerFunc(handler)))
 }
 
-// guard authenticates a request, then validates it against the spec.
+// guard authenticates a request, then reads its body (bounded), then
+// validates it against the spec.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if msg, ok := s.auth.authenticate(r); !ok {
 			// RFC 9110 requires a challenge on every 401.
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			writeMessage(w, http.StatusUnauthorized, msg)
+			return
+		}
+		if status, msg, ok := readBody(w, r); !ok {
+			writeMessage(w, status, msg)
 			return
 		}
 		if msg, ok := s.validateRequest(r); !ok {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 const listPath = "/v1/client-side-access-tokens"
@@ -27,7 +28,7 @@ type exchange struct {
 // newServer starts a loopback mock holding tokens.
 func newServer(t testing.TB, opts mock.Options) *httptest.Server {
 	t.Helper()
-	return mock.NewTestServer(t, opts)
+	return mocktest.NewServer(t, opts)
 }
 
 // do sends method to ts at listPath?query with the given Authorization

@@ -8,14 +8,17 @@ import (
 	"io"
 	"os"
 
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // LoadTokens reads tokens from JSON: either an array of tokens or a page as
 // the API returns it ({"tokens": [...], ...}). Each token must match the
-// spec's Token schema (required properties present and not null, types and
-// enum values right); the error names the first bad token's index. Fields
-// the spec does not know are dropped.
+// spec's Token schema, checked by kin-openapi through the contract package
+// (required properties present and not null, types and enum values right);
+// the error names the first bad token's index and the field, worded as the
+// contract validator words a served page's violations. Fields the spec does
+// not know are dropped.
 func LoadTokens(r io.Reader) ([]gen.Token, error) {
 	tokens, err := loadTokens(r)
 	if err != nil {
@@ -49,9 +52,13 @@ func loadTokens(r io.Reader) ([]gen.Token, error) {
 	if err != nil {
 		return nil, err
 	}
+	v, err := contract.NewValidator()
+	if err != nil {
+		return nil, err
+	}
 	tokens := make([]gen.Token, len(raws))
 	for i, raw := range raws {
-		if tokens[i], err = decodeToken(raw); err != nil {
+		if tokens[i], err = decodeToken(v, raw); err != nil {
 			return nil, fmt.Errorf("token %d: %w", i, err)
 		}
 	}
@@ -86,66 +93,15 @@ func splitTokenList(data []byte) ([]json.RawMessage, error) {
 	return raws, nil
 }
 
-// decodeToken decodes one token into the gen type, after checking the
-// presence of the required properties, which decoding alone would fill with
-// zero values.
-func decodeToken(raw json.RawMessage) (gen.Token, error) {
+// decodeToken checks one token against the spec's Token schema, then
+// decodes it into the gen type, dropping fields the spec does not know.
+func decodeToken(v *contract.Validator, raw json.RawMessage) (gen.Token, error) {
 	var t gen.Token
-	token, err := requireProperties(raw, "", tokenRequired)
-	if err != nil {
+	if err := checkRawToken(v, raw); err != nil {
 		return t, err
-	}
-	policy, err := requireProperties(token["policy"], "policy", tokenPolicyRequired)
-	if err != nil {
-		return t, err
-	}
-	var data []json.RawMessage
-	if err := json.Unmarshal(policy["data"], &data); err != nil {
-		return t, errors.New("policy.data: want an array")
-	}
-	for j, p := range data {
-		if _, err := requireProperties(p, fmt.Sprintf("policy.data[%d]", j), agentPolicyRequired); err != nil {
-			return t, err
-		}
 	}
 	if err := json.Unmarshal(raw, &t); err != nil {
-		return t, typeError(err)
+		return t, errors.New("does not decode as a token") // unreachable once the schema passed
 	}
-	return t, checkToken(t)
-}
-
-// requireProperties checks that raw, the value at path, is an object
-// holding each name, and not as null (no property in the spec is nullable).
-// It returns the object's members.
-func requireProperties(raw json.RawMessage, path string, names []string) (map[string]json.RawMessage, error) {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &members); err != nil || members == nil {
-		if path == "" {
-			return nil, errors.New("want a JSON object")
-		}
-		return nil, fmt.Errorf("%s: want an object", path)
-	}
-	if path != "" {
-		path += "."
-	}
-	for _, name := range names {
-		v, ok := members[name]
-		if !ok {
-			return nil, fmt.Errorf("%s%s: required property is missing", path, name)
-		}
-		if string(v) == "null" {
-			return nil, fmt.Errorf("%s%s: null where the spec does not allow it", path, name)
-		}
-	}
-	return members, nil
-}
-
-// typeError words a decoding error by field path and kinds only: the
-// offending value may be a secret.
-func typeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("%s: want %s, got %s", te.Field, te.Type, te.Value)
-	}
-	return err
+	return t, nil
 }

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
@@ -98,15 +101,15 @@ func TestLoadTokensRejects(t *testing.T) {
 		{"null hostname", "[" + edit(`"https://app-1.example.com"`, "null") + "]", []string{"token 0", "hostname", "null"}},
 		{"missing policy", `[{"token":"t","hostname":"h","expiresAt":"e"}]`, []string{"token 0", "policy", "missing"}},
 		{"policy not an object", "[" + edit(`"policy":{`, `"policy":[],"x":{`) + "]", []string{"token 0", "policy", "object"}},
-		{"missing version", "[" + edit(`"version":"1",`, "") + "]", []string{"token 0", "policy.version", "missing"}},
-		{"unknown version", "[" + edit(`"version":"1"`, `"version":"2"`) + "]", []string{"token 0", "policy.version", `"2"`}},
-		{"null data", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":null`) + "]", []string{"token 0", "policy.data", "null"}},
-		{"data not an array", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":{}`) + "]", []string{"token 0", "policy.data", "array"}},
-		{"missing id", "[" + edit(`"id":"agent-1",`, "") + "]", []string{"token 0", "policy.data[0].id", "missing"}},
-		{"missing access", "[" + edit(`,"access":["read_messages","write_agent"]`, "") + "]", []string{"token 0", "policy.data[0].access", "missing"}},
-		{"unknown policy type", "[" + edit(`"type":"agent"`, `"type":"identity"`) + "]", []string{"token 0", "policy.data[0].type", `"identity"`}},
-		{"unknown access", "[" + edit(`"write_agent"`, `"delete_agent"`) + "]", []string{"token 0", "policy.data[0].access[1]", `"delete_agent"`}},
-		{"null access item", "[" + edit(`"write_agent"`, `null`) + "]", []string{"token 0", "policy.data[0].access[1]"}},
+		{"missing version", "[" + edit(`"version":"1",`, "") + "]", []string{"token 0", "/policy/version", "missing"}},
+		{"unknown version", "[" + edit(`"version":"1"`, `"version":"2"`) + "]", []string{"token 0", "/policy/version", `"2"`}},
+		{"null data", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":null`) + "]", []string{"token 0", "/policy/data", "null"}},
+		{"data not an array", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":{}`) + "]", []string{"token 0", "/policy/data", "array"}},
+		{"missing id", "[" + edit(`"id":"agent-1",`, "") + "]", []string{"token 0", "/policy/data/0/id", "missing"}},
+		{"missing access", "[" + edit(`,"access":["read_messages","write_agent"]`, "") + "]", []string{"token 0", "/policy/data/0/access", "missing"}},
+		{"unknown policy type", "[" + edit(`"type":"agent"`, `"type":"identity"`) + "]", []string{"token 0", "/policy/data/0/type", `"identity"`}},
+		{"unknown access", "[" + edit(`"write_agent"`, `"delete_agent"`) + "]", []string{"token 0", "/policy/data/0/access/1", `"delete_agent"`}},
+		{"null access item", "[" + edit(`"write_agent"`, `null`) + "]", []string{"token 0", "/policy/data/0/access/1"}},
 		{"hostname a number", "[" + edit(`"https://app-1.example.com"`, "42") + "]", []string{"token 0", "hostname", "string", "number"}},
 		{"token a number", "[" + edit(`"ck-let-mock-load-0"`, "7") + "]", []string{"token 0", "token", "string"}},
 	}
@@ -159,5 +162,32 @@ func TestNewRejectsInvalidTokens(t *testing.T) {
 	_, err := mock.New(mock.Options{Tokens: tokens})
 	if err == nil || !strings.Contains(err.Error(), "token 3") || !strings.Contains(err.Error(), `"fly"`) {
 		t.Errorf("New with a bad access value: error %v, want one naming token 3 and the value", err)
+	}
+}
+
+// TestLoadTokensWordsErrorsAsContract: a token the loader rejects gets the
+// words the contract validator gives the same token in a served page, since
+// both check it with the spec's Token schema.
+func TestLoadTokensWordsErrorsAsContract(t *testing.T) {
+	v, err := contract.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		strings.Replace(validToken, `"write_agent"`, `"delete_agent"`, 1),
+		strings.Replace(validToken, `"hostname":"https://app-1.example.com",`, "", 1),
+		strings.Replace(validToken, `"version":"1"`, `"version":2`, 1),
+	} {
+		_, loadErr := mock.LoadTokens(strings.NewReader("[" + bad + "]"))
+		req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens", nil)
+		fs := v.ValidateResponse(req, http.StatusOK, http.Header{"Content-Type": {"application/json"}},
+			[]byte(`{"hasNextPage":false,"tokens":[`+bad+`]}`)).Breaking()
+		if loadErr == nil || len(fs) != 1 {
+			t.Fatalf("load error %v; contract findings %s", loadErr, fs)
+		}
+		want := "token 0: " + strings.TrimPrefix(fs[0].Pointer, "/tokens/0") + ": " + fs[0].Message
+		if !strings.HasSuffix(loadErr.Error(), want) {
+			t.Errorf("load error %q\nwant it to end %q", loadErr, want)
+		}
 	}
 }

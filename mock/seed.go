@@ -114,11 +114,14 @@ func SeedAgentID(i int) string {
 	return fmt.Sprintf("agent-00000000-0000-4000-8000-%012d", i+1)
 }
 
+// seedValuePrefix starts every seeded token value.
+const seedValuePrefix = "ck-let-mock-"
+
 // seedTokenValue is the i-th token value: its index, for readers, then
 // hex that looks like key material but is a hash of the index.
 func seedTokenValue(i int) string {
 	sum := sha256.Sum256([]byte("letta-tokens mock seed " + strconv.Itoa(i)))
-	return fmt.Sprintf("ck-let-mock-%06d-%s", i, hex.EncodeToString(sum[:12]))
+	return fmt.Sprintf("%s%06d-%s", seedValuePrefix, i, hex.EncodeToString(sum[:12]))
 }
 
 // formatExpiresAt writes t as JavaScript's Date.toISOString does.

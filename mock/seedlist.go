@@ -2,6 +2,8 @@ package mock
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/letta-tokens/letta-tokens/gen"
 )
@@ -14,6 +16,23 @@ type seedList int
 
 func (n seedList) len() int           { return int(n) }
 func (seedList) at(pos int) gen.Token { return seedToken(pos) }
+
+func (n seedList) view(agentID string) positions { return fixedView(n, agentID) }
+
+// lookup finds a seeded value by the index it spells out
+// (ck-let-mock-<index>-<hash>), then checks it is that token's value.
+func (n seedList) lookup(value string) []int {
+	rest, ok := strings.CutPrefix(value, seedValuePrefix)
+	digits, _, ok2 := strings.Cut(rest, "-")
+	if !ok || !ok2 || len(digits) > 10 {
+		return nil
+	}
+	i, err := strconv.Atoi(digits)
+	if err != nil || i < 0 || i >= int(n) || seedTokenValue(i) != value {
+		return nil
+	}
+	return []int{i}
+}
 
 func (n seedList) filter(agentID string) positions {
 	agent, ok := seedAgentIndex[agentID]

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -32,15 +33,22 @@ type Options struct {
 	// APIKey, when set, is the only bearer key accepted. When empty, any
 	// non-empty bearer key is accepted.
 	APIKey string
+	// Latency delays every answer by this long, so that latency-bound
+	// behaviour (timeouts, concurrency) can be measured offline. A request
+	// whose context ends while it waits stops waiting at once, and its
+	// connection is dropped. It must not be negative; 0 answers at once.
+	Latency time.Duration
 }
 
-// Server is the mock endpoint. It is an http.Handler serving
-// GET /v1/client-side-access-tokens, and is safe for concurrent use: its
-// state is fixed when New returns.
+// Server is the mock endpoint. It is an http.Handler serving the spec's
+// three operations on /v1/client-side-access-tokens (list, create, delete),
+// and is safe for concurrent use: a list sees the account as it was when
+// the request arrived, whatever creates and deletes run meanwhile.
 type Server struct {
-	tokens    tokenList
+	account   *account
 	auth      bearerAuth
 	validator *contract.Validator
+	latency   time.Duration
 	handler   http.Handler
 }
 
@@ -50,7 +58,8 @@ var (
 )
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
-// sense: a SeedCount out of range, or both Tokens and SeedCount.
+// sense: a SeedCount out of range, both Tokens and SeedCount, or a negative
+// Latency.
 var ErrInvalidOptions = errors.New("invalid options")
 
 // New returns a Server for opts. It fails if a token does not match the
@@ -58,18 +67,26 @@ var ErrInvalidOptions = errors.New("invalid options")
 // ([ErrInvalidOptions]), or if the spec does not load. Its cost is that of
 // copying opts.Tokens; a seeded account costs nothing to set up.
 func New(opts Options) (*Server, error) {
-	tokens, err := newTokenList(opts)
-	if err != nil {
-		return nil, fmt.Errorf("mock: %w", err)
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("mock: %w: Latency %v is negative", ErrInvalidOptions, opts.Latency)
 	}
-	validator, err := contract.NewValidator()
+	var secrets []contract.ValidatorOption
+	if opts.APIKey != "" {
+		secrets = append(secrets, contract.WithSecrets(opts.APIKey))
+	}
+	validator, err := contract.NewValidator(secrets...)
 	if err != nil {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
+	tokens, err := newTokenList(opts, validator)
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
 	s := &Server{
-		tokens:    tokens,
+		account:   newAccount(tokens),
 		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
+		latency:   opts.Latency,
 	}
 	s.handler = gen.HandlerWithOptions(s, gen.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
@@ -80,8 +97,9 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP serves the mock endpoint.
+// ServeHTTP serves the mock endpoint, after Options.Latency.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.wait(r)
 	s.handler.ServeHTTP(w, r)
 }
 
@@ -110,11 +128,11 @@ func (s *Server) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Reque
 	if params.AgentId != nil {
 		agentID = *params.AgentId
 	}
-	writePage(w, r, cutPage(s.tokens, agentID, offset, limit))
+	writePage(w, r, cutPage(s.account.snapshot(), agentID, offset, limit))
 }
 
 // newTokenList is the list opts describe.
-func newTokenList(opts Options) (tokenList, error) {
+func newTokenList(opts Options, v *contract.Validator) (tokenList, error) {
 	switch {
 	case opts.SeedCount < 0 || opts.SeedCount > MaxSeedCount:
 		return nil, fmt.Errorf("%w: SeedCount %d is not between 0 and MaxSeedCount (%d)", ErrInvalidOptions, opts.SeedCount, MaxSeedCount)
@@ -123,22 +141,9 @@ func newTokenList(opts Options) (tokenList, error) {
 	case opts.SeedCount > 0:
 		return seedList(opts.SeedCount), nil
 	}
-	if err := checkTokens(opts.Tokens); err != nil {
+	list := newSliceList(opts.Tokens)
+	if err := checkTokens(v, list.tokens); err != nil {
 		return nil, err
 	}
-	return newSliceList(opts.Tokens), nil
-}
-
-// errNotYetServed answers the create and delete operations until the mock
-// keeps state (issue 8 builds them); a 501 is never mistaken for success.
-const errNotYetServed = "mock: this operation is not served yet"
-
-// CreateClientSideAccessToken implements [gen.ServerInterface].
-func (s *Server) CreateClientSideAccessToken(w http.ResponseWriter, _ *http.Request) {
-	writeMessage(w, http.StatusNotImplemented, errNotYetServed)
-}
-
-// DeleteClientSideAccessToken implements [gen.ServerInterface].
-func (s *Server) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, _ string) {
-	writeMessage(w, http.StatusNotImplemented, errNotYetServed)
+	return list, nil
 }

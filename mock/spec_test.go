@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -27,20 +26,6 @@ func TestDefaultsMatchSpec(t *testing.T) {
 		}
 		if got, ok := p.Schema.Value.Default.(float64); !ok || int(got) != want {
 			t.Errorf("spec's default for %s is %v, the mock's %d", name, p.Schema.Value.Default, want)
-		}
-	}
-}
-
-func TestRequiredPropertiesMatchSpec(t *testing.T) {
-	schemas := loadSpec(t).Components.Schemas
-	for name, ours := range map[string][]string{
-		"Token":       tokenRequired,
-		"TokenPolicy": tokenPolicyRequired,
-		"AgentPolicy": agentPolicyRequired,
-	} {
-		spec := schemas[name].Value.Required
-		if !slices.Equal(slices.Sorted(slices.Values(spec)), slices.Sorted(slices.Values(ours))) {
-			t.Errorf("%s: spec requires %v, the loader %v", name, spec, ours)
 		}
 	}
 }

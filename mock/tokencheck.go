@@ -1,43 +1,63 @@
 package mock
 
 import (
+	"encoding/json"
 	"fmt"
 
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// The required properties of the spec's schemas, in the spec's order.
-// TestRequiredPropertiesMatchSpec keeps them equal to openapi.yaml.
-var (
-	tokenRequired       = []string{"policy", "token", "hostname", "expiresAt"}
-	tokenPolicyRequired = []string{"version", "data"}
-	agentPolicyRequired = []string{"type", "id", "access"}
-)
+// tokenSchema is the spec's schema every served token must match.
+const tokenSchema = "Token"
 
-// checkTokens checks what the gen types cannot enforce by themselves: that
-// every enum holds one of the spec's values.
-func checkTokens(tokens []gen.Token) error {
+// checkTokens checks tokens against the spec's Token schema, as the
+// contract validator checks a served page: what the gen types cannot
+// enforce by themselves (enum values), and what JSON shows of them (a nil
+// slice encodes as null). The error names the first bad token's index.
+func checkTokens(v *contract.Validator, tokens []gen.Token) error {
 	for i, t := range tokens {
-		if err := checkToken(t); err != nil {
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("token %d: %w", i, err)
+		}
+		if err := checkRawToken(v, raw); err != nil {
 			return fmt.Errorf("token %d: %w", i, err)
 		}
 	}
 	return nil
 }
 
-func checkToken(t gen.Token) error {
-	if !t.Policy.Version.Valid() {
-		return fmt.Errorf("policy.version: %q is not one of the spec's values", t.Policy.Version)
+// checkRawToken checks one token's JSON against the Token schema. Its
+// error is the first violation as the contract words it (a JSON pointer
+// to the field, then what is wrong), and how many more there are.
+func checkRawToken(v *contract.Validator, raw json.RawMessage) error {
+	var value any
+	if err := json.Unmarshal(raw, &value); err != nil {
+		return err
 	}
-	for j, p := range t.Policy.Data {
-		if !p.Type.Valid() {
-			return fmt.Errorf("policy.data[%d].type: %q is not one of the spec's values", j, p.Type)
-		}
-		for k, a := range p.Access {
-			if !a.Valid() {
-				return fmt.Errorf("policy.data[%d].access[%d]: %q is not one of the spec's values", j, k, a)
-			}
-		}
+	findings, err := v.ValidateValue(tokenSchema, value)
+	if err != nil {
+		return err
 	}
-	return nil
+	breaking := findings.Breaking()
+	if len(breaking) == 0 {
+		return nil
+	}
+	first := breaking[0]
+	ptr := first.Pointer
+	if ptr == "" {
+		ptr = "/"
+	}
+	if more := len(breaking) - 1; more > 0 {
+		return fmt.Errorf("%s: %s (and %s)", ptr, first.Message, plural(more, "more violation"))
+	}
+	return fmt.Errorf("%s: %s", ptr, first.Message)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

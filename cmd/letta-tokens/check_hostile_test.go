@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // trickleServer sends a 200 with JSON headers, then one byte of body per
@@ -139,7 +140,7 @@ func TestCheckMaxTokensBoundIsIncomplete(t *testing.T) {
 func TestCheckNeverEndingServerIsStillDrift(t *testing.T) {
 	// hasNextPage true on the empty page past the end: a server that never
 	// ends, which no bound excuses.
-	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(12)}),
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(12)}),
 		func(page map[string]any) { page["hasNextPage"] = true }))
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitFailure || !strings.Contains(r.stdout, "breaking pagination") {
@@ -154,9 +155,9 @@ const echoKey = "custom-Echo-Key-0123456789/+abc"
 func TestCheckMasksEchoedSecrets(t *testing.T) {
 	other := "ck-let-another-tokens-full-value-0123456789"
 	for _, key := range []string{echoKey, testKey} {
-		ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
+		ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
 			func(page map[string]any) {
-				mock.ForEachToken(page, func(tok map[string]any) {
+				mocktest.ForEachToken(page, func(tok map[string]any) {
 					policy := tok["policy"].(map[string]any)
 					policy["data"].([]any)[0].(map[string]any)["id"] = key
 					tok["hostname"] = "https://" + key + ".example.com"
@@ -183,9 +184,9 @@ var controlChar = regexp.MustCompile("[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a
 func TestCheckEscapesServerStrings(t *testing.T) {
 	const forged = "\nchecked http://x: 0 breaking, 0 additive — no breaking drift"
 	huge := strings.Repeat("9", 1<<20)
-	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(8)}),
 		func(page map[string]any) {
-			mock.ForEachToken(page, func(tok map[string]any) {
+			mocktest.ForEachToken(page, func(tok map[string]any) {
 				entry := tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)
 				entry["id"] = "agent-\x1b[2J\x1b]0;pwned\x07" + forged
 				entry["type"] = json.Number(huge)

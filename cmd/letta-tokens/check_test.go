@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // summary matches the last line of a text report.
@@ -57,9 +58,9 @@ func TestCheckLiveServer(t *testing.T) {
 }
 
 func TestCheckBreakingDrift(t *testing.T) {
-	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
 		func(page map[string]any) {
-			mock.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
+			mocktest.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
 		}))
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitFailure {
@@ -91,9 +92,9 @@ func TestCheckBreakingDrift(t *testing.T) {
 }
 
 func TestCheckAdditiveDrift(t *testing.T) {
-	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
 		func(page map[string]any) {
-			mock.ForEachToken(page, func(tok map[string]any) { tok["createdAt"] = "2030-01-01T00:00:00.000Z" })
+			mocktest.ForEachToken(page, func(tok map[string]any) { tok["createdAt"] = "2030-01-01T00:00:00.000Z" })
 		}))
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitOK {
@@ -116,7 +117,7 @@ func TestCheckEmptyAccountNotes(t *testing.T) {
 }
 
 func TestCheckRejectedKey(t *testing.T) {
-	ts := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
+	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitUsage {
 		t.Errorf("exit %d, want %d", r.code, exitUsage)

@@ -18,6 +18,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // tableRows returns the rows of a table (without header and count line).
@@ -300,7 +301,7 @@ func TestListLyingPagination(t *testing.T) {
 }
 
 func TestListRejectedKey(t *testing.T) {
-	ts := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
+	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
 	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}} {
 		r := runCLI(t, envFor(ts.URL), args...)
 		if r.code != exitUsage {

@@ -15,6 +15,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // TestMain fails the run if a test leaves a goroutine behind: a server not
@@ -63,7 +64,7 @@ func envFor(url string) map[string]string {
 // newMock starts a loopback mock serving the first n seeded tokens.
 func newMock(t *testing.T, n int) *httptest.Server {
 	t.Helper()
-	return mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(n)})
+	return mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(n)})
 }
 
 // newServer starts a loopback server for h, closed when the test ends.

@@ -24,17 +24,25 @@ const (
 	// this only covers a page being written; the mock must be gone within a
 	// second of Ctrl-C.
 	mockShutdownGrace = 500 * time.Millisecond
+	// maxMockLatency is the most --latency: enough for any timeout a
+	// client would set for one call, short of a mock that seems hung.
+	maxMockLatency = 10 * time.Second
 )
 
 func mockUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
+	fmt.Fprint(w, `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
 
-Serves a mock of GET /v1/client-side-access-tokens that behaves like Letta
-Cloud (pagination, agentId filtering, Bearer auth, 400s for bad parameters),
-seeded with N synthetic tokens or loaded from a JSON file of tokens (an array,
-or a page as the API returns it). Seeded tokens are made when a page needs
-them, so any N up to 1000000000 starts at once and takes a few MB; a --from
-file is held in memory.
+Serves a mock of Letta Cloud's client-side access tokens that behaves like
+Cloud: list (GET /v1/client-side-access-tokens: pagination, agentId
+filtering), create (POST /v1/client-side-access-tokens) and delete
+(DELETE /v1/client-side-access-tokens/{token}), with Bearer auth and 400s
+for bad parameters or bodies. It starts with N synthetic tokens, or with
+the tokens of a JSON file (an array, or a page as the API returns it);
+created tokens are listed after them until deleted, and deleted ones are
+gone, for as long as the mock runs (at most 1000000 created and 1000000
+deleted at once). Seeded tokens are made when a page needs them, so any N
+up to 1000000000 starts at once and takes a few MB; a --from file is held
+in memory.
 
 The first line on stdout is the base URL (with port 0, a free port is
 picked), so scripts can read it; everything else goes to stderr. Point any
@@ -52,12 +60,13 @@ and not a Letta key.
 
 Exit status: 0 stopped by a signal (at any time, even while loading);
 1 could not listen or load --from; 2 usage error (such as --tokens above
-1000000000).
+1000000000, or --latency above 10s).
 
 Examples:
   letta-tokens mock
   letta-tokens mock --addr 127.0.0.1:0 --tokens 100000000
   letta-tokens mock --from tokens.json --key test-key
+  letta-tokens mock --latency 250ms
 `)
 }
 
@@ -67,6 +76,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	count := fs.Int("tokens", defaultMockTokens, "serve `N` seeded synthetic tokens, at most "+strconv.Itoa(mock.MaxSeedCount))
 	key := fs.String("key", "", "accept only this bearer key `K` (default: any non-empty key)")
 	from := fs.String("from", "", "serve the tokens in JSON `FILE` instead of seeded ones")
+	latency := fs.Duration("latency", 0, "delay every answer by `DURATION` (such as 250ms), at most 10s")
 	usage := func(w io.Writer) { mockUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "mock", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -86,13 +96,15 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("mock", "mock: --from needs a file name")
 	case set["key"] && *key == "":
 		return usageErrorf("mock", "mock: --key must not be empty (leave it out to accept any key)")
+	case *latency < 0 || *latency > maxMockLatency:
+		return usageErrorf("mock", "mock: --latency must be between 0 and %v, got %v", maxMockLatency, *latency)
 	}
 
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
 	setup := make(chan mockSetup, 1)
-	go func() { setup <- startMockServer(mockSpec{count: *count, from: *from, key: *key}) }()
+	go func() { setup <- startMockServer(mockSpec{count: *count, from: *from, key: *key, latency: *latency}) }()
 	var srv *mock.Server
 	var source string
 	select {
@@ -125,6 +137,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		keyHint = "<the value of --key>"
 	}
 	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
+	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
 	fmt.Fprintf(stderr, "mock: point clients at it with:\n  export %s=%s %s=%s\n", envBaseURL, base, envAPIKey, keyHint)
 
 	// Every request's context ends when the mock stops, so that a page
@@ -156,6 +169,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 type mockSpec struct {
 	count     int
 	from, key string
+	latency   time.Duration
 }
 
 // mockSetup is a started mock and how its banner names its tokens, or why
@@ -169,14 +183,14 @@ type mockSetup struct {
 // startMockServer builds the mock spec asks for: seeded lazily, so that its cost
 // does not depend on the count, or holding the tokens of the --from file.
 func startMockServer(spec mockSpec) mockSetup {
-	opts := mock.Options{SeedCount: spec.count, APIKey: spec.key}
+	opts := mock.Options{SeedCount: spec.count, APIKey: spec.key, Latency: spec.latency}
 	source := plural(spec.count, "seeded token")
 	if spec.from != "" {
 		tokens, err := mock.LoadTokensFile(spec.from)
 		if err != nil {
 			return mockSetup{err: failf("%v", err)}
 		}
-		opts = mock.Options{Tokens: tokens, APIKey: spec.key}
+		opts = mock.Options{Tokens: tokens, APIKey: spec.key, Latency: spec.latency}
 		source = plural(len(tokens), "token") + " from " + spec.from
 	}
 	srv, err := mock.New(opts)
@@ -184,6 +198,14 @@ func startMockServer(spec mockSpec) mockSetup {
 		return mockSetup{err: failf("%v", err)}
 	}
 	return mockSetup{srv: srv, source: source}
+}
+
+// latencyNote is the banner's word on --latency.
+func latencyNote(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", each answered after %v", d)
 }
 
 // listPath is the operation's path, for the mock's banner.

@@ -449,3 +449,85 @@ type fakeAddr string
 
 func (a fakeAddr) Network() string { return "tcp" }
 func (a fakeAddr) String() string  { return string(a) }
+
+// TestMockCreateAndDelete: the command's mock keeps state: a created token
+// is listed after the seeded ones, and a deleted one is gone.
+func TestMockCreateAndDelete(t *testing.T) {
+	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--tokens", "3")
+	call := func(method, path, body string) (int, []byte) {
+		t.Helper()
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(t.Context(), method, base+path, rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer any")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, data
+	}
+	status, body := call(http.MethodPost, listPath, `{"policy":[{"type":"agent","id":"agent-x","access":["read_messages"]}],"hostname":"https://a.example.com"}`)
+	var created gen.Token
+	if status != http.StatusCreated || json.Unmarshal(body, &created) != nil || !strings.HasPrefix(created.Token, "ck-let-") {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	seeded := mock.SeedTokens(3)
+	if status, body := call(http.MethodDelete, listPath+"/"+url.PathEscape(seeded[1].Token), ""); status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", status, body)
+	}
+	r := runCLI(t, envFor(base), "list", "--all", "--json", "--reveal")
+	want := []gen.Token{seeded[0], seeded[2], created}
+	if got := decodeTokens(t, r.stdout); r.code != exitOK || !tokensEqual(got, want) {
+		t.Errorf("list after create and delete: exit %d, %d tokens: %s", r.code, len(got), r.stderr)
+	}
+	code, stderr := stop()
+	if code != exitOK || !strings.Contains(stderr, "mock: list (GET), create (POST) and delete (DELETE "+listPath+"/{token})\n") {
+		t.Errorf("exit %d; the banner does not name the three operations:\n%s", code, stderr)
+	}
+}
+
+// TestMockLatency: --latency delays every answer by at least that long,
+// and the banner says so.
+func TestMockLatency(t *testing.T) {
+	const latency = 150 * time.Millisecond
+	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--latency", latency.String())
+	start := time.Now()
+	httpGet(t, base+listPath+"?limit=1")
+	if took := time.Since(start); took < latency {
+		t.Errorf("answered in %v, under --latency %v", took, latency)
+	}
+	if _, stderr := stop(); !strings.Contains(stderr, ", each answered after 150ms") {
+		t.Errorf("the banner does not give the latency:\n%s", stderr)
+	}
+}
+
+func TestMockLatencyOutOfRange(t *testing.T) {
+	for _, arg := range []string{"-1s", "10001ms", "1h", "soon"} {
+		t.Run(arg, func(t *testing.T) {
+			r := runCLI(t, nil, "mock", "--addr", "127.0.0.1:0", "--latency", arg)
+			if r.code != exitUsage || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and no URL", r.code, r.stdout)
+			}
+			if !strings.Contains(r.stderr, "--latency") && !strings.Contains(r.stderr, "latency") {
+				t.Errorf("stderr does not name --latency: %q", r.stderr)
+			}
+		})
+	}
+}
+
+func TestMockHelpNamesOperations(t *testing.T) {
+	r := runCLI(t, nil, "mock", "--help")
+	for _, want := range []string{"list (GET /v1/client-side-access-tokens", "create (POST /v1/client-side-access-tokens)", "delete\n(DELETE /v1/client-side-access-tokens/{token})", "--latency DURATION"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("mock --help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

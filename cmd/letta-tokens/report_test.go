@@ -14,6 +14,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -326,9 +327,9 @@ func TestXMLSafe(t *testing.T) {
 // drifts and checks that the JUnit report names each breaking check in a
 // failure, lists every check, and passes the rest.
 func TestReportJUnitDriftingServer(t *testing.T) {
-	ts := newServer(t, mock.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(12), APIKey: testKey}),
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(12), APIKey: testKey}),
 		func(page map[string]any) {
-			mock.ForEachToken(page, func(tok map[string]any) {
+			mocktest.ForEachToken(page, func(tok map[string]any) {
 				tok["expires_at"] = tok["expiresAt"]
 				delete(tok, "expiresAt")                      // breaking: schema
 				tok["createdAt"] = "2026-01-01T00:00:00.000Z" // additive: unknown-field

@@ -19,6 +19,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 const mockKey = "sk-let-tssdkFAKEkey000000000"
@@ -74,7 +75,7 @@ func stderrOf(err error) string {
 
 func TestTypeScriptSDKAgainstMock(t *testing.T) {
 	node := requireSDK(t)
-	srv := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(23), APIKey: mockKey})
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(23), APIKey: mockKey})
 	client, err := lettatokens.NewClient(lettatokens.WithBaseURL(srv.URL), lettatokens.WithAPIKey(mockKey))
 	if err != nil {
 		t.Fatal(err)

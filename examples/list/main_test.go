@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // runMainEnv makes the test binary run the example's main instead of the
@@ -47,7 +48,7 @@ func runExample(t *testing.T, baseURL string) (stdout, stderr string, ok bool) {
 // print every token, redacted.
 func TestMainAgainstMock(t *testing.T) {
 	tokens := mock.SeedTokens(137)
-	srv := mock.NewTestServer(t, mock.Options{Tokens: tokens, APIKey: "example-key"})
+	srv := mocktest.NewServer(t, mock.Options{Tokens: tokens, APIKey: "example-key"})
 	t.Setenv("LETTA_BASE_URL", srv.URL)
 	t.Setenv("LETTA_API_KEY", "example-key")
 

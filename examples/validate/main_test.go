@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // runMainEnv makes the test binary run the example's main instead of the
@@ -47,13 +48,13 @@ func runExample(t *testing.T, env ...string) (stdout, stderr string, ok bool) {
 }
 
 func TestValidateExample(t *testing.T) {
-	conformant := mock.NewTestServer(t, mock.Options{Tokens: mock.SeedTokens(25)})
+	conformant := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(25)})
 	handler, err := mock.New(mock.Options{Tokens: mock.SeedTokens(25)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	drifting := newServer(t, mock.RewritePages(handler, func(page map[string]any) {
-		mock.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
+	drifting := newServer(t, mocktest.RewritePages(handler, func(page map[string]any) {
+		mocktest.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
 	}))
 	const key = "LETTA_API_KEY=example-key-0123456789"
 

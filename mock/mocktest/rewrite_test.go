@@ -1,4 +1,4 @@
-package mock
+package mocktest
 
 import (
 	"encoding/json"
@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/mock"
 )
 
 func TestRewritePages(t *testing.T) {
-	srv, err := New(Options{Tokens: SeedTokens(3)})
+	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(3)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package mock
+package mocktest
 
 import (
 	"encoding/json"
@@ -13,8 +13,8 @@ import (
 // decoded into generic JSON values (objects are map[string]any, arrays
 // []any); ForEachToken reaches its tokens.
 //
-//	drifting := mock.RewritePages(srv, func(page map[string]any) {
-//		mock.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
+//	drifting := mocktest.RewritePages(srv, func(page map[string]any) {
+//		mocktest.ForEachToken(page, func(tok map[string]any) { delete(tok, "hostname") })
 //	})
 func RewritePages(h http.Handler, edit func(page map[string]any)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,74 @@
+package mock
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// defaultExpiry is how long a created token lives when the request names
+// no expires_at, as upstream documents.
+const defaultExpiry = 5 * time.Minute
+
+// CreateClientSideAccessToken adds a token to the account and answers it,
+// 201, its value in full. It implements [gen.ServerInterface]; requests
+// reach it through ServeHTTP, which has already authenticated them and
+// validated the body against the spec's CreateTokenRequest.
+func (s *Server) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
+	var req gen.CreateTokenRequest
+	if data, err := readAll(r); err != nil || json.Unmarshal(data, &req) != nil {
+		// Only a caller bypassing ServeHTTP gets here.
+		writeMessage(w, http.StatusBadRequest, "request body: want a JSON CreateTokenRequest")
+		return
+	}
+	expires, msg, ok := expiryOf(req.ExpiresAt, time.Now())
+	if !ok {
+		writeMessage(w, http.StatusBadRequest, msg)
+		return
+	}
+	tok, err := s.account.create(req.Policy, req.Hostname, formatExpiresAt(expires))
+	switch {
+	case errors.Is(err, ErrMockFull):
+		writeMessage(w, http.StatusBadRequest, "mock: "+err.Error())
+		return
+	case err != nil:
+		writeMessage(w, http.StatusInternalServerError, "mock: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, tok)
+}
+
+// expiryOf is when a token created at now with expires_at expiresAt
+// expires: now plus defaultExpiry when absent, else the time expiresAt
+// names, which must be RFC 3339 (a "T", seconds, an optional fraction, and
+// Z or an offset; time.RFC3339Nano) and after now. The spec promises no
+// format; this module's client sends RFC 3339, and Cloud rejects a date it
+// cannot parse. Messages name the field, never its value.
+func expiryOf(expiresAt *string, now time.Time) (time.Time, string, bool) {
+	if expiresAt == nil {
+		return now.Add(defaultExpiry), "", true
+	}
+	t, err := time.Parse(time.RFC3339Nano, *expiresAt)
+	switch {
+	case err != nil:
+		return time.Time{}, "request body /expires_at: not an RFC 3339 date-time (such as 2030-01-01T00:00:00Z)", false
+	case !t.After(now):
+		return time.Time{}, "request body /expires_at: must be in the future", false
+	case t.Year() > 9999:
+		return time.Time{}, "request body /expires_at: after year 9999", false
+	}
+	return t, "", true
+}
+
+// readAll reads r's body, which ServeHTTP has already bounded; a caller
+// bypassing it gets the same bound.
+func readAll(r *http.Request) ([]byte, error) {
+	if r.Body == nil {
+		return nil, errors.New("no body")
+	}
+	return io.ReadAll(io.LimitReader(r.Body, MaxRequestBodyBytes))
+}

@@ -1,0 +1,23 @@
+package mock
+
+import (
+	"net/http"
+)
+
+// DeleteClientSideAccessToken removes the token whose value is token and
+// answers 204 without a body. It implements [gen.ServerInterface].
+//
+// A value that names no live token (never created, or deleted already)
+// gets 400 {"message": ...}: upstream documents no 404 for this
+// operation, only 400 with a message, so a conformant client handles that.
+// The message never repeats the value, which may be a live secret typed
+// with one character wrong.
+func (s *Server) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, token string) {
+	// Both of delete's errors (ErrTokenNotFound, ErrMockFull) are the
+	// client's to fix, and their text holds no value.
+	if err := s.account.delete(token); err != nil {
+		writeMessage(w, http.StatusBadRequest, "mock: "+err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
