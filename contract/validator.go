@@ -205,6 +205,15 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		return Findings{{Check: CheckStatus, Severity: Breaking,
 			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status, documentedStatuses(route.Operation))}}
 	}
+	if len(respRef.Value.Content) == 0 {
+		// A response the spec gives no body (delete's 204): nothing to
+		// decode, and a body would be a departure of its own.
+		if len(bytes.TrimSpace(body)) > 0 {
+			return Findings{{Check: CheckContentType, Severity: Breaking,
+				Message: fmt.Sprintf("HTTP %d carries a %d-byte body where the spec documents none", status, len(body))}}
+		}
+		return nil
+	}
 	ct := header.Get("Content-Type")
 	media, _, _ := mime.ParseMediaType(ct)
 	if respRef.Value.Content.Get(media) == nil || media == "" {

@@ -212,7 +212,8 @@ func TestCreateAndDeleteAnswersPassContract(t *testing.T) {
 	created := send(t, ts, http.MethodPost, listPath, createBody("agent-1", "https://a.example.com", ""))
 	rejected := send(t, ts, http.MethodPost, listPath, `{"hostname":"x"}`)
 	unknown := send(t, ts, http.MethodDelete, deletePath("ck-let-unknown-0123456789"), "")
-	for name, e := range map[string]exchange{"201": created, "400": rejected, "delete 400": unknown} {
+	deleted := send(t, ts, http.MethodDelete, deletePath(tokenValues(mock.SeedTokens(3))[0]), "")
+	for name, e := range map[string]exchange{"201": created, "400": rejected, "delete 400": unknown, "delete 204": deleted} {
 		if fs := v.ValidateResponse(e.req, e.status, e.header, e.body); len(fs) != 0 {
 			t.Errorf("%s: findings:\n%s", name, fs)
 		}
@@ -220,8 +221,8 @@ func TestCreateAndDeleteAnswersPassContract(t *testing.T) {
 			t.Errorf("%s: request findings:\n%s", name, fs)
 		}
 	}
-	if created.status != http.StatusCreated || rejected.status != http.StatusBadRequest || unknown.status != http.StatusBadRequest {
-		t.Errorf("statuses %d, %d, %d", created.status, rejected.status, unknown.status)
+	if created.status != http.StatusCreated || rejected.status != http.StatusBadRequest || unknown.status != http.StatusBadRequest || deleted.status != http.StatusNoContent {
+		t.Errorf("statuses %d, %d, %d, %d", created.status, rejected.status, unknown.status, deleted.status)
 	}
 }
 
