@@ -132,7 +132,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 	}
 	traffic, walks := newCollector(), newCollector()
 	opts = append(opts, lettatokens.WithTransport(&Transport{Base: base, Validator: v, Report: traffic.record,
-		IgnoreRetryable: true, MaxBodyBytes: cfg.MaxPageBytes}))
+		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}))
 	client, err := lettatokens.NewClient(append(opts, cfg.Options...)...)
 	if err != nil {
 		return nil, err
