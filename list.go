@@ -13,25 +13,29 @@ import (
 
 // ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
 // the generated method, it returns a response only for a 2xx JSON page that
-// decodes, with JSON200 set; anything else is an *Error (or the context's
-// error, when ctx ended first).
+// decodes, with JSON200 set; an answer that cannot be used is an *Error,
+// and a call without one returns its cause (the context's error, the
+// transport's) wrapped with the operation. It is what makes a *Client a
+// [PageLister]; [Client.ListTokens] is the simpler call.
 func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	const op = "list tokens"
 	// The raw method goes through checkingDoer: a response that reaches
 	// here is 2xx JSON with a capped body.
 	resp, err := c.ListClientSideAccessTokens(ctx, params, reqEditors...)
 	if err != nil {
-		return nil, err
+		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
 
 	body, err := readBody(resp)
 	if err != nil {
 		// Not for a *Client's own response, which arrives read whole; only
-		// if a caller's request editor or transport swapped the body.
+		// if a caller's request editor or transport swapped the body. A body
+		// that broke off is no answer: its cause, wrapped.
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			err = ctxErr
 		}
-		return nil, &Error{Err: fmt.Errorf("reading response body: %w", err)}
+		return nil, failed(op, fmt.Errorf("reading response body: %w", err), c.apiKey)
 	}
 	page, err := decodePage(body)
 	if err != nil {
