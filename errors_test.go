@@ -252,19 +252,6 @@ func TestBrokenOffBodyIsNoAnswer(t *testing.T) {
 	}
 }
 
-func TestRawGeneratedMethodSeesErrors(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(t, w, http.StatusInternalServerError, map[string]string{"message": "boom"})
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	// The embedded generated client's own methods go through the same doer.
-	resp, err := c.ClientWithResponses.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Message != "boom" {
-		t.Fatalf("resp %+v, err %v; want *Error 500 boom", resp, err)
-	}
-}
-
 func TestErrorString(t *testing.T) {
 	tests := []struct {
 		err  *Error

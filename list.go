@@ -11,6 +11,47 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
+// ListPageParams selects one page of tokens for [Client.ListTokens].
+type ListPageParams struct {
+	// AgentID, when set, lists only the tokens for that agent.
+	AgentID string
+	// Limit is the page size; 0 leaves it to the server (10 by the spec).
+	Limit int
+	// Offset is how many tokens to skip.
+	Offset int
+}
+
+// ListTokens lists one page of tokens: the page at params.Offset, of at
+// most params.Limit tokens. To list every token, walk the pages with
+// [Tokens] or [CollectTokens], which also guard against a server whose
+// pages never end or repeat.
+//
+// A negative Limit or Offset is a [*ParamError], and nothing is sent. An
+// answer that is not a page (a non-2xx status, a body that is not JSON or
+// lacks the page's members) is an [*Error]; a call without an answer
+// returns its cause wrapped (see [Error]). Failed attempts are retried
+// (see [WithMaxRetries]).
+func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error) {
+	switch {
+	case params.Limit < 0:
+		return nil, &ParamError{Field: "Limit", Reason: "is negative"}
+	case params.Offset < 0:
+		return nil, &ParamError{Field: "Offset", Reason: "is negative"}
+	}
+	p := gen.ListClientSideAccessTokensParams{Offset: &params.Offset}
+	if params.Limit > 0 {
+		p.Limit = &params.Limit
+	}
+	if params.AgentID != "" {
+		p.AgentId = &params.AgentID
+	}
+	resp, err := c.ListClientSideAccessTokensWithResponse(ctx, &p)
+	if err != nil {
+		return nil, err
+	}
+	return resp.JSON200, nil
+}
+
 // ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
 // the generated method, it returns a response only for a 2xx JSON page that
 // decodes, with JSON200 set; an answer that cannot be used is an *Error,
@@ -21,7 +62,7 @@ func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, par
 	const op = "list tokens"
 	// The raw method goes through checkingDoer: a response that reaches
 	// here is 2xx JSON with a capped body.
-	resp, err := c.ListClientSideAccessTokens(ctx, params, reqEditors...)
+	resp, err := c.generated.ListClientSideAccessTokens(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, failed(op, err, c.apiKey)
 	}
