@@ -29,12 +29,10 @@ type checkingDoer struct {
 // *Error for an answer that cannot be used, else the cause (the context's
 // error when ctx ended, the transport's) wrapped with the operation.
 func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
-	secrets := d.secrets(req)
-	op := operation(req)
 	slot := &bodySlot{}
 	rreq, err := retryablehttp.FromRequest(req.WithContext(context.WithValue(req.Context(), bodySlotKey{}, slot)))
 	if err != nil {
-		return nil, newCallError(op, err, secrets)
+		return nil, newCallError(operation(req), err, d.secrets(req))
 	}
 	resp, err := d.retrying.Do(rreq)
 	if err != nil {
@@ -46,7 +44,7 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			// The caller cancelled or timed out: give back exactly that, so
 			// errors.Is(err, context.Canceled) reads naturally.
-			return nil, newCallError(op, ctxErr, secrets)
+			return nil, newCallError(operation(req), ctxErr, d.secrets(req))
 		}
 		if errors.Is(err, ErrCrossOriginRedirect) && resp != nil {
 			// The server did answer, with the redirect we refused: an
@@ -57,9 +55,9 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			return nil, newResponseError(resp, nil, err, secrets...)
+			return nil, newResponseError(resp, nil, err, d.secrets(req)...)
 		}
-		return nil, newCallError(op, withoutPath(err), secrets)
+		return nil, newCallError(operation(req), withoutPath(err), d.secrets(req))
 	}
 	if resp.StatusCode == http.StatusNoContent {
 		// A delete's answer. A 204 has no body (net/http gives it none), so
@@ -69,10 +67,10 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, d.drainToError(resp, nil, secrets)
+		return nil, d.drainToError(resp, nil, d.secrets(req))
 	}
 	if !isJSON(resp.Header.Get("Content-Type")) {
-		return nil, d.drainToError(resp, fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.Header.Get("Content-Type")), secrets)
+		return nil, d.drainToError(resp, fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.Header.Get("Content-Type")), d.secrets(req))
 	}
 	// The body was read within the attempt, unless it was declared too
 	// large (then it is refused unread) or found too large as it was read.
@@ -81,10 +79,10 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 	b := slot.take(resp)
 	switch {
 	case resp.ContentLength > d.maxBodyBytes, b != nil && b.tooLarge:
-		return nil, newResponseError(resp, nil, d.tooLarge(), secrets...)
+		return nil, newResponseError(resp, nil, d.tooLarge(), d.secrets(req)...)
 	case b == nil:
 		// Not expected: bodyReadingTransport is always the outermost.
-		return nil, newResponseError(resp, nil, errBodyNotRead, secrets...)
+		return nil, newResponseError(resp, nil, errBodyNotRead, d.secrets(req)...)
 	}
 	resp.Body = b
 	return resp, nil
@@ -92,7 +90,8 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 
 // secrets are what no error of req may show: the API key, and the token
 // that a delete names in its path (a token of any shape: a caller may
-// pass a malformed one, which the server may echo).
+// pass a malformed one, which the server may echo). Worked out only when
+// an error is built, off the path of a usable answer.
 func (d *checkingDoer) secrets(req *http.Request) []string {
 	if token, ok := pathToken(req.URL); ok {
 		return []string{d.apiKey, token}
