@@ -17,23 +17,38 @@ const DefaultBaseURL = "https://api.letta.com"
 // Version is this module's version, sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Client is the generated client, configured for production use: API key
-// and base URL from options or the environment, Bearer authentication, a
-// User-Agent, a timeout per attempt, retries, a cap on response bodies, and
-// typed errors (*Error) for every response that is not a usable page.
+// Client calls Letta's client-side access tokens API: [Client.CreateToken],
+// [Client.ListTokens] (one page), [Client.DeleteToken], and walks of every
+// page with [Tokens] and [CollectTokens]. It is configured for production
+// use: API key and base URL from options or the environment, Bearer
+// authentication, a User-Agent, a timeout per attempt, retries, a cap on
+// response bodies, typed errors ([*Error] for an answer that cannot be
+// used, [*ParamError] for arguments refused before sending, the transport's
+// or the context's own error, wrapped, for a call that got no answer), and
+// redaction of the API key and tokens from every error.
 //
-// The embedded *gen.ClientWithResponses is reachable for anything this type
-// does not wrap; its raw methods go through the same retries and checks.
+// The generated client is reachable with [Client.Generated] for anything
+// these methods do not cover; its methods go through the same retries,
+// checks and authentication. (Up to version 0.1 a Client embedded it; its
+// methods are no longer promoted onto Client, except
+// ListClientSideAccessTokensWithResponse, which makes a Client a
+// [PageLister].)
+//
 // A Client is safe for concurrent use.
 type Client struct {
-	*gen.ClientWithResponses
+	generated *gen.ClientWithResponses
 
 	apiKey string // for redaction of errors only; requests carry it via BearerAuth
 }
 
-// Client is used wherever the generated interface is expected, for example
-// by Tokens.
-var _ gen.ClientWithResponsesInterface = (*Client)(nil)
+// Generated returns the generated client that c's methods use: every
+// request it sends carries c's authentication and User-Agent, is retried
+// by c's policy, and gets a response only for a 204 or a 2xx JSON body
+// within the cap; any other answer is an [*Error], a call without an
+// answer returns its cause wrapped. It is for operations or options these
+// methods do not offer; prefer them where they do, as they also check
+// arguments and decode strictly.
+func (c *Client) Generated() *gen.ClientWithResponses { return c.generated }
 
 // NewClient returns a Client configured by opts, falling back to the
 // LETTA_API_KEY and LETTA_BASE_URL environment variables and then to the
@@ -62,7 +77,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, errorf("creating client: %w", err)
 	}
-	return &Client{ClientWithResponses: generated, apiKey: cfg.apiKey}, nil
+	return &Client{generated: generated, apiKey: cfg.apiKey}, nil
 }
 
 // complete fills in what the options left unset from the environment and

@@ -165,7 +165,7 @@ func TestDefaultBaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := c.ClientInterface.(*gen.Client)
+	raw := c.Generated().ClientInterface.(*gen.Client)
 	if raw.Server != DefaultBaseURL+"/" {
 		t.Errorf("Server = %q, want %q", raw.Server, DefaultBaseURL+"/")
 	}

@@ -1,9 +1,11 @@
-// Package lettatokens is a typed Go client for Letta Cloud's
-// "list client-side access tokens" operation
-// (GET /v1/client-side-access-tokens).
+// Package lettatokens is a typed Go client for Letta Cloud's client-side
+// access tokens: create (POST /v1/client-side-access-tokens), list
+// (GET, one page or a walk of every page) and delete
+// (DELETE /v1/client-side-access-tokens/{token}).
 //
 // The wire types and the raw client are generated into package gen from
-// openapi.yaml, which is embedded here as [OpenAPISpec]. This package adds
-// what a production caller needs around them: construction from the
-// environment, retries, typed errors, pagination, and redaction of secrets.
+// openapi.yaml, which gen also embeds (gen.GetSpec). This package adds what
+// a production caller needs around them: construction from the
+// environment, argument checks against the spec, retries, typed errors,
+// pagination, and redaction of secrets.
 package lettatokens

@@ -14,23 +14,25 @@ import (
 
 // checkingDoer is the gen.HttpRequestDoer of a Client. It runs a request
 // through the retry engine and then lets through only what a caller can use:
-// a 2xx response declaring a JSON body of at most maxBodyBytes, already read
-// whole within its attempt (see bodyReadingTransport). Everything else
-// becomes an *Error here, so even gen's raw ListClientSideAccessTokens
-// method never sees an HTML page or a 500 as a success.
+// a 204 No Content, or a 2xx response declaring a JSON body of at most
+// maxBodyBytes, already read whole within its attempt (see
+// bodyReadingTransport). Any other answer becomes an *Error here, so even
+// gen's raw methods never see an HTML page or a 500 as a success; a call
+// without a usable answer fails with its cause wrapped (see callError).
 type checkingDoer struct {
 	retrying     *retryablehttp.Client
 	maxBodyBytes int64
 	apiKey       string // for redaction only
 }
 
-// Do sends req with retries and returns a usable response or an error:
-// the caller's context error when ctx ended, else an *Error.
+// Do sends req with retries and returns a usable response or an error: an
+// *Error for an answer that cannot be used, else the cause (the context's
+// error when ctx ended, the transport's) wrapped with the operation.
 func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 	slot := &bodySlot{}
 	rreq, err := retryablehttp.FromRequest(req.WithContext(context.WithValue(req.Context(), bodySlotKey{}, slot)))
 	if err != nil {
-		return nil, &Error{Err: err}
+		return nil, newCallError(operation(req), err, d.secrets(req))
 	}
 	resp, err := d.retrying.Do(rreq)
 	if err != nil {
@@ -42,26 +44,33 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			// The caller cancelled or timed out: give back exactly that, so
 			// errors.Is(err, context.Canceled) reads naturally.
-			return nil, ctxErr
+			return nil, newCallError(operation(req), ctxErr, d.secrets(req))
 		}
-		if errors.Is(err, ErrCrossOriginRedirect) {
-			// The server did answer, with the redirect we refused: its
-			// status and request id say more than "request failed".
-			// net/http's *url.Error around our refusal would only repeat
-			// the target.
+		if errors.Is(err, ErrCrossOriginRedirect) && resp != nil {
+			// The server did answer, with the redirect we refused: an
+			// answer a caller cannot use, so an *Error with its status and
+			// request id. net/http's *url.Error around our refusal would
+			// only repeat the target.
 			var ue *url.Error
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			return nil, newResponseError(resp, nil, err, d.apiKey)
+			return nil, newResponseError(resp, nil, err, d.secrets(req)...)
 		}
-		return nil, &Error{Err: withoutPath(err)}
+		return nil, newCallError(operation(req), withoutPath(err), d.secrets(req))
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		// A delete's answer. A 204 has no body (net/http gives it none), so
+		// there is neither a Content-Type nor a length to check.
+		resp.Body.Close()
+		resp.Body = http.NoBody
+		return resp, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, d.drainToError(resp, nil)
+		return nil, d.drainToError(resp, nil, d.secrets(req))
 	}
 	if !isJSON(resp.Header.Get("Content-Type")) {
-		return nil, d.drainToError(resp, fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.Header.Get("Content-Type")))
+		return nil, d.drainToError(resp, fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.Header.Get("Content-Type")), d.secrets(req))
 	}
 	// The body was read within the attempt, unless it was declared too
 	// large (then it is refused unread) or found too large as it was read.
@@ -70,13 +79,43 @@ func (d *checkingDoer) Do(req *http.Request) (*http.Response, error) {
 	b := slot.take(resp)
 	switch {
 	case resp.ContentLength > d.maxBodyBytes, b != nil && b.tooLarge:
-		return nil, newResponseError(resp, nil, d.tooLarge(), d.apiKey)
+		return nil, newResponseError(resp, nil, d.tooLarge(), d.secrets(req)...)
 	case b == nil:
 		// Not expected: bodyReadingTransport is always the outermost.
-		return nil, newResponseError(resp, nil, errBodyNotRead, d.apiKey)
+		return nil, newResponseError(resp, nil, errBodyNotRead, d.secrets(req)...)
 	}
 	resp.Body = b
 	return resp, nil
+}
+
+// secrets are what no error of req may show: the API key, and the token
+// that a delete names in its path (a token of any shape: a caller may
+// pass a malformed one, which the server may echo). Worked out only when
+// an error is built, off the path of a usable answer.
+func (d *checkingDoer) secrets(req *http.Request) []string {
+	if token, ok := pathToken(req.URL); ok {
+		return []string{d.apiKey, token}
+	}
+	return []string{d.apiKey}
+}
+
+// tokenPathPrefix is the path of the collection; a token's own path is
+// this, then the token, escaped.
+const tokenPathPrefix = "/v1/client-side-access-tokens/"
+
+// pathToken returns the token that u's path names, unescaped (as a server
+// would echo it), if it names one.
+func pathToken(u *url.URL) (string, bool) {
+	escaped := u.EscapedPath()
+	i := strings.LastIndex(escaped, tokenPathPrefix)
+	if i < 0 || i+len(tokenPathPrefix) == len(escaped) {
+		return "", false
+	}
+	raw := escaped[i+len(tokenPathPrefix):]
+	if token, err := url.PathUnescape(raw); err == nil {
+		return token, true
+	}
+	return raw, true
 }
 
 // errBodyNotRead is the cause if a usable response somehow arrives without
@@ -91,7 +130,7 @@ const maxErrorBodyRead = 64 << 10
 
 // drainToError reads the start of an unusable response's body, closes it
 // and describes the response as an *Error.
-func (d *checkingDoer) drainToError(resp *http.Response, cause error) *Error {
+func (d *checkingDoer) drainToError(resp *http.Response, cause error, secrets []string) *Error {
 	defer resp.Body.Close()
 	limit := min(d.maxBodyBytes, maxErrorBodyRead)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
@@ -104,7 +143,7 @@ func (d *checkingDoer) drainToError(resp *http.Response, cause error) *Error {
 	case err != nil && cause == nil:
 		cause = fmt.Errorf("reading response body: %w", err)
 	}
-	return newResponseError(resp, body, cause, d.apiKey)
+	return newResponseError(resp, body, cause, secrets...)
 }
 
 func (d *checkingDoer) tooLarge() error {

@@ -36,22 +36,33 @@ const maxErrorLineBody = 120
 // line, say), and a server can make that a megabyte long.
 const maxErrorCause = 2 * redact.MaxLine
 
-// Error is the error returned for anything that is not a decoded 2xx JSON
-// page: a non-2xx status, a 2xx response that is not JSON, a body that does
-// not decode or exceeds the size cap, and a request that got no response at
-// all (StatusCode 0; Err then holds the transport error). Use [errors.As] to
-// get at it.
+// Error is the error returned for an answer the server gave that a caller
+// cannot use: a non-2xx status, a 2xx response that is not JSON, a body
+// that does not decode or exceeds the size cap, a redirect to another
+// origin (refused, see [ErrCrossOriginRedirect]). Use [errors.As] to get at
+// it.
+//
+// A call that got no usable answer at all does not return an *Error: a
+// refused connection, a DNS or TLS failure, a timeout, a body that timed
+// out or broke off on every attempt, or the caller's context ending. It
+// returns the cause itself (net/http's *url.Error, its URL cut to the
+// origin, or the context's error) wrapped with the operation, as in
+// "lettatokens: list tokens: Get \"https://api.letta.com:443\": …", so that
+// errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) and
+// errors.As(err, &urlErr) work. The text of that error is made safe in the
+// same way as an Error's.
 //
 // Every string field is already redacted: it contains neither the API key in
-// use nor any client-side access token. Every string that came from the
-// server is also made safe to print on one line: control characters (ESC,
-// CR, LF, bidi overrides, invalid UTF-8) are written as Go escapes such as
-// \x1b and \n, and the length is capped (see [redact.Line]). An Error is
-// safe to log whole, and Error() is one line.
+// use nor any client-side access token (the token a DeleteToken call names
+// included, whatever its shape). Every string that came from the server is
+// also made safe to print on one line: control characters (ESC, CR, LF,
+// bidi overrides, invalid UTF-8) are written as Go escapes such as \x1b and
+// \n, and the length is capped (see [redact.Line]). An Error is safe to log
+// whole, and Error() is one line.
 type Error struct {
-	// StatusCode is the HTTP status of the response, or 0 when there was
-	// none: no answer at all, or none that could be read to its end (a body
-	// that timed out or broke off, on every attempt).
+	// StatusCode is the HTTP status of the response. It is never 0 in an
+	// Error this package returns: a call without an answer returns the
+	// transport's error instead (see above).
 	StatusCode int
 	// Message is Letta's error message (the "message" member of a JSON error
 	// body), when the body had one; escaped, and cut to [redact.MaxLine]
@@ -65,8 +76,10 @@ type Error struct {
 	// with runs of white space (line breaks included) collapsed to one
 	// space and other control characters escaped.
 	Body string
-	// Err is the underlying cause, if any: a decoding error, ErrBodyTooLarge,
-	// a transport error. It is what Unwrap returns.
+	// Err is the underlying cause, if any: a decoding error,
+	// ErrBodyTooLarge, ErrCrossOriginRedirect. It is what Unwrap returns;
+	// its text is masked of the call's secrets, and errors.Is and errors.As
+	// see through it to the cause.
 	Err error
 }
 
@@ -84,6 +97,8 @@ func (e *Error) Error() string {
 			b.WriteString(text)
 		}
 	} else {
+		// Not from this package, which never returns an Error without a
+		// status; a caller may build one.
 		b.WriteString("request failed")
 	}
 	// Each part is masked, escaped and capped again here: the fields were
@@ -116,13 +131,17 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // newResponseError builds the *Error for a response the caller cannot use.
-// body is what was read of the response body (possibly nothing); apiKey is
-// redacted from every field, as is every token-shaped secret.
-func newResponseError(resp *http.Response, body []byte, cause error, apiKey string) *Error {
-	e := &Error{Err: cause}
+// body is what was read of the response body (possibly nothing); secrets
+// (the API key, the token a call names) are redacted from every field and
+// from the cause's text, as is every token-shaped secret.
+func newResponseError(resp *http.Response, body []byte, cause error, secrets ...string) *Error {
+	e := &Error{}
+	if cause != nil {
+		e.Err = &maskedCause{err: cause, msg: redact.Secrets(cause.Error(), secrets...)}
+	}
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
-		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, apiKey)
+		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
 	}
 	if len(body) > 0 {
 		var msg struct {
@@ -131,9 +150,9 @@ func newResponseError(resp *http.Response, body []byte, cause error, apiKey stri
 		// Only a JSON error body has a message; for anything else the
 		// unmarshal fails quickly on the first byte and Message stays empty.
 		if json.Unmarshal(body, &msg) == nil {
-			e.Message = redact.Safe(msg.Message, redact.MaxLine, apiKey)
+			e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
 		}
-		e.Body = redactedExcerpt(body, maxBodyExcerpt, apiKey)
+		e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
 	}
 	return e
 }
@@ -150,10 +169,16 @@ func requestID(h http.Header) string {
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
 // white space collapsed and control characters escaped. It redacts before
 // cutting, over a window a little longer than n, so that a secret
-// straddling the cut is still recognised whole and not left half visible.
-func redactedExcerpt(body []byte, n int, apiKey string) string {
-	window := min(len(body), n+len(apiKey)+128)
-	return redact.Safe(oneLine(string(body[:window])), n, apiKey)
+// straddling the cut is still recognised whole and not left half visible:
+// the window has room for the longest escaped form of each secret (three
+// bytes a byte, URL-escaped).
+func redactedExcerpt(body []byte, n int, secrets []string) string {
+	window := n + 128
+	for _, s := range secrets {
+		window += 3 * len(s)
+	}
+	window = min(len(body), window)
+	return redact.Safe(oneLine(string(body[:window])), n, secrets...)
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

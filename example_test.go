@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -205,4 +206,119 @@ func ExampleErrCrossOriginRedirect() {
 		fmt.Println("refused a redirect, status", apiErr.StatusCode)
 	}
 	// Output: refused a redirect, status 302
+}
+
+// fakeTokenStore stands in for Letta Cloud in the create and delete
+// examples: it creates tokens with made-up values and deletes them.
+func fakeTokenStore() *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/client-side-access-tokens", func(w http.ResponseWriter, r *http.Request) {
+		var req gen.CreateTokenRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ExpiresAt == nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"message":"bad request"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(gen.Token{
+			Token:     "ck-let-example-created-0123456789",
+			Hostname:  req.Hostname,
+			ExpiresAt: *req.ExpiresAt,
+			Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: req.Policy},
+		})
+	})
+	mux.HandleFunc("DELETE /v1/client-side-access-tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("token") != "ck-let-example-created-0123456789" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, `{"message":"token not found"}`)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return httptest.NewServer(mux)
+}
+
+func ExampleClient_CreateToken() {
+	srv := fakeTokenStore()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	tok, err := client.CreateToken(context.Background(), lettatokens.CreateTokenParams{
+		Hostname: "https://app.example.com",
+		Policy: []gen.AgentPolicy{{
+			Type:   gen.AgentPolicyTypeAgent,
+			Id:     "agent-1",
+			Access: []gen.AgentAccess{gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages},
+		}},
+		ExpiresAt: time.Date(2099, 1, 2, 3, 4, 5, 0, time.UTC), // or ExpiresIn: time.Hour
+	})
+	if err != nil {
+		log.Fatal(err) // a *lettatokens.ParamError before sending, an *lettatokens.Error after
+	}
+	// tok.Token is the secret to hand to the client-side application; print
+	// only its redacted form.
+	fmt.Println(lettatokens.RedactToken(tok.Token), tok.Hostname, tok.ExpiresAt)
+
+	// Parameters the spec rules out are refused before any request.
+	_, err = client.CreateToken(context.Background(), lettatokens.CreateTokenParams{Hostname: "app.example.com"})
+	var paramErr *lettatokens.ParamError
+	if errors.As(err, &paramErr) {
+		fmt.Println("refused:", paramErr.Field)
+	}
+	// Output:
+	// ck-let-e…6789 https://app.example.com 2099-01-02T03:04:05.000Z
+	// refused: Hostname
+}
+
+func ExampleClient_DeleteToken() {
+	srv := fakeTokenStore()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := client.DeleteToken(context.Background(), "ck-let-example-created-0123456789"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("deleted")
+
+	// A token that does not exist: the server's answer, as an *Error. The
+	// token is never part of an error.
+	err = client.DeleteToken(context.Background(), "ck-let-example-unknown-0123456789")
+	var apiErr *lettatokens.Error
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Message)
+	}
+	// Output:
+	// deleted
+	// 404 token not found
+}
+
+func ExampleClient_ListTokens() {
+	srv := fakeLetta()
+	defer srv.Close()
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	page, err := client.ListTokens(context.Background(), lettatokens.ListPageParams{Limit: 2, Offset: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, tok := range page.Tokens {
+		fmt.Println(tok.Hostname)
+	}
+	fmt.Println("more:", page.HasNextPage)
+	// Output:
+	// app2.example.com
+	// app3.example.com
+	// more: true
 }

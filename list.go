@@ -11,27 +11,72 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
-// the generated method, it returns a response only for a 2xx JSON page that
-// decodes, with JSON200 set; anything else is an *Error (or the context's
-// error, when ctx ended first).
-func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
-	// The raw method goes through checkingDoer: a response that reaches
-	// here is 2xx JSON with a capped body.
-	resp, err := c.ListClientSideAccessTokens(ctx, params, reqEditors...)
+// ListPageParams selects one page of tokens for [Client.ListTokens].
+type ListPageParams struct {
+	// AgentID, when set, lists only the tokens for that agent.
+	AgentID string
+	// Limit is the page size; 0 leaves it to the server (10 by the spec).
+	Limit int
+	// Offset is how many tokens to skip.
+	Offset int
+}
+
+// ListTokens lists one page of tokens: the page at params.Offset, of at
+// most params.Limit tokens. To list every token, walk the pages with
+// [Tokens] or [CollectTokens], which also guard against a server whose
+// pages never end or repeat.
+//
+// A negative Limit or Offset is a [*ParamError], and nothing is sent. An
+// answer that is not a page (a non-2xx status, a body that is not JSON or
+// lacks the page's members) is an [*Error]; a call without an answer
+// returns its cause wrapped (see [Error]). Failed attempts are retried
+// (see [WithMaxRetries]).
+func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error) {
+	switch {
+	case params.Limit < 0:
+		return nil, &ParamError{Field: "Limit", Reason: "is negative"}
+	case params.Offset < 0:
+		return nil, &ParamError{Field: "Offset", Reason: "is negative"}
+	}
+	p := gen.ListClientSideAccessTokensParams{Offset: &params.Offset}
+	if params.Limit > 0 {
+		p.Limit = &params.Limit
+	}
+	if params.AgentID != "" {
+		p.AgentId = &params.AgentID
+	}
+	resp, err := c.ListClientSideAccessTokensWithResponse(ctx, &p)
 	if err != nil {
 		return nil, err
+	}
+	return resp.JSON200, nil
+}
+
+// ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
+// the generated method, it returns a response only for a 2xx JSON page that
+// decodes, with JSON200 set; an answer that cannot be used is an *Error,
+// and a call without one returns its cause (the context's error, the
+// transport's) wrapped with the operation. It is what makes a *Client a
+// [PageLister]; [Client.ListTokens] is the simpler call.
+func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	const op = "list tokens"
+	// The raw method goes through checkingDoer: a response that reaches
+	// here is 2xx JSON with a capped body.
+	resp, err := c.generated.ListClientSideAccessTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
 
 	body, err := readBody(resp)
 	if err != nil {
 		// Not for a *Client's own response, which arrives read whole; only
-		// if a caller's request editor or transport swapped the body.
+		// if a caller's request editor or transport swapped the body. A body
+		// that broke off is no answer: its cause, wrapped.
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			err = ctxErr
 		}
-		return nil, &Error{Err: fmt.Errorf("reading response body: %w", err)}
+		return nil, failed(op, fmt.Errorf("reading response body: %w", err), c.apiKey)
 	}
 	page, err := decodePage(body)
 	if err != nil {

@@ -74,7 +74,9 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithMaxRetries sets how many times a failed request is retried; the
-// default is 2 (3 attempts in all). 0 disables retries.
+// default is 2 (3 attempts in all). 0 disables retries. Creates are
+// retried too, as in Letta's SDKs, which can create a second token when an
+// answer is lost (see [Client.CreateToken]).
 func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = n }
 }

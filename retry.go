@@ -45,8 +45,8 @@ func newRetryingClient(attemptClient *http.Client, maxRetries int, wait func(tim
 
 // IsRetryable reports whether the client's retry policy would try this
 // response again, attempts permitting: the same rule the client applies, for
-// code that watches its traffic (the contract package's validating
-// transport leaves such answers to the final attempt).
+// code that watches its traffic (set as contract.Transport's Retryable, it
+// leaves such answers to the final attempt).
 func IsRetryable(resp *http.Response) bool {
 	retry, _ := shouldRetry(context.Background(), resp, nil)
 	return retry

@@ -132,7 +132,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (*Report, error) {
 	}
 	traffic, walks := newCollector(), newCollector()
 	opts = append(opts, lettatokens.WithTransport(&Transport{Base: base, Validator: v, Report: traffic.record,
-		IgnoreRetryable: true, MaxBodyBytes: cfg.MaxPageBytes}))
+		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}))
 	client, err := lettatokens.NewClient(append(opts, cfg.Options...)...)
 	if err != nil {
 		return nil, err
@@ -257,11 +257,12 @@ func (r *liveRun) step(ctx context.Context, run func() error) error {
 }
 
 // classify sorts a step's error. A server's answer that the client would
-// not accept is drift: the validating transport has usually described it
-// already (described is true); when it has not (a retried 5xx, a 400 to a
-// valid request), a finding is added here. An answer that never arrived
-// whole (timed out, broke off) is an outage; anything else (no answer at
-// all, credentials rejected, the context ended) stops the run.
+// not accept (an *lettatokens.Error) is drift: the validating transport has
+// usually described it already (described is true); when it has not (a
+// retried 5xx, a 400 to a valid request), a finding is added here. An
+// answer that never arrived whole (timed out, broke off) is an outage;
+// anything else (no answer at all, credentials rejected, the context ended)
+// stops the run.
 func (r *liveRun) classify(ctx context.Context, err error, described bool) error {
 	if err == nil {
 		return nil
@@ -289,9 +290,10 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 		var syntaxErr *json.SyntaxError
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &syntaxErr) && !errors.As(err, &typeErr) {
-			// The client hands on a body it could not read as a bare read
-			// error: the answer broke off.
-			return fmt.Errorf("%w: the answer could not be read whole: %w", ErrServerUnavailable, err)
+			// No answer at all (refused, no such host, TLS): the client
+			// returns the transport's error, which stops the run as
+			// unreachable.
+			return err
 		}
 		if !described {
 			r.traffic.add(Findings{{Check: CheckJSON, Severity: Breaking,
@@ -300,8 +302,6 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 		return nil
 	}
 	switch code := apiErr.StatusCode; {
-	case code == 0:
-		return err // no answer: unreachable
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, code)
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:

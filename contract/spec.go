@@ -7,14 +7,18 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// Spec returns the module's embedded OpenAPI description, loaded and
-// validated once per process. Callers must not modify it.
-var Spec = sync.OnceValues(func() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(lettatokens.OpenAPISpec)
+// Spec returns the module's OpenAPI description (openapi.yaml, embedded in
+// package gen when it is generated), loaded and validated once per process:
+// every call returns the same document. Callers must not modify it.
+func Spec() (*openapi3.T, error) { return loadSpec() }
+
+// loadSpec is behind a function, not exported itself, so that no caller
+// can swap the document every validator in the process uses.
+var loadSpec = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := gen.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: load embedded openapi.yaml: %w", err)
 	}

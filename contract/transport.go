@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"sync"
-
-	lettatokens "github.com/letta-tokens/letta-tokens"
 )
+
+// DefaultTransportMaxBodyBytes is the body cap of a Transport whose
+// MaxBodyBytes is 0: 32 MiB, the same as the client's default cap (a test
+// keeps the two equal), so that whatever the client accepts is validated.
+const DefaultTransportMaxBodyBytes = 32 << 20
 
 // Exchange is what the validating transport reports for one round trip.
 type Exchange struct {
@@ -34,14 +37,16 @@ type Transport struct {
 	// that made the request. nil discards them.
 	Report func(Exchange)
 	// MaxBodyBytes caps the bytes buffered for validation; a longer body is
-	// passed on unvalidated and reported. 0 means the client's cap,
-	// lettatokens.DefaultMaxBodyBytes.
+	// passed on unvalidated and reported. 0 means
+	// DefaultTransportMaxBodyBytes.
 	MaxBodyBytes int64
-	// IgnoreRetryable leaves out of the report the answers the client's
-	// retry policy tries again (lettatokens.IsRetryable: 408, 409, 429, 5xx,
-	// x-should-retry), so that a transient failure the client recovers from
-	// is not drift. The caller still sees the final answer.
-	IgnoreRetryable bool
+	// Retryable, when set, names the answers that the client's retry policy
+	// tries again; they are left out of the report, so that a transient
+	// failure the client recovers from is not drift. The caller still sees
+	// every answer, the final one included. Set it to the policy of the
+	// client in use, such as lettatokens.IsRetryable (408, 409, 429, 5xx,
+	// x-should-retry); nil reports every answer.
+	Retryable func(*http.Response) bool
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -58,7 +63,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{Method: req.Method, Path: t.Validator.redact(req.URL.RequestURI()), Status: resp.StatusCode}
 	limit := t.MaxBodyBytes
 	if limit <= 0 {
-		limit = lettatokens.DefaultMaxBodyBytes
+		limit = DefaultTransportMaxBodyBytes
 	}
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	switch {
@@ -78,7 +83,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	default:
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if t.IgnoreRetryable && lettatokens.IsRetryable(resp) {
+		if t.Retryable != nil && t.Retryable(resp) {
 			return resp, nil
 		}
 		x.Findings = append(findings, t.Validator.ValidateResponse(req, resp.StatusCode, resp.Header, body)...)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
 )
 
 // serveFixture answers every request with a recorded response.
@@ -121,19 +123,39 @@ func TestTransportBrokenBodyReachesCallerUnreported(t *testing.T) {
 	}
 }
 
-func TestTransportIgnoreRetryable(t *testing.T) {
+// TestTransportRetryable: answers the Retryable policy names are left out
+// of the report (the client tries them again); without a policy, every
+// answer is reported.
+func TestTransportRetryable(t *testing.T) {
 	v := newTestValidator(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	for _, ignore := range []bool{false, true} {
+	for _, tt := range []struct {
+		name      string
+		retryable func(*http.Response) bool
+		want      int
+	}{
+		{"no policy", nil, 1},
+		{"the client's policy", lettatokens.IsRetryable, 0},
+		{"a policy that retries nothing", func(*http.Response) bool { return false }, 1},
+	} {
 		var rec Recorder
-		if _, err := getThrough(t, &Transport{Validator: v, Report: rec.Record, IgnoreRetryable: ignore}, srv.URL+"/v1/client-side-access-tokens"); err != nil {
+		if _, err := getThrough(t, &Transport{Validator: v, Report: rec.Record, Retryable: tt.retryable}, srv.URL+"/v1/client-side-access-tokens"); err != nil {
 			t.Fatal(err)
 		}
-		if got := len(rec.Exchanges()); got != map[bool]int{false: 1, true: 0}[ignore] {
-			t.Errorf("IgnoreRetryable=%v: %d exchanges reported", ignore, got)
+		if got := len(rec.Exchanges()); got != tt.want {
+			t.Errorf("%s: %d exchanges reported, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestTransportCapIsTheClients: the transport's default cap is the
+// client's, so that nothing the client accepts goes unvalidated.
+func TestTransportCapIsTheClients(t *testing.T) {
+	if DefaultTransportMaxBodyBytes != lettatokens.DefaultMaxBodyBytes {
+		t.Errorf("DefaultTransportMaxBodyBytes = %d, lettatokens.DefaultMaxBodyBytes = %d; keep them equal",
+			DefaultTransportMaxBodyBytes, lettatokens.DefaultMaxBodyBytes)
 	}
 }

@@ -7,15 +7,19 @@ package gen
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -1164,4 +1168,123 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/client-side-access-tokens/{token}", wrapper.DeleteClientSideAccessToken)
 
 	return m
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"zFdNc9s2EP0rO2gPyQxFSU160c1NevBM2noSN5dYzUDkUkICAgywlKNJ9d87C1D8sEjbzfiQk0wCxL59",
+	"ePt2/U1ktqysQUNerL4Jn+2wlOHPiy0ausgy9OERTV2K1QfhUOYfS/RebtGLRNw6Rdh/ETZI/rhdjU/r",
+	"RNChQrESnpwyW3FMYpArq1V24CCVsxU6UhhCyja4IizDHz87LMRK/DTvYM8bzPM+4GMbSzonD/yscj7g",
+	"DEF88YiTI8pr3n48cppfauUwZ07CGSFCcgLdJWs3nzCjO8leN1FPrE4z9MqhJLy2n9G8xS81ejonCr9W",
+	"yqH/KMNajj5zqiJljViJ6x1CWJf8AnJJCLYA2iEQH5rCZQHGElTO7lWOedKtwa3SOn6NoAz8CqUyNaFP",
+	"xQjSnfVkZInjGE6rp+CZVmgIvMoRZFVplQWAKVxplB7BV5ip4hD2FrXW8PfbN6BMputcmW14XTlLNrMa",
+	"nu2IKrAO+Nc/Z3SFdSXTIWqnRCIqSYSOsfwTNv8bd65ubuY3N/OxbKpWlI8XXyPkM/HdkUtzdI+xMbX8",
+	"7px1f8S6Or/yslu4A/1OsNPGsRBBVZNyuqDRgulf8z2s3UdWiNsj6wTj/kxa2uL+HpKkB3kyz6tRHnfS",
+	"/4lf6WrI5cZajdK04B5vQpHShxTQHJoMwk8jn/DHXJJ8GoEmYo/Oh2J99M29b764m9vppCTieyCr913c",
+	"kxcuz30wEV9nvDzbS8c37nnf+6VYc3CPWe0UHd4xxsjMBqVDd1HTrm1q4VrD667a2QTEkc9QprDnvhW9",
+	"1yeglScP0uSQo0ZC37OwWbSwYPvRNn3rcbVzbHJvkEjCK23rnDfa2lAaH2fW6MMKPOpixnLGvNns0TGR",
+	"kNtgzuGRz/QILIHgldGGFWnOJX42CUn0rlgs02W64IuwFRpZKbESL9JF+iIa5S5QON8v573TZvG0WVcO",
+	"WxzpNm+UJ5BaD+19wE1h3YCclpDrnfKgPDAlIPdSabnRGPZngbraows5twxc5mIl+HJehXDvVI5xALg+",
+	"JV1JJ0skdCyZsb4UOi9cvgayUChN6E5AN4fQG7u+GIANslC++T40yg2CQ6qdwZxRKg7xpUbHnhUdM/b5",
+	"S54TYkWNut4YTFsUHimEreRWmaZZvsZC1pqYXFhMBY3fDmLm8TuxWiSiVEaVXHqLtjCUIdyimwJj6nKD",
+	"Lqg8skG2yRwqDABxCG05iU2rUk1AWz6Ebc3G4ytrfKz6XxYL/smsIZ6meILsBov5Jx9tpov0sNGxLQd/",
+	"GHLwl8GQZMdAytX08gnjD7r/CAS+BhfnQbiVHhyyubLwgiXWZSnd4VSQzS096yznOTuH3AYfzcZrZx3a",
+	"uacpWwQJBm8nCx1uFe1CocdJTmEOmTWF2taxds8LOQvnjpayiD0GPf1m88OTsTwyXB+H/YxcjccznS2f",
+	"VmdTF8z8BjITUORhL3Ud5nCeh39YxTXqiCL4v5I7Jvc3nvm38HuMouRWfC7P1+E9yElpnisvHjWlvId7",
+	"SF/3ZJshAZ5xG88cUgLZ55lGmqVp+rx1Qm61nRFST+ad9O7rE+vvroljI/KBpl+O/9/WFLP0TVb5Dyu8",
+	"5t6/U3i9QTLccn+E/LBmspuRbEQDvflOJKJ2upkt/Wo+l5VKNa+nmS3FcX38LwAA//8=",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }

@@ -95,15 +95,18 @@ func newTransport() *http.Transport {
 	return http.DefaultTransport.(*http.Transport).Clone()
 }
 
-// unreachable reports whether err means no answer came from the server
-// (refused, no such host, TLS failure, timeout) and, if so, why, in a few
-// words.
+// unreachable reports whether err means no usable answer came from the
+// server (refused, no such host, TLS failure, timeout, a body that broke
+// off) and, if so, why, in a few words. The client returns net/http's
+// *url.Error for those; an answer it could not use is an *lettatokens.Error
+// instead.
 func unreachable(err error) (reason string, ok bool) {
 	var apiErr *lettatokens.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 0 {
+	var urlErr *url.Error
+	if errors.As(err, &apiErr) || !errors.As(err, &urlErr) {
 		return "", false
 	}
-	return networkReason(apiErr), true
+	return networkReason(err), true
 }
 
 // networkReason words a transport error without the request URL that

@@ -51,9 +51,12 @@ func (f failure) listError(ctx context.Context, err error) error {
 	case errors.As(err, &apiErr):
 		return f.apiError(apiErr)
 	case timedOut(err):
-		// A body that stopped arriving, when the client does not wrap it in
-		// an *Error.
+		// No answer in time after the retries: no headers, or a body that
+		// stopped arriving.
 		return f.timedOut()
+	}
+	if reason, ok := unreachable(err); ok {
+		return unavailablef("cannot reach %s: %s (is %s right?)", f.cfg.target, f.serverText(reason), envBaseURL)
 	}
 	return failf("listing tokens from %s: %s", f.cfg.target, f.serverText(err.Error()))
 }
@@ -63,12 +66,8 @@ func (f failure) apiError(e *lettatokens.Error) error {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return credentialErrorf("credentials rejected by %s (HTTP %d): check %s", f.cfg.target, code, envAPIKey)
 	case timedOut(e):
-		// No answer in time: before the headers (StatusCode 0, after the
-		// retries), or a body that stopped arriving (which the client may
-		// report with the status of the response it was reading).
+		// An error body that stopped arriving.
 		return f.timedOut()
-	case code == 0:
-		return unavailablef("cannot reach %s: %s (is %s right?)", f.cfg.target, f.serverText(networkReason(e)), envBaseURL)
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return unavailablef("%s is unavailable: %s, still after the client's retries; try again later",
 			f.cfg.target, f.describe(e))

@@ -1,0 +1,329 @@
+package lettatokens
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// createdToken is what the fake server answers a create with.
+func createdToken(req gen.CreateTokenRequest) gen.Token {
+	expires := "2030-01-02T03:04:05.678Z"
+	if req.ExpiresAt != nil {
+		expires = *req.ExpiresAt
+	}
+	return gen.Token{
+		Token:     "ck-let-created0123456789abcdef",
+		Hostname:  req.Hostname,
+		ExpiresAt: expires,
+		Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: req.Policy},
+	}
+}
+
+// createServer answers POST /v1/client-side-access-tokens with 201 and a
+// token built from the request, after handing the request to seen.
+func createServer(t *testing.T, seen func(r *http.Request, body []byte)) (*Client, *counter) {
+	t.Helper()
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.inc()
+		body, _ := io.ReadAll(r.Body)
+		if seen != nil {
+			seen(r, body)
+		}
+		var req gen.CreateTokenRequest
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeJSON(t, w, http.StatusBadRequest, gen.ErrorMessage{Message: err.Error()})
+			return
+		}
+		writeJSON(t, w, http.StatusCreated, createdToken(req))
+	})
+	c, _ := newTestClient(t, srv)
+	return c, n
+}
+
+var readMessages = []gen.AgentAccess{gen.AgentAccessReadMessages}
+
+func TestCreateToken(t *testing.T) {
+	var method, path, auth, contentType string
+	var wire map[string]any
+	c, n := createServer(t, func(r *http.Request, body []byte) {
+		method, path, auth, contentType = r.Method, r.URL.Path, r.Header.Get("Authorization"), r.Header.Get("Content-Type")
+		if err := json.Unmarshal(body, &wire); err != nil {
+			t.Errorf("request body %q: %v", body, err)
+		}
+	})
+	tok, err := c.CreateToken(context.Background(), CreateTokenParams{
+		Hostname: "https://app.example.com",
+		Policy:   []gen.AgentPolicy{{Type: gen.AgentPolicyTypeAgent, Id: "agent-1", Access: []gen.AgentAccess{gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Token != "ck-let-created0123456789abcdef" || tok.Hostname != "https://app.example.com" || len(tok.Policy.Data) != 1 {
+		t.Errorf("token = %+v", tok)
+	}
+	if method != http.MethodPost || path != "/v1/client-side-access-tokens" || auth != "Bearer "+testAPIKey || contentType != "application/json" || n.count() != 1 {
+		t.Errorf("request: %s %s, Authorization %q, Content-Type %q, %d requests", method, path, auth, contentType, n.count())
+	}
+	want := map[string]any{
+		"hostname": "https://app.example.com",
+		"policy":   []any{map[string]any{"type": "agent", "id": "agent-1", "access": []any{"read_messages", "write_messages"}}},
+	}
+	if got, _ := json.Marshal(wire); string(got) != mustJSON(t, want) {
+		t.Errorf("wire body = %s, want %s (no expires_at when no expiry is given)", got, mustJSON(t, want))
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestCreateTokenExpiryOnTheWire: the expiry goes out as expires_at, RFC
+// 3339 in UTC with milliseconds, as Cloud writes its own times.
+func TestCreateTokenExpiryOnTheWire(t *testing.T) {
+	var sent *string
+	c, _ := createServer(t, func(_ *http.Request, body []byte) {
+		var req gen.CreateTokenRequest
+		json.Unmarshal(body, &req)
+		sent = req.ExpiresAt
+	})
+	zone := time.FixedZone("UTC+2", 2*60*60)
+	at := time.Date(2031, 5, 6, 9, 8, 7, 123456789, zone)
+	if _, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "http://localhost:3000",
+		Policy: []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}, ExpiresAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if sent == nil || *sent != "2031-05-06T07:08:07.123Z" {
+		t.Errorf("expires_at = %v, want 2031-05-06T07:08:07.123Z", deref(sent))
+	}
+
+	before := time.Now()
+	if _, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "http://localhost:3000",
+		Policy: []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}, ExpiresIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	after := time.Now()
+	got, err := time.Parse(time.RFC3339Nano, deref(sent))
+	if err != nil || !strings.HasSuffix(deref(sent), "Z") || len(deref(sent)) != len("2006-01-02T15:04:05.000Z") {
+		t.Fatalf("expires_at = %q, want RFC 3339 UTC with milliseconds", deref(sent))
+	}
+	if got.Before(before.Add(time.Hour).Truncate(time.Millisecond)) || got.After(after.Add(time.Hour)) {
+		t.Errorf("expires_at = %s, want an hour from now (%s)", got, before.Add(time.Hour))
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<absent>"
+	}
+	return *s
+}
+
+// TestCreateTokenParamsChecked: parameters the spec rules out are refused
+// before any request, with a *ParamError naming the field and never the
+// value.
+func TestCreateTokenParamsChecked(t *testing.T) {
+	const secretish = "SECRETVALUE"
+	ok := []gen.AgentPolicy{{Type: gen.AgentPolicyTypeAgent, Id: "agent-1", Access: readMessages}}
+	for _, tt := range []struct {
+		name   string
+		params CreateTokenParams
+		field  string
+	}{
+		{"no hostname", CreateTokenParams{Policy: ok}, "Hostname"},
+		{"no scheme", CreateTokenParams{Hostname: "app.example.com/" + secretish, Policy: ok}, "Hostname"},
+		{"another scheme", CreateTokenParams{Hostname: "ftp://app.example.com/" + secretish, Policy: ok}, "Hostname"},
+		{"scheme in capitals (the spec's pattern is exact)", CreateTokenParams{Hostname: "HTTPS://app.example.com", Policy: ok}, "Hostname"},
+		{"no host", CreateTokenParams{Hostname: "https://", Policy: ok}, "Hostname"},
+		{"port, no host", CreateTokenParams{Hostname: "https://:8080", Policy: ok}, "Hostname"},
+		{"not a URL", CreateTokenParams{Hostname: "https://" + secretish + "\x7f:x", Policy: ok}, "Hostname"},
+		{"no policy", CreateTokenParams{Hostname: "https://app.example.com"}, "Policy"},
+		{"empty policy", CreateTokenParams{Hostname: "https://app.example.com", Policy: []gen.AgentPolicy{}}, "Policy"},
+		{"no agent id", CreateTokenParams{Hostname: "https://app.example.com",
+			Policy: []gen.AgentPolicy{ok[0], {Access: readMessages}}}, "Policy[1].Id"},
+		{"another type", CreateTokenParams{Hostname: "https://app.example.com",
+			Policy: []gen.AgentPolicy{{Type: "identity" + secretish, Id: "agent-1", Access: readMessages}}}, "Policy[0].Type"},
+		{"no access", CreateTokenParams{Hostname: "https://app.example.com",
+			Policy: []gen.AgentPolicy{{Id: "agent-1"}}}, "Policy[0].Access"},
+		{"unknown access", CreateTokenParams{Hostname: "https://app.example.com",
+			Policy: []gen.AgentPolicy{{Id: "agent-1", Access: []gen.AgentAccess{gen.AgentAccessReadAgent, "admin" + secretish}}}}, "Policy[0].Access[1]"},
+		{"expiry in the past", CreateTokenParams{Hostname: "https://app.example.com", Policy: ok,
+			ExpiresAt: time.Now().Add(-time.Minute)}, "ExpiresAt"},
+		{"expiry now (to the millisecond)", CreateTokenParams{Hostname: "https://app.example.com", Policy: ok,
+			ExpiresIn: time.Microsecond}, "ExpiresIn"},
+		{"negative duration", CreateTokenParams{Hostname: "https://app.example.com", Policy: ok,
+			ExpiresIn: -time.Hour}, "ExpiresIn"},
+		{"both expiries", CreateTokenParams{Hostname: "https://app.example.com", Policy: ok,
+			ExpiresAt: time.Now().Add(time.Hour), ExpiresIn: time.Hour}, "ExpiresAt"},
+		{"beyond year 9999", CreateTokenParams{Hostname: "https://app.example.com", Policy: ok,
+			ExpiresAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "ExpiresAt"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, n := createServer(t, nil)
+			tok, err := c.CreateToken(context.Background(), tt.params)
+			var pe *ParamError
+			if !errors.As(err, &pe) || !errors.Is(err, ErrInvalidParams) {
+				t.Fatalf("token %v, err = %v; want a *ParamError wrapping ErrInvalidParams", tok, err)
+			}
+			if pe.Field != tt.field {
+				t.Errorf("Field = %q, want %q (%v)", pe.Field, tt.field, err)
+			}
+			if !strings.HasPrefix(err.Error(), "lettatokens: invalid parameters: "+tt.field+" ") {
+				t.Errorf("Error() = %q, want it to name %s", err, tt.field)
+			}
+			if strings.Contains(err.Error(), secretish) {
+				t.Errorf("Error() = %q echoes the value", err)
+			}
+			if n.count() != 0 {
+				t.Errorf("%d requests sent for invalid parameters", n.count())
+			}
+		})
+	}
+}
+
+// TestCreateTokenLeavesParamsAlone: a policy without a type is sent as an
+// agent policy, the only type there is, without changing the caller's
+// slice.
+func TestCreateTokenLeavesParamsAlone(t *testing.T) {
+	var sentType string
+	c, _ := createServer(t, func(_ *http.Request, body []byte) {
+		var req gen.CreateTokenRequest
+		json.Unmarshal(body, &req)
+		if len(req.Policy) == 1 {
+			sentType = string(req.Policy[0].Type)
+		}
+	})
+	policy := []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}
+	if _, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "https://a.example", Policy: policy}); err != nil {
+		t.Fatal(err)
+	}
+	if sentType != "agent" || policy[0].Type != "" {
+		t.Errorf("sent type %q, caller's type now %q; want agent sent and the caller's slice unchanged", sentType, policy[0].Type)
+	}
+}
+
+// TestCreateTokenRetries: a create is retried like any request, as Letta's
+// SDKs do: a 503 then a 201 gives one token after two requests, each with
+// the same body. With WithMaxRetries(0), the 503 is the answer.
+func TestCreateTokenRetries(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		opts         []Option
+		wantRequests int
+		wantStatus   int // 0: a token
+	}{
+		{"default retries", nil, 2, 0},
+		{"no retries", []Option{WithMaxRetries(0)}, 1, http.StatusServiceUnavailable},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := &counter{}
+			var bodies []string
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				bodies = append(bodies, string(body))
+				if n.inc() == 1 {
+					writeJSON(t, w, http.StatusServiceUnavailable, gen.ErrorMessage{Message: "busy"})
+					return
+				}
+				var req gen.CreateTokenRequest
+				json.Unmarshal(body, &req)
+				writeJSON(t, w, http.StatusCreated, createdToken(req))
+			})
+			c, _ := newTestClient(t, srv, tt.opts...)
+			tok, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "https://a.example",
+				Policy: []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}})
+			if n.count() != tt.wantRequests {
+				t.Errorf("%d requests, want %d", n.count(), tt.wantRequests)
+			}
+			if tt.wantStatus == 0 {
+				if err != nil || tok == nil || tok.Token == "" {
+					t.Fatalf("token %v, err %v; want the token of the second attempt", tok, err)
+				}
+				if bodies[0] != bodies[1] || bodies[0] == "" {
+					t.Errorf("the retry sent %q after %q; want the same body", bodies[1], bodies[0])
+				}
+				return
+			}
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.wantStatus || tok != nil {
+				t.Errorf("token %v, err %v; want an *Error %d", tok, err, tt.wantStatus)
+			}
+		})
+	}
+}
+
+// TestCreateTokenUnusableAnswers: an answer without a whole token is an
+// *Error with its status, and a token of any shape in the body is masked.
+func TestCreateTokenUnusableAnswers(t *testing.T) {
+	const oddToken = "odd-shaped-secret-token-value"
+	for _, tt := range []struct {
+		name    string
+		status  int
+		body    string
+		wantErr string
+	}{
+		{"no token member", http.StatusCreated, `{"hostname":"https://a","expiresAt":"x","policy":{"version":"1","data":[]}}`, `"token" is missing`},
+		{"empty token", http.StatusCreated, `{"token":"","hostname":"https://a","expiresAt":"x","policy":{"version":"1","data":[]}}`, `"token" is missing, null or empty`},
+		{"no expiresAt", http.StatusCreated, `{"token":"` + oddToken + `","hostname":"https://a","policy":{"version":"1","data":[]}}`, `"expiresAt" is missing`},
+		{"no policy", http.StatusCreated, `{"token":"` + oddToken + `","hostname":"https://a","expiresAt":"x"}`, `"policy" is missing`},
+		{"not an object", http.StatusCreated, `[]`, "decoding token"},
+		{"rejected", http.StatusBadRequest, `{"message":"hostname is invalid"}`, "HTTP 400 Bad Request: hostname is invalid"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			})
+			c, _ := newTestClient(t, srv)
+			tok, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "https://a.example",
+				Policy: []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}})
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status || tok != nil {
+				t.Fatalf("token %v, err %v; want an *Error %d", tok, err, tt.status)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Error() = %q, want it to say %q", err, tt.wantErr)
+			}
+			if strings.Contains(apiErr.Body+err.Error(), oddToken) {
+				t.Errorf("the new token shows in the error: Body %q", apiErr.Body)
+			}
+		})
+	}
+}
+
+// TestHostnamePatternIsTheSpecs: the hostname rule is read from the
+// embedded spec, and that is openapi.yaml's pattern.
+func TestHostnamePatternIsTheSpecs(t *testing.T) {
+	if _, err := os.Stat("openapi.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromFile("openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := doc.Components.Schemas["CreateTokenRequest"].Value.Properties["hostname"].Value.Pattern
+	re, err := hostnamePattern()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want == "" || re.String() != want {
+		t.Errorf("hostname pattern %q, openapi.yaml says %q", re, want)
+	}
+}
