@@ -3,6 +3,7 @@ package lettatokens
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
 )
@@ -276,4 +278,98 @@ func baselineGet(ctx context.Context, b *testing.B, pageURL string) *http.Respon
 		b.Fatal(err)
 	}
 	return resp
+}
+
+// latencyServer is benchServer with a round trip of delay added to every
+// request, as a server tens of milliseconds away has; the sleep holds no
+// CPU, so pages requested at once wait for it together.
+func latencyServer(b *testing.B, total int, delay time.Duration) string {
+	pool := sync.Pool{New: func() any { return new([]byte) }}
+	srv := newServer(b, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("offset"))
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		bp := pool.Get().(*[]byte)
+		*bp = appendPage((*bp)[:0], offset, limit, total)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
+		w.Write(*bp)
+		pool.Put(bp)
+	})
+	return srv.URL
+}
+
+// BenchmarkWalk10000Concurrency is BenchmarkWalk10000 at ListOptions
+// Concurrency 1, 4 and 8, against a loopback server with no added latency
+// and with 5 ms and 20 ms per request, where concurrency pays: at 1 a walk
+// of 100 pages waits for 100 round trips.
+func BenchmarkWalk10000Concurrency(b *testing.B) {
+	const total = 10000
+	for _, delay := range []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond} {
+		url := latencyServer(b, total, delay)
+		for _, conc := range []int{1, 4, 8} {
+			b.Run(fmt.Sprintf("latency=%s/concurrency=%d", delay, conc), func(b *testing.B) {
+				c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url))
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					n := 0
+					for _, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						n++
+					}
+					if n != total {
+						b.Fatalf("walked %d tokens, want %d", n, total)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/token")
+			})
+		}
+	}
+}
+
+// BenchmarkWalkPeakHeapConcurrency is BenchmarkWalkPeakHeap at 100,000
+// tokens and Concurrency 1, 4 and 8: the peak live heap grows with the
+// pages in flight (each about 24 KB at limit 100, and their decoded
+// tokens), not with the number of tokens.
+func BenchmarkWalkPeakHeapConcurrency(b *testing.B) {
+	const total = 100000
+	url := benchServer(b, total)
+	for _, conc := range []int{1, 4, 8} {
+		b.Run(fmt.Sprintf("tokens=%d/concurrency=%d", total, conc), func(b *testing.B) {
+			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			var peak uint64
+			var ms runtime.MemStats
+			liveHeap := func() uint64 {
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				return ms.HeapAlloc
+			}
+			for b.Loop() {
+				base := liveHeap()
+				n := 0
+				for _, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if n++; n%(total/10) == 0 {
+						if live := liveHeap(); live > base {
+							peak = max(peak, live-base)
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(peak), "peak-live-B")
+		})
+	}
 }

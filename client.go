@@ -68,6 +68,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 
 	retrying := newRetryingClient(cfg.attemptClient(), cfg.maxRetries, cfg.retryWait)
+	installThrottle(retrying, cfg.retryWait) // a 429 or 503 holds back every request of this Client
 	doer := &checkingDoer{retrying: retrying, maxBodyBytes: cfg.maxBodyBytes, apiKey: cfg.apiKey}
 	generated, err := gen.NewClientWithResponses(cfg.baseURL,
 		gen.WithHTTPClient(doer),

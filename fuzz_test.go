@@ -42,9 +42,13 @@ func (t *pageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // itself, alternating, or overlapping is covered) through a real Client,
 // decodePage and the walk's guards, and checks what must hold whatever the
 // server sends: no panic; no token yielded twice; at most maxTokens
-// yielded; at most three requests (a fourth would repeat the first); and
-// every error one of the package's types, on one line, without a control
-// character, the API key or an unmasked token.
+// yielded; at most three pages (a fourth would repeat the first) and so
+// at most three times Concurrency requests (each page may have had
+// Concurrency-1 requests ahead of it discarded, and as many are wasted
+// past the end); and every error one of the package's types, on one line,
+// without a control character, the API key or an unmasked token. The
+// concurrency is 1 + conc%8: with several requests in flight, which body
+// answers which offset depends on the order they arrive in.
 func FuzzPageWalk(f *testing.F) {
 	page := func(hasNext bool, toks ...string) []byte {
 		var b strings.Builder
@@ -63,25 +67,31 @@ func FuzzPageWalk(f *testing.F) {
 		a, b      []byte
 		maxTokens uint16
 		declared  bool
+		conc      uint8
 	}{
-		{page(true, tokA), page(false, tokB), 0, true},                 // honest
-		{page(true, tokA), page(true, tokB), 0, false},                 // A, B, A, B, ...
-		{page(true, tokA, tokB, tokA), page(false), 0, true},           // repeat within a page
-		{page(true, tokA, tokB), page(true, tokB, tokC), 0, true},      // overlap
-		{page(true), page(false), 0, true},                             // empty page with more to come
-		{page(true, tokA, tokB), page(true, tokC), 2, false},           // bound reached
-		{page(false, tokA, tokB, tokC), page(false), 1, true},          // bound inside the last page
-		{page(true, testAPIKey, "x"), page(false, "\x1b[2J"), 0, true}, // the key as a token value
-		{[]byte(`{"message":"` + testAPIKey + ` ` + tokA + `","tokens":3}`), nil, 0, true},
-		{[]byte(`{"tokens":null,"hasNextPage":true}`), nil, 0, false},
-		{[]byte(`{"tokens":[{"token":"` + tokA + `"}],"hasNextPage":1}`), nil, 0, true},
-		{[]byte(`{"tokens":[{"token":"` + tokA), nil, 0, false}, // truncated
-		{[]byte("\x1b]0;owned\x07\n" + tokA), nil, 0, true},
+		{page(true, tokA), page(false, tokB), 0, true, 0},                 // honest
+		{page(true, tokA), page(true, tokB), 0, false, 0},                 // A, B, A, B, ...
+		{page(true, tokA, tokB, tokA), page(false), 0, true, 0},           // repeat within a page
+		{page(true, tokA, tokB), page(true, tokB, tokC), 0, true, 0},      // overlap
+		{page(true), page(false), 0, true, 0},                             // empty page with more to come
+		{page(true, tokA, tokB), page(true, tokC), 2, false, 0},           // bound reached
+		{page(false, tokA, tokB, tokC), page(false), 1, true, 0},          // bound inside the last page
+		{page(true, testAPIKey, "x"), page(false, "\x1b[2J"), 0, true, 0}, // the key as a token value
+		{[]byte(`{"message":"` + testAPIKey + ` ` + tokA + `","tokens":3}`), nil, 0, true, 0},
+		{[]byte(`{"tokens":null,"hasNextPage":true}`), nil, 0, false, 0},
+		{[]byte(`{"tokens":[{"token":"` + tokA + `"}],"hasNextPage":1}`), nil, 0, true, 0},
+		{[]byte(`{"tokens":[{"token":"` + tokA), nil, 0, false, 0}, // truncated
+		{[]byte("\x1b]0;owned\x07\n" + tokA), nil, 0, true, 0},
+		// At concurrency 4 and 8: bodies answer offsets in arrival order.
+		{page(true, tokA), page(false, tokB), 0, true, 3},
+		{page(true, tokA), page(true, tokB), 0, false, 7},
+		{page(true, tokA, tokB), page(true, tokB, tokC), 2, true, 3},
 	}
 	for _, s := range seeds {
-		f.Add(s.a, s.b, s.maxTokens, s.declared)
+		f.Add(s.a, s.b, s.maxTokens, s.declared, s.conc)
 	}
-	f.Fuzz(func(t *testing.T, a, b []byte, maxTokens uint16, declared bool) {
+	f.Fuzz(func(t *testing.T, a, b []byte, maxTokens uint16, declared bool, conc uint8) {
+		concurrency := 1 + int(conc%8)
 		tr := &pageTransport{bodies: [2][]byte{a, b}, declared: declared}
 		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL("http://127.0.0.1:1"),
 			WithTransport(tr), WithMaxRetries(0))
@@ -94,7 +104,7 @@ func FuzzPageWalk(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		var walkErr error
-		for tok, err := range Tokens(context.Background(), c, ListOptions{Limit: 7, MaxTokens: int(maxTokens)}) {
+		for tok, err := range Tokens(context.Background(), c, ListOptions{Limit: 7, MaxTokens: int(maxTokens), Concurrency: concurrency}) {
 			if err != nil {
 				walkErr = err
 				break
@@ -107,8 +117,8 @@ func FuzzPageWalk(f *testing.F) {
 		if len(seen) > bound {
 			t.Errorf("yielded %d tokens, bound %d", len(seen), bound)
 		}
-		if n := tr.n.Load(); n > 3 {
-			t.Errorf("walk made %d requests, want at most 3", n)
+		if n := tr.n.Load(); n > 3*int64(concurrency) {
+			t.Errorf("walk made %d requests at concurrency %d, want at most %d", n, concurrency, 3*concurrency)
 		}
 		if walkErr != nil {
 			checkWalkError(t, walkErr)

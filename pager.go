@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
 // Paging defaults, applied when the matching ListOptions field is zero.
@@ -20,6 +21,10 @@ const (
 	// forever still ends, its memory (a fingerprint per token, see
 	// ListOptions.MaxTokens) then at about 16 MB.
 	DefaultMaxTokens = 1_000_000
+	// MaxConcurrency is the most pages a walk may request at once
+	// (ListOptions.Concurrency). Beyond a handful, more requests in flight
+	// only buy a server's rate limit sooner.
+	MaxConcurrency = 16
 )
 
 // ListOptions selects and bounds a walk over all tokens.
@@ -36,6 +41,18 @@ type ListOptions struct {
 	// token listed twice anywhere in the walk, it keeps a 64-bit
 	// fingerprint of each token listed, 11 to 21 bytes a token.
 	MaxTokens int
+	// Concurrency is how many pages the walk may request at once; 0 means
+	// 1, which fetches each page only after the one before it was
+	// consumed. Up to MaxConcurrency; more is an error. Pages ahead are
+	// requested on the guess that every page holds Limit tokens, and
+	// tokens still come out in offset order, each once, with every check
+	// above. The walk holds up to Concurrency pages in memory, and may
+	// request up to Concurrency-1 pages past the last one (their answers
+	// are dropped). Above 1, the PageLister is called from several
+	// goroutines at once (a *Client is safe for that). A 429 or 503 on any
+	// request of a *Client holds back all its requests, not just the one
+	// that got it.
+	Concurrency int
 }
 
 // ErrPagination is the cause of every *PaginationError: a server whose
@@ -99,16 +116,18 @@ type PageLister interface {
 // Tokens walks every token of the account (or of opts.AgentID), page by
 // page with offset and limit, until a page says hasNextPage is false.
 //
-// Each page is fetched only when the previous one has been consumed, and
-// breaking out of the range loop stops fetching; only one page is held at a
-// time, plus a small fingerprint of each token listed (see
-// ListOptions.MaxTokens), so memory stays bounded however many tokens there
-// are. An error ends the walk and is yielded once, with a zero Token: an
-// *Error for a failed request or a response with no page (c may be a bare
-// generated client), a *PaginationError for a server whose pages never end
-// or repeat a token (checked for a whole page before any of its tokens is
-// yielded), a *LimitError when there are more than opts.MaxTokens tokens,
-// or the context's error.
+// With opts.Concurrency at 1 (the default) each page is fetched only when
+// the previous one has been consumed; with more, up to that many pages are
+// requested ahead, and tokens still come out in offset order. Breaking out
+// of the range loop stops fetching and cancels the requests in flight; at
+// most Concurrency pages are held at a time, plus a small fingerprint of
+// each token listed (see ListOptions.MaxTokens), so memory stays bounded
+// however many tokens there are. An error ends the walk and is yielded
+// once, with a zero Token: an *Error for a failed request or a response
+// with no page (c may be a bare generated client), a *PaginationError for
+// a server whose pages never end or repeat a token (checked for a whole
+// page before any of its tokens is yielded), a *LimitError when there are
+// more than opts.MaxTokens tokens, or the context's error.
 //
 //	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{}) {
 //		if err != nil {
@@ -118,7 +137,7 @@ type PageLister interface {
 //	}
 func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Token, error] {
 	return func(yield func(gen.Token, error) bool) {
-		limit, maxTokens, err := opts.bounds()
+		limit, maxTokens, concurrency, err := opts.bounds()
 		if err != nil {
 			yield(gen.Token{}, err)
 			return
@@ -127,17 +146,29 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 		if opts.AgentID != "" {
 			params.AgentId = &opts.AgentID
 		}
+		fetch := func(ctx context.Context, offset, _ int) (*gen.TokenPage, int, bool, error) {
+			page, err := fetchPage(ctx, c, params, offset)
+			if err != nil {
+				return nil, 0, false, err
+			}
+			return page, len(page.Tokens), page.HasNextPage, nil
+		}
+		// No request at or past maxTokens: the walk ends there, and the
+		// page before says whether the server has more.
+		pages := prefetch.Pages(ctx, prefetch.Options{Limit: limit, Concurrency: concurrency, End: maxTokens}, fetch)
 		// Every token listed so far, as a fingerprint: a token seen again,
 		// on any page, means offset is ignored, pages overlap or cycle, or
 		// a page repeats itself.
 		seen := newFingerprints()
 		offset := 0 // also the number of tokens yielded so far
-		for pageNum := 1; ; pageNum++ {
-			page, err := fetchPage(ctx, c, params, offset)
+		pageNum := 0
+		for p, err := range pages {
+			pageNum++
 			if err != nil {
 				yield(gen.Token{}, err)
 				return
 			}
+			page := p.Value
 			if len(page.Tokens) == 0 && page.HasNextPage {
 				yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum, Reason: "empty page with hasNextPage true"})
 				return
@@ -186,14 +217,16 @@ func CollectTokens(ctx context.Context, c PageLister, opts ListOptions) ([]gen.T
 	return all, nil
 }
 
-// bounds returns the effective page size and token bound.
-func (o ListOptions) bounds() (limit, maxTokens int, err error) {
-	limit, maxTokens = o.Limit, o.MaxTokens
-	if limit < 0 {
-		return 0, 0, errorf("ListOptions.Limit must not be negative, got %d", limit)
-	}
-	if maxTokens < 0 {
-		return 0, 0, errorf("ListOptions.MaxTokens must not be negative, got %d", maxTokens)
+// bounds returns the effective page size, token bound and concurrency.
+func (o ListOptions) bounds() (limit, maxTokens, concurrency int, err error) {
+	limit, maxTokens, concurrency = o.Limit, o.MaxTokens, o.Concurrency
+	switch {
+	case limit < 0:
+		return 0, 0, 0, errorf("ListOptions.Limit must not be negative, got %d", limit)
+	case maxTokens < 0:
+		return 0, 0, 0, errorf("ListOptions.MaxTokens must not be negative, got %d", maxTokens)
+	case concurrency < 0 || concurrency > MaxConcurrency:
+		return 0, 0, 0, errorf("ListOptions.Concurrency must be 0 to %d, got %d", MaxConcurrency, concurrency)
 	}
 	if limit == 0 {
 		limit = DefaultPageLimit
@@ -201,7 +234,7 @@ func (o ListOptions) bounds() (limit, maxTokens int, err error) {
 	if maxTokens == 0 {
 		maxTokens = DefaultMaxTokens
 	}
-	return limit, maxTokens, nil
+	return limit, maxTokens, max(concurrency, 1), nil
 }
 
 // fetchPage gets the page at offset. With a *Client every failure is

@@ -3,15 +3,19 @@ package lettatokens
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"go.uber.org/goleak"
 )
 
 // accountServer serves total tokens with honest offset/limit pagination,
@@ -23,12 +27,18 @@ type accountServer struct {
 
 	mu      sync.Mutex
 	queries []string
+
+	inFlight, peak atomic.Int64 // requests being answered at once
 }
 
 func newAccountServer(t *testing.T, total int) *accountServer {
 	t.Helper()
 	a := &accountServer{total: total}
 	a.Server = newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n := a.inFlight.Add(1)
+		defer a.inFlight.Add(-1)
+		for p := a.peak.Load(); n > p && !a.peak.CompareAndSwap(p, n); p = a.peak.Load() {
+		}
 		a.mu.Lock()
 		a.queries = append(a.queries, r.URL.RawQuery)
 		a.mu.Unlock()
@@ -180,16 +190,20 @@ func TestTokensBareClientWithoutPageIsError(t *testing.T) {
 	}
 }
 
+// lyingCase is a server whose pagination cannot be followed to an end, and
+// where a walk of it must stop.
+type lyingCase struct {
+	name         string
+	page         func(offset int) ([]gen.Token, bool) // tokens, hasNextPage
+	opts         ListOptions
+	wantTokens   int
+	wantRequests int // at concurrency 1
+	wantPage     int
+	wantOffset   int
+}
+
 func TestTokensEndsOnLyingPagination(t *testing.T) {
-	tests := []struct {
-		name         string
-		page         func(offset int) ([]gen.Token, bool) // tokens, hasNextPage
-		opts         ListOptions
-		wantTokens   int
-		wantRequests int
-		wantPage     int
-		wantOffset   int
-	}{
+	tests := []lyingCase{
 		{
 			name: "empty first page with hasNextPage",
 			page: func(int) ([]gen.Token, bool) { return nil, true },
@@ -266,34 +280,53 @@ func TestTokensEndsOnLyingPagination(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			n := &counter{}
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				n.inc()
-				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
-				toks, next := tt.page(offset)
-				writePage(t, w, toks, next)
-			})
-			c, _ := newTestClient(t, srv)
-			got, err := CollectTokens(context.Background(), c, tt.opts)
-			var pe *PaginationError
-			if !errors.Is(err, ErrPagination) || !errors.As(err, &pe) {
-				t.Fatalf("err = %v, want a *PaginationError", err)
-			}
-			if strings.Contains(err.Error(), "ck-let-") {
-				t.Errorf("Error() = %q names a token", err)
-			}
-			if pe.Page != tt.wantPage || pe.Offset != tt.wantOffset {
-				t.Errorf("PaginationError = %+v, want page %d offset %d", pe, tt.wantPage, tt.wantOffset)
-			}
-			if len(got) != tt.wantTokens {
-				t.Errorf("got %d tokens before the error, want %d", len(got), tt.wantTokens)
-			}
-			if n.count() != tt.wantRequests {
-				t.Errorf("server saw %d requests, want %d", n.count(), tt.wantRequests)
-			}
-		})
+		for _, conc := range concurrencies {
+			t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, conc), func(t *testing.T) { lyingWalk(t, tt, conc) })
+		}
 	}
+}
+
+// concurrencies are the ListOptions.Concurrency every walk test runs at.
+var concurrencies = []int{1, 4, 8}
+
+// wantRequestsAt checks the requests a walk made: exactly want at
+// concurrency 1, and at most extra more at a higher one.
+func wantRequestsAt(t *testing.T, got, want, conc, extra int) {
+	t.Helper()
+	if conc == 1 && got != want || got < want || got > want+extra {
+		t.Errorf("concurrency %d: server saw %d requests, want %d (up to %d more above concurrency 1)", conc, got, want, extra)
+	}
+}
+
+func lyingWalk(t *testing.T, tt lyingCase, conc int) {
+	t.Helper()
+	n := &counter{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n.inc()
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		toks, next := tt.page(offset)
+		writePage(t, w, toks, next)
+	})
+	c, _ := newTestClient(t, srv)
+	opts := tt.opts
+	opts.Concurrency = conc
+	got, err := CollectTokens(context.Background(), c, opts)
+	var pe *PaginationError
+	if !errors.Is(err, ErrPagination) || !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a *PaginationError", err)
+	}
+	if strings.Contains(err.Error(), "ck-let-") {
+		t.Errorf("Error() = %q names a token", err)
+	}
+	if pe.Page != tt.wantPage || pe.Offset != tt.wantOffset {
+		t.Errorf("PaginationError = %+v, want page %d offset %d", pe, tt.wantPage, tt.wantOffset)
+	}
+	if len(got) != tt.wantTokens {
+		t.Errorf("got %d tokens before the error, want %d", len(got), tt.wantTokens)
+	}
+	// Every page handed out may have had Concurrency-1 requests ahead of
+	// it discarded, its size not being the one guessed.
+	wantRequestsAt(t, n.count(), tt.wantRequests, conc, tt.wantPage*(conc-1))
 }
 
 // TestTokensStopsAtMaxTokens: a walk yields at most MaxTokens tokens. An
@@ -317,31 +350,44 @@ func TestTokensStopsAtMaxTokens(t *testing.T) {
 		{name: "account under the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 100}, wantTokens: 9, wantRequests: 3},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newAccountServer(t, tt.total)
-			c, _ := newTestClient(t, srv.Server)
-			got, err := CollectTokens(context.Background(), c, tt.opts)
-			wantTokens(t, got, 0, tt.wantTokens)
-			if n := len(srv.seen()); n != tt.wantRequests {
-				t.Errorf("server saw %d requests, want %d", n, tt.wantRequests)
-			}
-			if !tt.wantLimit {
-				if err != nil {
-					t.Fatalf("err = %v, want a complete walk", err)
-				}
-				return
-			}
-			var le *LimitError
-			if !errors.Is(err, ErrLimitReached) || !errors.As(err, &le) {
-				t.Fatalf("err = %v, want a *LimitError", err)
-			}
-			if errors.Is(err, ErrPagination) {
-				t.Errorf("err = %v also matches ErrPagination: a big account is not lying pagination", err)
-			}
-			if le.MaxTokens != tt.opts.MaxTokens || le.Offset != tt.wantTokens {
-				t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, tt.opts.MaxTokens, tt.wantTokens)
-			}
-		})
+		for _, conc := range concurrencies {
+			t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, conc), func(t *testing.T) {
+				opts := tt.opts
+				opts.Concurrency = conc
+				stopsAtMaxTokens(t, tt.total, opts, tt.wantTokens, tt.wantRequests, tt.wantLimit)
+			})
+		}
+	}
+}
+
+func stopsAtMaxTokens(t *testing.T, total int, opts ListOptions, want, wantRequests int, wantLimit bool) {
+	t.Helper()
+	srv := newAccountServer(t, total)
+	c, _ := newTestClient(t, srv.Server)
+	got, err := CollectTokens(context.Background(), c, opts)
+	wantTokens(t, got, 0, want)
+	// No request at or past MaxTokens, whatever the concurrency: waste
+	// only past the end of an account under the bound.
+	extra := opts.Concurrency - 1
+	if wantLimit {
+		extra = 0
+	}
+	wantRequestsAt(t, len(srv.seen()), wantRequests, opts.Concurrency, extra)
+	if !wantLimit {
+		if err != nil {
+			t.Fatalf("err = %v, want a complete walk", err)
+		}
+		return
+	}
+	var le *LimitError
+	if !errors.Is(err, ErrLimitReached) || !errors.As(err, &le) {
+		t.Fatalf("err = %v, want a *LimitError", err)
+	}
+	if errors.Is(err, ErrPagination) {
+		t.Errorf("err = %v also matches ErrPagination: a big account is not lying pagination", err)
+	}
+	if le.MaxTokens != opts.MaxTokens || le.Offset != want {
+		t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, opts.MaxTokens, want)
 	}
 }
 
@@ -382,22 +428,22 @@ func TestTokensStopsFetchingWhenConsumerBreaks(t *testing.T) {
 		{take: 150, wantRequests: 2},
 	}
 	for _, tt := range tests {
-		t.Run(strconv.Itoa(tt.take), func(t *testing.T) {
-			srv := newAccountServer(t, 1000)
-			c, _ := newTestClient(t, srv.Server)
-			taken := 0
-			for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 100}) {
-				if err != nil {
-					t.Fatal(err)
+		for _, conc := range concurrencies {
+			t.Run(fmt.Sprintf("%d/concurrency=%d", tt.take, conc), func(t *testing.T) {
+				srv := newAccountServer(t, 1000)
+				c, _ := newTestClient(t, srv.Server)
+				taken := 0
+				for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 100, Concurrency: conc}) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if taken++; taken == tt.take {
+						break
+					}
 				}
-				if taken++; taken == tt.take {
-					break
-				}
-			}
-			if got := len(srv.seen()); got != tt.wantRequests {
-				t.Errorf("server saw %d requests, want %d", got, tt.wantRequests)
-			}
-		})
+				wantRequestsAt(t, len(srv.seen()), tt.wantRequests, conc, conc-1)
+			})
+		}
 	}
 }
 
@@ -432,7 +478,7 @@ func TestTokensYieldsErrorMidWalk(t *testing.T) {
 func TestTokensRejectsBadOptions(t *testing.T) {
 	srv := newAccountServer(t, 10)
 	c, _ := newTestClient(t, srv.Server)
-	for _, opts := range []ListOptions{{Limit: -1}, {MaxTokens: -1}} {
+	for _, opts := range []ListOptions{{Limit: -1}, {MaxTokens: -1}, {Concurrency: -1}, {Concurrency: MaxConcurrency + 1}} {
 		if _, err := CollectTokens(context.Background(), c, opts); err == nil {
 			t.Errorf("CollectTokens(%+v) succeeded, want an error", opts)
 		}
@@ -463,5 +509,172 @@ func TestTokensHonoursContext(t *testing.T) {
 	}
 	if got := len(srv.seen()); got != 2 {
 		t.Errorf("server saw %d requests, want 2", got)
+	}
+}
+
+// TestTokensConcurrentWalk: on an honest server, at every concurrency,
+// tokens come out in offset order, each once; at most Concurrency requests
+// are in flight at once, and at most Concurrency-1 are wasted past the end
+// (twice that when the server caps its pages below the limit asked for,
+// the first guesses being wrong).
+func TestTokensConcurrentWalk(t *testing.T) {
+	for _, total := range []int{0, 1, 99, 100, 250, 1000} { // 100 and 1000: exact multiples of the limit
+		for _, maxLimit := range []int{0, 30} {
+			for _, conc := range concurrencies {
+				t.Run(fmt.Sprintf("total=%d/cap=%d/concurrency=%d", total, maxLimit, conc), func(t *testing.T) {
+					srv := newAccountServer(t, total)
+					srv.maxLimit = maxLimit
+					c, _ := newTestClient(t, srv.Server)
+					got, err := CollectTokens(t.Context(), c, ListOptions{Limit: 100, Concurrency: conc})
+					if err != nil {
+						t.Fatal(err)
+					}
+					wantTokens(t, got, 0, total)
+					pageSize, extra := 100, conc-1
+					if maxLimit > 0 {
+						pageSize, extra = maxLimit, 2*(conc-1)
+					}
+					pages := max(1, (total+pageSize-1)/pageSize)
+					wantRequestsAt(t, len(srv.seen()), pages, conc, extra)
+					if p := srv.peak.Load(); p > int64(conc) {
+						t.Errorf("%d requests in flight at once, want at most %d", p, conc)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestTokensConcurrentCancel: cancelling the context mid-walk stops every
+// request in flight (the server holds them until the client goes away),
+// and the walk yields the context's error once, after the tokens of the
+// pages it had handed out, and leaves no goroutine behind.
+func TestTokensConcurrentCancel(t *testing.T) {
+	for _, conc := range concurrencies {
+		t.Run(strconv.Itoa(conc), func(t *testing.T) {
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				if offset >= 300 {
+					select { // answered only when the client has gone
+					case <-r.Context().Done():
+					case <-time.After(10 * time.Second):
+					}
+					return
+				}
+				writePage(t, w, makeTokens(offset, offset+100), true)
+			})
+			c, _ := newTestClient(t, srv)
+			ignore := goleak.IgnoreCurrent()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			var got []gen.Token
+			var errs []error
+			start := time.Now()
+			for tok, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
+				if err != nil {
+					errs = append(errs, err)
+					continue // the walk must end by itself
+				}
+				if got = append(got, tok); len(got) == 250 {
+					cancel()
+				}
+			}
+			if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+				t.Fatalf("errors %v, want context.Canceled once", errs)
+			}
+			// The page of token 250 was handed out whole before the cancel.
+			wantTokens(t, got, 0, 300)
+			if elapsed := time.Since(start); elapsed > 5*time.Second {
+				t.Errorf("walk took %s, want it to end at the cancel", elapsed)
+			}
+			srv.CloseClientConnections()
+			srv.Client().CloseIdleConnections()
+			goleak.VerifyNone(t, ignore)
+		})
+	}
+}
+
+// TestTokensConcurrent429: the server is overloaded for a while from the
+// first request at or past offset k, answering 429 with retry-after-ms to
+// every such request, while the pages before k, in flight then, are held
+// until the client has seen the first 429. The throttle then holds back
+// the requests the walk issues next, instead of sending them into the
+// overload: only the requests already in flight at offset k or past it
+// get a 429, and the walk completes in order.
+func TestTokensConcurrent429(t *testing.T) {
+	const total, limit = 2000, 100
+	const retryAfter = 5 * time.Second // asked for; waits are slept at 1/100
+	const window = retryAfter / 100
+	for _, conc := range concurrencies {
+		t.Run(strconv.Itoa(conc), func(t *testing.T) {
+			k := max(conc/2, 3) * limit
+			var (
+				mu         sync.Mutex
+				tripped    bool
+				okAt       time.Time
+				throttled  int // 429s sent
+				waits      []time.Duration
+				observed   = make(chan struct{})
+				closeOnce  sync.Once
+				held       = conc > 1
+				heldCancel = time.After(10 * time.Second) // a broken client must not hang the test
+			)
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				if offset < k {
+					if held {
+						select {
+						case <-observed:
+						case <-heldCancel:
+						}
+					}
+					writePage(t, w, makeTokens(offset, min(offset+limit, total)), offset+limit < total)
+					return
+				}
+				now := time.Now()
+				mu.Lock()
+				if !tripped {
+					tripped, okAt = true, now.Add(window)
+				}
+				overloaded := now.Before(okAt)
+				if overloaded {
+					throttled++
+				}
+				mu.Unlock()
+				if overloaded {
+					w.Header().Set("Retry-After-Ms", strconv.Itoa(int(retryAfter.Milliseconds())))
+					writeJSON(t, w, http.StatusTooManyRequests, map[string]string{"message": "slow down"})
+					return
+				}
+				end := min(offset+limit, total)
+				writePage(t, w, makeTokens(offset, end), end < total)
+			})
+			c, _ := newTestClient(t, srv, withRetryWait(func(d time.Duration) time.Duration {
+				// Called for the backoff after a 429 was seen, or for a
+				// wait the throttle imposes after one: either way the
+				// client has seen a 429.
+				closeOnce.Do(func() { close(observed) })
+				mu.Lock()
+				waits = append(waits, d)
+				mu.Unlock()
+				return d / 100
+			}))
+			got, err := CollectTokens(t.Context(), c, ListOptions{Limit: limit, Concurrency: conc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantTokens(t, got, 0, total)
+			mu.Lock()
+			defer mu.Unlock()
+			// The requests in flight at k or past it when the overload
+			// began: conc-k/limit of them (at concurrency 1, the one at k).
+			if bound := max(1, conc-k/limit); throttled < 1 || throttled > bound {
+				t.Errorf("server sent %d 429s, want 1 to %d", throttled, bound)
+			}
+			// Beyond each retry's own backoff, later requests waited too.
+			if len(waits) <= throttled {
+				t.Errorf("%d waits for %d 429s: the throttle held nothing back", len(waits), throttled)
+			}
+		})
 	}
 }

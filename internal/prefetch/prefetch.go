@@ -35,14 +35,19 @@ type Options struct {
 	// Concurrency is how many pages may be requested at once; at least 1.
 	// 1 fetches each page only after the one before it was consumed.
 	Concurrency int
+	// End, when positive, is where the walk stops: no request is issued at
+	// an offset at or past it, and a page reaching it is the last handed
+	// out. A caller that stops at a bound anyway (the root pager's
+	// MaxTokens) sets it so that no request is wasted past the bound.
+	End int
 }
 
 // ErrOptions is returned for a Limit or Concurrency below 1.
-var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1")
+var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1, End not negative")
 
 // Pages walks from offset 0 until a page says no more follow, a fetch
-// fails, a page holds no item (the walk could not advance past it), or the
-// consumer stops. Pages come out in offset order, each exactly once, and
+// fails, a page holds no item (the walk could not advance past it), a page
+// reaches Options.End, or the consumer stops. Pages come out in offset order, each exactly once, and
 // each page starts where the one before it ended.
 //
 // Requests are issued ahead on the guess that every page is full. When a
@@ -53,11 +58,12 @@ var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1"
 // walk at most Concurrency-1 requests are wasted.
 //
 // A failed fetch is yielded once, after every page before it, and ends the
-// walk. When the walk ends, however it ends, every request still in flight
+// walk. Once ctx has ended no page is handed out, even one already fetched:
+// the walk ends with ctx's error, yielded once. When the walk ends, however it ends, every request still in flight
 // is cancelled and waited for, so no goroutine outlives the range loop.
 func Pages[P any](ctx context.Context, opts Options, fetch Fetch[P]) iter.Seq2[Page[P], error] {
 	return func(yield func(Page[P], error) bool) {
-		if opts.Limit < 1 || opts.Concurrency < 1 {
+		if opts.Limit < 1 || opts.Concurrency < 1 || opts.End < 0 {
 			yield(Page[P]{}, ErrOptions)
 			return
 		}
@@ -71,6 +77,11 @@ func Pages[P any](ctx context.Context, opts Options, fetch Fetch[P]) iter.Seq2[P
 			r := <-f.done // fetch honours its context; discard cancels it
 			w.pending = w.pending[1:]
 			f.cancel()
+			if err := ctx.Err(); err != nil && r.err == nil {
+				// Pages fetched ahead would otherwise keep coming after the
+				// caller cancelled, up to Concurrency-1 of them.
+				r.err = err
+			}
 			if r.err != nil {
 				yield(Page[P]{Offset: next}, r.err)
 				return
@@ -80,11 +91,16 @@ func Pages[P any](ctx context.Context, opts Options, fetch Fetch[P]) iter.Seq2[P
 				return
 			}
 			next += r.items
+			if opts.End > 0 && next >= opts.End {
+				return
+			}
 			if r.items != w.stride {
 				// The guess was wrong: the pages in flight start at the
-				// wrong offsets. Drop them and guess again from here.
+				// wrong offsets. Drop them and guess again from here. A
+				// server that sends more than asked is guessed to go on
+				// doing so, rather than re-planned at every page.
 				w.discard()
-				w.stride = min(r.items, opts.Limit)
+				w.stride = r.items
 				w.issueAt = next
 			}
 		}
@@ -112,9 +128,11 @@ type walk[P any] struct {
 	pending []*future[P]
 }
 
-// fill issues requests until Concurrency are in flight.
+// fill issues requests until Concurrency are in flight, or up to End. The
+// page at the offset the walk hands out next is always issued: Pages
+// returns before that offset reaches End.
 func (w *walk[P]) fill() {
-	for len(w.pending) < w.opts.Concurrency {
+	for len(w.pending) < w.opts.Concurrency && (w.opts.End <= 0 || w.issueAt < w.opts.End || len(w.pending) == 0) {
 		ctx, cancel := context.WithCancel(w.ctx)
 		f := &future[P]{done: make(chan result[P], 1), cancel: cancel}
 		offset := w.issueAt

@@ -195,3 +195,105 @@ func TestOptions(t *testing.T) {
 		}
 	}
 }
+
+// End bounds the walk: no request at or past it, and the page reaching it
+// is the last, whether it ends exactly there or past it.
+func TestEnd(t *testing.T) {
+	for _, tt := range []struct {
+		end, wantItems int
+	}{
+		{end: 250, wantItems: 300},
+		{end: 300, wantItems: 300},
+		{end: 1, wantItems: 100},
+	} {
+		for _, conc := range []int{1, 4, 8} {
+			t.Run(fmt.Sprintf("end=%d/conc=%d", tt.end, conc), func(t *testing.T) {
+				var maxOffset atomic.Int64
+				a := &account{total: 1000, failAt: -1}
+				fetch := func(ctx context.Context, offset, limit int) ([]int, int, bool, error) {
+					for {
+						m := maxOffset.Load()
+						if int64(offset) <= m || maxOffset.CompareAndSwap(m, int64(offset)) {
+							break
+						}
+					}
+					return a.fetch(ctx, offset, limit)
+				}
+				var got []int
+				for p, err := range Pages(t.Context(), Options{Limit: 100, Concurrency: conc, End: tt.end}, fetch) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, p.Value...)
+				}
+				if len(got) != tt.wantItems {
+					t.Errorf("%d items, want %d", len(got), tt.wantItems)
+				}
+				if m := maxOffset.Load(); m >= int64(tt.end) && tt.end > 0 && m > 0 {
+					t.Errorf("a request at offset %d, at or past End %d", m, tt.end)
+				}
+			})
+		}
+	}
+}
+
+// Once the context has ended, pages already fetched ahead are not handed
+// out: the walk ends with the context's error at once.
+func TestNoPageAfterCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	instant := func(_ context.Context, offset, limit int) ([]int, int, bool, error) {
+		return make([]int, limit), limit, true, nil
+	}
+	pages := 0
+	var errs []error
+	for _, err := range Pages(ctx, Options{Limit: 10, Concurrency: 8}, instant) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if pages++; pages == 1 {
+			time.Sleep(5 * time.Millisecond) // let the pages ahead arrive
+			cancel()
+		}
+		if pages == 100 {
+			break // instant ignores its context: without the check, no end
+		}
+	}
+	if pages != 1 || len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("%d pages then errors %v, want 1 page then context.Canceled once", pages, errs)
+	}
+}
+
+// A server that sends more items than asked for is walked without
+// discarding the requests in flight at every page.
+func TestPagesLargerThanAsked(t *testing.T) {
+	for _, conc := range []int{1, 4, 8} {
+		var requests atomic.Int64
+		fetch := func(_ context.Context, offset, _ int) ([]int, int, bool, error) {
+			requests.Add(1)
+			end := min(offset+30, 3000)
+			return nil, end - offset, end < 3000, nil
+		}
+		items := 0
+		for p, err := range Pages(t.Context(), Options{Limit: 10, Concurrency: conc}, fetch) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			items += p.Items
+		}
+		// 100 pages, and at most Concurrency-1 wasted at the start (the
+		// first guess) and at the end each.
+		if n := requests.Load(); items != 3000 || n > 100+2*int64(conc-1) {
+			t.Errorf("concurrency %d: %d items in %d requests, want 3000 in at most %d", conc, items, n, 100+2*(conc-1))
+		}
+	}
+}
+
+func TestNegativeEnd(t *testing.T) {
+	for _, err := range Pages(t.Context(), Options{Limit: 1, Concurrency: 1, End: -1}, (&account{}).fetch) {
+		if !errors.Is(err, ErrOptions) {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
