@@ -123,8 +123,9 @@ type PageLister interface {
 // most Concurrency pages are held at a time, plus a small fingerprint of
 // each token listed (see ListOptions.MaxTokens), so memory stays bounded
 // however many tokens there are. An error ends the walk and is yielded
-// once, with a zero Token: an *Error for a failed request or a response
-// with no page (c may be a bare generated client), a *PaginationError for
+// once, with a zero Token: an *Error for an answer that is not a page (c
+// may be a bare generated client), the transport's or the context's error,
+// wrapped with the operation, when no answer came, a *PaginationError for
 // a server whose pages never end or repeat a token (checked for a whole
 // page before any of its tokens is yielded), a *LimitError when there are
 // more than opts.MaxTokens tokens, or the context's error.
@@ -254,9 +255,11 @@ func fetchPage(ctx context.Context, c PageLister, params gen.ListClientSideAcces
 
 // pageError describes a response that carries no page. The API key is not
 // known here, so only secrets recognisable by shape are redacted.
-func pageError(resp *gen.ListClientSideAccessTokensResponse) *Error {
+func pageError(resp *gen.ListClientSideAccessTokensResponse) error {
 	if resp == nil {
-		return &Error{Err: errors.New("no response")}
+		// Not an answer of the server's: a PageLister that returned
+		// neither a response nor an error.
+		return errorf("list tokens: the lister returned neither a page nor an error")
 	}
 	e := newResponseError(resp.HTTPResponse, resp.Body, nil, "")
 	switch {

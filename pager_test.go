@@ -678,3 +678,24 @@ func TestTokensConcurrent429(t *testing.T) {
 		})
 	}
 }
+
+// nilLister answers neither a response nor an error, as a buggy PageLister
+// might.
+type nilLister struct{}
+
+func (nilLister) ListClientSideAccessTokensWithResponse(context.Context, *gen.ListClientSideAccessTokensParams, ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+	return nil, nil
+}
+
+// A lister that returns nothing at all is the caller's bug, not an answer
+// of the server's: the walk ends with a plain error, not an *Error.
+func TestTokensNilResponse(t *testing.T) {
+	_, err := CollectTokens(t.Context(), nilLister{}, ListOptions{})
+	var apiErr *Error
+	if err == nil || errors.As(err, &apiErr) {
+		t.Fatalf("err = %v (an *Error: %v), want a plain error", err, errors.As(err, &apiErr))
+	}
+	if !strings.Contains(err.Error(), "neither a page nor an error") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -15,7 +15,8 @@ import (
 const allDefaultLimit = lettatokens.DefaultPageLimit
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N]] [--json] [--reveal]
+	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
+                         [--json] [--reveal]
                          [--timeout DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
@@ -30,8 +31,9 @@ or a key. --reveal shows each token's own value in full, never the API key.
 Table cells have control characters escaped and are cut at 200 bytes (the
 agents cell at 800) with "…"; --json prints values whole, as valid JSON.
 
-With --all, pages are fetched one at a time and printed as they arrive, so
-memory stays flat however many tokens there are; progress goes to stderr
+With --all, --concurrency pages (default 4) are requested at once and
+printed in order as they arrive, so memory stays flat however many tokens
+there are; progress goes to stderr
 when stderr is a terminal (and stdout is not). A token listed twice
 anywhere in the walk stops it (the server paginates inconsistently); an
 account of more than --max-tokens tokens (default 1,000,000, or
@@ -62,6 +64,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	limit := fs.Int("limit", 0, "ask for `N` tokens per page, at least 1 (default: the server's 10, or 100 with --all)")
 	offset := fs.Int("offset", 0, "skip the first `N` tokens (not with --all)")
 	all := fs.Bool("all", false, "walk every page and list every token")
+	concurrency := fs.Int("concurrency", defaultConcurrency, "with --all, request `N` pages at once (1 walks one page at a time; at most 16)")
 	maxTokens := fs.Int("max-tokens", lettatokens.DefaultMaxTokens, "with --all, stop after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
@@ -83,6 +86,10 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return usageErrorf("list", "list: --offset cannot be used with --all, which always starts at the first token")
 	case !*all && set["max-tokens"]:
 		return usageErrorf("list", "list: --max-tokens bounds a walk: use it with --all")
+	case !*all && set["concurrency"]:
+		return usageErrorf("list", "list: --concurrency is for walks: use it with --all")
+	case *concurrency < 1 || *concurrency > lettatokens.MaxConcurrency:
+		return usageErrorf("list", "list: --concurrency must be between 1 and %d, got %d", lettatokens.MaxConcurrency, *concurrency)
 	}
 	bound, err := maxTokensBound("list", set, *maxTokens, getenv)
 	if err != nil {
@@ -124,9 +131,10 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			pageSize = *limit
 		}
 		return listAll(ctx, client, fail, sink, stdout, stderr, lettatokens.ListOptions{
-			AgentID:   *agentID,
-			Limit:     pageSize,
-			MaxTokens: bound,
+			AgentID:     *agentID,
+			Limit:       pageSize,
+			MaxTokens:   bound,
+			Concurrency: *concurrency,
 		})
 	}
 

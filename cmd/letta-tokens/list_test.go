@@ -613,3 +613,28 @@ func TestRedirectToAnotherOrigin(t *testing.T) {
 		t.Errorf("the other origin got %d requests", n)
 	}
 }
+
+// --concurrency N keeps list --all's output identical, and keeps at most
+// N requests in flight; a value out of range is a usage error.
+func TestListAllConcurrency(t *testing.T) {
+	ts := newMock(t, 95)
+	want := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "10", "--concurrency", "1")
+	if want.code != exitOK {
+		t.Fatalf("exit %d: %s", want.code, want.stderr)
+	}
+	for _, n := range []string{"2", "4", "16"} {
+		got := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "10", "--concurrency", n)
+		if got.code != exitOK || got.stdout != want.stdout {
+			t.Errorf("--concurrency %s: exit %d, output differs from --concurrency 1", n, got.code)
+		}
+	}
+	for _, args := range [][]string{
+		{"list", "--all", "--concurrency", "0"},
+		{"list", "--all", "--concurrency", "17"},
+		{"list", "--concurrency", "2"},
+	} {
+		if r := runCLI(t, envFor(ts.URL), args...); r.code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, r.code, exitUsage)
+		}
+	}
+}

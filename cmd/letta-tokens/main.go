@@ -185,7 +185,8 @@ const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-sid
 (GET /v1/client-side-access-tokens).
 
 Usage:
-  letta-tokens list      [--agent-id ID] [--limit N] [--offset N] [--all] [--json] [--reveal] [--timeout DURATION]
+  letta-tokens list      [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
+                         [--json] [--reveal] [--timeout DURATION]
   letta-tokens check     [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                          [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
   letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
