@@ -183,7 +183,9 @@ func TestListAll(t *testing.T) {
 	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: seed}), &requests))
 	env := envFor(ts.URL)
 
-	r := runCLI(t, env, "list", "--all", "--json", "--limit", "50")
+	// One page at a time, so that requests can be counted exactly;
+	// TestListAllConcurrency covers pages in flight.
+	r := runCLI(t, env, "list", "--all", "--json", "--limit", "50", "--concurrency", "1")
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -194,13 +196,13 @@ func TestListAll(t *testing.T) {
 		t.Errorf("%d requests for 237 tokens at limit 50, want 5", n)
 	}
 
-	r = runCLI(t, env, "list", "--all", "--limit", "50")
+	r = runCLI(t, env, "list", "--all", "--limit", "50", "--concurrency", "1")
 	if rows := tableRows(t, r.stdout); r.code != exitOK || len(rows) != 237 || !strings.HasSuffix(r.stdout, "\n237 tokens\n") {
 		t.Errorf("--all table: exit %d, %d rows, ends %q", r.code, len(rows), r.stdout[max(0, len(r.stdout)-40):])
 	}
 
 	requests.Store(0)
-	r = runCLI(t, env, "list", "--all")
+	r = runCLI(t, env, "list", "--all", "--concurrency", "1")
 	if got := len(tableRows(t, r.stdout)); got != 237 || requests.Load() != 3 {
 		t.Errorf("--all without --limit: %d rows in %d requests, want 237 in 3 (pages of 100)", got, requests.Load())
 	}
@@ -222,9 +224,9 @@ func (w *servedAtWrite) Write(p []byte) (int, error) {
 	return w.buf.Write(p)
 }
 
-// TestListAllStreams proves --all writes each page before fetching the
-// next: output must start after the first request, and some output must be
-// written while each page is the latest one fetched.
+// TestListAllStreams proves --all --concurrency 1 writes each page before
+// fetching the next: output must start after the first request, and some
+// output must be written while each page is the latest one fetched.
 func TestListAllStreams(t *testing.T) {
 	for _, format := range []string{"table", "json"} {
 		t.Run(format, func(t *testing.T) {
@@ -232,7 +234,7 @@ func TestListAllStreams(t *testing.T) {
 			ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(237)}), &requests))
 			out := &servedAtWrite{served: &requests}
 			var stderr bytes.Buffer
-			args := []string{"list", "--all", "--limit", "50"}
+			args := []string{"list", "--all", "--limit", "50", "--concurrency", "1"}
 			if format == "json" {
 				args = append(args, "--json")
 			}
@@ -541,7 +543,7 @@ func TestListAllStopsOnAnyDuplicate(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				w.Write(pageAt(offset))
 			}))
-			r := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "3")
+			r := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "3", "--concurrency", "1")
 			if r.code != exitFailure {
 				t.Errorf("exit %d, want %d", r.code, exitFailure)
 			}
@@ -553,6 +555,9 @@ func TestListAllStopsOnAnyDuplicate(t *testing.T) {
 			}
 			if n := requests.Load(); n > 3 {
 				t.Errorf("%d requests, want the walk to stop at the first repeat", n)
+			}
+			if r4 := runCLI(t, envFor(ts.URL), "list", "--all", "--json", "--limit", "3"); r4.code != exitFailure || r4.stdout != r.stdout {
+				t.Errorf("with pages in flight: exit %d, output differs from one page at a time", r4.code)
 			}
 		})
 	}
