@@ -77,6 +77,30 @@ func TestBinary(t *testing.T) {
 		t.Error("token values printed without --reveal")
 	}
 
+	// create | delete as a script runs them: TOKEN=$(create), then the
+	// token on delete's stdin, a real pipe; and delete with stdin on
+	// /dev/null refuses, reading nothing.
+	env := []string{envBaseURL + "=" + base, envAPIKey + "=" + testKey}
+	create := exec.Command(bin, createArgs()...)
+	create.Env = env
+	var createStderr bytes.Buffer
+	create.Stderr = &createStderr
+	out, err = create.Output()
+	if err != nil || !createdValue.Match(out) {
+		t.Fatalf("create: %v, stdout %q; stderr: %s", err, out, createStderr.String())
+	}
+	del := exec.Command(bin, "delete")
+	del.Env = env
+	del.Stdin = bytes.NewReader(out)
+	if got, err := del.CombinedOutput(); err != nil || !strings.HasPrefix(string(got), "deleted ck-let-") || bytes.Contains(got, bytes.TrimSpace(out)) {
+		t.Errorf("delete with the token on a pipe: %v, output %q", err, got)
+	}
+	del = exec.Command(bin, "delete")
+	del.Env = env // and stdin the null device
+	if got, err := del.CombinedOutput(); del.ProcessState.ExitCode() != exitUsage || !strings.Contains(string(got), "stdin is a terminal (or a device") {
+		t.Errorf("delete with stdin on %s: %v, output %q", os.DevNull, err, got)
+	}
+
 	if err := mockCmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,9 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// failure turns a failed listing into one error line and an exit status
-// that says who must act (see the package documentation):
+// failure turns a failed call (a listing, a create, a delete) into one
+// error line and an exit status that says who must act (see the package
+// documentation):
 //
 //   - 1 when the server's answer shows a change in the API: lying
 //     pagination, an answer the client cannot use (invalid JSON, a body over
@@ -26,9 +27,17 @@ import (
 type failure struct {
 	cfg     config
 	timeout time.Duration // --timeout, named when a request timed out
+	// doing names the call, before the target, for an error no case
+	// words: "creating a token at" gives "creating a token at
+	// https://api.letta.com: …". Empty: "listing tokens from".
+	doing string
+	// secrets are masked in every line besides the API key: the token a
+	// delete names, which need not be shaped like one.
+	secrets []string
 }
 
-func (f failure) listError(ctx context.Context, err error) error {
+// callError words err, the error of a call made with ctx.
+func (f failure) callError(ctx context.Context, err error) error {
 	var pagErr *lettatokens.PaginationError
 	var limitErr *lettatokens.LimitError
 	var apiErr *lettatokens.Error
@@ -58,7 +67,11 @@ func (f failure) listError(ctx context.Context, err error) error {
 	if reason, ok := unreachable(err); ok {
 		return unavailablef("cannot reach %s: %s (is %s right?)", f.cfg.target, f.serverText(reason), envBaseURL)
 	}
-	return failf("listing tokens from %s: %s", f.cfg.target, f.serverText(err.Error()))
+	doing := f.doing
+	if doing == "" {
+		doing = "listing tokens from"
+	}
+	return failf("%s %s: %s", doing, f.cfg.target, f.serverText(err.Error()))
 }
 
 func (f failure) apiError(e *lettatokens.Error) error {
@@ -110,7 +123,7 @@ func (f failure) describe(e *lettatokens.Error) string {
 // transport error quotes a malformed header) fit for an error line: masked,
 // escaped, at most redact.MaxLine bytes.
 func (f failure) serverText(s string) string {
-	return redact.Safe(trimPrefix(s), redact.MaxLine, f.cfg.apiKey)
+	return redact.Safe(trimPrefix(s), redact.MaxLine, append([]string{f.cfg.apiKey}, f.secrets...)...)
 }
 
 // timedOut reports whether err is a request attempt running out of time

@@ -150,7 +150,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	resp, err := client.ListClientSideAccessTokensWithResponse(ctx, &params)
 	if err != nil {
-		return fail.listError(ctx, err)
+		return fail.callError(ctx, err)
 	}
 	page := resp.JSON200
 	if page == nil {
@@ -205,7 +205,7 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 			if werr != nil {
 				return werr
 			}
-			return fail.listError(ctx, err)
+			return fail.callError(ctx, err)
 		}
 		batch = append(batch, tok)
 		if len(batch) == opts.Limit {

@@ -1,18 +1,22 @@
-// Command letta-tokens lists a Letta account's client-side access tokens,
-// checks a server for drift from openapi.yaml, and serves a mock of the
-// endpoint (GET /v1/client-side-access-tokens) that needs no account:
+// Command letta-tokens lists, creates and deletes a Letta account's
+// client-side access tokens, checks a server for drift from openapi.yaml,
+// and serves a mock of the API (/v1/client-side-access-tokens) that needs
+// no account:
 //
 //	letta-tokens check --mock                      # try it without an account
 //	letta-tokens list [--all] [--json] [--reveal]  # needs LETTA_API_KEY
+//	letta-tokens create --hostname URL --agent-id ID --access LIST  # prints the new token
+//	letta-tokens delete < token.txt                # the token on stdin, never an argument
 //	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
 //	letta-tokens spec-diff --upstream FILE|URL     # Letta's published spec vs ours
 //
 // Configuration comes only from the environment: LETTA_API_KEY (never a
 // flag, where it would show in process lists and shell history) and
-// LETTA_BASE_URL.
+// LETTA_BASE_URL. For the same reason delete reads the token it deletes
+// from stdin or a file, never from its arguments.
 //
 // The command line is parsed with the standard library's flag package, one
-// FlagSet per subcommand. Four subcommands with a handful of flags each do
+// FlagSet per subcommand. Six subcommands with a handful of flags each do
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
@@ -69,15 +73,22 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := runStdin(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
-// run is the whole command: it parses args, runs a subcommand writing to
-// stdout and stderr, and returns the exit status. It reads configuration
-// only through getenv, so tests can run it with any environment.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+// run is runStdin with an empty standard input, for commands that read
+// none (every one but delete).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
+}
+
+// runStdin is the whole command: it parses args, runs a subcommand reading
+// stdin (delete only) and writing to stdout and stderr, and returns the
+// exit status. It reads configuration only through getenv, so tests can run
+// it with any environment.
+func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
 	defer func() {
 		// Never a Go stack trace for a user: a bug still says what happened.
 		if v := recover(); v != nil {
@@ -85,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			code = exitFailure
 		}
 	}()
-	err := dispatch(ctx, args, stdout, stderr, getenv)
+	err := dispatch(ctx, args, stdin, stdout, stderr, getenv)
 	if err == nil {
 		return exitOK
 	}
@@ -99,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return ce.code
 }
 
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, rootUsage)
 		return &cliError{code: exitUsage} // the usage said it all
@@ -107,6 +118,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "list":
 		return runList(ctx, rest, stdout, stderr, getenv)
+	case "create":
+		return runCreate(ctx, rest, stdout, stderr, getenv)
+	case "delete":
+		return runDelete(ctx, rest, stdin, stdout, stderr, getenv)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr, getenv)
 	case "mock":
@@ -116,7 +131,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
-			return dispatch(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
+			return dispatch(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, rootUsage)
 		return nil
@@ -124,7 +139,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		if strings.HasPrefix(cmd, "-") {
 			return usageErrorf("", "unknown flag %s: flags follow the command, as in 'letta-tokens list --json'", cmd)
 		}
-		return usageErrorf("", "unknown command %q: want list, check, mock or spec-diff", cmd)
+		return usageErrorf("", "unknown command %q: want list, create, delete, check, mock or spec-diff", cmd)
 	}
 }
 
@@ -181,12 +196,15 @@ func unavailablef(format string, args ...any) error {
 
 var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
 
-const rootUsage = `letta-tokens lists, checks and mocks Letta Cloud's client-side access tokens
-(GET /v1/client-side-access-tokens).
+const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta Cloud's
+client-side access tokens (/v1/client-side-access-tokens).
 
 Usage:
   letta-tokens list      [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
                          [--json] [--reveal] [--timeout DURATION]
+  letta-tokens create    --hostname URL --agent-id ID [--agent-id ID]... --access LIST
+                         [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
+  letta-tokens delete    [--token-file FILE] [--timeout DURATION] < token
   letta-tokens check     [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                          [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
   letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
@@ -194,12 +212,14 @@ Usage:
 
 Commands:
   list       list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
+  create     create a token and print its value (the only output on stdout), or the token as JSON
+  delete     delete the token read from stdin or --token-file (never from the command line)
   check      check a server for drift from openapi.yaml; --mock checks an in-process mock
   mock       serve a mock of the endpoint; its first line on stdout is its base URL
   spec-diff  compare Letta's published spec with openapi.yaml (oasdiff); run from the repository root
 
 Environment:
-  LETTA_API_KEY   your Letta API key (list, check); never taken on the command line
+  LETTA_API_KEY   your Letta API key (list, create, delete, check); never taken on the command line
   LETTA_BASE_URL  the server to call (default https://api.letta.com), such as a mock's URL
 
 Exit status: 0 success (check: no breaking drift); 1 the server's answer
@@ -209,8 +229,8 @@ client cannot use); 2 usage, configuration or credentials, an outage
 finish (interrupted, check's --max-tokens or --deadline reached).
 
 Server strings are printed with the API key and token values masked (token
-values are shown with list --reveal), control characters escaped, and
-lengths capped.
+values are shown with list --reveal, and create prints the one it created),
+control characters escaped, and lengths capped.
 
 Try it without an account:
   letta-tokens check --mock
@@ -236,6 +256,18 @@ func newFlagSet(name string) *flag.FlagSet {
 // to stdout and returns errHelp; any other problem is a usage error. No
 // positional arguments are accepted.
 func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
+	if err := parseFlagsOnly(fs, cmd, args, stdout, usage); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
+	}
+	return nil
+}
+
+// parseFlagsOnly is parseFlags without the check for positional
+// arguments, for a command that words that error itself.
+func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout)
@@ -246,9 +278,6 @@ func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, u
 			msg = strings.Replace(msg, ": not a whole number", ": want a duration such as 30s or 2m", 1)
 		}
 		return usageErrorf(cmd, "%s: %s", cmd, msg)
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
 	}
 	return nil
 }
@@ -309,7 +338,7 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if arg != "" {
 			left += " " + arg
 		}
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
 			usage += " (default " + f.DefValue + ")"
 		}
 		lines = append(lines, line{left, usage})

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -39,8 +40,14 @@ type result struct {
 // error is exactly one line on stderr prefixed "letta-tokens: ".
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runCLIStdin(t, env, strings.NewReader(""), args...)
+}
+
+// runCLIStdin is runCLI with stdin as the command's standard input.
+func runCLIStdin(t *testing.T, env map[string]string, stdin io.Reader, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	code := runStdin(t.Context(), args, stdin, &stdout, &stderr, func(k string) string { return env[k] })
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	if key := env[envAPIKey]; key != "" && strings.Contains(r.stdout+r.stderr, key) {
 		t.Errorf("%q printed the API key:\nstdout: %s\nstderr: %s", args, r.stdout, r.stderr)
@@ -137,11 +144,17 @@ func TestHelp(t *testing.T) {
 		args  []string
 		wants []string
 	}{
-		{[]string{"--help"}, []string{"letta-tokens list", "letta-tokens check", "letta-tokens mock", envAPIKey, envBaseURL, "check --mock"}},
+		{[]string{"--help"}, []string{"letta-tokens list", "letta-tokens create", "letta-tokens delete", "letta-tokens check", "letta-tokens mock", envAPIKey, envBaseURL, "check --mock"}},
 		{[]string{"-h"}, []string{"Usage:"}},
 		{[]string{"help"}, []string{"Usage:"}},
 		{[]string{"list", "--help"}, []string{"--agent-id ID", "--limit N", "--offset N", "--all", "--json", "--reveal", "--timeout DURATION", "(default 1m0s)", envAPIKey, envBaseURL, "Exit status", "never the API key"}},
 		{[]string{"help", "list"}, []string{"Usage: letta-tokens list"}},
+		{[]string{"create", "--help"}, []string{"--hostname URL", "--agent-id ID", "--access LIST", "--expires-in DURATION", "--expires-at TIME",
+			"--json", "--timeout DURATION", "(default 1m0s)", "repeat", "5 minutes", "second token", envAPIKey, envBaseURL, "Exit status", "TOKEN=$(letta-tokens create"}},
+		{[]string{"help", "create"}, []string{"Usage: letta-tokens create"}},
+		{[]string{"delete", "--help"}, []string{"--token-file FILE", "--timeout DURATION", "(default 1m0s)", "stdin", "never from the command line",
+			"deleted ck-let-a…9f3c", envAPIKey, envBaseURL, "Exit status"}},
+		{[]string{"delete", "-h"}, []string{"Usage: letta-tokens delete"}},
 		{[]string{"list", "-h"}, []string{"Usage: letta-tokens list"}},
 		{[]string{"check", "--help"}, []string{"--mock", "--agent-id ID", "--json", envAPIKey, envBaseURL, "Exit status: 0 no breaking drift; 1 breaking drift; 2"}},
 		{[]string{"mock", "--help"}, []string{"--addr HOST:PORT", "--tokens N", "--key K", "--from FILE", "(default 127.0.0.1:8283)", "(default 25)", "first line on stdout"}},

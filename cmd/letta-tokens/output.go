@@ -257,10 +257,11 @@ func (p *progress) abort() {
 	}
 }
 
-// isTerminal reports whether w is a character device: a terminal (or
-// /dev/null, where progress costs nothing).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether v (stdin, stdout or stderr) is a character
+// device: a terminal (or /dev/null, where progress costs nothing, and
+// where delete has no token to read either).
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
 	if !ok {
 		return false
 	}

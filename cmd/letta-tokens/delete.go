@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+func deleteUsage(w io.Writer, fs func(io.Writer)) {
+	fmt.Fprint(w, `Usage: letta-tokens delete [--token-file FILE] [--timeout DURATION] < token
+
+Deletes one client-side access token, which then stops working at once.
+
+The token is read from stdin (when stdin is not a terminal) or from
+--token-file, never from the command line, where process lists and shell
+history would show it: one line (white space around it is dropped), at
+most 4096 bytes, printable ASCII without spaces. Anything else (no token,
+several lines, an API key) is refused before anything is sent.
+
+On success stdout stays empty and stderr says which token went, redacted:
+
+  deleted ck-let-a…9f3c
+
+The token is never printed in full, whatever the server answers. A delete
+is retried like every request; a retry after a deletion whose answer was
+lost gets the server's "not found", for a token that is in fact gone.
+
+`)
+	fs(w)
+	fmt.Fprint(w, "\n"+envHelp+`
+Exit status: 0 deleted; 1 the server's answer shows a change in the API (an
+undocumented status such as 404); 2 usage error (bad input, see above),
+LETTA_API_KEY missing or rejected, a request the server rejected (HTTP 400,
+such as a token that does not exist, its message printed), the server
+unavailable (unreachable, every attempt timed out, 429/5xx after retries),
+or interrupted.
+
+Examples:
+  letta-tokens delete < token.txt
+  letta-tokens delete --token-file token.txt
+  echo "$TOKEN" | letta-tokens delete
+`)
+}
+
+func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := newFlagSet("delete")
+	tokenFile := fs.String("token-file", "", "read the token from `FILE` instead of stdin")
+	timeout := addTimeoutFlag(fs)
+	usage := func(w io.Writer) { deleteUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
+	if err := parseFlagsOnly(fs, "delete", args, stdout, usage); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		// Not quoted: it is most likely the token itself.
+		return usageErrorf("delete", "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line, where process lists show it")
+	}
+	set := flagsSet(fs)
+	if set["token-file"] && *tokenFile == "" {
+		return usageErrorf("delete", "delete: --token-file needs a file name")
+	}
+	if err := checkTimeout("delete", *timeout); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+
+	from, input := "stdin", stdin
+	if set["token-file"] {
+		f, err := os.Open(*tokenFile)
+		if err != nil {
+			return usageErrorf("delete", "delete: cannot read --token-file: %s", pathErrorReason(err))
+		}
+		defer f.Close()
+		from, input = "--token-file", f
+	} else if isTerminal(stdin) {
+		// Not read: a token typed at a terminal would be echoed on the
+		// screen, and a device such as /dev/null holds none.
+		return usageErrorf("delete", "delete: stdin is a terminal (or a device such as /dev/null), not a token: pipe the token in (letta-tokens delete < token.txt) or give --token-file; it is never taken from the command line")
+	}
+	token, err := readTokenInput(ctx, input, from, cfg.apiKey)
+	if err != nil {
+		return err
+	}
+
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	client, err := lettatokens.NewClient(
+		lettatokens.WithAPIKey(cfg.apiKey),
+		lettatokens.WithBaseURL(cfg.baseURL),
+		lettatokens.WithTransport(tr),
+		lettatokens.WithUserAgent(userAgent),
+		lettatokens.WithTimeout(*timeout),
+	)
+	if err != nil {
+		return credentialErrorf("%v", err)
+	}
+	fail := failure{cfg: cfg, timeout: *timeout, doing: "deleting a token at", secrets: []string{token}}
+
+	err = client.DeleteToken(ctx, token)
+	var paramErr *lettatokens.ParamError
+	switch {
+	case errors.As(err, &paramErr):
+		return usageErrorf("delete", "delete: the token %s; nothing was sent", paramErr.Reason)
+	case err != nil:
+		return fail.callError(ctx, err)
+	}
+	fmt.Fprintln(stderr, "deleted "+redact.Line(redact.Token(token), redact.MaxLine))
+	return nil
+}

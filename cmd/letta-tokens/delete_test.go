@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// TestDeleteTokenFile deletes seeded tokens named in a file, whatever line
+// ending or surrounding white space the file has.
+func TestDeleteTokenFile(t *testing.T) {
+	seed := mock.SeedTokens(4)
+	ts := newMock(t, 4)
+	env := envFor(ts.URL)
+	dir := t.TempDir()
+	for i, content := range []string{
+		seed[0].Token,
+		seed[1].Token + "\n",
+		"  " + seed[2].Token + "\r\n\r\n",
+	} {
+		path := filepath.Join(dir, "token"+string(rune('a'+i)))
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// stdin holds another token: --token-file wins, stdin is not read.
+		r := runCLIStdin(t, env, strings.NewReader(seed[3].Token), "delete", "--token-file", path)
+		if r.code != exitOK || r.stdout != "" || r.stderr != "deleted "+lettatokens.RedactToken(seed[i].Token)+"\n" {
+			t.Errorf("--token-file %q: exit %d, stdout %q, stderr %q", content, r.code, r.stdout, r.stderr)
+		}
+	}
+	listed := listRevealed(t, env)
+	if len(listed) != 1 || listed[0].Token != seed[3].Token {
+		t.Errorf("after deleting 3 of 4 tokens the mock lists %d, want only the fourth", len(listed))
+	}
+}
+
+// TestDeleteInputErrors: delete reads exactly one token, one line, of a
+// sane length, from stdin or --token-file; anything else is a usage error
+// that quotes none of the input, and no request is sent.
+func TestDeleteInputErrors(t *testing.T) {
+	var requests atomic.Int64
+	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(2)}), &requests))
+	env := envFor(ts.URL)
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	const secret = "ck-let-SECRETSECRET0123456789"
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { devNull.Close() })
+	for _, tt := range []struct {
+		name  string
+		stdin io.Reader
+		args  []string
+		want  string
+	}{
+		{"empty stdin", strings.NewReader(""), nil, "stdin holds no token"},
+		{"blank stdin", strings.NewReader(" \n\r\n\t\n"), nil, "stdin holds no token"},
+		{"two lines", strings.NewReader(secret + "\n" + secret + "x\n"), nil, "stdin holds more than one line"},
+		{"long line", strings.NewReader("ck-let-" + strings.Repeat("S", 5000) + "\n"), nil, "stdin holds a line of 5007 bytes, longer than any token (at most 4096)"},
+		{"huge input", strings.NewReader(strings.Repeat("S", 1<<20)), nil, "stdin holds more than 64 KiB"},
+		{"control character", strings.NewReader(secret + "\x1b[2J"), nil, "stdin holds a character no token has"},
+		{"inner space", strings.NewReader("ck-let-SECRET SECRET0123456789"), nil, "stdin holds a character no token has"},
+		{"the API key", strings.NewReader(testKey + "\n"), nil, "stdin holds an API key, not a client-side access token"},
+		{"a key shape", strings.NewReader("sk-let-SECRETSECRET0123456789\n"), nil, "stdin holds an API key"},
+		{"dot segment", strings.NewReader("..\n"), nil, "the token is a dot segment"},
+		{"terminal", devNull, nil, "stdin is a terminal"},
+		{"empty file", strings.NewReader(secret), []string{"--token-file", file("empty", "")}, "--token-file holds no token"},
+		{"two-line file", strings.NewReader(secret), []string{"--token-file", file("two", "a\nb\n")}, "--token-file holds more than one line"},
+		{"missing file", strings.NewReader(secret), []string{"--token-file", filepath.Join(dir, "SECRETSECRET")}, "cannot read --token-file: no such file or directory"},
+		{"a directory", strings.NewReader(secret), []string{"--token-file", dir}, "cannot read --token-file: "},
+		{"empty --token-file", strings.NewReader(secret), []string{"--token-file", ""}, "--token-file needs a file name"},
+		{"token as an argument", strings.NewReader(secret), []string{"ck-let-SECRETSECRET0123456789"}, "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line"},
+		{"token as a plain argument", strings.NewReader(secret), []string{"SECRETSECRET"}, "unexpected argument (not shown)"},
+		{"unknown flag", strings.NewReader(secret), []string{"--token=SECRETSECRET"}, "unknown flag --token"},
+		{"timeout", strings.NewReader(secret), []string{"--timeout", "11m"}, "--timeout must be between"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLIStdin(t, env, tt.stdin, append([]string{"delete"}, tt.args...)...)
+			if r.code != exitUsage || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing", r.code, r.stdout, exitUsage)
+			}
+			line := oneLine(t, r, "letta-tokens: delete: ", tt.want, "(see 'letta-tokens delete --help')")
+			for _, leak := range []string{"SECRETSECRET", "\x1b"} {
+				if strings.Contains(line, leak) {
+					t.Errorf("the error quotes the input (%q): %q", leak, line)
+				}
+			}
+		})
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent for bad input, want none", n)
+	}
+}
+
+// TestDeleteNeverPrintsTheToken: whatever the server answers, and echoes of
+// the token in any form (plain, JSON-escaped, URL-escaped, in a header),
+// the token appears nowhere in full.
+func TestDeleteNeverPrintsTheToken(t *testing.T) {
+	// Not shaped like a token, so only its value can mask it.
+	const token = "plain/token+value-0123456789"
+	for _, tt := range []struct {
+		name   string
+		status int
+		body   string
+		code   int
+		want   string
+	}{
+		{"400 echoes it", http.StatusBadRequest, `{"message":"unknown token plain/token+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown token plain/to…"},
+		{"400 echoes it JSON-escaped", http.StatusBadRequest, `{"message":"unknown token plain\/token+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown token plain/to…"},
+		{"400 echoes it URL-escaped", http.StatusBadRequest, `{"message":"unknown /v1/client-side-access-tokens/plain%2Ftoken+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown /v1/client-side-access-tokens/plain/to…"},
+		{"404 echoes it", http.StatusNotFound, `{"message":"no token plain/token+value-0123456789 \u001b[2J"}`, exitFailure, `answered HTTP 404 Not Found: no token plain/to… \x1b[2J`},
+		{"500 echoes it", http.StatusInternalServerError, `plain/token+value-0123456789`, exitUsage, "is unavailable: HTTP 500 Internal Server Error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Should-Retry", "false")
+				w.Header().Set("X-Request-Id", "req-"+token)
+				w.WriteHeader(tt.status)
+				w.Write([]byte(tt.body))
+			})).URL
+			r := runCLIStdin(t, envFor(url), strings.NewReader(token+"\n"), "delete")
+			if r.code != tt.code || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing", r.code, r.stdout, tt.code)
+			}
+			line := oneLine(t, r, tt.want)
+			for _, form := range []string{token, "token+value-0123456789", "\x1b"} {
+				if strings.Contains(line, form) {
+					t.Errorf("stderr holds %q: %q", form, line)
+				}
+			}
+		})
+	}
+}
+
+// TestDeleteInterrupted: a signal while delete waits for stdin (a pipe
+// nobody writes to) ends it at once, exit 2.
+func TestDeleteInterrupted(t *testing.T) {
+	ts := newMock(t, 1)
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() }) // ends the read left behind
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	env := envFor(ts.URL)
+	var stdout, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runStdin(ctx, []string{"delete"}, pr, &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	select {
+	case code := <-done:
+		if code != exitInterrupted || stderr.String() != "letta-tokens: interrupted\n" {
+			t.Errorf("exit %d, stderr %q; want %d, interrupted", code, stderr.String(), exitInterrupted)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("delete did not stop within 10s of the signal while reading stdin")
+	}
+}
+
+// TestCreateDeleteCrossOriginRedirect: a redirect to another origin is not
+// followed with the key (or the token), and is exit 2, as for list.
+func TestCreateDeleteCrossOriginRedirect(t *testing.T) {
+	var reached atomic.Int64
+	other := newServer(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	redirecting := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	for _, tt := range []struct {
+		args  []string
+		stdin string
+	}{
+		{createArgs(), ""},
+		{[]string{"delete"}, "ck-let-redirected-0123456789abcdef\n"},
+	} {
+		r := runCLIStdin(t, envFor(redirecting.URL), strings.NewReader(tt.stdin), tt.args...)
+		if r.code != exitUsage || r.stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want %d and nothing", tt.args[0], r.code, r.stdout, exitUsage)
+		}
+		line := oneLine(t, r, redirecting.URL+" redirected to another origin, which is not followed with the API key")
+		if strings.Contains(line, "redirected-0123456789abcdef") {
+			t.Errorf("%s: the token in the redirect's URL was printed: %q", tt.args[0], line)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the other origin got %d requests, want none", n)
+	}
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// maxTokenLen is the longest token value create prints and delete reads:
+// Letta's are about 60 bytes, and a JWT-sized token would still fit. A
+// longer one is a wrong file, or a server flooding the terminal.
+const maxTokenLen = 4096
+
+// maxTokenInput bounds what delete reads of its input before it looks at
+// it: room for a token with any white space around it, far short of what
+// would matter in memory.
+const maxTokenInput = 64 << 10
+
+// unusableToken says why value cannot be a token to print or to send, or
+// "" when it can be: one line of printable ASCII without spaces (so that
+// printing it writes no escape sequence, and TOKEN=$(…) and delete read
+// it back whole), of a sane length, and no API key. The reason never
+// quotes the value.
+func unusableToken(value, apiKey string) string {
+	switch {
+	case value == "":
+		return "it is empty"
+	case len(value) > maxTokenLen:
+		return fmt.Sprintf("a line of %d bytes, longer than any token (at most %d)", len(value), maxTokenLen)
+	case strings.IndexFunc(value, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0:
+		return "a character no token has (a control character, a space, or not ASCII)"
+	case newMasker(apiKey, false).holdsKey(value):
+		return "an API key, not a client-side access token"
+	}
+	return ""
+}
+
+// readTokenInput reads the one token that delete deletes from r, which
+// from names in errors ("stdin", "--token-file"): at most maxTokenInput
+// bytes, white space around the line dropped, exactly one line, a usable
+// value (see unusableToken). Every error is a usage error that quotes
+// nothing of the input, which may be a secret. A ctx that ends (a signal)
+// stops the wait for input at once; the read left behind ends with the
+// process.
+func readTokenInput(ctx context.Context, r io.Reader, from, apiKey string) (string, error) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(r, maxTokenInput+1))
+		done <- read{data, err}
+	}()
+	var in read
+	select {
+	case <-ctx.Done():
+		return "", errInterrupted
+	case in = <-done:
+	}
+	fail := func(format string, args ...any) (string, error) {
+		return "", usageErrorf("delete", "delete: "+format, args...)
+	}
+	if in.err != nil {
+		return fail("cannot read %s: %s", from, pathErrorReason(in.err))
+	}
+	if len(in.data) > maxTokenInput {
+		return fail("%s holds more than %d KiB: want one token on one line", from, maxTokenInput>>10)
+	}
+	value := strings.TrimSpace(string(in.data))
+	switch {
+	case value == "":
+		return fail("%s holds no token: want one token on one line", from)
+	case strings.ContainsAny(value, "\r\n"):
+		return fail("%s holds more than one line: want one token on one line", from)
+	}
+	if reason := unusableToken(value, apiKey); reason != "" {
+		return fail("%s holds %s; nothing was sent", from, reason)
+	}
+	return value, nil
+}
+
+// pathErrorReason is err without the file name that *os.PathError puts in
+// front: the name is the user's own, and may be a token typed in the
+// wrong place.
+func pathErrorReason(err error) string {
+	var pathErr *os.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/mock"
+)
+
+// In the child process these make the test binary run the example's main
+// instead of the tests, with the arguments in argsEnv (one, possibly
+// empty), so that a test sees what it prints and how it exits, log.Fatal
+// included, as a user running it would.
+const (
+	runMainEnv = "LETTA_TOKENS_EXAMPLE_RUN_MAIN"
+	argsEnv    = "LETTA_TOKENS_EXAMPLE_ARGS"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		os.Args = os.Args[:1]
+		if args, ok := os.LookupEnv(argsEnv); ok {
+			os.Args = append(os.Args, args)
+		}
+		main()
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
+
+// runExample runs main in a child process against baseURL, with the one
+// argument arg unless it is nil, and returns its stdout, its stderr and
+// whether it exited 0.
+func runExample(t *testing.T, baseURL string, arg *string) (stdout, stderr string, ok bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
+	if arg != nil {
+		cmd.Env = append(cmd.Env, argsEnv+"="+*arg)
+	}
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), err == nil
+}
+
+// countMethods wraps h, counting requests by method.
+func countMethods(h http.Handler, post, del *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			post.Add(1)
+		case http.MethodDelete:
+			del.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestMainAgainstMock runs the README example against the stateful mock:
+// it creates one token, prints it redacted only, and deletes it, leaving
+// the account as it was.
+func TestMainAgainstMock(t *testing.T) {
+	seed := mock.SeedTokens(3)
+	srv, err := mock.New(mock.Options{Tokens: seed, APIKey: "example-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts, deletes atomic.Int64
+	ts := httptest.NewServer(countMethods(srv, &posts, &deletes))
+	t.Cleanup(ts.Close)
+
+	agent := mock.SeedAgentID(0)
+	stdout, stderr, ok := runExample(t, ts.URL, &agent)
+	if !ok {
+		t.Fatalf("the example failed: %s", stderr)
+	}
+	m := regexp.MustCompile(`^created (ck-let-\S+) expires (\S+)\ndeleted (ck-let-\S+)\n$`).FindStringSubmatch(stdout)
+	if m == nil || m[1] != m[3] {
+		t.Fatalf("stdout %q, want a created and a deleted line naming one token", stdout)
+	}
+	if regexp.MustCompile(`ck-let-[0-9a-f]{9}`).MatchString(stdout + stderr) {
+		t.Errorf("a token printed in full: %q", stdout)
+	}
+	if posts.Load() != 1 || deletes.Load() != 1 {
+		t.Errorf("%d creates and %d deletes, want one each", posts.Load(), deletes.Load())
+	}
+	client, err := lettatokens.NewClient(lettatokens.WithBaseURL(ts.URL), lettatokens.WithAPIKey("example-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := lettatokens.CollectTokens(t.Context(), client, lettatokens.ListOptions{})
+	if err != nil || len(left) != len(seed) {
+		t.Errorf("after the example the mock lists %d tokens (%v), want the %d seeded", len(left), err, len(seed))
+	}
+}
+
+// TestMainRefuses: without an agent, or with an empty one, the example
+// says why and sends nothing.
+func TestMainRefuses(t *testing.T) {
+	var posts, deletes atomic.Int64
+	srv, err := mock.New(mock.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(countMethods(srv, &posts, &deletes))
+	t.Cleanup(ts.Close)
+	empty := ""
+	for _, tt := range []struct {
+		name string
+		arg  *string
+		want string
+	}{
+		{"no argument", nil, "usage: create AGENT_ID"},
+		{"empty agent", &empty, "invalid parameters: Policy[0].Id is empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, ok := runExample(t, ts.URL, tt.arg)
+			if ok || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit 0: %v, stdout %q, stderr %q; want a failure saying %q", ok, stdout, stderr, tt.want)
+			}
+		})
+	}
+	if posts.Load()+deletes.Load() != 0 {
+		t.Errorf("%d requests sent", posts.Load()+deletes.Load())
+	}
+}
