@@ -88,6 +88,25 @@ func displayURL(u *url.URL) string {
 	return strings.TrimRight(u.Redacted(), "/")
 }
 
+// newClient returns the client list, create and delete call cfg with: a
+// transport of the command's own, whose idle connections closeIdle closes
+// when the command is done, and timeout on each attempt.
+func newClient(cfg config, timeout time.Duration) (client *lettatokens.Client, closeIdle func(), err error) {
+	tr := newTransport()
+	client, err = lettatokens.NewClient(
+		lettatokens.WithAPIKey(cfg.apiKey),
+		lettatokens.WithBaseURL(cfg.baseURL),
+		lettatokens.WithTransport(tr),
+		lettatokens.WithUserAgent(userAgent),
+		lettatokens.WithTimeout(timeout),
+	)
+	if err != nil {
+		tr.CloseIdleConnections()
+		return nil, nil, credentialErrorf("%v", err)
+	}
+	return client, tr.CloseIdleConnections, nil
+}
+
 // newTransport returns a transport of the command's own, so that run can
 // close its idle connections when it is done instead of leaving them to
 // http.DefaultTransport.

@@ -93,18 +93,11 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if err != nil {
 		return err
 	}
-	tr := newTransport()
-	defer tr.CloseIdleConnections()
-	client, err := lettatokens.NewClient(
-		lettatokens.WithAPIKey(cfg.apiKey),
-		lettatokens.WithBaseURL(cfg.baseURL),
-		lettatokens.WithTransport(tr),
-		lettatokens.WithUserAgent(userAgent),
-		lettatokens.WithTimeout(*timeout),
-	)
+	client, closeIdle, err := newClient(cfg, *timeout)
 	if err != nil {
-		return credentialErrorf("%v", err)
+		return err
 	}
+	defer closeIdle()
 	fail := failure{cfg: cfg, timeout: *timeout, doing: "creating a token at"}
 
 	tok, err := client.CreateToken(ctx, params)

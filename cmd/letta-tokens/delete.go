@@ -92,18 +92,11 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 
-	tr := newTransport()
-	defer tr.CloseIdleConnections()
-	client, err := lettatokens.NewClient(
-		lettatokens.WithAPIKey(cfg.apiKey),
-		lettatokens.WithBaseURL(cfg.baseURL),
-		lettatokens.WithTransport(tr),
-		lettatokens.WithUserAgent(userAgent),
-		lettatokens.WithTimeout(*timeout),
-	)
+	client, closeIdle, err := newClient(cfg, *timeout)
 	if err != nil {
-		return credentialErrorf("%v", err)
+		return err
 	}
+	defer closeIdle()
 	fail := failure{cfg: cfg, timeout: *timeout, doing: "deleting a token at", secrets: []string{token}}
 
 	err = client.DeleteToken(ctx, token)

@@ -103,18 +103,11 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return err
 	}
-	tr := newTransport()
-	defer tr.CloseIdleConnections()
-	client, err := lettatokens.NewClient(
-		lettatokens.WithAPIKey(cfg.apiKey),
-		lettatokens.WithBaseURL(cfg.baseURL),
-		lettatokens.WithTransport(tr),
-		lettatokens.WithUserAgent(userAgent),
-		lettatokens.WithTimeout(*timeout),
-	)
+	client, closeIdle, err := newClient(cfg, *timeout)
 	if err != nil {
-		return credentialErrorf("%v", err)
+		return err
 	}
+	defer closeIdle()
 	fail := failure{cfg: cfg, timeout: *timeout}
 
 	mask := newMasker(cfg.apiKey, *reveal)
