@@ -46,21 +46,7 @@ func appendPage(buf []byte, offset, limit, total int) []byte {
 
 // benchServer serves an account of total tokens with honest pagination and
 // a declared Content-Length, as Letta's JSON responses have.
-func benchServer(b *testing.B, total int) string {
-	pool := sync.Pool{New: func() any { return new([]byte) }}
-	srv := newServer(b, func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		offset, _ := strconv.Atoi(q.Get("offset"))
-		limit, _ := strconv.Atoi(q.Get("limit"))
-		bp := pool.Get().(*[]byte)
-		*bp = appendPage((*bp)[:0], offset, limit, total)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
-		w.Write(*bp)
-		pool.Put(bp)
-	})
-	return srv.URL
-}
+func benchServer(b *testing.B, total int) string { return latencyServer(b, total, 0) }
 
 func TestAppendPageMatchesFixture(t *testing.T) {
 	var page gen.TokenPage
