@@ -159,7 +159,9 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 // walk's caller could run.
 type fetchPanic struct{ value any }
 
-func (p *fetchPanic) Error() string { return fmt.Sprintf("contract: panic in a page fetch: %v", p.value) }
+func (p *fetchPanic) Error() string {
+	return fmt.Sprintf("contract: panic in a page fetch: %v", p.value)
+}
 
 // pageFetch adapts fetch to prefetch, with each page checked for a nil
 // answer and every error saying which page it was.
