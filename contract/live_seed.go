@@ -351,15 +351,30 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	if left == 0 {
 		return err
 	}
-	msg := r.safe(fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s)",
-		left, len(made), s.expires.UTC().Format(time.RFC3339), s.host))
+	undeleted := &UndeletedError{Count: left, Created: len(made), Expires: s.expires.UTC(), Hostname: s.host}
 	if err != nil {
-		return fmt.Errorf("%w; %s", err, msg)
+		return fmt.Errorf("%w; %w", err, undeleted)
 	}
 	if report != nil {
-		report.Notes = append(report.Notes, msg)
+		report.Notes = append(report.Notes, r.safe(undeleted.Error()))
 	}
 	return err
+}
+
+// UndeletedError says that a seeded run could not delete every token it
+// created: they stay in the account until they expire. CheckLive wraps it
+// into the error that ended the run, if one did (errors.As finds it), and
+// else says it in the report's notes.
+type UndeletedError struct {
+	Count    int       // tokens left
+	Created  int       // tokens the run created
+	Expires  time.Time // when the last of them expires
+	Hostname string    // their hostname: SeedHostname and the run's id
+}
+
+func (e *UndeletedError) Error() string {
+	return fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s)",
+		e.Count, e.Created, e.Expires.Format(time.RFC3339), e.Hostname)
 }
 
 // deleteQuietly deletes one token in the cleanup: a panic (in a caller's
