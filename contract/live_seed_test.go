@@ -400,3 +400,98 @@ func TestCheckLiveSeededUndeletable(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestCheckLiveSeededPlainTokensNeverPrinted: a server whose tokens look
+// like nothing in particular, and which echoes them in a field of their own
+// and in error messages, gets none of them into the report: the run masks
+// the tokens it created by value.
+func TestCheckLiveSeededPlainTokensNeverPrinted(t *testing.T) {
+	var mu sync.Mutex
+	alias := map[string]string{} // mock's value → plain value the client sees
+	plain := func(v string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if a, ok := alias[v]; ok {
+			return a
+		}
+		a := fmt.Sprintf("plainvalue%dQQQ%s", len(alias), strings.Repeat("z", 20))
+		alias[v] = a
+		return a
+	}
+	back := func(a string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		for v, x := range alias {
+			if x == a {
+				return v
+			}
+		}
+		return a
+	}
+	m := newSeedMock(t, 0, func(_ *seedMock, h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			const prefix = "/v1/client-side-access-tokens/"
+			if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, prefix) {
+				r.URL.Path = prefix + back(strings.TrimPrefix(r.URL.Path, prefix))
+				r.URL.RawPath = ""
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			var body any
+			out := rec.Body.Bytes()
+			if json.Unmarshal(out, &body) == nil {
+				var each func(tok map[string]any)
+				each = func(tok map[string]any) {
+					if v, ok := tok["token"].(string); ok {
+						tok["token"] = plain(v)
+						tok["echo"] = "see " + plain(v)
+						tok["hostname"] = tok["hostname"].(string) + "#" + plain(v)
+					}
+				}
+				if obj, ok := body.(map[string]any); ok {
+					if r.Method == http.MethodPost {
+						each(obj)
+					}
+					mocktest.ForEachToken(obj, each)
+					if _, page := obj["tokens"]; page {
+						// Every value made so far, as member names: after
+						// the deletes only the run knows them as secrets.
+						mu.Lock()
+						for _, a := range alias {
+							obj[a] = 1
+						}
+						mu.Unlock()
+					}
+				}
+				out, _ = json.Marshal(body)
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			w.Write(out)
+		})
+	})
+	var rec contract.Recorder
+	cfg := seededConfig(m, 4)
+	cfg.Report = rec.Record
+	report, err := contract.CheckLive(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Seeded != 3 || len(alias) != 3 {
+		t.Fatalf("seeded %d, %d values aliased", report.Seeded, len(alias))
+	}
+	if left, _ := m.left(t); left != 0 {
+		t.Errorf("the mock holds %d of the created tokens", left)
+	}
+	if len(report.Findings.Additive()) == 0 {
+		t.Errorf("no finding for the echoed members: the test proves nothing")
+	}
+	for _, s := range reportTexts(report, rec.Exchanges()) {
+		if strings.Contains(s, "QQQ") {
+			t.Errorf("a created token is printed: %q", s)
+		}
+	}
+}
