@@ -22,7 +22,10 @@ import (
 // TestLiveAPI runs the live checks against LETTA_BASE_URL (default
 // https://api.letta.com) when LETTA_API_KEY is set. LETTA_AGENT_ID picks
 // the agent for the agentId filter check; LETTA_MAX_TOKENS bounds the first
-// walk (default contract.DefaultMaxTokens).
+// walk (default contract.DefaultMaxTokens); LETTA_CONTRACT_SEED=1 (exactly
+// 1) makes the run create tokens of its own first, and delete them
+// (LiveConfig.Seed: it writes to the account). Walks keep 4 pages in
+// flight, as the CLI does.
 func TestLiveAPI(t *testing.T) {
 	key := os.Getenv("LETTA_API_KEY")
 	if key == "" {
@@ -38,7 +41,8 @@ func TestLiveAPI(t *testing.T) {
 	}
 	// The key is handed over so that the validator masks it in every
 	// finding, whatever its shape.
-	cfg := contract.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens}
+	cfg := contract.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
+		Concurrency: 4, Seed: os.Getenv("LETTA_CONTRACT_SEED") == "1"}
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	defer cancel()
 	report, err := contract.CheckLive(ctx, cfg)
