@@ -1,8 +1,7 @@
 // Package contract checks traffic of Letta's client-side access tokens
 // operations (create, list, delete) against the module's embedded OpenAPI
-// description, and
-// checks behaviour that a schema cannot express (pagination that ends, filters
-// that filter, timestamps that parse).
+// description, and checks behaviour that a schema cannot express
+// (pagination that ends, filters that filter, timestamps that parse).
 //
 // It is a library first: [Validator] checks one exchange and returns
 // [Findings]; [Transport] runs it on every exchange an http.Client carries;
