@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"testing"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -113,4 +114,28 @@ func BenchmarkWalkRetainedMemory(b *testing.B) {
 		runtime.KeepAlive(res)
 	}
 	b.ReportMetric(retained, "retained-B/token")
+}
+
+// BenchmarkCheckLiveConcurrency is a whole live run against a mock 20 ms
+// away holding 500 tokens, walking one page at a time and four at once
+// (LiveConfig.Concurrency): the walks' share of the run shrinks about
+// fourfold.
+func BenchmarkCheckLiveConcurrency(b *testing.B) {
+	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(500), APIKey: "bench-key", Latency: 20 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, c := range []int{1, 4} {
+		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
+			for b.Loop() {
+				report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+					BaseURL: ts.URL, APIKey: "bench-key", Concurrency: c, CompareTokens: 100})
+				if err != nil || !report.Passed() || report.Tokens != 500 {
+					b.Fatalf("run: %v", err)
+				}
+			}
+		})
+	}
 }

@@ -37,6 +37,7 @@ const (
 	CheckAgentFilter     Check = "agent-filter"     // agentId returned tokens of other agents, or lost some
 	CheckPagination      Check = "pagination"       // hasNextPage/offset walking is inconsistent
 	CheckWalkConsistency Check = "walk-consistency" // walks at two page sizes disagree
+	CheckRoundTrip       Check = "round-trip"       // a created token is listed otherwise than created, or listed after its delete
 )
 
 // Finding is one way in which an exchange departs from the contract.

@@ -49,20 +49,22 @@ func TestCheckLiveBoundIsNotDrift(t *testing.T) {
 		{"account larger than the bound", func(t *testing.T) string { return mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(61)}).URL }},
 		{"server that never ends, with fresh tokens", func(t *testing.T) string { return endlessServer(t).URL }},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
-				BaseURL: tt.url(t), APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 30, CompareTokens: 12,
+		for _, c := range []int{1, 4} {
+			t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, c), func(t *testing.T) {
+				report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+					BaseURL: tt.url(t), APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 30, CompareTokens: 12, Concurrency: c,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !report.Passed() || !report.Truncated {
+					t.Errorf("passed %v, truncated %v; want a pass that says it is incomplete:\n%s", report.Passed(), report.Truncated, report.Findings)
+				}
+				if report.Tokens != 30 || !strings.Contains(strings.Join(report.Notes, "\n"), "could not be checked completely") {
+					t.Errorf("tokens %d, notes %q", report.Tokens, report.Notes)
+				}
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !report.Passed() || !report.Truncated {
-				t.Errorf("passed %v, truncated %v; want a pass that says it is incomplete:\n%s", report.Passed(), report.Truncated, report.Findings)
-			}
-			if report.Tokens != 30 || !strings.Contains(strings.Join(report.Notes, "\n"), "could not be checked completely") {
-				t.Errorf("tokens %d, notes %q", report.Tokens, report.Notes)
-			}
-		})
+		}
 	}
 }
 

@@ -22,7 +22,10 @@ import (
 // TestLiveAPI runs the live checks against LETTA_BASE_URL (default
 // https://api.letta.com) when LETTA_API_KEY is set. LETTA_AGENT_ID picks
 // the agent for the agentId filter check; LETTA_MAX_TOKENS bounds the first
-// walk (default contract.DefaultMaxTokens).
+// walk (default contract.DefaultMaxTokens); LETTA_CONTRACT_SEED=1 (exactly
+// 1) makes the run create tokens of its own first, and delete them
+// (LiveConfig.Seed: it writes to the account). Walks keep 4 pages in
+// flight, as the CLI does.
 func TestLiveAPI(t *testing.T) {
 	key := os.Getenv("LETTA_API_KEY")
 	if key == "" {
@@ -38,7 +41,8 @@ func TestLiveAPI(t *testing.T) {
 	}
 	// The key is handed over so that the validator masks it in every
 	// finding, whatever its shape.
-	cfg := contract.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens}
+	cfg := contract.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
+		Concurrency: 4, Seed: os.Getenv("LETTA_CONTRACT_SEED") == "1"}
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	defer cancel()
 	report, err := contract.CheckLive(ctx, cfg)
@@ -95,15 +99,19 @@ func ignoreQueryParam(name string) func(http.Handler) http.Handler {
 	}
 }
 
+// serverCase is a server for CheckLive, honest or lying, and what the run
+// must say of it.
+type serverCase struct {
+	name      string
+	tokens    int
+	wrap      func(http.Handler) http.Handler
+	wantCheck contract.Check // "" means the run passes
+	additive  bool
+	note      string
+}
+
 func TestCheckLiveAgainstServers(t *testing.T) {
-	tests := []struct {
-		name      string
-		tokens    int
-		wrap      func(http.Handler) http.Handler
-		wantCheck contract.Check // "" means the run passes
-		additive  bool
-		note      string
-	}{
+	tests := []serverCase{
 		{name: "faithful mock", tokens: 61},
 		{name: "empty account", tokens: 0, note: "item schemas"},
 		{name: "additive fields", tokens: 23, additive: true, wrap: func(h http.Handler) http.Handler {
@@ -142,52 +150,60 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 			})
 		}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(tt.tokens), APIKey: testKey})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var h http.Handler = srv
-			if tt.wrap != nil {
-				h = tt.wrap(srv)
-			}
-			ts := httptest.NewServer(h)
-			defer ts.Close()
-			report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
-				BaseURL: ts.URL, APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 500,
-				Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)},
-			})
-			if err != nil {
-				t.Fatalf("CheckLive: %v", err)
-			}
-			if strings.Contains(report.Findings.String(), "SECRET") {
-				t.Errorf("report leaks a secret:\n%s", report.Findings)
-			}
-			if tt.wantCheck == "" {
-				if !report.Passed() {
-					t.Fatalf("want pass, got breaking findings:\n%s", report.Findings.Breaking())
-				}
-				if got := len(report.Findings.Additive()) > 0; got != tt.additive {
-					t.Errorf("additive findings present = %v, want %v:\n%s", got, tt.additive, report.Findings)
-				}
-				if tt.tokens > 0 && (report.Tokens != tt.tokens || report.AgentID == "") {
-					t.Errorf("walk saw %d tokens (agent %q), want %d and an agent", report.Tokens, report.AgentID, tt.tokens)
-				}
-			} else {
-				found := false
-				for _, f := range report.Findings.Breaking() {
-					found = found || f.Check == tt.wantCheck
-				}
-				if !found {
-					t.Fatalf("want a breaking %q finding, got:\n%s", tt.wantCheck, report.Findings)
-				}
-			}
-			if tt.note != "" && !strings.Contains(strings.Join(report.Notes, "\n"), tt.note) {
-				t.Errorf("notes %q should mention %q", report.Notes, tt.note)
-			}
-		})
+	for _, c := range []int{1, 4} {
+		for _, tt := range tests {
+			checkLiveAgainst(t, tt, c)
+		}
 	}
+}
+
+// checkLiveAgainst runs CheckLive at concurrency c against tt's server, as
+// a subtest.
+func checkLiveAgainst(t *testing.T, tt serverCase, c int) {
+	t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, c), func(t *testing.T) {
+		srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(tt.tokens), APIKey: testKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h http.Handler = srv
+		if tt.wrap != nil {
+			h = tt.wrap(srv)
+		}
+		ts := httptest.NewServer(h)
+		defer ts.Close()
+		report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+			BaseURL: ts.URL, APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 500, Concurrency: c,
+			Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)},
+		})
+		if err != nil {
+			t.Fatalf("CheckLive: %v", err)
+		}
+		if strings.Contains(report.Findings.String(), "SECRET") {
+			t.Errorf("report leaks a secret:\n%s", report.Findings)
+		}
+		if tt.wantCheck == "" {
+			if !report.Passed() {
+				t.Fatalf("want pass, got breaking findings:\n%s", report.Findings.Breaking())
+			}
+			if got := len(report.Findings.Additive()) > 0; got != tt.additive {
+				t.Errorf("additive findings present = %v, want %v:\n%s", got, tt.additive, report.Findings)
+			}
+			if tt.tokens > 0 && (report.Tokens != tt.tokens || report.AgentID == "") {
+				t.Errorf("walk saw %d tokens (agent %q), want %d and an agent", report.Tokens, report.AgentID, tt.tokens)
+			}
+		} else {
+			found := false
+			for _, f := range report.Findings.Breaking() {
+				found = found || f.Check == tt.wantCheck
+			}
+			if !found {
+				t.Fatalf("want a breaking %q finding, got:\n%s", tt.wantCheck, report.Findings)
+			}
+		}
+		if tt.note != "" && !strings.Contains(strings.Join(report.Notes, "\n"), tt.note) {
+			t.Errorf("notes %q should mention %q", report.Notes, tt.note)
+		}
+	})
 }
 
 func TestCheckLiveCredentialsAndReachability(t *testing.T) {

@@ -41,6 +41,17 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 	return out
 }
 
+// createdBehaviour checks what a created token (a 201) can show beyond
+// the schema: the expiresAt a client parses, as on a listed token.
+func (v *Validator) createdBehaviour(body any) Findings {
+	token, _ := body.(map[string]any)
+	if s, ok := token["expiresAt"].(string); ok && !isRFC3339(s) {
+		return Findings{{Check: CheckExpiresAt, Severity: Breaking, Pointer: "/expiresAt",
+			Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", v.quoteScalar(s))}}
+	}
+	return nil
+}
+
 // isRFC3339 is the rule expiresAt is held to: an RFC 3339 time, with or
 // without fractional seconds. It is the rule of the client's
 // lettatokens.ExpiresAt (a test keeps the two in agreement): what it

@@ -10,6 +10,14 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// The spec's operation ids, for checks that apply to one operation only.
+const (
+	opList   = "listClientSideAccessTokens"
+	opCreate = "createClientSideAccessToken"
 )
 
 // pathTemplate is one of the spec's paths split into segments, a segment
@@ -118,4 +126,35 @@ func (v *Validator) maskParams(segments []string) string {
 		}
 	}
 	return "/" + strings.Join(out, "/")
+}
+
+// displayPath is r's path and query as a report shows them (an
+// [Exchange].Path): the value of every path parameter (the token of a
+// DELETE) in its redacted form, whatever its shape, and, in a path that
+// matches no route, every segment where the spec puts a parameter masked
+// (see maskParams); then masked, escaped and capped as any server string.
+func (v *Validator) displayPath(r *http.Request) string {
+	segments := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	path := ""
+	for _, t := range v.paths {
+		if _, ok := t.match(segments); !ok {
+			continue
+		}
+		tail := len(segments) - len(t.segments)
+		for i, s := range t.segments {
+			if isParamSegment(s) {
+				val, _ := url.PathUnescape(segments[tail+i]) // match unescaped it already
+				segments[tail+i] = redact.Token(val)
+			}
+		}
+		path = "/" + strings.Join(segments, "/")
+		break
+	}
+	if path == "" {
+		path = v.maskParams(segments)
+	}
+	if r.URL.RawQuery != "" {
+		path += "?" + r.URL.RawQuery
+	}
+	return v.redact(path)
 }

@@ -105,12 +105,16 @@ func valueForms(val string) []string {
 	return forms
 }
 
-// tokenValues lists the values of a page's tokens (tokens[*].token), which
-// no finding may quote, whatever field a server echoed one in.
+// tokenValues lists the token values of a body, which no finding may
+// quote, whatever field a server echoed one in: a page's (tokens[*].token)
+// and a created token's own (token).
 func tokenValues(body any) []string {
 	page, _ := body.(map[string]any)
 	tokens, _ := page["tokens"].([]any)
 	var out []string
+	if s, ok := page["token"].(string); ok && len(s) >= minMaskedValue {
+		out = append(out, s)
+	}
 	for _, item := range tokens {
 		if tok, _ := item.(map[string]any); tok != nil {
 			if s, ok := tok["token"].(string); ok && len(s) >= minMaskedValue {

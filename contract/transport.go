@@ -15,8 +15,10 @@ const DefaultTransportMaxBodyBytes = 32 << 20
 
 // Exchange is what the validating transport reports for one round trip.
 type Exchange struct {
-	Method   string
-	Path     string // URL path and query, redacted
+	Method string
+	// Path is the URL path and query, redacted: a token in the path (a
+	// DELETE's) shows in its redacted form only, whatever its shape.
+	Path     string
 	Status   int
 	Findings Findings
 }
@@ -60,7 +62,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := Exchange{Method: req.Method, Path: t.Validator.redact(req.URL.RequestURI()), Status: resp.StatusCode}
+	x := Exchange{Method: req.Method, Path: t.Validator.displayPath(req), Status: resp.StatusCode}
 	limit := t.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultTransportMaxBodyBytes

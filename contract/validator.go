@@ -255,8 +255,11 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		}
 		out = append(out, v.unknownFields(schema.Value, value)...)
 	}
-	if status == http.StatusOK {
+	switch {
+	case status == http.StatusOK && route.Operation.OperationID == opList:
 		out = append(out, v.pageBehaviour(r, value)...)
+	case status == http.StatusCreated && route.Operation.OperationID == opCreate:
+		out = append(out, v.createdBehaviour(value)...)
 	}
 	if len(out) == 0 {
 		return nil

@@ -7,10 +7,12 @@ import (
 	"strconv"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
 // PageFetcher fetches one page of tokens. In live mode it is the generated
-// client; in tests, anything that returns pages.
+// client; in tests, anything that returns pages. A walk with Concurrency
+// above 1 calls it from several goroutines at once.
 type PageFetcher func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error)
 
 // WalkOptions says how to walk pages.
@@ -26,6 +28,14 @@ type WalkOptions struct {
 	// AgentTokens, for [CompareFiltered]. Empty: the first agent that a
 	// token of the walk names.
 	WatchAgent string
+	// Concurrency is how many pages may be asked for at once, as the
+	// client's pager does (internal/prefetch): the next pages are requested
+	// while the current one is checked, and handed to the checks in offset
+	// order, so every finding is what a sequential walk would report. 0
+	// means 1, each page asked for only after the one before it was
+	// checked. A walk that stops early (a finding, the bound) wastes at
+	// most Concurrency-1 requests.
+	Concurrency int
 }
 
 // WalkResult is what a walk saw. It holds a fingerprint per distinct
@@ -42,7 +52,9 @@ type WalkResult struct {
 	// names Agent, in order.
 	AgentTokens []Fingerprint
 	Received    int // tokens received, repeats included
-	Pages       int // pages fetched, including the probe past the last one
+	// Pages is the pages walked, including the probe past the last one;
+	// pages requested ahead and discarded are not counted.
+	Pages int
 	// Complete is true when the walk reached a page with hasNextPage false
 	// without any pagination finding.
 	Complete bool
@@ -68,20 +80,27 @@ func (r WalkResult) Tokens() int { return len(r.Fingerprints) }
 // are returned with it.
 func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult, Findings, error) {
 	res := WalkResult{Limit: opts.Limit, Agent: opts.WatchAgent}
-	if opts.Limit < 1 || opts.MaxTokens < 1 {
-		return res, nil, errors.New("contract: Walk needs Limit and MaxTokens of at least 1")
+	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
+		return res, nil, errors.New("contract: Walk needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
 	var out Findings
 	// Where each fingerprint was first seen; dropped with the walk, so only
 	// the ordered fingerprints outlive it.
 	seen := make(map[Fingerprint]int)
-	offset := 0
-	for {
-		page, err := fetchPage(ctx, fetch, opts, offset)
+	pages := prefetch.Pages(ctx, prefetch.Options{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency)}, pageFetch(fetch, opts))
+	end := -1 // offset past the last page, once one said hasNextPage false
+	for p, err := range pages {
 		res.Pages++
+		if fp, ok := err.(*fetchPanic); ok {
+			// Raised here, on the caller's goroutine, where its defers run;
+			// prefetch cancels and waits for the other requests as it
+			// unwinds.
+			panic(fp.value)
+		}
 		if err != nil {
 			return res, out, err
 		}
+		page, offset := p.Value, p.Offset
 		fresh, repeats, firstRepeat := 0, 0, -1
 		for i := range page.Tokens {
 			tok := &page.Tokens[i]
@@ -112,18 +131,52 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 			return res, out, nil
 		}
 		if !page.HasNextPage {
-			return probePastEnd(ctx, fetch, opts, offset+len(page.Tokens), res, out)
+			end = offset + len(page.Tokens)
+			break
 		}
 		if len(page.Tokens) == 0 {
 			out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/hasNextPage",
 				Message: fmt.Sprintf("page at offset %d is empty but says hasNextPage true; walk stopped", offset)})
 			return res, out, nil
 		}
-		offset += len(page.Tokens)
 		if res.Received >= opts.MaxTokens {
 			res.Truncated = true
 			return res, out, nil
 		}
+	}
+	if end < 0 {
+		// prefetch ends only after a page saying hasNextPage false or an
+		// empty one, both handled above; this is a guard, not a path.
+		return res, out, errors.New("contract: walk ended without a last page")
+	}
+	// The probe is asked for on its own, after the walk: a page prefetched
+	// past the end was discarded with the walk.
+	return probePastEnd(ctx, fetch, opts, end, res, out)
+}
+
+// fetchPanic carries a panic out of a fetch running on a prefetch
+// goroutine, where it would end the process before any defer of the
+// walk's caller could run.
+type fetchPanic struct{ value any }
+
+func (p *fetchPanic) Error() string {
+	return fmt.Sprintf("contract: panic in a page fetch: %v", p.value)
+}
+
+// pageFetch adapts fetch to prefetch, with each page checked for a nil
+// answer and every error saying which page it was.
+func pageFetch(fetch PageFetcher, opts WalkOptions) prefetch.Fetch[*gen.TokenPage] {
+	return func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
+			}
+		}()
+		page, err = fetchPage(ctx, fetch, opts, offset)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		return page, len(page.Tokens), page.HasNextPage, nil
 	}
 }
 

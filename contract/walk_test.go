@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // fakeServer is an in-memory paginating server with switchable bugs, so each
 // walk check can be shown to fire on exactly the lie it is meant to catch.
+// It is safe for concurrent use: walks with Concurrency above 1 call it
+// from several goroutines.
 type fakeServer struct {
 	tokens []gen.Token
-	calls  int
+	calls  *atomic.Int64 // counted when set
 	// bugs
 	ignoreOffset   bool // always serve the first page
 	alwaysHasNext  bool // hasNextPage never false; tokens never run out
@@ -40,7 +44,9 @@ func testTokens(n int) []gen.Token {
 }
 
 func (s *fakeServer) fetch(_ context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-	s.calls++
+	if s.calls != nil {
+		s.calls.Add(1)
+	}
 	limit, offset := *p.Limit, *p.Offset
 	all := s.tokens
 	if p.AgentId != nil {
@@ -81,15 +87,17 @@ func (s *fakeServer) fetch(_ context.Context, p gen.ListClientSideAccessTokensPa
 }
 
 func TestWalk(t *testing.T) {
-	tests := []struct {
-		name       string
-		server     fakeServer
-		wantTokens int
-		wantPages  int
-		complete   bool
-		truncated  bool   // stopped at MaxTokens, which is not a finding
-		finding    string // substring of the one pagination finding; "" for none
-	}{
+	type walkTest = struct {
+		name        string
+		concurrency int
+		server      fakeServer
+		wantTokens  int
+		wantPages   int
+		complete    bool
+		truncated   bool   // stopped at MaxTokens, which is not a finding
+		finding     string // substring of the one pagination finding; "" for none
+	}
+	tests := []walkTest{
 		{name: "faithful", server: fakeServer{}, wantTokens: 23, wantPages: 6, complete: true},
 		// An account larger than the bound, or a server that never ends with
 		// fresh tokens: the walk stops at the bound, without a finding.
@@ -99,10 +107,10 @@ func TestWalk(t *testing.T) {
 		{name: "hasNextPage false too early", server: fakeServer{lieLastPage: true}, wantTokens: 20, wantPages: 5, finding: "hasNextPage was false, but the page at offset 20 holds 3 tokens"},
 		{name: "pages overlap", server: fakeServer{overlap: true}, wantTokens: 23, finding: "already returned at offset"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, tt := range overConcurrency(tests, func(tt *walkTest, c int) { tt.concurrency = c }) {
+		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxTokens: 50})
+			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,66 +139,158 @@ func TestWalk(t *testing.T) {
 	}
 }
 
+// walkConcurrencies are the Concurrency values every walk test runs at:
+// sequential, and the CLI's default.
+var walkConcurrencies = []int{1, 4}
+
+// overConcurrency repeats each test case at every walk concurrency, its
+// name suffixed, set by set.
+func overConcurrency[T any](cases []T, set func(*T, int)) []T {
+	var out []T
+	for _, c := range walkConcurrencies {
+		for _, tc := range cases {
+			set(&tc, c)
+			out = append(out, tc)
+		}
+	}
+	return out
+}
+
 func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
-	boom := errors.New("boom")
-	_, _, err := Walk(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-		return nil, boom
-	}, WalkOptions{Limit: 5, MaxTokens: 50})
-	if !errors.Is(err, boom) {
-		t.Errorf("err = %v, want wrapping boom", err)
+	for _, c := range walkConcurrencies {
+		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
+			boom := errors.New("boom")
+			_, _, err := Walk(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+				return nil, boom
+			}, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
+			if !errors.Is(err, boom) {
+				t.Errorf("err = %v, want wrapping boom", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			s := &fakeServer{tokens: testTokens(3), calls: new(atomic.Int64)}
+			if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: c}); !errors.Is(err, context.Canceled) || s.calls.Load() != 0 {
+				t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls.Load())
+			}
+			if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxTokens: 50, Concurrency: c}); err == nil {
+				t.Error("Limit 0 must be refused: it could never advance")
+			}
+			if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5, Concurrency: c}); err == nil {
+				t.Error("MaxTokens 0 must be refused: the walk would have no bound")
+			}
+		})
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	s := &fakeServer{tokens: testTokens(3)}
-	if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxTokens: 50}); !errors.Is(err, context.Canceled) || s.calls != 0 {
-		t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls)
+	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: -1}); err == nil {
+		t.Error("a negative Concurrency must be refused")
 	}
-	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxTokens: 50}); err == nil {
-		t.Error("Limit 0 must be refused: it could never advance")
+}
+
+// TestWalkConcurrencyKeepsPagesInFlight: at Concurrency 4 several pages are
+// asked for at once (the walk does not wait for each before the next),
+// and at 1 never more than one.
+func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
+	for _, tt := range []struct {
+		concurrency int
+		wantPeak    int64
+	}{{0, 1}, {1, 1}, {4, 4}} {
+		t.Run(fmt.Sprintf("concurrency=%d", tt.concurrency), func(t *testing.T) {
+			s := &fakeServer{tokens: testTokens(100)}
+			var inFlight, peak atomic.Int64
+			// Each fetch waits (briefly, bounded) for the peak to be
+			// reached, so that a walk that does issue pages ahead is seen
+			// to, however the goroutines are scheduled.
+			fetch := func(ctx context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+				n := inFlight.Add(1)
+				defer inFlight.Add(-1)
+				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+				}
+				deadline := time.Now().Add(2 * time.Second)
+				for peak.Load() < tt.wantPeak && time.Now().Before(deadline) && ctx.Err() == nil {
+					time.Sleep(time.Millisecond)
+				}
+				return s.fetch(ctx, p)
+			}
+			res, findings, err := Walk(context.Background(), fetch, WalkOptions{Limit: 5, MaxTokens: 1000, Concurrency: tt.concurrency})
+			if err != nil || len(findings) > 0 || !res.Complete || res.Tokens() != 100 {
+				t.Fatalf("walk: err %v, complete %v, %d tokens, findings:\n%s", err, res.Complete, res.Tokens(), findings)
+			}
+			if got := peak.Load(); got != tt.wantPeak {
+				t.Errorf("at most %d pages were in flight at once, want %d", got, tt.wantPeak)
+			}
+		})
 	}
-	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5}); err == nil {
-		t.Error("MaxTokens 0 must be refused: the walk would have no bound")
+}
+
+// TestWalkPanicInFetchReachesTheCaller: a panic in a fetch running on a
+// prefetch goroutine (a caller's transport or callback) is raised again on
+// the goroutine that called Walk, where the caller's defers (the live
+// run's cleanup) run; on its own goroutine it would end the process.
+func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
+	for _, c := range walkConcurrencies {
+		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
+			s := &fakeServer{tokens: testTokens(40)}
+			fetch := func(ctx context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+				if *p.Offset >= 10 {
+					panic("callback exploded")
+				}
+				return s.fetch(ctx, p)
+			}
+			defer func() {
+				if v := recover(); v != "callback exploded" {
+					t.Errorf("recovered %v, want the fetch's panic value", v)
+				}
+			}()
+			Walk(context.Background(), fetch, WalkOptions{Limit: 5, MaxTokens: 1000, Concurrency: c})
+			t.Error("Walk returned; want the fetch's panic")
+		})
 	}
 }
 
 func TestCompareWalks(t *testing.T) {
-	walk := func(s *fakeServer, limit int) WalkResult {
-		t.Helper()
-		res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxTokens: 500})
-		if err != nil || len(findings) > 0 {
-			t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
-		}
-		return res
-	}
-	good := &fakeServer{tokens: testTokens(23)}
-	if f := CompareWalks(walk(good, 5), walk(good, 7)); len(f) > 0 {
-		t.Errorf("faithful server: %s", f)
-	}
-	// A gap at every page boundary passes each walk's own checks: only
-	// comparing two page sizes shows tokens went missing.
-	gappy := &fakeServer{tokens: testTokens(23), skipAtBoundary: true}
-	f := CompareWalks(walk(gappy, 5), walk(gappy, 7))
-	if len(f) != 1 || f[0].Check != CheckWalkConsistency || f[0].Severity != Breaking {
-		t.Errorf("gappy server: want one breaking walk-consistency finding, got:\n%s", f)
+	for _, c := range walkConcurrencies {
+		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
+			walk := func(s *fakeServer, limit int) WalkResult {
+				t.Helper()
+				res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxTokens: 500, Concurrency: c})
+				if err != nil || len(findings) > 0 {
+					t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
+				}
+				return res
+			}
+			good := &fakeServer{tokens: testTokens(23)}
+			if f := CompareWalks(walk(good, 5), walk(good, 7)); len(f) > 0 {
+				t.Errorf("faithful server: %s", f)
+			}
+			// A gap at every page boundary passes each walk's own checks:
+			// only comparing two page sizes shows tokens went missing.
+			gappy := &fakeServer{tokens: testTokens(23), skipAtBoundary: true}
+			f := CompareWalks(walk(gappy, 5), walk(gappy, 7))
+			if len(f) != 1 || f[0].Check != CheckWalkConsistency || f[0].Severity != Breaking {
+				t.Errorf("gappy server: want one breaking walk-consistency finding, got:\n%s", f)
+			}
+		})
 	}
 }
 
 func TestCompareFiltered(t *testing.T) {
-	for _, tt := range []struct {
-		name   string
-		server fakeServer
-		want   int
-	}{
-		{"faithful", fakeServer{}, 0},
-		{"filter loses a token", fakeServer{dropLastMatch: true}, 1},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
+	type filterTest = struct {
+		name        string
+		concurrency int
+		server      fakeServer
+		want        int
+	}
+	for _, tt := range overConcurrency([]filterTest{
+		{name: "faithful", server: fakeServer{}, want: 0},
+		{name: "filter loses a token", server: fakeServer{dropLastMatch: true}, want: 1},
+	}, func(tt *filterTest, c int) { tt.concurrency = c }) {
+		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1"})
+			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
-			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1"})
+			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}

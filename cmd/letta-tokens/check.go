@@ -24,8 +24,8 @@ import (
 const checkMockTokens = 25
 
 func checkUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
-                          [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
+	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+                          [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
 
 Checks a server against openapi.yaml, validating every exchange: the default
 page, limit=1, full walks at two page sizes that must agree, and the agentId
@@ -36,6 +36,20 @@ field) are reported but pass.
 
 The server is LETTA_BASE_URL, called with LETTA_API_KEY; with --mock it is an
 in-process mock seeded with 25 tokens, and no account or key is needed.
+
+--seed writes to the account: the run first creates 3 tokens of its own
+(hostname `+contract.SeedHostname+`<run id>, expiring after 1h, for
+--agent-id or an agent seen in the data, and a second agent), so that an
+account without tokens still exercises every check, and checks create, list
+(each token listed as created, the agentId filter) and delete (204, then gone
+from the list) on them. Every token it creates is deleted before it exits,
+on failure and Ctrl-C too (within 30s). If the server refuses to create them
+(a 4xx: an unknown agent, a key without the right), a note says so and the
+run goes on unseeded. Their values are never printed.
+
+--concurrency sets how many pages each walk asks for at once (default 4):
+against a distant server the walks take about that many times less time;
+1 walks one page at a time. Every bound and check is the same at any value.
 
 Bounds: the first walk stops after --max-tokens tokens (an account that
 large could not be checked completely: exit 2, raise the bound); the later
@@ -68,6 +82,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	maxTokens := fs.Int("max-tokens", contract.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
+	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
+	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
 	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
 	reports := addReportFlags(fs)
@@ -81,6 +97,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, getenv)
 	if err != nil {
 		return err
+	}
+	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
+		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
 
 	var cfg config
@@ -116,12 +135,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
 	defer cancel()
 	report, err := contract.CheckLive(runCtx, contract.LiveConfig{
-		BaseURL:   cfg.baseURL,
-		APIKey:    cfg.apiKey,
-		AgentID:   *agentID,
-		Transport: tr,
-		MaxTokens: bounds.maxTokens,
-		Options:   []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		BaseURL:     cfg.baseURL,
+		APIKey:      cfg.apiKey,
+		AgentID:     *agentID,
+		Transport:   tr,
+		MaxTokens:   bounds.maxTokens,
+		Concurrency: *concurrency,
+		Seed:        *seed,
+		Options:     []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
 	})
 	if err != nil {
 		return checkError(ctx, runCtx, err, cfg, bounds)
@@ -223,6 +244,12 @@ func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, breaking, 
 // command's (a signal ends it), runCtx the run's (--deadline ends it).
 func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
 	if interrupted(ctx, err) {
+		var left *contract.UndeletedError
+		if errors.As(err, &left) {
+			// Tokens of --seed that are still in the account: the one thing
+			// an interrupted run must still say.
+			return unavailablef("interrupted; %s", safeString(left.Error(), cfg.apiKey))
+		}
 		return errInterrupted
 	}
 	target := safeString(cfg.target, cfg.apiKey)
@@ -265,7 +292,11 @@ const envMaxTokens = "LETTA_MAX_TOKENS"
 const (
 	maxMaxTokens         = 10_000_000 // a walk holds about 40 bytes a token at its peak: some 400 MB here
 	defaultCheckDeadline = 3 * time.Hour
-	maxCheckDeadline     = 24 * time.Hour
+	// defaultCheckConcurrency is pages in flight per walk: four times
+	// fewer waits on a distant server, at four pages' memory.
+	defaultCheckConcurrency = 4
+	maxCheckConcurrency     = 16 // each page in flight may hold 4 MiB, validated at about ten times that
+	maxCheckDeadline        = 24 * time.Hour
 )
 
 // checkLimits are check's bounds, validated.

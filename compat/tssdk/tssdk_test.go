@@ -1,5 +1,8 @@
 // Package tssdk proves that Letta's official TypeScript SDK, pointed at the
-// mock with LETTA_BASE_URL, works unchanged and sees what the Go client sees.
+// mock with LETTA_BASE_URL, works unchanged and sees what the Go client sees:
+// list (list.mjs), create, list and delete (crud.mjs), and a walk of every
+// page as an SDK user writes it (walk.mjs, also the integrator's benchmark
+// against letta-tokens list --all).
 //
 // It needs Node.js and `npm ci` in this directory. Without them the test
 // skips, unless LETTA_TOKENS_REQUIRE_TS_SDK=1 (set by .ci/run) makes the

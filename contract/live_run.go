@@ -1,0 +1,256 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// liveRun is the state of one CheckLive: the client, what the checks have
+// found so far, and the tokens the run created.
+type liveRun struct {
+	cfg     LiveConfig
+	client  *lettatokens.Client
+	creator *lettatokens.Client // client, without retries: see seed
+	panics  panicBox
+	own     *http.Transport // the run's own transport, closed by close; nil when the caller gave one
+	traffic *collector      // findings of the exchanges
+	walked  *collector      // findings of the walks and comparisons
+	secrets *secretList
+	notes   []string
+
+	// made is every token value the server answered a create with, as
+	// the answers passed (see createWatcher); the cleanup deletes them.
+	made *secretList
+
+	first, second WalkResult
+	agent         string // agent of the filter check, as the server spelled it
+	seeds         *seeding
+}
+
+func newLiveRun(cfg LiveConfig) (*liveRun, error) {
+	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), secrets: &secretList{}, made: &secretList{}}
+	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes)}
+	if cfg.BaseURL != "" {
+		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
+	}
+	if cfg.APIKey != "" {
+		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
+		r.secrets.add(cfg.APIKey)
+	}
+	v, err := NewValidator(WithSecrets(r.secrets.all()...))
+	if err != nil {
+		return nil, err
+	}
+	base := cfg.Transport
+	if base == nil {
+		// A transport of our own, closed on return: the run must not leave
+		// keep-alive connections (and their goroutines) behind in the
+		// caller's process.
+		r.own = http.DefaultTransport.(*http.Transport).Clone()
+		base = r.own
+	}
+	validating := &Transport{Base: base, Validator: v, Report: r.record,
+		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}
+	opts = append(opts, lettatokens.WithTransport(&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, created: r.created}))
+	opts = append(opts, cfg.Options...)
+	if r.client, err = lettatokens.NewClient(opts...); err != nil {
+		r.close()
+		return nil, err
+	}
+	if r.creator, err = lettatokens.NewClient(append(opts, lettatokens.WithMaxRetries(0))...); err != nil {
+		r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *liveRun) close() {
+	if r.own != nil {
+		r.own.CloseIdleConnections()
+	}
+}
+
+// created notes a token value a create was answered with: masked from
+// then on, and deleted by the cleanup unless the run deletes it.
+func (r *liveRun) created(value string) {
+	r.secrets.add(value)
+	r.made.add(value)
+}
+
+// record is the validating transport's Report: every exchange, masked
+// with the run's secrets (the tokens it created among them), counted, and
+// handed to the caller's Report.
+func (r *liveRun) record(x Exchange) {
+	x.Path = r.safe(x.Path)
+	x.Findings = r.mask(x.Findings)
+	if x.Method == http.MethodPost && x.Status >= 400 && x.Status < 500 {
+		// A create the server refused: a note of seed's, not drift.
+		// Whether Cloud needs an existing agent, or lets this key create,
+		// is not known.
+		x.Findings = nil
+	}
+	r.traffic.record(x)
+	if r.cfg.Report != nil {
+		r.callReport(x)
+	}
+}
+
+// callReport hands x to the caller's Report. A panic there is kept and
+// raised again when the step ends (see step), on the goroutine that called
+// CheckLive: raised here, it would lose the answer of the call under way
+// (a token just created, which the cleanup could then not delete), and on
+// a walk's prefetch goroutine it would end the process.
+func (r *liveRun) callReport(x Exchange) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.panics.keep(v)
+		}
+	}()
+	r.cfg.Report(x)
+}
+
+// mask applies the run's secrets to findings: the validator masks what it
+// can see in one exchange, and the run knows the tokens it created.
+func (r *liveRun) mask(fs Findings) Findings {
+	if len(fs) == 0 {
+		return fs
+	}
+	fs = slices.Clone(fs)
+	for i := range fs {
+		fs[i].Message = r.safe(fs[i].Message)
+		fs[i].Pointer = r.safe(fs[i].Pointer)
+	}
+	return fs
+}
+
+// safe masks the run's secrets in s, escapes and caps it.
+func (r *liveRun) safe(s string) string {
+	return redact.Safe(s, maxFindingText, r.secrets.all()...)
+}
+
+// note adds a line to the report's notes; args are the run's own words
+// and numbers, or strings already made safe.
+func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
+
+// fetch is the walks' PageFetcher: one page through the client.
+func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+	resp, err := r.client.ListClientSideAccessTokensWithResponse(ctx, &params)
+	if err != nil {
+		return nil, err
+	}
+	return resp.JSON200, nil
+}
+
+// finish builds the report of a run that went through every step.
+func (r *liveRun) finish() *Report {
+	report := &Report{Tokens: r.first.Tokens(), Truncated: r.first.Truncated, AgentID: r.agent, Notes: r.notes}
+	report.Exchanges = r.traffic.validated()
+	report.Findings = append(r.traffic.list(), r.walked.list()...).Dedupe()
+	if n := r.traffic.droppedCount() + r.walked.droppedCount(); n > 0 {
+		report.Notes = append(report.Notes, r.safe(fmtDropped(n)))
+	}
+	return report
+}
+
+// panicBox keeps the first panic of a caller's callback until the run
+// can raise it where its defers run. It is safe for concurrent use.
+type panicBox struct {
+	mu     sync.Mutex
+	value  any
+	raised bool // a kept panic was raised: the run is unwinding
+}
+
+func (b *panicBox) keep(v any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.value == nil {
+		b.value = v
+	}
+}
+
+// raise panics with the kept value, if any, once.
+func (b *panicBox) raise() {
+	b.mu.Lock()
+	v := b.value
+	b.value = nil
+	if v != nil {
+		b.raised = true
+	}
+	b.mu.Unlock()
+	if v != nil {
+		panic(v)
+	}
+}
+
+// raiseAfterCleanup raises a panic kept during the cleanup, unless the
+// run is already unwinding from one.
+func (b *panicBox) raiseAfterCleanup() {
+	b.mu.Lock()
+	raised := b.raised
+	b.mu.Unlock()
+	if !raised {
+		b.raise()
+	}
+}
+
+// secretList is the values a run masks: the API key, and the tokens the
+// run created, added as they come. It is safe for concurrent use.
+type secretList struct {
+	mu     sync.Mutex
+	values []string
+}
+
+func (l *secretList) add(v ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.values = append(l.values, v...)
+}
+
+func (l *secretList) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.values)
+}
+
+// createWatcher notes the value of every token a create is answered with,
+// as the answer passes, before the client has it: a client call can end
+// without returning the token the server made (its context ended as the
+// answer came, the answer was drift), and the run must still delete it.
+type createWatcher struct {
+	next     http.RoundTripper
+	maxBytes int64
+	created  func(value string)
+}
+
+func (w *createWatcher) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.next.RoundTrip(req)
+	if err != nil || req.Method != http.MethodPost || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	// The validating transport has buffered the body already: this reads
+	// memory, and puts back what it read.
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, w.maxBytes))
+	rest := resp.Body
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), rest), rest}
+	if readErr == nil {
+		var tok struct {
+			Token string `json:"token"`
+		}
+		if json.Unmarshal(body, &tok) == nil && tok.Token != "" {
+			w.created(tok.Token)
+		}
+	}
+	return resp, nil
+}

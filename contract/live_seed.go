@@ -1,0 +1,390 @@
+package contract
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// Seeded runs (LiveConfig.Seed).
+const (
+	// SeedHostname starts the hostname of every token a seeded run
+	// creates; the run's id follows it, so the tokens of a run are
+	// recognisable in the account. .invalid is reserved (RFC 2606): no
+	// application can be served from it.
+	SeedHostname = "https://letta-tokens-contract.invalid/"
+	// SeedLifetime is how long a seeded token lives if its deletion
+	// fails: long enough for a run over a large account to still list it
+	// at its last walk, short enough not to linger.
+	SeedLifetime = time.Hour
+	// SeedCleanupTimeout bounds the cleanup that deletes the tokens a run
+	// created when the run itself could not (it failed, its context
+	// ended, it panicked). The cleanup has a context of its own, so that
+	// the deletes go out after a Ctrl-C.
+	SeedCleanupTimeout = 30 * time.Second
+)
+
+// sighting names a walk that looks for seeded tokens.
+type sighting int
+
+const (
+	sightFirst    sighting = iota // the first, unfiltered walk
+	sightFiltered                 // the agentId walk of the filter check
+	sightGone                     // the agentId walks after the deletes
+	sightings
+)
+
+// seeding is what a seeded run created and what its walks saw of it.
+type seeding struct {
+	host    string    // SeedHostname and the run id
+	agents  [2]string // the agents the tokens name
+	expires time.Time // when the tokens expire at the latest
+
+	tokens  []gen.Token     // as create answered them, in order
+	index   map[string]int  // token value → position in tokens
+	deleted map[string]bool // token values deleted
+
+	mu   sync.Mutex
+	seen [sightings]map[int]gen.Token // the first listing of each, per walk
+}
+
+// newSeeding picks the agents: agentID, else the first agent a token of
+// page names, else a made-up one; the second is another agent of page,
+// else a made-up one, so that the agentId filter has a token to leave out.
+func newSeeding(agentID string, page *gen.TokenPage) *seeding {
+	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
+	var seenAgents []string
+	if page != nil {
+		for _, tok := range page.Tokens {
+			for _, p := range tok.Policy.Data {
+				if p.Id != "" && p.Id != agentID {
+					seenAgents = append(seenAgents, p.Id)
+				}
+			}
+		}
+	}
+	pick := func(avoid string) string {
+		for _, a := range seenAgents {
+			if a != avoid {
+				return a
+			}
+		}
+		return madeUpAgent()
+	}
+	s.agents[0] = agentID
+	if s.agents[0] == "" {
+		s.agents[0] = pick("")
+	}
+	s.agents[1] = pick(s.agents[0])
+	for i := range s.seen {
+		s.seen[i] = map[int]gen.Token{}
+	}
+	return s
+}
+
+// madeUpAgent is an agent id shaped like Letta's (agent- and a UUID).
+func madeUpAgent() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("agent-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// plan is the policies of the tokens to create: one naming the first
+// agent, one naming both, one naming the second; between them every
+// access value.
+func (s *seeding) plan() [][]gen.AgentPolicy {
+	a, b := s.agents[0], s.agents[1]
+	entry := func(id string, access ...gen.AgentAccess) gen.AgentPolicy {
+		return gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: id, Access: access}
+	}
+	return [][]gen.AgentPolicy{
+		{entry(a, gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages)},
+		{entry(a, gen.AgentAccessReadAgent), entry(b, gen.AgentAccessWriteAgent)},
+		{entry(b, gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages, gen.AgentAccessReadAgent, gen.AgentAccessWriteAgent)},
+	}
+}
+
+func (s *seeding) add(tok gen.Token) {
+	s.index[tok.Token] = len(s.tokens)
+	s.tokens = append(s.tokens, tok)
+}
+
+// sight wraps fetch so that the seeded tokens its pages hold are noted
+// for walk w. Without seeded tokens it is fetch.
+func (s *seeding) sight(fetch PageFetcher, w sighting) PageFetcher {
+	if s == nil || len(s.tokens) == 0 {
+		return fetch
+	}
+	return func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+		page, err := fetch(ctx, params)
+		if page == nil {
+			return page, err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, tok := range page.Tokens {
+			if i, ok := s.index[tok.Token]; ok {
+				if _, dup := s.seen[w][i]; !dup {
+					s.seen[w][i] = tok
+				}
+			}
+		}
+		return page, err
+	}
+}
+
+func (s *seeding) sighted(w sighting, i int) (gen.Token, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok, ok := s.seen[w][i]
+	return tok, ok
+}
+
+// names reports whether seeded token i names agent.
+func (s *seeding) names(i int, agent string) bool {
+	for _, p := range s.tokens[i].Policy.Data {
+		if p.Id == agent {
+			return true
+		}
+	}
+	return false
+}
+
+// which is "token 2 of 3", how findings name a seeded token: its value is
+// a secret.
+func (s *seeding) which(i int) string { return fmt.Sprintf("token %d of %d", i+1, len(s.tokens)) }
+
+// seed creates the run's tokens (LiveConfig.Seed). A create the server
+// refuses (a 4xx) is a note: the run goes on with the tokens created so
+// far, none perhaps. Creates are not retried, so that an answer lost after
+// the server acted cannot leave a token the run does not know of.
+func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
+	if !r.cfg.Seed {
+		return nil
+	}
+	s := newSeeding(r.cfg.AgentID, page)
+	r.seeds = s
+	plan := s.plan()
+	// Set before the first create: its token may outlive a call that fails.
+	s.expires = time.Now().Add(SeedLifetime)
+	for i, policy := range plan {
+		var tok *gen.Token
+		var refused *lettatokens.Error
+		err := r.step(ctx, func() (err error) {
+			tok, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: SeedLifetime})
+			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
+				return nil
+			}
+			refused = nil
+			return err
+		})
+		switch {
+		case err != nil:
+			return err
+		case refused != nil:
+			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
+				i+1, len(plan), r.safeLine(trimClientPrefix(refused.Error())), len(s.tokens)))
+			return nil
+		case tok == nil:
+			// The answer was drift, reported as such; a token may have been
+			// created that the run cannot name, and so cannot delete.
+			r.note(fmt.Sprintf("the answer to creating seeded token %d of %d could not be used: a token with hostname %s may be left in the account until it expires", i+1, len(plan), s.host))
+			return nil
+		}
+		s.add(*tok)
+		s.expires = time.Now().Add(SeedLifetime)
+	}
+	r.note(fmt.Sprintf("seeded %d tokens for agents %s and %s (hostname %s), deleted again by the run", len(s.tokens), s.agents[0], s.agents[1], s.host))
+	return nil
+}
+
+// refusedCreate reports whether a create's status means the server would
+// not create the token (its rules, this key's rights), rather than an
+// outage: 4xx except the statuses the client retries.
+func refusedCreate(status int) bool {
+	switch status {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
+		return false
+	}
+	return status >= 400 && status < 500
+}
+
+func trimClientPrefix(s string) string { return strings.TrimPrefix(s, "lettatokens: ") }
+
+// checkFiltered checks that the filter walk for the run's agent listed
+// every seeded token naming that agent.
+func (s *seeding) checkFiltered(r *liveRun, filtered WalkResult) {
+	if s == nil {
+		return
+	}
+	for i := range s.tokens {
+		if !s.names(i, r.agent) {
+			continue
+		}
+		if _, ok := s.sighted(sightFiltered, i); ok {
+			continue
+		}
+		if !filtered.Complete {
+			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
+			continue
+		}
+		r.walked.add(r.mask(Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+			Message: fmt.Sprintf("the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))}}))
+	}
+}
+
+// roundTrip checks the seeded tokens: each is listed as create answered
+// it, delete answers each, and each is gone from the list afterwards.
+func (r *liveRun) roundTrip(ctx context.Context) error {
+	s := r.seeds
+	if s == nil || len(s.tokens) == 0 {
+		return nil
+	}
+	for i, created := range s.tokens {
+		listed, ok := s.sighted(sightFirst, i)
+		switch {
+		case ok:
+			r.walked.add(r.mask(compareCreated(s.which(i), created, listed)))
+		case r.first.Complete:
+			r.walked.add(Findings{{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens",
+				Message: fmt.Sprintf("created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)}})
+		default:
+			r.note(fmt.Sprintf("the walk at limit=%d did not reach created %s: it stopped first", r.first.Limit, s.which(i)))
+		}
+	}
+	for _, tok := range s.tokens {
+		var err error
+		if stepErr := r.step(ctx, func() error { err = r.client.DeleteToken(ctx, tok.Token); return err }); stepErr != nil {
+			return stepErr
+		}
+		s.deleted[tok.Token] = err == nil
+	}
+	for _, agent := range s.agents {
+		res, err := r.walk(ctx, s.sight(r.fetch, sightGone), WalkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
+		if err != nil {
+			return err
+		}
+		if !res.Complete {
+			r.note(fmt.Sprintf("after the deletes, the agentId=%s walk stopped before its end: deleted tokens were looked for in its first %d tokens only", r.safe(agent), res.Tokens()))
+		}
+	}
+	for i := range s.tokens {
+		if _, ok := s.sighted(sightGone, i); ok && s.deleted[s.tokens[i].Token] {
+			r.walked.add(Findings{{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens",
+				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
+		}
+	}
+	return nil
+}
+
+// compareCreated compares a created token with its listing, field by
+// field, naming fields, never values.
+func compareCreated(which string, created, listed gen.Token) Findings {
+	var differ []string
+	if created.Hostname != listed.Hostname {
+		differ = append(differ, "hostname")
+	}
+	if !sameInstant(created.ExpiresAt, listed.ExpiresAt) {
+		differ = append(differ, "expiresAt")
+	}
+	if !reflect.DeepEqual(created.Policy, listed.Policy) {
+		differ = append(differ, "policy")
+	}
+	var out Findings
+	for _, field := range differ {
+		out = append(out, Finding{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens/*/" + field,
+			Message: fmt.Sprintf("created %s is listed with another %s than create answered", which, field)})
+	}
+	return out
+}
+
+// sameInstant compares two expiresAt values as times when both parse (a
+// list may write fractions differently), else as text.
+func sameInstant(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return ta.Equal(tb)
+}
+
+// cleanup deletes every seeded token not deleted yet, however the run
+// ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
+// SeedCleanupTimeout. Tokens it could not delete are said: in err when the
+// run failed, else in the report's notes.
+func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error {
+	s := r.seeds
+	if s == nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SeedCleanupTimeout)
+	defer cancel()
+	// Every token a create was answered with, whether the client call
+	// returned it or not.
+	made := r.made.all()
+	left := 0
+	for _, value := range made {
+		if s.deleted[value] {
+			continue
+		}
+		if r.deleteQuietly(cctx, value) {
+			s.deleted[value] = true
+			continue
+		}
+		left++
+	}
+	if report != nil {
+		report.Seeded = len(made)
+	}
+	if left == 0 {
+		return err
+	}
+	undeleted := &UndeletedError{Count: left, Created: len(made), Expires: s.expires.UTC(), Hostname: s.host}
+	if err != nil {
+		return fmt.Errorf("%w; %w", err, undeleted)
+	}
+	if report != nil {
+		report.Notes = append(report.Notes, r.safe(undeleted.Error()))
+	}
+	return err
+}
+
+// UndeletedError says that a seeded run could not delete every token it
+// created: they stay in the account until they expire. CheckLive wraps it
+// into the error that ended the run, if one did (errors.As finds it), and
+// else says it in the report's notes.
+type UndeletedError struct {
+	Count    int       // tokens left
+	Created  int       // tokens the run created
+	Expires  time.Time // when the last of them expires
+	Hostname string    // their hostname: SeedHostname and the run's id
+}
+
+func (e *UndeletedError) Error() string {
+	return fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s)",
+		e.Count, e.Created, e.Expires.Format(time.RFC3339), e.Hostname)
+}
+
+// deleteQuietly deletes one token in the cleanup: a panic (in a caller's
+// transport) is kept for later rather than stopping the other deletes.
+func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.panics.keep(v)
+			ok = false
+		}
+	}()
+	return r.client.DeleteToken(ctx, token) == nil
+}

@@ -1,0 +1,86 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/letta-tokens/letta-tokens/gen"
+)
+
+// defaultPage asks for the page a request without parameters gets. The
+// page (nil when the server's answer was not one) is where seed looks for
+// agents.
+func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
+	var page *gen.TokenPage
+	err := r.step(ctx, func() (err error) {
+		page, err = r.fetch(ctx, gen.ListClientSideAccessTokensParams{})
+		return err
+	})
+	return page, err
+}
+
+// limitOne asks for a page of one token: after seed, so that a seeded
+// account shows whether limit is honoured.
+func (r *liveRun) limitOne(ctx context.Context) error {
+	one := 1
+	return r.step(ctx, func() error {
+		_, err := r.fetch(ctx, gen.ListClientSideAccessTokensParams{Limit: &one})
+		return err
+	})
+}
+
+// pagedWalks walks every token at the first page size, then the first tokens
+// again at the second, and compares the two.
+func (r *liveRun) pagedWalks(ctx context.Context) error {
+	sizes := r.cfg.PageSizes
+	watch := r.cfg.AgentID
+	if r.seeds != nil && len(r.seeds.tokens) > 0 {
+		watch = r.seeds.agents[0] // the filter check then covers seeded tokens
+	}
+	var err error
+	r.first, err = r.walk(ctx, r.seeds.sight(r.fetch, sightFirst), WalkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
+	if err != nil {
+		return err
+	}
+	bound := laterBound(r.first, r.first.Tokens(), sizes[1], r.cfg.CompareTokens)
+	if r.second, err = r.walk(ctx, r.fetch, WalkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
+		return err
+	}
+	r.walked.add(CompareWalks(r.first, r.second))
+
+	if r.first.Truncated {
+		r.note(fmt.Sprintf("the walk at limit=%d stopped at its bound of %d tokens with hasNextPage still true: the account could not be checked completely", sizes[0], r.cfg.MaxTokens))
+	}
+	if r.first.Complete && r.first.Tokens() == 0 {
+		r.note("the account holds no tokens: item schemas (Token, TokenPolicy, AgentPolicy) were not exercised live (a seeded run creates tokens to exercise them)")
+	}
+	if r.second.Truncated && r.second.Tokens() < r.first.Tokens() {
+		r.note(fmt.Sprintf("the walks at limit=%d and limit=%d were compared on the first %d of %d tokens", sizes[0], sizes[1], r.second.Tokens(), r.first.Tokens()))
+	}
+	return nil
+}
+
+// filter walks the tokens of the first walk's agent with agentId and
+// compares them with the first walk's.
+func (r *liveRun) filter(ctx context.Context) error {
+	r.agent = r.first.Agent
+	if r.agent == "" {
+		r.note("no agent found in the data: the agentId filter was not exercised")
+		return nil
+	}
+	size := r.cfg.PageSizes[0]
+	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
+	filtered, err := r.walk(ctx, r.seeds.sight(r.fetch, sightFiltered), WalkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
+	if err != nil {
+		return err
+	}
+	found := CompareFiltered(r.first, filtered, r.agent)
+	r.walked.add(r.mask(found))
+	if filtered.Complete && filtered.Tokens() == 0 && len(r.first.AgentTokens) == 0 {
+		r.note(fmt.Sprintf("no token names agent %s: the agentId filter was exercised on no token", r.safe(r.agent)))
+	}
+	if len(found) == 0 {
+		r.seeds.checkFiltered(r, filtered)
+	}
+	return nil
+}
