@@ -205,8 +205,8 @@ Usage:
   letta-tokens create    --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                          [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
   letta-tokens delete    [--token-file FILE] [--timeout DURATION] < token
-  letta-tokens check     [--mock] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
-                         [--max-tokens N] [--timeout DURATION] [--deadline DURATION]
+  letta-tokens check     [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+                         [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
   letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
   letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
 

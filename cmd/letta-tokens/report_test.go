@@ -220,7 +220,7 @@ func TestReportMarkdown(t *testing.T) {
 
 	var clean bytes.Buffer
 	writeMarkdown(&clean, newReportView(&contract.Report{Exchanges: 5}, "http://x", ""))
-	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 12 checks passed.") {
+	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 13 checks passed.") {
 		t.Errorf("clean summary:\n%s", clean.String())
 	}
 }

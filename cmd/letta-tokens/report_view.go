@@ -14,6 +14,7 @@ var knownChecks = []contract.Check{
 	contract.CheckRequest, contract.CheckAuth, contract.CheckStatus, contract.CheckContentType,
 	contract.CheckJSON, contract.CheckSchema, contract.CheckUnknownField, contract.CheckExpiresAt,
 	contract.CheckPageSize, contract.CheckAgentFilter, contract.CheckPagination, contract.CheckWalkConsistency,
+	contract.CheckRoundTrip,
 }
 
 // reportLineCap bounds one finding's line in a CI report. A message holds
