@@ -1,0 +1,71 @@
+package tssdk
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+)
+
+// BenchmarkListAllVsTypeScriptSDK walks 10,000 tokens at limit 100 against
+// the mock 20 ms away, side by side in one run: Letta's official
+// TypeScript SDK as its users walk (walk.mjs: one page at a time), and
+// `letta-tokens list --all --json` with one, four (the default) and eight
+// pages in flight. Each op is a whole process, start-up included, as a
+// script or a CI job would run it; the SDK's own walk time, without Node's
+// start-up, is reported as sdk-walk-ms for a comparison that flatters it.
+//
+//	go test -run '^$' -bench ListAllVsTypeScriptSDK -benchtime 3x ./compat/tssdk
+func BenchmarkListAllVsTypeScriptSDK(b *testing.B) {
+	node, err := exec.LookPath("node")
+	if _, modErr := os.Stat("node_modules/@letta-ai/letta-client/package.json"); err != nil || modErr != nil {
+		b.Skip("Letta's TypeScript SDK is not installed: run `npm ci` in compat/tssdk (needs Node.js)")
+	}
+	const total = 10_000
+	srv := mocktest.NewServer(b, mock.Options{SeedCount: total, Latency: 20 * time.Millisecond})
+	bin := filepath.Join(b.TempDir(), "letta-tokens")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/letta-tokens").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	env := append(os.Environ(), "LETTA_BASE_URL="+srv.URL, "LETTA_API_KEY=sk-let-bench-key-0123456789")
+
+	b.Run("ts-sdk", func(b *testing.B) {
+		var walkMS float64
+		for range b.N {
+			cmd := exec.Command(node, "walk.mjs", "100")
+			cmd.Env = env
+			out, err := cmd.Output()
+			if err != nil {
+				b.Fatalf("node walk.mjs: %v\n%s", err, stderrOf(err))
+			}
+			var res struct {
+				Count int
+				MS    float64
+			}
+			if err := json.Unmarshal(out, &res); err != nil || res.Count != total {
+				b.Fatalf("walk.mjs printed %s (%v), want %d tokens", out, err, total)
+			}
+			walkMS += res.MS
+		}
+		b.ReportMetric(walkMS/float64(b.N), "sdk-walk-ms")
+	})
+	for _, conc := range []int{1, 4, 8} {
+		b.Run(fmt.Sprintf("letta-tokens/concurrency=%d", conc), func(b *testing.B) {
+			for range b.N {
+				cmd := exec.Command(bin, "list", "--all", "--json", "--limit", "100", "--concurrency", fmt.Sprint(conc))
+				cmd.Env = env
+				cmd.Stdout = io.Discard
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("letta-tokens list --all: %v", err)
+				}
+			}
+		})
+	}
+}
