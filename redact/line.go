@@ -42,6 +42,8 @@ func Line(s string, limit int) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			piece = fmt.Sprintf(`\x%02x`, s[i])
+		case startsCommand(s, i):
+			piece = escapeRune(r)
 		case printable(r):
 			piece = s[i : i+size]
 		default:
@@ -72,7 +74,28 @@ func Safe(s string, limit int, extra ...string) string {
 	return Secrets(Line(Secrets(s, extra...), limit), extra...)
 }
 
+// startsCommand reports whether the byte at i would make s, printed, a
+// GitHub Actions workflow command, which the runner reads in every line a
+// step prints: a '#' before '[' (the legacy form "##[cmd]", found mid-line),
+// or the first ':' of "::" after nothing but spaces (a string may start a
+// line). Escaping that one byte is enough, and text that merely looks alike
+// ("a::b", "# [x]") is left alone.
+func startsCommand(s string, i int) bool {
+	switch s[i] {
+	case '#':
+		// Any '#' before '[', not only the second of "##": the text printed
+		// before s may end in '#'.
+		return i+1 < len(s) && s[i+1] == '['
+	case ':':
+		return i+1 < len(s) && s[i+1] == ':' && strings.TrimLeft(s[:i], " ") == ""
+	}
+	return false
+}
+
 func needsEscape(s string) bool {
+	if strings.Contains(s, "#[") || strings.HasPrefix(strings.TrimLeft(s, " "), "::") {
+		return true
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c == 0x7f || c >= 0x80 {

@@ -253,15 +253,22 @@ func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimit
 		return errInterrupted
 	}
 	target := safeString(cfg.target, cfg.apiKey)
+	// The lines below that do not quote err must still name the tokens of
+	// --seed left in the account (a key refused on delete, a deadline
+	// passed): no one should believe the account clean.
+	var left string
+	if u := (*contract.UndeletedError)(nil); errors.As(err, &u) {
+		left = "; " + safeString(u.Error(), cfg.apiKey)
+	}
 	switch reason, ok := unreachable(err); {
 	case runCtx.Err() != nil:
-		return credentialErrorf("could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)", target, b.deadline)
+		return credentialErrorf("could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s", target, b.deadline, left)
 	case errors.Is(err, contract.ErrCredentialsRejected):
-		return credentialErrorf("credentials rejected by %s: check %s", target, envAPIKey)
+		return credentialErrorf("credentials rejected by %s: check %s%s", target, envAPIKey, left)
 	case errors.Is(err, contract.ErrServerUnavailable):
 		return credentialErrorf("checking %s: %s (no verdict on drift; --timeout is %s per attempt)", target, safeString(trimPrefix(err.Error()), cfg.apiKey), b.timeout)
 	case ok:
-		return credentialErrorf("cannot reach %s: %s (is %s right?)", target, safeString(reason, cfg.apiKey), envBaseURL)
+		return credentialErrorf("cannot reach %s: %s (is %s right?)%s", target, safeString(reason, cfg.apiKey), envBaseURL, left)
 	}
 	return credentialErrorf("checking %s: %s", target, safeString(trimPrefix(err.Error()), cfg.apiKey))
 }

@@ -139,7 +139,7 @@ func writeCreated(stdout io.Writer, tok gen.Token, apiKey string, asJSON bool) e
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "%s\n", out)
+	_, err = fmt.Fprintf(stdout, "%s\n", defuseJSON(out))
 	return err
 }
 

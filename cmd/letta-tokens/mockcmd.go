@@ -211,12 +211,19 @@ func latencyNote(d time.Duration) string {
 // listPath is the operation's path, for the mock's banner.
 const listPath = "/v1/client-side-access-tokens"
 
+// readBodyTimeout bounds reading a whole request, body included: a client
+// that sends its headers, then a body a byte at a time or never, would
+// otherwise hold a connection and a handler for as long as it likes. A var
+// so that a test can shorten it.
+var readBodyTimeout = 30 * time.Second
+
 // newHTTPServer returns a server for h with the timeouts a long-running
 // loopback server needs.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readBodyTimeout,
 		IdleTimeout:       2 * time.Minute,
 	}
 }

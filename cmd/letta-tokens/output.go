@@ -31,7 +31,8 @@ type tokenSink interface {
 
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
 // as they arrive, "]". The result is byte for byte what
-// json.MarshalIndent(tokens, "", "  ") gives for the whole slice, and "[]"
+// json.MarshalIndent(tokens, "", "  ") gives for the whole slice (but "#["
+// written "\u0023[", see defuseJSON), and "[]"
 // for none.
 // Strings are masked (see masker) but neither escaped nor capped:
 // encoding/json escapes control characters, and a program reading the JSON
@@ -57,7 +58,7 @@ func (s *jsonSink) page(tokens []gen.Token) error {
 		} else {
 			s.w.WriteString(",\n  ")
 		}
-		s.w.Write(elem)
+		s.w.Write(defuseJSON(elem))
 		s.n++
 	}
 	return s.w.Flush()

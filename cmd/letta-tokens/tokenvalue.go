@@ -22,7 +22,7 @@ const maxTokenInput = 64 << 10
 // unusableToken says why value cannot be a token to print or to send, or
 // "" when it can be: one line of printable ASCII without spaces (so that
 // printing it writes no escape sequence, and TOKEN=$(…) and delete read
-// it back whole), of a sane length, and no API key. The reason never
+// it back whole), of a sane length, no workflow command, and no API key. The reason never
 // quotes the value.
 func unusableToken(value, apiKey string) string {
 	switch {
@@ -32,6 +32,10 @@ func unusableToken(value, apiKey string) string {
 		return fmt.Sprintf("a line of %d bytes, longer than any token (at most %d)", len(value), maxTokenLen)
 	case strings.IndexFunc(value, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0:
 		return "a character no token has (a control character, a space, or not ASCII)"
+	case strings.Contains(value, "#[") || strings.HasPrefix(value, "::"):
+		// Printed whole, a GitHub Actions runner would read it as a
+		// workflow command (a forged annotation); no token has these.
+		return "a GitHub Actions workflow command, not a token"
 	case newMasker(apiKey, false).holdsKey(value):
 		return "an API key, not a client-side access token"
 	}
