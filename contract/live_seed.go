@@ -205,7 +205,9 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		s.add(*tok)
 		s.expires = time.Now().Add(SeedLifetime)
 	}
-	r.note(fmt.Sprintf("seeded %d tokens for agents %s and %s (hostname %s), deleted again by the run", len(s.tokens), s.agents[0], s.agents[1], s.host))
+	// Written before any delete, so it says what the run will do: whether
+	// each delete took is for the delete checks and the cleanup to say.
+	r.note(fmt.Sprintf("seeded %d tokens for agents %s and %s (hostname %s); the run deletes them before it ends, and names any it cannot", len(s.tokens), s.agents[0], s.agents[1], s.host))
 	return nil
 }
 

@@ -253,18 +253,29 @@ func (r *repeatedFlag) Set(v string) error {
 // whom, until when. Every field came from the server: it is masked (the
 // API key, anything shaped like a secret, and the new token's value
 // wherever else the server put it), escaped and capped.
+// maxNoteAgents is how many of a created token's agents its stderr line
+// names; the rest are counted.
+const maxNoteAgents = 8
+
 func createdNote(tok gen.Token, apiKey string, now time.Time) string {
 	mask := func(s string) string { return redact.Secrets(s, apiKey, tok.Token) }
-	policy := gen.TokenPolicy{Data: make([]gen.AgentPolicy, len(tok.Policy.Data))}
-	for i, d := range tok.Policy.Data {
+	// Only what the line can show is masked: a server's answer may hold
+	// hundreds of thousands of policy entries, and the line is capped.
+	shown := tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]
+	policy := gen.TokenPolicy{Data: make([]gen.AgentPolicy, len(shown))}
+	for i, d := range shown {
 		access := make([]gen.AgentAccess, len(d.Access))
 		for j, a := range d.Access {
 			access[j] = gen.AgentAccess(mask(string(a)))
 		}
 		policy.Data[i] = gen.AgentPolicy{Type: gen.AgentPolicyType(mask(string(d.Type))), Id: mask(d.Id), Access: access}
 	}
+	agents := agentsCell(policy)
+	if more := len(tok.Policy.Data) - len(shown); more > 0 {
+		agents += fmt.Sprintf(" and %d more", more)
+	}
 	line := "created token " + cell(newMasker(apiKey, false).value(tok.Token)) + " for " + cell(mask(tok.Hostname)) +
-		", agents " + agentsCell(policy) + ", expires " + cell(mask(tok.ExpiresAt))
+		", agents " + agents + ", expires " + cell(mask(tok.ExpiresAt))
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
 		if d := at.Sub(now); d > 0 {
 			line += " (in " + roughDuration(d) + ")"

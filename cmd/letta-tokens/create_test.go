@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -388,5 +389,19 @@ func TestCreateOutputFails(t *testing.T) {
 		if code != exitFailure || !strings.HasPrefix(stderr.String(), want) || strings.Contains(stderr.String(), value) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and a line starting %q", args[len(args)-1], code, stderr.String(), exitFailure, want)
 		}
+	}
+}
+
+// A created token's stderr line names at most maxNoteAgents agents and
+// counts the rest: a server that answers with a huge policy costs one
+// short line, not a masking pass over every entry.
+func TestCreatedNoteCountsManyAgents(t *testing.T) {
+	tok := gen.Token{Token: "ck-let-created-0123456789abcdef", Hostname: "https://a.example.com", ExpiresAt: "2031-01-01T00:00:00.000Z"}
+	for i := range 20 {
+		tok.Policy.Data = append(tok.Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: fmt.Sprintf("agent-%02d", i), Access: []gen.AgentAccess{gen.AgentAccessReadMessages}})
+	}
+	line := createdNote(tok, testKey, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	if !strings.Contains(line, "agent-07(") || strings.Contains(line, "agent-08(") || !strings.Contains(line, " and 12 more") {
+		t.Errorf("note = %q", line)
 	}
 }
