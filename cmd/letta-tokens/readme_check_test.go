@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+)
+
+// readmeText returns the ```text block of README.md that starts with first,
+// whole.
+func readmeText(t *testing.T, first string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```text\n"+first)
+	if !ok {
+		t.Fatalf("README.md has no text block starting %q", first)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	return first + block
+}
+
+// comparable makes two reports of check comparable: a loopback port, and
+// the count of exchanges, which pages fetched ahead and discarded make vary
+// from run to run, are masked.
+func comparable(report string) string {
+	report = regexp.MustCompile(`127\.0\.0\.1:\d+`).ReplaceAllString(report, "127.0.0.1:PORT")
+	return regexp.MustCompile(`: \d+ exchanges,`).ReplaceAllString(report, ": N exchanges,")
+}
+
+// TestReadmeCheckReports keeps the README's two check reports the real
+// output: check --mock, and check against a server that renamed expiresAt
+// and added createdAt.
+func TestReadmeCheckReports(t *testing.T) {
+	clean := runCLI(t, nil, "check", "--mock")
+	if want := readmeText(t, "checking in-process mock"); comparable(clean.stdout) != comparable(want) {
+		t.Errorf("README.md shows:\n%s\ncheck --mock prints:\n%s", want, clean.stdout)
+	}
+
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
+		func(page map[string]any) {
+			mocktest.ForEachToken(page, func(tok map[string]any) {
+				tok["expires_at"] = tok["expiresAt"]
+				delete(tok, "expiresAt")
+				tok["createdAt"] = "2030-01-01T00:00:00.000Z"
+			})
+		}))
+	drift := runCLI(t, envFor(ts.URL), "check")
+	if want := readmeText(t, "checking http://127.0.0.1:PORT against openapi.yaml\nbreaking"); comparable(drift.stdout) != comparable(want) || drift.code != exitFailure {
+		t.Errorf("exit %d; README.md shows:\n%s\ncheck prints:\n%s", drift.code, want, drift.stdout)
+	}
+}
