@@ -3,57 +3,29 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/letta-tokens/letta-tokens/internal/exampletest"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
-// In the child process these make the test binary run the example's main
-// instead of the tests, with the arguments in argsEnv (one, possibly
-// empty), so that a test sees what it prints and how it exits, log.Fatal
-// included, as a user running it would.
-const (
-	runMainEnv = "LETTA_TOKENS_EXAMPLE_RUN_MAIN"
-	argsEnv    = "LETTA_TOKENS_EXAMPLE_ARGS"
-)
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		os.Args = os.Args[:1]
-		if args, ok := os.LookupEnv(argsEnv); ok {
-			os.Args = append(os.Args, args)
-		}
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // runExample runs main in a child process against baseURL, with the one
 // argument arg unless it is nil, and returns its stdout, its stderr and
 // whether it exited 0.
 func runExample(t *testing.T, baseURL string, arg *string) (stdout, stderr string, ok bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
+	var args []string
 	if arg != nil {
-		cmd.Env = append(cmd.Env, argsEnv+"="+*arg)
+		args = []string{*arg}
 	}
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if _, exited := err.(*exec.ExitError); err != nil && !exited {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), err == nil
+	return exampletest.Run(t, args, "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
 }
 
 // countMethods wraps h, counting requests by method.

@@ -5,43 +5,23 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/letta-tokens/letta-tokens/internal/exampletest"
 
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
-// runMainEnv makes the test binary run the example's main instead of the
-// tests, so that a test can see what the example prints and how it exits,
-// log.Fatal included, as a user running it would.
-const runMainEnv = "LETTA_TOKENS_EXAMPLE_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // runExample runs main in a child process against baseURL and returns its
 // stdout, its stderr and whether it exited 0.
 func runExample(t *testing.T, baseURL string) (stdout, stderr string, ok bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if _, exited := err.(*exec.ExitError); err != nil && !exited {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), err == nil
+	return exampletest.Run(t, nil, "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
 }
 
 // TestMainAgainstMock runs the README example against the mock: it must

@@ -3,48 +3,23 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/letta-tokens/letta-tokens/internal/exampletest"
 
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
-// runMainEnv makes the test binary run the example's main instead of the
-// tests, so that a test sees what it prints and how it exits.
-const runMainEnv = "LETTA_TOKENS_EXAMPLE_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		main()
-		os.Exit(0)
-	}
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
 // runExample runs main in a child process with env added to the test's
 // environment (minus LETTA_*), and returns its stdout, stderr and whether
 // it exited 0.
 func runExample(t *testing.T, env ...string) (stdout, stderr string, ok bool) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "LETTA_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, append(env, runMainEnv+"=1")...)
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if _, exited := err.(*exec.ExitError); err != nil && !exited {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), err == nil
+	return exampletest.Run(t, nil, env...)
 }
 
 func TestValidateExample(t *testing.T) {
