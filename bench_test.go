@@ -176,29 +176,7 @@ func BenchmarkWalkPeakHeap(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ctx := context.Background()
-			var peak uint64
-			var ms runtime.MemStats
-			liveHeap := func() uint64 {
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				return ms.HeapAlloc
-			}
-			every := total / 10
-			for b.Loop() {
-				base := liveHeap()
-				n := 0
-				for _, err := range Tokens(ctx, c, ListOptions{Limit: 100}) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					if n++; n%every == 0 {
-						if live := liveHeap(); live > base {
-							peak = max(peak, live-base)
-						}
-					}
-				}
-			}
+			peak := walkPeakHeap(b, c, ListOptions{Limit: 100}, total)
 			b.ReportMetric(float64(peak), "peak-live-B")
 		})
 	}
@@ -219,33 +197,7 @@ func BenchmarkWalkAtMaxTokensPeakHeap(b *testing.B) {
 		}
 		return &gen.TokenPage{Tokens: toks, HasNextPage: offset+pageSize < total}, nil
 	})
-	ctx := context.Background()
-	var peak uint64
-	var ms runtime.MemStats
-	liveHeap := func() uint64 {
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
-	for b.Loop() {
-		base := liveHeap()
-		n := 0
-		for _, err := range Tokens(ctx, fake, ListOptions{Limit: pageSize}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			// Sample just before the walk ends too, when the set is
-			// largest.
-			if n++; n%(total/10) == 0 || n == total-1 {
-				if live := liveHeap(); live > base {
-					peak = max(peak, live-base)
-				}
-			}
-		}
-		if n != total {
-			b.Fatalf("walked %d tokens, want %d", n, total)
-		}
-	}
+	peak := walkPeakHeap(b, fake, ListOptions{Limit: pageSize}, total)
 	b.ReportMetric(float64(peak), "peak-live-B")
 	b.ReportMetric(float64(peak)/total, "peak-B/token")
 }
@@ -333,29 +285,42 @@ func BenchmarkWalkPeakHeapConcurrency(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ctx := context.Background()
-			var peak uint64
-			var ms runtime.MemStats
-			liveHeap := func() uint64 {
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				return ms.HeapAlloc
-			}
-			for b.Loop() {
-				base := liveHeap()
-				n := 0
-				for _, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					if n++; n%(total/10) == 0 {
-						if live := liveHeap(); live > base {
-							peak = max(peak, live-base)
-						}
-					}
-				}
-			}
+			peak := walkPeakHeap(b, c, ListOptions{Limit: 100, Concurrency: conc}, total)
 			b.ReportMetric(float64(peak), "peak-live-B")
 		})
 	}
+}
+
+// walkPeakHeap walks c (total tokens) with opts on every round of b and
+// returns the largest live heap seen during a walk, above what was live
+// before it: HeapAlloc right after a forced GC, sampled at ten evenly
+// spaced points of each walk and just before its end, when a walk's set of
+// fingerprints is largest.
+func walkPeakHeap(b *testing.B, c PageLister, opts ListOptions, total int) uint64 {
+	ctx := context.Background()
+	var peak uint64
+	var ms runtime.MemStats
+	liveHeap := func() uint64 {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	for b.Loop() {
+		base := liveHeap()
+		n := 0
+		for _, err := range Tokens(ctx, c, opts) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n++; n%(total/10) == 0 || n == total-1 {
+				if live := liveHeap(); live > base {
+					peak = max(peak, live-base)
+				}
+			}
+		}
+		if n != total {
+			b.Fatalf("walked %d tokens, want %d", n, total)
+		}
+	}
+	return peak
 }
