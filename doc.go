@@ -4,8 +4,9 @@
 // (DELETE /v1/client-side-access-tokens/{token}).
 //
 // The wire types and the raw client are generated into package gen from
-// openapi.yaml, which gen also embeds (gen.GetSpec). This package adds what
-// a production caller needs around them: construction from the
-// environment, argument checks against the spec, retries, typed errors,
-// pagination, and redaction of secrets.
+// openapi.yaml; the spec itself is embedded apart, in gen/server, for the
+// validator and the mock, so that the client links no spec loader. This
+// package adds what a production caller needs around them: construction
+// from the environment, argument checks against the spec, retries, typed
+// errors, pagination, and redaction of secrets.
 package lettatokens

@@ -15,7 +15,7 @@ import (
 const defaultExpiry = 5 * time.Minute
 
 // CreateClientSideAccessToken adds a token to the account and answers it,
-// 201, its value in full. It implements [gen.ServerInterface]; requests
+// 201, its value in full. It implements [server.ServerInterface]; requests
 // reach it through ServeHTTP, which has already authenticated them and
 // validated the body against the spec's CreateTokenRequest.
 func (s *Server) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {

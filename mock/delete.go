@@ -5,7 +5,7 @@ import (
 )
 
 // DeleteClientSideAccessToken removes the token whose value is token and
-// answers 204 without a body. It implements [gen.ServerInterface].
+// answers 204 without a body. It implements [server.ServerInterface].
 //
 // A value that names no live token (never created, or deleted already)
 // gets 400 {"message": ...}: upstream documents no 404 for this

@@ -4,7 +4,7 @@ import (
 	"net/http"
 )
 
-// guardedMux is the router handed to gen.HandlerWithOptions. It registers
+// guardedMux is the router handed to server.HandlerWithOptions. It registers
 // each generated route behind guard, so that the guard runs after routing
 // (an unknown path is a 404, a wrong method a 405, as Cloud answers) but
 // before the generated wrapper binds parameters (so credentials are checked

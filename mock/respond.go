@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
 // internalErrorBody is served if a response fails to encode, which the gen
@@ -45,9 +46,9 @@ func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
 // the parameter.
 func paramErrorMessage(err error) string {
 	var (
-		invalid  *gen.InvalidParamFormatError
-		tooMany  *gen.TooManyValuesForParamError
-		required *gen.RequiredParamError
+		invalid  *server.InvalidParamFormatError
+		tooMany  *server.TooManyValuesForParamError
+		required *server.RequiredParamError
 	)
 	switch {
 	case errors.As(err, &invalid):

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
 func TestParamErrorMessage(t *testing.T) {
@@ -14,10 +15,10 @@ func TestParamErrorMessage(t *testing.T) {
 		err       error
 		wantParts []string
 	}{
-		{&gen.InvalidParamFormatError{ParamName: "limit", Err: errors.New("not an int")}, []string{`"limit"`, "not an int"}},
-		{&gen.TooManyValuesForParamError{ParamName: "offset", Count: 2}, []string{`"offset"`, "got 2"}},
-		{&gen.RequiredParamError{ParamName: "agentId"}, []string{`"agentId"`, "required"}},
-		{&gen.UnmarshalingParamError{ParamName: "limit", Err: errors.New("bad")}, []string{"limit"}},
+		{&server.InvalidParamFormatError{ParamName: "limit", Err: errors.New("not an int")}, []string{`"limit"`, "not an int"}},
+		{&server.TooManyValuesForParamError{ParamName: "offset", Count: 2}, []string{`"offset"`, "got 2"}},
+		{&server.RequiredParamError{ParamName: "agentId"}, []string{`"agentId"`, "required"}},
+		{&server.UnmarshalingParamError{ParamName: "limit", Err: errors.New("bad")}, []string{"limit"}},
 	}
 	for _, tt := range tests {
 		got := paramErrorMessage(tt.err)

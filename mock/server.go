@@ -8,6 +8,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
 // The defaults the spec declares for the operation's paging parameters.
@@ -53,8 +54,8 @@ type Server struct {
 }
 
 var (
-	_ gen.ServerInterface = (*Server)(nil)
-	_ http.Handler        = (*Server)(nil)
+	_ server.ServerInterface = (*Server)(nil)
+	_ http.Handler           = (*Server)(nil)
 )
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
@@ -88,7 +89,7 @@ func New(opts Options) (*Server, error) {
 		validator: validator,
 		latency:   opts.Latency,
 	}
-	s.handler = gen.HandlerWithOptions(s, gen.StdHTTPServerOptions{
+	s.handler = server.HandlerWithOptions(s, server.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
 		// spec violation), then the generated parameter binding.
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
@@ -104,7 +105,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // ListClientSideAccessTokens answers one page of tokens. It implements
-// [gen.ServerInterface]; requests reach it through ServeHTTP, which has
+// [server.ServerInterface]; requests reach it through ServeHTTP, which has
 // already authenticated and validated them.
 func (s *Server) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Request, params gen.ListClientSideAccessTokensParams) {
 	offset, limit := DefaultOffset, DefaultLimit

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/gen/server"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -276,6 +277,6 @@ func TestServerImplementsGeneratedInterface(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var _ gen.ServerInterface = s
+	var _ server.ServerInterface = s
 	var _ http.Handler = s
 }
