@@ -2,9 +2,9 @@ package contract
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/letta-tokens/letta-tokens/contract/internal/findingkind"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -91,9 +91,6 @@ func (fs Findings) bySeverity(s Severity) Findings {
 	return out
 }
 
-// arrayIndex matches the index segments of a JSON pointer.
-var arrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
-
 // Dedupe keeps the first finding of each kind, where findings that differ
 // only in array indices are one kind: a new field on every token of a
 // 100-page walk is one line of report, not ten thousand.
@@ -112,9 +109,7 @@ func (fs Findings) Dedupe() Findings {
 
 // kind is what Dedupe compares: the finding with array indices elided.
 func (f Finding) kind() string {
-	shape := arrayIndex.ReplaceAllString(f.Pointer, "/*$1")
-	shape = arrayIndex.ReplaceAllString(shape, "/*$1") // overlapping matches
-	return string(f.Check) + "\x00" + string(f.Severity) + "\x00" + shape + "\x00" + f.Message
+	return findingkind.Of(string(f.Check), string(f.Severity), f.Pointer, f.Message)
 }
 
 // String formats findings one per line.

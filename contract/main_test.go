@@ -7,7 +7,7 @@ import (
 )
 
 // TestMain fails the package's tests if any goroutine outlives them: the
-// validating transport and the live checks must not leak.
+// validating transport must not leak.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }

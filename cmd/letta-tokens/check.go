@@ -13,7 +13,7 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -38,7 +38,7 @@ The server is LETTA_BASE_URL, called with LETTA_API_KEY; with --mock it is an
 in-process mock seeded with 25 tokens, and no account or key is needed.
 
 --seed writes to the account: the run first creates 3 tokens of its own
-(hostname `+contract.SeedHostname+`<run id>, expiring after 1h, for
+(hostname `+live.SeedHostname+`<run id>, expiring after 1h, for
 --agent-id or an agent seen in the data, and a second agent), so that an
 account without tokens still exercises every check, and checks create, list
 (each token listed as created, the agentId filter) and delete (204, then gone
@@ -81,7 +81,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	useMock := fs.Bool("mock", false, "check an in-process mock instead of LETTA_BASE_URL (no account needed)")
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
-	maxTokens := fs.Int("max-tokens", contract.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
+	maxTokens := fs.Int("max-tokens", live.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
 	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
@@ -134,7 +134,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer tr.CloseIdleConnections()
 	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
 	defer cancel()
-	report, err := contract.CheckLive(runCtx, contract.LiveConfig{
+	report, err := live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:     cfg.baseURL,
 		APIKey:      cfg.apiKey,
 		AgentID:     *agentID,
@@ -176,7 +176,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return nil
 }
 
-func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, additive, maxTokens int) {
+func writeCheckText(w io.Writer, cfg config, report *live.Report, breaking, additive, maxTokens int) {
 	for _, f := range report.Findings {
 		fmt.Fprintln(w, safeLine(f.String(), cfg.apiKey))
 	}
@@ -220,7 +220,7 @@ type findingJSON struct {
 	Message  string `json:"message"`
 }
 
-func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, breaking, additive int) error {
+func writeCheckJSON(w io.Writer, cfg config, report *live.Report, breaking, additive int) error {
 	key := cfg.apiKey
 	out := checkJSON{
 		Target: safeString(cfg.target, key), Passed: report.Passed(), Complete: !report.Truncated,
@@ -244,7 +244,7 @@ func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, breaking, 
 // command's (a signal ends it), runCtx the run's (--deadline ends it).
 func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
 	if interrupted(ctx, err) {
-		var left *contract.UndeletedError
+		var left *live.UndeletedError
 		if errors.As(err, &left) {
 			// Tokens of --seed that are still in the account: the one thing
 			// an interrupted run must still say.
@@ -257,15 +257,15 @@ func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimit
 	// --seed left in the account (a key refused on delete, a deadline
 	// passed): no one should believe the account clean.
 	var left string
-	if u := (*contract.UndeletedError)(nil); errors.As(err, &u) {
+	if u := (*live.UndeletedError)(nil); errors.As(err, &u) {
 		left = "; " + safeString(u.Error(), cfg.apiKey)
 	}
 	switch reason, ok := unreachable(err); {
 	case runCtx.Err() != nil:
 		return credentialErrorf("could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s", target, b.deadline, left)
-	case errors.Is(err, contract.ErrCredentialsRejected):
+	case errors.Is(err, live.ErrCredentialsRejected):
 		return credentialErrorf("credentials rejected by %s: check %s%s", target, envAPIKey, left)
-	case errors.Is(err, contract.ErrServerUnavailable):
+	case errors.Is(err, live.ErrServerUnavailable):
 		return credentialErrorf("checking %s: %s (no verdict on drift; --timeout is %s per attempt)", target, safeString(trimPrefix(err.Error()), cfg.apiKey), b.timeout)
 	case ok:
 		return credentialErrorf("cannot reach %s: %s (is %s right?)%s", target, safeString(reason, cfg.apiKey), envBaseURL, left)
@@ -292,7 +292,7 @@ func safeString(s, apiKey string) string {
 }
 
 // envMaxTokens is the environment's default for --max-tokens, also read by
-// the contract package's live test.
+// the live test (contract/live).
 const envMaxTokens = "LETTA_MAX_TOKENS"
 
 // Bounds of check's flags.

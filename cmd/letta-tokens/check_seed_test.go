@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
@@ -127,11 +127,11 @@ func TestCheckConcurrencyFlag(t *testing.T) {
 		}
 	}
 	// The help words these bounds; it must change with them.
-	if contract.SeedLifetime != time.Hour || contract.SeedCleanupTimeout != 30*time.Second {
-		t.Errorf("the help says 1h and 30s; the contract package says %s and %s", contract.SeedLifetime, contract.SeedCleanupTimeout)
+	if live.SeedLifetime != time.Hour || live.SeedCleanupTimeout != 30*time.Second {
+		t.Errorf("the help says 1h and 30s; the contract package says %s and %s", live.SeedLifetime, live.SeedCleanupTimeout)
 	}
 	r := runCLI(t, nil, "check", "--help")
-	for _, want := range []string{"--concurrency", "pages each walk asks for at once", "--seed", "writes to the account", contract.SeedHostname} {
+	for _, want := range []string{"--concurrency", "pages each walk asks for at once", "--seed", "writes to the account", live.SeedHostname} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("help does not say %q:\n%s", want, r.stdout)
 		}

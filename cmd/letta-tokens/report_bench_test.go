@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 )
 
 // BenchmarkReportWriters builds the view and writes all three reports for
 // a report of 200 findings, the shape of a badly drifting server.
 func BenchmarkReportWriters(b *testing.B) {
-	report := &contract.Report{Exchanges: 40, Tokens: 500, AgentID: "agent-1"}
+	report := &live.Report{Exchanges: 40, Tokens: 500, AgentID: "agent-1"}
 	for i := range 200 {
 		sev := contract.Breaking
 		if i%2 == 1 {

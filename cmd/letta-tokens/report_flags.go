@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 )
 
 // Environment variables that GitHub Actions sets in every step.
@@ -43,7 +43,7 @@ func addReportFlags(fs *flag.FlagSet) *reportFlags {
 // Call it once the report is printed and before the exit status is
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
-func (f *reportFlags) write(report *contract.Report, target, apiKey string, stdout io.Writer, getenv func(string) string) error {
+func (f *reportFlags) write(report *live.Report, target, apiKey string, stdout io.Writer, getenv func(string) string) error {
 	view := newReportView(report, target, apiKey)
 	if f.junit != "" {
 		var b bytes.Buffer

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -29,8 +30,8 @@ const leakedToken = "ck-let-0123456789abcdef0123456789abcdef"
 // format: workflow-command syntax (%, CR, LF, ::, ',' and ':' in a
 // property), forged commands, Markdown and HTML, characters XML forbids,
 // and secrets.
-func hostileReport() *contract.Report {
-	return &contract.Report{
+func hostileReport() *live.Report {
+	return &live.Report{
 		Findings: contract.Findings{
 			{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0/expiresAt",
 				Message: `required property "expiresAt" is missing`},
@@ -49,7 +50,7 @@ func hostileReport() *contract.Report {
 
 // writeReports runs write as check would, under GitHub Actions with a step
 // summary that an earlier step already wrote to.
-func writeReports(t *testing.T, report *contract.Report, githubActions bool) (stdout string, junit, markdown, summary []byte) {
+func writeReports(t *testing.T, report *live.Report, githubActions bool) (stdout string, junit, markdown, summary []byte) {
 	t.Helper()
 	dir := t.TempDir()
 	summaryPath := filepath.Join(dir, "step-summary.md")
@@ -219,7 +220,7 @@ func TestReportMarkdown(t *testing.T) {
 	}
 
 	var clean bytes.Buffer
-	writeMarkdown(&clean, newReportView(&contract.Report{Exchanges: 5}, "http://x", ""))
+	writeMarkdown(&clean, newReportView(&live.Report{Exchanges: 5}, "http://x", ""))
 	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 13 checks passed.") {
 		t.Errorf("clean summary:\n%s", clean.String())
 	}
@@ -338,7 +339,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}))
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	report, err := contract.CheckLive(t.Context(), contract.LiveConfig{BaseURL: ts.URL, APIKey: testKey, Transport: tr})
+	report, err := live.CheckLive(t.Context(), live.LiveConfig{BaseURL: ts.URL, APIKey: testKey, Transport: tr})
 	if err != nil {
 		t.Fatalf("CheckLive: %v", err)
 	}

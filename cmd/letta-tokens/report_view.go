@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
 )
 
@@ -58,7 +59,7 @@ type findingView struct {
 	line     string // the report line: severity, check, pointer, message
 }
 
-func newReportView(report *contract.Report, target, apiKey string) *reportView {
+func newReportView(report *live.Report, target, apiKey string) *reportView {
 	safe := func(s string, limit int) string { return redact.Safe(s, limit, apiKey) }
 	v := &reportView{
 		target:    safe(target, redact.MaxLine),

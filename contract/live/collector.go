@@ -1,6 +1,11 @@
-package contract
+package live
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/internal/findingkind"
+)
 
 // collector gathers the findings of a live run as they come, keeping one
 // of each kind (see Findings.Dedupe) and at most maxKeptPerSeverity kinds
@@ -11,7 +16,7 @@ type collector struct {
 	mu        sync.Mutex
 	exchanges int
 	breaking  int
-	kept      Findings
+	kept      contract.Findings
 	kinds     map[string]bool
 	perSev    [2]int
 	dropped   int
@@ -20,21 +25,21 @@ type collector struct {
 func newCollector() *collector { return &collector{kinds: make(map[string]bool)} }
 
 // record is a Transport.Report.
-func (c *collector) record(x Exchange) {
+func (c *collector) record(x contract.Exchange) {
 	c.mu.Lock()
 	c.exchanges++
 	c.mu.Unlock()
 	c.add(x.Findings)
 }
 
-func (c *collector) add(fs Findings) {
+func (c *collector) add(fs contract.Findings) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range fs {
-		if f.Severity == Breaking {
+		if f.Severity == contract.Breaking {
 			c.breaking++
 		}
-		kind := f.kind()
+		kind := findingkind.Of(string(f.Check), string(f.Severity), f.Pointer, f.Message)
 		if c.kinds[kind] {
 			continue
 		}
@@ -67,8 +72,16 @@ func (c *collector) droppedCount() int {
 	return c.dropped
 }
 
-func (c *collector) list() Findings {
+func (c *collector) list() contract.Findings {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append(Findings(nil), c.kept...)
+	return append(contract.Findings(nil), c.kept...)
+}
+
+// severityIndex is a severity's slot in perSev.
+func severityIndex(s contract.Severity) int {
+	if s == contract.Breaking {
+		return 0
+	}
+	return 1
 }

@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -28,7 +29,7 @@ func (r *liveRun) walk(ctx context.Context, fetch PageFetcher, opts WalkOptions)
 	var res WalkResult
 	opts.Concurrency = r.cfg.Concurrency
 	err := r.step(ctx, func() (err error) {
-		var f Findings
+		var f contract.Findings
 		res, f, err = Walk(ctx, fetch, opts)
 		r.walked.add(r.mask(f))
 		return err
@@ -76,7 +77,7 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 			return err
 		}
 		if !described {
-			r.traffic.add(r.mask(Findings{{Check: CheckJSON, Severity: Breaking,
+			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckJSON, Severity: contract.Breaking,
 				Message: "the client could not decode the server's answer: " + r.safeLine(err.Error())}}))
 		}
 		return nil
@@ -89,10 +90,10 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 	case described:
 		return nil // the transport's findings explain it
 	case code == http.StatusBadRequest:
-		r.traffic.add(r.mask(Findings{{Check: CheckStatus, Severity: Breaking,
+		r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
 			Message: "the server rejected a request the spec allows: " + r.safeLine(apiErr.Error())}}))
 	default:
-		r.traffic.add(r.mask(Findings{{Check: CheckStatus, Severity: Breaking,
+		r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
 			Message: "the client could not use the server's answer: " + r.safeLine(apiErr.Error())}}))
 	}
 	return nil

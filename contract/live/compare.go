@@ -1,6 +1,10 @@
-package contract
+package live
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+)
 
 // CompareWalks checks that two walks at different page sizes saw the same
 // tokens in the same order: no gap at a page boundary, no silent truncation
@@ -9,16 +13,16 @@ import "fmt"
 // prefix of the longer, and only a walk that ended (Complete) may be
 // shorter than the other. Walks that ended with a pagination finding are
 // not compared: their own findings explain them.
-func CompareWalks(a, b WalkResult) Findings {
+func CompareWalks(a, b WalkResult) contract.Findings {
 	if !comparable(a) || !comparable(b) {
 		return nil
 	}
 	if i := firstDifference(a.Fingerprints, b.Fingerprints); i >= 0 {
-		return Findings{{Check: CheckWalkConsistency, Severity: Breaking, Pointer: "/tokens",
+		return contract.Findings{{Check: contract.CheckWalkConsistency, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("walks at limit=%d and limit=%d differ at position %d", a.Limit, b.Limit, i)}}
 	}
 	if endedShort(a, b) || endedShort(b, a) {
-		return Findings{{Check: CheckWalkConsistency, Severity: Breaking, Pointer: "/tokens",
+		return contract.Findings{{Check: contract.CheckWalkConsistency, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("walk at limit=%d yields %s, walk at limit=%d yields %s", a.Limit, count(a), b.Limit, count(b))}}
 	}
 	return nil
@@ -30,13 +34,13 @@ func CompareWalks(a, b WalkResult) Findings {
 // that stopped at their bound are compared on what they saw, as in
 // [CompareWalks]. An unfiltered walk that watched another agent cannot
 // tell, and yields no finding.
-func CompareFiltered(all, filtered WalkResult, agentID string) Findings {
+func CompareFiltered(all, filtered WalkResult, agentID string) contract.Findings {
 	if !comparable(all) || !comparable(filtered) || all.Agent != agentID {
 		return nil
 	}
 	want, got := all.AgentTokens, filtered.Fingerprints
 	if i := firstDifference(want, got); i >= 0 {
-		return Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+		return contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("agentId filter differs from the unfiltered walk at position %d", i)}}
 	}
 	short := len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete
@@ -45,7 +49,7 @@ func CompareFiltered(all, filtered WalkResult, agentID string) Findings {
 		if all.Truncated {
 			more = " or more"
 		}
-		return Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+		return contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("agentId filter returned %d tokens; the unfiltered walk has %d%s naming that agent", len(got), len(want), more)}}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -241,7 +242,7 @@ func (s *seeding) checkFiltered(r *liveRun, filtered WalkResult) {
 			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
 			continue
 		}
-		r.walked.add(r.mask(Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens",
+		r.walked.add(r.mask(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))}}))
 	}
 }
@@ -259,7 +260,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		case ok:
 			r.walked.add(r.mask(compareCreated(s.which(i), created, listed)))
 		case r.first.Complete:
-			r.walked.add(Findings{{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens",
+			r.walked.add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)}})
 		default:
 			r.note(fmt.Sprintf("the walk at limit=%d did not reach created %s: it stopped first", r.first.Limit, s.which(i)))
@@ -283,7 +284,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 	}
 	for i := range s.tokens {
 		if _, ok := s.sighted(sightGone, i); ok && s.deleted[s.tokens[i].Token] {
-			r.walked.add(Findings{{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens",
+			r.walked.add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
 		}
 	}
@@ -292,7 +293,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 
 // compareCreated compares a created token with its listing, field by
 // field, naming fields, never values.
-func compareCreated(which string, created, listed gen.Token) Findings {
+func compareCreated(which string, created, listed gen.Token) contract.Findings {
 	var differ []string
 	if created.Hostname != listed.Hostname {
 		differ = append(differ, "hostname")
@@ -303,9 +304,9 @@ func compareCreated(which string, created, listed gen.Token) Findings {
 	if !reflect.DeepEqual(created.Policy, listed.Policy) {
 		differ = append(differ, "policy")
 	}
-	var out Findings
+	var out contract.Findings
 	for _, field := range differ {
-		out = append(out, Finding{Check: CheckRoundTrip, Severity: Breaking, Pointer: "/tokens/*/" + field,
+		out = append(out, contract.Finding{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens/*/" + field,
 			Message: fmt.Sprintf("created %s is listed with another %s than create answered", which, field)})
 	}
 	return out

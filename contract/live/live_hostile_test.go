@@ -1,4 +1,4 @@
-package contract_test
+package live_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
@@ -51,7 +51,7 @@ func TestCheckLiveBoundIsNotDrift(t *testing.T) {
 	} {
 		for _, c := range []int{1, 4} {
 			t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, c), func(t *testing.T) {
-				report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+				report, err := live.CheckLive(context.Background(), live.LiveConfig{
 					BaseURL: tt.url(t), APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 30, CompareTokens: 12, Concurrency: c,
 				})
 				if err != nil {
@@ -79,7 +79,7 @@ func TestCheckLiveLaterWalksAreBounded(t *testing.T) {
 		srv.ServeHTTP(w, r)
 	}))
 	defer ts.Close()
-	report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+	report, err := live.CheckLive(context.Background(), live.LiveConfig{
 		BaseURL: ts.URL, APIKey: testKey, PageSizes: [2]int{50, 7}, CompareTokens: 30,
 	})
 	if err != nil {
@@ -101,7 +101,7 @@ func TestCheckLiveOversizedPageIsDriftNotMemory(t *testing.T) {
 	pad := strings.Repeat("x", 64<<10)
 	ts := httptest.NewServer(mocktest.RewritePages(mustMock(t, 20), func(p map[string]any) { p["pad"] = pad }))
 	defer ts.Close()
-	report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+	report, err := live.CheckLive(context.Background(), live.LiveConfig{
 		BaseURL: ts.URL, APIKey: testKey, MaxPageBytes: 32 << 10,
 		Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)},
 	})
@@ -147,11 +147,11 @@ func TestCheckLiveIncompleteAnswerIsUnavailable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := httptest.NewServer(tt.handler)
 			defer ts.Close()
-			report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+			report, err := live.CheckLive(context.Background(), live.LiveConfig{
 				BaseURL: ts.URL, APIKey: testKey,
 				Options: []lettatokens.Option{lettatokens.WithMaxRetries(0), lettatokens.WithTimeout(300 * time.Millisecond)},
 			})
-			if !errors.Is(err, contract.ErrServerUnavailable) {
+			if !errors.Is(err, live.ErrServerUnavailable) {
 				t.Errorf("err = %v, report %+v; want ErrServerUnavailable, never drift", err, report)
 			}
 		})
@@ -190,7 +190,7 @@ func TestCheckLiveFindingsAreSafe(t *testing.T) {
 	}
 	ts := httptest.NewServer(mocktest.RewritePages(srv, hostileEdits(key)))
 	defer ts.Close()
-	report, err := contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: ts.URL, APIKey: key, PageSizes: [2]int{5, 3}})
+	report, err := live.CheckLive(context.Background(), live.LiveConfig{BaseURL: ts.URL, APIKey: key, PageSizes: [2]int{5, 3}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -128,8 +129,8 @@ func TestWalk(t *testing.T) {
 				t.Errorf("want a breaking finding containing %q, got:\n%s", tt.finding, findings)
 			}
 			for _, f := range findings {
-				if f.Check != CheckPagination {
-					t.Errorf("finding from check %q, want %q", f.Check, CheckPagination)
+				if f.Check != contract.CheckPagination {
+					t.Errorf("finding from check %q, want %q", f.Check, contract.CheckPagination)
 				}
 				if strings.Contains(f.Message, "SECRET") {
 					t.Errorf("finding leaks a token: %s", f)
@@ -266,7 +267,7 @@ func TestCompareWalks(t *testing.T) {
 			// only comparing two page sizes shows tokens went missing.
 			gappy := &fakeServer{tokens: testTokens(23), skipAtBoundary: true}
 			f := CompareWalks(walk(gappy, 5), walk(gappy, 7))
-			if len(f) != 1 || f[0].Check != CheckWalkConsistency || f[0].Severity != Breaking {
+			if len(f) != 1 || f[0].Check != contract.CheckWalkConsistency || f[0].Severity != contract.Breaking {
 				t.Errorf("gappy server: want one breaking walk-consistency finding, got:\n%s", f)
 			}
 		})
@@ -295,7 +296,7 @@ func TestCompareFiltered(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := CompareFiltered(all, filtered, "agent-1")
-			if len(f) != tt.want || (tt.want > 0 && f[0].Check != CheckAgentFilter) {
+			if len(f) != tt.want || (tt.want > 0 && f[0].Check != contract.CheckAgentFilter) {
 				t.Errorf("got %d findings, want %d:\n%s", len(f), tt.want, f)
 			}
 		})

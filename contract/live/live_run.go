@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"bytes"
@@ -10,9 +10,15 @@ import (
 	"sync"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
+
+// maxFindingText caps a note or a masked finding's text, as contract caps
+// the findings it builds: each server string in it is already capped at
+// redact.MaxLine, and a message quotes only a few.
+const maxFindingText = 4 * redact.MaxLine
 
 // liveRun is the state of one CheckLive: the client, what the checks have
 // found so far, and the tokens the run created.
@@ -46,7 +52,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
 		r.secrets.add(cfg.APIKey)
 	}
-	v, err := NewValidator(WithSecrets(r.secrets.all()...))
+	v, err := contract.NewValidator(contract.WithSecrets(r.secrets.all()...))
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +64,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		r.own = http.DefaultTransport.(*http.Transport).Clone()
 		base = r.own
 	}
-	validating := &Transport{Base: base, Validator: v, Report: r.record,
+	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
 		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, created: r.created}))
 	opts = append(opts, cfg.Options...)
@@ -89,7 +95,7 @@ func (r *liveRun) created(value string) {
 // record is the validating transport's Report: every exchange, masked
 // with the run's secrets (the tokens it created among them), counted, and
 // handed to the caller's Report.
-func (r *liveRun) record(x Exchange) {
+func (r *liveRun) record(x contract.Exchange) {
 	x.Path = r.safe(x.Path)
 	x.Findings = r.mask(x.Findings)
 	if x.Method == http.MethodPost && x.Status >= 400 && x.Status < 500 {
@@ -109,7 +115,7 @@ func (r *liveRun) record(x Exchange) {
 // CheckLive: raised here, it would lose the answer of the call under way
 // (a token just created, which the cleanup could then not delete), and on
 // a walk's prefetch goroutine it would end the process.
-func (r *liveRun) callReport(x Exchange) {
+func (r *liveRun) callReport(x contract.Exchange) {
 	defer func() {
 		if v := recover(); v != nil {
 			r.panics.keep(v)
@@ -120,7 +126,7 @@ func (r *liveRun) callReport(x Exchange) {
 
 // mask applies the run's secrets to findings: the validator masks what it
 // can see in one exchange, and the run knows the tokens it created.
-func (r *liveRun) mask(fs Findings) Findings {
+func (r *liveRun) mask(fs contract.Findings) contract.Findings {
 	if len(fs) == 0 {
 		return fs
 	}

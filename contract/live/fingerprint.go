@@ -1,6 +1,8 @@
-package contract
+package live
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+)
 
 // Fingerprint stands for one token value in a walk: 8 bytes instead of the
 // token (and its policy), so that a walk of a million tokens keeps 8 MB of

@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // ErrCredentialsRejected means the server answered 401 or 403: the key is
@@ -90,7 +91,7 @@ type LiveConfig struct {
 	// validated, its findings masked as the report's are; with Concurrency
 	// above 1, from several goroutines at once. A panic in it ends the run
 	// (after the cleanup of seeded tokens) with that panic.
-	Report func(Exchange)
+	Report func(contract.Exchange)
 	// Options are passed to lettatokens.NewClient after ours (retries,
 	// timeouts).
 	Options []lettatokens.Option
@@ -98,10 +99,10 @@ type LiveConfig struct {
 
 // Report is the outcome of the live checks.
 type Report struct {
-	Findings  Findings // deduplicated, in the order found
-	Exchanges int      // HTTP exchanges validated
-	Tokens    int      // distinct tokens seen by the full walk
-	AgentID   string   // agent used for the filter check, if any, as the server spelled it
+	Findings  contract.Findings // deduplicated, in the order found
+	Exchanges int               // HTTP exchanges validated
+	Tokens    int               // distinct tokens seen by the full walk
+	AgentID   string            // agent used for the filter check, if any, as the server spelled it
 	// Seeded is how many tokens the run created (LiveConfig.Seed); each
 	// was deleted, or a note says which could not be.
 	Seeded int
@@ -130,7 +131,7 @@ func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
 // deduplication and a cap per severity.
 func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) {
 	if cfg.Concurrency < 0 {
-		return nil, fmt.Errorf("contract: LiveConfig.Concurrency must not be negative, got %d", cfg.Concurrency)
+		return nil, fmt.Errorf("live: LiveConfig.Concurrency must not be negative, got %d", cfg.Concurrency)
 	}
 	r, err := newLiveRun(withDefaults(cfg))
 	if err != nil {

@@ -1,4 +1,4 @@
-package contract
+package live
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
@@ -78,12 +79,12 @@ func (r WalkResult) Tokens() int { return len(r.Fingerprints) }
 // The walk ends within MaxTokens tokens received, whatever the server says.
 // An error means a page could not be fetched; findings gathered until then
 // are returned with it.
-func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult, Findings, error) {
+func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult, contract.Findings, error) {
 	res := WalkResult{Limit: opts.Limit, Agent: opts.WatchAgent}
 	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
-		return res, nil, errors.New("contract: Walk needs Limit and MaxTokens of at least 1, and Concurrency not negative")
+		return res, nil, errors.New("live: Walk needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
-	var out Findings
+	var out contract.Findings
 	// Where each fingerprint was first seen; dropped with the walk, so only
 	// the ordered fingerprints outlive it.
 	seen := make(map[Fingerprint]int)
@@ -108,7 +109,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 			if first, dup := seen[fp]; dup {
 				if repeats == 0 {
 					firstRepeat = i
-					out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/tokens/" + strconv.Itoa(i),
+					out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens/" + strconv.Itoa(i),
 						Message: fmt.Sprintf("token at offset %d was already returned at offset %d", offset+i, first)})
 				}
 				repeats++
@@ -126,7 +127,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 		}
 		res.Received += len(page.Tokens)
 		if len(page.Tokens) > 0 && fresh == 0 {
-			out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/tokens",
+			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset)})
 			return res, out, nil
 		}
@@ -135,7 +136,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 			break
 		}
 		if len(page.Tokens) == 0 {
-			out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/hasNextPage",
+			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
 				Message: fmt.Sprintf("page at offset %d is empty but says hasNextPage true; walk stopped", offset)})
 			return res, out, nil
 		}
@@ -147,7 +148,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 	if end < 0 {
 		// prefetch ends only after a page saying hasNextPage false or an
 		// empty one, both handled above; this is a guard, not a path.
-		return res, out, errors.New("contract: walk ended without a last page")
+		return res, out, errors.New("live: walk ended without a last page")
 	}
 	// The probe is asked for on its own, after the walk: a page prefetched
 	// past the end was discarded with the walk.
@@ -160,7 +161,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 type fetchPanic struct{ value any }
 
 func (p *fetchPanic) Error() string {
-	return fmt.Sprintf("contract: panic in a page fetch: %v", p.value)
+	return fmt.Sprintf("live: panic in a page fetch: %v", p.value)
 }
 
 // pageFetch adapts fetch to prefetch, with each page checked for a nil
@@ -196,14 +197,14 @@ func (r *WalkResult) watch(tok *gen.Token, fp Fingerprint) {
 
 // probePastEnd fetches the page after the last one: it must be empty, or
 // hasNextPage false lied and tokens were silently cut off.
-func probePastEnd(ctx context.Context, fetch PageFetcher, opts WalkOptions, offset int, res WalkResult, out Findings) (WalkResult, Findings, error) {
+func probePastEnd(ctx context.Context, fetch PageFetcher, opts WalkOptions, offset int, res WalkResult, out contract.Findings) (WalkResult, contract.Findings, error) {
 	page, err := fetchPage(ctx, fetch, opts, offset)
 	res.Pages++
 	if err != nil {
 		return res, out, err
 	}
 	if n := len(page.Tokens); n > 0 {
-		out = append(out, Finding{Check: CheckPagination, Severity: Breaking, Pointer: "/hasNextPage",
+		out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
 			Message: fmt.Sprintf("hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n))})
 		return res, out, nil
 	}

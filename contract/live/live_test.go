@@ -1,4 +1,4 @@
-package contract_test
+package live_test
 
 import (
 	"cmp"
@@ -15,6 +15,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
@@ -22,7 +23,7 @@ import (
 // TestLiveAPI runs the live checks against LETTA_BASE_URL (default
 // https://api.letta.com) when LETTA_API_KEY is set. LETTA_AGENT_ID picks
 // the agent for the agentId filter check; LETTA_MAX_TOKENS bounds the first
-// walk (default contract.DefaultMaxTokens); LETTA_CONTRACT_SEED=1 (exactly
+// walk (default live.DefaultMaxTokens); LETTA_CONTRACT_SEED=1 (exactly
 // 1) makes the run create tokens of its own first, and delete them
 // (LiveConfig.Seed: it writes to the account). Walks keep 4 pages in
 // flight, as the CLI does.
@@ -41,12 +42,12 @@ func TestLiveAPI(t *testing.T) {
 	}
 	// The key is handed over so that the validator masks it in every
 	// finding, whatever its shape.
-	cfg := contract.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
+	cfg := live.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
 		Concurrency: 4, Seed: os.Getenv("LETTA_CONTRACT_SEED") == "1"}
 	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
 	defer cancel()
-	report, err := contract.CheckLive(ctx, cfg)
-	if errors.Is(err, contract.ErrCredentialsRejected) {
+	report, err := live.CheckLive(ctx, cfg)
+	if errors.Is(err, live.ErrCredentialsRejected) {
 		t.Fatalf("credentials rejected: the server refused LETTA_API_KEY (%v)", err)
 	}
 	if err != nil {
@@ -62,13 +63,13 @@ func TestLiveAPI(t *testing.T) {
 		t.Fatalf("breaking drift in %d exchanges:\n%s", report.Exchanges, report.Findings.Breaking())
 	}
 	if report.Truncated {
-		t.Fatalf("the account could not be checked completely: the walk reached its bound of %d tokens; raise LETTA_MAX_TOKENS", cmp.Or(maxTokens, contract.DefaultMaxTokens))
+		t.Fatalf("the account could not be checked completely: the walk reached its bound of %d tokens; raise LETTA_MAX_TOKENS", cmp.Or(maxTokens, live.DefaultMaxTokens))
 	}
 }
 
 // liveTimeout bounds the live test: a million-token account takes about
 // 21,600 requests (20,000 at limit=50, the rest bounded by
-// contract.DefaultCompareTokens).
+// live.DefaultCompareTokens).
 const liveTimeout = 3 * time.Hour
 
 // maxTokensFromEnv reads LETTA_MAX_TOKENS: empty for the default, else a
@@ -171,7 +172,7 @@ func checkLiveAgainst(t *testing.T, tt serverCase, c int) {
 		}
 		ts := httptest.NewServer(h)
 		defer ts.Close()
-		report, err := contract.CheckLive(context.Background(), contract.LiveConfig{
+		report, err := live.CheckLive(context.Background(), live.LiveConfig{
 			BaseURL: ts.URL, APIKey: testKey, PageSizes: [2]int{10, 3}, MaxTokens: 500, Concurrency: c,
 			Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)},
 		})
@@ -213,8 +214,8 @@ func TestCheckLiveCredentialsAndReachability(t *testing.T) {
 	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	_, err = contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: ts.URL, APIKey: "sk-let-wrongSECRETkey00000"})
-	if !errors.Is(err, contract.ErrCredentialsRejected) {
+	_, err = live.CheckLive(context.Background(), live.LiveConfig{BaseURL: ts.URL, APIKey: "sk-let-wrongSECRETkey00000"})
+	if !errors.Is(err, live.ErrCredentialsRejected) {
 		t.Fatalf("wrong key: err = %v, want ErrCredentialsRejected", err)
 	}
 	if strings.Contains(err.Error(), "SECRET") {
@@ -225,10 +226,10 @@ func TestCheckLiveCredentialsAndReachability(t *testing.T) {
 		down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "try later", status)
 		}))
-		_, err = contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: down.URL, APIKey: testKey,
+		_, err = live.CheckLive(context.Background(), live.LiveConfig{BaseURL: down.URL, APIKey: testKey,
 			Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)}})
 		down.Close()
-		if !errors.Is(err, contract.ErrServerUnavailable) {
+		if !errors.Is(err, live.ErrServerUnavailable) {
 			t.Errorf("persistent HTTP %d: err = %v, want ErrServerUnavailable (an outage is not drift)", status, err)
 		}
 	}
@@ -236,9 +237,9 @@ func TestCheckLiveCredentialsAndReachability(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	url := closed.URL
 	closed.Close()
-	_, err = contract.CheckLive(context.Background(), contract.LiveConfig{BaseURL: url, APIKey: testKey,
+	_, err = live.CheckLive(context.Background(), live.LiveConfig{BaseURL: url, APIKey: testKey,
 		Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)}})
-	if err == nil || errors.Is(err, contract.ErrCredentialsRejected) {
+	if err == nil || errors.Is(err, live.ErrCredentialsRejected) {
 		t.Fatalf("unreachable server: err = %v, want a connection error", err)
 	}
 }

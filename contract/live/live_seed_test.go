@@ -1,4 +1,4 @@
-package contract_test
+package live_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
@@ -88,7 +89,7 @@ func (m *seedMock) left(t *testing.T) (seeded, all int) {
 		t.Fatalf("listing the mock: %d %v", rec.Code, err)
 	}
 	for _, tok := range page.Tokens {
-		if strings.HasPrefix(tok.Hostname, contract.SeedHostname) {
+		if strings.HasPrefix(tok.Hostname, live.SeedHostname) {
 			seeded++
 		}
 	}
@@ -103,8 +104,8 @@ func (m *seedMock) createdValues() []string {
 
 // seededConfig is a seeded run against m at concurrency c, with small
 // pages so that walks take several.
-func seededConfig(m *seedMock, c int) contract.LiveConfig {
-	return contract.LiveConfig{BaseURL: m.ts.URL, APIKey: testKey, Seed: true, Concurrency: c, PageSizes: [2]int{2, 1}, MaxTokens: 500,
+func seededConfig(m *seedMock, c int) live.LiveConfig {
+	return live.LiveConfig{BaseURL: m.ts.URL, APIKey: testKey, Seed: true, Concurrency: c, PageSizes: [2]int{2, 1}, MaxTokens: 500,
 		Options: []lettatokens.Option{lettatokens.WithMaxRetries(0)}}
 }
 
@@ -121,7 +122,7 @@ func assertNoSecrets(t *testing.T, m *seedMock, texts ...string) {
 	}
 }
 
-func reportTexts(report *contract.Report, xs []contract.Exchange) []string {
+func reportTexts(report *live.Report, xs []contract.Exchange) []string {
 	var out []string
 	if report != nil {
 		out = append(out, report.Findings.String(), strings.Join(report.Notes, "\n"), report.AgentID)
@@ -143,7 +144,7 @@ func TestCheckLiveSeeded(t *testing.T) {
 				var rec contract.Recorder
 				cfg := seededConfig(m, c)
 				cfg.Report = rec.Record
-				report, err := contract.CheckLive(context.Background(), cfg)
+				report, err := live.CheckLive(context.Background(), cfg)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -234,14 +235,14 @@ func TestCheckLiveSeededCatchesTokenDrift(t *testing.T) {
 			m := newSeedMock(t, 0, tt.wrap)
 			cfg := seededConfig(m, 4)
 			cfg.Seed = false
-			report, err := contract.CheckLive(context.Background(), cfg)
+			report, err := live.CheckLive(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !report.Passed() {
 				t.Fatalf("an unseeded run on an empty account found:\n%s", report.Findings)
 			}
-			report, err = contract.CheckLive(context.Background(), seededConfig(m, 4))
+			report, err = live.CheckLive(context.Background(), seededConfig(m, 4))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +270,7 @@ func TestCheckLiveSeedRefused(t *testing.T) {
 					h.ServeHTTP(w, r)
 				})
 			})
-			report, err := contract.CheckLive(context.Background(), seededConfig(m, 1))
+			report, err := live.CheckLive(context.Background(), seededConfig(m, 1))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +305,7 @@ func TestCheckLiveSeededCleanup(t *testing.T) {
 				}
 				h.ServeHTTP(w, r)
 			})
-		}, wantErr: contract.ErrServerUnavailable},
+		}, wantErr: live.ErrServerUnavailable},
 		{name: "deletes fail in the run", wrap: func(m *seedMock, h http.Handler) http.Handler {
 			var failed atomic.Int64
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -314,7 +315,7 @@ func TestCheckLiveSeededCleanup(t *testing.T) {
 				}
 				h.ServeHTTP(w, r)
 			})
-		}, wantErr: contract.ErrServerUnavailable},
+		}, wantErr: live.ErrServerUnavailable},
 		{name: "context cancelled after the creates", cancelled: true, wantErr: context.Canceled},
 		{name: "panic in Report", report: func(m *seedMock, x contract.Exchange) {
 			if x.Method == http.MethodGet && afterCreates(m) {
@@ -359,7 +360,7 @@ func TestCheckLiveSeededCleanup(t *testing.T) {
 				var panicked any
 				func() {
 					defer func() { panicked = recover() }()
-					_, err = contract.CheckLive(ctx, cfg)
+					_, err = live.CheckLive(ctx, cfg)
 				}()
 				if panicked != tt.wantPanic || tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
 					t.Errorf("err %v, panic %v; want %v, %v", err, panicked, tt.wantErr, tt.wantPanic)
@@ -390,8 +391,8 @@ func TestCheckLiveSeededUndeletable(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	_, err := contract.CheckLive(context.Background(), seededConfig(m, 1))
-	if !errors.Is(err, contract.ErrServerUnavailable) || !strings.Contains(err.Error(), "3 of the 3 tokens this run created could not be deleted: they expire by ") {
+	_, err := live.CheckLive(context.Background(), seededConfig(m, 1))
+	if !errors.Is(err, live.ErrServerUnavailable) || !strings.Contains(err.Error(), "3 of the 3 tokens this run created could not be deleted: they expire by ") {
 		t.Errorf("err = %v", err)
 	}
 	assertNoSecrets(t, m, err.Error())
@@ -476,7 +477,7 @@ func TestCheckLiveSeededPlainTokensNeverPrinted(t *testing.T) {
 	var rec contract.Recorder
 	cfg := seededConfig(m, 4)
 	cfg.Report = rec.Record
-	report, err := contract.CheckLive(context.Background(), cfg)
+	report, err := live.CheckLive(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
