@@ -10,13 +10,12 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
-// Spec returns the module's OpenAPI description (openapi.yaml, embedded in
-// package gen/server when it is generated), loaded and validated once per process:
-// every call returns the same document. Callers must not modify it.
-func Spec() (*openapi3.T, error) { return loadSpec() }
-
-// loadSpec is behind a function, not exported itself, so that no caller
-// can swap the document every validator in the process uses.
+// loadSpec returns the module's OpenAPI description (openapi.yaml,
+// embedded in package gen/server when it is generated), loaded and
+// validated once per process: every validator shares the document. It is
+// not exported, so that no caller can change that document under every
+// validator; a caller that wants the spec takes its own copy from
+// gen/server's GetSpec, which decodes a fresh one per call.
 var loadSpec = sync.OnceValues(func() (*openapi3.T, error) {
 	doc, err := server.GetSpec()
 	if err != nil {

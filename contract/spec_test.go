@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
 func TestEmbeddedSpecIsValid(t *testing.T) {
-	doc, err := Spec()
+	doc, err := loadSpec()
 	if err != nil {
-		t.Fatalf("Spec: %v", err)
+		t.Fatalf("loadSpec: %v", err)
 	}
 	if doc.OpenAPI != "3.0.3" {
 		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
@@ -43,12 +45,12 @@ func TestEmbeddedSpecIsValid(t *testing.T) {
 	if f := doc.Components.Schemas["Token"].Value.Properties["expiresAt"].Value.Format; f != "" {
 		t.Errorf("Token.expiresAt has format %q; upstream promises none", f)
 	}
-	if again, _ := Spec(); again != doc {
-		t.Errorf("Spec() must parse once and return the same document")
+	if again, _ := loadSpec(); again != doc {
+		t.Errorf("loadSpec() must parse once and return the same document")
 	}
 }
 
-// TestEmbeddedSpecIsTheFile: the document gen embeds is openapi.yaml as it
+// TestEmbeddedSpecIsTheFile: the document gen/server embeds is openapi.yaml as it
 // is on disk, so that validation never runs against a stale copy (go
 // generate was not re-run after an edit).
 func TestEmbeddedSpecIsTheFile(t *testing.T) {
@@ -56,7 +58,7 @@ func TestEmbeddedSpecIsTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := Spec()
+	embedded, err := loadSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +71,34 @@ func TestEmbeddedSpecIsTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != string(want) {
-		t.Error("the spec embedded in gen differs from openapi.yaml: run go generate ./...")
+		t.Error("the spec embedded in gen/server differs from openapi.yaml: run go generate ./...")
+	}
+}
+
+// TestSpecCopiesAreTheCallers: the spec a caller can get (gen/server's
+// GetSpec) is a fresh document per call, so changing it changes neither
+// another caller's copy nor the document the validators share.
+func TestSpecCopiesAreTheCallers(t *testing.T) {
+	shared, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := server.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine == shared {
+		t.Fatal("GetSpec returned the validators' document")
+	}
+	mine.Components.Schemas["Token"].Value.Properties["token"].Value.MinLength = 1 << 20
+	delete(mine.Components.Schemas, "TokenPage")
+	theirs, err := server.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]*openapi3.T{"the validators' document": shared, "another GetSpec": theirs} {
+		if doc.Components.Schemas["TokenPage"] == nil || doc.Components.Schemas["Token"].Value.Properties["token"].Value.MinLength == 1<<20 {
+			t.Errorf("a change to one caller's copy shows in %s", name)
+		}
 	}
 }

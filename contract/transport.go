@@ -8,10 +8,10 @@ import (
 	"sync"
 )
 
-// DefaultTransportMaxBodyBytes is the body cap of a Transport whose
+// defaultTransportMaxBodyBytes is the body cap of a Transport whose
 // MaxBodyBytes is 0: 32 MiB, the same as the client's default cap (a test
 // keeps the two equal), so that whatever the client accepts is validated.
-const DefaultTransportMaxBodyBytes = 32 << 20
+const defaultTransportMaxBodyBytes = 32 << 20
 
 // Exchange is what the validating transport reports for one round trip.
 type Exchange struct {
@@ -39,8 +39,8 @@ type Transport struct {
 	// that made the request. nil discards them.
 	Report func(Exchange)
 	// MaxBodyBytes caps the bytes buffered for validation; a longer body is
-	// passed on unvalidated and reported. 0 means
-	// DefaultTransportMaxBodyBytes.
+	// passed on unvalidated and reported. 0 means 32 MiB, the client's
+	// default cap.
 	MaxBodyBytes int64
 	// Retryable, when set, names the answers that the client's retry policy
 	// tries again; they are left out of the report, so that a transient
@@ -65,7 +65,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{Method: req.Method, Path: t.Validator.displayPath(req), Status: resp.StatusCode}
 	limit := t.MaxBodyBytes
 	if limit <= 0 {
-		limit = DefaultTransportMaxBodyBytes
+		limit = defaultTransportMaxBodyBytes
 	}
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	switch {
@@ -122,15 +122,11 @@ func (r *Recorder) Exchanges() []Exchange {
 }
 
 // Findings returns every recorded finding, in order.
-func (r *Recorder) Findings() Findings { return r.FindingsSince(0) }
-
-// FindingsSince returns the findings of the exchanges recorded after the
-// first n.
-func (r *Recorder) FindingsSince(n int) Findings {
+func (r *Recorder) Findings() Findings {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out Findings
-	for _, x := range r.exchanges[min(n, len(r.exchanges)):] {
+	for _, x := range r.exchanges {
 		out = append(out, x.Findings...)
 	}
 	return out

@@ -154,8 +154,8 @@ func TestTransportRetryable(t *testing.T) {
 // TestTransportCapIsTheClients: the transport's default cap is the
 // client's, so that nothing the client accepts goes unvalidated.
 func TestTransportCapIsTheClients(t *testing.T) {
-	if DefaultTransportMaxBodyBytes != lettatokens.DefaultMaxBodyBytes {
-		t.Errorf("DefaultTransportMaxBodyBytes = %d, lettatokens.DefaultMaxBodyBytes = %d; keep them equal",
-			DefaultTransportMaxBodyBytes, lettatokens.DefaultMaxBodyBytes)
+	if defaultTransportMaxBodyBytes != lettatokens.DefaultMaxBodyBytes {
+		t.Errorf("defaultTransportMaxBodyBytes = %d, lettatokens.DefaultMaxBodyBytes = %d; keep them equal",
+			defaultTransportMaxBodyBytes, lettatokens.DefaultMaxBodyBytes)
 	}
 }

@@ -39,7 +39,7 @@ func WithSecrets(values ...string) ValidatorOption {
 
 // NewValidator returns a validator for the embedded spec.
 func NewValidator(opts ...ValidatorOption) (*Validator, error) {
-	doc, err := Spec()
+	doc, err := loadSpec()
 	if err != nil {
 		return nil, err
 	}

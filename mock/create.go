@@ -18,7 +18,7 @@ const defaultExpiry = 5 * time.Minute
 // 201, its value in full. It implements [server.ServerInterface]; requests
 // reach it through ServeHTTP, which has already authenticated them and
 // validated the body against the spec's CreateTokenRequest.
-func (s *Server) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
+func (s *operations) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
 	var req gen.CreateTokenRequest
 	if data, err := readAll(r); err != nil || json.Unmarshal(data, &req) != nil {
 		// Only a caller bypassing ServeHTTP gets here.

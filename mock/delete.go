@@ -12,7 +12,7 @@ import (
 // operation, only 400 with a message, so a conformant client handles that.
 // The message never repeats the value, which may be a live secret typed
 // with one character wrong.
-func (s *Server) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, token string) {
+func (s *operations) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, token string) {
 	// Both of delete's errors (ErrTokenNotFound, ErrMockFull) are the
 	// client's to fix, and their text holds no value.
 	if err := s.account.delete(token); err != nil {

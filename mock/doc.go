@@ -1,8 +1,10 @@
 // Package mock is a stand-in for Letta Cloud's client-side access tokens:
 // list (GET /v1/client-side-access-tokens), create (POST to the same path)
 // and delete (DELETE /v1/client-side-access-tokens/{token}), driven by the
-// module's openapi.yaml: it implements the generated [server.ServerInterface],
-// so the compiler keeps it in step with the spec, and it validates every
+// module's openapi.yaml: its operations implement the generated
+// server.ServerInterface, so the compiler keeps them in step with the spec
+// (on an unexported type: they are reached only through [Server.ServeHTTP],
+// behind authentication and validation), and it validates every
 // request, parameters and JSON body, with the contract package's validator
 // (kin-openapi on the spec's own schemas) before answering. Test helpers
 // (a loopback server, a drifting wrapper) are in package mocktest.

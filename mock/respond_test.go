@@ -40,7 +40,7 @@ func TestListBypassingValidation(t *testing.T) {
 	neg := -1
 	for _, params := range []gen.ListClientSideAccessTokensParams{{Limit: &neg}, {Offset: &neg}} {
 		rec := httptest.NewRecorder()
-		s.ListClientSideAccessTokens(rec, nil, params)
+		(*operations)(s).ListClientSideAccessTokens(rec, nil, params)
 		if rec.Code != 400 {
 			t.Errorf("negative parameter: status %d, want 400", rec.Code)
 		}

@@ -53,8 +53,14 @@ type Server struct {
 	handler   http.Handler
 }
 
+// operations is the Server as the generated router sees it: its methods
+// implement [server.ServerInterface]. They are on this unexported type, not
+// on Server, so that no caller can invoke an operation around ServeHTTP's
+// authentication and validation.
+type operations Server
+
 var (
-	_ server.ServerInterface = (*Server)(nil)
+	_ server.ServerInterface = (*operations)(nil)
 	_ http.Handler           = (*Server)(nil)
 )
 
@@ -89,7 +95,7 @@ func New(opts Options) (*Server, error) {
 		validator: validator,
 		latency:   opts.Latency,
 	}
-	s.handler = server.HandlerWithOptions(s, server.StdHTTPServerOptions{
+	s.handler = server.HandlerWithOptions((*operations)(s), server.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
 		// spec violation), then the generated parameter binding.
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
@@ -107,7 +113,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // ListClientSideAccessTokens answers one page of tokens. It implements
 // [server.ServerInterface]; requests reach it through ServeHTTP, which has
 // already authenticated and validated them.
-func (s *Server) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Request, params gen.ListClientSideAccessTokensParams) {
+func (s *operations) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Request, params gen.ListClientSideAccessTokensParams) {
 	offset, limit := DefaultOffset, DefaultLimit
 	if params.Offset != nil {
 		offset = *params.Offset

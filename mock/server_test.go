@@ -272,11 +272,16 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 }
 
-func TestServerImplementsGeneratedInterface(t *testing.T) {
+// TestServerOperationsOnlyThroughTheGuard: a Server is an http.Handler,
+// and not a server.ServerInterface: its operations cannot be called around
+// ServeHTTP's authentication and validation.
+func TestServerOperationsOnlyThroughTheGuard(t *testing.T) {
 	s, err := mock.New(mock.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var _ server.ServerInterface = s
 	var _ http.Handler = s
+	if _, ok := any(s).(server.ServerInterface); ok {
+		t.Error("*mock.Server implements server.ServerInterface: its operations are callable without authentication or validation")
+	}
 }

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/gen/server"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -204,7 +204,7 @@ func TestCreateUsageErrors(t *testing.T) {
 // TestAccessValuesAreTheSpecs: the values --access accepts, and names in
 // its errors, are exactly the spec's AgentAccess enum.
 func TestAccessValuesAreTheSpecs(t *testing.T) {
-	spec, err := contract.Spec()
+	spec, err := server.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

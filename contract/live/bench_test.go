@@ -36,7 +36,7 @@ func BenchmarkWalkRetainedMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		res, _, err := Walk(context.Background(), fetch, WalkOptions{Limit: limit, MaxTokens: n + limit})
+		res, _, err := walkPages(context.Background(), fetch, walkOptions{Limit: limit, MaxTokens: n + limit})
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		if err != nil || !res.Complete || res.Tokens() != n {

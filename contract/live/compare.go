@@ -6,14 +6,14 @@ import (
 	"github.com/letta-tokens/letta-tokens/contract"
 )
 
-// CompareWalks checks that two walks at different page sizes saw the same
+// compareWalks checks that two walks at different page sizes saw the same
 // tokens in the same order: no gap at a page boundary, no silent truncation
 // that depends on the page size. A walk that stopped at its bound
 // (Truncated) is compared on the tokens it saw: the shorter walk must be a
 // prefix of the longer, and only a walk that ended (Complete) may be
 // shorter than the other. Walks that ended with a pagination finding are
 // not compared: their own findings explain them.
-func CompareWalks(a, b WalkResult) contract.Findings {
+func compareWalks(a, b walkResult) contract.Findings {
 	if !comparable(a) || !comparable(b) {
 		return nil
 	}
@@ -28,13 +28,13 @@ func CompareWalks(a, b WalkResult) contract.Findings {
 	return nil
 }
 
-// CompareFiltered checks a walk with agentId against an unfiltered walk
-// whose watched agent (WalkResult.Agent) is agentID: the filter must return
+// compareFiltered checks a walk with agentId against an unfiltered walk
+// whose watched agent (walkResult.Agent) is agentID: the filter must return
 // exactly the tokens whose policy names the agent, in the same order. Walks
 // that stopped at their bound are compared on what they saw, as in
-// [CompareWalks]. An unfiltered walk that watched another agent cannot
+// compareWalks. An unfiltered walk that watched another agent cannot
 // tell, and yields no finding.
-func CompareFiltered(all, filtered WalkResult, agentID string) contract.Findings {
+func compareFiltered(all, filtered walkResult, agentID string) contract.Findings {
 	if !comparable(all) || !comparable(filtered) || all.Agent != agentID {
 		return nil
 	}
@@ -55,15 +55,15 @@ func CompareFiltered(all, filtered WalkResult, agentID string) contract.Findings
 	return nil
 }
 
-func comparable(w WalkResult) bool { return w.Complete || w.Truncated }
+func comparable(w walkResult) bool { return w.Complete || w.Truncated }
 
 // endedShort reports whether walk a ended (hasNextPage false) having seen
 // fewer tokens than b.
-func endedShort(a, b WalkResult) bool {
+func endedShort(a, b walkResult) bool {
 	return a.Complete && len(a.Fingerprints) < len(b.Fingerprints)
 }
 
-func count(w WalkResult) string {
+func count(w walkResult) string {
 	if w.Truncated {
 		return fmt.Sprintf("%d tokens before its bound", len(w.Fingerprints))
 	}
@@ -72,7 +72,7 @@ func count(w WalkResult) string {
 
 // firstDifference is the first position where a and b differ within their
 // common length, or -1.
-func firstDifference(a, b []Fingerprint) int {
+func firstDifference(a, b []fingerprint) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			return i

@@ -70,21 +70,22 @@ type LiveConfig struct {
 	// MaxPageBytes caps each response body; a larger one is a breaking
 	// finding, not read further. Zero: DefaultMaxPageBytes.
 	MaxPageBytes int64
-	// Concurrency is how many pages each walk asks for at once (see
-	// [WalkOptions].Concurrency); every bound holds as at 1, and at most
+	// Concurrency is how many pages each walk asks for at once, handed to
+	// the checks in offset order, so that every finding is what a walk of
+	// one page at a time would report; every bound holds as at 1, and at most
 	// Concurrency-1 requests past a walk's end are wasted. Zero: 1, each
 	// page asked for after the one before it was checked.
 	Concurrency int
-	// Seed makes the run create tokens of its own (SeedTokens of them,
-	// expiring after SeedLifetime, hostname SeedHostname plus a run id,
+	// Seed makes the run create tokens of its own (three of them,
+	// expiring after an hour, hostname SeedHostname plus a run id,
 	// for AgentID or an agent seen in the data, and a second agent), so
 	// that an account without tokens still exercises every token check,
 	// and create, list with the agentId filter, and delete are checked on
 	// tokens whose fields are known. It writes to the account: opt-in.
 	// Every token created is deleted before CheckLive returns, however the
 	// run ends (an error, a cancelled ctx, a panic): by the run's last
-	// check, else by a cleanup with a context of its own, bounded by
-	// SeedCleanupTimeout. A create the server refuses (a 4xx) is a note,
+	// check, else by a cleanup with a context of its own, bounded by 30
+	// seconds. A create the server refuses (a 4xx) is a note,
 	// not drift, and the run goes on without seeded tokens.
 	Seed bool
 	// Report, when set, receives every exchange of the run as it is
@@ -190,7 +191,7 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 // found (want tokens), plus three pages for a probe and for tokens created
 // meanwhile, and never more than compare tokens. Without a complete first
 // walk, compare tokens.
-func laterBound(first WalkResult, want, size, compare int) int {
+func laterBound(first walkResult, want, size, compare int) int {
 	if !first.Complete {
 		return compare
 	}

@@ -25,12 +25,12 @@ func (r *liveRun) step(ctx context.Context, run func() error) error {
 
 // walk runs one walk as a step, its findings kept, at the run's
 // concurrency and page size bounds.
-func (r *liveRun) walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult, error) {
-	var res WalkResult
+func (r *liveRun) walk(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkResult, error) {
+	var res walkResult
 	opts.Concurrency = r.cfg.Concurrency
 	err := r.step(ctx, func() (err error) {
 		var f contract.Findings
-		res, f, err = Walk(ctx, fetch, opts)
+		res, f, err = walkPages(ctx, fetch, opts)
 		r.walked.add(r.mask(f))
 		return err
 	})

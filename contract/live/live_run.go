@@ -37,7 +37,7 @@ type liveRun struct {
 	// the answers passed (see createWatcher); the cleanup deletes them.
 	made *secretList
 
-	first, second WalkResult
+	first, second walkResult
 	agent         string // agent of the filter check, as the server spelled it
 	seeds         *seeding
 }
@@ -147,7 +147,7 @@ func (r *liveRun) safe(s string) string {
 // and numbers, or strings already made safe.
 func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
 
-// fetch is the walks' PageFetcher: one page through the client.
+// fetch is the walks' pageFetcher: one page through the client.
 func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
 	resp, err := r.client.ListClientSideAccessTokensWithResponse(ctx, &params)
 	if err != nil {

@@ -23,15 +23,15 @@ const (
 	// recognisable in the account. .invalid is reserved (RFC 2606): no
 	// application can be served from it.
 	SeedHostname = "https://letta-tokens-contract.invalid/"
-	// SeedLifetime is how long a seeded token lives if its deletion
+	// seedLifetime is how long a seeded token lives if its deletion
 	// fails: long enough for a run over a large account to still list it
 	// at its last walk, short enough not to linger.
-	SeedLifetime = time.Hour
-	// SeedCleanupTimeout bounds the cleanup that deletes the tokens a run
+	seedLifetime = time.Hour
+	// seedCleanupTimeout bounds the cleanup that deletes the tokens a run
 	// created when the run itself could not (it failed, its context
 	// ended, it panicked). The cleanup has a context of its own, so that
 	// the deletes go out after a Ctrl-C.
-	SeedCleanupTimeout = 30 * time.Second
+	seedCleanupTimeout = 30 * time.Second
 )
 
 // sighting names a walk that looks for seeded tokens.
@@ -123,7 +123,7 @@ func (s *seeding) add(tok gen.Token) {
 
 // sight wraps fetch so that the seeded tokens its pages hold are noted
 // for walk w. Without seeded tokens it is fetch.
-func (s *seeding) sight(fetch PageFetcher, w sighting) PageFetcher {
+func (s *seeding) sight(fetch pageFetcher, w sighting) pageFetcher {
 	if s == nil || len(s.tokens) == 0 {
 		return fetch
 	}
@@ -178,12 +178,12 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	r.seeds = s
 	plan := s.plan()
 	// Set before the first create: its token may outlive a call that fails.
-	s.expires = time.Now().Add(SeedLifetime)
+	s.expires = time.Now().Add(seedLifetime)
 	for i, policy := range plan {
 		var tok *gen.Token
 		var refused *lettatokens.Error
 		err := r.step(ctx, func() (err error) {
-			tok, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: SeedLifetime})
+			tok, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: seedLifetime})
 			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
 				return nil
 			}
@@ -204,7 +204,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			return nil
 		}
 		s.add(*tok)
-		s.expires = time.Now().Add(SeedLifetime)
+		s.expires = time.Now().Add(seedLifetime)
 	}
 	// Written before any delete, so it says what the run will do: whether
 	// each delete took is for the delete checks and the cleanup to say.
@@ -227,7 +227,7 @@ func trimClientPrefix(s string) string { return strings.TrimPrefix(s, "lettatoke
 
 // checkFiltered checks that the filter walk for the run's agent listed
 // every seeded token naming that agent.
-func (s *seeding) checkFiltered(r *liveRun, filtered WalkResult) {
+func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 	if s == nil {
 		return
 	}
@@ -274,7 +274,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, s.sight(r.fetch, sightGone), WalkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
+		res, err := r.walk(ctx, s.sight(r.fetch, sightGone), walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
 		if err != nil {
 			return err
 		}
@@ -325,14 +325,14 @@ func sameInstant(a, b string) bool {
 
 // cleanup deletes every seeded token not deleted yet, however the run
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
-// SeedCleanupTimeout. Tokens it could not delete are said: in err when the
+// seedCleanupTimeout. Tokens it could not delete are said: in err when the
 // run failed, else in the report's notes.
 func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error {
 	s := r.seeds
 	if s == nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SeedCleanupTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), seedCleanupTimeout)
 	defer cancel()
 	// Every token a create was answered with, whether the client call
 	// returned it or not.

@@ -38,15 +38,15 @@ func (r *liveRun) pagedWalks(ctx context.Context) error {
 		watch = r.seeds.agents[0] // the filter check then covers seeded tokens
 	}
 	var err error
-	r.first, err = r.walk(ctx, r.seeds.sight(r.fetch, sightFirst), WalkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
+	r.first, err = r.walk(ctx, r.seeds.sight(r.fetch, sightFirst), walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
 	if err != nil {
 		return err
 	}
 	bound := laterBound(r.first, r.first.Tokens(), sizes[1], r.cfg.CompareTokens)
-	if r.second, err = r.walk(ctx, r.fetch, WalkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
+	if r.second, err = r.walk(ctx, r.fetch, walkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
 		return err
 	}
-	r.walked.add(CompareWalks(r.first, r.second))
+	r.walked.add(compareWalks(r.first, r.second))
 
 	if r.first.Truncated {
 		r.note(fmt.Sprintf("the walk at limit=%d stopped at its bound of %d tokens with hasNextPage still true: the account could not be checked completely", sizes[0], r.cfg.MaxTokens))
@@ -70,11 +70,11 @@ func (r *liveRun) filter(ctx context.Context) error {
 	}
 	size := r.cfg.PageSizes[0]
 	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
-	filtered, err := r.walk(ctx, r.seeds.sight(r.fetch, sightFiltered), WalkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
+	filtered, err := r.walk(ctx, r.seeds.sight(r.fetch, sightFiltered), walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
 	if err != nil {
 		return err
 	}
-	found := CompareFiltered(r.first, filtered, r.agent)
+	found := compareFiltered(r.first, filtered, r.agent)
 	r.walked.add(r.mask(found))
 	if filtered.Complete && filtered.Tokens() == 0 && len(r.first.AgentTokens) == 0 {
 		r.note(fmt.Sprintf("no token names agent %s: the agentId filter was exercised on no token", r.safe(r.agent)))

@@ -11,13 +11,13 @@ import (
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
-// PageFetcher fetches one page of tokens. In live mode it is the generated
+// pageFetcher fetches one page of tokens. In live mode it is the generated
 // client; in tests, anything that returns pages. A walk with Concurrency
 // above 1 calls it from several goroutines at once.
-type PageFetcher func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error)
+type pageFetcher func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error)
 
-// WalkOptions says how to walk pages.
-type WalkOptions struct {
+// walkOptions says how to walk pages.
+type walkOptions struct {
 	Limit   int    // page size, at least 1
 	AgentID string // optional agentId filter
 	// MaxTokens bounds the walk in tokens received, repeats included: the
@@ -26,7 +26,7 @@ type WalkOptions struct {
 	// can be that large): the result says Truncated. At least 1.
 	MaxTokens int
 	// WatchAgent names the agent whose tokens the result lists in
-	// AgentTokens, for [CompareFiltered]. Empty: the first agent that a
+	// AgentTokens, for compareFiltered. Empty: the first agent that a
 	// token of the walk names.
 	WatchAgent string
 	// Concurrency is how many pages may be asked for at once, as the
@@ -39,19 +39,19 @@ type WalkOptions struct {
 	Concurrency int
 }
 
-// WalkResult is what a walk saw. It holds a fingerprint per distinct
+// walkResult is what a walk saw. It holds a fingerprint per distinct
 // token, never the tokens: a walk's memory is 8 bytes per token of the
 // walk's bound, whatever the pages hold.
-type WalkResult struct {
+type walkResult struct {
 	Limit int
 	// Fingerprints are those of the distinct tokens, in the order first
 	// seen.
-	Fingerprints []Fingerprint
+	Fingerprints []fingerprint
 	// Agent is WatchAgent, or the first agent a token named ("" if none).
 	Agent string
 	// AgentTokens are the fingerprints of the distinct tokens whose policy
 	// names Agent, in order.
-	AgentTokens []Fingerprint
+	AgentTokens []fingerprint
 	Received    int // tokens received, repeats included
 	// Pages is the pages walked, including the probe past the last one;
 	// pages requested ahead and discarded are not counted.
@@ -65,9 +65,9 @@ type WalkResult struct {
 }
 
 // Tokens is the number of distinct tokens the walk saw.
-func (r WalkResult) Tokens() int { return len(r.Fingerprints) }
+func (r walkResult) Tokens() int { return len(r.Fingerprints) }
 
-// Walk fetches pages by offset until hasNextPage is false, and reports
+// walkPages fetches pages by offset until hasNextPage is false, and reports
 // pagination behaviour a single page cannot show:
 //   - no token is seen twice;
 //   - a page with hasNextPage true is followed by a non-empty page, and
@@ -79,15 +79,15 @@ func (r WalkResult) Tokens() int { return len(r.Fingerprints) }
 // The walk ends within MaxTokens tokens received, whatever the server says.
 // An error means a page could not be fetched; findings gathered until then
 // are returned with it.
-func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult, contract.Findings, error) {
-	res := WalkResult{Limit: opts.Limit, Agent: opts.WatchAgent}
+func walkPages(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkResult, contract.Findings, error) {
+	res := walkResult{Limit: opts.Limit, Agent: opts.WatchAgent}
 	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
-		return res, nil, errors.New("live: Walk needs Limit and MaxTokens of at least 1, and Concurrency not negative")
+		return res, nil, errors.New("live: walkPages needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
 	var out contract.Findings
 	// Where each fingerprint was first seen; dropped with the walk, so only
 	// the ordered fingerprints outlive it.
-	seen := make(map[Fingerprint]int)
+	seen := make(map[fingerprint]int)
 	pages := prefetch.Pages(ctx, prefetch.Options{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency)}, pageFetch(fetch, opts))
 	end := -1 // offset past the last page, once one said hasNextPage false
 	for p, err := range pages {
@@ -105,7 +105,7 @@ func Walk(ctx context.Context, fetch PageFetcher, opts WalkOptions) (WalkResult,
 		fresh, repeats, firstRepeat := 0, 0, -1
 		for i := range page.Tokens {
 			tok := &page.Tokens[i]
-			fp := FingerprintOf(tok.Token)
+			fp := fingerprintOf(tok.Token)
 			if first, dup := seen[fp]; dup {
 				if repeats == 0 {
 					firstRepeat = i
@@ -166,7 +166,7 @@ func (p *fetchPanic) Error() string {
 
 // pageFetch adapts fetch to prefetch, with each page checked for a nil
 // answer and every error saying which page it was.
-func pageFetch(fetch PageFetcher, opts WalkOptions) prefetch.Fetch[*gen.TokenPage] {
+func pageFetch(fetch pageFetcher, opts walkOptions) prefetch.Fetch[*gen.TokenPage] {
 	return func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -183,7 +183,7 @@ func pageFetch(fetch PageFetcher, opts WalkOptions) prefetch.Fetch[*gen.TokenPag
 
 // watch records tok in AgentTokens when it names the watched agent,
 // choosing the first agent seen when none was given.
-func (r *WalkResult) watch(tok *gen.Token, fp Fingerprint) {
+func (r *walkResult) watch(tok *gen.Token, fp fingerprint) {
 	for _, d := range tok.Policy.Data {
 		if r.Agent == "" && d.Id != "" {
 			r.Agent = d.Id
@@ -197,7 +197,7 @@ func (r *WalkResult) watch(tok *gen.Token, fp Fingerprint) {
 
 // probePastEnd fetches the page after the last one: it must be empty, or
 // hasNextPage false lied and tokens were silently cut off.
-func probePastEnd(ctx context.Context, fetch PageFetcher, opts WalkOptions, offset int, res WalkResult, out contract.Findings) (WalkResult, contract.Findings, error) {
+func probePastEnd(ctx context.Context, fetch pageFetcher, opts walkOptions, offset int, res walkResult, out contract.Findings) (walkResult, contract.Findings, error) {
 	page, err := fetchPage(ctx, fetch, opts, offset)
 	res.Pages++
 	if err != nil {
@@ -212,7 +212,7 @@ func probePastEnd(ctx context.Context, fetch PageFetcher, opts WalkOptions, offs
 	return res, out, nil
 }
 
-func fetchPage(ctx context.Context, fetch PageFetcher, opts WalkOptions, offset int) (*gen.TokenPage, error) {
+func fetchPage(ctx context.Context, fetch pageFetcher, opts walkOptions, offset int) (*gen.TokenPage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func TestWalk(t *testing.T) {
 	for _, tt := range overConcurrency(tests, func(tt *walkTest, c int) { tt.concurrency = c }) {
 		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			res, findings, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: tt.concurrency})
+			res, findings, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,28 +161,28 @@ func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			boom := errors.New("boom")
-			_, _, err := Walk(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+			_, _, err := walkPages(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
 				return nil, boom
-			}, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
+			}, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
 			if !errors.Is(err, boom) {
 				t.Errorf("err = %v, want wrapping boom", err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			s := &fakeServer{tokens: testTokens(3), calls: new(atomic.Int64)}
-			if _, _, err := Walk(ctx, s.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: c}); !errors.Is(err, context.Canceled) || s.calls.Load() != 0 {
+			if _, _, err := walkPages(ctx, s.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c}); !errors.Is(err, context.Canceled) || s.calls.Load() != 0 {
 				t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls.Load())
 			}
-			if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 0, MaxTokens: 50, Concurrency: c}); err == nil {
+			if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 0, MaxTokens: 50, Concurrency: c}); err == nil {
 				t.Error("Limit 0 must be refused: it could never advance")
 			}
-			if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5, Concurrency: c}); err == nil {
+			if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 5, Concurrency: c}); err == nil {
 				t.Error("MaxTokens 0 must be refused: the walk would have no bound")
 			}
 		})
 	}
 	s := &fakeServer{tokens: testTokens(3)}
-	if _, _, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: 5, MaxTokens: 50, Concurrency: -1}); err == nil {
+	if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: -1}); err == nil {
 		t.Error("a negative Concurrency must be refused")
 	}
 }
@@ -212,7 +212,7 @@ func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
 				}
 				return s.fetch(ctx, p)
 			}
-			res, findings, err := Walk(context.Background(), fetch, WalkOptions{Limit: 5, MaxTokens: 1000, Concurrency: tt.concurrency})
+			res, findings, err := walkPages(context.Background(), fetch, walkOptions{Limit: 5, MaxTokens: 1000, Concurrency: tt.concurrency})
 			if err != nil || len(findings) > 0 || !res.Complete || res.Tokens() != 100 {
 				t.Fatalf("walk: err %v, complete %v, %d tokens, findings:\n%s", err, res.Complete, res.Tokens(), findings)
 			}
@@ -225,7 +225,7 @@ func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
 
 // TestWalkPanicInFetchReachesTheCaller: a panic in a fetch running on a
 // prefetch goroutine (a caller's transport or callback) is raised again on
-// the goroutine that called Walk, where the caller's defers (the live
+// the goroutine that called walkPages, where the caller's defers (the live
 // run's cleanup) run; on its own goroutine it would end the process.
 func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
 	for _, c := range walkConcurrencies {
@@ -242,8 +242,8 @@ func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
 					t.Errorf("recovered %v, want the fetch's panic value", v)
 				}
 			}()
-			Walk(context.Background(), fetch, WalkOptions{Limit: 5, MaxTokens: 1000, Concurrency: c})
-			t.Error("Walk returned; want the fetch's panic")
+			walkPages(context.Background(), fetch, walkOptions{Limit: 5, MaxTokens: 1000, Concurrency: c})
+			t.Error("walkPages returned; want the fetch's panic")
 		})
 	}
 }
@@ -251,22 +251,22 @@ func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
 func TestCompareWalks(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
-			walk := func(s *fakeServer, limit int) WalkResult {
+			walk := func(s *fakeServer, limit int) walkResult {
 				t.Helper()
-				res, findings, err := Walk(context.Background(), s.fetch, WalkOptions{Limit: limit, MaxTokens: 500, Concurrency: c})
+				res, findings, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: limit, MaxTokens: 500, Concurrency: c})
 				if err != nil || len(findings) > 0 {
 					t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
 				}
 				return res
 			}
 			good := &fakeServer{tokens: testTokens(23)}
-			if f := CompareWalks(walk(good, 5), walk(good, 7)); len(f) > 0 {
+			if f := compareWalks(walk(good, 5), walk(good, 7)); len(f) > 0 {
 				t.Errorf("faithful server: %s", f)
 			}
 			// A gap at every page boundary passes each walk's own checks:
 			// only comparing two page sizes shows tokens went missing.
 			gappy := &fakeServer{tokens: testTokens(23), skipAtBoundary: true}
-			f := CompareWalks(walk(gappy, 5), walk(gappy, 7))
+			f := compareWalks(walk(gappy, 5), walk(gappy, 7))
 			if len(f) != 1 || f[0].Check != contract.CheckWalkConsistency || f[0].Severity != contract.Breaking {
 				t.Errorf("gappy server: want one breaking walk-consistency finding, got:\n%s", f)
 			}
@@ -287,15 +287,15 @@ func TestCompareFiltered(t *testing.T) {
 	}, func(tt *filterTest, c int) { tt.concurrency = c }) {
 		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			all, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1", Concurrency: tt.concurrency})
+			all, _, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
-			filtered, _, err := Walk(context.Background(), tt.server.fetch, WalkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1", Concurrency: tt.concurrency})
+			filtered, _, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := CompareFiltered(all, filtered, "agent-1")
+			f := compareFiltered(all, filtered, "agent-1")
 			if len(f) != tt.want || (tt.want > 0 && f[0].Check != contract.CheckAgentFilter) {
 				t.Errorf("got %d findings, want %d:\n%s", len(f), tt.want, f)
 			}

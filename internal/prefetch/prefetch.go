@@ -5,7 +5,7 @@
 // at a time spends nearly all its time waiting. Offsets are known in
 // advance (each page starts where the one before it ends), so the next
 // pages can be asked for while the current one is used. The package knows
-// nothing of tokens: the root package's pager and the contract package's
+// nothing of tokens: the root package's pager and contract/live's
 // walks both build on it, and each keeps its own guards against servers
 // that lie.
 package prefetch
