@@ -216,7 +216,7 @@ Commands:
   delete     delete the token read from stdin or --token-file (never from the command line)
   check      check a server for drift from openapi.yaml; --mock checks an in-process mock
   mock       serve a mock of the endpoint; its first line on stdout is its base URL
-  spec-diff  compare Letta's published spec with openapi.yaml (oasdiff); run from the repository root
+  spec-diff  compare Letta's published spec with openapi.yaml (oasdiff, the spec built in)
 
 Environment:
   LETTA_API_KEY   your Letta API key (list, create, delete, check); never taken on the command line

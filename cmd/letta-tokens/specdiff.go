@@ -2,19 +2,32 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/letta-tokens/letta-tokens/gen/server"
 	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
 )
 
-// defaultSpecFile is --spec's default: the spec, run from the repository
-// root as go generate is.
-const defaultSpecFile = "openapi.yaml"
+// Without --spec and --declared, spec-diff compares the spec built into the
+// binary (gen/server embeds openapi.yaml as it was when the binary was
+// built) and reads the declarations built in beside it, so that an
+// installed binary works from any directory.
+const (
+	embeddedSpecName     = "openapi.yaml (embedded)"
+	embeddedDeclaredName = "openapi.differences.yaml (embedded)"
+)
+
+// embeddedDeclarations are the deliberate differences of the built-in spec.
+//
+//go:embed openapi.differences.yaml
+var embeddedDeclarations []byte
 
 // specDiffLineCap bounds one printed difference: oasdiff's message quotes
 // a few names and values from the upstream document.
@@ -29,8 +42,9 @@ openapi.yaml is the base, upstream the revision, so the report says what
 upstream describes that a client written to openapi.yaml would meet. One
 line per difference (severity, oasdiff rule, operation, message), breaking
 first, then warning, info (such as operations upstream has and we do not)
-and declared: the deliberate differences listed in the declarations file
-next to the spec, which never fail.
+and declared: the deliberate differences listed in the declarations file,
+which never fail. The spec and the declarations are built into the binary;
+--spec and --declared read others instead.
 
 --upstream is required: Letta publishes no stable URL of its spec. Its
 fern/openapi.json in github.com/letta-ai/letta lives on a branch named
@@ -54,8 +68,8 @@ Examples:
 func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlagSet("spec-diff")
 	upstream := fs.String("upstream", "", "Letta's published spec: an http(s) `URL` or a file (required)")
-	specFile := fs.String("spec", defaultSpecFile, "our spec, the base of the comparison (`FILE`)")
-	declaredFile := fs.String("declared", "", "the deliberate differences (`FILE`; default: the spec's name with .differences.yaml)")
+	specFile := fs.String("spec", "", "our spec, the base of the comparison (`FILE`; default: the one built in)")
+	declaredFile := fs.String("declared", "", "the deliberate differences (`FILE`; default: those built in)")
 	timeout := addTimeoutFlag(fs)
 	usage := func(w io.Writer) { specDiffUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "spec-diff", args, stdout, usage); err != nil {
@@ -74,15 +88,12 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return usageErrorf("spec-diff", "spec-diff: %v", err)
 	}
-	if *declaredFile == "" {
-		*declaredFile = strings.TrimSuffix(strings.TrimSuffix(*specFile, ".yaml"), ".yml") + ".differences.yaml"
-	}
 
-	ours, err := readFileCapped(*specFile)
+	ours, specName, err := readSpec(*specFile)
 	if err != nil {
-		return specDiffErrorf("reading the spec: %v (run spec-diff from the repository root, or pass --spec)", trimFetch(err))
+		return err
 	}
-	decl, err := readDeclarations(*declaredFile)
+	decl, declaredName, err := readDeclarations(*declaredFile)
 	if err != nil {
 		return err
 	}
@@ -99,9 +110,9 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		if interrupted(ctx, err) {
 			return errInterrupted
 		}
-		return specDiffErrorf("comparing %s with %s: %s", *specFile, name, specLine(err.Error()))
+		return specDiffErrorf("comparing %s with %s: %s", specLine(specName), name, specLine(err.Error()))
 	}
-	if err := writeSpecDiff(stdout, res, *specFile, *declaredFile, name); err != nil {
+	if err := writeSpecDiff(stdout, res, specName, declaredName, name); err != nil {
 		return writeError(err)
 	}
 	if res.count(diffBreaking) > 0 {
@@ -110,17 +121,44 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func readDeclarations(path string) (*declarations, error) {
+// readSpec reads our spec: the file at path, or the built-in one when
+// path is empty. It returns the name the report gives it.
+func readSpec(path string) ([]byte, string, error) {
+	if path == "" {
+		data, err := server.GetSpecJSON()
+		if err != nil {
+			return nil, "", specDiffErrorf("reading the built-in spec: %v", err)
+		}
+		return data, embeddedSpecName, nil
+	}
+	data, err := readFileCapped(path)
+	if err != nil {
+		return nil, "", specDiffErrorf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
+	}
+	return data, path, nil
+}
+
+// readDeclarations reads the declared differences: the file at path, or
+// the built-in ones when path is empty. It returns the name the report
+// gives them.
+func readDeclarations(path string) (*declarations, string, error) {
+	if path == "" {
+		decl, err := parseDeclarations(bytes.NewReader(embeddedDeclarations))
+		if err != nil {
+			return nil, "", specDiffErrorf("%s: %v", embeddedDeclaredName, err)
+		}
+		return decl, embeddedDeclaredName, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, specDiffErrorf("reading the declared differences: %v (pass --declared)", err)
+		return nil, "", specDiffErrorf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
 	}
 	defer f.Close()
 	decl, err := parseDeclarations(f)
 	if err != nil {
-		return nil, specDiffErrorf("%s: %v", path, err)
+		return nil, "", specDiffErrorf("%s: %v", path, err)
 	}
-	return decl, nil
+	return decl, path, nil
 }
 
 // writeSpecDiff prints one line per difference, the notes and a summary.

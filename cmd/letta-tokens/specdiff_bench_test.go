@@ -16,7 +16,7 @@ func BenchmarkSpecDiffCompare(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := os.Open("../../openapi.differences.yaml")
+	f, err := os.Open("openapi.differences.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,18 +18,18 @@ import (
 // (fern/openapi.json in letta-ai/letta, OpenAPI 3.1.0).
 const upstreamExtract = "testdata/upstream/letta-client-side-access-tokens.openapi.json"
 
-// repoSpec is our spec, at the repository root; the declarations sit next
-// to it, where spec-diff looks for them by default.
+// repoSpec is our spec, at the repository root; the binary carries it
+// built in (gen/server), which spec-diff compares by default.
 const repoSpec = "../../openapi.yaml"
 
-// runSpecDiff runs spec-diff on our spec against upstream.
+// runSpecDiffCLI runs spec-diff on the built-in spec against upstream.
 func runSpecDiffCLI(t *testing.T, upstream string, extra ...string) result {
 	t.Helper()
-	return runCLI(t, nil, append([]string{"spec-diff", "--upstream", upstream, "--spec", repoSpec}, extra...)...)
+	return runCLI(t, nil, append([]string{"spec-diff", "--upstream", upstream}, extra...)...)
 }
 
 // specDiffSummary matches the last line of spec-diff's report.
-var specDiffSummary = regexp.MustCompile(`^compared \S+ with \S+: (\d+) breaking, (\d+) warning, (\d+) info, (\d+) declared — (no breaking difference|breaking difference)$`)
+var specDiffSummary = regexp.MustCompile(`^compared (?:\S+|openapi\.yaml \(embedded\)) with \S+: (\d+) breaking, (\d+) warning, (\d+) info, (\d+) declared — (no breaking difference|breaking difference)$`)
 
 // upstreamDoc is the extract decoded, for a test to mutate.
 func upstreamDoc(t *testing.T) map[string]any {
@@ -103,7 +103,7 @@ func TestSpecDiffUnmodifiedUpstream(t *testing.T) {
 		"declared request-parameter-type-generalized GET /v1/client-side-access-tokens: for the `query` request parameter `offset`, the `type` was widened from `integer` to `number`",
 		"declared api-operation-id-removed           POST /v1/client-side-access-tokens: API operation id `createClientSideAccessToken` removed and replaced with `clientSideAccessTokens.createClientSideAccessToken`",
 		"declared request-body-became-optional       POST /v1/client-side-access-tokens: request body became optional",
-		"compared ../../openapi.yaml with " + upstreamExtract + ": 0 breaking, 0 warning, 0 info, 9 declared — no breaking difference",
+		"compared openapi.yaml (embedded) with " + upstreamExtract + ": 0 breaking, 0 warning, 0 info, 9 declared — no breaking difference",
 	}
 	if got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n"); !slices.Equal(got, want) {
 		t.Errorf("report:\n%s\nwant:\n%s", r.stdout, strings.Join(want, "\n"))
@@ -359,12 +359,16 @@ func TestSpecDiffUsage(t *testing.T) {
 			t.Errorf("%q: credentials echoed: %s", tt.args, line)
 		}
 	}
-	// Run where there is no openapi.yaml, as an installed binary would be.
-	r := runCLI(t, nil, "spec-diff", "--upstream", upstreamExtract)
+	r := runCLI(t, nil, "spec-diff", "--upstream", upstreamExtract, "--spec", filepath.Join(t.TempDir(), "openapi.yaml"))
 	if r.code != exitUsage {
-		t.Errorf("no spec: exit %d", r.code)
+		t.Errorf("--spec naming no file: exit %d", r.code)
 	}
-	oneLine(t, r, "reading the spec", "run spec-diff from the repository root")
+	oneLine(t, r, "reading the spec", "leave out --spec to use the built-in one")
+	r = runCLI(t, nil, "spec-diff", "--upstream", upstreamExtract, "--declared", filepath.Join(t.TempDir(), "declared.yaml"))
+	if r.code != exitUsage {
+		t.Errorf("--declared naming no file: exit %d", r.code)
+	}
+	oneLine(t, r, "reading the declared differences", "leave out --declared to use the built-in ones")
 
 	r = runCLI(t, nil, "spec-diff", "--help")
 	if r.code != exitOK || !strings.HasPrefix(r.stdout, "Usage: letta-tokens spec-diff --upstream URL|FILE") {
@@ -405,7 +409,7 @@ func TestSpecDiffHostileUpstream(t *testing.T) {
 }
 
 func TestSpecDiffDeclarations(t *testing.T) {
-	declared, err := os.ReadFile("../../openapi.differences.yaml")
+	declared, err := os.ReadFile("openapi.differences.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,9 +480,42 @@ func TestSpecDiffReadmeOutput(t *testing.T) {
 	}
 	shown, _, _ = strings.Cut(shown, "```")
 	r := runSpecDiffCLI(t, upstreamExtract)
-	got := strings.ReplaceAll(r.stdout, "../../openapi.yaml", "openapi.yaml")
-	got = strings.ReplaceAll(got, upstreamExtract, "cmd/letta-tokens/testdata/upstream/letta-client-side-access-tokens.openapi.json")
+	got := strings.ReplaceAll(r.stdout, upstreamExtract, "cmd/letta-tokens/testdata/upstream/letta-client-side-access-tokens.openapi.json")
 	if got != shown {
 		t.Errorf("README.md shows:\n%s\nthe command prints:\n%s", shown, got)
+	}
+}
+
+// TestSpecDiffFromAnyDirectory: run where there is no openapi.yaml and no
+// declarations file, as an installed binary is, spec-diff compares the
+// spec and declarations built in, and finds what it finds from the
+// repository with the files given: the same report but for the names.
+func TestSpecDiffFromAnyDirectory(t *testing.T) {
+	upstream, err := filepath.Abs(upstreamExtract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := filepath.Abs(repoSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared, err := filepath.Abs("openapi.differences.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withFiles := runCLI(t, nil, "spec-diff", "--upstream", upstream, "--spec", spec, "--declared", declared)
+	t.Chdir(t.TempDir())
+	builtIn := runCLI(t, nil, "spec-diff", "--upstream", upstream)
+	if builtIn.code != exitOK || withFiles.code != exitOK {
+		t.Fatalf("built in: exit %d, stderr %q; with the files: exit %d, stderr %q", builtIn.code, builtIn.stderr, withFiles.code, withFiles.stderr)
+	}
+	if !strings.Contains(builtIn.stdout, "compared openapi.yaml (embedded) with ") {
+		t.Errorf("the report does not say it compared the built-in spec:\n%s", builtIn.stdout)
+	}
+	if !regexp.MustCompile(`(?m)^declared `).MatchString(builtIn.stdout) {
+		t.Errorf("no declared difference: the built-in declarations were not read:\n%s", builtIn.stdout)
+	}
+	if got, want := builtIn.stdout, strings.ReplaceAll(withFiles.stdout, spec, embeddedSpecName); got != want {
+		t.Errorf("built in:\n%s\nwith the files:\n%s", got, want)
 	}
 }
