@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -135,6 +136,47 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 	}
 	if reqs := got.all(); len(reqs) != 2 || reqs[0] != want[0] || reqs[1] != want[1] {
 		t.Errorf("server saw %+v, want %+v", reqs, want)
+	}
+}
+
+// TestRedirectLoopStopsAtTen: as net/http does, a call is at most ten
+// requests: nine same-origin redirects are followed, the tenth is refused
+// (the eleventh request is never sent), and the refusal is final: no retry
+// sends the call round the loop again. Its error names the origin, not the
+// Location (a bare path here), which net/http quotes.
+func TestRedirectLoopStopsAtTen(t *testing.T) {
+	for _, tt := range []struct {
+		redirects int
+		wantErr   bool
+	}{{9, false}, {10, true}} {
+		t.Run(strconv.Itoa(tt.redirects), func(t *testing.T) {
+			n := &counter{}
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if i := n.inc(); i <= tt.redirects {
+					http.Redirect(w, r, "/v1/client-side-access-tokens?hop="+strconv.Itoa(i), http.StatusFound)
+					return
+				}
+				writePage(t, w, nil, false)
+			})
+			c, waits := newTestClient(t, srv)
+			_, err := c.ListTokens(t.Context(), ListPageParams{})
+			if !tt.wantErr {
+				if err != nil || n.count() != 10 {
+					t.Errorf("err = %v after %d requests; want the page after 10", err, n.count())
+				}
+				return
+			}
+			assertNoAnswer(t, err, "list tokens")
+			if want := `Get "` + originOf(mustParseURL(t, srv.URL)) + `": stopped after 10 redirects`; !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v, want it to say %s", err, want)
+			}
+			if n.count() != 10 || len(waits.recorded()) != 0 {
+				t.Errorf("server saw %d requests after %d waits, want 10 after none", n.count(), len(waits.recorded()))
+			}
+			if KindOf(err) != KindRedirected {
+				t.Errorf("KindOf = %s, want %s", KindOf(err), KindRedirected)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -398,6 +399,9 @@ func TestRetryDelay(t *testing.T) {
 		{"Retry-After fractional seconds", 0, header("Retry-After", "1.5"), noJitter, 1500 * time.Millisecond},
 		{"retry-after-ms", 0, header("Retry-After-Ms", "250"), noJitter, 250 * time.Millisecond},
 		{"Retry-After too long falls back", 0, header("Retry-After", "3600"), noJitter, 500 * time.Millisecond},
+		{"Retry-After at the cap is honoured", 0, header("Retry-After", "60"), noJitter, maxServerDelay},
+		{"Retry-After past the cap falls back", 0, header("Retry-After", "61"), noJitter, 500 * time.Millisecond},
+		{"retry-after-ms at the cap is honoured", 0, header("Retry-After-Ms", "60000"), noJitter, maxServerDelay},
 		{"Retry-After zero falls back", 1, header("Retry-After", "0"), noJitter, time.Second},
 		{"Retry-After negative falls back", 0, header("Retry-After", "-5"), noJitter, 500 * time.Millisecond},
 		{"Retry-After NaN falls back", 0, header("Retry-After", "NaN"), noJitter, 500 * time.Millisecond},
@@ -406,7 +410,11 @@ func TestRetryDelay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := retryDelay(initialRetryDelay, maxRetryDelay, tt.attempt, tt.resp, tt.random); got != tt.want {
+			var h http.Header
+			if tt.resp != nil {
+				h = tt.resp.Header
+			}
+			if got := retryDelay(tt.attempt, h, tt.random); got != tt.want {
 				t.Errorf("retryDelay = %s, want %s", got, tt.want)
 			}
 		})
@@ -460,5 +468,22 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRetryDelayAnyAttempt: the backoff stays in (0, maxRetryDelay] for any
+// attempt number, however far out, with any jitter: a shift that
+// overflows would turn it into a negative wait (no wait at all) or an
+// absurd one.
+func TestRetryDelayAnyAttempt(t *testing.T) {
+	attempts := []int{-1, 0, 1, 4, 5, 15, 16, 17, 34, 35, 36, 62, 63, 64, 65, 1 << 20, math.MaxInt32, math.MaxInt}
+	for _, attempt := range attempts {
+		for _, random := range []float64{0, 0.5, 0.999999} {
+			got := retryDelay(attempt, nil, func() float64 { return random })
+			want := min(initialRetryDelay<<min(max(attempt, 0), 5), maxRetryDelay)
+			if got <= 0 || got > want || got < want*3/4 {
+				t.Errorf("retryDelay(%d) with random %v = %s, want in [%s, %s]", attempt, random, got, want*3/4, want)
+			}
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -59,7 +60,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		base = r.own
 	}
 	validating := &Transport{Base: base, Validator: v, Report: r.record,
-		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}
+		Retryable: retrypolicy.Response, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, created: r.created}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
