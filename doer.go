@@ -235,8 +235,16 @@ func (d *doer) unusable(req *http.Request, resp *http.Response, cause error) *Er
 	}
 	e := newResponseError(resp, body, cause, d.secrets(req)...)
 	e.collection = isCollection(req.URL)
+	if e.kind() == KindNotAPI {
+		e.Err = errNotAPI
+	}
 	return e
 }
+
+// errNotAPI is the cause of a 404 without JSON to a request for the
+// collection itself: whatever answered is not Letta's API, or not at its
+// root (a base URL ending in a wrong prefix, say).
+var errNotAPI = errors.New("possibly not Letta's API: check the base URL (LETTA_BASE_URL), which must be the API root")
 
 func (d *doer) tooLarge() error {
 	return fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, d.maxBodyBytes)

@@ -223,11 +223,11 @@ func (o ListOptions) bounds() (limit, maxTokens, concurrency int, err error) {
 	limit, maxTokens, concurrency = o.Limit, o.MaxTokens, o.Concurrency
 	switch {
 	case limit < 0:
-		return 0, 0, 0, errorf("ListOptions.Limit must not be negative, got %d", limit)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.Limit", Reason: fmt.Sprintf("must not be negative, got %d", limit)}
 	case maxTokens < 0:
-		return 0, 0, 0, errorf("ListOptions.MaxTokens must not be negative, got %d", maxTokens)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.MaxTokens", Reason: fmt.Sprintf("must not be negative, got %d", maxTokens)}
 	case concurrency < 0 || concurrency > MaxConcurrency:
-		return 0, 0, 0, errorf("ListOptions.Concurrency must be 0 to %d, got %d", MaxConcurrency, concurrency)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.Concurrency", Reason: fmt.Sprintf("must be 0 to %d, got %d", MaxConcurrency, concurrency)}
 	}
 	if limit == 0 {
 		limit = DefaultPageLimit
