@@ -189,9 +189,12 @@ func (d *doer) secrets(req *http.Request) []string {
 	return []string{d.apiKey}
 }
 
-// tokenPathPrefix is the path of the collection; a token's own path is
-// this, then the token, escaped.
-const tokenPathPrefix = "/v1/client-side-access-tokens/"
+// collectionPath is the path of the collection, under the base URL; a
+// token's own path is tokenPathPrefix, then the token, escaped.
+const (
+	collectionPath  = "/v1/client-side-access-tokens"
+	tokenPathPrefix = collectionPath + "/"
+)
 
 // pathToken returns the token that u's path names, unescaped (as a server
 // would echo it), if it names one.
@@ -211,7 +214,7 @@ func pathToken(u *url.URL) (string, bool) {
 // isCollection reports whether u addresses the collection itself, not one
 // token: where a server that answers 404 cannot be Letta's API.
 func isCollection(u *url.URL) bool {
-	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), strings.TrimSuffix(tokenPathPrefix, "/"))
+	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), collectionPath)
 }
 
 // maxErrorBodyRead bounds how much of an unusable response's body is read:

@@ -102,10 +102,10 @@ func checkBaseURL(setting, raw string) (string, error) {
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return "", &ConfigError{Setting: setting, Reason: "is not a base URL: it must have no query or fragment"}
 	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
-	if last := path[strings.LastIndex(path, "/")+1:]; strings.EqualFold(last, "v1") {
+	path := strings.ToLower(strings.TrimRight(u.EscapedPath(), "/"))
+	if strings.HasSuffix(path, "/v1") || strings.HasSuffix(path, collectionPath) {
 		return "", &ConfigError{Setting: setting,
-			Reason: "ends in /v1: it must be the API root, such as " + DefaultBaseURL + " (without /v1; every operation path starts with it), or a gateway's prefix"}
+			Reason: "ends in /v1 or an API path: it must be the API root, such as " + DefaultBaseURL + " (without /v1; every operation path starts with it), or a gateway's prefix"}
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
