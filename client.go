@@ -30,11 +30,10 @@ const Version = "0.1.0"
 // redaction of the API key and tokens from every error.
 //
 // The generated client is reachable with [Client.Generated] for anything
-// these methods do not cover; its methods go through the same retries,
-// checks and authentication. (Up to version 0.1 a Client embedded it; its
-// methods are no longer promoted onto Client, except
-// ListClientSideAccessTokensWithResponse, which makes a Client a
-// [PageLister].)
+// these methods do not cover; its methods go through the same attempt
+// loop, checks and authentication. (Up to version 0.1 a Client embedded
+// it, and then kept its ListClientSideAccessTokensWithResponse; a walk now
+// needs only [Client.ListTokens], see [PageLister].)
 //
 // A Client is safe for concurrent use.
 type Client struct {

@@ -85,7 +85,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 				hc = target.Client()
 			}
 			c, _ := newTestClient(t, from, WithHTTPClient(hc))
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 
 			if reqs := target.got.all(); len(reqs) != 0 {
 				t.Fatalf("the other origin received %+v, want no request at all", reqs)
@@ -126,8 +126,8 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 		writePage(t, w, makeTokens(0, 1), false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || len(resp.JSON200.Tokens) != 1 {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || len(resp.Tokens) != 1 {
 		t.Fatalf("resp %+v, err %v; want the page behind the redirect", resp, err)
 	}
 	want := []capturedRequest{
@@ -197,7 +197,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := srv.Client()
 		hc.CheckRedirect = refusing
 		c, _ := newTestClient(t, srv, WithHTTPClient(hc), WithMaxRetries(0))
-		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		_, err := c.ListTokens(context.Background(), ListPageParams{})
 		if !errors.Is(err, errCaller) || calls.count() != 1 {
 			t.Fatalf("err = %v after %d calls of the caller's policy, want errCaller after 1", err, calls.count())
 		}
@@ -210,7 +210,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := from.Client()
 		hc.CheckRedirect = permissive
 		c, _ := newTestClient(t, from, WithHTTPClient(hc))
-		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		_, err := c.ListTokens(context.Background(), ListPageParams{})
 		if !errors.Is(err, ErrCrossOriginRedirect) || calls.count() != 0 || len(target.got.all()) != 0 {
 			t.Fatalf("err = %v, caller's policy called %d times, target saw %d; want ErrCrossOriginRedirect, 0, 0",
 				err, calls.count(), len(target.got.all()))
@@ -234,7 +234,7 @@ func TestTLSFailureNamesNoPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err = c.ListTokens(context.Background(), ListPageParams{})
 	assertNoAnswer(t, err, "list tokens")
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) && urlErr.URL != srv.URL {

@@ -107,12 +107,12 @@ func TestRetryPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n, srv := scriptedServer(t, tt.steps...)
 			c, waits := newTestClient(t, srv, tt.opts...)
-			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			resp, err := c.ListTokens(context.Background(), ListPageParams{})
 			if got := n.count(); got != tt.wantAttempts {
 				t.Errorf("server saw %d attempts, want %d", got, tt.wantAttempts)
 			}
 			if tt.wantStatus == 0 {
-				if err != nil || resp.JSON200 == nil {
+				if err != nil || resp == nil {
 					t.Fatalf("got resp %+v, err %v; want a page", resp, err)
 				}
 			} else {
@@ -152,8 +152,8 @@ func TestRetryAfterResetConnection(t *testing.T) {
 		writePage(t, w, nil, false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || resp.JSON200 == nil {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || resp == nil {
 		t.Fatalf("got resp %+v, err %v; want a page after one retry", resp, err)
 	}
 	if n.count() != 2 {
@@ -171,7 +171,7 @@ func TestConnectionErrorsExhaustRetries(t *testing.T) {
 		}
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	assertNoAnswer(t, err, "list tokens")
 	if n.count() != 3 {
 		t.Errorf("server saw %d attempts, want 3", n.count())
@@ -189,7 +189,7 @@ func TestSlowServerTimesOutEachAttempt(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond), WithMaxRetries(1))
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	elapsed := time.Since(start)
 	var netErr net.Error
 	if !errors.As(err, &netErr) || !netErr.Timeout() {
@@ -249,7 +249,7 @@ func TestTricklingBodyIsAnOutage(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.inc(); h(w, r) })
 			c, waits := newTestClient(t, srv, WithTimeout(100*time.Millisecond))
 			start := time.Now()
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 			elapsed := time.Since(start)
 			assertNoAnswer(t, err, "list tokens")
 			if !errors.Is(err, context.DeadlineExceeded) {
@@ -284,8 +284,8 @@ func TestBrokenBodyIsRetried(t *testing.T) {
 		writePage(t, w, makeTokens(0, 2), false)
 	})
 	c, waits := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || len(resp.JSON200.Tokens) != 2 {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || len(resp.Tokens) != 2 {
 		t.Fatalf("resp %+v, err %v; want the page of the second attempt", resp, err)
 	}
 	if n.count() != 2 || len(waits.recorded()) != 1 {
@@ -314,7 +314,7 @@ func TestCancelDuringTrickleReturnsContextError(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -346,7 +346,7 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -363,7 +363,7 @@ func TestContextAlreadyDone(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -455,7 +455,7 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 		t.Run(fmt.Sprint(h), func(t *testing.T) {
 			_, srv := scriptedServer(t, step{http.StatusServiceUnavailable, h})
 			c, waits := newTestClient(t, srv, WithMaxRetries(3))
-			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err == nil {
+			if _, err := c.ListTokens(context.Background(), ListPageParams{}); err == nil {
 				t.Fatal("want an error after the retries")
 			}
 			got := waits.recorded()

@@ -29,8 +29,7 @@ func BenchmarkValidatingTransport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	limit := 100
-	params := &gen.ListClientSideAccessTokensParams{Limit: &limit}
+	params := lettatokens.ListPageParams{Limit: 100}
 	for _, bc := range []struct {
 		name string
 		opts []lettatokens.Option
@@ -46,8 +45,8 @@ func BenchmarkValidatingTransport(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), params)
-				if err != nil || len(resp.JSON200.Tokens) != 100 {
+				page, err := client.ListTokens(context.Background(), params)
+				if err != nil || len(page.Tokens) != 100 {
 					b.Fatalf("page: %v", err)
 				}
 			}

@@ -144,11 +144,17 @@ func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
 
 // fetch is the walks' PageFetcher: one page through the client.
 func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-	resp, err := r.client.ListClientSideAccessTokensWithResponse(ctx, &params)
-	if err != nil {
-		return nil, err
+	var p lettatokens.ListPageParams
+	if params.Limit != nil {
+		p.Limit = *params.Limit
 	}
-	return resp.JSON200, nil
+	if params.Offset != nil {
+		p.Offset = *params.Offset
+	}
+	if params.AgentId != nil {
+		p.AgentID = *params.AgentId
+	}
+	return r.client.ListTokens(ctx, p)
 }
 
 // finish builds the report of a run that went through every step.
