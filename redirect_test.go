@@ -5,11 +5,13 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -263,5 +265,32 @@ func TestOrigin(t *testing.T) {
 		if got := originOf(mustParseURL(t, tt.in)); got != tt.want {
 			t.Errorf("originOf(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestTLSFailureIsNotRetried: a certificate that does not verify will not
+// verify on the next attempt either: one connection, no backoff.
+func TestTLSFailureIsNotRetried(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake fails, as it should
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	rec := &waitRecorder{}
+	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithTransport(tr), withRetryWait(rec.wait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListTokens(t.Context(), ListPageParams{})
+	assertNoAnswer(t, err, "list tokens")
+	if n := conns.Load(); n != 1 || len(rec.recorded()) != 0 {
+		t.Errorf("%d connections after %d waits, want 1 after none", n, len(rec.recorded()))
 	}
 }
