@@ -77,13 +77,11 @@ func BenchmarkDecodePage100(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		offset, limit := 0, 100
-		params := &gen.ListClientSideAccessTokensParams{Offset: &offset, Limit: &limit}
 		b.ReportAllocs()
 		for b.Loop() {
-			resp, err := c.ListClientSideAccessTokensWithResponse(ctx, params)
-			if err != nil || len(resp.JSON200.Tokens) != 100 {
-				b.Fatalf("resp %v, err %v", resp, err)
+			page, err := c.ListTokens(ctx, ListPageParams{Limit: 100})
+			if err != nil || len(page.Tokens) != 100 {
+				b.Fatalf("page %v, err %v", page, err)
 			}
 		}
 	})

@@ -1,6 +1,8 @@
 package lettatokens
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,11 +30,10 @@ const Version = "0.1.0"
 // redaction of the API key and tokens from every error.
 //
 // The generated client is reachable with [Client.Generated] for anything
-// these methods do not cover; its methods go through the same retries,
-// checks and authentication. (Up to version 0.1 a Client embedded it; its
-// methods are no longer promoted onto Client, except
-// ListClientSideAccessTokensWithResponse, which makes a Client a
-// [PageLister].)
+// these methods do not cover; its methods go through the same attempt
+// loop, checks and authentication. (Up to version 0.1 a Client embedded
+// it, and then kept its ListClientSideAccessTokensWithResponse; a walk now
+// needs only [Client.ListTokens], see [PageLister].)
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -51,9 +52,10 @@ type Client struct {
 func (c *Client) Generated() *gen.ClientWithResponses { return c.generated }
 
 // NewClient returns a Client configured by opts, falling back to the
-// LETTA_API_KEY and LETTA_BASE_URL environment variables and then to the
+// LETTA_API_KEY and LETTA_BASE_URL environment variables (read by
+// [LoadEnv], so trimmed and checked as the CLI reads them) and then to the
 // defaults. It fails with an error wrapping [ErrNoAPIKey] when no key is
-// found, and on invalid options.
+// found, and with a [*ConfigError] on invalid options or variables.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
 		maxRetries:   defaultMaxRetries,
@@ -63,15 +65,20 @@ func NewClient(opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if err := cfg.complete(); err != nil {
+	if err := cfg.complete(os.Getenv); err != nil {
 		return nil, err
 	}
-
-	retrying := newRetryingClient(cfg.attemptClient(), cfg.maxRetries, cfg.retryWait)
-	installThrottle(retrying, cfg.retryWait) // a 429 or 503 holds back every request of this Client
-	doer := &checkingDoer{retrying: retrying, maxBodyBytes: cfg.maxBodyBytes, apiKey: cfg.apiKey}
+	loop := &doer{
+		hc:           cfg.attemptClient(),
+		timeout:      cfg.attemptTimeout(),
+		maxRetries:   cfg.maxRetries,
+		maxBodyBytes: cfg.maxBodyBytes,
+		apiKey:       cfg.apiKey,
+		throttle:     &throttle{wait: cfg.retryWait},
+		wait:         cfg.retryWait,
+	}
 	generated, err := gen.NewClientWithResponses(cfg.baseURL,
-		gen.WithHTTPClient(doer),
+		gen.WithHTTPClient(loop),
 		gen.WithRequestEditorFn(BearerAuth(cfg.apiKey)),
 		gen.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
 	)
@@ -81,52 +88,52 @@ func NewClient(opts ...Option) (*Client, error) {
 	return &Client{generated: generated, apiKey: cfg.apiKey}, nil
 }
 
-// complete fills in what the options left unset from the environment and
-// validates the result.
-func (c *config) complete() error {
-	if c.apiKey == "" {
-		c.apiKey = os.Getenv(envAPIKey)
+// complete fills in what the options left unset from the environment,
+// read through getenv, and validates the result.
+func (c *config) complete(getenv func(string) string) error {
+	c.apiKey = strings.TrimSpace(c.apiKey)
+	if c.apiKey == "" || c.baseURL == "" {
+		env, err := LoadEnv(getenv)
+		var cfgErr *ConfigError
+		if c.baseURL == "" && errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
+			return err
+		}
+		if c.apiKey == "" {
+			c.apiKey = env.APIKey
+		}
+		if c.baseURL == "" {
+			c.baseURL = env.BaseURL
+		}
 	}
 	if c.apiKey == "" {
 		return ErrNoAPIKey
 	}
 	if c.baseURL == "" {
-		c.baseURL = os.Getenv(envBaseURL)
-	}
-	if c.baseURL == "" {
 		c.baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(c.baseURL)
+	base, err := checkBaseURL("WithBaseURL", strings.TrimSpace(c.baseURL))
 	if err != nil {
-		return errorf("invalid base URL: %w", err)
+		return err
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errorf("invalid base URL %q: want http(s)://host[/path]", c.baseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return errorf("invalid base URL %q: no query or fragment allowed", c.baseURL)
-	}
+	c.baseURL = base
+	u, _ := url.Parse(base) // checked above
 	c.origin = originOf(u)
-	// gen appends "/" and resolves the operation path against it; trimming
-	// first makes "https://host/", "https://host//" and "https://host" equal.
-	c.baseURL = strings.TrimRight(c.baseURL, "/")
-	if c.maxRetries < 0 {
-		return errorf("max retries must not be negative, got %d", c.maxRetries)
-	}
-	if c.timeout < 0 {
-		return errorf("timeout must not be negative, got %s", c.timeout)
-	}
-	if c.maxBodyBytes <= 0 {
-		return errorf("max body bytes must be positive, got %d", c.maxBodyBytes)
+	switch {
+	case c.maxRetries < 0 || c.maxRetries > maxMaxRetries:
+		return &ConfigError{Setting: "WithMaxRetries", Reason: fmt.Sprintf("must be 0 to %d, got %d", maxMaxRetries, c.maxRetries)}
+	case c.timeout < 0:
+		return &ConfigError{Setting: "WithTimeout", Reason: fmt.Sprintf("must not be negative, got %s", c.timeout)}
+	case c.maxBodyBytes <= 0:
+		return &ConfigError{Setting: "WithMaxBodyBytes", Reason: fmt.Sprintf("must be positive, got %d", c.maxBodyBytes)}
 	}
 	return nil
 }
 
 // attemptClient returns the *http.Client that makes each single attempt: a
-// copy of the caller's, if any, with the per-attempt timeout set and our
-// redirect policy in front of the caller's. Its Timeout covers reading the
-// body of a usable answer too, which bodyReadingTransport does before the
-// attempt ends.
+// copy of the caller's, if any, so that its Transport and Jar are
+// honoured, with our redirect policy in front of the caller's. Its Timeout
+// is cleared: the loop limits each attempt with a context instead (see
+// attemptTimeout), so that the body is read under the same limit.
 func (c *config) attemptClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -135,26 +142,21 @@ func (c *config) attemptClient() *http.Client {
 	if c.transport != nil {
 		hc.Transport = c.transport
 	}
-	if hc.Transport == nil {
-		hc.Transport = http.DefaultTransport
-	}
-	// retryablehttp closes the client's idle connections each time it gives
-	// up. On a shared transport (http.DefaultTransport, or a caller's) that
-	// would drop every pooled connection in the process, so hide the method.
-	// Outermost, the body of a usable answer is read within the attempt.
-	hc.Transport = bodyReadingTransport{next: keepIdleConnections{hc.Transport}, maxBodyBytes: c.maxBodyBytes}
 	// The key goes to the configured origin only, whatever the caller's
 	// own redirect policy would allow.
 	hc.CheckRedirect = sameOriginRedirects(c.origin, hc.CheckRedirect)
-	switch {
-	case c.timeout > 0:
-		hc.Timeout = c.timeout
-	case hc.Timeout == 0:
-		hc.Timeout = defaultTimeout
-	}
+	hc.Timeout = 0
 	return hc
 }
 
-// keepIdleConnections wraps a RoundTripper, hiding its CloseIdleConnections
-// method (see attemptClient).
-type keepIdleConnections struct{ http.RoundTripper }
+// attemptTimeout is the limit of each attempt: WithTimeout's, else the
+// Timeout of the caller's client, else the default.
+func (c *config) attemptTimeout() time.Duration {
+	switch {
+	case c.timeout > 0:
+		return c.timeout
+	case c.httpClient != nil && c.httpClient.Timeout > 0:
+		return c.httpClient.Timeout
+	}
+	return defaultTimeout
+}

@@ -3,9 +3,12 @@ package lettatokens
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,7 +91,10 @@ func TestClientSendsExactRequest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), tt.params)
+			// The generated method, to send gen's parameters as they are
+			// (ListTokens always sends an offset); it goes through the same
+			// loop, authentication and User-Agent.
+			resp, err := c.Generated().ListClientSideAccessTokensWithResponse(context.Background(), tt.params)
 			if err != nil {
 				t.Fatalf("ListClientSideAccessTokensWithResponse: %v", err)
 			}
@@ -134,7 +140,7 @@ func TestNewClientReadsEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+	if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := got.all()
@@ -151,7 +157,7 @@ func TestOptionsOverrideEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+	if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer option-key-0123456789" {
@@ -186,7 +192,7 @@ func TestBaseURLForms(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+			if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
 				t.Fatal(err)
 			}
 			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath {
@@ -206,13 +212,20 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1")},
 		{"unparsable base URL", WithBaseURL("http://[::1")},
 		{"negative retries", WithMaxRetries(-1)},
+		{"retries past the bound", WithMaxRetries(maxMaxRetries + 1)},
+		{"base URL ending in /v1", WithBaseURL("https://api.letta.com/v1")},
 		{"negative timeout", WithTimeout(-time.Second)},
 		{"zero body cap", WithMaxBodyBytes(0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := NewClient(WithAPIKey(testAPIKey), tt.opt); err == nil {
-				t.Error("NewClient succeeded, want an error")
+			_, err := NewClient(WithAPIKey(testAPIKey), tt.opt)
+			var cfgErr *ConfigError
+			if !errors.As(err, &cfgErr) {
+				t.Errorf("NewClient: err = %v, want a *ConfigError", err)
+			}
+			if KindOf(err) != KindInvalid {
+				t.Errorf("KindOf(%v) = %s, want %s", err, KindOf(err), KindInvalid)
 			}
 		})
 	}
@@ -239,7 +252,7 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+		if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
 			t.Fatal(err)
 		}
 		if rt.n.count() != 1 {
@@ -258,7 +271,7 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err != nil {
+		if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
 			t.Fatal(err)
 		}
 		if clientRT.n.count() != 0 || optionRT.n.count() != 1 {
@@ -284,8 +297,13 @@ func TestAttemptTimeoutPrecedence(t *testing.T) {
 			for _, o := range tt.opts {
 				o(&cfg)
 			}
-			if got := cfg.attemptClient().Timeout; got != tt.want {
+			if got := cfg.attemptTimeout(); got != tt.want {
 				t.Errorf("attempt timeout = %s, want %s", got, tt.want)
+			}
+			// The loop limits each attempt by its context; a Timeout left on
+			// the client would also cut the loop's own body read short.
+			if got := cfg.attemptClient().Timeout; got != 0 {
+				t.Errorf("attempt client's Timeout = %s, want 0", got)
 			}
 		})
 	}
@@ -319,4 +337,45 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestMaxRetriesBound: up to 10 retries are accepted, and the error above
+// names the option and the bound.
+func TestMaxRetriesBound(t *testing.T) {
+	if _, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(10)); err != nil {
+		t.Errorf("WithMaxRetries(10): %v", err)
+	}
+	for _, n := range []int{11, 1000, -1} {
+		_, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(n))
+		if err == nil || !strings.Contains(err.Error(), "WithMaxRetries must be 0 to 10") {
+			t.Errorf("WithMaxRetries(%d): err = %v, want one naming the bound", n, err)
+		}
+	}
+}
+
+// TestFailedCallKeepsIdleConnections: a call that gives up after its
+// retries leaves the pooled connections of a shared transport alone, so
+// the next call (here, of another Client on the same transport) reuses
+// the connection instead of dialling again.
+func TestFailedCallKeepsIdleConnections(t *testing.T) {
+	var dials atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(t, w, http.StatusServiceUnavailable, map[string]string{"message": "busy"})
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	for range 2 {
+		c, _ := newTestClient(t, srv)
+		if _, err := c.ListTokens(t.Context(), ListPageParams{}); err == nil {
+			t.Fatal("want an error after the retries")
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("%d connections dialled for 6 sequential attempts, want 1", n)
+	}
 }

@@ -64,6 +64,22 @@ func TestDeleteTokenAnswers(t *testing.T) {
 	}{
 		{"204", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }, 0},
 		{"200 with JSON", func(w http.ResponseWriter, r *http.Request) { writeJSON(t, w, http.StatusOK, map[string]any{}) }, 0},
+		// The token is gone whatever the body says (issue 13: these used to
+		// fail, and the CLI's delete exited 1 for a deleted token).
+		{"200 empty", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }, 0},
+		{"200 text/plain", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "deleted")
+		}, 0},
+		{"200 invalid JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, "{deleted")
+		}, 0},
+		{"202 HTML", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusAccepted)
+			io.WriteString(w, "<p>ok</p>")
+		}, 0},
 		{"400", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(t, w, http.StatusBadRequest, map[string]string{"message": "no such token"})
 		}, http.StatusBadRequest},
@@ -104,9 +120,10 @@ func TestDeleteTokenNeverInErrors(t *testing.T) {
 			w.Header().Set("X-Request-Id", awkwardToken)
 			w.WriteHeader(http.StatusBadRequest)
 		}},
-		{"content type of a 200", func(w http.ResponseWriter, r *http.Request) {
+		{"content type of a 404", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; x="+url.PathEscape(awkwardToken))
-			io.WriteString(w, "deleted "+awkwardToken)
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "not deleted "+awkwardToken)
 		}},
 		{"redirect elsewhere", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, elsewhere.URL+r.URL.EscapedPath()+"?t="+url.QueryEscape(awkwardToken), http.StatusTemporaryRedirect)

@@ -81,6 +81,12 @@ type Error struct {
 	// its text is masked of the call's secrets, and errors.Is and errors.As
 	// see through it to the cause.
 	Err error
+
+	// bodyJSON is whether the body was JSON (declared or valid), and
+	// collection whether the request addressed the collection itself: a
+	// 404 without JSON there is no Letta API at all (see KindNotAPI).
+	bodyJSON   bool
+	collection bool
 }
 
 // Error returns a one-line description such as
@@ -140,6 +146,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 		e.Err = &maskedCause{err: cause, msg: redact.Secrets(cause.Error(), secrets...)}
 	}
 	if resp != nil {
+		e.bodyJSON = isJSON(resp.Header.Get("Content-Type"))
 		e.StatusCode = resp.StatusCode
 		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
 	}
@@ -151,6 +158,9 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 		// unmarshal fails quickly on the first byte and Message stays empty.
 		if json.Unmarshal(body, &msg) == nil {
 			e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
+			e.bodyJSON = true
+		} else if !e.bodyJSON {
+			e.bodyJSON = json.Valid(body)
 		}
 		e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
 	}

@@ -147,7 +147,7 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.handler)
 			c, _ := newTestClient(t, srv, append([]Option{WithMaxRetries(0)}, tt.opts...)...)
-			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			resp, err := c.ListTokens(context.Background(), ListPageParams{})
 			if resp != nil {
 				t.Errorf("got a response %+v alongside the error", resp)
 			}
@@ -193,7 +193,7 @@ func TestDecodeErrorIsAJSONError(t *testing.T) {
 		w.Write([]byte(`{"tokens":"not a list","hasNextPage":false}`))
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	var typeErr *json.UnmarshalTypeError
 	if !errors.As(err, &typeErr) {
 		t.Fatalf("err = %v, want it to wrap a *json.UnmarshalTypeError", err)
@@ -212,7 +212,7 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		})
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want *Error", err)
@@ -245,7 +245,7 @@ func TestBrokenOffBodyIsNoAnswer(t *testing.T) {
 		w.Write([]byte(`{"tokens":[`))
 	})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	assertNoAnswer(t, err, "list tokens")
 	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "reading response body") {
 		t.Errorf("err = %v, want errors.Is(err, io.ErrUnexpectedEOF), saying it was reading the body", err)
@@ -277,7 +277,7 @@ func TestLargeErrorPageUnderCapIsNotTooLarge(t *testing.T) {
 		w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
 	})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.HasPrefix(apiErr.Body, "<html><p>oops") {
 		t.Fatalf("err = %v, want *Error 500 with an excerpt of the page", err)
@@ -361,7 +361,7 @@ func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv, WithMaxRetries(0))
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 			var apiErr *Error
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status {
 				t.Fatalf("err = %v, want an *Error with status %d", err, tt.status)
@@ -407,7 +407,7 @@ func TestEscapingMakesNoTokenVisible(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv, WithMaxRetries(0))
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 			var apiErr *Error
 			if !errors.As(err, &apiErr) || apiErr.Message+apiErr.Body == "" {
 				t.Fatalf("err = %v, want an *Error with a message or a body", err)

@@ -68,33 +68,6 @@ func ExampleNewClient() {
 	// Output: *lettatokens.Client
 }
 
-func ExampleClient_ListClientSideAccessTokensWithResponse() {
-	srv := fakeLetta()
-	defer srv.Close()
-	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	limit := 2
-	resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(),
-		&gen.ListClientSideAccessTokensParams{Limit: &limit})
-	if err != nil {
-		log.Fatal(err) // an *lettatokens.Error, or the context's error
-	}
-	// With a *lettatokens.Client, a nil error means JSON200 is set.
-	for _, tok := range resp.JSON200.Tokens {
-		// tok.Token is a secret: never print it (lettatokens.RedactToken
-		// gives a form that is safe to log).
-		fmt.Println(tok.Hostname, tok.Policy.Data[0].Id, tok.Policy.Data[0].Access)
-	}
-	fmt.Println("more:", resp.JSON200.HasNextPage)
-	// Output:
-	// app0.example.com agent-1 [read_messages]
-	// app1.example.com agent-1 [read_messages]
-	// more: true
-}
-
 func ExampleTokens() {
 	srv := fakeLetta()
 	defer srv.Close()
@@ -146,7 +119,7 @@ func ExampleError() {
 		log.Fatal(err)
 	}
 
-	_, err = client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err = client.ListTokens(context.Background(), lettatokens.ListPageParams{})
 	var apiErr *lettatokens.Error
 	if errors.As(err, &apiErr) {
 		fmt.Println("status:", apiErr.StatusCode)
@@ -200,7 +173,7 @@ func ExampleErrCrossOriginRedirect() {
 		log.Fatal(err)
 	}
 
-	_, err = client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err = client.ListTokens(context.Background(), lettatokens.ListPageParams{})
 	var apiErr *lettatokens.Error
 	if errors.Is(err, lettatokens.ErrCrossOriginRedirect) && errors.As(err, &apiErr) {
 		fmt.Println("refused a redirect, status", apiErr.StatusCode)

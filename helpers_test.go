@@ -136,10 +136,6 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 // loopback server.
 type fakePages func(offset int) (*gen.TokenPage, error)
 
-func (f fakePages) ListClientSideAccessTokensWithResponse(_ context.Context, params *gen.ListClientSideAccessTokensParams, _ ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
-	page, err := f(*params.Offset)
-	if err != nil {
-		return nil, err
-	}
-	return &gen.ListClientSideAccessTokensResponse{JSON200: page}, nil
+func (f fakePages) ListTokens(_ context.Context, params ListPageParams) (*gen.TokenPage, error) {
+	return f(params.Offset)
 }

@@ -30,7 +30,8 @@ type ListPageParams struct {
 // answer that is not a page (a non-2xx status, a body that is not JSON or
 // lacks the page's members) is an [*Error]; a call without an answer
 // returns its cause wrapped (see [Error]). Failed attempts are retried
-// (see [WithMaxRetries]).
+// (see [WithMaxRetries]). The body is decoded strictly: a page lacking
+// "tokens" or "hasNextPage" is an *Error, not an empty last page.
 func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error) {
 	switch {
 	case params.Limit < 0:
@@ -45,29 +46,14 @@ func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.To
 	if params.AgentID != "" {
 		p.AgentId = &params.AgentID
 	}
-	resp, err := c.ListClientSideAccessTokensWithResponse(ctx, &p)
-	if err != nil {
-		return nil, err
-	}
-	return resp.JSON200, nil
-}
-
-// ListClientSideAccessTokensWithResponse lists one page of tokens. Unlike
-// the generated method, it returns a response only for a 2xx JSON page that
-// decodes, with JSON200 set; an answer that cannot be used is an *Error,
-// and a call without one returns its cause (the context's error, the
-// transport's) wrapped with the operation. It is what makes a *Client a
-// [PageLister]; [Client.ListTokens] is the simpler call.
-func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
 	const op = "list tokens"
-	// The raw method goes through checkingDoer: a response that reaches
-	// here is 2xx JSON with a capped body.
-	resp, err := c.generated.ListClientSideAccessTokens(ctx, params, reqEditors...)
+	// The raw method goes through the attempt loop: a response that
+	// reaches here is 2xx JSON with a capped body, read whole.
+	resp, err := c.generated.ListClientSideAccessTokens(ctx, &p)
 	if err != nil {
 		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
-
 	body, err := readBody(resp)
 	if err != nil {
 		// Not for a *Client's own response, which arrives read whole; only
@@ -82,7 +68,7 @@ func (c *Client) ListClientSideAccessTokensWithResponse(ctx context.Context, par
 	if err != nil {
 		return nil, newResponseError(resp, body, err, c.apiKey)
 	}
-	return &gen.ListClientSideAccessTokensResponse{Body: body, HTTPResponse: resp, JSON200: page}, nil
+	return page, nil
 }
 
 // pageEnvelope mirrors gen.TokenPage with pointers, so that a body lacking

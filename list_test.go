@@ -32,9 +32,9 @@ func TestPageEnvelopeIsRequired(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv)
-			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			resp, err := c.ListTokens(context.Background(), ListPageParams{})
 			if tt.wantErr == "" {
-				if err != nil || resp.JSON200 == nil {
+				if err != nil || resp == nil {
 					t.Fatalf("got %v, %v; want a page", resp, err)
 				}
 				return

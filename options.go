@@ -16,12 +16,6 @@ const (
 // with [WithMaxBodyBytes].
 const DefaultMaxBodyBytes = 32 << 20
 
-// Environment variables NewClient reads when the matching option is absent.
-const (
-	envAPIKey  = "LETTA_API_KEY"
-	envBaseURL = "LETTA_BASE_URL"
-)
-
 // Option configures a [Client]; pass options to [NewClient].
 type Option func(*config)
 
@@ -43,15 +37,18 @@ type config struct {
 	retryWait func(time.Duration) time.Duration
 }
 
-// WithAPIKey sets the Letta API key. Without it, NewClient reads
-// LETTA_API_KEY.
+// WithAPIKey sets the Letta API key, trimmed of white space as
+// LETTA_API_KEY is. Without it, NewClient reads LETTA_API_KEY (see
+// [LoadEnv]).
 func WithAPIKey(key string) Option {
 	return func(c *config) { c.apiKey = key }
 }
 
 // WithBaseURL sets the server to call, for example a mock or a proxy.
 // Without it, NewClient reads LETTA_BASE_URL, and falls back to
-// [DefaultBaseURL]. A trailing slash is tolerated; a path prefix is kept.
+// [DefaultBaseURL]. It is checked as [LoadEnv] checks LETTA_BASE_URL: a
+// trailing slash is tolerated, a gateway's path prefix is kept, and a path
+// ending in /v1 is refused.
 func WithBaseURL(u string) Option {
 	return func(c *config) { c.baseURL = u }
 }
@@ -74,7 +71,8 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithMaxRetries sets how many times a failed request is retried; the
-// default is 2 (3 attempts in all). 0 disables retries. Creates are
+// default is 2 (3 attempts in all). 0 disables retries; more than 10, or a
+// negative number, is an error from NewClient. Creates are
 // retried too, as in Letta's SDKs, which can create a second token when an
 // answer is lost (see [Client.CreateToken]).
 func WithMaxRetries(n int) Option {

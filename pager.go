@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
@@ -107,10 +108,10 @@ func (e *LimitError) Error() string {
 func (e *LimitError) Unwrap() error { return ErrLimitReached }
 
 // PageLister is what a walk needs of a client: one page of tokens at a
-// time. [*Client] has it, and so has the generated *gen.ClientWithResponses
-// for callers who build their own; a test can fake it with one method.
+// time. [*Client] has it; a test can fake it with one method. It returns a
+// page or an error, never neither.
 type PageLister interface {
-	ListClientSideAccessTokensWithResponse(ctx context.Context, params *gen.ListClientSideAccessTokensParams, reqEditors ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error)
+	ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error)
 }
 
 // Tokens walks every token of the account (or of opts.AgentID), page by
@@ -123,9 +124,9 @@ type PageLister interface {
 // most Concurrency pages are held at a time, plus a small fingerprint of
 // each token listed (see ListOptions.MaxTokens), so memory stays bounded
 // however many tokens there are. An error ends the walk and is yielded
-// once, with a zero Token: an *Error for an answer that is not a page (c
-// may be a bare generated client), the transport's or the context's error,
-// wrapped with the operation, when no answer came, a *PaginationError for
+// once, with a zero Token: an *Error for an answer that is not a page,
+// the transport's or the context's error, wrapped with the operation, when
+// no answer came, a *PaginationError for
 // a server whose pages never end or repeat a token (checked for a whole
 // page before any of its tokens is yielded), a *LimitError when there are
 // more than opts.MaxTokens tokens, or the context's error.
@@ -143,14 +144,14 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 			yield(gen.Token{}, err)
 			return
 		}
-		params := gen.ListClientSideAccessTokensParams{Limit: &limit}
-		if opts.AgentID != "" {
-			params.AgentId = &opts.AgentID
-		}
 		fetch := func(ctx context.Context, offset, _ int) (*gen.TokenPage, int, bool, error) {
-			page, err := fetchPage(ctx, c, params, offset)
-			if err != nil {
+			page, err := c.ListTokens(ctx, ListPageParams{AgentID: opts.AgentID, Limit: limit, Offset: offset})
+			switch {
+			case err != nil:
 				return nil, 0, false, err
+			case page == nil:
+				// A PageLister that broke its contract.
+				return nil, 0, false, errorf("list tokens: the lister returned neither a page nor an error")
 			}
 			return page, len(page.Tokens), page.HasNextPage, nil
 		}
@@ -160,7 +161,7 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 		// Every token listed so far, as a fingerprint: a token seen again,
 		// on any page, means offset is ignored, pages overlap or cycle, or
 		// a page repeats itself.
-		seen := newFingerprints()
+		var seen fingerprint.Set
 		offset := 0 // also the number of tokens yielded so far
 		pageNum := 0
 		for p, err := range pages {
@@ -182,7 +183,7 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 				toks = toks[:maxTokens-offset]
 			}
 			for i, tok := range toks {
-				if !seen.add(tok.Token) {
+				if !seen.Add(tok.Token) {
 					yield(gen.Token{}, &PaginationError{Offset: offset, Page: pageNum,
 						Reason: fmt.Sprintf("token %d of the page was already listed (offset ignored, or pages overlap or repeat)", i)})
 					return
@@ -223,11 +224,11 @@ func (o ListOptions) bounds() (limit, maxTokens, concurrency int, err error) {
 	limit, maxTokens, concurrency = o.Limit, o.MaxTokens, o.Concurrency
 	switch {
 	case limit < 0:
-		return 0, 0, 0, errorf("ListOptions.Limit must not be negative, got %d", limit)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.Limit", Reason: fmt.Sprintf("must not be negative, got %d", limit)}
 	case maxTokens < 0:
-		return 0, 0, 0, errorf("ListOptions.MaxTokens must not be negative, got %d", maxTokens)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.MaxTokens", Reason: fmt.Sprintf("must not be negative, got %d", maxTokens)}
 	case concurrency < 0 || concurrency > MaxConcurrency:
-		return 0, 0, 0, errorf("ListOptions.Concurrency must be 0 to %d, got %d", MaxConcurrency, concurrency)
+		return 0, 0, 0, &ParamError{Field: "ListOptions.Concurrency", Reason: fmt.Sprintf("must be 0 to %d, got %d", MaxConcurrency, concurrency)}
 	}
 	if limit == 0 {
 		limit = DefaultPageLimit
@@ -236,39 +237,4 @@ func (o ListOptions) bounds() (limit, maxTokens, concurrency int, err error) {
 		maxTokens = DefaultMaxTokens
 	}
 	return limit, maxTokens, max(concurrency, 1), nil
-}
-
-// fetchPage gets the page at offset. With a *Client every failure is
-// already an error; with a bare generated client a response without a
-// decoded page is turned into an *Error here.
-func fetchPage(ctx context.Context, c PageLister, params gen.ListClientSideAccessTokensParams, offset int) (*gen.TokenPage, error) {
-	params.Offset = &offset
-	resp, err := c.ListClientSideAccessTokensWithResponse(ctx, &params)
-	if err != nil {
-		return nil, err
-	}
-	if resp == nil || resp.JSON200 == nil {
-		return nil, pageError(resp)
-	}
-	return resp.JSON200, nil
-}
-
-// pageError describes a response that carries no page. The API key is not
-// known here, so only secrets recognisable by shape are redacted.
-func pageError(resp *gen.ListClientSideAccessTokensResponse) error {
-	if resp == nil {
-		// Not an answer of the server's: a PageLister that returned
-		// neither a response nor an error.
-		return errorf("list tokens: the lister returned neither a page nor an error")
-	}
-	e := newResponseError(resp.HTTPResponse, resp.Body, nil, "")
-	switch {
-	case e.StatusCode < 200 || e.StatusCode > 299:
-		// The status says it all.
-	case !isJSON(resp.ContentType()):
-		e.Err = fmt.Errorf("%w (Content-Type %q)", errNotJSON, resp.ContentType())
-	default:
-		e.Err = fmt.Errorf("no token page in a %d response", e.StatusCode)
-	}
-	return e
 }

@@ -129,67 +129,6 @@ func TestTokensWalksAllPages(t *testing.T) {
 	}
 }
 
-func TestTokensWithBareGeneratedClient(t *testing.T) {
-	srv := newAccountServer(t, 25)
-	raw, err := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := CollectTokens(context.Background(), raw, ListOptions{Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantTokens(t, got, 0, 25)
-}
-
-func TestTokensBareClientWithoutPageIsError(t *testing.T) {
-	tests := []struct {
-		name       string
-		handler    http.HandlerFunc
-		wantStatus int
-		wantMsg    string
-	}{
-		{
-			name: "500",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(t, w, 500, map[string]string{"message": "boom"})
-			},
-			wantStatus: 500,
-			wantMsg:    "boom",
-		},
-		{
-			name: "400 decoded by gen",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(t, w, 400, map[string]string{"message": "bad limit"})
-			},
-			wantStatus: 400,
-			wantMsg:    "bad limit",
-		},
-		{
-			name: "HTML 200",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "text/html")
-				w.Write([]byte("<html></html>"))
-			},
-			wantStatus: 200,
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t, tt.handler)
-			raw, err := gen.NewClientWithResponses(srv.URL, gen.WithHTTPClient(srv.Client()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = CollectTokens(context.Background(), raw, ListOptions{})
-			var apiErr *Error
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.wantStatus || apiErr.Message != tt.wantMsg {
-				t.Fatalf("err = %#v, want *Error %d %q", err, tt.wantStatus, tt.wantMsg)
-			}
-		})
-	}
-}
-
 // lyingCase is a server whose pagination cannot be followed to an end, and
 // where a walk of it must stop.
 type lyingCase struct {
@@ -683,7 +622,7 @@ func TestTokensConcurrent429(t *testing.T) {
 // might.
 type nilLister struct{}
 
-func (nilLister) ListClientSideAccessTokensWithResponse(context.Context, *gen.ListClientSideAccessTokensParams, ...gen.RequestEditorFn) (*gen.ListClientSideAccessTokensResponse, error) {
+func (nilLister) ListTokens(context.Context, ListPageParams) (*gen.TokenPage, error) {
 	return nil, nil
 }
 

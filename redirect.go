@@ -25,6 +25,10 @@ var ErrCrossOriginRedirect = errors.New("redirect to another origin refused")
 // no CheckRedirect of its own.
 const maxRedirects = 10
 
+// errTooManyRedirects is the cause when same-origin redirects go on past
+// maxRedirects, in net/http's own words.
+var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
+
 // sameOriginRedirects returns a CheckRedirect policy that refuses any
 // redirect leaving origin (see originOf) and otherwise defers to next, the
 // caller's own policy, or to net/http's default when next is nil. Ours runs
@@ -39,9 +43,9 @@ func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request
 			return next(req, via)
 		}
 		if len(via) >= maxRedirects {
-			// The wording is net/http's, which retryablehttp recognises as
-			// permanent.
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			// net/http's own wording. Like any refused redirect, it is
+			// final: the next attempt would be sent round the same loop.
+			return errTooManyRedirects
 		}
 		return nil
 	}

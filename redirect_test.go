@@ -5,10 +5,13 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -84,7 +87,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 				hc = target.Client()
 			}
 			c, _ := newTestClient(t, from, WithHTTPClient(hc))
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 
 			if reqs := target.got.all(); len(reqs) != 0 {
 				t.Fatalf("the other origin received %+v, want no request at all", reqs)
@@ -125,8 +128,8 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 		writePage(t, w, makeTokens(0, 1), false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || len(resp.JSON200.Tokens) != 1 {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || len(resp.Tokens) != 1 {
 		t.Fatalf("resp %+v, err %v; want the page behind the redirect", resp, err)
 	}
 	want := []capturedRequest{
@@ -135,6 +138,47 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 	}
 	if reqs := got.all(); len(reqs) != 2 || reqs[0] != want[0] || reqs[1] != want[1] {
 		t.Errorf("server saw %+v, want %+v", reqs, want)
+	}
+}
+
+// TestRedirectLoopStopsAtTen: as net/http does, a call is at most ten
+// requests: nine same-origin redirects are followed, the tenth is refused
+// (the eleventh request is never sent), and the refusal is final: no retry
+// sends the call round the loop again. Its error names the origin, not the
+// Location (a bare path here), which net/http quotes.
+func TestRedirectLoopStopsAtTen(t *testing.T) {
+	for _, tt := range []struct {
+		redirects int
+		wantErr   bool
+	}{{9, false}, {10, true}} {
+		t.Run(strconv.Itoa(tt.redirects), func(t *testing.T) {
+			n := &counter{}
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if i := n.inc(); i <= tt.redirects {
+					http.Redirect(w, r, "/v1/client-side-access-tokens?hop="+strconv.Itoa(i), http.StatusFound)
+					return
+				}
+				writePage(t, w, nil, false)
+			})
+			c, waits := newTestClient(t, srv)
+			_, err := c.ListTokens(t.Context(), ListPageParams{})
+			if !tt.wantErr {
+				if err != nil || n.count() != 10 {
+					t.Errorf("err = %v after %d requests; want the page after 10", err, n.count())
+				}
+				return
+			}
+			assertNoAnswer(t, err, "list tokens")
+			if want := `Get "` + originOf(mustParseURL(t, srv.URL)) + `": stopped after 10 redirects`; !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v, want it to say %s", err, want)
+			}
+			if n.count() != 10 || len(waits.recorded()) != 0 {
+				t.Errorf("server saw %d requests after %d waits, want 10 after none", n.count(), len(waits.recorded()))
+			}
+			if KindOf(err) != KindRedirected {
+				t.Errorf("KindOf = %s, want %s", KindOf(err), KindRedirected)
+			}
+		})
 	}
 }
 
@@ -155,7 +199,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := srv.Client()
 		hc.CheckRedirect = refusing
 		c, _ := newTestClient(t, srv, WithHTTPClient(hc), WithMaxRetries(0))
-		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		_, err := c.ListTokens(context.Background(), ListPageParams{})
 		if !errors.Is(err, errCaller) || calls.count() != 1 {
 			t.Fatalf("err = %v after %d calls of the caller's policy, want errCaller after 1", err, calls.count())
 		}
@@ -168,7 +212,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := from.Client()
 		hc.CheckRedirect = permissive
 		c, _ := newTestClient(t, from, WithHTTPClient(hc))
-		_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+		_, err := c.ListTokens(context.Background(), ListPageParams{})
 		if !errors.Is(err, ErrCrossOriginRedirect) || calls.count() != 0 || len(target.got.all()) != 0 {
 			t.Fatalf("err = %v, caller's policy called %d times, target saw %d; want ErrCrossOriginRedirect, 0, 0",
 				err, calls.count(), len(target.got.all()))
@@ -192,7 +236,7 @@ func TestTLSFailureNamesNoPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err = c.ListTokens(context.Background(), ListPageParams{})
 	assertNoAnswer(t, err, "list tokens")
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) && urlErr.URL != srv.URL {
@@ -221,5 +265,32 @@ func TestOrigin(t *testing.T) {
 		if got := originOf(mustParseURL(t, tt.in)); got != tt.want {
 			t.Errorf("originOf(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestTLSFailureIsNotRetried: a certificate that does not verify will not
+// verify on the next attempt either: one connection, no backoff.
+func TestTLSFailureIsNotRetried(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake fails, as it should
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	rec := &waitRecorder{}
+	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithTransport(tr), withRetryWait(rec.wait))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListTokens(t.Context(), ListPageParams{})
+	assertNoAnswer(t, err, "list tokens")
+	if n := conns.Load(); n != 1 || len(rec.recorded()) != 0 {
+		t.Errorf("%d connections after %d waits, want 1 after none", n, len(rec.recorded()))
 	}
 }

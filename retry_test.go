@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -106,12 +107,12 @@ func TestRetryPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n, srv := scriptedServer(t, tt.steps...)
 			c, waits := newTestClient(t, srv, tt.opts...)
-			resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			resp, err := c.ListTokens(context.Background(), ListPageParams{})
 			if got := n.count(); got != tt.wantAttempts {
 				t.Errorf("server saw %d attempts, want %d", got, tt.wantAttempts)
 			}
 			if tt.wantStatus == 0 {
-				if err != nil || resp.JSON200 == nil {
+				if err != nil || resp == nil {
 					t.Fatalf("got resp %+v, err %v; want a page", resp, err)
 				}
 			} else {
@@ -151,8 +152,8 @@ func TestRetryAfterResetConnection(t *testing.T) {
 		writePage(t, w, nil, false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || resp.JSON200 == nil {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || resp == nil {
 		t.Fatalf("got resp %+v, err %v; want a page after one retry", resp, err)
 	}
 	if n.count() != 2 {
@@ -170,7 +171,7 @@ func TestConnectionErrorsExhaustRetries(t *testing.T) {
 		}
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	assertNoAnswer(t, err, "list tokens")
 	if n.count() != 3 {
 		t.Errorf("server saw %d attempts, want 3", n.count())
@@ -188,7 +189,7 @@ func TestSlowServerTimesOutEachAttempt(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond), WithMaxRetries(1))
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	_, err := c.ListTokens(context.Background(), ListPageParams{})
 	elapsed := time.Since(start)
 	var netErr net.Error
 	if !errors.As(err, &netErr) || !netErr.Timeout() {
@@ -248,7 +249,7 @@ func TestTricklingBodyIsAnOutage(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.inc(); h(w, r) })
 			c, waits := newTestClient(t, srv, WithTimeout(100*time.Millisecond))
 			start := time.Now()
-			_, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+			_, err := c.ListTokens(context.Background(), ListPageParams{})
 			elapsed := time.Since(start)
 			assertNoAnswer(t, err, "list tokens")
 			if !errors.Is(err, context.DeadlineExceeded) {
@@ -283,8 +284,8 @@ func TestBrokenBodyIsRetried(t *testing.T) {
 		writePage(t, w, makeTokens(0, 2), false)
 	})
 	c, waits := newTestClient(t, srv)
-	resp, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	if err != nil || len(resp.JSON200.Tokens) != 2 {
+	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	if err != nil || len(resp.Tokens) != 2 {
 		t.Fatalf("resp %+v, err %v; want the page of the second attempt", resp, err)
 	}
 	if n.count() != 2 || len(waits.recorded()) != 1 {
@@ -313,7 +314,7 @@ func TestCancelDuringTrickleReturnsContextError(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -345,7 +346,7 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -362,7 +363,7 @@ func TestContextAlreadyDone(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -398,6 +399,9 @@ func TestRetryDelay(t *testing.T) {
 		{"Retry-After fractional seconds", 0, header("Retry-After", "1.5"), noJitter, 1500 * time.Millisecond},
 		{"retry-after-ms", 0, header("Retry-After-Ms", "250"), noJitter, 250 * time.Millisecond},
 		{"Retry-After too long falls back", 0, header("Retry-After", "3600"), noJitter, 500 * time.Millisecond},
+		{"Retry-After at the cap is honoured", 0, header("Retry-After", "60"), noJitter, maxServerDelay},
+		{"Retry-After past the cap falls back", 0, header("Retry-After", "61"), noJitter, 500 * time.Millisecond},
+		{"retry-after-ms at the cap is honoured", 0, header("Retry-After-Ms", "60000"), noJitter, maxServerDelay},
 		{"Retry-After zero falls back", 1, header("Retry-After", "0"), noJitter, time.Second},
 		{"Retry-After negative falls back", 0, header("Retry-After", "-5"), noJitter, 500 * time.Millisecond},
 		{"Retry-After NaN falls back", 0, header("Retry-After", "NaN"), noJitter, 500 * time.Millisecond},
@@ -406,7 +410,11 @@ func TestRetryDelay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := retryDelay(initialRetryDelay, maxRetryDelay, tt.attempt, tt.resp, tt.random); got != tt.want {
+			var h http.Header
+			if tt.resp != nil {
+				h = tt.resp.Header
+			}
+			if got := retryDelay(tt.attempt, h, tt.random); got != tt.want {
 				t.Errorf("retryDelay = %s, want %s", got, tt.want)
 			}
 		})
@@ -447,7 +455,7 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 		t.Run(fmt.Sprint(h), func(t *testing.T) {
 			_, srv := scriptedServer(t, step{http.StatusServiceUnavailable, h})
 			c, waits := newTestClient(t, srv, WithMaxRetries(3))
-			if _, err := c.ListClientSideAccessTokensWithResponse(context.Background(), nil); err == nil {
+			if _, err := c.ListTokens(context.Background(), ListPageParams{}); err == nil {
 				t.Fatal("want an error after the retries")
 			}
 			got := waits.recorded()
@@ -460,5 +468,22 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRetryDelayAnyAttempt: the backoff stays in (0, maxRetryDelay] for any
+// attempt number, however far out, with any jitter: a shift that
+// overflows would turn it into a negative wait (no wait at all) or an
+// absurd one.
+func TestRetryDelayAnyAttempt(t *testing.T) {
+	attempts := []int{-1, 0, 1, 4, 5, 15, 16, 17, 34, 35, 36, 62, 63, 64, 65, 1 << 20, math.MaxInt32, math.MaxInt}
+	for _, attempt := range attempts {
+		for _, random := range []float64{0, 0.5, 0.999999} {
+			got := retryDelay(attempt, nil, func() float64 { return random })
+			want := min(initialRetryDelay<<min(max(attempt, 0), 5), maxRetryDelay)
+			if got <= 0 || got > want || got < want*3/4 {
+				t.Errorf("retryDelay(%d) with random %v = %s, want in [%s, %s]", attempt, random, got, want*3/4, want)
+			}
+		}
 	}
 }

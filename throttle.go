@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 )
 
 // throttle slows down every request of one Client once the server has said
@@ -18,10 +18,9 @@ import (
 // retried, no attempt of the Client is sent before the server's delay has
 // passed (or, when it named none, the first backoff step).
 //
-// The wait happens before each attempt starts, outside the attempt's own
-// time limit (see WithTimeout): a RoundTripper would wait inside it, and a
-// server asking for 30 s would make every attempt with a 10 s limit time
-// out in the throttle, unsent, and count as a failure.
+// The loop waits here before each attempt starts, outside the attempt's own
+// time limit (see WithTimeout): a server asking for 30 s must not make
+// every attempt with a 10 s limit time out unsent.
 type throttle struct {
 	// wait turns a wait into the one slept: config.retryWait, the identity
 	// outside tests, which shrink it as they shrink the retry waits.
@@ -29,63 +28,30 @@ type throttle struct {
 
 	mu        sync.Mutex
 	notBefore time.Time
-	// setBy is the request (its *bodySlot, one per call) whose response set
-	// notBefore. Its own retry has just waited out the same delay in the
-	// retry engine's backoff, so the throttle does not hold it again.
-	setBy any
+	// setBy is the call (its first *http.Request, the same for all its
+	// attempts) whose answer set notBefore. Its own retry has just waited
+	// out the same delay in its backoff, so the throttle does not hold it
+	// again.
+	setBy *http.Request
 }
 
-// installThrottle makes every attempt of c pass through a new throttle:
-// retryablehttp calls RequestLogHook before each attempt, the first
-// included, and ResponseLogHook after each one that got a response.
-func installThrottle(c *retryablehttp.Client, wait func(time.Duration) time.Duration) {
-	t := &throttle{wait: wait}
-	c.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, _ int) {
-		t.await(req.Context(), requestKey(req))
-	}
-	c.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
-		t.observe(resp, time.Now())
-	}
-}
-
-// requestKey identifies one call across its attempts: the *bodySlot that
-// checkingDoer puts in the context of each call, which every attempt's
-// request (and the response's) carries. nil when there is none.
-func requestKey(req *http.Request) any {
-	if req == nil {
-		return nil
-	}
-	if slot, ok := req.Context().Value(bodySlotKey{}).(*bodySlot); ok {
-		return slot
-	}
-	return nil
-}
-
-// await returns when the attempt of the call key may be sent: at once,
-// unless the server asked to slow down and that time has not come, or when
-// ctx ends (the attempt then fails at once with ctx's error).
-func (t *throttle) await(ctx context.Context, key any) {
+// await returns when an attempt of the call may be sent: at once, unless
+// the server asked to slow down and that time has not come, or when ctx
+// ends (the loop then gives up with ctx's error).
+func (t *throttle) await(ctx context.Context, call *http.Request) {
 	t.mu.Lock()
 	remaining := time.Until(t.notBefore)
-	own := key != nil && key == t.setBy
+	own := call == t.setBy
 	t.mu.Unlock()
 	if remaining <= 0 || own {
 		return
 	}
-	d := t.wait(remaining)
-	if d <= 0 {
-		return
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-	case <-timer.C:
-	}
+	sleep(ctx, t.wait(remaining))
 }
 
-// observe moves notBefore later when resp says the server is overloaded.
-func (t *throttle) observe(resp *http.Response, now time.Time) {
+// observe moves notBefore later when resp, an answer to call, says the
+// server is overloaded.
+func (t *throttle) observe(call *http.Request, resp *http.Response, now time.Time) {
 	d, ok := slowDown(resp, now)
 	if !ok {
 		return
@@ -95,15 +61,15 @@ func (t *throttle) observe(resp *http.Response, now time.Time) {
 	defer t.mu.Unlock()
 	if until.After(t.notBefore) {
 		t.notBefore = until
-		t.setBy = requestKey(resp.Request)
+		t.setBy = call
 	}
 }
 
 // slowDown says how long every request should hold back after resp: the
 // server's delay if it asked for a sane one (see serverRetryDelay), else
 // the first backoff step for a 429 or 503. ok is false when resp gives no
-// reason to slow down: a success, or a failure that is not retried or asks
-// for no delay.
+// reason to slow down: no answer, a success, or a failure that is not
+// retried or asks for no delay.
 func slowDown(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if resp == nil {
 		return 0, false
@@ -111,10 +77,23 @@ func slowDown(resp *http.Response, now time.Time) (time.Duration, bool) {
 	overloaded := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 	d, asked := serverRetryDelay(resp.Header, now)
 	switch {
-	case asked && (overloaded || IsRetryable(resp)):
+	case asked && (overloaded || retrypolicy.Response(resp)):
 		return d, true
 	case overloaded:
 		return initialRetryDelay, true
 	}
 	return 0, false
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
 }

@@ -66,8 +66,8 @@ func TestThrottleHoldsBackEveryRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n, srv := scriptedServer(t, tt.first, step{status: http.StatusOK})
 			c, waits := newTestClient(t, srv, WithMaxRetries(0))
-			c.ListClientSideAccessTokensWithResponse(t.Context(), nil) // the first answer, whatever it is
-			if _, err := c.ListClientSideAccessTokensWithResponse(t.Context(), nil); err != nil {
+			c.ListTokens(t.Context(), ListPageParams{}) // the first answer, whatever it is
+			if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
 				t.Fatalf("second call: %v", err)
 			}
 			got := waits.recorded()
@@ -96,9 +96,9 @@ func TestThrottleWaitIsNotPartOfTheAttempt(t *testing.T) {
 			waited = append(waited, d) // one call at a time: no lock needed
 			return d / 4               // about 250 ms, more than the timeout
 		}))
-	c.ListClientSideAccessTokensWithResponse(t.Context(), nil)
+	c.ListTokens(t.Context(), ListPageParams{})
 	start := time.Now()
-	if _, err := c.ListClientSideAccessTokensWithResponse(t.Context(), nil); err != nil {
+	if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
 		t.Fatalf("second call: %v", err)
 	}
 	if len(waited) != 1 || waited[0] < 900*time.Millisecond {
@@ -117,11 +117,11 @@ func TestThrottleWaitIsNotPartOfTheAttempt(t *testing.T) {
 func TestThrottleHonoursContext(t *testing.T) {
 	n, srv := scriptedServer(t, step{503, map[string]string{"Retry-After": "30"}}, step{status: http.StatusOK})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0), withRetryWait(func(d time.Duration) time.Duration { return d }))
-	c.ListClientSideAccessTokensWithResponse(t.Context(), nil)
+	c.ListTokens(t.Context(), ListPageParams{})
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.ListClientSideAccessTokensWithResponse(ctx, nil)
+	_, err := c.ListTokens(ctx, ListPageParams{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
@@ -140,7 +140,7 @@ func TestThrottleDoesNotHoldARetryTwice(t *testing.T) {
 		t.Run(strconv.Itoa(len(h)), func(t *testing.T) {
 			n, srv := scriptedServer(t, step{429, h}, step{status: http.StatusOK})
 			c, waits := newTestClient(t, srv)
-			if _, err := c.ListClientSideAccessTokensWithResponse(t.Context(), nil); err != nil {
+			if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
 				t.Fatal(err)
 			}
 			if got := waits.recorded(); len(got) != 1 || n.count() != 2 {

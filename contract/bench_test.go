@@ -7,7 +7,6 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -26,8 +25,7 @@ func BenchmarkValidatingTransport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	limit := 100
-	params := &gen.ListClientSideAccessTokensParams{Limit: &limit}
+	params := lettatokens.ListPageParams{Limit: 100}
 	for _, bc := range []struct {
 		name string
 		opts []lettatokens.Option
@@ -43,8 +41,8 @@ func BenchmarkValidatingTransport(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), params)
-				if err != nil || len(resp.JSON200.Tokens) != 100 {
+				page, err := client.ListTokens(context.Background(), params)
+				if err != nil || len(page.Tokens) != 100 {
 					b.Fatalf("page: %v", err)
 				}
 			}

@@ -28,33 +28,31 @@ type config struct {
 	target string
 }
 
-// loadConfig reads LETTA_API_KEY and LETTA_BASE_URL through getenv. A
-// missing key is a usage error that says how to set it, or how to do
-// without an account.
+// loadConfig reads LETTA_API_KEY and LETTA_BASE_URL through getenv, with
+// lettatokens.LoadEnv, so that the command and the library trim and check
+// them alike. A missing key is a usage error that says how to set it, or
+// how to do without an account.
 func loadConfig(getenv func(string) string) (config, error) {
-	c := config{
-		apiKey:  strings.TrimSpace(getenv(envAPIKey)),
-		baseURL: strings.TrimSpace(getenv(envBaseURL)),
-	}
+	env, err := lettatokens.LoadEnv(getenv)
+	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
 	if c.apiKey == "" {
 		return c, credentialErrorf("%s is not set: export %s=<your Letta API key>, or try it without an account: %s check --mock",
 			envAPIKey, envAPIKey, progName)
+	}
+	var cfgErr *lettatokens.ConfigError
+	if errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
+		// The message names the variable and the rule, never the value,
+		// which may hold credentials. (Other variables are checked where
+		// they are used: LETTA_MAX_TOKENS only when no flag overrides it.)
+		return c, credentialErrorf("%s", trimPrefix(err.Error()))
 	}
 	if c.baseURL == "" {
 		c.baseURL = lettatokens.DefaultBaseURL
 	}
 	u, err := url.Parse(c.baseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		// The value is not echoed: a malformed URL may hold credentials.
-		return c, credentialErrorf("%s is not a base URL: want http(s)://host[:port][/path], such as %s or a mock's URL",
-			envBaseURL, lettatokens.DefaultBaseURL)
-	}
-	if strings.Trim(u.EscapedPath(), "/") != "" {
-		// The path is not echoed either. /v1 is the usual mistake: every
-		// operation path already starts with it, so each call would 404,
-		// which must not pass for drift.
-		return c, credentialErrorf("%s has a path: it must be the API root, such as %s (without /v1), or a mock's URL as the mock prints it",
-			envBaseURL, lettatokens.DefaultBaseURL)
+	if err != nil {
+		// Not expected: LoadEnv parsed it.
+		return c, credentialErrorf("%s is not a base URL", envBaseURL)
 	}
 	c.target = displayURL(u)
 	return c, nil

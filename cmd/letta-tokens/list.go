@@ -131,24 +131,17 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		})
 	}
 
-	params := gen.ListClientSideAccessTokensParams{}
+	// Unset, the limit is the server's default; the offset is 0 either way.
+	params := lettatokens.ListPageParams{AgentID: *agentID}
 	if set["limit"] {
-		params.Limit = limit
+		params.Limit = *limit
 	}
 	if set["offset"] {
-		params.Offset = offset
+		params.Offset = *offset
 	}
-	if *agentID != "" {
-		params.AgentId = agentID
-	}
-	resp, err := client.ListClientSideAccessTokensWithResponse(ctx, &params)
+	page, err := client.ListTokens(ctx, params)
 	if err != nil {
 		return fail.callError(ctx, err)
-	}
-	page := resp.JSON200
-	if page == nil {
-		// A 2xx other than 200: JSON, but not a documented answer.
-		return failf("%s answered HTTP %d, not an answer the API documents (it answers 200 with a page)", cfg.target, resp.StatusCode())
 	}
 	if err := sink.page(page.Tokens); err != nil {
 		return writeError(err)

@@ -247,9 +247,10 @@ func TestInvalidBaseURL(t *testing.T) {
 	}
 }
 
-// A base URL with a path (LETTA_BASE_URL=https://api.letta.com/v1, the
-// usual mistake) is a configuration error before any request: every call
-// would 404, which must not be reported as drift or as an empty account.
+// A base URL ending in /v1 (LETTA_BASE_URL=https://api.letta.com/v1, the
+// usual mistake) or in the collection's path is a configuration error
+// before any request: every call would 404, which must not be reported as
+// drift or as an empty account. Any other path is a gateway's prefix.
 func TestBaseURLWithPath(t *testing.T) {
 	var requests atomic.Int64
 	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3)}), &requests))
@@ -259,7 +260,7 @@ func TestBaseURLWithPath(t *testing.T) {
 			if r.code != exitUsage {
 				t.Errorf("%s with %s: exit %d, want %d\n%s%s", cmd, path, r.code, exitUsage, r.stdout, r.stderr)
 			}
-			oneLine(t, r, "LETTA_BASE_URL has a path", "API root", "https://api.letta.com")
+			oneLine(t, r, "LETTA_BASE_URL ends in /v1", "API root", "https://api.letta.com")
 			if strings.Contains(r.stdout+r.stderr, "holds no tokens") || strings.Contains(r.stdout, "drift") {
 				t.Errorf("%s with %s: reports on the account after a configuration error:\n%s", cmd, path, r.stdout)
 			}
@@ -271,6 +272,13 @@ func TestBaseURLWithPath(t *testing.T) {
 	for _, root := range []string{ts.URL, ts.URL + "/"} {
 		if r := runCLI(t, envFor(root), "list"); r.code != exitOK {
 			t.Errorf("list with %q: exit %d, want 0: %s", root, r.code, r.stderr)
+		}
+	}
+	// A gateway's own prefix is accepted, as the library accepts it.
+	gw := newServer(t, http.StripPrefix("/gateway", mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3)})))
+	for _, root := range []string{gw.URL + "/gateway", gw.URL + "/gateway/"} {
+		if r := runCLI(t, envFor(root), "list"); r.code != exitOK {
+			t.Errorf("list with the gateway prefix %q: exit %d, want 0: %s", root, r.code, r.stderr)
 		}
 	}
 }

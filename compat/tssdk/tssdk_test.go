@@ -99,7 +99,7 @@ func TestTypeScriptSDKAgainstMock(t *testing.T) {
 			if apiErr != nil {
 				t.Fatalf("SDK call failed: %v", apiErr)
 			}
-			resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), &tt.want)
+			resp, err := client.Generated().ListClientSideAccessTokensWithResponse(context.Background(), &tt.want)
 			if err != nil {
 				t.Fatal(err)
 			}

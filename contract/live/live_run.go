@@ -12,6 +12,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -65,7 +66,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		base = r.own
 	}
 	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
-		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}
+		Retryable: retrypolicy.Response, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, created: r.created}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
@@ -149,11 +150,17 @@ func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
 
 // fetch is the walks' pageFetcher: one page through the client.
 func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-	resp, err := r.client.ListClientSideAccessTokensWithResponse(ctx, &params)
-	if err != nil {
-		return nil, err
+	var p lettatokens.ListPageParams
+	if params.Limit != nil {
+		p.Limit = *params.Limit
 	}
-	return resp.JSON200, nil
+	if params.Offset != nil {
+		p.Offset = *params.Offset
+	}
+	if params.AgentId != nil {
+		p.AgentID = *params.AgentId
+	}
+	return r.client.ListTokens(ctx, p)
 }
 
 // finish builds the report of a run that went through every step.

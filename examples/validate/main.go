@@ -34,12 +34,9 @@ func main() {
 		log.Fatal(err) // lettatokens.ErrNoAPIKey when LETTA_API_KEY is not set
 	}
 
-	resp, err := client.ListClientSideAccessTokensWithResponse(context.Background(), nil)
+	page, err := client.ListTokens(context.Background(), lettatokens.ListPageParams{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if resp.JSON200 == nil {
-		log.Fatalf("HTTP %d: not a page of tokens", resp.StatusCode())
-	}
-	fmt.Println(len(resp.JSON200.Tokens), "tokens on the first page")
+	fmt.Println(len(page.Tokens), "tokens on the first page")
 }
