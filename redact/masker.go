@@ -27,10 +27,12 @@ const gramLen = MinWindow / 2
 type Masker struct {
 	keys   []secret // the API key: masked by [Key], never shown
 	values []secret // token values: masked by [Token]
-	// grams indexes every gramLen-byte gram of the keys' secret parts, for
-	// texts of any size; values are few and probed directly.
-	grams  map[uint64][]gramAt
-	filter *[filterWords]uint64
+	// grams indexes every gramLen-byte gram of the keys' secret parts (and
+	// of the values', when there are many), for texts of any size; a few
+	// values are probed directly, which costs nothing to set up.
+	grams         map[uint64][]gramAt
+	filter        *[filterWords]uint64
+	valuesIndexed bool
 	// allowTokens leaves token shapes (ck-let-…) as they are: for a stream
 	// that prints revealed tokens on purpose. Keys, key shapes and values
 	// are still masked.
@@ -58,7 +60,24 @@ func NewMasker(apiKey string, values ...string) *Masker {
 
 func newMasker(keys, values []string) *Masker {
 	m := &Masker{keys: secretsOf(keys), values: secretsOf(values)}
-	for i, k := range m.keys {
+	m.index()
+	return m
+}
+
+// maxProbedValues: with more values than this, they are indexed like keys
+// (a page of thousands of tokens), rather than probed one by one.
+const maxProbedValues = 8
+
+// index builds the gram index of the keys, and of the values when they
+// are many. A gramAt's sec counts keys first, then values.
+func (m *Masker) index() {
+	m.grams, m.filter = nil, nil
+	m.valuesIndexed = len(m.values) > maxProbedValues
+	all := m.keys
+	if m.valuesIndexed {
+		all = append(slices.Clip(all), m.values...)
+	}
+	for i, k := range all {
 		if len(k.part) < MinWindow {
 			continue
 		}
@@ -73,17 +92,18 @@ func newMasker(keys, values []string) *Masker {
 			m.filter[h/64] |= 1 << (h % 64)
 		}
 	}
-	return m
 }
 
 // secretsOf keeps the values worth searching for: shorter ones would
 // mask ordinary words (a four-character key is masked whole only).
 func secretsOf(vs []string) []secret {
 	var out []secret
+	seen := make(map[string]bool, len(vs))
 	for _, v := range vs {
-		if len(v) < minExtraLen || slices.ContainsFunc(out, func(s secret) bool { return s.whole == v }) {
+		if len(v) < minExtraLen || seen[v] {
 			continue
 		}
+		seen[v] = true
 		out = append(out, secret{whole: v, part: secretPart(v)})
 	}
 	return out
@@ -105,9 +125,35 @@ func secretPart(v string) string {
 // With returns a Masker that also masks the token values given: a call's
 // or a row's own, in any field but the one that holds it.
 func (m *Masker) With(values ...string) *Masker {
+	m = orEmpty(m)
+	if len(values) == 0 {
+		return m
+	}
 	n := *m
-	n.values = secretsOf(append(append([]string(nil), valuesOf(m.values)...), values...))
+	n.values = secretsOf(append(valuesOf(m.values), values...))
+	if n.valuesIndexed || len(n.values) > maxProbedValues {
+		n.index()
+	}
 	return &n
+}
+
+// orEmpty lets a nil *Masker work as one with no secret of its own: it
+// masks shapes only.
+func orEmpty(m *Masker) *Masker {
+	if m == nil {
+		return &Masker{}
+	}
+	return m
+}
+
+// WithKeys returns a Masker that also masks the values given as it masks
+// the API key: a run of MinWindow characters of any of them is masked, and
+// none is ever shown beyond [Key]'s prefix.
+func (m *Masker) WithKeys(keys ...string) *Masker {
+	m = orEmpty(m)
+	n := newMasker(append(valuesOf(m.keys), keys...), valuesOf(m.values))
+	n.allowTokens = m.allowTokens
+	return n
 }
 
 // AllowTokens returns a Masker that leaves text shaped like a token
@@ -115,7 +161,7 @@ func (m *Masker) With(values ...string) *Masker {
 // value, list --reveal): the API key in any form, anything shaped like a
 // key, and the values given are still masked.
 func (m *Masker) AllowTokens() *Masker {
-	n := *m
+	n := *orEmpty(m)
 	n.allowTokens = true
 	return &n
 }
@@ -208,6 +254,7 @@ func (m *Masker) Safe(s string, limit int) string {
 // value or a shape overlaps another, the stronger kind decides the
 // replacement.
 func (m *Masker) find(s string) []hit {
+	m = orEmpty(m)
 	var hits []hit
 	v := &view{s: s}
 	for pass := 0; v != nil; pass++ {
@@ -253,10 +300,10 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 				continue
 			}
 			for _, at := range m.grams[g] {
-				k := m.keys[at.sec]
+				k, kind := m.secretAt(int(at.sec))
 				a, b := extend(s, i, k.part, int(at.off))
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kindKey, Key(k.whole))
+					add(a, b, kind, replacement(k, kind))
 					prevA, prevB = a, b
 				}
 			}
@@ -268,6 +315,9 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 		}
 	}
 	for _, val := range m.values {
+		if m.valuesIndexed && len(val.part) >= MinWindow {
+			continue // found through the index above
+		}
 		if len(val.part) < MinWindow {
 			hits = searchWhole(s, val.whole, kindValue, Token(val.whole), add, hits)
 			continue
@@ -317,6 +367,21 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 		from = end
 	}
 	return hits
+}
+
+// secretAt is the secret numbered i in the index, and its kind.
+func (m *Masker) secretAt(i int) (secret, int) {
+	if i < len(m.keys) {
+		return m.keys[i], kindKey
+	}
+	return m.values[i-len(m.keys)], kindValue
+}
+
+func replacement(s secret, kind int) string {
+	if kind == kindKey {
+		return Key(s.whole)
+	}
+	return Token(s.whole)
 }
 
 func searchWhole(s, whole string, kind int, repl string, add func(i, j, kind int, repl string), hits []hit) []hit {
