@@ -49,7 +49,6 @@ import (
 	"syscall"
 	"time"
 
-	// Aliased: check.go declares a func named redact.
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
