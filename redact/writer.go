@@ -17,8 +17,8 @@ var (
 	writerOverlap = 4 << 10
 )
 
-// A Writer masks what is written through it, line by line, before it
-// reaches the underlying writer: meant to wrap a process's stdout and
+// A Writer masks what is written through it, whole lines at a time, before
+// it reaches the underlying writer: meant to wrap a process's stdout and
 // stderr, so that no secret leaves by any path. A line is held until its
 // newline (at most maxWriterLine bytes of it); call Flush or Close to write
 // a last line that has none. It is safe for concurrent use.
@@ -47,16 +47,14 @@ func (w *Writer) Write(p []byte) (int, error) {
 		return 0, w.err
 	}
 	w.buf = append(w.buf, p...)
-	for w.err == nil {
-		if i := bytes.IndexByte(w.buf, '\n'); i >= 0 {
-			w.emit(i + 1)
-			continue
-		}
-		if len(w.buf) > maxWriterLine {
-			w.chunk()
-			continue
-		}
-		break
+	// Every whole line at once: one pass over a buffer of lines costs far
+	// less than one per line. A carriage return ends a line too, so that a
+	// progress line rewritten in place shows as it is written.
+	if i := max(bytes.LastIndexByte(w.buf, '\n'), bytes.LastIndexByte(w.buf, '\r')); i >= 0 {
+		w.emit(i + 1)
+	}
+	for w.err == nil && len(w.buf) > maxWriterLine {
+		w.chunk()
 	}
 	if w.err != nil {
 		return 0, w.err
@@ -76,6 +74,10 @@ func (w *Writer) Flush() error {
 
 // Close is Flush; the underlying writer is not closed.
 func (w *Writer) Close() error { return w.Flush() }
+
+// Unwrap returns the underlying writer, for a caller that asks what it
+// writes to (a terminal or not).
+func (w *Writer) Unwrap() io.Writer { return w.w }
 
 // emit masks and writes buf[:n], whole.
 func (w *Writer) emit(n int) {

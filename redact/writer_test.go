@@ -98,3 +98,18 @@ func TestWriterReportsErrors(t *testing.T) {
 		t.Error("Close: no error from a failing writer")
 	}
 }
+
+// A carriage return ends a line: a progress line rewritten in place is
+// written as it comes, not held until a newline.
+func TestWriterCarriageReturn(t *testing.T) {
+	var out bytes.Buffer
+	w := NewWriter(&out, NewMasker(tKey))
+	w.Write([]byte("\rfetched 1 token"))
+	w.Write([]byte("\rfetched 2 tokens " + tKey + "\r"))
+	if got := out.String(); got != "\rfetched 1 token\rfetched 2 tokens sk-let-Q…\r" {
+		t.Errorf("got %q", got)
+	}
+	if w.Unwrap() != &out {
+		t.Error("Unwrap is not the underlying writer")
+	}
+}

@@ -261,6 +261,9 @@ func (p *progress) abort() {
 // device: a terminal (or /dev/null, where progress costs nothing, and
 // where delete has no token to read either).
 func isTerminal(v any) bool {
+	if u, ok := v.(interface{ Unwrap() io.Writer }); ok {
+		v = u.Unwrap() // the masking writer around stdout and stderr
+	}
 	f, ok := v.(*os.File)
 	if !ok {
 		return false
