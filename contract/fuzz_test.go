@@ -77,7 +77,7 @@ func bodyTokenValues(body []byte) []string {
 	var out []string
 	for _, t := range page.Tokens {
 		s, ok := t.Token.(string)
-		if ok && len(s) >= minMaskedValue && regexp.MustCompile(`^[ -~]+$`).MatchString(s) && !strings.ContainsAny(s, `\"`) {
+		if ok && len(s) >= redact.MinWindow && regexp.MustCompile(`^[ -~]+$`).MatchString(s) && !strings.ContainsAny(s, `\"`) {
 			out = append(out, s)
 		}
 	}

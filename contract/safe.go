@@ -3,7 +3,6 @@ package contract
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -18,26 +17,17 @@ const maxFindingText = 4 * redact.MaxLine
 // must not become 40,000 findings to hold, mask and print.
 const maxFindingsPerSeverity = 100
 
-// minMaskedValue is the shortest token value masked wherever it appears in
-// a finding: shorter ones would mask ordinary words, and a real token is
-// far longer.
-const minMaskedValue = 12
-
-// pointerEscaper is RFC 6901's escaping of a pointer segment.
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
 // safe makes one server-supplied string fit for a finding: the API key and
 // anything token-shaped masked, control characters escaped, the length
 // capped.
 func (v *Validator) safe(s string) string {
-	return redact.Safe(s, redact.MaxLine, v.secrets...)
+	return v.mask.Safe(s, redact.MaxLine)
 }
 
 // quote is safe, in double quotes, with quotes and backslashes in s
 // escaped as Go does, so that where the server's string ends is plain.
 func (v *Validator) quote(s string) string {
-	q := strconv.Quote(redact.Secrets(s, v.secrets...))
-	return redact.Line(q, redact.MaxLine)
+	return redact.Line(strconv.Quote(v.mask.Mask(s)), redact.MaxLine)
 }
 
 // pointer builds a JSON pointer from segments, each made safe first: a
@@ -56,7 +46,7 @@ func (v *Validator) quoteScalar(x any) string {
 		return v.quote(s)
 	}
 	if s, ok := x.(fmt.Stringer); ok { // json.Number, whose text the server chose
-		return v.safeCapped(s.String(), 64)
+		return v.mask.Safe(s.String(), 64)
 	}
 	switch x.(type) {
 	case bool, float64:
@@ -65,44 +55,11 @@ func (v *Validator) quoteScalar(x any) string {
 	return "(" + jsonKind(x) + ")"
 }
 
-func (v *Validator) safeCapped(s string, limit int) string {
-	return redact.Safe(s, limit, v.secrets...)
-}
-
-// guard is the last pass over a finding's text: masking, escaping and the
-// cap again, then masking once more, since escaping can make text look like
-// a secret ("ck-let-\x7f…" after escaping matches the token shape).
-func (v *Validator) guard(s string, values []string) string {
-	s = redact.Secrets(s, v.secrets...)
-	s = maskValues(s, values)
-	return redact.Secrets(redact.Line(s, maxFindingText), v.secrets...)
-}
-
-// maskValues replaces every value in s, as it is and as a finding may
-// spell it (Go-quoted, or escaped in a JSON pointer), by its redacted form.
-func maskValues(s string, values []string) string {
-	for _, val := range values {
-		if len(val) < minMaskedValue {
-			continue
-		}
-		for _, form := range valueForms(val) {
-			if strings.Contains(s, form) {
-				s = strings.ReplaceAll(s, form, redact.Token(val))
-			}
-		}
-	}
-	return s
-}
-
-func valueForms(val string) []string {
-	forms := []string{val}
-	if q := strconv.Quote(val); q[1:len(q)-1] != val {
-		forms = append(forms, q[1:len(q)-1])
-	}
-	if p := pointerEscaper.Replace(val); p != val {
-		forms = append(forms, p)
-	}
-	return forms
+// guard is the last pass over a finding's text, with a masker that knows
+// the page's token values too (found in any form a finding spells them:
+// Go-quoted, escaped in a JSON pointer): masked, escaped, capped.
+func guard(mask *redact.Masker, s string) string {
+	return mask.Safe(s, maxFindingText)
 }
 
 // tokenValues lists the token values of a body, which no finding may
@@ -112,12 +69,12 @@ func tokenValues(body any) []string {
 	page, _ := body.(map[string]any)
 	tokens, _ := page["tokens"].([]any)
 	var out []string
-	if s, ok := page["token"].(string); ok && len(s) >= minMaskedValue {
+	if s, ok := page["token"].(string); ok && len(s) >= redact.MinWindow {
 		out = append(out, s)
 	}
 	for _, item := range tokens {
 		if tok, _ := item.(map[string]any); tok != nil {
-			if s, ok := tok["token"].(string); ok && len(s) >= minMaskedValue {
+			if s, ok := tok["token"].(string); ok && len(s) >= redact.MinWindow {
 				out = append(out, s)
 			}
 		}

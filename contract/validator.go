@@ -24,8 +24,9 @@ type Validator struct {
 	// paths are the spec's paths, most specific first, for routing.
 	paths []pathTemplate
 	// secrets are extra values (an API key in use) to redact from messages,
-	// besides anything shaped like a Letta secret.
+	// besides anything shaped like a Letta secret; mask masks them.
 	secrets []string
+	mask    *redact.Masker
 }
 
 // ValidatorOption configures a Validator.
@@ -47,13 +48,14 @@ func NewValidator(opts ...ValidatorOption) (*Validator, error) {
 	for _, opt := range opts {
 		opt(v)
 	}
+	v.mask = redact.NewMasker("").WithKeys(v.secrets...)
 	return v, nil
 }
 
 // redact makes a string for an Exchange safe to print: masked, escaped,
 // capped.
 func (v *Validator) redact(s string) string {
-	return redact.Safe(s, maxFindingText, v.secrets...)
+	return v.mask.Safe(s, maxFindingText)
 }
 
 // options for kin: every schema error, not just the first; security is
@@ -274,9 +276,10 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 // page's tokens, in whatever field they were echoed), a control character,
 // or an unbounded length.
 func (v *Validator) redactAll(fs Findings, values []string) Findings {
+	mask := v.mask.With(values...)
 	for i := range fs {
-		fs[i].Message = v.guard(fs[i].Message, values)
-		fs[i].Pointer = v.guard(fs[i].Pointer, values)
+		fs[i].Message = guard(mask, fs[i].Message)
+		fs[i].Pointer = guard(mask, fs[i].Pointer)
 	}
 	return fs
 }

@@ -71,29 +71,51 @@ func Line(s string, limit int) string {
 // escaped it reads "ck-let-\x1c\x1cABCD…", which is. Masking never
 // lengthens a text, so the cap still holds.
 func Safe(s string, limit int, extra ...string) string {
-	return Secrets(Line(Secrets(s, extra...), limit), extra...)
+	return maskerFor(extra).Safe(s, limit)
 }
 
 // startsCommand reports whether the byte at i would make s, printed, a
 // GitHub Actions workflow command, which the runner reads in every line a
 // step prints: a '#' before '[' (the legacy form "##[cmd]", found mid-line),
-// or the first ':' of "::" after nothing but spaces (a string may start a
-// line). Escaping that one byte is enough, and text that merely looks alike
-// ("a::b", "# [x]") is left alone.
+// or the first ':' of "::" after nothing but what the runner trims (a
+// string may start a line). Escaping that one byte is enough, and text that
+// merely looks alike ("a::b", "# [x]") is left alone.
 func startsCommand(s string, i int) bool {
 	switch s[i] {
 	case '#':
 		// Any '#' before '[', not only the second of "##": the text printed
 		// before s may end in '#'.
-		return i+1 < len(s) && s[i+1] == '['
+		return hashBracket(s, i)
 	case ':':
-		return i+1 < len(s) && s[i+1] == ':' && strings.TrimLeft(s[:i], " ") == ""
+		return i+1 < len(s) && s[i+1] == ':' && strings.TrimLeftFunc(s[:i], runnerTrims) == ""
 	}
 	return false
 }
 
+// runnerTrims reports the characters a GitHub Actions runner may drop
+// around a line before it looks for a workflow command: all Unicode white
+// space (U+00A0, U+2000–U+200A, U+3000…) and format characters (U+200B,
+// U+FEFF…). Stripping more than the runner does only defuses more.
+func runnerTrims(r rune) bool {
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Zs, unicode.Cf) ||
+		r == '\u180e' || r == '\u200b' || r == '\u2060' || r == '\ufeff'
+}
+
+// hashBracket reports whether the '#' at i is followed by '['. The runner
+// finds the legacy "##[" anywhere in a line, so what it trims around a
+// line changes nothing here.
+func hashBracket(s string, i int) bool {
+	return i+1 < len(s) && s[i+1] == '['
+}
+
+// commandLine reports whether s, after what the runner trims, starts with
+// "::" or holds a '#' before '['.
+func commandLine(s string) bool {
+	return strings.Contains(s, "#[") || strings.HasPrefix(strings.TrimLeftFunc(s, runnerTrims), "::")
+}
+
 func needsEscape(s string) bool {
-	if strings.Contains(s, "#[") || strings.HasPrefix(strings.TrimLeft(s, " "), "::") {
+	if commandLine(s) {
 		return true
 	}
 	for i := 0; i < len(s); i++ {

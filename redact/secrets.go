@@ -1,11 +1,8 @@
 package redact
 
 import (
-	"encoding/json"
-	"net/url"
-	"regexp"
 	"slices"
-	"strings"
+	"sync/atomic"
 )
 
 // How much of a secret survives redaction: its kind ("ck-let-" is a token,
@@ -73,71 +70,38 @@ func tail(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// secretPattern matches Letta secrets by shape: client-side access tokens
-// (ck-let-…) and API keys (sk-let-…). No word boundary before them (an
-// underscore would defeat it), and the tail takes backslashes and percent
-// signs too, so that a JSON-escaped ("\/") or URL-escaped secret is masked
-// whole rather than cut at the escape.
-var secretPattern = regexp.MustCompile(`[cs]k-let-[A-Za-z0-9._~+/=%\\-]+`)
-
 // Secrets rewrites every Letta secret found in text, and every occurrence of
-// the extra values given (such as the API key in use, in its plain,
-// JSON-escaped and URL-escaped forms), with its redacted form. Use it on any
-// text that may echo a server's body or a request: error messages,
+// the extra values given (such as the API key in use, whatever its shape),
+// with its redacted form, in every form [Masker.Mask] knows: escaped, cut
+// to any run of [MinWindow] characters, behind another prefix. Use it on
+// any text that may echo a server's body or a request: error messages,
 // validation reports, logs. It is idempotent.
 func Secrets(text string, extra ...string) string {
-	for _, v := range extra {
-		if len(v) < minExtraLen {
-			continue
-		}
-		for _, form := range escapedForms(v) {
-			if strings.Contains(text, form) {
-				text = strings.ReplaceAll(text, form, Key(v))
-			}
-		}
-	}
-	if !strings.Contains(text, "k-let-") {
-		return text // the common case: nothing shaped like a secret
-	}
-	return secretPattern.ReplaceAllStringFunc(text, func(m string) string {
-		if len(m) <= prefixLen {
-			return m // the prefix of a redacted secret: keeps Secrets idempotent
-		}
-		if strings.HasPrefix(m, "sk-") {
-			return Key(m)
-		}
-		return Token(m)
-	})
+	return maskerFor(extra).Mask(text)
 }
 
 // Contains reports whether text holds any secret Secrets would mask.
 func Contains(text string, extra ...string) bool {
-	return Secrets(text, extra...) != text
+	return maskerFor(extra).Holds(text)
 }
 
-// escapedForms lists v as it may appear in text: as is, inside a JSON
-// string (with "/" escaped or not), and URL-encoded in a query or a path.
-func escapedForms(v string) []string {
-	forms := []string{v}
-	// Go's encoder escapes <, > and &, others do not; some escape "/" as
-	// "\/" and others leave it.
-	for _, escapeHTML := range []bool{true, false} {
-		var b strings.Builder
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(escapeHTML)
-		if enc.Encode(v) != nil {
-			continue
-		}
-		quoted := strings.TrimSuffix(b.String(), "\n")
-		inJSON := quoted[1 : len(quoted)-1]
-		forms = append(forms, inJSON, strings.ReplaceAll(inJSON, "/", `\/`))
+// lastMasker is the Masker the package functions built last: callers pass
+// the same key call after call, and indexing it once is most of the cost
+// on short texts.
+var lastMasker atomic.Pointer[cachedMasker]
+
+type cachedMasker struct {
+	extra []string
+	m     *Masker
+}
+
+// maskerFor returns a Masker whose keys are extra (masked by [Key], as the
+// package functions always have).
+func maskerFor(extra []string) *Masker {
+	if c := lastMasker.Load(); c != nil && slices.Equal(c.extra, extra) {
+		return c.m
 	}
-	forms = append(forms, url.QueryEscape(v), url.PathEscape(v))
-	out := forms[:1]
-	for _, f := range forms[1:] {
-		if !slices.Contains(out, f) {
-			out = append(out, f)
-		}
-	}
-	return out
+	m := newMasker(extra, nil)
+	lastMasker.Store(&cachedMasker{extra: slices.Clone(extra), m: m})
+	return m
 }

@@ -139,7 +139,7 @@ func writeCreated(stdout io.Writer, tok gen.Token, apiKey string, asJSON bool) e
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "%s\n", defuseJSON(out))
+	_, err = fmt.Fprintf(stdout, "%s\n", redact.DefuseJSON(out))
 	return err
 }
 
@@ -258,7 +258,7 @@ func (r *repeatedFlag) Set(v string) error {
 const maxNoteAgents = 8
 
 func createdNote(tok gen.Token, apiKey string, now time.Time) string {
-	mask := func(s string) string { return redact.Secrets(s, apiKey, tok.Token) }
+	mask := redact.NewMasker(apiKey).With(tok.Token).Mask
 	// Only what the line can show is masked: a server's answer may hold
 	// hundreds of thousands of policy entries, and the line is capped.
 	shown := tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]

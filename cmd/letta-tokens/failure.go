@@ -10,7 +10,6 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	// Aliased: check.go declares a func named redact.
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 

@@ -49,7 +49,6 @@ import (
 	"syscall"
 	"time"
 
-	// Aliased: check.go declares a func named redact.
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -89,6 +88,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	// Every byte leaves through a masking writer: whatever a command or a
+	// renderer missed, the API key does not reach stdout or stderr in any
+	// form. Tokens may (create prints one, list --reveal shows them), so
+	// token shapes pass here; renderers mask them where they must.
+	boundary := redact.NewMasker(strings.TrimSpace(getenv(envAPIKey))).AllowTokens()
+	outW, errW := redact.NewWriter(stdout, boundary), redact.NewWriter(stderr, boundary)
+	defer errW.Flush()
+	defer outW.Flush()
+	stdout, stderr = outW, errW
 	defer func() {
 		// Never a Go stack trace for a user: a bug still says what happened.
 		if v := recover(); v != nil {

@@ -26,8 +26,10 @@ func TestMain(m *testing.M) {
 }
 
 // testKey is shaped like a Letta API key, so that any leak of it would also
-// be caught by shape; it is not a real key.
-const testKey = "sk-let-cli-test-key-0123456789abcdef"
+// be caught by shape; it is not a real key. Its secret part looks random,
+// as a real key's does: the masker masks any 12 characters of it, so no
+// fixture may share such a run with it.
+const testKey = "sk-let-cli-test-key-Zq8Wv3Nx6Bt1Ym4Rk7Pd"
 
 // result is one run of the command.
 type result struct {

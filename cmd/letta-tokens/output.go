@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/gen"
-	// Aliased: check.go declares a func named redact.
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -32,7 +31,7 @@ type tokenSink interface {
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
 // as they arrive, "]". The result is byte for byte what
 // json.MarshalIndent(tokens, "", "  ") gives for the whole slice (but "#["
-// written "\u0023[", see defuseJSON), and "[]"
+// written "\u0023[", see redact.DefuseJSON), and "[]"
 // for none.
 // Strings are masked (see masker) but neither escaped nor capped:
 // encoding/json escapes control characters, and a program reading the JSON
@@ -58,7 +57,7 @@ func (s *jsonSink) page(tokens []gen.Token) error {
 		} else {
 			s.w.WriteString(",\n  ")
 		}
-		s.w.Write(defuseJSON(elem))
+		s.w.Write(redact.DefuseJSON(elem))
 		s.n++
 	}
 	return s.w.Flush()
@@ -262,6 +261,9 @@ func (p *progress) abort() {
 // device: a terminal (or /dev/null, where progress costs nothing, and
 // where delete has no token to read either).
 func isTerminal(v any) bool {
+	if u, ok := v.(interface{ Unwrap() io.Writer }); ok {
+		v = u.Unwrap() // the masking writer around stdout and stderr
+	}
 	f, ok := v.(*os.File)
 	if !ok {
 		return false

@@ -58,7 +58,7 @@ func TestListMasksSecretsInEveryField(t *testing.T) {
 		own1    = "ck-let-own-001-0123456789abcdef0123"
 		foreign = "ck-let-FOREIGN-secret-0123456789abcdef"
 	)
-	for _, key := range []string{"sk-let-echoed-KEY-0123456789abcdef", "plain/NOTSHAPED+api-key-42"} {
+	for _, key := range []string{"sk-let-echoed-KEY-Zq8Wv3Nx6Bt1Ym4Rk7Pd", "plain/NOTSHAPED+api-key-42"} {
 		t.Run(key[:8], func(t *testing.T) {
 			tokens := []map[string]any{
 				hostileToken(own0, "https://"+key+".example.com/?k="+url.QueryEscape(key), "agent-"+key),

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // maxTokenLen is the longest token value create prints and delete reads:
@@ -36,7 +38,7 @@ func unusableToken(value, apiKey string) string {
 		// Printed whole, a GitHub Actions runner would read it as a
 		// workflow command (a forged annotation); no token has these.
 		return "a GitHub Actions workflow command, not a token"
-	case newMasker(apiKey, false).holdsKey(value):
+	case redact.NewMasker(apiKey).HoldsKey(value):
 		return "an API key, not a client-side access token"
 	}
 	return ""

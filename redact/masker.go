@@ -1,0 +1,472 @@
+package redact
+
+import (
+	"encoding/binary"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// MinWindow is the shortest run of a secret that a Masker masks on its
+// own: any 12 characters in a row of the API key's secret part, or of a
+// token value, are masked wherever they appear, whatever surrounds them. A
+// shorter run would mask ordinary words; 12 characters of a random secret
+// are still far too few to guess the rest from... and far too many to
+// occur by chance.
+const MinWindow = 12
+
+// gramLen is the length of the grams a Masker looks up: every window of
+// MinWindow characters holds a whole gram starting at a multiple of
+// gramLen, so the text is probed only at those offsets.
+const gramLen = MinWindow / 2
+
+// A Masker masks the secrets in play in a text: the API key, the token
+// values a call or a row names, and anything shaped like a Letta token or
+// key, in every form a server may send them back (see [Masker.Mask]). It
+// is safe for concurrent use; With returns a new one.
+type Masker struct {
+	keys   []secret // the API key: masked by [Key], never shown
+	values []secret // token values: masked by [Token]
+	// grams indexes every gramLen-byte gram of the keys' secret parts (and
+	// of the values', when there are many), for texts of any size; a few
+	// values are probed directly, which costs nothing to set up.
+	grams         map[uint64][]gramAt
+	filter        *[filterWords]uint64
+	valuesIndexed bool
+	// allowTokens leaves token shapes (ck-let-…) as they are: for a stream
+	// that prints revealed tokens on purpose. Keys, key shapes and values
+	// are still masked.
+	allowTokens bool
+}
+
+const filterWords = 1 << 16 / 64
+
+type secret struct {
+	whole string // as given
+	part  string // what follows a ck-let-/sk-let- prefix, or whole
+}
+
+type gramAt struct{ sec, off int32 }
+
+// NewMasker returns a Masker for the API key in use (empty when there is
+// none) and the token values given.
+func NewMasker(apiKey string, values ...string) *Masker {
+	var keys []string
+	if apiKey != "" {
+		keys = []string{apiKey}
+	}
+	return newMasker(keys, values)
+}
+
+func newMasker(keys, values []string) *Masker {
+	m := &Masker{keys: secretsOf(keys), values: secretsOf(values)}
+	m.index()
+	return m
+}
+
+// maxProbedValues: with more values than this, they are indexed like keys
+// (a page of thousands of tokens), rather than probed one by one.
+const maxProbedValues = 8
+
+// index builds the gram index of the keys, and of the values when they
+// are many. A gramAt's sec counts keys first, then values.
+func (m *Masker) index() {
+	m.grams, m.filter = nil, nil
+	m.valuesIndexed = len(m.values) > maxProbedValues
+	all := m.keys
+	if m.valuesIndexed {
+		all = append(slices.Clip(all), m.values...)
+	}
+	for i, k := range all {
+		if len(k.part) < MinWindow {
+			continue
+		}
+		if m.grams == nil {
+			m.grams = map[uint64][]gramAt{}
+			m.filter = new([filterWords]uint64)
+		}
+		for off := 0; off+gramLen <= len(k.part); off++ {
+			g := gram(k.part[off:])
+			m.grams[g] = append(m.grams[g], gramAt{int32(i), int32(off)})
+			h := filterHash(g)
+			m.filter[h/64] |= 1 << (h % 64)
+		}
+	}
+}
+
+// secretsOf keeps the values worth searching for: shorter ones would
+// mask ordinary words (a four-character key is masked whole only).
+func secretsOf(vs []string) []secret {
+	var out []secret
+	seen := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		if len(v) < minExtraLen || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, secret{whole: v, part: secretPart(v)})
+	}
+	return out
+}
+
+// secretPart is v without a Letta prefix (ck-let-, sk-let-, in any case):
+// the part that makes it secret, which a server may echo without the
+// prefix or behind another.
+func secretPart(v string) string {
+	if len(v) > len("ck-let-") && strings.EqualFold(v[2:len("ck-let-")], "-let-") {
+		switch v[0] | 0x20 {
+		case 'c', 's':
+			return v[len("ck-let-"):]
+		}
+	}
+	return v
+}
+
+// With returns a Masker that also masks the token values given: a call's
+// or a row's own, in any field but the one that holds it.
+func (m *Masker) With(values ...string) *Masker {
+	m = orEmpty(m)
+	if len(values) == 0 {
+		return m
+	}
+	n := *m
+	n.values = secretsOf(append(valuesOf(m.values), values...))
+	if n.valuesIndexed || len(n.values) > maxProbedValues {
+		n.index()
+	}
+	return &n
+}
+
+// orEmpty lets a nil *Masker work as one with no secret of its own: it
+// masks shapes only.
+func orEmpty(m *Masker) *Masker {
+	if m == nil {
+		return &Masker{}
+	}
+	return m
+}
+
+// WithKeys returns a Masker that also masks the values given as it masks
+// the API key: a run of MinWindow characters of any of them is masked, and
+// none is ever shown beyond [Key]'s prefix.
+func (m *Masker) WithKeys(keys ...string) *Masker {
+	m = orEmpty(m)
+	n := newMasker(append(valuesOf(m.keys), keys...), valuesOf(m.values))
+	n.allowTokens = m.allowTokens
+	return n
+}
+
+// AllowTokens returns a Masker that leaves text shaped like a token
+// (ck-let-…) as it is, for output that shows tokens on purpose (create's
+// value, list --reveal): the API key in any form, anything shaped like a
+// key, and the values given are still masked.
+func (m *Masker) AllowTokens() *Masker {
+	n := *orEmpty(m)
+	n.allowTokens = true
+	return &n
+}
+
+func valuesOf(ss []secret) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.whole
+	}
+	return out
+}
+
+// The kinds of a match, the stronger first when matches overlap.
+const (
+	kindShape = iota + 1
+	kindValue
+	kindKeyShape
+	kindKey
+)
+
+type hit struct {
+	start, end int // source span
+	kind       int
+	repl       string
+}
+
+// Mask returns s with every secret masked:
+//
+//   - the API key, and any run of at least [MinWindow] characters of its
+//     secret part (what follows sk-let-), with or without its prefix,
+//     behind another prefix (ck-let-…) or inside any other text: [Key];
+//   - the token values given, and any such run of theirs: [Token];
+//   - anything shaped like a token (ck-let-…) or a key (sk-let-…), up to
+//     the next space, quote or bracket, whatever bytes (control characters
+//     included) follow the prefix: [Token] or [Key];
+//
+// each plain, or spelled with escapes a server or an encoder may use, mixed
+// in one string: JSON's and Go's (\u0073, \x73, \", \/), %73 or %6B in any
+// case, and a JSON pointer's ~0 and ~1, the prefix included. The whole
+// escaped span is masked. Mask is idempotent, and takes time linear in s.
+func (m *Masker) Mask(s string) string {
+	hits := m.find(s)
+	if len(hits) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, h := range hits {
+		b.WriteString(s[last:h.start])
+		b.WriteString(h.repl)
+		last = h.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// Holds reports whether s holds anything Mask masks.
+func (m *Masker) Holds(s string) bool { return len(m.find(s)) > 0 }
+
+// HoldsKey reports whether s holds the API key, a run of its secret part,
+// or anything shaped like a key (sk-let-…), in any form Mask knows: what
+// must never be printed, even where a token may be.
+func (m *Masker) HoldsKey(s string) bool {
+	for _, h := range m.find(s) {
+		if h.kind >= kindKeyShape {
+			return true
+		}
+	}
+	return false
+}
+
+// Safe is Mask, then [Line], then Mask again: the text with every secret
+// masked, each control character escaped, workflow commands defused, cut
+// to limit bytes (limit < 1: no cap). Masking first means a cut never
+// leaves part of a secret too short to be recognised; masking again is for
+// what escaping spells ("ck-let-" then a control character reads
+// "ck-let-\x1c…" once escaped). Masking never lengthens a text beyond
+// what it replaces by more than a masked form, so the cap still holds.
+func (m *Masker) Safe(s string, limit int) string {
+	out := m.Mask(Line(m.Mask(s), limit))
+	if limit > 0 && len(out) > max(limit, len("…")) {
+		// A masked form can be longer than a short secret it replaces.
+		out = m.Mask(Line(out, limit))
+	}
+	return out
+}
+
+// find lists the spans of s to mask, sorted and merged: where a key, a
+// value or a shape overlaps another, the stronger kind decides the
+// replacement.
+func (m *Masker) find(s string) []hit {
+	m = orEmpty(m)
+	var hits []hit
+	v := &view{s: s}
+	for pass := 0; v != nil; pass++ {
+		hits = m.search(v, hits)
+		if pass == maxDecodePasses || !mayEscape(v.s) {
+			break
+		}
+		v = v.decode()
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return a.start - b.start })
+	out := hits[:1]
+	for _, h := range hits[1:] {
+		last := &out[len(out)-1]
+		if h.start >= last.end {
+			out = append(out, h)
+			continue
+		}
+		last.end = max(last.end, h.end)
+		if h.kind > last.kind {
+			last.kind, last.repl = h.kind, h.repl
+		}
+	}
+	return out
+}
+
+// search appends the secrets found in one view of a text.
+func (m *Masker) search(v *view, hits []hit) []hit {
+	s := v.s
+	add := func(i, j, kind int, repl string) {
+		a, b := v.span(i, j)
+		hits = append(hits, hit{a, b, kind, repl})
+	}
+	// Runs of the keys' secret parts: probe one gram every gramLen bytes.
+	if m.grams != nil {
+		prevA, prevB := -1, -1
+		for i := 0; i+gramLen <= len(s); i += gramLen {
+			g := gram(s[i:])
+			h := filterHash(g)
+			if m.filter[h/64]&(1<<(h%64)) == 0 {
+				continue
+			}
+			for _, at := range m.grams[g] {
+				k, kind := m.secretAt(int(at.sec))
+				a, b := extend(s, i, k.part, int(at.off))
+				if b-a >= MinWindow && (a != prevA || b != prevB) {
+					add(a, b, kind, replacement(k, kind))
+					prevA, prevB = a, b
+				}
+			}
+		}
+	}
+	for _, k := range m.keys {
+		if len(k.part) < MinWindow {
+			hits = searchWhole(s, k.whole, kindKey, Key(k.whole), add, hits)
+		}
+	}
+	for _, val := range m.values {
+		if m.valuesIndexed && len(val.part) >= MinWindow {
+			continue // found through the index above
+		}
+		if len(val.part) < MinWindow {
+			hits = searchWhole(s, val.whole, kindValue, Token(val.whole), add, hits)
+			continue
+		}
+		// Values are few and short: find each probe in the value itself.
+		prevA, prevB := -1, -1
+		for i := 0; i+gramLen <= len(s); i += gramLen {
+			probe := s[i : i+gramLen]
+			for from := 0; ; {
+				o := strings.Index(val.part[from:], probe)
+				if o < 0 {
+					break
+				}
+				o += from
+				a, b := extend(s, i, val.part, o)
+				if b-a >= MinWindow && (a != prevA || b != prevB) {
+					add(a, b, kindValue, Token(val.whole))
+					prevA, prevB = a, b
+				}
+				from = o + 1
+			}
+		}
+	}
+	// Shapes: ck-let-… and sk-let-…, whatever follows the prefix.
+	for from := 0; ; {
+		i := strings.Index(s[from:], "k-let-")
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + 1
+		if i == 0 || (s[i-1]|0x20 != 'c' && s[i-1]|0x20 != 's') {
+			continue
+		}
+		start := i - 1
+		end, masked := shapeEnd(s, start+len("ck-let-"))
+		if masked || end-start <= prefixLen {
+			from = end
+			continue
+		}
+		shape := s[start:end]
+		if s[start]|0x20 == 's' {
+			add(start, end, kindKeyShape, Key(shape))
+		} else if !m.allowTokens {
+			add(start, end, kindShape, Token(shape))
+		}
+		from = end
+	}
+	return hits
+}
+
+// secretAt is the secret numbered i in the index, and its kind.
+func (m *Masker) secretAt(i int) (secret, int) {
+	if i < len(m.keys) {
+		return m.keys[i], kindKey
+	}
+	return m.values[i-len(m.keys)], kindValue
+}
+
+func replacement(s secret, kind int) string {
+	if kind == kindKey {
+		return Key(s.whole)
+	}
+	return Token(s.whole)
+}
+
+func searchWhole(s, whole string, kind int, repl string, add func(i, j, kind int, repl string), hits []hit) []hit {
+	for from := 0; ; {
+		i := strings.Index(s[from:], whole)
+		if i < 0 {
+			return hits
+		}
+		i += from
+		add(i, i+len(whole), kind, repl)
+		from = i + len(whole)
+	}
+}
+
+// extend grows the match of text[i:i+gramLen] with part[off:off+gramLen]
+// both ways, as far as text and part agree, and returns its span in text.
+func extend(text string, i int, part string, off int) (int, int) {
+	if text[i:i+gramLen] != part[off:off+gramLen] {
+		return i, i // a filter or hash collision
+	}
+	a, o := i, off
+	for a > 0 && o > 0 && text[a-1] == part[o-1] {
+		a--
+		o--
+	}
+	b, p := i+gramLen, off+gramLen
+	for b < len(text) && p < len(part) && text[b] == part[p] {
+		b++
+		p++
+	}
+	// A prefix right before the run is masked with it: left alone, it
+	// would read as a shape of its own next to the masked form.
+	if a >= len("ck-let-") && strings.EqualFold(text[a-len("-let-"):a], "-let-") {
+		switch text[a-len("ck-let-")] | 0x20 {
+		case 'c', 's':
+			if text[a-len("k-let-")]|0x20 == 'k' {
+				a -= len("ck-let-")
+			}
+		}
+	}
+	return a, b
+}
+
+// shapeEnd returns where the tail of a token or key shape that starts at
+// i ends: at the next white space, quote or bracket. Anything else is part
+// of it, control characters and odd bytes included, so that a server
+// cannot cut a token out of its shape with a byte no token has. masked
+// reports a masked form (one character or none, "…", at most four more),
+// which is left as it is so that masking stays idempotent.
+func shapeEnd(s string, i int) (end int, masked bool) {
+	j := i
+	if j < len(s) && !strings.HasPrefix(s[j:], "…") && !isShapeEnd(s[j]) {
+		_, n := utf8.DecodeRuneInString(s[j:])
+		j += n
+	}
+	if strings.HasPrefix(s[j:], "…") {
+		j += len("…")
+		for k := 0; k < suffixLen && j < len(s) && !isShapeEnd(s[j]); k++ {
+			j++
+		}
+		return j, true
+	}
+	for j < len(s) && !isShapeEnd(s[j]) {
+		j++
+	}
+	return j, false
+}
+
+func isShapeEnd(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\v', '\f', '"', '\'', '`', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>', '|', '&', '?', '#':
+		return true
+	}
+	return false
+}
+
+func gram(s string) uint64 {
+	if len(s) >= 8 {
+		return binary.LittleEndian.Uint64([]byte(s[:8])) & (1<<(8*gramLen) - 1)
+	}
+	var x uint64
+	for k := gramLen - 1; k >= 0; k-- {
+		x = x<<8 | uint64(s[k])
+	}
+	return x
+}
+
+func filterHash(g uint64) uint64 { return (g * 0x9E3779B97F4A7C15) >> 48 }
