@@ -140,7 +140,17 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) 
 	// However the run ends, returning or panicking, the tokens it created
 	// are deleted, and one that could not be is said.
 	defer func() {
+		unwinding := recover()
 		err = r.cleanup(ctx, report, err)
+		if unwinding != nil {
+			// What a seeded run left goes with the panic, or no one hears
+			// of it.
+			var left *UndeletedError
+			if errors.As(err, &left) {
+				panic(&SeedPanic{Value: unwinding, Left: left})
+			}
+			panic(unwinding)
+		}
 		r.panics.raiseAfterCleanup()
 	}()
 

@@ -173,16 +173,20 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if !r.cfg.Seed {
 		return nil
 	}
+	if err := r.listBeforeSeeding(ctx); err != nil {
+		return err
+	}
 	s := newSeeding(r.cfg.AgentID, page)
 	r.seeds = s
 	plan := s.plan()
-	// Set before the first create: its token may outlive a call that fails.
-	s.expires = time.Now().Add(SeedLifetime)
 	for i, policy := range plan {
-		var tok *gen.Token
+		// Written down before it is sent: however the run ends, this
+		// create is accounted for. Its token may outlive a call that fails.
+		rec := r.ledger.sent(i, policy)
+		s.expires = time.Now().Add(SeedLifetime)
 		var refused *lettatokens.Error
 		err := r.step(ctx, func() (err error) {
-			tok, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: SeedLifetime})
+			_, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: SeedLifetime})
 			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
 				return nil
 			}
@@ -196,14 +200,22 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
 				i+1, len(plan), r.safeLine(trimClientPrefix(refused.Error())), len(s.tokens)))
 			return nil
-		case tok == nil:
-			// The answer was drift, reported as such; a token may have been
-			// created that the run cannot name, and so cannot delete.
-			r.note(fmt.Sprintf("the answer to creating seeded token %d of %d could not be used: a token with hostname %s may be left in the account until it expires", i+1, len(plan), s.host))
+		}
+		// The ledger's word, not the client's: it judged the answer as it
+		// passed (createAnswered).
+		switch got := r.ledger.read(rec); got.state {
+		case createOwned:
+			s.add(got.token)
+		case createForeign:
+			r.foreignFinding(got)
+			return nil
+		default:
+			// No usable answer (drift, reported as such): a token may have
+			// been made that the run cannot name; the cleanup says how to
+			// find it.
+			r.note(fmt.Sprintf("the answer to creating seeded token %d of %d could not be used: seeding stopped", i+1, len(plan)))
 			return nil
 		}
-		s.add(*tok)
-		s.expires = time.Now().Add(SeedLifetime)
 	}
 	// Written before any delete, so it says what the run will do: whether
 	// each delete took is for the delete checks and the cleanup to say.
@@ -267,7 +279,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 	}
 	for _, tok := range s.tokens {
 		var err error
-		if stepErr := r.step(ctx, func() error { err = r.client.DeleteToken(ctx, tok.Token); return err }); stepErr != nil {
+		if stepErr := r.step(ctx, func() error { err = r.deleteOwn(ctx, tok.Token); return err }); stepErr != nil {
 			return stepErr
 		}
 		s.deleted[tok.Token] = err == nil
@@ -333,9 +345,9 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SeedCleanupTimeout)
 	defer cancel()
-	// Every token a create was answered with, whether the client call
-	// returned it or not.
-	made := r.made.all()
+	// Every token a create was answered with that the run made, whether
+	// the client call returned it or not; never one it did not make.
+	made := r.ledger.owned()
 	left := 0
 	for _, value := range made {
 		if s.deleted[value] {
@@ -349,18 +361,21 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	}
 	if report != nil {
 		report.Seeded = len(made)
-	}
-	if left == 0 {
+		// Tokens not the run's are breaking findings of the report.
+		if undeleted := r.leftError(left, len(made), false); undeleted != nil {
+			report.Notes = append(report.Notes, r.safe(undeleted.Error()))
+		}
 		return err
 	}
-	undeleted := &UndeletedError{Count: left, Created: len(made), Expires: s.expires.UTC(), Hostname: s.host}
-	if err != nil {
+	// No report: the run failed or panicked, and its error says it all.
+	undeleted := r.leftError(left, len(made), true)
+	switch {
+	case undeleted == nil:
+		return err
+	case err != nil:
 		return fmt.Errorf("%w; %w", err, undeleted)
 	}
-	if report != nil {
-		report.Notes = append(report.Notes, r.safe(undeleted.Error()))
-	}
-	return err
+	return undeleted // a panic is unwinding: CheckLive raises it with this
 }
 
 // UndeletedError says that a seeded run could not delete every token it
@@ -372,11 +387,12 @@ type UndeletedError struct {
 	Created  int       // tokens the run created
 	Expires  time.Time // when the last of them expires
 	Hostname string    // their hostname: SeedHostname and the run's id
-}
-
-func (e *UndeletedError) Error() string {
-	return fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s)",
-		e.Count, e.Created, e.Expires.Format(time.RFC3339), e.Hostname)
+	// Unanswered counts creates sent whose answer never came, or came
+	// unusable: each may have made a token with Hostname.
+	Unanswered int
+	// NotDeleted names, masked, tokens a create was answered with that
+	// the run did not take for its own, and so did not delete.
+	NotDeleted []string
 }
 
 // deleteQuietly deletes one token in the cleanup: a panic (in a caller's
@@ -388,5 +404,5 @@ func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
 			ok = false
 		}
 	}()
-	return r.client.DeleteToken(ctx, token) == nil
+	return r.deleteOwn(ctx, token) == nil
 }
