@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 )
@@ -86,6 +87,11 @@ type LiveConfig struct {
 	// SeedCleanupTimeout. A create the server refuses (a 4xx) is a note,
 	// not drift, and the run goes on without seeded tokens.
 	Seed bool
+	// CleanupTimeout bounds the cleanup that deletes the seeded tokens
+	// the run itself could not delete. Zero or less: SeedCleanupTimeout. A caller
+	// with a hard deadline of its own (go test's -timeout) keeps this much
+	// time for it after ctx ends.
+	CleanupTimeout time.Duration
 	// Report, when set, receives every exchange of the run as it is
 	// validated, its findings masked as the report's are; with Concurrency
 	// above 1, from several goroutines at once. A panic in it ends the run
@@ -191,6 +197,9 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 	}
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = 1
+	}
+	if cfg.CleanupTimeout <= 0 {
+		cfg.CleanupTimeout = SeedCleanupTimeout
 	}
 	return cfg
 }

@@ -343,7 +343,7 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	if s == nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), SeedCleanupTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
 	// Every token a create was answered with that the run made, whether
 	// the client call returned it or not; never one it did not make.
