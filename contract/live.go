@@ -146,16 +146,16 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) 
 	// However the run ends, returning or panicking, the tokens it created
 	// are deleted, and one that could not be is said.
 	defer func() {
-		unwinding := recover()
+		// Every return gives a report or an error: neither means a panic
+		// is unwinding.
+		unwinding := report == nil && err == nil
 		err = r.cleanup(ctx, report, err)
-		if unwinding != nil {
+		var left *UndeletedError
+		if unwinding && errors.As(err, &left) {
 			// What a seeded run left goes with the panic, or no one hears
-			// of it.
-			var left *UndeletedError
-			if errors.As(err, &left) {
-				panic(&SeedPanic{Value: unwinding, Left: left})
-			}
-			panic(unwinding)
+			// of it. Recovered only then, so that any other panic keeps
+			// its own trace.
+			panic(&SeedPanic{Value: recover(), Left: left})
 		}
 		r.panics.raiseAfterCleanup()
 	}()

@@ -64,7 +64,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	}
 	validating := &Transport{Base: base, Validator: v, Report: r.record,
 		Retryable: lettatokens.IsRetryable, MaxBodyBytes: cfg.MaxPageBytes}
-	opts = append(opts, lettatokens.WithTransport(keyPathGuard{&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
+	opts = append(opts, lettatokens.WithTransport(keyURLGuard{&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
 		r.close()

@@ -60,13 +60,15 @@ type seeding struct {
 // newSeeding picks the agents: agentID, else the first agent a token of
 // page names, else a made-up one; the second is another agent of page,
 // else a made-up one, so that the agentId filter has a token to leave out.
-func newSeeding(agentID string, page *gen.TokenPage) *seeding {
+// An agent id that holds the API key (key, or a key's shape) is never
+// picked: walks filter by these agents, in a URL.
+func newSeeding(agentID, key string, page *gen.TokenPage) *seeding {
 	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
 	var seenAgents []string
 	if page != nil {
 		for _, tok := range page.Tokens {
 			for _, p := range tok.Policy.Data {
-				if p.Id != "" && p.Id != agentID {
+				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id, key) {
 					seenAgents = append(seenAgents, p.Id)
 				}
 			}
@@ -176,7 +178,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if err := r.listBeforeSeeding(ctx); err != nil {
 		return err
 	}
-	s := newSeeding(r.cfg.AgentID, page)
+	s := newSeeding(r.cfg.AgentID, r.cfg.APIKey, page)
 	r.seeds = s
 	plan := s.plan()
 	for i, policy := range plan {

@@ -99,24 +99,24 @@ func bearer(req *http.Request) string {
 	return key
 }
 
-// errKeyInPath is returned, without sending anything, for a request whose
-// path would hold the API key: a path lands in every proxy's and server's
-// access log.
-var errKeyInPath = errors.New("contract: refused to send a request whose path holds the API key")
+// errKeyInURL is returned, without sending anything, for a request whose
+// URL would hold the API key: a path or a query lands in every proxy's and
+// server's access log.
+var errKeyInURL = errors.New("contract: refused to send a request whose URL holds the API key")
 
-// keyPathGuard refuses any request whose path holds the API key it
-// carries (see holdsKey): the last guard before a DELETE of a token the
-// server chose.
-type keyPathGuard struct{ next http.RoundTripper }
+// keyURLGuard refuses any request whose path or query holds the API key
+// it carries (see holdsKey): the last guard before a DELETE of a token, or
+// an agentId filter on an agent id, that the server chose.
+type keyURLGuard struct{ next http.RoundTripper }
 
-func (g keyPathGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+func (g keyURLGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	key := bearer(req)
-	for _, p := range []string{req.URL.Path, req.URL.EscapedPath()} {
+	for _, p := range []string{req.URL.Path, req.URL.EscapedPath(), req.URL.RawQuery} {
 		if holdsKey(p, key) {
 			if req.Body != nil {
 				req.Body.Close() // a RoundTripper closes the body, even on error
 			}
-			return nil, errKeyInPath
+			return nil, errKeyInURL
 		}
 	}
 	return g.next.RoundTrip(req)
@@ -386,7 +386,15 @@ func (p *SeedPanic) Unwrap() error {
 // value that holds the API key, which would put the key in a URL path.
 func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 	if holdsKey(token, r.cfg.APIKey) {
-		return errKeyInPath
+		return errKeyInURL
 	}
 	return r.client.DeleteToken(ctx, token)
+}
+
+// keyAgent is the breaking finding for an agent id the server listed that
+// holds the API key: no walk filters by it, which would put the key in a
+// URL.
+func (r *liveRun) keyAgent() {
+	r.walked.add(Findings{{Check: CheckAgentFilter, Severity: Breaking, Pointer: "/tokens/*/policy/data/*/id",
+		Message: "an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL"}})
 }

@@ -35,21 +35,21 @@ func TestHoldsKey(t *testing.T) {
 	}
 }
 
-// TestKeyPathGuard: a request whose path holds the key it carries, in any
+// TestKeyURLGuard: a request whose path or query holds the key it carries, in any
 // form, never leaves the process.
-func TestKeyPathGuard(t *testing.T) {
+func TestKeyURLGuard(t *testing.T) {
 	const key = "sk-let-Abcdefghijklmnopqrstuvwxyz0123"
 	var reached atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
 	defer ts.Close()
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	defer base.CloseIdleConnections()
-	guard := keyPathGuard{base}
-	for _, path := range []string{"/v1/client-side-access-tokens/" + key, "/v1/client-side-access-tokens/ck-let-%6B%6C%6D%6E%6F%70%71%72%73%74%75%76", "/v1/x/ck-let-KLMNOPQRSTUV"} {
+	guard := keyURLGuard{base}
+	for _, path := range []string{"/v1/client-side-access-tokens/" + key, "/v1/client-side-access-tokens/ck-let-%6B%6C%6D%6E%6F%70%71%72%73%74%75%76", "/v1/x/ck-let-KLMNOPQRSTUV", "/v1/client-side-access-tokens?agentId=" + key, "/v1/client-side-access-tokens?agentId=agent-%6B%6C%6D%6E%6F%70%71%72%73%74%75%76"} {
 		req, _ := http.NewRequest(http.MethodDelete, ts.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+key)
-		if _, err := guard.RoundTrip(req); !errors.Is(err, errKeyInPath) {
-			t.Errorf("%s: err %v, want errKeyInPath", path, err)
+		if _, err := guard.RoundTrip(req); !errors.Is(err, errKeyInURL) {
+			t.Errorf("%s: err %v, want errKeyInURL", path, err)
 		}
 	}
 	if reached.Load() != 0 {

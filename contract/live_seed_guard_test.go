@@ -18,6 +18,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -352,5 +353,49 @@ func TestCheckLiveSeedNeverDeletesTheKey(t *testing.T) {
 		if strings.Contains(strings.ToLower(s), "secret") {
 			t.Errorf("the key is printed: %q", s)
 		}
+	}
+}
+
+// TestCheckLiveNeverSendsTheKeyInAURL: a server whose tokens name the API
+// key as their agent gets no request whose URL holds it (the agentId
+// filter and the seeding skip that agent), and, when the filter would
+// have used it, a breaking finding.
+func TestCheckLiveNeverSendsTheKeyInAURL(t *testing.T) {
+	for _, seeded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("seeded=%v", seeded), func(t *testing.T) {
+			var leaks atomic.Int64
+			m := newSeedMock(t, 6, func(_ *seedMock, h http.Handler) http.Handler {
+				rewritten := mocktest.RewritePages(h, func(p map[string]any) {
+					mocktest.ForEachToken(p, func(tok map[string]any) {
+						tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = testKey
+					})
+				})
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if pathHoldsKey(r) {
+						leaks.Add(1)
+					}
+					rewritten.ServeHTTP(w, r)
+				})
+			})
+			cfg := seededConfig(m, 2)
+			cfg.Seed = seeded
+			report, err := contract.CheckLive(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := leaks.Load(); n != 0 {
+				t.Errorf("%d requests whose URL holds the API key", n)
+			}
+			// Seeded, the filter walks the seeded tokens' agent, which
+			// the seeding picked among the others.
+			if !seeded && !slices.ContainsFunc(report.Findings.Breaking(), func(f contract.Finding) bool {
+				return f.Check == contract.CheckAgentFilter && strings.Contains(f.Message, "holds the API key")
+			}) {
+				t.Errorf("want a breaking agent-filter finding, got:\n%s", report.Findings)
+			}
+			if left, _ := m.left(t); left != 0 {
+				t.Errorf("the mock holds %d of the run's tokens", left)
+			}
+		})
 	}
 }
