@@ -8,7 +8,7 @@
 // [Walk] and [CompareWalks] check a sequence of pages; [CheckLive] runs all of
 // them against a live server, and with [LiveConfig].Seed creates tokens of
 // its own, checks them through list and delete, and deletes them however
-// the run ends. The package's own tests run the same checks on
+// the run ends: only those it provably made, naming every other. The package's own tests run the same checks on
 // recorded fixtures in testdata/, and on the live API when LETTA_API_KEY is
 // set.
 //

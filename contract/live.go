@@ -84,8 +84,18 @@ type LiveConfig struct {
 	// Every token created is deleted before CheckLive returns, however the
 	// run ends (an error, a cancelled ctx, a panic): by the run's last
 	// check, else by a cleanup with a context of its own, bounded by
-	// SeedCleanupTimeout. A create the server refuses (a 4xx) is a note,
+	// CleanupTimeout. A create the server refuses (a 4xx) is a note,
 	// not drift, and the run goes on without seeded tokens.
+	//
+	// A token is the run's own, and deleted, only if create's answer
+	// validates, names the run's hostname and policy, holds no part of
+	// the API key, and the token was not listed by a walk taken before
+	// the first create; any other is a breaking round-trip finding that
+	// names it masked, and is never deleted. Each create is recorded
+	// before it is sent: one whose answer never came, or came unusable,
+	// is named with the run's hostname and [ListHint], in the report's
+	// notes, the error ([UndeletedError]) or the panic ([SeedPanic]) that
+	// ends the run.
 	Seed bool
 	// CleanupTimeout bounds the cleanup that deletes the seeded tokens
 	// the run itself could not delete. Zero or less: SeedCleanupTimeout. A caller
