@@ -111,7 +111,7 @@ type keyURLGuard struct{ next http.RoundTripper }
 
 func (g keyURLGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	key := bearer(req)
-	for _, p := range []string{req.URL.Path, req.URL.EscapedPath(), req.URL.RawQuery} {
+	for _, p := range chosenParts(req.URL) {
 		if holdsKey(p, key) {
 			if req.Body != nil {
 				req.Body.Close() // a RoundTripper closes the body, even on error
@@ -120,6 +120,32 @@ func (g keyURLGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return g.next.RoundTrip(req)
+}
+
+// operationsPath starts the path of every operation: its words are the
+// API's, not a server's, and a short mock key ("token") must not match
+// them.
+const operationsPath = "/v1/client-side-access-tokens"
+
+// chosenParts is what of u a server's data can have chosen: the path
+// after the operations' own (a token), and the query's values (an agent
+// id), raw and decoded.
+func chosenParts(u *url.URL) []string {
+	var out []string
+	for _, p := range []string{u.Path, u.EscapedPath()} {
+		if i := strings.Index(p, operationsPath); i >= 0 {
+			p = p[i+len(operationsPath):]
+		}
+		out = append(out, p)
+	}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		if _, v, ok := strings.Cut(kv, "="); ok {
+			out = append(out, v)
+		} else {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // createState is where one create of a seeded run stands.

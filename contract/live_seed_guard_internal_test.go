@@ -55,11 +55,24 @@ func TestKeyURLGuard(t *testing.T) {
 	if reached.Load() != 0 {
 		t.Fatalf("%d requests holding the key reached the server", reached.Load())
 	}
-	req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/v1/client-side-access-tokens/ck-let-Zx9QpL2mN8vR4tY6uW0sE3dF", nil)
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := guard.RoundTrip(req)
-	if err != nil || reached.Load() != 1 {
-		t.Fatalf("an ordinary delete: %v, %d reached", err, reached.Load())
+	// Ordinary requests pass, with a long key or a short one that the
+	// API's own path spells ("token", "access").
+	for i, c := range []struct{ key, target string }{
+		{key, "/v1/client-side-access-tokens/ck-let-Zx9QpL2mN8vR4tY6uW0sE3dF"},
+		{"token", "/v1/client-side-access-tokens?limit=7&offset=14"},
+		{"access", "/v1/client-side-access-tokens?agentId=agent-1"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+c.target, nil)
+		req.Header.Set("Authorization", "Bearer "+c.key)
+		resp, err := guard.RoundTrip(req)
+		if err != nil || reached.Load() != int64(i+1) {
+			t.Fatalf("%s with key %q: %v, %d reached", c.target, c.key, err, reached.Load())
+		}
+		resp.Body.Close()
 	}
-	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/v1/client-side-access-tokens/ck-let-mytoken", nil)
+	req.Header.Set("Authorization", "Bearer token")
+	if _, err := guard.RoundTrip(req); !errors.Is(err, errKeyInURL) {
+		t.Errorf("a short key in the token's segment: err %v, want errKeyInURL", err)
+	}
 }
