@@ -45,7 +45,12 @@ account without tokens still exercises every check, and checks create, list
 from the list) on them. Every token it creates is deleted before it exits,
 on failure and Ctrl-C too (within 30s). If the server refuses to create them
 (a 4xx: an unknown agent, a key without the right), a note says so and the
-run goes on unseeded. Their values are never printed.
+run goes on unseeded. Their values are never printed. A token is taken for
+the run's own only if create's answer is valid, names the run's hostname
+and policy, holds no part of the API key, and was not listed before the
+run; any other is breaking drift, named masked, and never deleted. A
+create left without a usable answer (--timeout, --deadline, Ctrl-C) is
+named with the run's hostname: list --all --hostname HOSTNAME finds it.
 
 --concurrency sets how many pages each walk asks for at once (default 4):
 against a distant server the walks take about that many times less time;

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -15,8 +18,8 @@ import (
 const allDefaultLimit = lettatokens.DefaultPageLimit
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
-                         [--json] [--reveal]
+	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
+                         [--all [--max-tokens N] [--concurrency N]] [--json] [--reveal]
                          [--timeout DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
@@ -30,6 +33,12 @@ without --reveal: your API key in any form, and anything shaped like a token
 or a key. --reveal shows each token's own value in full, never the API key.
 Table cells have control characters escaped and are cut at 200 bytes (the
 agents cell at 800) with "…"; --json prints values whole, as valid JSON.
+
+--hostname keeps the tokens whose hostname is URL exactly, or, when URL
+ends in "/", starts with it; the API has no such filter, so the tokens are
+fetched and filtered here (use --all to look at every page). It finds the
+tokens a seeded check left (check --seed names its run's hostname), or
+every seeded run's: --hostname `+live.SeedHostname+`
 
 With --all, --concurrency pages (default 4) are requested at once and
 printed in order as they arrive, so memory stays flat however many tokens
@@ -54,6 +63,7 @@ Examples:
   letta-tokens list --limit 20
   letta-tokens list --all --json > tokens.json
   letta-tokens list --all --timeout 2m
+  letta-tokens list --all --hostname `+live.SeedHostname+`
   LETTA_BASE_URL=http://127.0.0.1:8283 LETTA_API_KEY=any letta-tokens list --all
 `)
 }
@@ -61,6 +71,7 @@ Examples:
 func runList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := newFlagSet("list")
 	agentID := fs.String("agent-id", "", "list only tokens whose policy names this agent `ID`")
+	hostname := fs.String("hostname", "", "list only tokens whose hostname is `URL`, or starts with it when it ends in \"/\" (filtered here, not by the server)")
 	limit := fs.Int("limit", 0, "ask for `N` tokens per page, at least 1 (default: the server's 10, or 100 with --all)")
 	offset := fs.Int("offset", 0, "skip the first `N` tokens (not with --all)")
 	all := fs.Bool("all", false, "walk every page and list every token")
@@ -117,13 +128,14 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	} else {
 		sink = newTableSink(stdout, mask)
 	}
+	keep := hostnameFilter(*hostname)
 
 	if *all {
 		pageSize := allDefaultLimit
 		if set["limit"] {
 			pageSize = *limit
 		}
-		return listAll(ctx, client, fail, sink, stdout, stderr, lettatokens.ListOptions{
+		return listAll(ctx, client, fail, sink, keep, stdout, stderr, lettatokens.ListOptions{
 			AgentID:     *agentID,
 			Limit:       pageSize,
 			MaxTokens:   bound,
@@ -143,14 +155,15 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err != nil {
 		return fail.callError(ctx, err)
 	}
-	if err := sink.page(page.Tokens); err != nil {
+	kept := slices.DeleteFunc(slices.Clone(page.Tokens), func(tok gen.Token) bool { return !keep(tok) })
+	if err := sink.page(kept); err != nil {
 		return writeError(err)
 	}
 	next := -1
 	if page.HasNextPage && len(page.Tokens) > 0 {
 		next = *offset + len(page.Tokens)
 	}
-	if err := sink.end(len(page.Tokens), next); err != nil {
+	if err := sink.end(len(kept), next); err != nil {
 		return writeError(err)
 	}
 	if next >= 0 && *asJSON {
@@ -165,7 +178,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 // Tokens that arrived before an error are still written; the output is then
 // left incomplete (a JSON array without its closing bracket), so that it
 // cannot be mistaken for a whole listing.
-func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink tokenSink, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
+func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink tokenSink, keep func(gen.Token) bool, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
 	prog := newProgress(stderr, stdout)
 	batch := make([]gen.Token, 0, opts.Limit)
 	total := 0
@@ -193,6 +206,9 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 			}
 			return fail.callError(ctx, err)
 		}
+		if !keep(tok) {
+			continue
+		}
 		batch = append(batch, tok)
 		if len(batch) == opts.Limit {
 			if err := flush(); err != nil {
@@ -214,4 +230,18 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 
 func writeError(err error) error {
 	return failf("writing output: %v", err)
+}
+
+// hostnameFilter is list --hostname's: every token when want is empty;
+// else a token whose hostname is want, or starts with it when want ends
+// in "/" (a prefix that is not a whole path segment would also take
+// https://app.example.com.evil.org for https://app.example.com).
+func hostnameFilter(want string) func(gen.Token) bool {
+	switch {
+	case want == "":
+		return func(gen.Token) bool { return true }
+	case strings.HasSuffix(want, "/"):
+		return func(tok gen.Token) bool { return strings.HasPrefix(tok.Hostname, want) }
+	}
+	return func(tok gen.Token) bool { return tok.Hostname == want }
 }

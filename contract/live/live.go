@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -84,10 +85,25 @@ type LiveConfig struct {
 	// tokens whose fields are known. It writes to the account: opt-in.
 	// Every token created is deleted before CheckLive returns, however the
 	// run ends (an error, a cancelled ctx, a panic): by the run's last
-	// check, else by a cleanup with a context of its own, bounded by 30
-	// seconds. A create the server refuses (a 4xx) is a note,
+	// check, else by a cleanup with a context of its own, bounded by
+	// CleanupTimeout. A create the server refuses (a 4xx) is a note,
 	// not drift, and the run goes on without seeded tokens.
+	//
+	// A token is the run's own, and deleted, only if create's answer
+	// validates, names the run's hostname and policy, holds no part of
+	// the API key, and the token was not listed by a walk taken before
+	// the first create; any other is a breaking round-trip finding that
+	// names it masked, and is never deleted. Each create is recorded
+	// before it is sent: one whose answer never came, or came unusable,
+	// is named with the run's hostname and [ListHint], in the report's
+	// notes, the error ([UndeletedError]) or the panic ([SeedPanic]) that
+	// ends the run.
 	Seed bool
+	// CleanupTimeout bounds the cleanup that deletes the seeded tokens
+	// the run itself could not delete. Zero or less: 30 seconds. A caller
+	// with a hard deadline of its own (go test's -timeout) keeps this much
+	// time for it after ctx ends.
+	CleanupTimeout time.Duration
 	// Report, when set, receives every exchange of the run as it is
 	// validated, its findings masked as the report's are; with Concurrency
 	// above 1, from several goroutines at once. A panic in it ends the run
@@ -142,7 +158,17 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) 
 	// However the run ends, returning or panicking, the tokens it created
 	// are deleted, and one that could not be is said.
 	defer func() {
+		// Every return gives a report or an error: neither means a panic
+		// is unwinding.
+		unwinding := report == nil && err == nil
 		err = r.cleanup(ctx, report, err)
+		var left *UndeletedError
+		if unwinding && errors.As(err, &left) {
+			// What a seeded run left goes with the panic, or no one hears
+			// of it. Recovered only then, so that any other panic keeps
+			// its own trace.
+			panic(&SeedPanic{Value: recover(), Left: left})
+		}
 		r.panics.raiseAfterCleanup()
 	}()
 
@@ -183,6 +209,9 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 	}
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = 1
+	}
+	if cfg.CleanupTimeout <= 0 {
+		cfg.CleanupTimeout = seedCleanupTimeout
 	}
 	return cfg
 }

@@ -3,7 +3,6 @@ package live
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
@@ -33,10 +32,14 @@ type liveRun struct {
 	walked  *collector      // findings of the walks and comparisons
 	secrets *secretList
 	notes   []string
+	// validator is the validating transport's, for the ledger's
+	// judgement of a create's answer.
+	validator *contract.Validator
 
-	// made is every token value the server answered a create with, as
-	// the answers passed (see createWatcher); the cleanup deletes them.
-	made *secretList
+	// ledger is every create of a seeded run, written before it is sent,
+	// settled as its answer passes (see createWatcher); the cleanup
+	// deletes the tokens it says the run made, and names the rest.
+	ledger *createLedger
 
 	first, second walkResult
 	agent         string // agent of the filter check, as the server spelled it
@@ -44,7 +47,7 @@ type liveRun struct {
 }
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
-	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), secrets: &secretList{}, made: &secretList{}}
+	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), secrets: &secretList{}, ledger: &createLedger{}}
 	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes)}
 	if cfg.BaseURL != "" {
 		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
@@ -57,6 +60,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.validator = v
 	base := cfg.Transport
 	if base == nil {
 		// A transport of our own, closed on return: the run must not leave
@@ -67,7 +71,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	}
 	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
 		Retryable: retrypolicy.Response, MaxBodyBytes: cfg.MaxPageBytes}
-	opts = append(opts, lettatokens.WithTransport(&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, created: r.created}))
+	opts = append(opts, lettatokens.WithTransport(keyURLGuard{&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
 		r.close()
@@ -84,13 +88,6 @@ func (r *liveRun) close() {
 	if r.own != nil {
 		r.own.CloseIdleConnections()
 	}
-}
-
-// created notes a token value a create was answered with: masked from
-// then on, and deleted by the cleanup unless the run deletes it.
-func (r *liveRun) created(value string) {
-	r.secrets.add(value)
-	r.made.add(value)
 }
 
 // record is the validating transport's Report: every exchange, masked
@@ -234,19 +231,20 @@ func (l *secretList) all() []string {
 	return slices.Clone(l.values)
 }
 
-// createWatcher notes the value of every token a create is answered with,
-// as the answer passes, before the client has it: a client call can end
-// without returning the token the server made (its context ended as the
-// answer came, the answer was drift), and the run must still delete it.
+// createWatcher hands every answer to a create to the run, as the answer
+// passes, before the client has it: a client call can end without
+// returning the token the server made (its context ended as the answer
+// came, the answer was drift), and the run must still delete it or name
+// it.
 type createWatcher struct {
 	next     http.RoundTripper
 	maxBytes int64
-	created  func(value string)
+	answered func(req *http.Request, status int, header http.Header, body []byte)
 }
 
 func (w *createWatcher) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := w.next.RoundTrip(req)
-	if err != nil || req.Method != http.MethodPost || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if err != nil || req.Method != http.MethodPost {
 		return resp, err
 	}
 	// The validating transport has buffered the body already: this reads
@@ -258,12 +256,7 @@ func (w *createWatcher) RoundTrip(req *http.Request) (*http.Response, error) {
 		io.Closer
 	}{io.MultiReader(bytes.NewReader(body), rest), rest}
 	if readErr == nil {
-		var tok struct {
-			Token string `json:"token"`
-		}
-		if json.Unmarshal(body, &tok) == nil && tok.Token != "" {
-			w.created(tok.Token)
-		}
+		w.answered(req, resp.StatusCode, resp.Header, body)
 	}
 	return resp, nil
 }

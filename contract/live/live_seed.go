@@ -61,13 +61,15 @@ type seeding struct {
 // newSeeding picks the agents: agentID, else the first agent a token of
 // page names, else a made-up one; the second is another agent of page,
 // else a made-up one, so that the agentId filter has a token to leave out.
-func newSeeding(agentID string, page *gen.TokenPage) *seeding {
+// An agent id that holds the API key (key, or a key's shape) is never
+// picked: walks filter by these agents, in a URL.
+func newSeeding(agentID, key string, page *gen.TokenPage) *seeding {
 	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
 	var seenAgents []string
 	if page != nil {
 		for _, tok := range page.Tokens {
 			for _, p := range tok.Policy.Data {
-				if p.Id != "" && p.Id != agentID {
+				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id, key) {
 					seenAgents = append(seenAgents, p.Id)
 				}
 			}
@@ -174,16 +176,20 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if !r.cfg.Seed {
 		return nil
 	}
-	s := newSeeding(r.cfg.AgentID, page)
+	if err := r.listBeforeSeeding(ctx); err != nil {
+		return err
+	}
+	s := newSeeding(r.cfg.AgentID, r.cfg.APIKey, page)
 	r.seeds = s
 	plan := s.plan()
-	// Set before the first create: its token may outlive a call that fails.
-	s.expires = time.Now().Add(seedLifetime)
 	for i, policy := range plan {
-		var tok *gen.Token
+		// Written down before it is sent: however the run ends, this
+		// create is accounted for. Its token may outlive a call that fails.
+		rec := r.ledger.sent(i, policy)
+		s.expires = time.Now().Add(seedLifetime)
 		var refused *lettatokens.Error
 		err := r.step(ctx, func() (err error) {
-			tok, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: seedLifetime})
+			_, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: seedLifetime})
 			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
 				return nil
 			}
@@ -197,14 +203,22 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
 				i+1, len(plan), r.safeLine(trimClientPrefix(refused.Error())), len(s.tokens)))
 			return nil
-		case tok == nil:
-			// The answer was drift, reported as such; a token may have been
-			// created that the run cannot name, and so cannot delete.
-			r.note(fmt.Sprintf("the answer to creating seeded token %d of %d could not be used: a token with hostname %s may be left in the account until it expires", i+1, len(plan), s.host))
+		}
+		// The ledger's word, not the client's: it judged the answer as it
+		// passed (createAnswered).
+		switch got := r.ledger.read(rec); got.state {
+		case createOwned:
+			s.add(got.token)
+		case createForeign:
+			r.foreignFinding(got)
+			return nil
+		default:
+			// No usable answer (drift, reported as such): a token may have
+			// been made that the run cannot name; the cleanup says how to
+			// find it.
+			r.note(fmt.Sprintf("the answer to creating seeded token %d of %d could not be used: seeding stopped", i+1, len(plan)))
 			return nil
 		}
-		s.add(*tok)
-		s.expires = time.Now().Add(seedLifetime)
 	}
 	// Written before any delete, so it says what the run will do: whether
 	// each delete took is for the delete checks and the cleanup to say.
@@ -268,7 +282,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 	}
 	for _, tok := range s.tokens {
 		var err error
-		if stepErr := r.step(ctx, func() error { err = r.client.DeleteToken(ctx, tok.Token); return err }); stepErr != nil {
+		if stepErr := r.step(ctx, func() error { err = r.deleteOwn(ctx, tok.Token); return err }); stepErr != nil {
 			return stepErr
 		}
 		s.deleted[tok.Token] = err == nil
@@ -332,11 +346,11 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	if s == nil {
 		return err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), seedCleanupTimeout)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
-	// Every token a create was answered with, whether the client call
-	// returned it or not.
-	made := r.made.all()
+	// Every token a create was answered with that the run made, whether
+	// the client call returned it or not; never one it did not make.
+	made := r.ledger.owned()
 	left := 0
 	for _, value := range made {
 		if s.deleted[value] {
@@ -350,18 +364,21 @@ func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error 
 	}
 	if report != nil {
 		report.Seeded = len(made)
-	}
-	if left == 0 {
+		// Tokens not the run's are breaking findings of the report.
+		if undeleted := r.leftError(left, len(made), false); undeleted != nil {
+			report.Notes = append(report.Notes, r.safe(undeleted.Error()))
+		}
 		return err
 	}
-	undeleted := &UndeletedError{Count: left, Created: len(made), Expires: s.expires.UTC(), Hostname: s.host}
-	if err != nil {
+	// No report: the run failed or panicked, and its error says it all.
+	undeleted := r.leftError(left, len(made), true)
+	switch {
+	case undeleted == nil:
+		return err
+	case err != nil:
 		return fmt.Errorf("%w; %w", err, undeleted)
 	}
-	if report != nil {
-		report.Notes = append(report.Notes, r.safe(undeleted.Error()))
-	}
-	return err
+	return undeleted // a panic is unwinding: CheckLive raises it with this
 }
 
 // UndeletedError says that a seeded run could not delete every token it
@@ -373,11 +390,12 @@ type UndeletedError struct {
 	Created  int       // tokens the run created
 	Expires  time.Time // when the last of them expires
 	Hostname string    // their hostname: SeedHostname and the run's id
-}
-
-func (e *UndeletedError) Error() string {
-	return fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s)",
-		e.Count, e.Created, e.Expires.Format(time.RFC3339), e.Hostname)
+	// Unanswered counts creates sent whose answer never came, or came
+	// unusable: each may have made a token with Hostname.
+	Unanswered int
+	// NotDeleted names, masked, tokens a create was answered with that
+	// the run did not take for its own, and so did not delete.
+	NotDeleted []string
 }
 
 // deleteQuietly deletes one token in the cleanup: a panic (in a caller's
@@ -389,5 +407,5 @@ func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
 			ok = false
 		}
 	}()
-	return r.client.DeleteToken(ctx, token) == nil
+	return r.deleteOwn(ctx, token) == nil
 }

@@ -68,6 +68,10 @@ func (r *liveRun) filter(ctx context.Context) error {
 		r.note("no agent found in the data: the agentId filter was not exercised")
 		return nil
 	}
+	if holdsKey(r.agent, r.cfg.APIKey) {
+		r.keyAgent()
+		return nil
+	}
 	size := r.cfg.PageSizes[0]
 	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
 	filtered, err := r.walk(ctx, r.seeds.sight(r.fetch, sightFiltered), walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})

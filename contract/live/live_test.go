@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,9 +46,26 @@ func TestLiveAPI(t *testing.T) {
 	// finding, whatever its shape.
 	cfg := live.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
 		Concurrency: 4, Seed: os.Getenv("LETTA_CONTRACT_SEED") == "1"}
-	ctx, cancel := context.WithTimeout(context.Background(), liveTimeout)
+	// go test's -timeout ends the process with a panic, cleanup or not:
+	// the run stops early enough for its cleanup to fit.
+	deadline, hasDeadline := t.Deadline()
+	budget := liveBudgetFor(time.Now(), deadline, hasDeadline)
+	cfg.CleanupTimeout = budget.cleanup
+	ctx, cancel := context.WithTimeout(context.Background(), budget.run)
 	defer cancel()
+	signalled := context.Background()
+	if cfg.Seed {
+		// Ctrl-C or SIGTERM while the run holds tokens of its own: end it,
+		// let it delete them, then fail.
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		signalled = ctx
+	}
 	report, err := live.CheckLive(ctx, cfg)
+	if err := liveEnded(signalled, err, budget); err != "" {
+		t.Fatal(err)
+	}
 	if errors.Is(err, live.ErrCredentialsRejected) {
 		t.Fatalf("credentials rejected: the server refused LETTA_API_KEY (%v)", err)
 	}

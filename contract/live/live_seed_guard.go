@@ -1,0 +1,427 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// A seeded run writes to an account it does not own, through a server it
+// does not trust. What a create answers is the server's word: the run
+// takes a token for its own, and deletes it, only when the answer proves
+// it (see disown). Every create is written in a ledger before it is sent,
+// so that however the run ends it can say what it may have left.
+
+// keyWindow is the length of the pieces of the API key's secret that a
+// token value must not hold: long enough that a random token does not hold
+// one by chance (62¹² values), short enough that a server cannot slip the
+// key past the check by cutting or re-wrapping it.
+const keyWindow = 12
+
+// keyShape starts every Letta API key; no token of a run's holds one.
+const keyShape = "sk-let-"
+
+// holdsKey reports whether value holds the API key, whole or any
+// keyWindow characters of its secret part, in any case, plainly or
+// JSON- or URL-escaped, or holds anything shaped like a Letta key. key
+// may be empty (the run does not know it): the shape still counts.
+//
+// redact.Contains cannot answer this: it finds the whole key only, in the
+// case given, and finds every token by its shape (ck-let-…), so that it is
+// true of any token. The windows are checked here.
+func holdsKey(value, key string) bool {
+	forms := decodedForms(value)
+	for _, f := range forms {
+		if strings.Contains(f, keyShape) {
+			return true
+		}
+	}
+	if key == "" {
+		return false
+	}
+	secret := strings.ToLower(strings.TrimPrefix(key, keyShape))
+	if len(secret) < keyWindow {
+		// A short secret is searched for whole; below redact's own floor it
+		// would match ordinary text, and only equality counts.
+		if len(secret) < 4 {
+			return slices.Contains(forms, strings.ToLower(key))
+		}
+		for _, f := range forms {
+			if strings.Contains(f, secret) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range forms {
+		for i := 0; i+keyWindow <= len(secret); i++ {
+			if strings.Contains(f, secret[i:i+keyWindow]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// decodedForms is value as it is and with each escaping a server could
+// wrap a key in undone (URL, JSON), lower-cased.
+func decodedForms(value string) []string {
+	forms := []string{value}
+	if s, err := url.PathUnescape(value); err == nil {
+		forms = append(forms, s)
+	}
+	if s, err := url.QueryUnescape(value); err == nil {
+		forms = append(forms, s)
+	}
+	var s string
+	if json.Unmarshal([]byte(`"`+value+`"`), &s) == nil {
+		forms = append(forms, s)
+	}
+	for i := range forms {
+		forms[i] = strings.ToLower(forms[i])
+	}
+	return forms
+}
+
+// bearer is the API key a request carries, or "".
+func bearer(req *http.Request) string {
+	key, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	return key
+}
+
+// errKeyInURL is returned, without sending anything, for a request whose
+// URL would hold the API key: a path or a query lands in every proxy's and
+// server's access log.
+var errKeyInURL = errors.New("contract: refused to send a request whose URL holds the API key")
+
+// keyURLGuard refuses any request whose path or query holds the API key
+// it carries (see holdsKey): the last guard before a DELETE of a token, or
+// an agentId filter on an agent id, that the server chose.
+type keyURLGuard struct{ next http.RoundTripper }
+
+func (g keyURLGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	key := bearer(req)
+	for _, p := range chosenParts(req.URL) {
+		if holdsKey(p, key) {
+			if req.Body != nil {
+				req.Body.Close() // a RoundTripper closes the body, even on error
+			}
+			return nil, errKeyInURL
+		}
+	}
+	return g.next.RoundTrip(req)
+}
+
+// operationsPath starts the path of every operation: its words are the
+// API's, not a server's, and a short mock key ("token") must not match
+// them.
+const operationsPath = "/v1/client-side-access-tokens"
+
+// chosenParts is what of u a server's data can have chosen: the path
+// after the operations' own (a token), and the query's values (an agent
+// id), raw and decoded.
+func chosenParts(u *url.URL) []string {
+	var out []string
+	for _, p := range []string{u.Path, u.EscapedPath()} {
+		if i := strings.Index(p, operationsPath); i >= 0 {
+			p = p[i+len(operationsPath):]
+		}
+		out = append(out, p)
+	}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		if _, v, ok := strings.Cut(kv, "="); ok {
+			out = append(out, v)
+		} else {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// createState is where one create of a seeded run stands.
+type createState int
+
+const (
+	createSent    createState = iota // sent; no usable answer yet
+	createRefused                    // refused (a 4xx): nothing was made
+	createOwned                      // answered with a token the run made
+	createForeign                    // answered with a token the run will not take for its own
+)
+
+// createRecord is one create of a seeded run.
+type createRecord struct {
+	which  int               // position in the plan
+	policy []gen.AgentPolicy // as sent
+	state  createState
+	token  gen.Token // as answered (createOwned, createForeign)
+	// name is how a foreign token is named, masked; why says why it is not
+	// the run's.
+	name, why string
+}
+
+// createLedger is every create a seeded run sent, written before it is
+// sent. It is safe for concurrent use.
+type createLedger struct {
+	mu      sync.Mutex
+	records []*createRecord
+	// before are the fingerprints of the tokens listed before the first
+	// create; beforeComplete says that walk reached its end.
+	before         map[fingerprint]bool
+	beforeComplete bool
+}
+
+func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rec := &createRecord{which: which, policy: policy}
+	l.records = append(l.records, rec)
+	return rec
+}
+
+// inFlight is the create sent last whose answer has not come, or nil.
+// Creates are sent one at a time.
+func (l *createLedger) inFlight() *createRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if n := len(l.records); n > 0 && l.records[n-1].state == createSent {
+		return l.records[n-1]
+	}
+	return nil
+}
+
+func (l *createLedger) settle(rec *createRecord, state createState, tok gen.Token, name, why string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rec.state, rec.token, rec.name, rec.why = state, tok, name, why
+}
+
+func (l *createLedger) read(rec *createRecord) createRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return *rec
+}
+
+// owned is the values of the tokens the run made: the only ones it
+// deletes.
+func (l *createLedger) owned() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, rec := range l.records {
+		if rec.state == createOwned {
+			out = append(out, rec.token.Token)
+		}
+	}
+	return out
+}
+
+// unanswered counts the creates sent whose answer never came, or came
+// unusable: each may have made a token the run cannot name.
+func (l *createLedger) unanswered() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, rec := range l.records {
+		if rec.state == createSent {
+			n++
+		}
+	}
+	return n
+}
+
+// foreign says, masked, each token a create was answered with that the
+// run did not take for its own.
+func (l *createLedger) foreign() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, rec := range l.records {
+		if rec.state == createForeign {
+			out = append(out, foreignText(rec))
+		}
+	}
+	return out
+}
+
+func foreignText(rec *createRecord) string {
+	return fmt.Sprintf("seeded token %d was answered with %s, which %s: the run did not delete it", rec.which+1, rec.name, rec.why)
+}
+
+// listBeforeSeeding walks the account's tokens before the first create, so
+// that a create answered with a token that was already there is known as
+// not the run's. Only fingerprints are kept.
+func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
+	res, err := r.walk(ctx, r.fetch, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
+	if err != nil {
+		return err
+	}
+	r.ledger.before = make(map[fingerprint]bool, len(res.Fingerprints))
+	for _, fp := range res.Fingerprints {
+		r.ledger.before[fp] = true
+	}
+	r.ledger.beforeComplete = res.Complete
+	if !res.Complete {
+		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
+	}
+	return nil
+}
+
+// createAnswered is the createWatcher's: it sees every answer to a
+// create, before the client has it, and settles the create in flight.
+func (r *liveRun) createAnswered(req *http.Request, status int, header http.Header, body []byte) {
+	rec := r.ledger.inFlight()
+	if rec == nil {
+		// Only seed creates; this is a guard, not a path.
+		rec = r.ledger.sent(-1, nil)
+	}
+	if status < 200 || status > 299 {
+		if refusedCreate(status) {
+			r.ledger.settle(rec, createRefused, gen.Token{}, "", "")
+		}
+		// Anything else (5xx, 408, 429, a redirect) may or may not have
+		// made a token: the create stays in flight, named at the end.
+		return
+	}
+	var tok gen.Token
+	if json.Unmarshal(body, &tok) != nil || tok.Token == "" {
+		return // no value to name: in flight, named at the end
+	}
+	r.secrets.add(tok.Token) // masked from now on, whoever it belongs to
+	if why := r.disown(req, status, header, body, rec, tok); why != "" {
+		name := redact.Token(tok.Token)
+		if holdsKey(tok.Token, bearer(req)) {
+			name = "a value that holds the API key (not shown)"
+		}
+		r.ledger.settle(rec, createForeign, tok, name, why)
+		return
+	}
+	r.ledger.settle(rec, createOwned, tok, "", "")
+}
+
+// disown says why tok, as a create answered it, is not the run's own, or
+// "" when it is: it validates, carries the run's hostname and the policy
+// asked for, holds no part of the API key, and was not listed before the
+// run.
+func (r *liveRun) disown(req *http.Request, status int, header http.Header, body []byte, rec *createRecord, tok gen.Token) string {
+	switch {
+	case holdsKey(tok.Token, bearer(req)) || holdsKey(tok.Token, r.cfg.APIKey):
+		return "holds the API key or a part of it"
+	case r.validator.ValidateResponse(req, status, header, body).HasBreaking():
+		return "came in an answer the spec does not allow"
+	case r.seeds == nil || tok.Hostname != r.seeds.host:
+		return "names another hostname than the run's"
+	case !samePolicy(rec.policy, tok.Policy.Data):
+		return "names another policy than the run asked for"
+	case r.ledger.before[fingerprintOf(tok.Token)]:
+		return "was listed before the run"
+	}
+	return ""
+}
+
+// samePolicy compares policies as sets: the order of entries and of
+// access values carries no meaning.
+func samePolicy(a, b []gen.AgentPolicy) bool {
+	norm := func(ps []gen.AgentPolicy) []string {
+		out := make([]string, 0, len(ps))
+		for _, p := range ps {
+			access := make([]string, 0, len(p.Access))
+			for _, x := range p.Access {
+				access = append(access, string(x))
+			}
+			slices.Sort(access)
+			out = append(out, string(p.Type)+"\x00"+p.Id+"\x00"+strings.Join(slices.Compact(access), ","))
+		}
+		slices.Sort(out)
+		return out
+	}
+	return len(a) > 0 && slices.Equal(norm(a), norm(b))
+}
+
+// foreignFinding is the breaking finding for a create answered with a
+// token the run will not take for its own.
+func (r *liveRun) foreignFinding(rec createRecord) {
+	r.walked.add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
+		Message: foreignText(&rec) + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
+}
+
+// ListHint is how a person finds the tokens of a seeded run that the run
+// could not name: their hostname is the run's.
+func ListHint(hostname string) string {
+	return "letta-tokens list --all --hostname " + hostname
+}
+
+// leftError is what a seeded run leaves that a person must know of: tokens
+// it made and could not delete, creates without an answer, and tokens it
+// was answered with that it did not delete (when withForeign: a report
+// that is returned has those as findings already). nil when there is
+// none.
+func (r *liveRun) leftError(left, made int, withForeign bool) *UndeletedError {
+	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host,
+		Unanswered: r.ledger.unanswered()}
+	if withForeign {
+		e.NotDeleted = r.ledger.foreign()
+	}
+	if e.Count == 0 && e.Unanswered == 0 && len(e.NotDeleted) == 0 {
+		return nil
+	}
+	return e
+}
+
+func (e *UndeletedError) Error() string {
+	var parts []string
+	expires := e.Expires.Format(time.RFC3339)
+	if e.Count > 0 {
+		parts = append(parts, fmt.Sprintf("%d of the %d tokens this run created could not be deleted: they expire by %s (hostname %s; find them with %s)",
+			e.Count, e.Created, expires, e.Hostname, ListHint(e.Hostname)))
+	}
+	if e.Unanswered > 0 {
+		parts = append(parts, fmt.Sprintf("%d create%s of this run got no usable answer: the server may hold a token this run cannot name, expiring by %s; find it with %s",
+			e.Unanswered, plural(e.Unanswered), expires, ListHint(e.Hostname)))
+	}
+	parts = append(parts, e.NotDeleted...)
+	return strings.Join(parts, "; ")
+}
+
+// SeedPanic is the panic CheckLive raises again when a panic ended a
+// seeded run that left something in the account: the panic's own value,
+// and what was left, so that whoever reads the panic can act.
+type SeedPanic struct {
+	Value any
+	Left  *UndeletedError
+}
+
+func (p *SeedPanic) Error() string { return fmt.Sprintf("%v; %v", p.Value, p.Left) }
+
+// Unwrap is the panic's value, when it is an error.
+func (p *SeedPanic) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
+// deleteOwn deletes a token the run made; it refuses, sending nothing, a
+// value that holds the API key, which would put the key in a URL path.
+func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
+	if holdsKey(token, r.cfg.APIKey) {
+		return errKeyInURL
+	}
+	return r.client.DeleteToken(ctx, token)
+}
+
+// keyAgent is the breaking finding for an agent id the server listed that
+// holds the API key: no walk filters by it, which would put the key in a
+// URL.
+func (r *liveRun) keyAgent() {
+	r.walked.add(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens/*/policy/data/*/id",
+		Message: "an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL"}})
+}
