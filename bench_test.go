@@ -183,7 +183,7 @@ func BenchmarkWalkPeakHeap(b *testing.B) {
 // BenchmarkWalkAtMaxTokensPeakHeap walks DefaultMaxTokens (a million)
 // tokens served in-process, 1,000 to a page, with no HTTP, and reports the
 // peak live heap as BenchmarkWalkPeakHeap does. At the bound nearly all of
-// it is the walk's fingerprints of the tokens listed (see fingerprints);
+// it is the walk's fingerprints of the tokens listed (see fingerprint.Set);
 // peak-B/token is that peak per token.
 func BenchmarkWalkAtMaxTokensPeakHeap(b *testing.B) {
 	const total, pageSize = DefaultMaxTokens, 1000

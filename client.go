@@ -44,8 +44,9 @@ type Client struct {
 
 // Generated returns the generated client that c's methods use: every
 // request it sends carries c's authentication and User-Agent, is retried
-// by c's policy, and gets a response only for a 204 or a 2xx JSON body
-// within the cap; any other answer is an [*Error], a call without an
+// by c's policy, and gets a response only for a 204, any 2xx to a delete
+// (its body dropped), or a 2xx JSON body within the cap; any other answer
+// is an [*Error], a call without an
 // answer returns its cause wrapped. It is for operations or options these
 // methods do not offer; prefer them where they do, as they also check
 // arguments and decode strictly.

@@ -128,8 +128,10 @@ func (d *doer) judge(req *http.Request, resp *http.Response) outcome {
 	case err != nil:
 		// No answer after all: net/http's shape for a failed attempt, the
 		// URL cut to the origin.
+		// Retried like a reset connection, with the backoff's own delay:
+		// an answer that never arrived whole asks for nothing.
 		cause := &url.Error{Op: urlOp(req.Method), URL: req.URL.String(), Err: bodyReadError{err}}
-		return outcome{err: d.noAnswer(req, withoutPath(cause)), retry: true, answer: resp}
+		return outcome{err: d.noAnswer(req, withoutPath(cause)), retry: true}
 	case tooLarge:
 		return outcome{err: newResponseError(resp, nil, d.tooLarge(), d.secrets(req)...), answer: resp}
 	}

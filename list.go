@@ -95,7 +95,7 @@ func decodePage(body []byte) (*gen.TokenPage, error) {
 }
 
 // readBody returns a whole response body. The body of a response that
-// came through checkingDoer was already read within its attempt, and is
+// came through the attempt loop was already read within its attempt, and is
 // taken as it is, without a copy.
 func readBody(resp *http.Response) ([]byte, error) {
 	if b, ok := resp.Body.(*bufferedBody); ok {
