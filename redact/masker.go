@@ -97,13 +97,22 @@ func (m *Masker) index() {
 // secretsOf keeps the values worth searching for: shorter ones would
 // mask ordinary words (a four-character key is masked whole only).
 func secretsOf(vs []string) []secret {
-	var out []secret
-	seen := make(map[string]bool, len(vs))
+	out := make([]secret, 0, len(vs))
+	var seen map[string]bool // for many values only: a row has one
+	if len(vs) > maxProbedValues {
+		seen = make(map[string]bool, len(vs))
+	}
 	for _, v := range vs {
-		if len(v) < minExtraLen || seen[v] {
+		dup := seen[v]
+		if seen == nil {
+			dup = slices.ContainsFunc(out, func(s secret) bool { return s.whole == v })
+		}
+		if len(v) < minExtraLen || dup {
 			continue
 		}
-		seen[v] = true
+		if seen != nil {
+			seen[v] = true
+		}
 		out = append(out, secret{whole: v, part: secretPart(v)})
 	}
 	return out
@@ -130,7 +139,11 @@ func (m *Masker) With(values ...string) *Masker {
 		return m
 	}
 	n := *m
-	n.values = secretsOf(append(valuesOf(m.values), values...))
+	if len(m.values) == 0 {
+		n.values = secretsOf(values)
+	} else {
+		n.values = secretsOf(append(valuesOf(m.values), values...))
+	}
 	if n.valuesIndexed || len(n.values) > maxProbedValues {
 		n.index()
 	}
@@ -185,7 +198,9 @@ const (
 type hit struct {
 	start, end int // source span
 	kind       int
-	repl       string
+	// text is the secret a key or value hit is of, or a shape's text:
+	// what the replacement is made from, only when one is needed.
+	text string
 }
 
 // Mask returns s with every secret masked:
@@ -203,7 +218,7 @@ type hit struct {
 // case, and a JSON pointer's ~0 and ~1, the prefix included. The whole
 // escaped span is masked. Mask is idempotent, and takes time linear in s.
 func (m *Masker) Mask(s string) string {
-	hits := m.find(s)
+	hits := m.find(s, false)
 	if len(hits) == 0 {
 		return s
 	}
@@ -212,7 +227,7 @@ func (m *Masker) Mask(s string) string {
 	last := 0
 	for _, h := range hits {
 		b.WriteString(s[last:h.start])
-		b.WriteString(h.repl)
+		b.WriteString(h.repl())
 		last = h.end
 	}
 	b.WriteString(s[last:])
@@ -220,18 +235,13 @@ func (m *Masker) Mask(s string) string {
 }
 
 // Holds reports whether s holds anything Mask masks.
-func (m *Masker) Holds(s string) bool { return len(m.find(s)) > 0 }
+func (m *Masker) Holds(s string) bool { return len(m.find(s, false)) > 0 }
 
 // HoldsKey reports whether s holds the API key, a run of its secret part,
 // or anything shaped like a key (sk-let-…), in any form Mask knows: what
 // must never be printed, even where a token may be.
 func (m *Masker) HoldsKey(s string) bool {
-	for _, h := range m.find(s) {
-		if h.kind >= kindKeyShape {
-			return true
-		}
-	}
-	return false
+	return len(m.find(s, true)) > 0
 }
 
 // Safe is Mask, then [Line], then Mask again: the text with every secret
@@ -253,12 +263,12 @@ func (m *Masker) Safe(s string, limit int) string {
 // find lists the spans of s to mask, sorted and merged: where a key, a
 // value or a shape overlaps another, the stronger kind decides the
 // replacement.
-func (m *Masker) find(s string) []hit {
+func (m *Masker) find(s string, keysOnly bool) []hit {
 	m = orEmpty(m)
 	var hits []hit
 	v := &view{s: s}
 	for pass := 0; v != nil; pass++ {
-		hits = m.search(v, hits)
+		hits = m.search(v, hits, keysOnly)
 		if pass == maxDecodePasses || !mayEscape(v.s) {
 			break
 		}
@@ -277,18 +287,19 @@ func (m *Masker) find(s string) []hit {
 		}
 		last.end = max(last.end, h.end)
 		if h.kind > last.kind {
-			last.kind, last.repl = h.kind, h.repl
+			last.kind, last.text = h.kind, h.text
 		}
 	}
 	return out
 }
 
 // search appends the secrets found in one view of a text.
-func (m *Masker) search(v *view, hits []hit) []hit {
+// keysOnly: only the keys and key shapes, for HoldsKey.
+func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	s := v.s
-	add := func(i, j, kind int, repl string) {
+	add := func(i, j, kind int, text string) {
 		a, b := v.span(i, j)
-		hits = append(hits, hit{a, b, kind, repl})
+		hits = append(hits, hit{a, b, kind, text})
 	}
 	// Runs of the keys' secret parts: probe one gram every gramLen bytes.
 	if m.grams != nil {
@@ -301,9 +312,12 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 			}
 			for _, at := range m.grams[g] {
 				k, kind := m.secretAt(int(at.sec))
+				if keysOnly && kind != kindKey {
+					continue
+				}
 				a, b := extend(s, i, k.part, int(at.off))
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kind, replacement(k, kind))
+					add(a, b, kind, k.whole)
 					prevA, prevB = a, b
 				}
 			}
@@ -311,15 +325,18 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 	}
 	for _, k := range m.keys {
 		if len(k.part) < MinWindow {
-			hits = searchWhole(s, k.whole, kindKey, Key(k.whole), add, hits)
+			hits = searchWhole(s, k.whole, kindKey, add, hits)
 		}
 	}
 	for _, val := range m.values {
+		if keysOnly {
+			break
+		}
 		if m.valuesIndexed && len(val.part) >= MinWindow {
 			continue // found through the index above
 		}
 		if len(val.part) < MinWindow {
-			hits = searchWhole(s, val.whole, kindValue, Token(val.whole), add, hits)
+			hits = searchWhole(s, val.whole, kindValue, add, hits)
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
@@ -334,7 +351,7 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 				o += from
 				a, b := extend(s, i, val.part, o)
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kindValue, Token(val.whole))
+					add(a, b, kindValue, val.whole)
 					prevA, prevB = a, b
 				}
 				from = o + 1
@@ -360,9 +377,9 @@ func (m *Masker) search(v *view, hits []hit) []hit {
 		}
 		shape := s[start:end]
 		if s[start]|0x20 == 's' {
-			add(start, end, kindKeyShape, Key(shape))
-		} else if !m.allowTokens {
-			add(start, end, kindShape, Token(shape))
+			add(start, end, kindKeyShape, shape)
+		} else if !m.allowTokens && !keysOnly {
+			add(start, end, kindShape, shape)
 		}
 		from = end
 	}
@@ -377,21 +394,23 @@ func (m *Masker) secretAt(i int) (secret, int) {
 	return m.values[i-len(m.keys)], kindValue
 }
 
-func replacement(s secret, kind int) string {
-	if kind == kindKey {
-		return Key(s.whole)
+// repl is what replaces the hit: a key's display form for the key and
+// for anything shaped like one, a token's for the rest.
+func (h hit) repl() string {
+	if h.kind == kindKey || h.kind == kindKeyShape {
+		return Key(h.text)
 	}
-	return Token(s.whole)
+	return Token(h.text)
 }
 
-func searchWhole(s, whole string, kind int, repl string, add func(i, j, kind int, repl string), hits []hit) []hit {
+func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string), hits []hit) []hit {
 	for from := 0; ; {
 		i := strings.Index(s[from:], whole)
 		if i < 0 {
 			return hits
 		}
 		i += from
-		add(i, i+len(whole), kind, repl)
+		add(i, i+len(whole), kind, whole)
 		from = i + len(whole)
 	}
 }

@@ -108,7 +108,7 @@ func (w *Writer) chunk() {
 		return
 	}
 	s := string(b)
-	hits := w.m.find(s)
+	hits := w.m.find(s, false)
 	c := len(s) - writerOverlap
 	for _, h := range hits {
 		if h.start < c && c < h.end {
@@ -122,7 +122,7 @@ func (w *Writer) chunk() {
 		// follows of it as it comes.
 		h := hits[0]
 		out = append(out, s[:h.start]...)
-		out = append(out, h.repl...)
+		out = append(out, h.repl()...)
 		c = h.end
 		w.swallow = h.end == len(s)
 	} else {
@@ -132,7 +132,7 @@ func (w *Writer) chunk() {
 				break
 			}
 			out = append(out, s[last:h.start]...)
-			out = append(out, h.repl...)
+			out = append(out, h.repl()...)
 			last = h.end
 		}
 		out = append(out, s[last:c]...)

@@ -77,6 +77,16 @@ func main() {
 	os.Exit(code)
 }
 
+// maskedStreams wraps stdout and stderr so that every byte leaves through
+// a masking writer: whatever a command or a renderer missed, the API key
+// does not reach them in any form. Tokens may (create prints one, list
+// --reveal shows them), so token shapes pass here; renderers mask them
+// where they must. Flush both before the process ends.
+func maskedStreams(stdout, stderr io.Writer, getenv func(string) string) (*redact.Writer, *redact.Writer) {
+	boundary := redact.NewMasker(strings.TrimSpace(getenv(envAPIKey))).AllowTokens()
+	return redact.NewWriter(stdout, boundary), redact.NewWriter(stderr, boundary)
+}
+
 // run is runStdin with an empty standard input, for commands that read
 // none (every one but delete).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -88,12 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	// Every byte leaves through a masking writer: whatever a command or a
-	// renderer missed, the API key does not reach stdout or stderr in any
-	// form. Tokens may (create prints one, list --reveal shows them), so
-	// token shapes pass here; renderers mask them where they must.
-	boundary := redact.NewMasker(strings.TrimSpace(getenv(envAPIKey))).AllowTokens()
-	outW, errW := redact.NewWriter(stdout, boundary), redact.NewWriter(stderr, boundary)
+	outW, errW := maskedStreams(stdout, stderr, getenv)
 	defer errW.Flush()
 	defer outW.Flush()
 	stdout, stderr = outW, errW
