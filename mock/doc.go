@@ -30,9 +30,16 @@
 //   - Create makes a token with a fresh random value (ck-let- and 48 hex
 //     digits, from crypto/rand), the policy and hostname sent, and
 //     expiresAt as Cloud writes it (RFC 3339 UTC with milliseconds): the
-//     expires_at sent, which must be an RFC 3339 date-time in the future,
-//     or 5 minutes from now, as upstream documents. It answers 201 and the
-//     token; later lists show it after the seeded or loaded tokens.
+//     expires_at sent, or 5 minutes from now, as upstream documents. The
+//     spec says only that expires_at is a string; Cloud makes a JavaScript
+//     Date of it, so the mock accepts the ISO 8601 forms a Date reads: a
+//     date alone (2030-01-01, midnight UTC), or a date-time with or
+//     without seconds, a fraction of any length and an offset (Z, ±HH:mm;
+//     none means UTC), such as 2030-01-01T00:00:00,
+//     2030-01-01T00:00:00.123456 and 2030-01-01T00:00:00.1+02:00. It must
+//     be in the future. Anything else gets 400 with a message naming
+//     /expires_at, never the value. It answers 201 and the token; later
+//     lists show it after the seeded or loaded tokens.
 //   - Delete answers 204 without a body, and the token is gone from every
 //     later list. A value that names no live token gets 400 with a message
 //     (upstream documents only 400 for this operation), never quoting it.
