@@ -47,7 +47,10 @@
 //     [MaxCreatedBytes], [MaxDeletedTokens]); past a bound they get 400
 //     with a message saying which.
 //   - [Options].Latency delays every answer, for measuring latency-bound
-//     behaviour offline.
+//     behaviour offline. A list or delete whose client gives up meanwhile
+//     is dropped; a create is still carried out when the wait ends, as a
+//     real server that received the whole request would carry it out
+//     (net/http sees a client's departure only after reading the body).
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens

@@ -36,7 +36,10 @@ type Options struct {
 	// Latency delays every answer by this long, so that latency-bound
 	// behaviour (timeouts, concurrency) can be measured offline. A request
 	// whose context ends while it waits stops waiting at once, and its
-	// connection is dropped. It must not be negative; 0 answers at once.
+	// connection is dropped; net/http ends it when the client goes only
+	// for a request without a body, so a create whose client gave up is
+	// still carried out, as on a real server. It must not be negative; 0
+	// answers at once.
 	Latency time.Duration
 }
 
