@@ -51,6 +51,19 @@
 //     is dropped; a create is still carried out when the wait ends, as a
 //     real server that received the whole request would carry it out
 //     (net/http sees a client's departure only after reading the body).
+//   - [Options].Faults makes a share of requests fail, for testing a
+//     client's retries: 429, 500, 502, 503 or 504 answers (a 429 or 503
+//     with Retry-After: 1 and retry-after-ms: 100), a reset connection, or
+//     a slow answer (FaultSlowDelay, 1 s, late). [ParseFaults] reads specs
+//     such as "429=0.1,503=0.05". The fault is decided when the request
+//     arrives, before anything else, so a faulted request changes nothing;
+//     a reset in particular closes the connection before the body is read
+//     and without an answer, so a create that meets it creates no token
+//     (a client that retries it creates one token, not two). The k-th
+//     request to arrive draws its fault from [Options].FaultSeed and k, so
+//     a client that sends one request at a time meets the same faults in
+//     every run; concurrent requests may arrive in another order.
+//     [Server.Stats] counts the requests served and the faults drawn.
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens

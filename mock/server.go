@@ -41,6 +41,22 @@ type Options struct {
 	// still carried out, as on a real server. It must not be negative; 0
 	// answers at once.
 	Latency time.Duration
+	// Faults, when set, make that share of requests fail (see
+	// [ParseFaults] for the kinds), so that a client's retries can be
+	// tested. Each request's fault is decided when it arrives, before
+	// authentication and before the handler, so a request answered with a
+	// fault changes nothing (a create that gets a 429 or a reset creates
+	// no token); a slow fault only delays the usual answer by
+	// FaultSlowDelay. A 429 or 503 carries Retry-After and retry-after-ms
+	// (FaultRetryAfter). A reset closes the connection without an answer.
+	// Options.Latency applies to faults too.
+	Faults Faults
+	// FaultSeed seeds the faults: the k-th request to arrive draws its
+	// fault from FaultSeed and k alone, so the same seed and the same
+	// sequence of requests meet the same faults. Concurrent requests may
+	// arrive in another order from run to run, and then meet them in
+	// another order.
+	FaultSeed uint64
 }
 
 // Server is the mock endpoint. It is an http.Handler serving the spec's
@@ -52,6 +68,7 @@ type Server struct {
 	auth      bearerAuth
 	validator *contract.Validator
 	latency   time.Duration
+	faults    *faultInjector
 	handler   http.Handler
 }
 
@@ -61,8 +78,8 @@ var (
 )
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
-// sense: a SeedCount out of range, both Tokens and SeedCount, or a negative
-// Latency.
+// sense: a SeedCount out of range, both Tokens and SeedCount, a negative
+// Latency, or Faults that ParseFaults would refuse.
 var ErrInvalidOptions = errors.New("invalid options")
 
 // New returns a Server for opts. It fails if a token does not match the
@@ -81,6 +98,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
+	faults, err := newFaultInjector(opts.Faults, opts.FaultSeed)
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w: Faults: %w", ErrInvalidOptions, err)
+	}
 	tokens, err := newTokenList(opts, validator)
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
@@ -90,6 +111,7 @@ func New(opts Options) (*Server, error) {
 		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
 		latency:   opts.Latency,
+		faults:    faults,
 	}
 	s.handler = gen.HandlerWithOptions(s, gen.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
@@ -100,9 +122,14 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP serves the mock endpoint, after Options.Latency.
+// ServeHTTP serves the mock endpoint, after Options.Latency, or the fault
+// that Options.Faults draws for the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	fault := s.faults.draw()
 	s.wait(r)
+	if inject(w, r, fault) {
+		return
+	}
 	s.handler.ServeHTTP(w, r)
 }
 
