@@ -57,6 +57,15 @@ type Options struct {
 	// arrive in another order from run to run, and then meet them in
 	// another order.
 	FaultSeed uint64
+	// Drift, when set, names a case of [DriftCases] that the mock serves on
+	// every list and create answer (a 200 page, a 201 token): a field
+	// renamed, missing, null or of the wrong type, an unknown enum value,
+	// another envelope, HTML, invalid JSON, a wrong status, an ignored
+	// agentId filter, a page over the limit. It shows a drift report, and
+	// tests a pipeline's failure path, without a server of one's own.
+	// Errors and delete's 204 are served as they are. Answers are rewritten
+	// whole, so a page over 8 MiB (some 25,000 tokens) is cut off.
+	Drift string
 }
 
 // Server is the mock endpoint. It is an http.Handler serving the spec's
@@ -79,7 +88,7 @@ var (
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
 // sense: a SeedCount out of range, both Tokens and SeedCount, a negative
-// Latency, or Faults that ParseFaults would refuse.
+// Latency, Faults that ParseFaults would refuse, or an unknown Drift.
 var ErrInvalidOptions = errors.New("invalid options")
 
 // New returns a Server for opts. It fails if a token does not match the
@@ -102,6 +111,12 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w: Faults: %w", ErrInvalidOptions, err)
 	}
+	var drifting *drift
+	if opts.Drift != "" {
+		if drifting, err = findDrift(opts.Drift); err != nil {
+			return nil, fmt.Errorf("mock: %w", err)
+		}
+	}
 	tokens, err := newTokenList(opts, validator)
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
@@ -119,6 +134,9 @@ func New(opts Options) (*Server, error) {
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
 		ErrorHandlerFunc: writeParamError,
 	})
+	if drifting != nil {
+		s.handler = drifting.wrap(s.handler)
+	}
 	return s, nil
 }
 
