@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +85,30 @@ func TestMockFaultsUsage(t *testing.T) {
 			}
 			oneLine(t, r, tt.want)
 		})
+	}
+}
+
+// TestReadmeFaultsSummary keeps the README's example of the mock's exit
+// line true: it runs the README's two commands (a mock serving faults, and
+// list --all walking it one page at a time with the client's default
+// retries), then compares the mock's last words with the README's.
+func TestReadmeFaultsSummary(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^letta-tokens mock (.*--faults.*) &\nletta-tokens list (.*) > /dev/null`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no block running `letta-tokens mock … --faults … &`, then `letta-tokens list … > /dev/null`")
+	}
+	want := readmeText(t, "mock: served ")
+	base, stop := startMock(t, append([]string{"--addr", "127.0.0.1:0"}, strings.Fields(string(m[1]))...)...)
+	r := runCLI(t, envFor(base), append(append([]string{"list"}, strings.Fields(string(m[2]))...), "--json")...)
+	if r.code != exitOK || len(decodeTokens(t, r.stdout)) != 10_000 {
+		t.Fatalf("list %s through the faults: exit %d, stderr %s", m[2], r.code, r.stderr)
+	}
+	_, stderr := stop()
+	if !strings.Contains(stderr, want) {
+		t.Errorf("README.md shows:\n%s\nthe mock printed:\n%s", want, stderr)
 	}
 }
