@@ -64,6 +64,13 @@
 //     a client that sends one request at a time meets the same faults in
 //     every run; concurrent requests may arrive in another order.
 //     [Server.Stats] counts the requests served and the faults drawn.
+//   - [Options].Drift makes the mock drift from the spec in one way, named
+//     after a case of contract/testdata/drift ([DriftCases] lists them), on
+//     every list and create answer, by rewriting the mock's own answer: a
+//     field renamed, missing, null or of the wrong type, an unknown enum
+//     value, another envelope, HTML, invalid JSON, a wrong status, an
+//     ignored agentId filter, a page over the limit. Errors and delete's
+//     204 are served as they are.
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens
