@@ -3,6 +3,7 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -193,7 +194,8 @@ func newFaultInjector(rates Faults, seed uint64) (*faultInjector, error) {
 	if err := rates.check(); err != nil {
 		return nil, err
 	}
-	fi := &faultInjector{rates: rates, seed: seed,
+	// A copy: the caller's map may change while the server runs.
+	fi := &faultInjector{rates: maps.Clone(rates), seed: seed,
 		counts: make([]atomic.Int64, len(faultKinds)), bounds: make([]float64, len(faultKinds))}
 	sum := 0.0
 	for i, k := range faultKinds {

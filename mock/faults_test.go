@@ -359,3 +359,14 @@ func TestGoClientWalksThroughFaults(t *testing.T) {
 	}
 	t.Logf("%d requests, faults %v", st.Requests, st.Faults)
 }
+
+// TestFaultsAreCopied: New keeps its own copy of Options.Faults, so a
+// caller reusing the map changes nothing on a running server.
+func TestFaultsAreCopied(t *testing.T) {
+	faults := mock.Faults{mock.Fault429: 1}
+	ts := newServer(t, mock.Options{Faults: faults})
+	faults[mock.Fault429] = 0
+	if e := get(t, ts, ""); e.status != http.StatusTooManyRequests {
+		t.Errorf("status %d after the caller changed its map, want 429 still", e.status)
+	}
+}
