@@ -42,28 +42,6 @@ func (s *operations) CreateClientSideAccessToken(w http.ResponseWriter, r *http.
 	writeJSON(w, http.StatusCreated, tok)
 }
 
-// expiryOf is when a token created at now with expires_at expiresAt
-// expires: now plus defaultExpiry when absent, else the time expiresAt
-// names, which must be RFC 3339 (a "T", seconds, an optional fraction, and
-// Z or an offset; time.RFC3339Nano) and after now. The spec promises no
-// format; this module's client sends RFC 3339, and Cloud rejects a date it
-// cannot parse. Messages name the field, never its value.
-func expiryOf(expiresAt *string, now time.Time) (time.Time, string, bool) {
-	if expiresAt == nil {
-		return now.Add(defaultExpiry), "", true
-	}
-	t, err := time.Parse(time.RFC3339Nano, *expiresAt)
-	switch {
-	case err != nil:
-		return time.Time{}, "request body /expires_at: not an RFC 3339 date-time (such as 2030-01-01T00:00:00Z)", false
-	case !t.After(now):
-		return time.Time{}, "request body /expires_at: must be in the future", false
-	case t.Year() > 9999:
-		return time.Time{}, "request body /expires_at: after year 9999", false
-	}
-	return t, "", true
-}
-
 // readAll reads r's body, which ServeHTTP has already bounded; a caller
 // bypassing it gets the same bound.
 func readAll(r *http.Request) ([]byte, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,41 @@ func TestLatencyDelaysEveryAnswer(t *testing.T) {
 func TestNegativeLatencyIsInvalid(t *testing.T) {
 	if _, err := mock.New(mock.Options{Latency: -time.Second}); !errors.Is(err, mock.ErrInvalidOptions) {
 		t.Errorf("New with a negative latency: %v, want ErrInvalidOptions", err)
+	}
+}
+
+// TestLatencyCreateOutlivesClient: a create whose client gives up while the
+// mock waits is still carried out (its body had arrived whole), as on a
+// real server: the token is listed afterwards. A list whose client gives
+// up is dropped (TestLatencyHonoursContext).
+func TestLatencyCreateOutlivesClient(t *testing.T) {
+	const latency = 300 * time.Millisecond
+	ts := newServer(t, mock.Options{Latency: latency, APIKey: testKey})
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+listPath,
+		strings.NewReader(createBody("agent-gone", "https://gone.example.com", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := ts.Client().Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatal("the create answered within 30ms despite a latency of 300ms")
+	}
+	// The mock finishes the create about latency after it arrived; a list,
+	// delayed by the latency too, then shows it. Poll for a bounded time.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if got := allTokens(t, ts, "agent-gone"); len(got) == 1 {
+			return
+		} else if len(got) > 1 {
+			t.Fatalf("%d tokens for one create", len(got))
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the create whose client gave up was not carried out within 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -37,8 +37,36 @@ type Options struct {
 	// Latency delays every answer by this long, so that latency-bound
 	// behaviour (timeouts, concurrency) can be measured offline. A request
 	// whose context ends while it waits stops waiting at once, and its
-	// connection is dropped. It must not be negative; 0 answers at once.
+	// connection is dropped; net/http ends it when the client goes only
+	// for a request without a body, so a create whose client gave up is
+	// still carried out, as on a real server. It must not be negative; 0
+	// answers at once.
 	Latency time.Duration
+	// Faults, when set, make that share of requests fail (see
+	// [ParseFaults] for the kinds), so that a client's retries can be
+	// tested. Each request's fault is decided when it arrives, before
+	// authentication and before the handler, so a request answered with a
+	// fault changes nothing (a create that gets a 429 or a reset creates
+	// no token); a slow fault only delays the usual answer by
+	// FaultSlowDelay. A 429 or 503 carries Retry-After and retry-after-ms
+	// (FaultRetryAfter). A reset closes the connection without an answer.
+	// Options.Latency applies to faults too.
+	Faults Faults
+	// FaultSeed seeds the faults: the k-th request to arrive draws its
+	// fault from FaultSeed and k alone, so the same seed and the same
+	// sequence of requests meet the same faults. Concurrent requests may
+	// arrive in another order from run to run, and then meet them in
+	// another order.
+	FaultSeed uint64
+	// Drift, when set, names a case of [DriftCases] that the mock serves on
+	// every list and create answer (a 200 page, a 201 token): a field
+	// renamed, missing, null or of the wrong type, an unknown enum value,
+	// another envelope, HTML, invalid JSON, a wrong status, an ignored
+	// agentId filter, a page over the limit. It shows a drift report, and
+	// tests a pipeline's failure path, without a server of one's own.
+	// Errors and delete's 204 are served as they are. Answers are rewritten
+	// whole, so a page over 8 MiB (some 25,000 tokens) is cut off.
+	Drift string
 }
 
 // Server is the mock endpoint. It is an http.Handler serving the spec's
@@ -50,6 +78,7 @@ type Server struct {
 	auth      bearerAuth
 	validator *contract.Validator
 	latency   time.Duration
+	faults    *faultInjector
 	handler   http.Handler
 }
 
@@ -65,8 +94,8 @@ var (
 )
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
-// sense: a SeedCount out of range, both Tokens and SeedCount, or a negative
-// Latency.
+// sense: a SeedCount out of range, both Tokens and SeedCount, a negative
+// Latency, Faults that ParseFaults would refuse, or an unknown Drift.
 var ErrInvalidOptions = errors.New("invalid options")
 
 // New returns a Server for opts. It fails if a token does not match the
@@ -85,6 +114,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
+	faults, err := newFaultInjector(opts.Faults, opts.FaultSeed)
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w: Faults: %w", ErrInvalidOptions, err)
+	}
+	var drifting *drift
+	if opts.Drift != "" {
+		if drifting, err = findDrift(opts.Drift); err != nil {
+			return nil, fmt.Errorf("mock: %w", err)
+		}
+	}
 	tokens, err := newTokenList(opts, validator)
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
@@ -94,6 +133,7 @@ func New(opts Options) (*Server, error) {
 		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
 		latency:   opts.Latency,
+		faults:    faults,
 	}
 	s.handler = server.HandlerWithOptions((*operations)(s), server.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
@@ -101,12 +141,20 @@ func New(opts Options) (*Server, error) {
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
 		ErrorHandlerFunc: writeParamError,
 	})
+	if drifting != nil {
+		s.handler = drifting.wrap(s.handler)
+	}
 	return s, nil
 }
 
-// ServeHTTP serves the mock endpoint, after Options.Latency.
+// ServeHTTP serves the mock endpoint, after Options.Latency, or the fault
+// that Options.Faults draws for the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	fault := s.faults.draw()
 	s.wait(r)
+	if inject(w, r, fault) {
+		return
+	}
 	s.handler.ServeHTTP(w, r)
 }
 

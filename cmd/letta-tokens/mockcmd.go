@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/mock"
@@ -31,6 +32,7 @@ const (
 
 func mockUsage(w io.Writer, fs func(io.Writer)) {
 	fmt.Fprint(w, `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
+                         [--faults SPEC [--fault-seed N]] [--drift NAME|list]
 
 Serves a mock of Letta Cloud's client-side access tokens that behaves like
 Cloud: list (GET /v1/client-side-access-tokens: pagination, agentId
@@ -50,7 +52,27 @@ client, or Letta's SDKs, at it with:
 
   export LETTA_BASE_URL=<that URL> LETTA_API_KEY=<any non-empty value>
 
-It stops cleanly on SIGINT (Ctrl-C) or SIGTERM, exiting 0.
+It stops cleanly on SIGINT (Ctrl-C) or SIGTERM, exiting 0, after printing
+on stderr how many requests it served and how many faults of each kind it
+injected.
+
+--faults makes a share of requests fail, to test a client's retries. SPEC
+is comma-separated KIND=RATE, KIND one of 429, 500, 502, 503, 504 (that
+status, a JSON message; 429 and 503 with Retry-After: 1 and
+retry-after-ms: 100), reset (the connection is closed without an answer)
+and slow (answered as usual, 1s late); RATE from 0 to 1, the rates adding
+up to at most 1. A fault is decided when the request arrives, before
+anything else, so a request answered with a fault changes nothing: a
+create that meets a 429 or a reset creates no token. The same --fault-seed
+(default 1) and the same sequence of requests meet the same faults;
+concurrent requests may arrive in another order.
+
+--drift makes every list and create answer drift from the spec in one way,
+named after contract/testdata/drift (a renamed or missing field, a wrong
+type, null, an unknown enum value, another envelope, HTML, invalid JSON, a
+wrong status, an ignored agentId filter, a page over the limit), so that
+'letta-tokens check' against it reports breaking drift and exits 1. Errors
+and delete's 204 are not changed. '--drift list' prints the names.
 
 `)
 	fs(w)
@@ -60,13 +82,17 @@ and not a Letta key.
 
 Exit status: 0 stopped by a signal (at any time, even while loading);
 1 could not listen or load --from; 2 usage error (such as --tokens above
-1000000000, or --latency above 10s).
+1000000000, --latency above 10s, a --faults SPEC that does not parse, or an
+unknown --drift).
 
 Examples:
   letta-tokens mock
   letta-tokens mock --addr 127.0.0.1:0 --tokens 100000000
   letta-tokens mock --from tokens.json --key test-key
   letta-tokens mock --latency 250ms
+  letta-tokens mock --faults 429=0.1,503=0.05,reset=0.01 --fault-seed 7
+  letta-tokens mock --drift list
+  letta-tokens mock --drift renamed-expiresAt
 `)
 }
 
@@ -77,6 +103,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	key := fs.String("key", "", "accept only this bearer key `K` (default: any non-empty key)")
 	from := fs.String("from", "", "serve the tokens in JSON `FILE` instead of seeded ones")
 	latency := fs.Duration("latency", 0, "delay every answer by `DURATION` (such as 250ms), at most 10s")
+	faultSpec := fs.String("faults", "", "inject faults at these rates: `SPEC` such as 429=0.1,503=0.05,reset=0.01")
+	faultSeed := fs.Uint64("fault-seed", 1, "seed `N` of --faults: the same seed, the same faults")
+	driftName := fs.String("drift", "", "serve the drift `NAME` on every answer; 'list' lists the names")
 	usage := func(w io.Writer) { mockUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "mock", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -98,13 +127,31 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("mock", "mock: --key must not be empty (leave it out to accept any key)")
 	case *latency < 0 || *latency > maxMockLatency:
 		return usageErrorf("mock", "mock: --latency must be between 0 and %v, got %v", maxMockLatency, *latency)
+	case set["fault-seed"] && !set["faults"]:
+		return usageErrorf("mock", "mock: --fault-seed needs --faults")
+	case set["drift"] && *driftName == "":
+		return usageErrorf("mock", "mock: --drift needs a name ('--drift list' lists them)")
+	}
+	if *driftName == "list" {
+		return printDriftCases(stdout)
+	}
+	if *driftName != "" && !isDriftCase(*driftName) {
+		return usageErrorf("mock", "mock: unknown --drift %q ('--drift list' lists them)", *driftName)
+	}
+	var faults mock.Faults
+	if set["faults"] {
+		var err error
+		if faults, err = mock.ParseFaults(*faultSpec); err != nil {
+			return usageErrorf("mock", "mock: --faults: %s", strings.TrimPrefix(err.Error(), mock.ErrInvalidFaults.Error()+": "))
+		}
 	}
 
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
 	setup := make(chan mockSetup, 1)
-	go func() { setup <- startMockServer(mockSpec{count: *count, from: *from, key: *key, latency: *latency}) }()
+	spec := mockSpec{count: *count, from: *from, key: *key, latency: *latency, faults: faults, faultSeed: *faultSeed, drift: *driftName}
+	go func() { setup <- startMockServer(spec) }()
 	var srv *mock.Server
 	var source string
 	select {
@@ -138,6 +185,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
 	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
+	if faults != nil {
+		fmt.Fprintf(stderr, "mock: injecting faults %s (seed %d)\n", faults, *faultSeed)
+	}
+	if *driftName != "" {
+		fmt.Fprintf(stderr, "mock: drifting from the spec: %s\n", *driftName)
+	}
 	fmt.Fprintf(stderr, "mock: point clients at it with:\n  export %s=%s %s=%s\n", envBaseURL, base, envAPIKey, keyHint)
 
 	// Every request's context ends when the mock stops, so that a page
@@ -161,8 +214,46 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_ = hs.Close()
 	}
 	<-errc // http.ErrServerClosed
+	fmt.Fprintln(stderr, servedLine(srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
+}
+
+// servedLine is the mock's last word on what it served: the requests, and
+// with --faults how many met each fault.
+func servedLine(st mock.Stats) string {
+	line := "mock: served " + plural(int(st.Requests), "request")
+	if len(st.Faults) == 0 {
+		return line
+	}
+	var total int64
+	var kinds []string
+	for _, k := range mock.FaultKinds() {
+		if n, ok := st.Faults[k]; ok {
+			total += n
+			kinds = append(kinds, fmt.Sprintf("%s: %d", k, n))
+		}
+	}
+	return fmt.Sprintf("%s, injected %s (%s)", line, plural(int(total), "fault"), strings.Join(kinds, ", "))
+}
+
+// printDriftCases is --drift list: one name a line, and what it changes.
+func printDriftCases(w io.Writer) error {
+	for _, c := range mock.DriftCases() {
+		if _, err := fmt.Fprintf(w, "%-26s %s\n", c.Name, c.Description); err != nil {
+			return writeError(err)
+		}
+	}
+	return nil
+}
+
+func isDriftCase(name string) bool {
+	for _, c := range mock.DriftCases() {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // mockSpec is what the flags ask the mock to serve.
@@ -170,6 +261,9 @@ type mockSpec struct {
 	count     int
 	from, key string
 	latency   time.Duration
+	faults    mock.Faults
+	faultSeed uint64
+	drift     string
 }
 
 // mockSetup is a started mock and how its banner names its tokens, or why
@@ -183,16 +277,17 @@ type mockSetup struct {
 // startMockServer builds the mock spec asks for: seeded lazily, so that its cost
 // does not depend on the count, or holding the tokens of the --from file.
 func startMockServer(spec mockSpec) mockSetup {
-	opts := mock.Options{SeedCount: spec.count, APIKey: spec.key, Latency: spec.latency}
+	opts := mock.Options{SeedCount: spec.count}
 	source := plural(spec.count, "seeded token")
 	if spec.from != "" {
 		tokens, err := mock.LoadTokensFile(spec.from)
 		if err != nil {
 			return mockSetup{err: failf("%v", err)}
 		}
-		opts = mock.Options{Tokens: tokens, APIKey: spec.key, Latency: spec.latency}
+		opts = mock.Options{Tokens: tokens}
 		source = plural(len(tokens), "token") + " from " + spec.from
 	}
+	opts.APIKey, opts.Latency, opts.Faults, opts.FaultSeed, opts.Drift = spec.key, spec.latency, spec.faults, spec.faultSeed, spec.drift
 	srv, err := mock.New(opts)
 	if err != nil {
 		return mockSetup{err: failf("%v", err)}

@@ -5,9 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/letta-tokens/letta-tokens/mock"
-	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // readmeText returns the ```text block of README.md that starts with first,
@@ -35,24 +32,27 @@ func comparable(report string) string {
 }
 
 // TestReadmeCheckReports keeps the README's two check reports the real
-// output: check --mock, and check against a server that renamed expiresAt
-// and added createdAt.
+// output: check --mock, and check against the README's drifting mock,
+// started as the README starts it (letta-tokens mock --drift NAME, with its
+// default tokens).
 func TestReadmeCheckReports(t *testing.T) {
 	clean := runCLI(t, nil, "check", "--mock")
 	if want := readmeText(t, "checking in-process mock"); comparable(clean.stdout) != comparable(want) {
 		t.Errorf("README.md shows:\n%s\ncheck --mock prints:\n%s", want, clean.stdout)
 	}
 
-	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(25)}),
-		func(page map[string]any) {
-			mocktest.ForEachToken(page, func(tok map[string]any) {
-				tok["expires_at"] = tok["expiresAt"]
-				delete(tok, "expiresAt")
-				tok["createdAt"] = "2030-01-01T00:00:00.000Z"
-			})
-		}))
-	drift := runCLI(t, envFor(ts.URL), "check")
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^letta-tokens mock --drift ([a-zA-Z-]+) &.*\n.*\nletta-tokens check\n").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no block running `letta-tokens mock --drift NAME &`, then `letta-tokens check`")
+	}
+	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--drift", string(m[1]))
+	drift := runCLI(t, envFor(base), "check")
+	stop()
 	if want := readmeText(t, "checking http://127.0.0.1:PORT against openapi.yaml\nbreaking"); comparable(drift.stdout) != comparable(want) || drift.code != exitFailure {
-		t.Errorf("exit %d; README.md shows:\n%s\ncheck prints:\n%s", drift.code, want, drift.stdout)
+		t.Errorf("exit %d; README.md shows:\n%s\ncheck against mock --drift %s prints:\n%s", drift.code, want, m[1], drift.stdout)
 	}
 }
