@@ -242,4 +242,3 @@ func TestProxyRecords(t *testing.T) {
 		t.Errorf("recorded %q, want %q", names, want)
 	}
 }
-
