@@ -29,6 +29,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 )
@@ -43,7 +44,8 @@ const DefaultMaxBodyBytes = 4 << 20
 // validated at once, from the upstream's answer until the client has read
 // it: memory stays within maxValidating bodies (twice each, the
 // validator's copy and the proxy's) and the validator's working set, however
-// many clients there are. Other exchanges wait their turn.
+// many clients there are. Other answers wait their turn; requests still
+// waiting for the upstream hold no slot.
 const maxValidating = 8
 
 // maxKeptPerSeverity caps the kinds of finding kept, per severity, as a
@@ -231,18 +233,18 @@ func (p *Proxy) roundTrip(req *http.Request) (*http.Response, error) {
 	if op == opNone {
 		return p.base.RoundTrip(req)
 	}
-	select {
-	case p.sem <- struct{}{}:
-	case <-req.Context().Done():
-		return nil, req.Context().Err()
-	}
-	var once sync.Once
-	release := func() { once.Do(func() { <-p.sem }) }
-
 	reqBody, reqWhole, err := captureRequestBody(req)
 	if err != nil {
-		release()
 		return nil, &clientBodyError{err}
+	}
+	// The slot is taken once the upstream has answered, when buffering
+	// starts, and given back when the client has read the answer: slow
+	// upstreams do not hold slots while they think.
+	var acquired atomic.Bool
+	release := func() {
+		if acquired.CompareAndSwap(true, false) {
+			<-p.sem
+		}
 	}
 	tee := &teeBody{limit: p.maxBody}
 	var x contract.Exchange
@@ -250,11 +252,19 @@ func (p *Proxy) roundTrip(req *http.Request) (*http.Response, error) {
 	t := &contract.Transport{
 		Base: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			resp, err := p.base.RoundTrip(r)
-			if err == nil {
-				tee.src = resp.Body
-				resp.Body = tee
+			if err != nil {
+				return nil, err
 			}
-			return resp, err
+			select {
+			case p.sem <- struct{}{}:
+				acquired.Store(true)
+			case <-r.Context().Done():
+				resp.Body.Close()
+				return nil, r.Context().Err()
+			}
+			tee.src = resp.Body
+			resp.Body = tee
+			return resp, nil
 		}),
 		Validator:    p.keys.validator(),
 		MaxBodyBytes: p.maxBody,
@@ -446,8 +456,15 @@ func operationOf(r *http.Request) op {
 	return opNone
 }
 
-// String describes the proxy for a banner.
+// String sums the counts up in one line, for a summary.
 func (s Stats) String() string {
-	return fmt.Sprintf("%d requests, %d exchanges validated, %d not validated, %d unreachable",
-		s.Requests, s.Validated, s.NotValidated, s.Unreachable)
+	return fmt.Sprintf("%s, %s validated, %d not validated, %d unreachable",
+		plural(s.Requests, "request"), plural(s.Validated, "exchange"), s.NotValidated, s.Unreachable)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -502,3 +502,31 @@ func tokensIn(t *testing.T, body []byte) []string {
 	}
 	return out
 }
+
+// TestOverCapRequestBodyForwardedWhole: a request body over the
+// validator's cap reaches the upstream whole, and is reported as not
+// validated.
+func TestOverCapRequestBodyForwardedWhole(t *testing.T) {
+	var got atomic.Int64
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got.Store(n)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, createdJSON)
+	}))
+	t.Cleanup(upstream.Close)
+	s := startProxy(t, upstream.URL, proxy.Options{})
+	body := `{"hostname":"https://app.example.com","pad":"` + strings.Repeat("x", contract.MaxRequestBodyBytes) + `"}`
+	h := auth(testKey)
+	h.Set("Content-Type", "application/json")
+	if resp, _ := s.do(t, http.MethodPost, listPath, body, h); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if got.Load() != int64(len(body)) {
+		t.Errorf("upstream received %d bytes, want all %d", got.Load(), len(body))
+	}
+	if fs := s.findings(); !slices.ContainsFunc(fs, func(f contract.Finding) bool { return strings.Contains(f.Message, "not validated") }) {
+		t.Errorf("findings:\n%s\nwant one saying the request body was not validated", fs)
+	}
+}

@@ -195,7 +195,7 @@ func TestProxyFinishesInFlightExchangeOnSignal(t *testing.T) {
 	if a.status != http.StatusOK || !strings.Contains(a.body, `"hasNextPage"`) {
 		t.Errorf("in-flight request got %d %q, want its whole answer", a.status, a.body)
 	}
-	if r.code != exitOK || !strings.Contains(r.stderr, "1 requests, 1 exchanges validated") {
+	if r.code != exitOK || !strings.Contains(r.stderr, "1 request, 1 exchange validated") {
 		t.Errorf("exit %d, stderr:\n%s\nwant 0 and the exchange counted", r.code, r.stderr)
 	}
 }
