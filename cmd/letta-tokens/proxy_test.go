@@ -242,3 +242,26 @@ func TestProxyRecords(t *testing.T) {
 		t.Errorf("recorded %q, want %q", names, want)
 	}
 }
+
+// TestProxyForgesNoWorkflowCommand: under GitHub Actions, an upstream's
+// strings that would be workflow commands reach neither the proxy's
+// findings on stderr nor its annotations on stdout as commands.
+func TestProxyForgesNoWorkflowCommand(t *testing.T) {
+	env := map[string]string{envGitHubActions: "true"}
+	base, stop := startProxyCmd(t, env, "--upstream", workflowServer(t))
+	proxyGet(t, base, listPath)
+	proxyGet(t, base, listPath+"?offset=0&limit=1")
+	r := stop()
+	if r.code != exitOK || !strings.Contains(r.stdout, "::warning title=letta-tokens check") || !strings.Contains(r.stderr, "forged-field") {
+		t.Fatalf("exit %d, want 0 with the additive field annotated:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for line := range strings.SplitSeq(r.stdout+"\n"+r.stderr, "\n") {
+		if strings.Contains(line, "##[") {
+			t.Errorf("a legacy workflow command from the upstream: %q", line)
+		}
+		if cmd := strings.TrimLeft(line, " \t"); strings.HasPrefix(cmd, "::") &&
+			!strings.HasPrefix(cmd, "::error title=letta-tokens check") && !strings.HasPrefix(cmd, "::warning title=letta-tokens check") {
+			t.Errorf("a workflow command from the upstream: %q", line)
+		}
+	}
+}
