@@ -99,7 +99,9 @@ var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 // redact.Secrets already derives from each (JSON- and URL-escaped): every
 // byte %-encoded (upper- and lowercase hex), every byte \u-escaped as JSON
 // allows (a member name decodes to it only once, and may hold it escaped
-// again), and as a JSON pointer segment.
+// again), and as a JSON pointer segment. A key shorter than 4 bytes is
+// not masked (redact's rule: it would mask ordinary words); Letta's keys
+// are far longer.
 func keyForms(key string) []string {
 	var pctU, pctL, uescL, uescU strings.Builder
 	for i := 0; i < len(key); i++ {
