@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,6 +85,7 @@ type Stats struct {
 	Unreachable  int // requests the upstream did not answer (refused, timed out, broken off before the headers)
 	Validated    int // exchanges of the three operations validated whole
 	NotValidated int // exchanges of the three operations not validated: a body over the cap or broken off, or an answer the client retries
+	Rejected     int // exchanges of the three operations whose credentials the upstream refused (401, 403): not drift
 	Breaking     int // breaking findings, repeats included
 	Dropped      int // kinds of finding not kept (over maxKeptPerSeverity)
 	Recorded     int // fixtures written (Options.RecordDir)
@@ -277,6 +279,13 @@ func (p *Proxy) roundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	findings := x.Findings
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		// The upstream refused the client's credentials: an app's test of
+		// a wrong key, or a key revoked. Not drift, as check does not call
+		// it drift: counted, not reported.
+		findings = slices.DeleteFunc(slices.Clone(findings), func(f contract.Finding) bool { return f.Check == contract.CheckAuth })
+		p.count(func(s *Stats) { s.Rejected++ })
+	}
 	if whole := reported && tee.whole(); whole {
 		body := tee.buf.Bytes()
 		// The proxy's copy goes to the client; the validator's is garbage.

@@ -530,3 +530,23 @@ func TestOverCapRequestBodyForwardedWhole(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant one saying the request body was not validated", fs)
 	}
 }
+
+// TestRejectedCredentialsAreNotDrift: a 401 or 403 (an app testing a
+// wrong key) is counted, not reported: check does not call it drift
+// either.
+func TestRejectedCredentialsAreNotDrift(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
+	s := startProxy(t, srv.URL, proxy.Options{})
+	if resp, _ := s.do(t, http.MethodGet, listPath, "", auth("proxy-wrong-key-0123456789")); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status %d, want the mock's 401", resp.StatusCode)
+	}
+	if resp, _ := s.do(t, http.MethodGet, listPath, "", auth(testKey)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if fs := s.findings(); len(fs) != 0 {
+		t.Errorf("a refused key was reported:\n%s", fs)
+	}
+	if st := s.p.Stats(); st.Rejected != 1 || st.Validated != 2 {
+		t.Errorf("stats %+v, want 1 rejected of 2 validated", st)
+	}
+}

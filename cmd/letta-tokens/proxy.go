@@ -43,7 +43,7 @@ Nothing goes to another origin than --upstream: a redirect is handed back
 to the client as it is, never followed. The proxy asks the upstream for
 gzip itself and hands bodies back uncompressed, so that it can read them.
 A response body over 4 MiB is forwarded whole and reported as not
-validated.
+validated. A 401 or 403 (a wrong or revoked key) is counted, not drift.
 
 The first line on stdout is the proxy's base URL. Each new finding prints
 once on stderr, masked: a key seen in Authorization is never printed, nor
@@ -196,6 +196,9 @@ func proxyReport(s proxy.Stats, findings contract.Findings) *contract.Report {
 	}
 	if s.Unreachable > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests))
+	}
+	if s.Rejected > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected))
 	}
 	if s.Dropped > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d more kinds of finding are not listed", s.Dropped))
