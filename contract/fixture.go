@@ -11,7 +11,8 @@ import (
 // Fixture is one recorded exchange in the format of testdata/conformant
 // and testdata/drift: the request (request line, headers, blank line, and
 // a body of Content-Length bytes if it has one) followed by the response
-// (status line, headers, blank line, body to the end of the file). The
+// (status line, headers, blank line, body to the end of the file); line
+// breaks between a request body and the response are skipped. The
 // contract's own tests and the proxy's recordings (letta-tokens proxy
 // --record) are read by this one parser, so that a recording is valid
 // exactly when the tests would accept it.
@@ -46,6 +47,13 @@ func ParseFixture(raw []byte) (*Fixture, error) {
 		return nil, fmt.Errorf("request body: %w", err)
 	}
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	// A body is followed by a line break, for the reader's sake.
+	for {
+		if b, err := br.Peek(1); err != nil || (b[0] != '\n' && b[0] != '\r') {
+			break
+		}
+		br.ReadByte()
+	}
 	req.URL.Scheme, req.URL.Host = "https", req.Host
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {

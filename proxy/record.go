@@ -82,16 +82,20 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 		return
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.URL.Host)
+	// Line breaks are "\n", as in the hand-written fixtures.
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\nHost: %s\n", req.Method, req.URL.RequestURI(), req.URL.Host)
 	writeHeaders(&b, req.Header)
 	if len(reqBody) > 0 {
-		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(reqBody))
+		fmt.Fprintf(&b, "Content-Length: %d\n", len(reqBody))
 	}
-	b.WriteString("\r\n")
-	b.Write(reqBody)
-	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	b.WriteString("\n")
+	if len(reqBody) > 0 {
+		b.Write(reqBody)
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\n", status, http.StatusText(status))
 	writeHeaders(&b, header)
-	b.WriteString("\r\n")
+	b.WriteString("\n")
 	b.Write(body)
 
 	values := tokenValues(o, req, body)
@@ -154,7 +158,7 @@ func writeHeaders(b *bytes.Buffer, h http.Header) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\r\n", k, v)
+			fmt.Fprintf(b, "%s: %s\n", k, v)
 		}
 	}
 }
