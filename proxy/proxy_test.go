@@ -137,6 +137,10 @@ func TestForwardsRequestUnchanged(t *testing.T) {
 		mu.Lock()
 		got = append(got, seen{r.Method, r.RequestURI, r.Header.Clone(), b})
 		mu.Unlock()
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Upstream", "as-sent")
 		w.WriteHeader(http.StatusCreated)
@@ -156,11 +160,16 @@ func TestForwardsRequestUnchanged(t *testing.T) {
 		t.Errorf("client got %d %v %s, want the upstream's answer unchanged", resp.StatusCode, resp.Header, respBody)
 	}
 	s.do(t, http.MethodGet, "/v1/agents/?x=1", "", nil)
+	const escaped = listPath + "/ck-let-a%2Fb%20c%7E"
+	s.do(t, http.MethodDelete, escaped, "", auth(testKey))
 
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 2 {
-		t.Fatalf("upstream saw %d requests, want 2", len(got))
+	if len(got) != 3 {
+		t.Fatalf("upstream saw %d requests, want 3", len(got))
+	}
+	if got[2].uri != escaped {
+		t.Errorf("upstream saw %s, want the path as escaped by the client, %s", got[2].uri, escaped)
 	}
 	first := got[0]
 	if first.method != http.MethodPost || first.uri != listPath+"?b=2&a=%2F1" || string(first.body) != body {
@@ -174,8 +183,8 @@ func TestForwardsRequestUnchanged(t *testing.T) {
 	if second := got[1]; second.uri != "/v1/agents/?x=1" || second.header.Get("Authorization") != "" {
 		t.Errorf("second request: upstream saw %s with Authorization %q, want /v1/agents/?x=1 and none", second.uri, second.header.Get("Authorization"))
 	}
-	if st := s.p.Stats(); st.Requests != 2 || st.Validated != 1 {
-		t.Errorf("stats %+v: want 2 requests, 1 validated (another endpoint is forwarded, not validated)", st)
+	if st := s.p.Stats(); st.Requests != 3 || st.Validated != 2 {
+		t.Errorf("stats %+v: want 3 requests, 2 validated (another endpoint is forwarded, not validated)", st)
 	}
 	if fs := s.findings(); len(fs) != 0 {
 		t.Errorf("a conformant exchange reported findings:\n%s", fs)
