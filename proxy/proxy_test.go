@@ -559,3 +559,38 @@ func TestRejectedCredentialsAreNotDrift(t *testing.T) {
 		t.Errorf("stats %+v, want 1 rejected of 2 validated", st)
 	}
 }
+
+// TestUpstreamPathPrefix: an upstream with a path prefix (a gateway's)
+// gets the client's path behind it, and the exchange is still validated.
+func TestUpstreamPathPrefix(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3)})
+	var uri atomic.Value
+	gateway := httptest.NewServer(http.StripPrefix("/gw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uri.Store(r.URL.RequestURI())
+		r.Host = ""
+		r.RequestURI = ""
+		r.URL.Scheme, r.URL.Host = "http", srv.Listener.Addr().String()
+		resp, err := srv.Client().Do(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	})))
+	t.Cleanup(gateway.Close)
+	s := startProxy(t, gateway.URL+"/gw", proxy.Options{})
+	if resp, body := s.do(t, http.MethodGet, listPath+"?limit=2", "", auth(testKey)); resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	if got := uri.Load(); got != listPath+"?limit=2" {
+		t.Errorf("behind the prefix the gateway saw %v", got)
+	}
+	if st := s.p.Stats(); st.Validated != 1 || len(s.findings()) != 0 {
+		t.Errorf("stats %+v, findings %s: want 1 validated, none", st, s.findings())
+	}
+}
