@@ -107,6 +107,11 @@ func (fs Findings) Dedupe() Findings {
 	return out
 }
 
+// Kind is what Dedupe compares, for a consumer that sees findings one
+// exchange at a time (letta-tokens proxy) and must keep one of each kind,
+// as a run's report does.
+func (f Finding) Kind() string { return f.kind() }
+
 // kind is what Dedupe compares: the finding with array indices elided.
 func (f Finding) kind() string {
 	return findingkind.Of(string(f.Check), string(f.Severity), f.Pointer, f.Message)

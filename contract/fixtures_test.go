@@ -1,9 +1,6 @@
 package contract
 
 import (
-	"bufio"
-	"bytes"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,21 +22,11 @@ func readExchange(t testing.TB, path string) exchange {
 	if err != nil {
 		t.Fatal(err)
 	}
-	br := bufio.NewReader(bytes.NewReader(raw))
-	req, err := http.ReadRequest(br)
+	f, err := ParseFixture(raw)
 	if err != nil {
-		t.Fatalf("%s: request part: %v", path, err)
+		t.Fatalf("%s: %v", path, err)
 	}
-	req.URL.Scheme, req.URL.Host = "https", req.Host
-	resp, err := http.ReadResponse(br, req)
-	if err != nil {
-		t.Fatalf("%s: response part: %v", path, err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s: body: %v", path, err)
-	}
-	return exchange{req: req, resp: resp, body: body}
+	return exchange{req: f.Request, resp: &http.Response{StatusCode: f.Status, Header: f.Header}, body: f.Body}
 }
 
 func (x exchange) validate(t *testing.T, v *Validator) Findings {

@@ -9,6 +9,7 @@
 //	letta-tokens delete < token.txt                # the token on stdin, never an argument
 //	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
 //	letta-tokens spec-diff --upstream FILE|URL     # Letta's published spec vs ours
+//	letta-tokens proxy --upstream URL              # validate any client's traffic
 //
 // Configuration comes only from the environment: LETTA_API_KEY (never a
 // flag, where it would show in process lists and shell history) and
@@ -16,7 +17,7 @@
 // from stdin or a file, never from its arguments.
 //
 // The command line is parsed with the standard library's flag package, one
-// FlagSet per subcommand. Six subcommands with a handful of flags each do
+// FlagSet per subcommand. Seven subcommands with a handful of flags each do
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
@@ -141,6 +142,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runMock(ctx, rest, stdout, stderr)
 	case "spec-diff":
 		return runSpecDiff(ctx, rest, stdout)
+	case "proxy":
+		return runProxy(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
@@ -152,7 +155,7 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if strings.HasPrefix(cmd, "-") {
 			return usageErrorf("", "unknown flag %s: flags follow the command, as in 'letta-tokens list --json'", cmd)
 		}
-		return usageErrorf("", "unknown command %q: want list, create, delete, check, mock or spec-diff", cmd)
+		return usageErrorf("", "unknown command %q: want list, create, delete, check, mock, proxy or spec-diff", cmd)
 	}
 }
 
@@ -222,6 +225,7 @@ Usage:
                          [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
   letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
   letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
+  letta-tokens proxy     --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
 
 Commands:
   list       list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
@@ -230,6 +234,7 @@ Commands:
   check      check a server for drift from openapi.yaml; --mock checks an in-process mock
   mock       serve a mock of the endpoint; its first line on stdout is its base URL
   spec-diff  compare Letta's published spec with openapi.yaml (oasdiff, the spec built in)
+  proxy      forward any client's requests to --upstream and validate each exchange; first stdout line: base URL
 
 Environment:
   LETTA_API_KEY   your Letta API key (list, create, delete, check); never taken on the command line

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
+	"github.com/letta-tokens/letta-tokens/proxy"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+const (
+	defaultProxyAddr = "127.0.0.1:8284"
+	// proxyShutdownGrace is how long a stopping proxy lets exchanges in
+	// flight finish (an SDK's call that is being answered); past it they
+	// are cut off and the reports written.
+	proxyShutdownGrace = 10 * time.Second
+)
+
+func proxyUsage(w io.Writer, fs func(io.Writer)) {
+	fmt.Fprint(w, `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
+
+A validating reverse proxy: point any client (Letta's TypeScript or Python
+SDK, your app) at it with LETTA_BASE_URL, and it forwards every request to
+--upstream unchanged, with the client's Authorization (the proxy has no key
+of its own), and hands back the upstream's answer unchanged. Each exchange
+of list, create and delete is validated against openapi.yaml as check
+validates its own: the request's parameters and body; the response's
+status, content type, schema and unknown fields; a page holds no more than
+limit; a page filtered by agentId holds only that agent; a client's walk
+over offsets sees no token twice.
+
+Nothing goes to another origin than --upstream: a redirect is handed back
+to the client as it is, never followed. The proxy asks the upstream for
+gzip itself and hands bodies back uncompressed, so that it can read them.
+A response body over 4 MiB is forwarded whole and reported as not
+validated. A 401 or 403 (a wrong or revoked key) is counted, not drift.
+
+The first line on stdout is the proxy's base URL. Each new finding prints
+once on stderr, masked: a key seen in Authorization is never printed, nor
+a token value. On SIGINT (Ctrl-C) or SIGTERM it finishes the exchanges in
+flight (within 10s), writes the reports (--junit, --markdown, and under
+GitHub Actions annotations and the job summary, as check does), prints a
+summary line on stderr and exits.
+
+--record DIR writes each validated exchange into DIR as a fixture in the
+format of contract/testdata (NNNNNN-list.http, ...): Authorization and
+cookies dropped, any key seen replaced, and every token value replaced by
+a fake, the same fake for the same token across the recording.
+
+`)
+	fs(w)
+	fmt.Fprint(w, `
+Environment: none is read; the key is the client's.
+
+Exit status: 0 no breaking finding; 1 a breaking finding; 2 usage error,
+the upstream unreachable for every request, or a report or fixture that
+could not be written.
+
+Examples:
+  letta-tokens proxy --upstream https://api.letta.com --junit proxy.xml
+  letta-tokens proxy --upstream http://127.0.0.1:8283 --record fixtures/
+`)
+}
+
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := newFlagSet("proxy")
+	upstream := fs.String("upstream", "", "forward every request to `URL` (Letta's API or a stand-in); required")
+	addr := fs.String("addr", defaultProxyAddr, "listen on `HOST:PORT`; port 0 picks a free port")
+	record := fs.String("record", "", "write each validated exchange as a fixture into `DIR` (created if missing)")
+	reports := addReportFlags(fs)
+	usage := func(w io.Writer) { proxyUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
+	if err := parseFlags(fs, "proxy", args, stdout, usage); err != nil {
+		if errors.Is(err, errHelp) {
+			return nil
+		}
+		return err
+	}
+	target, err := proxyUpstream(*upstream)
+	if err != nil {
+		return err
+	}
+	if flagsSet(fs)["record"] {
+		if *record == "" {
+			return usageErrorf("proxy", "proxy: --record needs a directory")
+		}
+		if err := os.MkdirAll(*record, 0o755); err != nil {
+			return usageErrorf("proxy", "proxy: --record: %v", err)
+		}
+	}
+
+	// Findings print as they come, from the goroutines serving requests.
+	var out sync.Mutex
+	var p *proxy.Proxy
+	tr := newTransport()
+	defer tr.CloseIdleConnections()
+	p, err = proxy.New(proxy.Options{
+		Upstream:  target,
+		Transport: tr,
+		Retryable: retrypolicy.Response,
+		RecordDir: *record,
+		OnFinding: func(f contract.Finding) {
+			out.Lock()
+			defer out.Unlock()
+			fmt.Fprintf(stderr, "proxy: %s\n", redact.Safe(f.String(), maxCheckLine, p.Secrets()...))
+		},
+	})
+	if err != nil {
+		return failf("%v", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return failf("proxy: cannot listen on %s: %v", *addr, err)
+	}
+	base := baseURLOf(ln.Addr())
+	if _, err := fmt.Fprintln(stdout, base); err != nil {
+		ln.Close()
+		return writeError(err)
+	}
+	shown := target.String()
+	fmt.Fprintf(stderr, "proxy: forwarding %s to %s, validating list, create and delete (Ctrl-C to stop)\n", base, shown)
+	fmt.Fprintf(stderr, "proxy: point clients at it with:\n  export %s=%s\n", envBaseURL, base)
+
+	hs := newHTTPServer(p)
+	hs.ErrorLog = log.New(io.Discard, "", 0)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return failf("proxy: %v", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), proxyShutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_ = hs.Close() // exchanges still running past the grace are cut off
+	}
+	<-errc // http.ErrServerClosed
+
+	stats, findings := p.Stats(), p.Findings()
+	if err := reports.write(proxyReport(stats, findings), shown, "", stdout, getenv); err != nil {
+		return err
+	}
+	out.Lock()
+	defer out.Unlock()
+	breaking, additive := len(findings.Breaking()), len(findings.Additive())
+	verdict := "no breaking drift"
+	if breaking > 0 {
+		verdict = "breaking drift"
+	}
+	fmt.Fprintf(stderr, "proxy: stopped: %s: %d breaking, %d additive — %s\n", stats, breaking, additive, verdict)
+	switch {
+	case stats.Requests > 0 && stats.Unreachable == stats.Requests:
+		return unavailablef("proxy: %s did not answer any of the %d requests", shown, stats.Requests)
+	case breaking > 0:
+		return &cliError{code: exitFailure}
+	case stats.RecordFailed > 0:
+		return unavailablef("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Safe(stats.RecordError, maxCheckLine, p.Secrets()...))
+	}
+	return nil
+}
+
+// proxyUpstream parses --upstream: an http or https URL with a host, and
+// nothing the proxy would have to send elsewhere or leak (credentials, a
+// query, a fragment).
+func proxyUpstream(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, usageErrorf("proxy", "proxy: --upstream is required (such as https://api.letta.com)")
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return nil, usageErrorf("proxy", "proxy: --upstream must be an http or https URL with a host")
+	case u.User != nil:
+		return nil, usageErrorf("proxy", "proxy: --upstream must not hold credentials; the client's Authorization is forwarded")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, usageErrorf("proxy", "proxy: --upstream must have no query or fragment")
+	}
+	return u, nil
+}
+
+// proxyReport is the proxy's run as the report writers take it (check's).
+func proxyReport(s proxy.Stats, findings contract.Findings) *live.Report {
+	r := &live.Report{Findings: findings, Exchanges: s.Validated}
+	if s.NotValidated > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d exchanges were forwarded but not validated (a body over 4 MiB or broken off, or an answer clients retry)", s.NotValidated))
+	}
+	if s.Unreachable > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests))
+	}
+	if s.Rejected > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected))
+	}
+	if s.Dropped > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d more kinds of finding are not listed", s.Dropped))
+	}
+	if s.Validated == 0 {
+		r.Notes = append(r.Notes, "no exchange of list, create or delete was validated")
+	}
+	return r
+}

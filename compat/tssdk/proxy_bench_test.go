@@ -1,0 +1,78 @@
+package tssdk
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+	"github.com/letta-tokens/letta-tokens/proxy"
+)
+
+// BenchmarkTypeScriptSDKWalkThroughProxy walks 10,000 tokens at limit 100
+// with Letta's official TypeScript SDK (walk.mjs) twice per op, in one
+// run: straight to the mock, and through the validating proxy in front of
+// it. It reports the walk time of each (Node's start-up excluded) and
+// their ratio, with the mock answering at once (the proxy's whole cost)
+// and 20 ms away (a distant server).
+//
+//	go test -run '^$' -bench TypeScriptSDKWalkThroughProxy -benchtime 3x ./compat/tssdk
+func BenchmarkTypeScriptSDKWalkThroughProxy(b *testing.B) {
+	node, err := exec.LookPath("node")
+	if _, modErr := os.Stat("node_modules/@letta-ai/letta-client/package.json"); err != nil || modErr != nil {
+		b.Skip("Letta's TypeScript SDK is not installed: run `npm ci` in compat/tssdk (needs Node.js)")
+	}
+	const total = 10_000
+	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
+		b.Run("latency="+latency.String(), func(b *testing.B) {
+			srv := mocktest.NewServer(b, mock.Options{SeedCount: total, Latency: latency})
+			target, _ := url.Parse(srv.URL)
+			tr := &http.Transport{MaxIdleConnsPerHost: 8}
+			b.Cleanup(tr.CloseIdleConnections)
+			p, err := proxy.New(proxy.Options{Upstream: target, Transport: tr})
+			if err != nil {
+				b.Fatal(err)
+			}
+			front := httptest.NewServer(p)
+			b.Cleanup(front.Close)
+			var direct, proxied float64
+			for range b.N {
+				direct += walkMS(b, node, srv.URL, total)
+				proxied += walkMS(b, node, front.URL, total)
+			}
+			if st := p.Stats(); st.Validated != b.N*total/100 || len(p.Findings()) != 0 {
+				b.Fatalf("proxy stats %+v, findings %s: want every page validated and no finding", st, p.Findings())
+			}
+			n := float64(b.N)
+			b.ReportMetric(direct/n, "direct-ms")
+			b.ReportMetric(proxied/n, "proxy-ms")
+			b.ReportMetric(proxied/direct, "ratio")
+		})
+	}
+}
+
+// walkMS runs walk.mjs at limit 100 against baseURL and returns the
+// walk's milliseconds.
+func walkMS(b *testing.B, node, baseURL string, total int) float64 {
+	b.Helper()
+	cmd := exec.Command(node, "walk.mjs", "100")
+	cmd.Env = append(os.Environ(), "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=sk-let-bench-key-0123456789")
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("node walk.mjs: %v\n%s", err, stderrOf(err))
+	}
+	var res struct {
+		Count int
+		MS    float64
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.Count != total {
+		b.Fatalf("walk.mjs printed %s (%v), want %d tokens", out, err, total)
+	}
+	return res.MS
+}

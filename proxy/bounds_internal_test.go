@@ -1,0 +1,74 @@
+package proxy
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
+)
+
+// pageOf is a list body of n tokens named from start.
+func pageOf(start, n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"tokens":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"token":"t-%d"}`, start+i)
+	}
+	b.WriteString(`],"hasNextPage":true}`)
+	return []byte(b.String())
+}
+
+// TestWalksStayBounded: however many clients walk, and however far, the
+// proxy keeps at most maxWalks walks and maxTrackedTokens fingerprints,
+// and a walk that alone reaches the bound is still checked on what it
+// holds.
+func TestWalksStayBounded(t *testing.T) {
+	w := newWalks()
+	q := url.Values{"limit": {"10"}, "offset": {"0"}}
+	for i := range 3 * maxWalks {
+		w.page(fingerprint.Of(fmt.Sprint("key-", i)), q, pageOf(0, 10))
+	}
+	if len(w.m) > maxWalks || w.total != len(w.m)*10 {
+		t.Errorf("%d walks holding %d tokens; want at most %d walks, 10 tokens each", len(w.m), w.total, maxWalks)
+	}
+	key := fingerprint.Of("big")
+	const page = 50_000
+	end := maxTrackedTokens + 2*page
+	for off := 0; off < end; off += page {
+		w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(off)}}, pageOf(off, page))
+		if w.total > maxTrackedTokens {
+			t.Fatalf("%d tokens tracked at offset %d, more than %d", w.total, off, maxTrackedTokens)
+		}
+	}
+	// A repeat of a token the walk still holds is found.
+	fs := w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(end)}}, pageOf(5, 1))
+	if len(fs) != 1 || fs[0].Check != contract.CheckPagination {
+		t.Errorf("findings %v, want the repeat of token 5", fs)
+	}
+}
+
+// TestKeysPastTheBoundWithholdText: past maxKeys distinct keys, a key
+// could go unmasked, so findings keep their check and lose their text.
+func TestKeysPastTheBoundWithholdText(t *testing.T) {
+	k, err := newKeySet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/x", Message: "key-0001-abcdefgh echoed"}}
+	k.add("key-0001-abcdefgh")
+	if got := k.mask(f); strings.Contains(got[0].Message, "key-0001-abcdefgh") || got[0].Message == withheld {
+		t.Errorf("masked message %q: want the key masked, the rest kept", got[0].Message)
+	}
+	for i := range maxKeys {
+		k.add(fmt.Sprintf("key-%04d-abcdefgh", i+2))
+	}
+	if got := k.mask(f); got[0].Message != withheld || got[0].Pointer != "" || got[0].Check != contract.CheckSchema {
+		t.Errorf("past %d keys: %+v, want the text withheld", maxKeys, got[0])
+	}
+}

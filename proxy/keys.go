@@ -1,0 +1,118 @@
+package proxy
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// maxKeys bounds the distinct keys the proxy remembers in order to mask
+// them. Past it, a key could be echoed unmasked, so every finding's text
+// is withheld instead (see mask).
+const maxKeys = 256
+
+// maxFindingText caps a finding's message or pointer after the proxy's
+// masking, as the contract package caps it.
+const maxFindingText = 4 * redact.MaxLine
+
+// withheld replaces a finding's text once the proxy has seen more keys
+// than it can mask.
+var withheld = fmt.Sprintf("(text withheld: more than %d distinct keys seen in Authorization, which the proxy cannot all mask)", maxKeys)
+
+// keySet is the keys seen in Authorization, and a validator that masks
+// every one of them in its findings: a validator masks before it cuts a
+// string, so no part of a key survives a cut.
+type keySet struct {
+	mu       sync.Mutex
+	keys     map[string]bool
+	forms    []string
+	overflow bool
+	v        atomic.Pointer[contract.Validator]
+}
+
+func newKeySet() (*keySet, error) {
+	v, err := contract.NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	k := &keySet{keys: make(map[string]bool)}
+	k.v.Store(v)
+	return k, nil
+}
+
+// add remembers key, and builds the validator anew when it is new.
+func (k *keySet) add(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.keys[key] || k.overflow {
+		return
+	}
+	if len(k.keys) >= maxKeys {
+		k.overflow = true
+		return
+	}
+	k.keys[key] = true
+	k.forms = append(k.forms, keyForms(key)...)
+	// The spec is loaded once per process: a validator is cheap to build.
+	if v, err := contract.NewValidator(contract.WithSecrets(k.forms...)); err == nil {
+		k.v.Store(v)
+	}
+}
+
+func (k *keySet) validator() *contract.Validator { return k.v.Load() }
+
+func (k *keySet) secrets() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]string(nil), k.forms...)
+}
+
+// mask masks every key seen in each finding's text, again: a finding of
+// an exchange made with one key may echo another (an upstream knows them
+// all). Past maxKeys, the text is withheld.
+func (k *keySet) mask(fs contract.Findings) contract.Findings {
+	k.mu.Lock()
+	forms, overflow := k.forms, k.overflow
+	k.mu.Unlock()
+	out := make(contract.Findings, len(fs))
+	for i, f := range fs {
+		if overflow {
+			f.Message, f.Pointer = withheld, ""
+		} else {
+			f.Message = redact.Safe(f.Message, maxFindingText, forms...)
+			f.Pointer = redact.Safe(f.Pointer, maxFindingText, forms...)
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// pointerEscaper is RFC 6901's escaping, which a finding's pointer applies
+// to a member name.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// keyForms lists key as a server may echo it besides the forms
+// redact.Secrets already derives from each (JSON- and URL-escaped): every
+// byte %-encoded (upper- and lowercase hex), every byte \u-escaped as JSON
+// allows (a member name decodes to it only once, and may hold it escaped
+// again), and as a JSON pointer segment. A key shorter than 4 bytes is
+// not masked (redact's rule: it would mask ordinary words); Letta's keys
+// are far longer.
+func keyForms(key string) []string {
+	var pctU, pctL, uescL, uescU strings.Builder
+	for i := 0; i < len(key); i++ {
+		fmt.Fprintf(&pctU, "%%%02X", key[i])
+		fmt.Fprintf(&pctL, "%%%02x", key[i])
+		fmt.Fprintf(&uescL, `\u%04x`, key[i])
+		fmt.Fprintf(&uescU, `\u%04X`, key[i])
+	}
+	forms := []string{key, pctU.String(), pctL.String(), uescL.String(), uescU.String()}
+	if p := pointerEscaper.Replace(key); p != key {
+		forms = append(forms, p)
+	}
+	return forms
+}
