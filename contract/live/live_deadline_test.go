@@ -70,10 +70,10 @@ func TestLiveBudget(t *testing.T) {
 		left         time.Duration
 		run, cleanup time.Duration
 	}{
-		{10 * time.Minute, 8 * time.Minute, live.SeedCleanupTimeout}, // go test's default: 20% kept
-		{time.Minute, 48 * time.Second, 9 * time.Second},                 // 20% kept
-		{30 * time.Second, 20 * time.Second, 7500 * time.Millisecond},    // 10s kept
-		{8 * time.Second, 4 * time.Second, 3 * time.Second},              // at most half kept
+		{10 * time.Minute, 8 * time.Minute, live.SeedCleanupTimeout},  // go test's default: 20% kept
+		{time.Minute, 48 * time.Second, 9 * time.Second},              // 20% kept
+		{30 * time.Second, 20 * time.Second, 7500 * time.Millisecond}, // 10s kept
+		{8 * time.Second, 4 * time.Second, 3 * time.Second},           // at most half kept
 		{48 * time.Hour, liveTimeout, live.SeedCleanupTimeout},
 		{-time.Second, 0, time.Millisecond}, // already past: no run, and the cleanup at once
 	} {
