@@ -45,7 +45,7 @@ func TestReadmeCheckReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?m)^letta-tokens mock --drift ([a-zA-Z-]+) &.*\n.*\nletta-tokens check\n").FindSubmatch(readme)
+	m := regexp.MustCompile("(?m)^letta-tokens mock --drift ([a-zA-Z-]+) &.*\n(?:LETTA_[A-Z_]+=\\S+ )+letta-tokens check\n").FindSubmatch(readme)
 	if m == nil {
 		t.Fatal("README.md has no block running `letta-tokens mock --drift NAME &`, then `letta-tokens check`")
 	}
