@@ -150,3 +150,21 @@ var jsLenient = map[string]bool{
 	"+2030-01-01":                       true,
 	" 2030-01-01":                       true,
 }
+
+// FuzzParseExpiresAt: any string is read without a panic, and a time it
+// accepts, written back in RFC 3339, reads as the same instant.
+func FuzzParseExpiresAt(f *testing.F) {
+	for _, tt := range expiryCases {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := parseExpiresAt(s)
+		if !ok {
+			return
+		}
+		again, ok := parseExpiresAt(got.Format(time.RFC3339Nano))
+		if got.Year() >= 0 && got.Year() <= 9999 && (!ok || !again.Equal(got)) {
+			t.Errorf("%q reads as %v, whose RFC 3339 form reads as %v (%v)", s, got, again, ok)
+		}
+	})
+}
