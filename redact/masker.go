@@ -249,8 +249,9 @@ func (m *Masker) HoldsKey(s string) bool {
 // to limit bytes (limit < 1: no cap). Masking first means a cut never
 // leaves part of a secret too short to be recognised; masking again is for
 // what escaping spells ("ck-let-" then a control character reads
-// "ck-let-\x1c…" once escaped). Masking never lengthens a text beyond
-// what it replaces by more than a masked form, so the cap still holds.
+// "ck-let-\x1c…" once escaped). A masked value ("ck-let-a…9f3c", 15
+// bytes) can be longer than the 12-character run it replaces; when that
+// takes the text over the cap, it is cut and masked once more.
 func (m *Masker) Safe(s string, limit int) string {
 	out := m.Mask(Line(m.Mask(s), limit))
 	if limit > 0 && len(out) > max(limit, len("…")) {
