@@ -122,7 +122,7 @@ func secretsOf(vs []string) []secret {
 // the part that makes it secret, which a server may echo without the
 // prefix or behind another.
 func secretPart(v string) string {
-	if len(v) > len("ck-let-") && strings.EqualFold(v[2:len("ck-let-")], "-let-") {
+	if len(v) > len("ck-let-") && v[1]|0x20 == 'k' && strings.EqualFold(v[2:len("ck-let-")], "-let-") {
 		switch v[0] | 0x20 {
 		case 'c', 's':
 			return v[len("ck-let-"):]
@@ -318,7 +318,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				}
 				a, b := extend(s, i, k.part, int(at.off))
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kind, k.whole)
+					add(withPrefix(s, a), b, kind, k.whole)
 					prevA, prevB = a, b
 				}
 			}
@@ -326,7 +326,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	}
 	for _, k := range m.keys {
 		if len(k.part) < MinWindow {
-			hits = searchWhole(s, k.whole, kindKey, add, hits)
+			searchWhole(s, k.whole, kindKey, add)
 		}
 	}
 	for _, val := range m.values {
@@ -337,7 +337,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue // found through the index above
 		}
 		if len(val.part) < MinWindow {
-			hits = searchWhole(s, val.whole, kindValue, add, hits)
+			searchWhole(s, val.whole, kindValue, add)
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
@@ -352,7 +352,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				o += from
 				a, b := extend(s, i, val.part, o)
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kindValue, val.whole)
+					add(withPrefix(s, a), b, kindValue, val.whole)
 					prevA, prevB = a, b
 				}
 				from = o + 1
@@ -404,11 +404,11 @@ func (h hit) repl() string {
 	return Token(h.text)
 }
 
-func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string), hits []hit) []hit {
+func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string)) {
 	for from := 0; ; {
 		i := strings.Index(s[from:], whole)
 		if i < 0 {
-			return hits
+			return
 		}
 		i += from
 		add(i, i+len(whole), kind, whole)
@@ -432,8 +432,14 @@ func extend(text string, i int, part string, off int) (int, int) {
 		b++
 		p++
 	}
-	// A prefix right before the run is masked with it: left alone, it
-	// would read as a shape of its own next to the masked form.
+	return a, b
+}
+
+// withPrefix moves a, the start of a run of a secret in text, back over a
+// Letta prefix right before it: left alone, the prefix would read as a
+// shape of its own next to the masked form. The prefix does not count
+// towards the run's MinWindow.
+func withPrefix(text string, a int) int {
 	if a >= len("ck-let-") && strings.EqualFold(text[a-len("-let-"):a], "-let-") {
 		switch text[a-len("ck-let-")] | 0x20 {
 		case 'c', 's':
@@ -442,7 +448,7 @@ func extend(text string, i int, part string, off int) (int, int) {
 			}
 		}
 	}
-	return a, b
+	return a
 }
 
 // shapeEnd returns where the tail of a token or key shape that starts at
