@@ -23,6 +23,15 @@ func FuzzSecrets(f *testing.F) {
 		if len(key) < 2*prefixLen || strings.Contains(before+after, key) {
 			t.Skip("key too short to be masked, or already in the surroundings")
 		}
+		// A masked key keeps its first 8 characters; a key that repeats
+		// 4 characters of itself could have them completed into a run of
+		// MinWindow by the text around it, masked again. Real keys are
+		// random; such ones are out of scope.
+		for i := 0; i+4 <= len(key); i++ {
+			if strings.Contains(key[i+1:], key[i:i+4]) {
+				t.Skip("the key repeats itself")
+			}
+		}
 		jsonKey, _ := json.Marshal(key)
 		for _, text := range []string{
 			before + token + after,

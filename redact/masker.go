@@ -122,7 +122,7 @@ func secretsOf(vs []string) []secret {
 // the part that makes it secret, which a server may echo without the
 // prefix or behind another.
 func secretPart(v string) string {
-	if len(v) > len("ck-let-") && strings.EqualFold(v[2:len("ck-let-")], "-let-") {
+	if len(v) > len("ck-let-") && v[1]|0x20 == 'k' && strings.EqualFold(v[2:len("ck-let-")], "-let-") {
 		switch v[0] | 0x20 {
 		case 'c', 's':
 			return v[len("ck-let-"):]
@@ -249,8 +249,9 @@ func (m *Masker) HoldsKey(s string) bool {
 // to limit bytes (limit < 1: no cap). Masking first means a cut never
 // leaves part of a secret too short to be recognised; masking again is for
 // what escaping spells ("ck-let-" then a control character reads
-// "ck-let-\x1c…" once escaped). Masking never lengthens a text beyond
-// what it replaces by more than a masked form, so the cap still holds.
+// "ck-let-\x1c…" once escaped). A masked value ("ck-let-a…9f3c", 15
+// bytes) can be longer than the 12-character run it replaces; when that
+// takes the text over the cap, it is cut and masked once more.
 func (m *Masker) Safe(s string, limit int) string {
 	out := m.Mask(Line(m.Mask(s), limit))
 	if limit > 0 && len(out) > max(limit, len("…")) {
@@ -317,7 +318,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				}
 				a, b := extend(s, i, k.part, int(at.off))
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kind, k.whole)
+					add(withPrefix(s, a), b, kind, k.whole)
 					prevA, prevB = a, b
 				}
 			}
@@ -325,7 +326,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	}
 	for _, k := range m.keys {
 		if len(k.part) < MinWindow {
-			hits = searchWhole(s, k.whole, kindKey, add, hits)
+			searchWhole(s, k.whole, kindKey, add)
 		}
 	}
 	for _, val := range m.values {
@@ -336,7 +337,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue // found through the index above
 		}
 		if len(val.part) < MinWindow {
-			hits = searchWhole(s, val.whole, kindValue, add, hits)
+			searchWhole(s, val.whole, kindValue, add)
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
@@ -351,7 +352,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				o += from
 				a, b := extend(s, i, val.part, o)
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(a, b, kindValue, val.whole)
+					add(withPrefix(s, a), b, kindValue, val.whole)
 					prevA, prevB = a, b
 				}
 				from = o + 1
@@ -403,11 +404,11 @@ func (h hit) repl() string {
 	return Token(h.text)
 }
 
-func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string), hits []hit) []hit {
+func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string)) {
 	for from := 0; ; {
 		i := strings.Index(s[from:], whole)
 		if i < 0 {
-			return hits
+			return
 		}
 		i += from
 		add(i, i+len(whole), kind, whole)
@@ -431,8 +432,14 @@ func extend(text string, i int, part string, off int) (int, int) {
 		b++
 		p++
 	}
-	// A prefix right before the run is masked with it: left alone, it
-	// would read as a shape of its own next to the masked form.
+	return a, b
+}
+
+// withPrefix moves a, the start of a run of a secret in text, back over a
+// Letta prefix right before it: left alone, the prefix would read as a
+// shape of its own next to the masked form. The prefix does not count
+// towards the run's MinWindow.
+func withPrefix(text string, a int) int {
 	if a >= len("ck-let-") && strings.EqualFold(text[a-len("-let-"):a], "-let-") {
 		switch text[a-len("ck-let-")] | 0x20 {
 		case 'c', 's':
@@ -441,7 +448,7 @@ func extend(text string, i int, part string, off int) (int, int) {
 			}
 		}
 	}
-	return a, b
+	return a
 }
 
 // shapeEnd returns where the tail of a token or key shape that starts at

@@ -142,6 +142,9 @@ func TestMaskerReplacements(t *testing.T) {
 		{"pass " + tValue + " end", "pass letta-se…4Uk1 end"},
 		{`"ck-let-SECRETabcdef0123456789"`, `"ck-let-S…6789"`},
 		{"plain text", "plain text"},
+		// 10 characters of the key behind a prefix: a token shape, not a
+		// run of the key (the prefix does not count towards MinWindow).
+		{"x ck-let-" + tKeyPart[:10] + " y", "x ck-let-Q… y"},
 		{"ck-let-a…9f3c and sk-let-K…", "ck-let-a…9f3c and sk-let-K…"}, // masked forms stay
 	}
 	for _, tt := range tests {
@@ -329,5 +332,24 @@ func TestLineDefusesAfterUnicodeSpace(t *testing.T) {
 		if got := Line(sp+"a::b", MaxLine); got != sp+"a::b" {
 			t.Errorf("Line(%q) = %q, want it unchanged", sp+"a::b", got)
 		}
+	}
+}
+
+// A key or value too short for runs of MinWindow is masked whole, in every
+// form.
+func TestMaskerShortSecrets(t *testing.T) {
+	for _, key := range []string{"short-key-1", "C0-let-000000000", "sk-let-abcdefghij"} {
+		m := NewMasker(key, "val-0123")
+		for _, text := range []string{"Bearer " + key, "x" + encode(key, []byte{encPctLower}) + "x", `"` + encode(key, []byte{encJSONU, encRaw}) + `"`} {
+			if got := m.Mask(text); strings.Contains(got, key) || got == text {
+				t.Errorf("key %q: Mask(%q) = %q", key, text, got)
+			}
+		}
+		if got := m.Mask("id val-0123."); got != "id …." {
+			t.Errorf("short value: %q", got)
+		}
+	}
+	if secretPart("C0-let-000000000") != "C0-let-000000000" {
+		t.Error("C0-let- is no Letta prefix")
 	}
 }

@@ -31,8 +31,9 @@ func Token(secret string) string {
 	return Key(secret)
 }
 
-// Key returns a form of an API key that is safe to print: a short prefix
-// only, or an ellipsis alone for a short value.
+// Key returns a form of an API key that is safe to print: its first eight
+// bytes, or an ellipsis alone for a value shorter than 16 bytes, of which
+// eight would be half.
 func Key(secret string) string {
 	switch {
 	case secret == "":
@@ -90,6 +91,9 @@ func Contains(text string, extra ...string) bool {
 // on short texts.
 var lastMasker atomic.Pointer[cachedMasker]
 
+// shapesOnly masks shapes only: the package functions without extras.
+var shapesOnly = &Masker{}
+
 type cachedMasker struct {
 	extra []string
 	m     *Masker
@@ -98,6 +102,9 @@ type cachedMasker struct {
 // maskerFor returns a Masker whose keys are extra (masked by [Key], as the
 // package functions always have).
 func maskerFor(extra []string) *Masker {
+	if len(extra) == 0 {
+		return shapesOnly
+	}
 	if c := lastMasker.Load(); c != nil && slices.Equal(c.extra, extra) {
 		return c.m
 	}
