@@ -29,8 +29,8 @@ const Version = "0.1.0"
 //
 // The generated client is reachable with [Client.Generated] for anything
 // these methods do not cover; its methods go through the same retries,
-// checks and authentication. (Up to version 0.1 a Client embedded it; its
-// methods are no longer promoted onto Client, except
+// checks and authentication. (Before version 0.1.0 a Client embedded it;
+// its methods are no longer promoted onto Client, except
 // ListClientSideAccessTokensWithResponse, which makes a Client a
 // [PageLister].)
 //

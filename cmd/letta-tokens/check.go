@@ -320,7 +320,7 @@ func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Dura
 		return checkLimits{}, err
 	}
 	if deadline <= 0 || deadline > maxCheckDeadline {
-		return checkLimits{}, usageErrorf("check", "check: --deadline must be between 1ns and %s, got %s", maxCheckDeadline, deadline)
+		return checkLimits{}, usageErrorf("check", "check: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", shortDuration(maxCheckDeadline), deadline)
 	}
 	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
 	if err != nil {

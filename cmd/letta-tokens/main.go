@@ -128,6 +128,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runMock(ctx, rest, stdout, stderr)
 	case "spec-diff":
 		return runSpecDiff(ctx, rest, stdout)
+	case "--version", "-version", "version":
+		printVersion(stdout)
+		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
@@ -207,8 +210,8 @@ Usage:
   letta-tokens delete    [--token-file FILE] [--timeout DURATION] < token
   letta-tokens check     [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                          [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
-  letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
-  letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
+  letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
+  letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
 
 Commands:
   list       list the account's tokens: a table, or JSON with --json (values redacted unless --reveal)
@@ -235,7 +238,8 @@ control characters escaped, and lengths capped.
 Try it without an account:
   letta-tokens check --mock
 
-Run 'letta-tokens <command> --help' for a command's flags.
+Run 'letta-tokens <command> --help' for a command's flags, and
+'letta-tokens --version' for the version.
 `
 
 const envHelp = `Environment:
