@@ -53,8 +53,8 @@ against a distant server the walks take about that many times less time;
 
 Bounds: the first walk stops after --max-tokens tokens (an account that
 large could not be checked completely: exit 2, raise the bound); the later
-walks (limit=7, and the agentId filter) cover the first 10,000 tokens and
-are compared with the first walk's; each response body is capped at 4 MiB.
+walks (limit=7, and the agentId filter) cover the first 10,000 tokens (or
+--max-tokens, if fewer) and are compared with the first walk's; each response body is capped at 4 MiB.
 Each request attempt gives up after --timeout; the whole run after
 --deadline, whose default of 3h covers a 1,000,000-token account (about
 21,600 requests).
@@ -135,14 +135,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
 	defer cancel()
 	report, err := contract.CheckLive(runCtx, contract.LiveConfig{
-		BaseURL:     cfg.baseURL,
-		APIKey:      cfg.apiKey,
-		AgentID:     *agentID,
-		Transport:   tr,
-		MaxTokens:   bounds.maxTokens,
-		Concurrency: *concurrency,
-		Seed:        *seed,
-		Options:     []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		BaseURL:   cfg.baseURL,
+		APIKey:    cfg.apiKey,
+		AgentID:   *agentID,
+		Transport: tr,
+		MaxTokens: bounds.maxTokens,
+		// The later walks stop at --max-tokens too: 'check --max-tokens
+		// 100' bounds the whole run, not just its first walk.
+		CompareTokens: min(bounds.maxTokens, contract.DefaultCompareTokens),
+		Concurrency:   *concurrency,
+		Seed:          *seed,
+		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
 	})
 	if err != nil {
 		return checkError(ctx, runCtx, err, cfg, bounds)
