@@ -65,10 +65,12 @@ Each request attempt gives up after --timeout; the whole run after
   (LETTA_API_KEY and LETTA_BASE_URL are not read with --mock)
 
 Exit status: 0 no breaking drift; 1 breaking drift; 2 usage error,
-LETTA_API_KEY missing or rejected, the server unreachable or unavailable
-(429/5xx after retries, or no complete answer within --timeout), or a run
-that could not be checked completely (--max-tokens) or finished
-(--deadline).
+LETTA_API_KEY missing or rejected, a report file (--junit, --markdown,
+$GITHUB_STEP_SUMMARY) that cannot be written (checked before anything is
+sent; a file the run created is removed if the run ends without a
+report), the server unreachable or unavailable (429/5xx after retries, or
+no complete answer within --timeout), or a run that could not be checked
+completely (--max-tokens) or finished (--deadline).
 
 Examples:
   letta-tokens check --mock
@@ -101,6 +103,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
 		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
+	discardReports, err := reports.prepare(getenv)
+	if err != nil {
+		return err
+	}
+	reportsWritten := false
+	defer func() {
+		if !reportsWritten {
+			discardReports()
+		}
+	}()
 
 	var cfg config
 	var what string // how the header names the target
@@ -164,6 +176,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *asJSON {
 		commands = stderr
 	}
+	reportsWritten = true // or half-written: either way, no longer ours to remove
 	if err := reports.write(report, cfg.target, cfg.apiKey, commands, getenv); err != nil {
 		return err
 	}
