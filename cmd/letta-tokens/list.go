@@ -34,9 +34,11 @@ Table cells have control characters escaped and are cut at 200 bytes (the
 agents cell at 800) with "…"; --json prints values whole, as valid JSON.
 
 With --all, --concurrency pages (default 4) are requested at once and
-printed in order as they arrive, so memory stays flat however many tokens
-there are; progress goes to stderr
-when stderr is a terminal (and stdout is not). A token listed twice
+printed in order as they arrive; progress goes to stderr when stderr is a
+terminal (and stdout is not). Memory holds the pages in flight (pages ahead
+only while they take 64 MiB or less) and, to catch a token listed twice,
+11 to 21 bytes per token listed: about 17 MB at the default --max-tokens,
+up to 201 MB at 10,000,000. A token listed twice
 anywhere in the walk stops it (the server paginates inconsistently); an
 account of more than --max-tokens tokens (default 1,000,000, or
 LETTA_MAX_TOKENS) is listed up to the bound and ends with exit 2, as the

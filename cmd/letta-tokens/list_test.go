@@ -686,3 +686,12 @@ func TestShellWord(t *testing.T) {
 		}
 	}
 }
+
+// list --help says what memory grows with: not "flat", but the cost per
+// token listed of the guard against repeats.
+func TestListHelpStatesMemory(t *testing.T) {
+	help := runCLI(t, nil, "list", "--help").stdout
+	if strings.Contains(help, "flat") || !strings.Contains(help, "11 to 21 bytes per token listed") {
+		t.Errorf("list --help does not state the memory per token listed:\n%s", help)
+	}
+}
