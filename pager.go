@@ -8,6 +8,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
+	"github.com/letta-tokens/letta-tokens/internal/pagebytes"
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
@@ -40,16 +41,20 @@ type ListOptions struct {
 	// DefaultMaxTokens (1,000,000). When the server has more, the walk
 	// yields the first MaxTokens and ends with a *LimitError. To notice a
 	// token listed twice anywhere in the walk, it keeps a 64-bit
-	// fingerprint of each token listed, 11 to 21 bytes a token.
+	// fingerprint of each token listed, in a table between 3/8 and 3/4
+	// full: 11 to 21 bytes a token, about 17 MB at the default bound and
+	// 134 MB at 10,000,000 (201 MB for a moment while the table doubles).
 	MaxTokens int
 	// Concurrency is how many pages the walk may request at once; 0 means
 	// 1, which fetches each page only after the one before it was
 	// consumed. Up to MaxConcurrency; more is an error. Pages ahead are
 	// requested on the guess that every page holds Limit tokens, and
 	// tokens still come out in offset order, each once, with every check
-	// above. The walk holds up to Concurrency pages in memory, and may
-	// request up to Concurrency-1 pages past the last one (their answers
-	// are dropped). Above 1, the PageLister is called from several
+	// above. The walk holds up to Concurrency pages in memory, pages
+	// ahead of the one in use only while they take 64 MiB or less once
+	// decoded (the first page is asked for alone, its size unknown), and
+	// may request up to Concurrency-1 pages past the last one (their
+	// answers are dropped). Above 1, the PageLister is called from several
 	// goroutines at once (a *Client is safe for that). A 429 or 503 on any
 	// request of a *Client holds back all its requests, not just the one
 	// that got it.
@@ -121,12 +126,11 @@ type PageLister interface {
 // the previous one has been consumed; with more, up to that many pages are
 // requested ahead, and tokens still come out in offset order. Breaking out
 // of the range loop stops fetching and cancels the requests in flight; at
-// most Concurrency pages are held at a time, plus a small fingerprint of
-// each token listed (see ListOptions.MaxTokens), so memory stays bounded
-// however many tokens there are. An error ends the walk and is yielded
-// once, with a zero Token: an *Error for an answer that is not a page,
-// the transport's or the context's error, wrapped with the operation, when
-// no answer came, a *PaginationError for
+// most Concurrency pages are held at a time (fewer when they are large,
+// see ListOptions.Concurrency), plus a fingerprint of each token listed
+// (see ListOptions.MaxTokens), so memory is bounded by the walk's bound. An error ends the walk and is yielded
+// once, with a zero Token: an *Error for an answer that is not a page, the transport's or the context's error,
+// wrapped with the operation, when no answer came, a *PaginationError for
 // a server whose pages never end or repeat a token (checked for a whole
 // page before any of its tokens is yielded), a *LimitError when there are
 // more than opts.MaxTokens tokens, or the context's error.
@@ -157,7 +161,8 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 		}
 		// No request at or past maxTokens: the walk ends there, and the
 		// page before says whether the server has more.
-		pages := prefetch.Pages(ctx, prefetch.Options{Limit: limit, Concurrency: concurrency, End: maxTokens}, fetch)
+		// Pages ahead are bounded in bytes too (prefetch.DefaultMaxBytes).
+		pages := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: limit, Concurrency: concurrency, End: maxTokens, Size: pagebytes.Of}, fetch)
 		// Every token listed so far, as a fingerprint: a token seen again,
 		// on any page, means offset is ignored, pages overlap or cycle, or
 		// a page repeats itself.

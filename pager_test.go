@@ -535,8 +535,10 @@ func TestTokensConcurrentCancel(t *testing.T) {
 
 // TestTokensConcurrent429: the server is overloaded for a while from the
 // first request at or past offset k, answering 429 with retry-after-ms to
-// every such request, while the pages before k, in flight then, are held
-// until the client has seen the first 429. The throttle then holds back
+// every such request, while the pages between the first and k, in flight
+// then, are held until the client has seen the first 429. (The first page
+// is asked for alone, its size unknown to the walk's byte budget; the
+// next conc pages are then asked for together.) The throttle then holds back
 // the requests the walk issues next, instead of sending them into the
 // overload: only the requests already in flight at offset k or past it
 // get a 429, and the walk completes in order.
@@ -561,7 +563,7 @@ func TestTokensConcurrent429(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 				if offset < k {
-					if held {
+					if held && offset > 0 {
 						select {
 						case <-observed:
 						case <-heldCancel:
@@ -606,8 +608,9 @@ func TestTokensConcurrent429(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			// The requests in flight at k or past it when the overload
-			// began: conc-k/limit of them (at concurrency 1, the one at k).
-			if bound := max(1, conc-k/limit); throttled < 1 || throttled > bound {
+			// began: of the conc issued after the first page,
+			// conc-k/limit+1 (at concurrency 1, the one at k).
+			if bound := max(1, conc-k/limit+1); throttled < 1 || throttled > bound {
 				t.Errorf("server sent %d 429s, want 1 to %d", throttled, bound)
 			}
 			// Beyond each retry's own backoff, later requests waited too.

@@ -2,12 +2,12 @@ package mock
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
-
-	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 const (
@@ -17,6 +17,15 @@ const (
 	// token by token, so no request holds more than one token's JSON and
 	// a buffer, whatever its limit.
 	maxBufferedPage = 1000
+	// maxPageBytes bounds the tokens of a page rendered whole. A page of
+	// 1000 seeded tokens takes about 300 KB; one of 1000 tokens of a MB
+	// each (a create's body may be 1 MiB) would take a GB, six at once
+	// several. Past the bound the page ends early with hasNextPage true:
+	// the spec promises at most limit tokens, not exactly limit, and the
+	// contract accepts such a capped page. A page always holds at least
+	// one token, however large, so a walk always moves on. 2 MiB keeps a
+	// page under check's 4 MiB cap on a response body.
+	maxPageBytes = 2 << 20
 	// streamBufferSize is the streamed response's write buffer.
 	streamBufferSize = 32 << 10
 	// streamCheckEvery is how many tokens a stream writes between looks
@@ -25,10 +34,10 @@ const (
 	streamCheckEvery = 64
 )
 
-// writePage answers c, whole or streamed.
+// writePage answers c, whole (capped at maxPageBytes) or streamed.
 func writePage(w http.ResponseWriter, r *http.Request, c pageCut) {
 	if c.len() <= maxBufferedPage {
-		writeJSON(w, http.StatusOK, gen.TokenPage{Tokens: c.tokens(), HasNextPage: c.hasNext})
+		writeWholePage(w, c, maxPageBytes)
 		return
 	}
 	if r.Method == http.MethodHead {
@@ -73,4 +82,40 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	if bw.Flush() != nil {
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// writeWholePage answers the tokens of c that fit in maxBytes (at least
+// one), with a Content-Length, in the bytes json.Marshal would give that
+// gen.TokenPage. Tokens are rendered one at a time, so that a page never
+// holds more than maxBytes and one token's JSON, however large the tokens.
+func writeWholePage(w http.ResponseWriter, c pageCut, maxBytes int) {
+	var tokens bytes.Buffer
+	hasNext := c.hasNext
+	for k := range c.len() {
+		tok, err := json.Marshal(c.token(k))
+		if err != nil {
+			writeMessage(w, http.StatusInternalServerError, "mock: internal error encoding the response") // impossible for gen.Token
+			return
+		}
+		if k > 0 && tokens.Len()+1+len(tok) > maxBytes {
+			hasNext = true // the rest is the next page's
+			break
+		}
+		if k > 0 {
+			tokens.WriteByte(',')
+		}
+		tokens.Write(tok)
+	}
+	// gen.TokenPage's fields in declaration order, as json.Marshal writes
+	// them, like streamPage.
+	head := `{"hasNextPage":` + strconv.FormatBool(hasNext) + `,"tokens":[`
+	const tail = `]}`
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(head)+tokens.Len()+len(tail)))
+	w.WriteHeader(http.StatusOK)
+	// The client has gone if a write fails; nothing to tell it.
+	_, _ = io.WriteString(w, head)
+	_, _ = w.Write(tokens.Bytes())
+	_, _ = io.WriteString(w, tail)
 }

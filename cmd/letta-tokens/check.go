@@ -58,8 +58,8 @@ against a distant server the walks take about that many times less time;
 
 Bounds: the first walk stops after --max-tokens tokens (an account that
 large could not be checked completely: exit 2, raise the bound); the later
-walks (limit=7, and the agentId filter) cover the first 10,000 tokens and
-are compared with the first walk's; each response body is capped at 4 MiB.
+walks (limit=7, and the agentId filter) cover the first 10,000 tokens (or
+--max-tokens, if fewer) and are compared with the first walk's; each response body is capped at 4 MiB.
 Each request attempt gives up after --timeout; the whole run after
 --deadline, whose default of 3h covers a 1,000,000-token account (about
 21,600 requests).
@@ -70,10 +70,12 @@ Each request attempt gives up after --timeout; the whole run after
   (LETTA_API_KEY and LETTA_BASE_URL are not read with --mock)
 
 Exit status: 0 no breaking drift; 1 breaking drift; 2 usage error,
-LETTA_API_KEY missing or rejected, the server unreachable or unavailable
-(429/5xx after retries, or no complete answer within --timeout), or a run
-that could not be checked completely (--max-tokens) or finished
-(--deadline).
+LETTA_API_KEY missing or rejected, a report file (--junit, --markdown,
+$GITHUB_STEP_SUMMARY) that cannot be written (checked before anything is
+sent; a file the run created is removed if the run ends without a
+report), the server unreachable or unavailable (429/5xx after retries, or
+no complete answer within --timeout), or a run that could not be checked
+completely (--max-tokens) or finished (--deadline).
 
 Examples:
   letta-tokens check --mock
@@ -106,6 +108,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
 		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
+	discardReports, err := reports.prepare(getenv)
+	if err != nil {
+		return err
+	}
+	reportsWritten := false
+	defer func() {
+		if !reportsWritten {
+			discardReports()
+		}
+	}()
 
 	var cfg config
 	var what string // how the header names the target
@@ -140,14 +152,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
 	defer cancel()
 	report, err := live.CheckLive(runCtx, live.LiveConfig{
-		BaseURL:     cfg.baseURL,
-		APIKey:      cfg.apiKey,
-		AgentID:     *agentID,
-		Transport:   tr,
-		MaxTokens:   bounds.maxTokens,
-		Concurrency: *concurrency,
-		Seed:        *seed,
-		Options:     []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		BaseURL:   cfg.baseURL,
+		APIKey:    cfg.apiKey,
+		AgentID:   *agentID,
+		Transport: tr,
+		MaxTokens: bounds.maxTokens,
+		// The later walks stop at --max-tokens too: 'check --max-tokens
+		// 100' bounds the whole run, not just its first walk.
+		CompareTokens: min(bounds.maxTokens, live.DefaultCompareTokens),
+		Concurrency:   *concurrency,
+		Seed:          *seed,
+		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
 	})
 	if err != nil {
 		return checkError(ctx, runCtx, err, cfg, bounds)
@@ -166,6 +181,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if *asJSON {
 		commands = stderr
 	}
+	reportsWritten = true // or half-written: either way, no longer ours to remove
 	if err := reports.write(report, cfg.target, cfg.apiKey, commands, getenv); err != nil {
 		return err
 	}
@@ -325,7 +341,7 @@ func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Dura
 		return checkLimits{}, err
 	}
 	if deadline <= 0 || deadline > maxCheckDeadline {
-		return checkLimits{}, usageErrorf("check", "check: --deadline must be between 1ns and %s, got %s", maxCheckDeadline, deadline)
+		return checkLimits{}, usageErrorf("check", "check: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", shortDuration(maxCheckDeadline), deadline)
 	}
 	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
 	if err != nil {

@@ -75,9 +75,9 @@ func TestCheckFlagsOutOfRange(t *testing.T) {
 		{[]string{"--max-tokens", "many"}, nil, "--max-tokens"},
 		{nil, map[string]string{envMaxTokens: "many"}, envMaxTokens},
 		{nil, map[string]string{envMaxTokens: "0"}, envMaxTokens},
-		{[]string{"--timeout", "0s"}, nil, "--timeout must be between"},
-		{[]string{"--deadline", "0s"}, nil, "--deadline must be between"},
-		{[]string{"--deadline", "100000h"}, nil, "--deadline must be between"},
+		{[]string{"--timeout", "0s"}, nil, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
+		{[]string{"--deadline", "0s"}, nil, "--deadline must be above 0 and at most 24h (such as 30m or 3h)"},
+		{[]string{"--deadline", "100000h"}, nil, "--deadline must be above 0 and at most 24h (such as 30m or 3h)"},
 	} {
 		t.Run(strings.Join(tt.args, " ")+fmt.Sprint(tt.env), func(t *testing.T) {
 			env := envFor(ts.URL)

@@ -76,9 +76,21 @@ func addTimeoutFlag(fs *flag.FlagSet) *time.Duration {
 // checkTimeout is the usage error for a --timeout out of range, or nil.
 func checkTimeout(cmd string, d time.Duration) error {
 	if d <= 0 || d > maxRequestTimeout {
-		return usageErrorf(cmd, "%s: --timeout must be between 1ns and %s, got %s", cmd, maxRequestTimeout, d)
+		return usageErrorf(cmd, "%s: --timeout must be above 0 and at most %s (such as 30s or 2m), got %s", cmd, shortDuration(maxRequestTimeout), d)
 	}
 	return nil
+}
+
+// shortDuration is d as a person writes it: 10m, 24h, 1h30m, not 10m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // displayURL is u without a password or a trailing slash.

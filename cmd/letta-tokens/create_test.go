@@ -184,7 +184,7 @@ func TestCreateUsageErrors(t *testing.T) {
 		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--expires-in", "soon"}, `invalid value "soon" for --expires-in: want a duration such as 30s or 2m`},
 		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--expires-at", "tomorrow"}, `--expires-at: "tomorrow" is not an RFC 3339 time, such as 2030-01-02T15:04:05Z`},
 		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--expires-at", "2001-01-01T00:00:00Z"}, "--expires-at 2001-01-01T00:00:00Z is not in the future"},
-		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--timeout", "0s"}, "--timeout must be between"},
+		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
 		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "extra"}, `unexpected argument "extra"`},
 		{[]string{"--hostname", host, "--agent-id", agent, "--access", access, "--reveal"}, "unknown flag --reveal"},
 	} {

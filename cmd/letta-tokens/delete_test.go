@@ -90,7 +90,7 @@ func TestDeleteInputErrors(t *testing.T) {
 		{"token as an argument", strings.NewReader(secret), []string{"ck-let-SECRETSECRET0123456789"}, "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line"},
 		{"token as a plain argument", strings.NewReader(secret), []string{"SECRETSECRET"}, "unexpected argument (not shown)"},
 		{"unknown flag", strings.NewReader(secret), []string{"--token=SECRETSECRET"}, "unknown flag --token"},
-		{"timeout", strings.NewReader(secret), []string{"--timeout", "11m"}, "--timeout must be between"},
+		{"timeout", strings.NewReader(secret), []string{"--timeout", "11m"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runCLIStdin(t, env, tt.stdin, append([]string{"delete"}, tt.args...)...)

@@ -11,6 +11,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // allDefaultLimit is --all's page size when --limit is not given: fewer
@@ -41,9 +42,11 @@ tokens a seeded check left (check --seed names its run's hostname), or
 every seeded run's: --hostname `+live.SeedHostname+`
 
 With --all, --concurrency pages (default 4) are requested at once and
-printed in order as they arrive, so memory stays flat however many tokens
-there are; progress goes to stderr
-when stderr is a terminal (and stdout is not). A token listed twice
+printed in order as they arrive; progress goes to stderr when stderr is a
+terminal (and stdout is not). Memory holds the pages in flight (pages ahead
+only while they take 64 MiB or less) and, to catch a token listed twice,
+11 to 21 bytes per token listed: about 17 MB at the default --max-tokens,
+up to 201 MB at 10,000,000. A token listed twice
 anywhere in the walk stops it (the server paginates inconsistently); an
 account of more than --max-tokens tokens (default 1,000,000, or
 LETTA_MAX_TOKENS) is listed up to the bound and ends with exit 2, as the
@@ -159,18 +162,45 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := sink.page(kept); err != nil {
 		return writeError(err)
 	}
-	next := -1
+	more := ""
 	if page.HasNextPage && len(page.Tokens) > 0 {
-		next = *offset + len(page.Tokens)
+		more = nextPageFlags(*agentID, params.Limit, *offset+len(page.Tokens))
 	}
-	if err := sink.end(len(kept), next); err != nil {
+	if err := sink.end(len(kept), more); err != nil {
 		return writeError(err)
 	}
-	if next >= 0 && *asJSON {
+	if more != "" && *asJSON {
 		// The JSON on stdout stays a bare array; the hint goes beside it.
-		fmt.Fprintf(stderr, "more tokens follow: --offset %d, or --all for every page\n", next)
+		fmt.Fprintf(stderr, "more tokens follow: %s, or --all for every page\n", more)
 	}
 	return nil
+}
+
+// nextPageFlags are the flags that list the page after this one: the same
+// --agent-id and --limit, and the next --offset. The agent ID is quoted
+// for a POSIX shell when it needs to be, and escaped like any line.
+func nextPageFlags(agentID string, limit int, next int) string {
+	var b strings.Builder
+	if agentID != "" {
+		b.WriteString("--agent-id " + redact.Line(shellWord(agentID), redact.MaxLine) + " ")
+	}
+	if limit > 0 { // 0: the server's default, not given
+		fmt.Fprintf(&b, "--limit %d ", limit)
+	}
+	fmt.Fprintf(&b, "--offset %d", next)
+	return b.String()
+}
+
+// shellWord is s as one word of a POSIX shell: as it is when it holds
+// only characters no shell treats specially, else in single quotes.
+func shellWord(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:/@+=,", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // listAll streams every token of the walk to sink, one page-sized batch at
@@ -222,7 +252,7 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 		return err
 	}
 	prog.done(total)
-	if err := sink.end(total, -1); err != nil {
+	if err := sink.end(total, ""); err != nil {
 		return writeError(err)
 	}
 	return nil

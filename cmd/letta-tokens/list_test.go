@@ -152,7 +152,7 @@ func TestListJSON(t *testing.T) {
 	if got := decodeTokens(t, r.stdout); !tokensEqual(got, want[1:3]) {
 		t.Errorf("--limit 2 --offset 1: wrong tokens")
 	}
-	if r.code != exitOK || r.stderr != "more tokens follow: --offset 3, or --all for every page\n" {
+	if r.code != exitOK || r.stderr != "more tokens follow: --limit 2 --offset 3, or --all for every page\n" {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 
@@ -641,5 +641,57 @@ func TestListAllConcurrency(t *testing.T) {
 		if r := runCLI(t, envFor(ts.URL), args...); r.code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, r.code, exitUsage)
 		}
+	}
+}
+
+// The hint to the next page keeps the listing's --agent-id and --limit, so
+// that following it lists the same agent's next tokens, in the table and
+// beside --json.
+func TestListNextPageHintKeepsFlags(t *testing.T) {
+	ts := newMock(t, 25)
+	env := envFor(ts.URL)
+	agent := mock.SeedAgentID(0)
+	want := "--agent-id " + agent + " --limit 2 --offset 2"
+
+	r := runCLI(t, env, "list", "--agent-id", agent, "--limit", "2")
+	if r.code != exitOK || !strings.HasSuffix(r.stdout, "\n2 tokens (more: "+want+")\n") {
+		t.Errorf("table: exit %d, stdout:\n%s\nwant the count line to end (more: %s)", r.code, r.stdout, want)
+	}
+	r = runCLI(t, env, "list", "--agent-id", agent, "--limit", "2", "--json")
+	if r.code != exitOK || r.stderr != "more tokens follow: "+want+", or --all for every page\n" {
+		t.Errorf("--json: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// Following the hint gives the agent's next page.
+	next := runCLI(t, env, "list", "--agent-id", agent, "--limit", "2", "--offset", "2")
+	if rows := tableRows(t, next.stdout); len(rows) != 2 {
+		t.Fatalf("%d rows on the next page", len(rows))
+	}
+	for _, row := range tableRows(t, next.stdout) {
+		if !strings.Contains(row, agent) {
+			t.Errorf("the next page holds a token of another agent: %s", row)
+		}
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"agent-00000000-0000-4000-8000-000000000001": "agent-00000000-0000-4000-8000-000000000001",
+		"a b":      "'a b'",
+		"it's":     `'it'\''s'`,
+		"$(rm -r)": "'$(rm -r)'",
+		"":         "''",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// list --help says what memory grows with: not "flat", but the cost per
+// token listed of the guard against repeats.
+func TestListHelpStatesMemory(t *testing.T) {
+	help := runCLI(t, nil, "list", "--help").stdout
+	if strings.Contains(help, "flat") || !strings.Contains(help, "11 to 21 bytes per token listed") {
+		t.Errorf("list --help does not state the memory per token listed:\n%s", help)
 	}
 }

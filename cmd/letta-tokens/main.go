@@ -144,6 +144,9 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runSpecDiff(ctx, rest, stdout)
 	case "proxy":
 		return runProxy(ctx, rest, stdout, stderr, getenv)
+	case "--version", "-version", "version":
+		printVersion(stdout)
+		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
@@ -223,8 +226,9 @@ Usage:
   letta-tokens delete    [--token-file FILE] [--timeout DURATION] < token
   letta-tokens check     [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                          [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
-  letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE]
-  letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE]
+  letta-tokens mock      [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
+                         [--faults SPEC [--fault-seed N]] [--drift NAME|list]
+  letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
   letta-tokens proxy     --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
 
 Commands:
@@ -253,7 +257,8 @@ control characters escaped, and lengths capped.
 Try it without an account:
   letta-tokens check --mock
 
-Run 'letta-tokens <command> --help' for a command's flags.
+Run 'letta-tokens <command> --help' for a command's flags, and
+'letta-tokens --version' for the version.
 `
 
 const envHelp = `Environment:

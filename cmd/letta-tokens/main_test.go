@@ -193,7 +193,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"list", "extra"}, `unexpected argument "extra"`},
 		{[]string{"list", "--all=maybe"}, "want true or false"},
 		{[]string{"list", "--timeout", "soon"}, `invalid value "soon" for --timeout: want a duration such as 30s or 2m`},
-		{[]string{"list", "--timeout", "0s"}, "--timeout must be between"},
+		{[]string{"list", "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
 		{[]string{"check", "--bogus"}, "unknown flag --bogus"},
 		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative"},
 		{[]string{"mock", "--tokens", "3", "--from", "x.json"}, "cannot be used together"},

@@ -20,9 +20,9 @@ type tokenSink interface {
 	// page writes a batch of tokens and flushes them to the output. The
 	// sink does not keep the slice.
 	page(tokens []gen.Token) error
-	// end finishes the output after total tokens; next, when not -1, is the
-	// offset at which more tokens follow.
-	end(total, next int) error
+	// end finishes the output after total tokens; more, when not empty,
+	// is the flags that list the tokens that follow (see nextPageFlags).
+	end(total int, more string) error
 	// abort finishes the output after an error, leaving it visibly
 	// incomplete.
 	abort()
@@ -63,7 +63,7 @@ func (s *jsonSink) page(tokens []gen.Token) error {
 	return s.w.Flush()
 }
 
-func (s *jsonSink) end(int, int) error {
+func (s *jsonSink) end(int, string) error {
 	if s.n == 0 {
 		s.w.WriteString("[]\n")
 	} else {
@@ -161,10 +161,10 @@ func (t *tableSink) writeRow(row [len(tableHeader)]string) {
 	t.w.WriteByte('\n')
 }
 
-func (t *tableSink) end(total, next int) error {
+func (t *tableSink) end(total int, more string) error {
 	line := plural(total, "token")
-	if next >= 0 {
-		line += fmt.Sprintf(" (more: --offset %d)", next)
+	if more != "" {
+		line += " (more: " + more + ")"
 	}
 	t.w.WriteString(line + "\n")
 	return t.w.Flush()

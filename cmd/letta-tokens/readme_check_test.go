@@ -56,3 +56,18 @@ func TestReadmeCheckReports(t *testing.T) {
 		t.Errorf("exit %d; README.md shows:\n%s\ncheck against mock --drift %s prints:\n%s", drift.code, want, m[1], drift.stdout)
 	}
 }
+
+// The README says how to install the command from a clone, with a path
+// that is this command's.
+func TestReadmeInstallFromClone(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "\ngo install ./cmd/letta-tokens ") {
+		t.Error("README.md does not show go install ./cmd/letta-tokens for a clone")
+	}
+	if _, err := os.Stat("../../cmd/letta-tokens/main.go"); err != nil {
+		t.Errorf("the README's install path is not the command's: %v", err)
+	}
+}

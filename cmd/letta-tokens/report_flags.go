@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -73,6 +75,53 @@ func (f *reportFlags) write(report *live.Report, target, apiKey string, stdout i
 		}
 	}
 	return nil
+}
+
+// prepare checks, before anything is sent, that every report the run is
+// to write can be written: a run that takes hours (and with --seed writes
+// to the account) must not end in an unwritable path. Each file is opened
+// for writing, created if absent, never truncated: a step summary keeps
+// what earlier steps wrote, and a report file is only replaced once there
+// is a report. The returned discard removes the files prepare created;
+// call it when the run ends without writing its reports, so that CI never
+// finds an empty report and takes it for one.
+func (f *reportFlags) prepare(getenv func(string) string) (discard func(), err error) {
+	var created []string
+	discard = func() {
+		for _, path := range created {
+			_ = os.Remove(path)
+		}
+	}
+	touch := func(what, path string) error {
+		_, statErr := os.Stat(path)
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			discard()
+			return reportErrorf("cannot write %s (checked before anything is sent): %v", what, err)
+		}
+		if errors.Is(statErr, fs.ErrNotExist) {
+			created = append(created, path)
+		}
+		return file.Close()
+	}
+	if f.junit != "" {
+		if err := touch("the JUnit report", f.junit); err != nil {
+			return nil, err
+		}
+	}
+	if f.markdown != "" {
+		if err := touch("the Markdown summary", f.markdown); err != nil {
+			return nil, err
+		}
+	}
+	if strings.TrimSpace(getenv(envGitHubActions)) == "true" {
+		if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
+			if err := touch(envGitHubStepSummary+" "+path, path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return discard, nil
 }
 
 // appendFile appends data to the file at path. The step summary is shared

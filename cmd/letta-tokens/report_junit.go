@@ -52,8 +52,14 @@ type junitCase struct {
 	Name      string         `xml:"name,attr"`
 	Classname string         `xml:"classname,attr"`
 	Time      string         `xml:"time,attr"`
+	Skipped   *junitSkipped  `xml:"skipped"`
 	Failures  []junitFailure `xml:"failure"`
 	SystemOut string         `xml:"system-out,omitempty"`
+}
+
+// junitSkipped marks a check that did not run, saying why.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -82,6 +88,10 @@ func writeJUnit(w io.Writer, v *reportView) error {
 	}
 	for _, c := range v.checks {
 		tc := junitCase{Name: c.name, Classname: junitClassName, Time: "0"}
+		if c.skipped != "" {
+			tc.Skipped = &junitSkipped{Message: c.skipped}
+			suite.Skipped++
+		}
 		var out []string
 		for _, f := range c.findings {
 			if f.breaking {

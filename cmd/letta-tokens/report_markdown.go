@@ -24,7 +24,12 @@ func writeMarkdown(w io.Writer, v *reportView) {
 	fmt.Fprint(w, ".\n\n| breaking | additive |\n| ---: | ---: |\n")
 	fmt.Fprintf(w, "| %d | %d |\n\n", v.breaking, v.additive)
 	if v.breaking+v.additive == 0 {
-		fmt.Fprintf(w, "No findings: all %d checks passed.\n", len(v.checks))
+		fmt.Fprintf(w, "No findings: all %d checks that ran passed.\n", v.ran())
+	}
+	for _, c := range v.checks {
+		if c.skipped != "" {
+			fmt.Fprintf(w, "\nCheck %s %s\n", mdCode(c.name), mdText(c.skipped))
+		}
 	}
 	for _, c := range v.checks {
 		if len(c.findings) == 0 {
@@ -55,24 +60,28 @@ func writeMarkdown(w io.Writer, v *reportView) {
 	}
 }
 
-// mdText escapes s for Markdown text: every ASCII punctuation character is
-// backslash-escaped (CommonMark allows it for all of them), so nothing in
-// s can open a link, an image, an HTML tag, emphasis or a table cell, and
-// no URL in it is turned into a link. s holds no newline (redact.Line
-// escaped them).
+// mdText escapes s for Markdown text, backslash-escaping only what could
+// start markup inside a line, so that the raw file still reads as the
+// text it is: code spans and emphasis (` * _ ~), links and images ([ ]),
+// HTML and autolinks (< > &), table cells (|), the escape itself (\), and
+// the ":" of "://", the "." of "www." and every "@", which GitHub would
+// otherwise turn into links. Nothing in s can then open a link, an image,
+// an HTML tag, emphasis or a table cell. s holds no newline (redact.Line
+// escaped them) and never starts a line of the summary, so block markup
+// (#, -, >, 1.) cannot start there.
 func mdText(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if r < 0x80 && isASCIIPunct(byte(r)) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case strings.IndexByte("\\`*_~[]<>&|@", c) >= 0,
+			c == ':' && strings.HasPrefix(s[i+1:], "//"),
+			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(c)
 	}
 	return b.String()
-}
-
-func isASCIIPunct(c byte) bool {
-	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~')
 }
 
 // mdCode is s as a code span: fenced by one backtick more than the longest

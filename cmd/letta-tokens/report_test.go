@@ -198,19 +198,22 @@ func TestReportMarkdown(t *testing.T) {
 		"Base URL `http://127.0.0.1:9`, 3 exchanges, 2 tokens, agent `agent-1`.",
 		"| 4 | 1 |",
 		"### schema: 2 breaking, 0 additive\n",
-		"### unknown\\-field: 0 breaking, 1 additive\n",
+		"### unknown-field: 0 breaking, 1 additive\n",
 		"### status: 1 breaking, 0 additive\n",
-		"- **breaking** `/tokens/0/expiresAt`: required property \\\"expiresAt\\\" is missing\n",
+		"- **breaking** `/tokens/0/expiresAt`: required property \"expiresAt\" is missing\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary lacks %q:\n%s", want, md)
 		}
 	}
 	// Server text renders as text: no link, image or tag survives.
-	for _, bad := range []string{"](", "<b>", "\n::", "\r"} {
+	for _, bad := range []string{"<b>", "\n::", "\r"} {
 		if strings.Contains(md, bad) {
 			t.Errorf("summary holds unescaped %q:\n%s", bad, md)
 		}
+	}
+	if regexp.MustCompile(`(^|[^\\])\]\(`).MatchString(md) {
+		t.Errorf("summary holds an unescaped ](:\n%s", md)
 	}
 	if regexp.MustCompile(`(^|[^\\])<img`).MatchString(md) {
 		t.Errorf("summary holds an unescaped <img:\n%s", md)
@@ -221,7 +224,8 @@ func TestReportMarkdown(t *testing.T) {
 
 	var clean bytes.Buffer
 	writeMarkdown(&clean, newReportView(&live.Report{Exchanges: 5}, "http://x", ""))
-	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 13 checks passed.") {
+	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 12 checks that ran passed.") ||
+		!strings.Contains(clean.String(), "Check `round-trip` not run: it needs --seed") {
 		t.Errorf("clean summary:\n%s", clean.String())
 	}
 }
@@ -229,8 +233,13 @@ func TestReportMarkdown(t *testing.T) {
 func TestMarkdownEscaping(t *testing.T) {
 	for _, tt := range []struct{ in, text, code string }{
 		{"plain words", "plain words", "`plain words`"},
-		{"[a](b)", `\[a\]\(b\)`, "`[a](b)`"},
-		{"<img src=x>", `\<img src\=x\>`, "`<img src=x>`"},
+		{"[a](b)", `\[a\](b)`, "`[a](b)`"},
+		{"<img src=x>", `\<img src=x\>`, "`<img src=x>`"},
+		// What reads well raw stays as it is: words, parentheses, quotes.
+		{`field "x" (string); 3.5 - ok`, `field "x" (string); 3.5 - ok`, "`" + `field "x" (string); 3.5 - ok` + "`"},
+		// What GitHub would link is broken up.
+		{"see http://a.example/x or WWW.b.example, a@b.example", `see http\://a.example/x or WWW\.b.example, a\@b.example`, "`see http://a.example/x or WWW.b.example, a@b.example`"},
+		{`*b* _i_ ~~s~~ a|b &amp; \`, `\*b\* \_i\_ \~\~s\~\~ a\|b \&amp; \\`, "`*b* _i_ ~~s~~ a|b &amp; \\`"},
 		{"a`b", "a\\`b", "``a`b``"},
 		{"`x`", "\\`x\\`", "`` `x` ``"},
 		{"", "", "(none)"},
@@ -427,5 +436,56 @@ func TestReportWriteErrors(t *testing.T) {
 	var ce *cliError
 	if !errors.As(err, &ce) || ce.code != exitUsage || !strings.Contains(ce.msg, envGitHubStepSummary) {
 		t.Errorf("unwritable step summary: err = %v, want exit %d naming %s", err, exitUsage, envGitHubStepSummary)
+	}
+}
+
+// Without --seed the round-trip check does not run: JUnit marks it
+// skipped, with the reason, and neither report counts it as passed. With
+// seeded tokens it is a test case like any other.
+func TestRoundTripSkippedWithoutSeed(t *testing.T) {
+	type skippedCase struct {
+		Name    string `xml:"name,attr"`
+		Skipped *struct {
+			Message string `xml:"message,attr"`
+		} `xml:"skipped"`
+	}
+	type skippedDoc struct {
+		Suites []struct {
+			Skipped int           `xml:"skipped,attr"`
+			Cases   []skippedCase `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	for _, seeded := range []int{0, 3} {
+		var doc skippedDoc
+		v := newReportView(&live.Report{Exchanges: 5, Seeded: seeded}, "http://x", "")
+		var junit, md bytes.Buffer
+		if err := writeJUnit(&junit, v); err != nil {
+			t.Fatal(err)
+		}
+		writeMarkdown(&md, v)
+		if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil || len(doc.Suites) != 1 {
+			t.Fatalf("seeded %d: %v", seeded, err)
+		}
+		var rt *skippedCase
+		for i, c := range doc.Suites[0].Cases {
+			if c.Name == string(contract.CheckRoundTrip) {
+				rt = &doc.Suites[0].Cases[i]
+			}
+		}
+		switch {
+		case rt == nil:
+			t.Errorf("seeded %d: no round-trip test case", seeded)
+		case seeded == 0 && (rt.Skipped == nil || !strings.Contains(rt.Skipped.Message, "--seed") || doc.Suites[0].Skipped != 1):
+			t.Errorf("seeded 0: round-trip not marked skipped for want of --seed: %+v, suite skipped %d", rt.Skipped, doc.Suites[0].Skipped)
+		case seeded > 0 && (rt.Skipped != nil || doc.Suites[0].Skipped != 0):
+			t.Errorf("seeded %d: round-trip marked skipped", seeded)
+		}
+		wantRan := "all 12 checks that ran passed"
+		if seeded > 0 {
+			wantRan = "all 13 checks that ran passed"
+		}
+		if !strings.Contains(md.String(), wantRan) {
+			t.Errorf("seeded %d: summary lacks %q:\n%s", seeded, wantRan, md.String())
+		}
 	}
 }

@@ -42,6 +42,24 @@ type reportView struct {
 type checkView struct {
 	name     string
 	findings []findingView
+	// skipped, when set, says why the check did not run: it is then
+	// neither passed nor failed.
+	skipped string
+}
+
+// roundTripSkipped is why the round-trip check does not run without
+// --seed: it needs tokens of the run's own to create, list and delete.
+const roundTripSkipped = "not run: it needs --seed (tokens the run creates, lists and deletes)"
+
+// ran counts the checks that ran (were not skipped).
+func (v *reportView) ran() int {
+	n := 0
+	for _, c := range v.checks {
+		if c.skipped == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // failed reports whether any of the check's findings is breaking.
@@ -97,6 +115,9 @@ func newReportView(report *live.Report, target, apiKey string) *reportView {
 	}
 	for _, n := range report.Notes {
 		v.notes = append(v.notes, safe(n, reportLineCap))
+	}
+	if rt := &v.checks[index[contract.CheckRoundTrip]]; report.Seeded == 0 && len(rt.findings) == 0 {
+		rt.skipped = roundTripSkipped
 	}
 	return v
 }

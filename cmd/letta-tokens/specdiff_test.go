@@ -347,7 +347,7 @@ func TestSpecDiffUsage(t *testing.T) {
 		{[]string{"spec-diff"}, "--upstream is required"},
 		{[]string{"spec-diff", "--upstream", "ftp://example.com/spec.json"}, "not an http(s) URL"},
 		{[]string{"spec-diff", "--upstream", "https://user:pw@127.0.0.1:1/spec.json"}, "must not hold credentials"},
-		{[]string{"spec-diff", "--upstream", upstreamExtract, "--timeout", "0s"}, "--timeout must be between"},
+		{[]string{"spec-diff", "--upstream", upstreamExtract, "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
 		{[]string{"spec-diff", "--upstream", upstreamExtract, "extra"}, `unexpected argument "extra"`},
 	} {
 		r := runCLI(t, nil, tt.args...)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/pagebytes"
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
@@ -88,7 +89,11 @@ func walkPages(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkRe
 	// Where each fingerprint was first seen; dropped with the walk, so only
 	// the ordered fingerprints outlive it.
 	seen := make(map[fingerprint]int)
-	pages := prefetch.Pages(ctx, prefetch.Options{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency)}, pageFetch(fetch, opts))
+	// Pages ahead are bounded in bytes as well as in count: a page is
+	// validated as it arrives, at about ten times its size, so 16 MiB of
+	// decoded pages is some 150 MB of validation at most.
+	pages := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
+		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(fetch, opts))
 	end := -1 // offset past the last page, once one said hasNextPage false
 	for p, err := range pages {
 		res.Pages++

@@ -8,6 +8,10 @@
 // Modes:
 //
 //	fat      40,000 tokens a page (about 9 MB), hasNextPage always true
+//	huge     130,000 tokens a page (about 31 MiB, under the client's 32 MiB
+//	         body cap), hasNextPage always true
+//	big      16,500 tokens a page (about 3.9 MiB, under check's 4 MiB page
+//	         cap), hasNextPage always true
 //	endless  as many fresh tokens as asked for, hasNextPage always true: an
 //	         account that never ends, each page honest
 //	trickle  headers, then one byte of body every 2 s, forever
@@ -29,7 +33,7 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: hostile fat|endless|trickle|inject")
+		fmt.Fprintln(os.Stderr, "usage: hostile fat|huge|big|endless|trickle|inject")
 		os.Exit(2)
 	}
 	h, ok := modes[os.Args[1]]
@@ -53,6 +57,12 @@ func main() {
 var modes = map[string]http.HandlerFunc{
 	"fat": func(w http.ResponseWriter, r *http.Request) {
 		writeTokens(w, offsetOf(r), 40_000)
+	},
+	"huge": func(w http.ResponseWriter, r *http.Request) {
+		writeTokens(w, offsetOf(r), 130_000)
+	},
+	"big": func(w http.ResponseWriter, r *http.Request) {
+		writeTokens(w, offsetOf(r), 16_500)
 	},
 	"endless": func(w http.ResponseWriter, r *http.Request) {
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))

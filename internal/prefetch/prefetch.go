@@ -8,12 +8,17 @@
 // nothing of tokens: the root package's pager and contract/live's
 // walks both build on it, and each keeps its own guards against servers
 // that lie.
+//
+// Pages ahead are bounded in count (Concurrency) and, given a page's size,
+// in bytes (MaxBytes): a server whose pages are each near a client's body
+// cap must not turn sixteen requests in flight into sixteen times the cap.
 package prefetch
 
 import (
 	"context"
 	"errors"
 	"iter"
+	"sync/atomic"
 )
 
 // Fetch gets the page at offset, asking for at most limit items, and says
@@ -28,8 +33,14 @@ type Page[P any] struct {
 	More   bool
 }
 
-// Options shape a walk.
-type Options struct {
+// DefaultMaxBytes is Options.MaxBytes when it is 0 and Options.Size is
+// set: pages of a few hundred KB (a hundred tokens are about 30 KB) are
+// never held back by it, while pages near a 32 MiB body cap are fetched one
+// at a time.
+const DefaultMaxBytes = 64 << 20
+
+// Options shape a walk of pages of type P.
+type Options[P any] struct {
 	// Limit is the page size asked for; at least 1.
 	Limit int
 	// Concurrency is how many pages may be requested at once; at least 1.
@@ -40,10 +51,23 @@ type Options struct {
 	// out. A caller that stops at a bound anyway (the root pager's
 	// MaxTokens) sets it so that no request is wasted past the bound.
 	End int
+	// Size, when set, says how many bytes a fetched page holds. The walk
+	// then issues a request ahead only while the pages it holds or has
+	// asked for fit in MaxBytes: a page fetched counts for its Size until
+	// it is handed out, a request in flight for the largest Size seen so
+	// far (until one page has come back, no request is issued ahead). The
+	// page the consumer needs next is always asked for, whatever its
+	// size, so the walk never stalls. A server that suddenly serves far
+	// larger pages than before can still have the requests already in
+	// flight (at most Concurrency-1) answered with them, once: the next
+	// requests are then held back.
+	Size func(P) int64
+	// MaxBytes is the byte budget of Size; 0 means DefaultMaxBytes.
+	MaxBytes int64
 }
 
 // ErrOptions is returned for a Limit or Concurrency below 1.
-var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1, End not negative")
+var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1, End and MaxBytes not negative")
 
 // Pages walks from offset 0 until a page says no more follow, a fetch
 // fails, a page holds no item (the walk could not advance past it), a page
@@ -61,11 +85,14 @@ var ErrOptions = errors.New("prefetch: Limit and Concurrency must be at least 1,
 // walk. Once ctx has ended no page is handed out, even one already fetched:
 // the walk ends with ctx's error, yielded once. When the walk ends, however it ends, every request still in flight
 // is cancelled and waited for, so no goroutine outlives the range loop.
-func Pages[P any](ctx context.Context, opts Options, fetch Fetch[P]) iter.Seq2[Page[P], error] {
+func Pages[P any](ctx context.Context, opts Options[P], fetch Fetch[P]) iter.Seq2[Page[P], error] {
 	return func(yield func(Page[P], error) bool) {
-		if opts.Limit < 1 || opts.Concurrency < 1 || opts.End < 0 {
+		if opts.Limit < 1 || opts.Concurrency < 1 || opts.End < 0 || opts.MaxBytes < 0 {
 			yield(Page[P]{}, ErrOptions)
 			return
+		}
+		if opts.MaxBytes == 0 {
+			opts.MaxBytes = DefaultMaxBytes
 		}
 		w := &walk[P]{ctx: ctx, opts: opts, fetch: fetch, stride: opts.Limit}
 		defer w.discard()
@@ -77,6 +104,7 @@ func Pages[P any](ctx context.Context, opts Options, fetch Fetch[P]) iter.Seq2[P
 			r := <-f.done // fetch honours its context; discard cancels it
 			w.pending = w.pending[1:]
 			f.cancel()
+			w.largest, w.handedOut = max(w.largest, r.size), true
 			if err := ctx.Err(); err != nil && r.err == nil {
 				// Pages fetched ahead would otherwise keep coming after the
 				// caller cancelled, up to Concurrency-1 of them.
@@ -112,38 +140,79 @@ type result[P any] struct {
 	items int
 	more  bool
 	err   error
+	size  int64 // Options.Size of page; 0 without Size or on error
 }
 
 type future[P any] struct {
 	done   chan result[P]
 	cancel context.CancelFunc
+	// size is the page's Options.Size once it has been fetched, -1 until
+	// then: fill reads it while the request may still be running.
+	size atomic.Int64
 }
 
 type walk[P any] struct {
 	ctx     context.Context
-	opts    Options
+	opts    Options[P]
 	fetch   Fetch[P]
 	stride  int // the items each page is guessed to hold
 	issueAt int // offset of the next request to issue
 	pending []*future[P]
+	// largest is the largest Size of a page handed out so far: what a
+	// request in flight is guessed to bring. handedOut says a page was.
+	largest   int64
+	handedOut bool
 }
 
-// fill issues requests until Concurrency are in flight, or up to End. The
-// page at the offset the walk hands out next is always issued: Pages
-// returns before that offset reaches End.
+// fill issues requests until Concurrency are in flight, or up to End, or
+// up to the byte budget. The page at the offset the walk hands out next is
+// always issued: Pages returns before that offset reaches End, and the
+// budget never holds it back.
 func (w *walk[P]) fill() {
 	for len(w.pending) < w.opts.Concurrency && (w.opts.End <= 0 || w.issueAt < w.opts.End || len(w.pending) == 0) {
+		if len(w.pending) > 0 && !w.roomForOneMore() {
+			return
+		}
 		ctx, cancel := context.WithCancel(w.ctx)
 		f := &future[P]{done: make(chan result[P], 1), cancel: cancel}
+		f.size.Store(-1)
 		offset := w.issueAt
 		go func() {
 			var r result[P]
 			r.page, r.items, r.more, r.err = w.fetch(ctx, offset, w.opts.Limit)
+			if r.err == nil && w.opts.Size != nil {
+				r.size = w.opts.Size(r.page)
+				f.size.Store(r.size)
+			}
 			f.done <- r
 		}()
 		w.pending = append(w.pending, f)
 		w.issueAt += w.stride
 	}
+}
+
+// roomForOneMore reports whether one more request fits the byte budget
+// next to those pending: each fetched page counted at its size, each
+// request still in flight, and the one considered, at the largest size
+// seen. Before any page has been handed out its size is anyone's guess,
+// and nothing is asked for ahead.
+func (w *walk[P]) roomForOneMore() bool {
+	if w.opts.Size == nil {
+		return true
+	}
+	// Sizes seen on pages not yet handed out count too: a large page
+	// waiting behind a slow one already says what the next may bring.
+	largest, known := w.largest, w.handedOut
+	held, inFlight := int64(0), int64(0)
+	for _, f := range w.pending {
+		if s := f.size.Load(); s >= 0 {
+			held += s
+			largest, known = max(largest, s), true
+		} else {
+			inFlight++
+		}
+	}
+	return known && held+(inFlight+1)*largest <= w.opts.MaxBytes
 }
 
 // discard cancels every request in flight and waits for each to return.

@@ -59,7 +59,7 @@ func (a *account) fetch(ctx context.Context, offset, limit int) ([]int, int, boo
 }
 
 // collect walks a and returns every item in the order handed out.
-func collect(t *testing.T, a *account, opts Options) ([]int, error) {
+func collect(t *testing.T, a *account, opts Options[[]int]) ([]int, error) {
 	t.Helper()
 	var got []int
 	next := 0
@@ -82,7 +82,7 @@ func TestOrderAndExactlyOnce(t *testing.T) {
 			for _, conc := range []int{1, 2, 4, 8} {
 				t.Run(fmt.Sprintf("total=%d/max=%d/conc=%d", total, maxPage, conc), func(t *testing.T) {
 					a := &account{total: total, maxPage: maxPage, failAt: -1}
-					got, err := collect(t, a, Options{Limit: 100, Concurrency: conc})
+					got, err := collect(t, a, Options[[]int]{Limit: 100, Concurrency: conc})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -108,7 +108,7 @@ func TestOrderAndExactlyOnce(t *testing.T) {
 func TestWasteAtTheEnd(t *testing.T) {
 	for _, conc := range []int{1, 4, 8} {
 		a := &account{total: 1000, failAt: -1}
-		if _, err := collect(t, a, Options{Limit: 100, Concurrency: conc}); err != nil {
+		if _, err := collect(t, a, Options[[]int]{Limit: 100, Concurrency: conc}); err != nil {
 			t.Fatal(err)
 		}
 		pages := int64(10)
@@ -121,7 +121,7 @@ func TestWasteAtTheEnd(t *testing.T) {
 func TestFetchErrorEndsTheWalkInOrder(t *testing.T) {
 	for _, conc := range []int{1, 4, 8} {
 		a := &account{total: 1000, failAt: 300}
-		got, err := collect(t, a, Options{Limit: 100, Concurrency: conc})
+		got, err := collect(t, a, Options[[]int]{Limit: 100, Concurrency: conc})
 		if !errors.Is(err, errBoom) {
 			t.Fatalf("concurrency %d: err = %v, want errBoom", conc, err)
 		}
@@ -134,7 +134,7 @@ func TestFetchErrorEndsTheWalkInOrder(t *testing.T) {
 func TestConsumerStops(t *testing.T) {
 	a := &account{total: 100000, failAt: -1}
 	n := 0
-	for _, err := range Pages(t.Context(), Options{Limit: 10, Concurrency: 8}, a.fetch) {
+	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: 8}, a.fetch) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestCancel(t *testing.T) {
 		return []int{0}, 1, true, nil
 	}
 	var last error
-	for _, err := range Pages(ctx, Options{Limit: 1, Concurrency: 4}, blocking) {
+	for _, err := range Pages(ctx, Options[[]int]{Limit: 1, Concurrency: 4}, blocking) {
 		last = err
 	}
 	if !errors.Is(last, context.Canceled) {
@@ -175,7 +175,7 @@ func TestCancel(t *testing.T) {
 func TestEmptyPageEndsTheWalk(t *testing.T) {
 	empty := func(context.Context, int, int) ([]int, int, bool, error) { return nil, 0, true, nil }
 	pages := 0
-	for _, err := range Pages(t.Context(), Options{Limit: 10, Concurrency: 4}, empty) {
+	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: 4}, empty) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestEmptyPageEndsTheWalk(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	for _, o := range []Options{{Limit: 0, Concurrency: 1}, {Limit: 1, Concurrency: 0}} {
+	for _, o := range []Options[[]int]{{Limit: 0, Concurrency: 1}, {Limit: 1, Concurrency: 0}} {
 		for _, err := range Pages(t.Context(), o, (&account{}).fetch) {
 			if !errors.Is(err, ErrOptions) {
 				t.Errorf("%+v: err = %v", o, err)
@@ -220,7 +220,7 @@ func TestEnd(t *testing.T) {
 					return a.fetch(ctx, offset, limit)
 				}
 				var got []int
-				for p, err := range Pages(t.Context(), Options{Limit: 100, Concurrency: conc, End: tt.end}, fetch) {
+				for p, err := range Pages(t.Context(), Options[[]int]{Limit: 100, Concurrency: conc, End: tt.end}, fetch) {
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -247,7 +247,7 @@ func TestNoPageAfterCancel(t *testing.T) {
 	}
 	pages := 0
 	var errs []error
-	for _, err := range Pages(ctx, Options{Limit: 10, Concurrency: 8}, instant) {
+	for _, err := range Pages(ctx, Options[[]int]{Limit: 10, Concurrency: 8}, instant) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -276,7 +276,7 @@ func TestPagesLargerThanAsked(t *testing.T) {
 			return nil, end - offset, end < 3000, nil
 		}
 		items := 0
-		for p, err := range Pages(t.Context(), Options{Limit: 10, Concurrency: conc}, fetch) {
+		for p, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: conc}, fetch) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -291,7 +291,7 @@ func TestPagesLargerThanAsked(t *testing.T) {
 }
 
 func TestNegativeEnd(t *testing.T) {
-	for _, err := range Pages(t.Context(), Options{Limit: 1, Concurrency: 1, End: -1}, (&account{}).fetch) {
+	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 1, Concurrency: 1, End: -1}, (&account{}).fetch) {
 		if !errors.Is(err, ErrOptions) {
 			t.Errorf("err = %v", err)
 		}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+)
+
+// readBuildInfo is debug.ReadBuildInfo; a test replaces it.
+var readBuildInfo = debug.ReadBuildInfo
+
+// develVersion is the version of a binary whose build recorded none: go
+// run, or go build outside version control.
+const develVersion = "(devel)"
+
+// moduleVersion is the version of the module the binary was built from,
+// as the go command recorded it: v1.2.3 for go install module@v1.2.3, a
+// pseudo-version (with +dirty for uncommitted changes) for a build in a
+// clone, or "(devel)" when none was recorded.
+func moduleVersion() string {
+	info, ok := readBuildInfo()
+	if !ok || info == nil || info.Main.Version == "" {
+		return develVersion
+	}
+	return info.Main.Version
+}
+
+// printVersion answers --version: the command's name and version, and the
+// Go release it was built with when known.
+func printVersion(w io.Writer) {
+	line := progName + " " + moduleVersion()
+	if info, ok := readBuildInfo(); ok && info != nil && info.GoVersion != "" {
+		line += " (" + info.GoVersion + ")"
+	}
+	fmt.Fprintln(w, line)
+}
