@@ -219,7 +219,7 @@ const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta 
 client-side access tokens (/v1/client-side-access-tokens).
 
 Usage:
-  letta-tokens list      [--agent-id ID] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
+  letta-tokens list      [--agent-id ID] [--hostname URL] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
                          [--json] [--reveal] [--timeout DURATION]
   letta-tokens create    --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                          [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
