@@ -15,10 +15,14 @@ import (
 // occur by chance.
 const MinWindow = 12
 
-// gramLen is the length of the grams a Masker looks up: every window of
-// MinWindow characters holds a whole gram starting at a multiple of
-// gramLen, so the text is probed only at those offsets.
-const gramLen = MinWindow / 2
+// A text is probed for the secrets' grams of gramLen bytes only every
+// probeStride bytes: every run of MinWindow characters holds a whole gram
+// starting at a multiple of probeStride, so no run is missed, and a text
+// without secrets costs one cheap probe per 9 bytes.
+const (
+	gramLen     = 4
+	probeStride = MinWindow - gramLen + 1
+)
 
 // A Masker masks the secrets in play in a text: the API key, the token
 // values a call or a row names, and anything shaped like a Letta token or
@@ -302,10 +306,10 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 		a, b := v.span(i, j)
 		hits = append(hits, hit{a, b, kind, text})
 	}
-	// Runs of the keys' secret parts: probe one gram every gramLen bytes.
+	// Runs of the keys' secret parts: probe one gram every probeStride bytes.
 	if m.grams != nil {
 		prevA, prevB := -1, -1
-		for i := 0; i+gramLen <= len(s); i += gramLen {
+		for i := 0; i+gramLen <= len(s); i += probeStride {
 			g := gram(s[i:])
 			h := filterHash(g)
 			if m.filter[h/64]&(1<<(h%64)) == 0 {
@@ -342,7 +346,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 		}
 		// Values are few and short: find each probe in the value itself.
 		prevA, prevB := -1, -1
-		for i := 0; i+gramLen <= len(s); i += gramLen {
+		for i := 0; i+gramLen <= len(s); i += probeStride {
 			probe := s[i : i+gramLen]
 			for from := 0; ; {
 				o := strings.Index(val.part[from:], probe)
@@ -485,14 +489,7 @@ func isShapeEnd(c byte) bool {
 }
 
 func gram(s string) uint64 {
-	if len(s) >= 8 {
-		return binary.LittleEndian.Uint64([]byte(s[:8])) & (1<<(8*gramLen) - 1)
-	}
-	var x uint64
-	for k := gramLen - 1; k >= 0; k-- {
-		x = x<<8 | uint64(s[k])
-	}
-	return x
+	return uint64(binary.LittleEndian.Uint32([]byte(s[:gramLen])))
 }
 
 func filterHash(g uint64) uint64 { return (g * 0x9E3779B97F4A7C15) >> 48 }
