@@ -444,15 +444,29 @@ func extend(text string, i int, part string, off int) (int, int) {
 // shape of its own next to the masked form. The prefix does not count
 // towards the run's MinWindow.
 func withPrefix(text string, a int) int {
+	run := a
+	// What starts an escape may stand between them, its escape decoded
+	// into the run itself ("sk-let-\"…" where the key's part starts with
+	// a quote).
+	for k := 0; k < 2 && a > 0 && (text[a-1] == '\\' || text[a-1] == '%'); k++ {
+		a--
+	}
+	if a < len("ck-let-") || !hasPrefixBefore(text, a) {
+		return run
+	}
+	return a - len("ck-let-")
+}
+
+// hasPrefixBefore reports whether a Letta prefix (ck-let-, sk-let-) ends at
+// a in text.
+func hasPrefixBefore(text string, a int) bool {
 	if a >= len("ck-let-") && strings.EqualFold(text[a-len("-let-"):a], "-let-") {
 		switch text[a-len("ck-let-")] | 0x20 {
 		case 'c', 's':
-			if text[a-len("k-let-")]|0x20 == 'k' {
-				a -= len("ck-let-")
-			}
+			return text[a-len("k-let-")]|0x20 == 'k'
 		}
 	}
-	return a
+	return false
 }
 
 // shapeEnd returns where the tail of a token or key shape that starts at
