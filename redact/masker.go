@@ -15,10 +15,14 @@ import (
 // occur by chance.
 const MinWindow = 12
 
-// gramLen is the length of the grams a Masker looks up: every window of
-// MinWindow characters holds a whole gram starting at a multiple of
-// gramLen, so the text is probed only at those offsets.
-const gramLen = MinWindow / 2
+// A text is probed for the secrets' grams of gramLen bytes only every
+// probeStride bytes: every run of MinWindow characters holds a whole gram
+// starting at a multiple of probeStride, so no run is missed, and a text
+// without secrets costs one cheap probe per 9 bytes.
+const (
+	gramLen     = 4
+	probeStride = MinWindow - gramLen + 1
+)
 
 // A Masker masks the secrets in play in a text: the API key, the token
 // values a call or a row names, and anything shaped like a Letta token or
@@ -302,10 +306,10 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 		a, b := v.span(i, j)
 		hits = append(hits, hit{a, b, kind, text})
 	}
-	// Runs of the keys' secret parts: probe one gram every gramLen bytes.
+	// Runs of the keys' secret parts: probe one gram every probeStride bytes.
 	if m.grams != nil {
 		prevA, prevB := -1, -1
-		for i := 0; i+gramLen <= len(s); i += gramLen {
+		for i := 0; i+gramLen <= len(s); i += probeStride {
 			g := gram(s[i:])
 			h := filterHash(g)
 			if m.filter[h/64]&(1<<(h%64)) == 0 {
@@ -342,7 +346,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 		}
 		// Values are few and short: find each probe in the value itself.
 		prevA, prevB := -1, -1
-		for i := 0; i+gramLen <= len(s); i += gramLen {
+		for i := 0; i+gramLen <= len(s); i += probeStride {
 			probe := s[i : i+gramLen]
 			for from := 0; ; {
 				o := strings.Index(val.part[from:], probe)
@@ -440,15 +444,29 @@ func extend(text string, i int, part string, off int) (int, int) {
 // shape of its own next to the masked form. The prefix does not count
 // towards the run's MinWindow.
 func withPrefix(text string, a int) int {
+	run := a
+	// What starts an escape may stand between them, its escape decoded
+	// into the run itself ("sk-let-\"…" where the key's part starts with
+	// a quote).
+	for k := 0; k < 2 && a > 0 && (text[a-1] == '\\' || text[a-1] == '%'); k++ {
+		a--
+	}
+	if a < len("ck-let-") || !hasPrefixBefore(text, a) {
+		return run
+	}
+	return a - len("ck-let-")
+}
+
+// hasPrefixBefore reports whether a Letta prefix (ck-let-, sk-let-) ends at
+// a in text.
+func hasPrefixBefore(text string, a int) bool {
 	if a >= len("ck-let-") && strings.EqualFold(text[a-len("-let-"):a], "-let-") {
 		switch text[a-len("ck-let-")] | 0x20 {
 		case 'c', 's':
-			if text[a-len("k-let-")]|0x20 == 'k' {
-				a -= len("ck-let-")
-			}
+			return text[a-len("k-let-")]|0x20 == 'k'
 		}
 	}
-	return a
+	return false
 }
 
 // shapeEnd returns where the tail of a token or key shape that starts at
@@ -485,14 +503,7 @@ func isShapeEnd(c byte) bool {
 }
 
 func gram(s string) uint64 {
-	if len(s) >= 8 {
-		return binary.LittleEndian.Uint64([]byte(s[:8])) & (1<<(8*gramLen) - 1)
-	}
-	var x uint64
-	for k := gramLen - 1; k >= 0; k-- {
-		x = x<<8 | uint64(s[k])
-	}
-	return x
+	return uint64(binary.LittleEndian.Uint32([]byte(s[:gramLen])))
 }
 
 func filterHash(g uint64) uint64 { return (g * 0x9E3779B97F4A7C15) >> 48 }
