@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -167,18 +168,45 @@ func requestID(h http.Header) string {
 }
 
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
-// white space collapsed and control characters escaped. It redacts before
-// cutting, over a window a little longer than n, so that a secret
-// straddling the cut is still recognised whole and not left half visible:
-// the window has room for the longest escaped form of each secret (three
-// bytes a byte, URL-escaped).
+// white space collapsed and control characters escaped. It masks the whole
+// body, then cuts: collapsing white space and masking both shorten the
+// text, so a body cut first to some window could bring a secret cut at the
+// window's edge, no longer recognisable, into the excerpt. The body is at
+// most maxErrorBodyRead bytes when it comes from an unusable answer; a
+// longer one (a 2xx that did not decode) is scanned that far only.
 func redactedExcerpt(body []byte, n int, secrets []string) string {
-	window := n + 128
-	for _, s := range secrets {
-		window += 3 * len(s)
+	text := string(body[:min(len(body), maxErrorBodyRead)])
+	text = redact.Secrets(text, secrets...)
+	if len(body) >= maxErrorBodyRead {
+		// The body may have been cut where it was read (see drainToError)
+		// or just above: a secret straddling that cut ends the text
+		// unmasked. Complete secrets are masked by now, so only its start
+		// is left, within the longest escaped form of a secret from the
+		// end; dropping that much loses nothing an excerpt needs.
+		text = dropTail(text, longestEscaped(secrets))
 	}
-	window = min(len(body), window)
-	return redact.Safe(oneLine(string(body[:window])), n, secrets...)
+	return redact.Safe(oneLine(text), n, secrets...)
+}
+
+// longestEscaped is how long the longest form of a secret among secrets
+// can be in a body: URL-escaped, three bytes a byte; and at least as long
+// as a token shape cut short enough to escape the shape's pattern.
+func longestEscaped(secrets []string) int {
+	longest := len("ck-let-") + 1
+	for _, s := range secrets {
+		longest = max(longest, 3*len(s))
+	}
+	return longest
+}
+
+// dropTail returns s without its last n bytes, never splitting a UTF-8
+// sequence.
+func dropTail(s string, n int) string {
+	i := max(0, len(s)-n)
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into
