@@ -38,7 +38,10 @@ const maxErrorLineBody = 120
 const maxErrorCause = 2 * redact.MaxLine
 
 // Error is the error returned for an answer the server gave that a caller
-// cannot use: a non-2xx status, a 2xx response that is not JSON, a body
+// cannot use: a non-2xx status (a 3xx that net/http does not follow, such
+// as a 300 or a 302 without Location, included), a 2xx response that is
+// not JSON (JSON is application/json or any type/subtype+json, such as
+// application/problem+json, which is then decoded as the answer), a body
 // that does not decode or exceeds the size cap, a redirect to another
 // origin (refused, see [ErrCrossOriginRedirect]). Use [errors.As] to get at
 // it.
