@@ -75,7 +75,57 @@ func (v *Validator) safeCapped(s string, limit int) string {
 func (v *Validator) guard(s string, values []string) string {
 	s = redact.Secrets(s, v.secrets...)
 	s = maskValues(s, values)
+	s = maskCutValues(s, values)
 	return redact.Secrets(redact.Line(s, maxFindingText), v.secrets...)
+}
+
+// cutMark is what redact.Line ends a string it cut with.
+const cutMark = "…"
+
+// minCutValue is the shortest start of a value that maskCutValues masks:
+// longer than the 8 bytes redact.Token shows anyway, which are followed by
+// the same mark in a value already masked ("plain-lo…6789"), and must be
+// left alone for the pass to be idempotent.
+const minCutValue = 9
+
+// maskCutValues masks what a cut left of a value. The pieces of a finding
+// (a member name, a quoted string) are each cut to their cap when they are
+// built, before the page's token values are known to mask: a piece that
+// held a value across its cap ends in the start of the value, then the cut
+// mark, which maskValues, looking for whole values, does not see. Each
+// mark is looked at, and the start of a value (in any form maskValues
+// knows) right before it is masked as the whole value would be.
+func maskCutValues(s string, values []string) string {
+	if len(values) == 0 || !strings.Contains(s, cutMark) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		head, rest, found := strings.Cut(s, cutMark)
+		b.WriteString(maskValueStart(head, values))
+		if !found {
+			return b.String()
+		}
+		b.WriteString(cutMark)
+		s = rest
+	}
+}
+
+// maskValueStart masks the longest start of a value that head ends with.
+func maskValueStart(head string, values []string) string {
+	for _, val := range values {
+		if len(val) < minMaskedValue {
+			continue
+		}
+		for _, form := range valueForms(val) {
+			for k := min(len(form)-1, len(head)); k >= minCutValue; k-- {
+				if strings.HasSuffix(head, form[:k]) {
+					return head[:len(head)-k] + redact.Token(val)
+				}
+			}
+		}
+	}
+	return head
 }
 
 // maskValues replaces every value in s, as it is and as a finding may
