@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -192,24 +191,19 @@ func redactedExcerpt(body []byte, n int, secrets []string) string {
 }
 
 // longestEscaped is how long the longest form of a secret among secrets
-// can be in a body: URL-escaped, three bytes a byte; and at least as long
-// as a token shape cut short enough to escape the shape's pattern.
+// can be in a body: JSON-escaped, six bytes a byte at most (\u003c).
 func longestEscaped(secrets []string) int {
-	longest := len("ck-let-") + 1
+	longest := 0
 	for _, s := range secrets {
-		longest = max(longest, 3*len(s))
+		longest = max(longest, 6*len(s))
 	}
 	return longest
 }
 
-// dropTail returns s without its last n bytes, never splitting a UTF-8
-// sequence.
+// dropTail returns s without its last n bytes. A rune split by the cut is
+// escaped by redact.Line like any invalid UTF-8.
 func dropTail(s string, n int) string {
-	i := max(0, len(s)-n)
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i]
+	return s[:max(0, len(s)-n)]
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

@@ -114,6 +114,23 @@ func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
 	}
 }
 
+// TestLongExcerptKeepsItsStart: a body of the read cap or more, whose end
+// is dropped in case a secret was cut there, still shows its start, and
+// what ends in a split rune is escaped, not invalid UTF-8.
+func TestLongExcerptKeepsItsStart(t *testing.T) {
+	for _, n := range []int{maxErrorBodyRead, maxErrorBodyRead + 1, 1 << 20} {
+		body := []byte("<title>Gateway Timeout</title>" + strings.Repeat("\n", n))
+		got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
+		if got != "<title>Gateway Timeout</title>" {
+			t.Errorf("%d-byte body: excerpt %q, want the title", n, got)
+		}
+	}
+	body := []byte(strings.Repeat("\n", maxErrorBodyRead-6*len(shapelessKey)-1) + "é" + strings.Repeat("\n", 6*len(shapelessKey)))
+	if got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey}); got != `\xc3` {
+		t.Errorf("a rune split by the drop: excerpt %q, want its first byte escaped", got)
+	}
+}
+
 // TestNotFoundTextBodyNeverShowsAShapelessSecret is the same check end to
 // end: a server answers 404 with a text body that echoes the key (to
 // ListTokens) or the token (to DeleteToken) after white space, and no field
