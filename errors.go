@@ -37,7 +37,10 @@ const maxErrorLineBody = 120
 const maxErrorCause = 2 * redact.MaxLine
 
 // Error is the error returned for an answer the server gave that a caller
-// cannot use: a non-2xx status, a 2xx response that is not JSON, a body
+// cannot use: a non-2xx status (a 3xx that net/http does not follow, such
+// as a 300 or a 302 without Location, included), a 2xx response that is
+// not JSON (JSON is application/json or any type/subtype+json, such as
+// application/problem+json, which is then decoded as the answer), a body
 // that does not decode or exceeds the size cap, a redirect to another
 // origin (refused, see [ErrCrossOriginRedirect]). Use [errors.As] to get at
 // it.
@@ -177,18 +180,40 @@ func requestID(h http.Header) string {
 }
 
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
-// white space collapsed and control characters escaped. It redacts before
-// cutting, over a window a little longer than n, so that a secret
-// straddling the cut is still recognised whole and not left half visible:
-// the window has room for the longest escaped form of each secret (three
-// bytes a byte, URL-escaped).
+// white space collapsed and control characters escaped. It masks the whole
+// body, then cuts: collapsing white space and masking both shorten the
+// text, so a body cut first to some window could bring a secret cut at the
+// window's edge, no longer recognisable, into the excerpt. The body is at
+// most maxErrorBodyRead bytes when it comes from an unusable answer; a
+// longer one (a 2xx that did not decode) is scanned that far only.
 func redactedExcerpt(body []byte, n int, secrets []string) string {
-	window := n + 128
-	for _, s := range secrets {
-		window += 3 * len(s)
+	text := string(body[:min(len(body), maxErrorBodyRead)])
+	text = redact.Secrets(text, secrets...)
+	if len(body) >= maxErrorBodyRead {
+		// The body may have been cut where it was read (see drainToError)
+		// or just above: a secret straddling that cut ends the text
+		// unmasked. Complete secrets are masked by now, so only its start
+		// is left, within the longest escaped form of a secret from the
+		// end; dropping that much loses nothing an excerpt needs.
+		text = dropTail(text, longestEscaped(secrets))
 	}
-	window = min(len(body), window)
-	return redact.Safe(oneLine(string(body[:window])), n, secrets...)
+	return redact.Safe(oneLine(text), n, secrets...)
+}
+
+// longestEscaped is how long the longest form of a secret among secrets
+// can be in a body: JSON-escaped, six bytes a byte at most (\u003c).
+func longestEscaped(secrets []string) int {
+	longest := 0
+	for _, s := range secrets {
+		longest = max(longest, 6*len(s))
+	}
+	return longest
+}
+
+// dropTail returns s without its last n bytes. A rune split by the cut is
+// escaped by redact.Line like any invalid UTF-8.
+func dropTail(s string, n int) string {
+	return s[:max(0, len(s)-n)]
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

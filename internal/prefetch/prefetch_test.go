@@ -172,14 +172,21 @@ func TestCancel(t *testing.T) {
 
 // An empty page that says more follow cannot move the walk on: it is the
 // last page handed out, so a consumer that ignores it still terminates.
+// A regression loops for ever on the empty page: the walk gets a short
+// deadline, and the loop stops at the second page, so it fails at once.
 func TestEmptyPageEndsTheWalk(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
 	empty := func(context.Context, int, int) ([]int, int, bool, error) { return nil, 0, true, nil }
 	pages := 0
-	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: 4}, empty) {
+	for _, err := range Pages(ctx, Options[[]int]{Limit: 10, Concurrency: 4}, empty) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		pages++
+		if pages > 1 {
+			break
+		}
 	}
 	if pages != 1 {
 		t.Errorf("%d pages, want 1", pages)
@@ -294,6 +301,40 @@ func TestNegativeEnd(t *testing.T) {
 	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 1, Concurrency: 1, End: -1}, (&account{}).fetch) {
 		if !errors.Is(err, ErrOptions) {
 			t.Errorf("err = %v", err)
+		}
+	}
+}
+
+// Without End, Concurrency requests are in flight at once: the first fetch
+// holds its answer until as many have been issued, or fails after a short
+// wait, so a walk that issues one at a time fails in a second.
+func TestConcurrencyWithoutEnd(t *testing.T) {
+	const conc = 4
+	var issued atomic.Int64
+	all := make(chan struct{})
+	fetch := func(ctx context.Context, offset, limit int) ([]int, int, bool, error) {
+		if issued.Add(1) == conc {
+			close(all)
+		}
+		if offset == 0 {
+			select {
+			case <-all:
+			case <-time.After(time.Second):
+				return nil, 0, false, fmt.Errorf("%d requests issued while the first page was awaited, want %d", issued.Load(), conc)
+			case <-ctx.Done():
+				return nil, 0, false, ctx.Err()
+			}
+		}
+		items := make([]int, limit)
+		return items, limit, offset+limit < 100*limit, nil
+	}
+	pages := 0
+	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: conc}, fetch) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages++; pages == 2 {
+			break
 		}
 	}
 }

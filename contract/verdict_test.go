@@ -1,0 +1,133 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+)
+
+func newValidator(t *testing.T) *contract.Validator {
+	t.Helper()
+	v, err := contract.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+// TestRejectedCredentialsAreAnAuthFinding: a 401 and a 403 both say the
+// credentials were refused, whatever the spec documents for them; a 400
+// is not about credentials.
+func TestRejectedCredentialsAreAnAuthFinding(t *testing.T) {
+	v := newValidator(t)
+	req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens", nil)
+	body := []byte(`{"message":"no"}`)
+	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+		fs := v.ValidateResponse(req, status, jsonHeader, body)
+		if len(fs) != 1 || fs[0].Check != contract.CheckAuth || fs[0].Severity != contract.Breaking ||
+			!strings.Contains(fs[0].Message, fmt.Sprintf("credentials rejected (HTTP %d)", status)) {
+			t.Errorf("HTTP %d: findings %s, want one breaking auth finding", status, fs)
+		}
+	}
+	for _, status := range []int{http.StatusBadRequest, http.StatusNotFound, http.StatusProxyAuthRequired} {
+		for _, f := range v.ValidateResponse(req, status, jsonHeader, body) {
+			if f.Check == contract.CheckAuth {
+				t.Errorf("HTTP %d: an auth finding %s, want none", status, f)
+			}
+		}
+	}
+}
+
+// TestBearerCredentials: only "Bearer" (any case) followed by a non-blank
+// credential passes.
+func TestBearerCredentials(t *testing.T) {
+	for header, ok := range map[string]bool{
+		"Bearer sk-let-abc":  true,
+		"bearer x":           true,
+		"BEARER x":           true,
+		"Bearer ":            false,
+		"Bearer    ":         false,
+		"Bearer \t":          false,
+		"Bearer":             false,
+		"Bearerx":            false,
+		"Basic dXNlcjpwYXNz": false,
+		"":                   false,
+		" Bearer x":          false,
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens", nil)
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		fs := contract.CheckBearerAuth(req)
+		switch {
+		case ok && len(fs) != 0:
+			t.Errorf("Authorization %q: findings %s, want none", header, fs)
+		case !ok && (len(fs) != 1 || fs[0].Check != contract.CheckAuth || fs[0].Severity != contract.Breaking):
+			t.Errorf("Authorization %q: findings %s, want one breaking auth finding", header, fs)
+		}
+	}
+}
+
+// TestPageSizeAgainstLimit: a page may hold up to limit tokens; limit=0
+// allows none; an unusable limit is the request check's to report.
+func TestPageSizeAgainstLimit(t *testing.T) {
+	v := newValidator(t)
+	for _, tc := range []struct {
+		query  string
+		tokens int
+		want   bool // a page-size finding
+	}{
+		{"limit=0", 0, false},
+		{"limit=0", 1, true},
+		{"limit=2", 2, false},
+		{"limit=2", 3, true},
+		{"limit=-1", 1, false},
+		{"limit=x", 1, false},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens?"+tc.query, nil)
+		fs := v.ValidateResponse(req, http.StatusOK, jsonHeader, pageBody(t, tc.tokens))
+		got := false
+		for _, f := range fs {
+			if f.Check == contract.CheckPageSize {
+				got = true
+				if f.Severity != contract.Breaking || !strings.Contains(f.Message, fmt.Sprintf("page holds %d tokens", tc.tokens)) {
+					t.Errorf("%s, %d tokens: %s", tc.query, tc.tokens, f)
+				}
+			}
+		}
+		if !tc.want && len(fs) != 0 {
+			t.Errorf("%s, %d tokens: findings %s, want none", tc.query, tc.tokens, fs)
+		}
+		if got != tc.want {
+			t.Errorf("%s, %d tokens: page-size finding %v, want %v (findings %s)", tc.query, tc.tokens, got, tc.want, fs)
+		}
+	}
+}
+
+// pageBody is a page of n valid tokens.
+func pageBody(t *testing.T, n int) []byte {
+	t.Helper()
+	tokens := make([]map[string]any, n)
+	for i := range tokens {
+		tokens[i] = map[string]any{
+			"token":     fmt.Sprintf("ck-let-%032d", i),
+			"hostname":  "app.example.com",
+			"expiresAt": "2030-01-02T03:04:05Z",
+			"policy": map[string]any{"version": "1", "data": []any{
+				map[string]any{"type": "agent", "id": "agent-1", "access": []string{"read_messages"}},
+			}},
+		}
+	}
+	b, err := json.Marshal(map[string]any{"tokens": tokens, "hasNextPage": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

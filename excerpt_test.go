@@ -1,0 +1,184 @@
+package lettatokens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Secrets that no shape gives away: a self-hosted server's password used as
+// the API key, and a malformed token a caller passed to DeleteToken. Only
+// the values the call knows can mask them.
+const (
+	shapelessKey   = "letta-selfhosted-password-0123456789abcdef"
+	shapelessToken = "not-a-token-but-secret-fedcba9876543210"
+)
+
+// whiteSpaces are the runs a hostile body can pad a secret with: those
+// oneLine collapses (CR, LF, tab), those it keeps or Line escapes, and
+// Unicode spaces of two and three bytes.
+var whiteSpaces = map[string]string{
+	"CRLF":   "\r\n",
+	"LF":     "\n",
+	"CR":     "\r",
+	"tab":    "\t",
+	"space":  " ",
+	"VT":     "\v",
+	"FF":     "\f",
+	"NEL":    "\u0085",
+	"NBSP":   "\u00a0",
+	"EM":     "\u2003",
+	"ideo":   "\u3000",
+	"mixed":  "\r\n\t \u3000\u00a0",
+	"CRLF+x": "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nx",
+}
+
+// heavyWhiteSpaces are the kinds tried at the 64 KiB edge: collapsed
+// (CRLF, tab), of three bytes, and mixed.
+var heavyWhiteSpaces = []string{"CRLF", "tab", "ideo", "mixed"}
+
+// padTo returns white space made of unit, exactly n bytes long (spaces fill
+// what a whole unit does not).
+func padTo(unit string, n int) string {
+	return strings.Repeat(unit, n/len(unit)) + strings.Repeat(" ", n%len(unit))
+}
+
+// leaksWindow returns the first 12-byte window of secret found in text.
+func leaksWindow(text, secret string) (string, bool) {
+	for i := 0; i+12 <= len(secret); i++ {
+		if w := secret[i : i+12]; strings.Contains(text, w) {
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// excerptEdges are the offsets at which a secret may be cut: the excerpt's
+// 512 bytes, the scan window of the code before the fix (the excerpt plus
+// room for each secret's escaped forms), and the cap on what is read of an
+// unusable answer's body.
+func excerptEdges(secrets ...string) []int {
+	window := maxBodyExcerpt + 128
+	for _, s := range secrets {
+		window += 3 * len(s)
+	}
+	return []int{maxBodyExcerpt, window, maxErrorBodyRead}
+}
+
+// TestExcerptMasksBeforeCutting places a secret at every offset around each
+// edge where the body is cut, behind white space of every kind, and checks
+// that no 12-byte window of it is left in the excerpt. The excerpt used to
+// be cut before white space was collapsed and secrets masked, so a run of
+// CRLFs pulled a half secret, no longer recognisable, into the 512 bytes.
+func TestExcerptMasksBeforeCutting(t *testing.T) {
+	for _, secrets := range [][]string{{shapelessKey}, {shapelessKey, shapelessToken}} {
+		secret := secrets[len(secrets)-1]
+		for name, unit := range whiteSpaces {
+			for _, edge := range excerptEdges(secrets...) {
+				if edge == maxErrorBodyRead && !slices.Contains(heavyWhiteSpaces, name) {
+					continue // 64 KiB a body: the kinds that differ most are enough
+				}
+				for at := edge - len(secret) - 8; at <= edge+8; at++ {
+					body := []byte(padTo(unit, at) + secret + " tail")
+					if edge == maxErrorBodyRead && len(body) > maxErrorBodyRead {
+						body = body[:maxErrorBodyRead] // what drainToError keeps
+					}
+					got := redactedExcerpt(body, maxBodyExcerpt, secrets)
+					if w, ok := leaksWindow(got, secret); ok {
+						t.Fatalf("%s padding, secret at byte %d (edge %d): excerpt holds %q:\n%q", name, at, edge, w, got)
+					}
+					if len(got) > maxBodyExcerpt {
+						t.Fatalf("%s padding, secret at byte %d: excerpt is %d bytes, want at most %d", name, at, len(got), maxBodyExcerpt)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestExcerptKeepsWhatIsNotSecret: masking before cutting must not cost the
+// excerpt its use, the start of the body, white space collapsed.
+func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
+	body := []byte("<html>\r\n\t<title>502 Bad Gateway</title>\r\n" + strings.Repeat("x", 2000))
+	got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
+	if !strings.HasPrefix(got, "<html> <title>502 Bad Gateway</title> xxx") {
+		t.Errorf("excerpt = %.80q…, want the body's start with white space collapsed", got)
+	}
+	if len(got) < maxBodyExcerpt-len("…") || len(got) > maxBodyExcerpt {
+		t.Errorf("excerpt is %d bytes, want the %d-byte cap filled", len(got), maxBodyExcerpt)
+	}
+}
+
+// TestLongExcerptKeepsItsStart: a body of the read cap or more, whose end
+// is dropped in case a secret was cut there, still shows its start, and
+// what ends in a split rune is escaped, not invalid UTF-8.
+func TestLongExcerptKeepsItsStart(t *testing.T) {
+	for _, n := range []int{maxErrorBodyRead, maxErrorBodyRead + 1, 1 << 20} {
+		body := []byte("<title>Gateway Timeout</title>" + strings.Repeat("\n", n))
+		got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
+		if got != "<title>Gateway Timeout</title>" {
+			t.Errorf("%d-byte body: excerpt %q, want the title", n, got)
+		}
+	}
+	body := []byte(strings.Repeat("\n", maxErrorBodyRead-6*len(shapelessKey)-1) + "é" + strings.Repeat("\n", 6*len(shapelessKey)))
+	if got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey}); got != `\xc3` {
+		t.Errorf("a rune split by the drop: excerpt %q, want its first byte escaped", got)
+	}
+}
+
+// TestNotFoundTextBodyNeverShowsAShapelessSecret is the same check end to
+// end: a server answers 404 with a text body that echoes the key (to
+// ListTokens) or the token (to DeleteToken) after white space, and no field
+// of the *Error, nor its text, holds 12 bytes of it.
+func TestNotFoundTextBodyNeverShowsAShapelessSecret(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var body string // set before each call; the calls are sequential
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, body)
+	})
+	c, _ := newTestClient(t, srv, WithAPIKey(shapelessKey))
+	calls := map[string]struct {
+		secret string
+		call   func() error
+	}{
+		"ListTokens": {shapelessKey, func() error {
+			_, err := c.ListTokens(ctx, ListPageParams{})
+			return err
+		}},
+		"DeleteToken": {shapelessToken, func() error { return c.DeleteToken(ctx, shapelessToken) }},
+	}
+	for callName, call := range calls {
+		for _, wsName := range []string{"CRLF", "mixed", "ideo", "tab"} {
+			unit := whiteSpaces[wsName]
+			for _, edge := range excerptEdges(shapelessKey, shapelessToken) {
+				for at := edge - len(call.secret) - 2; at <= edge+2; at += 3 {
+					body = padTo(unit, at) + call.secret + " tail"
+					err := call.call()
+					var apiErr *Error
+					if !errors.As(err, &apiErr) {
+						t.Fatalf("%s: err = %v, want *Error", callName, err)
+					}
+					fields := map[string]string{
+						"Error()": err.Error(), "Body": apiErr.Body, "Message": apiErr.Message, "RequestID": apiErr.RequestID,
+					}
+					if apiErr.Err != nil {
+						fields["Err"] = apiErr.Err.Error()
+					}
+					for field, text := range fields {
+						if w, ok := leaksWindow(text, call.secret); ok {
+							t.Fatalf("%s, %s padding, secret at byte %d: %s holds %q:\n%q", callName, wsName, at, field, w, text)
+						}
+					}
+				}
+			}
+		}
+	}
+}

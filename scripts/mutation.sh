@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Mutation testing of the critical code with gremlins (pinned in
+# tools/mutation/go.mod, a module of its own so that no library user
+# inherits it). See TESTING.md for what is covered and why.
+#
+# Usage: scripts/mutation.sh [--base REF] [PACKAGE...]
+#   PACKAGE   one of the packages below, as a directory (. for the root);
+#             all of them by default.
+#   --base REF  only the critical files that differ from REF (git diff
+#             REF...HEAD, and uncommitted changes); packages with none are
+#             skipped. For CI.
+# Environment:
+#   MUTATION_WORKERS      gremlins workers (default 1: each runs a test binary)
+#   MUTATION_TIMEOUT_COEFFICIENT  a mutant's tests may take this many times
+#                         the package's coverage run, then count as killed by
+#                         timeout (default 5)
+#   MUTATION_OUT          where reports and logs go (default: a new temp dir)
+#   MUTATION_MIN          fail (exit 1) when the total efficacy is below this
+#
+# Each package is tested in a copy of the module where only that package's
+# tests build: gremlins runs its coverage over PATH/..., which for the
+# root package is the whole module, and a mutant's tests are those of its
+# own package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# The critical files of each package: masking, retries, redirects, usable
+# answers, errors, the pager and fingerprints, pages in flight, validator
+# verdicts and walk comparison, and the CLI's masking and token checks.
+critical_files() {
+  case "$1" in
+    redact) echo "secrets.go line.go" ;;
+    .) echo "auth.go body.go callerror.go doer.go errors.go fingerprint.go list.go pager.go redact.go redirect.go retry.go" ;;
+    internal/prefetch) echo "prefetch.go" ;;
+    contract) echo "compare.go page_behaviour.go safe.go unknown_fields.go validator.go" ;;
+    contract/live) echo "compare.go" ;;
+    cmd/letta-tokens) echo "jsondefuse.go mask.go tokenvalue.go" ;;
+    *) return 1 ;;
+  esac
+}
+all_packages="redact internal/prefetch . contract cmd/letta-tokens"
+
+base=""
+pkgs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --base) base=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) pkgs+=("${1%/}"); shift ;;
+  esac
+done
+[ ${#pkgs[@]} -gt 0 ] || read -r -a pkgs <<<"$all_packages"
+
+workers=${MUTATION_WORKERS:-1}
+coefficient=${MUTATION_TIMEOUT_COEFFICIENT:-5}
+out=${MUTATION_OUT:-$(mktemp -d)}
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+changed=""
+if [ -n "$base" ]; then
+  changed=$( { git diff --name-only "$base"...HEAD; git diff --name-only HEAD; } | sort -u)
+fi
+
+echo "building gremlins (tools/mutation/go.mod)"
+(cd tools/mutation && go build -o "$work/gremlins" github.com/go-gremlins/gremlins/cmd/gremlins && go build -o "$work/efficacy" ./efficacy)
+
+reports=()
+for pkg in "${pkgs[@]}"; do
+  files=$(critical_files "$pkg") || { echo "unknown package $pkg (see critical_files in $0)" >&2; exit 2; }
+  [ -d "$pkg" ] || { echo "skip $pkg: no such directory"; continue; }
+  dir=${pkg#./}; prefix=""; [ "$dir" = "." ] || prefix="$dir/"
+  if [ -n "$base" ]; then
+    keep=""
+    for f in $files; do
+      grep -qx "$prefix$f" <<<"$changed" && keep="$keep $f"
+    done
+    if [ -z "$keep" ]; then echo "skip $pkg: no critical file changed since $base"; continue; fi
+    files=$keep
+  fi
+  name=$(tr '/.' '__' <<<"$dir"); [ "$dir" = "." ] && name=root
+
+  # A copy of the module in which only $pkg has tests.
+  box="$work/$name"
+  mkdir -p "$box"
+  git ls-files -z -co --exclude-standard | grep -zv '^tools/' | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$box"
+  # Other packages' tests are switched off by a build tag no run sets, not
+  # deleted: some tests read the module's sources, tests included.
+  pkgdir=$(cd "$box/$dir" && pwd)
+  find "$box" -name '*_test.go' | while read -r f; do
+    if [ "$(dirname "$f")" != "$pkgdir" ]; then
+      { echo '//go:build mutation_other_package'; echo; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
+    fi
+  done
+
+  # Exclude every file of the package that is not critical, and every file
+  # below it (another package).
+  excludes=(-E '/')
+  for f in "$box/$prefix"*.go; do
+    f=$(basename "$f")
+    case "$f" in *_test.go) continue ;; esac
+    grep -qw -- "$f" <<<"$files" || excludes+=(-E "^${f//./\\.}\$")
+  done
+
+  echo "== $pkg: $files (log: $out/$name.log)"
+  start=$(date +%s)
+  # gremlins sets a mutant's timeout from its coverage run, build included:
+  # build it once first, so that the timeout reflects the tests' time.
+  (cd "$box" && go test -count=1 -cover -run '^$' "./$dir/..." >/dev/null 2>&1) || true
+  (cd "$box" && GOFLAGS="-count=1 ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
+      --timeout-coefficient "$coefficient" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
+    >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log"; echo "gremlins failed on $pkg" >&2; exit 2; }
+  echo "   $(( $(date +%s) - start ))s: $(grep -E '^(Killed|Timed out)' "$out/$name.log" | tr '\n' ' ')"
+  reports+=("$pkg=$out/$name.json")
+  rm -rf "$box"
+done
+
+if [ ${#reports[@]} -eq 0 ]; then
+  echo "mutation testing: nothing to do"
+  exit 0
+fi
+echo
+min_args=()
+[ -n "${MUTATION_MIN:-}" ] && min_args=(-min "$MUTATION_MIN")
+"$work/efficacy" "${min_args[@]}" "${reports[@]}"
