@@ -57,10 +57,11 @@ type Options[P any] struct {
 	// it is handed out, a request in flight for the largest Size seen so
 	// far (until one page has come back, no request is issued ahead). The
 	// page the consumer needs next is always asked for, whatever its
-	// size, so the walk never stalls. A server that suddenly serves far
-	// larger pages than before can still have the requests already in
-	// flight (at most Concurrency-1) answered with them, once: the next
-	// requests are then held back.
+	// size, so the walk never stalls. The bound rests on that guess: a
+	// server that suddenly serves far larger pages than before can still
+	// answer the requests already in flight (at most Concurrency-1) with
+	// them, each bounded only by the fetch's own cap on a body; from the
+	// first such page on, the next requests are held back by its size.
 	Size func(P) int64
 	// MaxBytes is the byte budget of Size; 0 means DefaultMaxBytes.
 	MaxBytes int64
