@@ -37,8 +37,11 @@ func fillFingerprints(f *fingerprints, n int) string {
 		if !f.add("ck-let-" + strconv.Itoa(i)) {
 			return "token " + strconv.Itoa(i) + " reported as seen before"
 		}
-		if f.n != i+1 || f.n*4 > len(f.slots)*3 {
-			return strconv.Itoa(f.n) + " fingerprints in " + strconv.Itoa(len(f.slots)) + " slots after " + strconv.Itoa(i+1) + " adds, want as many, at most three quarters full"
+		// As many fingerprints as adds, in a table at most three quarters
+		// full, and grown only as needed: at least three eighths full
+		// past its first 256 slots.
+		if f.n != i+1 || f.n*4 > len(f.slots)*3 || len(f.slots) > max(256, 3*f.n) {
+			return strconv.Itoa(f.n) + " fingerprints in " + strconv.Itoa(len(f.slots)) + " slots after " + strconv.Itoa(i+1) + " adds, want as many, between three eighths and three quarters full"
 		}
 	}
 	for i := range n {
@@ -48,6 +51,12 @@ func fillFingerprints(f *fingerprints, n int) string {
 	}
 	if f.n != n {
 		return strconv.Itoa(f.n) + " fingerprints after adding each token twice, want " + strconv.Itoa(n)
+	}
+	// The promise of the type's doc: at most 21 bytes a token (a table at
+	// least three eighths full, as a table that doubles only when three
+	// quarters full is), so that a million tokens cost 16 MB, not 100.
+	if perToken := 8 * len(f.slots) / n; perToken > 21 {
+		return strconv.Itoa(len(f.slots)) + " slots for " + strconv.Itoa(n) + " fingerprints: " + strconv.Itoa(perToken) + " bytes a token, want at most 21"
 	}
 	return ""
 }
