@@ -12,8 +12,12 @@ func TestSet(t *testing.T) {
 		if !s.Add("ck-let-" + strconv.Itoa(i)) {
 			t.Fatalf("token %d reported as seen before", i)
 		}
-		if s.Len() != i+1 {
-			t.Fatalf("Len = %d after %d tokens", s.Len(), i+1)
+		// As many fingerprints as adds, in a table at most three quarters
+		// full and grown only as needed: at least three eighths full past
+		// its first 256 slots. A table that fills up, or doubles on every
+		// add, fails here at once rather than by hanging.
+		if s.Len() != i+1 || s.n*4 > len(s.slots)*3 || len(s.slots) > max(256, 3*s.n) {
+			t.Fatalf("%d fingerprints in %d slots after %d adds, want as many, between three eighths and three quarters full", s.Len(), len(s.slots), i+1)
 		}
 	}
 	for i := range n {
@@ -23,6 +27,11 @@ func TestSet(t *testing.T) {
 	}
 	if s.Len() != n || s.n*4 > len(s.slots)*3 {
 		t.Errorf("%d fingerprints in %d slots, want %d at most three quarters full", s.Len(), len(s.slots), n)
+	}
+	// The type's promise: at most 21 bytes a token, so that a million
+	// tokens cost 16 MB, not 100.
+	if perToken := 8 * len(s.slots) / n; perToken > 21 {
+		t.Errorf("%d slots for %d fingerprints: %d bytes a token, want at most 21", len(s.slots), n, perToken)
 	}
 	var other Set
 	if !other.Add("ck-let-0") {
