@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -29,7 +31,8 @@ const listAllTokens = 10_000
 // on loopback (issue 13, item 9). Both use --all's page size (100), walk
 // offset by offset until hasNextPage is false, start each op on a fresh
 // transport (a clone of http.DefaultTransport, as the command's) and
-// close its idle connections at the end, as a process would.
+// close its idle connections at the end, as a process would. Before
+// timing, both outputs are checked to be byte for byte the same.
 //
 // Two servers, each in process on 127.0.0.1, so that their time and
 // allocations are counted on both sides alike:
@@ -40,21 +43,17 @@ const listAllTokens = 10_000
 //     bytes, so that the ratio shows the command's cost with next to no
 //     server time in the denominator.
 //
-// Under each, the sub-benchmarks:
+// Under each, concurrency=1 runs the command with --concurrency 1 and
+// concurrency=4 with the default; the hand-rolled loop is sequential in
+// both. Each op is one pair: the command and the hand-rolled loop back to
+// back, in alternating order, so that the load of a shared machine, which
+// drifts from second to second, weighs on both sides alike. Per side it
+// reports wall time, CPU time of the whole process (user + system, the
+// server's included: on a loaded machine the steadier figure), allocations
+// and bytes allocated; and the ratios, command / hand-rolled: x-wall (the
+// median of the pairs' ratios) and x-cpu (total over total).
 //
-//   - letta-tokens/concurrency=1 and /concurrency=4 (the default): one
-//     command run per op;
-//   - hand-rolled/sequential: the loop of handRolledListAll, one page at a
-//     time, as a caller who writes it would;
-//   - paired/concurrency=N: each op runs the command at N and the
-//     hand-rolled loop back to back, in alternating order, and reports
-//     their times and x-ratio (command / hand-rolled). Pairing keeps the
-//     ratio honest on a shared machine whose load drifts between
-//     sub-benchmarks.
-//
-// Before timing, both outputs are checked to be byte for byte the same.
-//
-//	go test -run '^$' -bench ListAllJSON -benchmem -count 5 ./cmd/letta-tokens
+//	go test -run '^$' -bench ListAllJSON -benchtime 10x -count 5 ./cmd/letta-tokens
 func BenchmarkListAllJSON(b *testing.B) {
 	if allDefaultLimit != 100 {
 		b.Fatalf("--all's page size is %d, the hand-rolled loop's is 100: make them equal", allDefaultLimit)
@@ -72,68 +71,93 @@ func BenchmarkListAllJSON(b *testing.B) {
 		getenv := func(k string) string { return env[k] }
 		want := sameListing(b, srv.url, getenv)
 
-		cli := func(b *testing.B, conc int) time.Duration {
+		cli := func(b *testing.B, conc int) {
 			var out countingWriter
 			var errOut bytes.Buffer
-			start := time.Now()
 			code := run(b.Context(), []string{"list", "--all", "--json", "--concurrency", strconv.Itoa(conc)}, &out, &errOut, getenv)
-			took := time.Since(start)
 			if code != exitOK || out.n != want {
 				b.Fatalf("list --all --json: exit %d, %d bytes (want %d), stderr %q", code, out.n, want, errOut.String())
 			}
-			return took
 		}
-		hand := func(b *testing.B) time.Duration {
+		hand := func(b *testing.B) {
 			var out countingWriter
-			start := time.Now()
 			err := handRolledListAll(b.Context(), srv.url, testKey, allDefaultLimit, &out)
-			took := time.Since(start)
 			if err != nil || out.n != want {
 				b.Fatalf("hand-rolled: %d bytes (want %d), err %v", out.n, want, err)
 			}
-			return took
 		}
 
 		for _, conc := range []int{1, defaultConcurrency} {
-			b.Run(fmt.Sprintf("server=%s/letta-tokens/concurrency=%d", srv.name, conc), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					cli(b, conc)
-				}
-				reportPerToken(b)
-			})
-		}
-		b.Run(fmt.Sprintf("server=%s/hand-rolled/sequential", srv.name), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				hand(b)
-			}
-			reportPerToken(b)
-		})
-		for _, conc := range []int{1, defaultConcurrency} {
-			b.Run(fmt.Sprintf("server=%s/paired/concurrency=%d", srv.name, conc), func(b *testing.B) {
-				var cliTime, handTime time.Duration
+			b.Run(fmt.Sprintf("server=%s/concurrency=%d", srv.name, conc), func(b *testing.B) {
+				var cliCost, handCost cost
+				var wallRatios []float64
 				i := 0
 				for b.Loop() {
+					var c, h cost
 					if i++; i%2 == 0 {
-						cliTime += cli(b, conc)
-						handTime += hand(b)
+						c = measure(b, func() { cli(b, conc) })
+						h = measure(b, func() { hand(b) })
 					} else {
-						handTime += hand(b)
-						cliTime += cli(b, conc)
+						h = measure(b, func() { hand(b) })
+						c = measure(b, func() { cli(b, conc) })
 					}
+					cliCost.add(c)
+					handCost.add(h)
+					wallRatios = append(wallRatios, float64(c.wall)/float64(h.wall))
 				}
-				b.ReportMetric(float64(cliTime.Nanoseconds())/float64(i)/1e6, "cli-ms/op")
-				b.ReportMetric(float64(handTime.Nanoseconds())/float64(i)/1e6, "hand-ms/op")
-				b.ReportMetric(float64(cliTime)/float64(handTime), "x-ratio")
+				cliCost.report(b, "cli", i)
+				handCost.report(b, "hand", i)
+				slices.Sort(wallRatios)
+				b.ReportMetric(wallRatios[len(wallRatios)/2], "x-wall")
+				if handCost.cpu > 0 {
+					b.ReportMetric(float64(cliCost.cpu)/float64(handCost.cpu), "x-cpu")
+				}
 			})
 		}
 	}
 }
 
-// reportPerToken adds ns/token, the figure BENCHMARKS.md uses for walks.
-func reportPerToken(b *testing.B) {
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*listAllTokens), "ns/token")
+// cost is what one side of a pair took.
+type cost struct {
+	wall, cpu     time.Duration
+	allocs, bytes uint64
+}
+
+func (c *cost) add(d cost) {
+	c.wall += d.wall
+	c.cpu += d.cpu
+	c.allocs += d.allocs
+	c.bytes += d.bytes
+}
+
+// report gives c's means over n ops as metrics named after side.
+func (c *cost) report(b *testing.B, side string, n int) {
+	per := func(v float64) float64 { return v / float64(n) }
+	b.ReportMetric(per(float64(c.wall.Nanoseconds()))/1e6, side+"-ms/op")
+	if c.cpu > 0 {
+		b.ReportMetric(per(float64(c.cpu.Nanoseconds()))/1e6, side+"-cpu-ms/op")
+	}
+	b.ReportMetric(per(float64(c.allocs)), side+"-allocs/op")
+	b.ReportMetric(per(float64(c.bytes)), side+"-B/op")
+}
+
+// measure runs f and returns its wall time, the process's CPU time
+// meanwhile (0 where processCPU cannot tell), and the allocations made
+// meanwhile, by any goroutine (the in-process server's included).
+func measure(b *testing.B, f func()) cost {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cpu0, okCPU := processCPU()
+	start := time.Now()
+	f()
+	wall := time.Since(start)
+	cpu1, _ := processCPU()
+	runtime.ReadMemStats(&after)
+	c := cost{wall: wall, allocs: after.Mallocs - before.Mallocs, bytes: after.TotalAlloc - before.TotalAlloc}
+	if okCPU {
+		c.cpu = cpu1 - cpu0
+	}
+	return c
 }
 
 // sameListing runs the command and the hand-rolled loop once each against
