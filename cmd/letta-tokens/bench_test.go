@@ -31,3 +31,22 @@ func BenchmarkSinks(b *testing.B) {
 		})
 	}
 }
+
+// TestMaskerTokenAllocs bounds what masking one ordinary row allocates:
+// list --all masks every token it prints, so an allocation here is 10,000
+// in a walk of 10,000 tokens (see BenchmarkListAllJSON, where masking is
+// most of what the command costs over a hand-rolled loop).
+func TestMaskerTokenAllocs(t *testing.T) {
+	rows := mock.SeedTokens(100)
+	mask := newMasker(testKey, false)
+	i := 0
+	got := testing.AllocsPerRun(200, func() {
+		mask.token(rows[i%len(rows)])
+		i++
+	})
+	const most = 4
+	if got > most {
+		t.Errorf("masker.token allocates %.1f times a row, want at most %d", got, most)
+	}
+	t.Logf("masker.token: %.1f allocations a row", got)
+}
