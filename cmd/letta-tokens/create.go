@@ -89,18 +89,14 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 
-	cfg, err := loadConfig(getenv)
+	api, err := dial(getenv, *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
-	client, closeIdle, err := newClient(cfg, *timeout)
-	if err != nil {
-		return err
-	}
-	defer closeIdle()
-	fail := failure{cfg: cfg, timeout: *timeout, doing: "creating a token at"}
+	defer api.closeIdle()
+	cfg := api.fail.cfg
 
-	tok, err := client.CreateToken(ctx, params)
+	tok, err := api.client.CreateToken(ctx, params)
 	var paramErr *lettatokens.ParamError
 	switch {
 	case errors.As(err, &paramErr):
@@ -108,13 +104,13 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		// pattern and host, an expiry past year 9999), worded by flag.
 		return usageErrorf("create", "create: %s %s", createFlagOf(paramErr.Field), paramErr.Reason)
 	case err != nil:
-		return fail.callError(ctx, err)
+		return api.fail.of(err)
 	}
 	if reason := unusableToken(tok.Token, cfg.apiKey); reason != "" {
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
-		return failf("%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
-			cfg.target, reason, fail.serverText(tok.ExpiresAt))
+		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
+			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
 	note := createdNote(*tok, cfg.apiKey, time.Now())

@@ -202,17 +202,8 @@ func usageErrorf(cmd, format string, args ...any) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...) + " (see '" + help + "')"}
 }
 
-// credentialErrorf is a usage-class error that needs no pointer to --help.
-func credentialErrorf(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
-}
-
-// unavailablef is an outage or a run that could not finish (exit 2): not
-// the user's mistake, and not a change in the API either.
-func unavailablef(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
-}
-
+// errInterrupted ends a command that a signal stopped before it called the
+// API (delete waiting for its input, spec-diff).
 var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
 
 const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta Cloud's
