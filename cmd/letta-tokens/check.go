@@ -74,8 +74,10 @@ LETTA_API_KEY missing or rejected, a report file (--junit, --markdown,
 $GITHUB_STEP_SUMMARY) that cannot be written (checked before anything is
 sent; a file the run created is removed if the run ends without a
 report), the server unreachable or unavailable (429/5xx after retries, or
-no complete answer within --timeout), or a run that could not be checked
-completely (--max-tokens) or finished (--deadline).
+no complete answer within --timeout), a server that is not Letta's API
+(404 without JSON for the token collection: check LETTA_BASE_URL), or a
+run that could not be checked completely (--max-tokens) or finished
+(--deadline).
 
 Examples:
   letta-tokens check --mock
@@ -279,12 +281,12 @@ func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimit
 }
 
 // maxCheckLine caps one line of the report: a finding's pointer and
-// message are each capped by the contract package, and this is the last
+// message are each capped by contract/live, and this is the last
 // guard.
 const maxCheckLine = 2000
 
 // safeLine is the last guard on a report line: findings and notes are built
-// safe by the contract package; here the key in use is masked again,
+// safe by contract/live; here the key in use is masked again,
 // control characters escaped and the length capped.
 func safeLine(s, apiKey string) string {
 	return redact.Safe(s, maxCheckLine, apiKey)

@@ -48,7 +48,8 @@ undocumented status such as 404, an answer that is not a token, or a token
 value that cannot be printed safely); 2 usage error, LETTA_API_KEY missing or
 rejected, a request the server rejected (HTTP 400, its message printed),
 the server unavailable (unreachable, every attempt timed out, 429/5xx after
-retries), or interrupted.
+retries), a server that is not Letta's API (404 without JSON: check
+LETTA_BASE_URL), or interrupted.
 
 Examples:
   TOKEN=$(letta-tokens create --hostname https://app.example.com \

@@ -39,7 +39,8 @@ undocumented status such as 404); 2 usage error (bad input, see above),
 LETTA_API_KEY missing or rejected, a request the server rejected (HTTP 400,
 such as a token that does not exist, its message printed), the server
 unavailable (unreachable, every attempt timed out, 429/5xx after retries),
-or interrupted.
+a server that is not Letta's API (404 without JSON, also for the token
+collection: check LETTA_BASE_URL), or interrupted.
 
 Examples:
   letta-tokens delete < token.txt

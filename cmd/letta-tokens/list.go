@@ -59,7 +59,8 @@ Exit status: 0 listed; 1 the server's answer shows a change in the API
 (inconsistent pagination, invalid JSON, an undocumented status such as 404);
 2 usage error, LETTA_API_KEY missing or rejected, a request the server
 rejected (HTTP 400), the server unavailable (unreachable, every attempt
-timed out, 429/5xx after retries), a listing cut at --max-tokens, or
+timed out, 429/5xx after retries), a server that is not Letta's API (404
+without JSON: check LETTA_BASE_URL), a listing cut at --max-tokens, or
 interrupted.
 
 Examples:
