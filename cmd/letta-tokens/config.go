@@ -7,12 +7,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // userAgent is put in front of the client's own User-Agent, so Letta can
@@ -49,12 +47,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.baseURL == "" {
 		c.baseURL = lettatokens.DefaultBaseURL
 	}
-	u, err := url.Parse(c.baseURL)
-	if err != nil {
-		// Not expected: LoadEnv parsed it.
-		return c, kindErrorf(lettatokens.KindInvalid, "%s is not a base URL", envBaseURL)
-	}
-	c.target = displayURL(u)
+	// Printed without a password in its user info (LoadEnv parsed it).
+	u, _ := url.Parse(c.baseURL)
+	c.target = strings.TrimRight(u.Redacted(), "/")
 	return c, nil
 }
 
@@ -91,11 +86,6 @@ func shortDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
-}
-
-// displayURL is u without a password or a trailing slash.
-func displayURL(u *url.URL) string {
-	return strings.TrimRight(u.Redacted(), "/")
 }
 
 // apiCall is what list, create and delete call the API with: a client of
@@ -158,11 +148,6 @@ func networkReason(err error) string {
 	return strings.TrimPrefix(err.Error(), "lettatokens: ")
 }
 
-// interrupted reports whether err is ctx ending because of a signal.
-func interrupted(ctx context.Context, err error) bool {
-	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err()))
-}
-
 // trimPrefix drops the client package's "lettatokens: " prefix from an
 // error line, which the command's own prefix replaces.
 func trimPrefix(msg string) string {
@@ -173,13 +158,15 @@ func trimPrefix(msg string) string {
 // (set holds the flags given), else LETTA_MAX_TOKENS, else the flag's
 // default. A value out of range, from either, is a usage error.
 func maxTokensBound(cmd string, set map[string]bool, flagValue int, getenv func(string) string) (int, error) {
-	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" && !set["max-tokens"] {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxMaxTokens {
-			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d, got %q",
-				cmd, envMaxTokens, maxMaxTokens, redact.Line(v, redact.MaxLine))
+	if !set["max-tokens"] {
+		env, err := lettatokens.LoadEnv(getenv)
+		var cfgErr *lettatokens.ConfigError
+		if errors.As(err, &cfgErr) && cfgErr.Setting == envMaxTokens || env.MaxTokens > maxMaxTokens {
+			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d", cmd, envMaxTokens, maxMaxTokens)
 		}
-		return n, nil
+		if env.MaxTokens > 0 {
+			return env.MaxTokens, nil
+		}
 	}
 	if flagValue < 1 || flagValue > maxMaxTokens {
 		return 0, usageErrorf(cmd, "%s: --max-tokens must be between 1 and %d, got %d", cmd, maxMaxTokens, flagValue)

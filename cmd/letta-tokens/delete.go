@@ -108,11 +108,9 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return nil
 }
 
-// notAPI is err, the error of a delete, or the error of a look at the
-// collection when the delete was answered 404 and the collection shows
-// that the server is not Letta's API (lettatokens.KindNotAPI): the kind is
-// decided only on the collection, where Letta's API cannot answer 404,
-// while a token's own path might.
+// notAPI is err, a delete's error, or when that is a 404 and a look at the
+// collection finds no Letta API there (KindNotAPI, decided on the
+// collection only), the look's error.
 func notAPI(ctx context.Context, client *lettatokens.Client, err error) error {
 	var apiErr *lettatokens.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
