@@ -74,8 +74,10 @@ LETTA_API_KEY missing or rejected, a report file (--junit, --markdown,
 $GITHUB_STEP_SUMMARY) that cannot be written (checked before anything is
 sent; a file the run created is removed if the run ends without a
 report), the server unreachable or unavailable (429/5xx after retries, or
-no complete answer within --timeout), or a run that could not be checked
-completely (--max-tokens) or finished (--deadline).
+no complete answer within --timeout), a server that is not Letta's API
+(404 without JSON for the token collection: check LETTA_BASE_URL), or a
+run that could not be checked completely (--max-tokens) or finished
+(--deadline).
 
 Examples:
   letta-tokens check --mock
@@ -189,9 +191,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case breaking > 0:
 		// The report said it; exit 1 without a line on stderr. Drift found
 		// is a verdict even when the walk was cut short.
-		return &cliError{code: exitFailure}
+		return kindErrorf(lettatokens.KindUndocumented, "")
 	case report.Truncated:
-		return credentialErrorf("%s could not be checked completely: the walk reached --max-tokens %d with more tokens to come; raise --max-tokens or %s",
+		return kindErrorf(lettatokens.KindBoundReached, "%s could not be checked completely: the walk reached --max-tokens %d with more tokens to come; raise --max-tokens or %s",
 			cfg.target, bounds.maxTokens, envMaxTokens)
 	}
 	return nil
@@ -260,47 +262,31 @@ func writeCheckJSON(w io.Writer, cfg config, report *live.Report, breaking, addi
 	return enc.Encode(out)
 }
 
-// checkError words an error that stopped the checks. Each is exit 2: the
-// checks could not finish, so there is no verdict on drift. ctx is the
-// command's (a signal ends it), runCtx the run's (--deadline ends it).
+// checkError words an error that stopped the checks: there is no verdict
+// on drift. ctx is the command's (a signal ends it), runCtx the run's
+// (--deadline ends it); any other ending is worded as list's are.
 func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
-	if interrupted(ctx, err) {
-		var left *live.UndeletedError
-		if errors.As(err, &left) {
-			// Tokens of --seed that are still in the account: the one thing
-			// an interrupted run must still say.
-			return unavailablef("interrupted; %s", safeString(left.Error(), cfg.apiKey))
-		}
-		return errInterrupted
-	}
-	target := safeString(cfg.target, cfg.apiKey)
-	// The lines below that do not quote err must still name the tokens of
-	// --seed left in the account (a key refused on delete, a deadline
-	// passed): no one should believe the account clean.
-	var left string
+	// Whatever ended the run, the tokens of --seed still in the account (a
+	// key refused on delete, a deadline passed) are named: no one should
+	// believe the account clean.
+	fail := failure{cfg: cfg, timeout: b.timeout, doing: "checking"}
 	if u := (*live.UndeletedError)(nil); errors.As(err, &u) {
-		left = "; " + safeString(u.Error(), cfg.apiKey)
+		fail.after = "; " + safeString(u.Error(), cfg.apiKey)
 	}
-	switch reason, ok := unreachable(err); {
-	case runCtx.Err() != nil:
-		return credentialErrorf("could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s", target, b.deadline, left)
-	case errors.Is(err, live.ErrCredentialsRejected):
-		return credentialErrorf("credentials rejected by %s: check %s%s", target, envAPIKey, left)
-	case errors.Is(err, live.ErrServerUnavailable):
-		return credentialErrorf("checking %s: %s (no verdict on drift; --timeout is %s per attempt)", target, safeString(trimPrefix(err.Error()), cfg.apiKey), b.timeout)
-	case ok:
-		return credentialErrorf("cannot reach %s: %s (is %s right?)%s", target, safeString(reason, cfg.apiKey), envBaseURL, left)
+	if ctx.Err() == nil && runCtx.Err() != nil {
+		return kindErrorf(lettatokens.KindUnavailable, "could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s",
+			safeString(cfg.target, cfg.apiKey), b.deadline, fail.after)
 	}
-	return credentialErrorf("checking %s: %s", target, safeString(trimPrefix(err.Error()), cfg.apiKey))
+	return fail.of(err)
 }
 
 // maxCheckLine caps one line of the report: a finding's pointer and
-// message are each capped by the contract package, and this is the last
+// message are each capped by contract/live, and this is the last
 // guard.
 const maxCheckLine = 2000
 
 // safeLine is the last guard on a report line: findings and notes are built
-// safe by the contract package; here the key in use is masked again,
+// safe by contract/live; here the key in use is masked again,
 // control characters escaped and the length capped.
 func safeLine(s, apiKey string) string {
 	return redact.Safe(s, maxCheckLine, apiKey)

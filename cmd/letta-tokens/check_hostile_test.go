@@ -46,7 +46,8 @@ func TestCheckTricklingBodyIsAnOutage(t *testing.T) {
 	if r.code != exitUsage {
 		t.Errorf("exit %d, want %d (an outage is not drift)\nstdout: %s\nstderr: %s", r.code, exitUsage, r.stdout, r.stderr)
 	}
-	oneLine(t, r, "server unavailable")
+	// Worded as list words it: one table for every command.
+	oneLine(t, r, url+" is unavailable", "timed out", "--timeout 300ms")
 	if strings.Contains(r.stdout+r.stderr, "breaking drift") {
 		t.Errorf("an outage reported as drift:\n%s%s", r.stdout, r.stderr)
 	}

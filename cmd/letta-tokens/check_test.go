@@ -122,7 +122,8 @@ func TestCheckRejectedKey(t *testing.T) {
 	if r.code != exitUsage {
 		t.Errorf("exit %d, want %d", r.code, exitUsage)
 	}
-	if want := "letta-tokens: credentials rejected by " + ts.URL + ": check LETTA_API_KEY\n"; r.stderr != want {
+	// The status, as list, create and delete say it (issue 14).
+	if want := "letta-tokens: credentials rejected by " + ts.URL + " (HTTP 401): check LETTA_API_KEY\n"; r.stderr != want {
 		t.Errorf("stderr %q\nwant   %q", r.stderr, want)
 	}
 }

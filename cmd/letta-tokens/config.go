@@ -7,12 +7,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // userAgent is put in front of the client's own User-Agent, so Letta can
@@ -36,7 +34,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	env, err := lettatokens.LoadEnv(getenv)
 	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
 	if c.apiKey == "" {
-		return c, credentialErrorf("%s is not set: export %s=<your Letta API key>, or try it without an account: %s check --mock",
+		return c, kindErrorf(lettatokens.KindInvalid, "%s is not set: export %s=<your Letta API key>, or try it without an account: %s check --mock",
 			envAPIKey, envAPIKey, progName)
 	}
 	var cfgErr *lettatokens.ConfigError
@@ -44,17 +42,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		// The message names the variable and the rule, never the value,
 		// which may hold credentials. (Other variables are checked where
 		// they are used: LETTA_MAX_TOKENS only when no flag overrides it.)
-		return c, credentialErrorf("%s", trimPrefix(err.Error()))
+		return c, kindErrorf(lettatokens.KindInvalid, "%s", trimPrefix(err.Error()))
 	}
 	if c.baseURL == "" {
 		c.baseURL = lettatokens.DefaultBaseURL
 	}
-	u, err := url.Parse(c.baseURL)
-	if err != nil {
-		// Not expected: LoadEnv parsed it.
-		return c, credentialErrorf("%s is not a base URL", envBaseURL)
-	}
-	c.target = displayURL(u)
+	// Printed without a password in its user info (LoadEnv parsed it).
+	u, _ := url.Parse(c.baseURL)
+	c.target = strings.TrimRight(u.Redacted(), "/")
 	return c, nil
 }
 
@@ -93,17 +88,27 @@ func shortDuration(d time.Duration) string {
 	return s
 }
 
-// displayURL is u without a password or a trailing slash.
-func displayURL(u *url.URL) string {
-	return strings.TrimRight(u.Redacted(), "/")
+// apiCall is what list, create and delete call the API with: a client of
+// the command's own and the wording of its failures.
+type apiCall struct {
+	client *lettatokens.Client
+	fail   failure
+	// closeIdle closes the idle connections of the client's transport
+	// when the command is done.
+	closeIdle func()
 }
 
-// newClient returns the client list, create and delete call cfg with: a
-// transport of the command's own, whose idle connections closeIdle closes
-// when the command is done, and timeout on each attempt.
-func newClient(cfg config, timeout time.Duration) (client *lettatokens.Client, closeIdle func(), err error) {
+// dial is the set-up of list, create and delete: the configuration from
+// getenv, a client with timeout on each attempt and a transport of its
+// own, and failures worded as doing ("listing tokens from") the target.
+// Nothing is sent. The caller defers closeIdle.
+func dial(getenv func(string) string, timeout time.Duration, doing string) (apiCall, error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return apiCall{}, err
+	}
 	tr := newTransport()
-	client, err = lettatokens.NewClient(
+	client, err := lettatokens.NewClient(
 		lettatokens.WithAPIKey(cfg.apiKey),
 		lettatokens.WithBaseURL(cfg.baseURL),
 		lettatokens.WithTransport(tr),
@@ -111,10 +116,9 @@ func newClient(cfg config, timeout time.Duration) (client *lettatokens.Client, c
 		lettatokens.WithTimeout(timeout),
 	)
 	if err != nil {
-		tr.CloseIdleConnections()
-		return nil, nil, credentialErrorf("%v", err)
+		return apiCall{}, kindErrorf(lettatokens.KindOf(err), "%s", trimPrefix(err.Error()))
 	}
-	return client, tr.CloseIdleConnections, nil
+	return apiCall{client: client, fail: failure{cfg: cfg, timeout: timeout, doing: doing}, closeIdle: tr.CloseIdleConnections}, nil
 }
 
 // newTransport returns a transport of the command's own, so that run can
@@ -122,20 +126,6 @@ func newClient(cfg config, timeout time.Duration) (client *lettatokens.Client, c
 // http.DefaultTransport.
 func newTransport() *http.Transport {
 	return http.DefaultTransport.(*http.Transport).Clone()
-}
-
-// unreachable reports whether err means no usable answer came from the
-// server (refused, no such host, TLS failure, timeout, a body that broke
-// off) and, if so, why, in a few words. The client returns net/http's
-// *url.Error for those; an answer it could not use is an *lettatokens.Error
-// instead.
-func unreachable(err error) (reason string, ok bool) {
-	var apiErr *lettatokens.Error
-	var urlErr *url.Error
-	if errors.As(err, &apiErr) || !errors.As(err, &urlErr) {
-		return "", false
-	}
-	return networkReason(err), true
 }
 
 // networkReason words a transport error without the request URL that
@@ -158,11 +148,6 @@ func networkReason(err error) string {
 	return strings.TrimPrefix(err.Error(), "lettatokens: ")
 }
 
-// interrupted reports whether err is ctx ending because of a signal.
-func interrupted(ctx context.Context, err error) bool {
-	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err()))
-}
-
 // trimPrefix drops the client package's "lettatokens: " prefix from an
 // error line, which the command's own prefix replaces.
 func trimPrefix(msg string) string {
@@ -173,13 +158,15 @@ func trimPrefix(msg string) string {
 // (set holds the flags given), else LETTA_MAX_TOKENS, else the flag's
 // default. A value out of range, from either, is a usage error.
 func maxTokensBound(cmd string, set map[string]bool, flagValue int, getenv func(string) string) (int, error) {
-	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" && !set["max-tokens"] {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxMaxTokens {
-			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d, got %q",
-				cmd, envMaxTokens, maxMaxTokens, redact.Line(v, redact.MaxLine))
+	if !set["max-tokens"] {
+		env, err := lettatokens.LoadEnv(getenv)
+		var cfgErr *lettatokens.ConfigError
+		if errors.As(err, &cfgErr) && cfgErr.Setting == envMaxTokens || env.MaxTokens > maxMaxTokens {
+			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d", cmd, envMaxTokens, maxMaxTokens)
 		}
-		return n, nil
+		if env.MaxTokens > 0 {
+			return env.MaxTokens, nil
+		}
 	}
 	if flagValue < 1 || flagValue > maxMaxTokens {
 		return 0, usageErrorf(cmd, "%s: --max-tokens must be between 1 and %d, got %d", cmd, maxMaxTokens, flagValue)

@@ -48,7 +48,8 @@ undocumented status such as 404, an answer that is not a token, or a token
 value that cannot be printed safely); 2 usage error, LETTA_API_KEY missing or
 rejected, a request the server rejected (HTTP 400, its message printed),
 the server unavailable (unreachable, every attempt timed out, 429/5xx after
-retries), or interrupted.
+retries), a server that is not Letta's API (404 without JSON: check
+LETTA_BASE_URL), or interrupted.
 
 Examples:
   TOKEN=$(letta-tokens create --hostname https://app.example.com \
@@ -89,18 +90,14 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 
-	cfg, err := loadConfig(getenv)
+	api, err := dial(getenv, *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
-	client, closeIdle, err := newClient(cfg, *timeout)
-	if err != nil {
-		return err
-	}
-	defer closeIdle()
-	fail := failure{cfg: cfg, timeout: *timeout, doing: "creating a token at"}
+	defer api.closeIdle()
+	cfg := api.fail.cfg
 
-	tok, err := client.CreateToken(ctx, params)
+	tok, err := api.client.CreateToken(ctx, params)
 	var paramErr *lettatokens.ParamError
 	switch {
 	case errors.As(err, &paramErr):
@@ -108,13 +105,13 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		// pattern and host, an expiry past year 9999), worded by flag.
 		return usageErrorf("create", "create: %s %s", createFlagOf(paramErr.Field), paramErr.Reason)
 	case err != nil:
-		return fail.callError(ctx, err)
+		return api.fail.of(err)
 	}
 	if reason := unusableToken(tok.Token, cfg.apiKey); reason != "" {
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
-		return failf("%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
-			cfg.target, reason, fail.serverText(tok.ExpiresAt))
+		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
+			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
 	note := createdNote(*tok, cfg.apiKey, time.Now())

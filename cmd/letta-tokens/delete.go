@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -38,7 +39,8 @@ undocumented status such as 404); 2 usage error (bad input, see above),
 LETTA_API_KEY missing or rejected, a request the server rejected (HTTP 400,
 such as a token that does not exist, its message printed), the server
 unavailable (unreachable, every attempt timed out, 429/5xx after retries),
-or interrupted.
+a server that is not Letta's API (404 without JSON, also for the token
+collection: check LETTA_BASE_URL), or interrupted.
 
 Examples:
   letta-tokens delete < token.txt
@@ -69,10 +71,11 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err := checkTimeout("delete", *timeout); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv)
+	api, err := dial(getenv, *timeout, "deleting a token at")
 	if err != nil {
 		return err
 	}
+	defer api.closeIdle()
 
 	from, input := "stdin", stdin
 	if set["token-file"] {
@@ -87,26 +90,35 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		// screen, and a device such as /dev/null holds none.
 		return usageErrorf("delete", "delete: stdin is a terminal (or a device such as /dev/null), not a token: pipe the token in (letta-tokens delete < token.txt) or give --token-file; it is never taken from the command line")
 	}
-	token, err := readTokenInput(ctx, input, from, cfg.apiKey)
+	token, err := readTokenInput(ctx, input, from, api.fail.cfg.apiKey)
 	if err != nil {
 		return err
 	}
+	api.fail.secrets = []string{token}
 
-	client, closeIdle, err := newClient(cfg, *timeout)
-	if err != nil {
-		return err
-	}
-	defer closeIdle()
-	fail := failure{cfg: cfg, timeout: *timeout, doing: "deleting a token at", secrets: []string{token}}
-
-	err = client.DeleteToken(ctx, token)
+	err = api.client.DeleteToken(ctx, token)
 	var paramErr *lettatokens.ParamError
 	switch {
 	case errors.As(err, &paramErr):
 		return usageErrorf("delete", "delete: the token %s; nothing was sent", paramErr.Reason)
 	case err != nil:
-		return fail.callError(ctx, err)
+		return api.fail.of(notAPI(ctx, api.client, err))
 	}
 	fmt.Fprintln(stderr, "deleted "+redact.Line(redact.Token(token), redact.MaxLine))
 	return nil
+}
+
+// notAPI is err, a delete's error, or when that is a 404 and a look at the
+// collection finds no Letta API there (KindNotAPI, decided on the
+// collection only), the look's error.
+func notAPI(ctx context.Context, client *lettatokens.Client, err error) error {
+	var apiErr *lettatokens.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return err
+	}
+	_, probe := client.ListTokens(ctx, lettatokens.ListPageParams{Limit: 1})
+	if lettatokens.KindOf(probe) == lettatokens.KindNotAPI {
+		return probe
+	}
+	return err
 }

@@ -1,9 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"net"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,85 +12,98 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// failure turns a failed call (a listing, a create, a delete) into one
-// error line and an exit status that says who must act (see the package
-// documentation):
-//
-//   - 1 when the server's answer shows a change in the API: lying
-//     pagination, an answer the client cannot use (invalid JSON, a body over
-//     the cap), a status the spec does not document (404, 409, …);
-//   - 2 for everything else: credentials rejected, a request rejected (the
-//     documented 400), an outage (nothing answers, every attempt timed out,
-//     429/5xx still after the retries), an interrupted run.
+// failure turns the error of a call (list, create, delete, a check run)
+// into one error line and an exit status. lettatokens.KindOf sorts the
+// error and the kind's ExitStatus is the exit status (see the package
+// documentation: 1 only for an answer that shows a change in the API);
+// what is worded here is who must act and how: the target, the flag or
+// the variable to change.
 type failure struct {
 	cfg     config
-	timeout time.Duration // --timeout, named when a request timed out
-	// doing names the call, before the target, for an error no case
+	timeout time.Duration // --timeout, named when no answer came in time
+	// doing names the call, before the target, for an error no kind
 	// words: "creating a token at" gives "creating a token at
-	// https://api.letta.com: …". Empty: "listing tokens from".
+	// https://api.letta.com: …".
 	doing string
 	// secrets are masked in every line besides the API key: the token a
 	// delete names, which need not be shaped like one.
 	secrets []string
+	// after is added to every line: what a seeded check left in the
+	// account, which no ending may leave unsaid.
+	after string
 }
 
-// callError words err, the error of a call made with ctx.
-func (f failure) callError(ctx context.Context, err error) error {
+// of is the command's error for err.
+func (f failure) of(err error) error {
+	kind := lettatokens.KindOf(err)
+	return kindErrorf(kind, "%s%s", f.words(kind, err), f.after)
+}
+
+// words is the one table from a kind to its wording.
+func (f failure) words(kind lettatokens.Kind, err error) string {
+	target := f.cfg.target
+	var apiErr *lettatokens.Error
+	errors.As(err, &apiErr)
 	var pagErr *lettatokens.PaginationError
 	var limitErr *lettatokens.LimitError
-	var apiErr *lettatokens.Error
-	switch {
-	case interrupted(ctx, err):
-		return errInterrupted
-	case errors.As(err, &pagErr):
-		return failf("%s paginates inconsistently: %s at page %d (offset %d); the listing is incomplete",
-			f.cfg.target, pagErr.Reason, pagErr.Page, pagErr.Offset)
-	case errors.Is(err, lettatokens.ErrPagination):
-		return failf("%s paginates inconsistently (%s); the listing is incomplete", f.cfg.target, f.serverText(err.Error()))
-	case errors.As(err, &limitErr):
-		// An account this large is not a lying server: the run could not
-		// finish, which is exit 2, not a change in the API.
-		return unavailablef("%s could not be listed completely: the walk stopped at %d tokens with more to come; raise --max-tokens or %s",
-			f.cfg.target, limitErr.MaxTokens, envMaxTokens)
-	case errors.Is(err, lettatokens.ErrCrossOriginRedirect):
-		return unavailablef("%s redirected to another origin, which is not followed with the API key: %s (is %s right?)",
-			f.cfg.target, f.serverText(trimPrefix(err.Error())), envBaseURL)
-	case errors.As(err, &apiErr):
-		return f.apiError(apiErr)
-	case timedOut(err):
-		// No answer in time after the retries: no headers, or a body that
-		// stopped arriving.
-		return f.timedOut()
+	switch kind {
+	case lettatokens.KindInterrupted:
+		return "interrupted"
+	case lettatokens.KindUnauthorized:
+		return fmt.Sprintf("credentials rejected by %s (HTTP %d): check %s", target, apiErr.StatusCode, envAPIKey)
+	case lettatokens.KindRejected:
+		return fmt.Sprintf("%s rejected the request: %s", target, f.describe(apiErr))
+	case lettatokens.KindUnavailable:
+		if apiErr != nil {
+			return fmt.Sprintf("%s is unavailable: %s, still after the client's retries; try again later", target, f.describe(apiErr))
+		}
+		return fmt.Sprintf("%s is unavailable: no complete answer on any attempt (%s; each request attempt is limited by --timeout %s); try again later, or raise --timeout",
+			target, f.serverText(networkReason(err)), f.timeout)
+	case lettatokens.KindUnreachable:
+		return fmt.Sprintf("cannot reach %s: %s (is %s right?)", target, f.serverText(networkReason(err)), envBaseURL)
+	case lettatokens.KindRedirected:
+		if errors.Is(err, lettatokens.ErrCrossOriginRedirect) {
+			return fmt.Sprintf("%s redirected to another origin, which is not followed with the API key: %s (is %s right?)",
+				target, f.serverText(err.Error()), envBaseURL)
+		}
+		return fmt.Sprintf("%s redirects without end: %s (is %s right?)", target, f.serverText(networkReason(err)), envBaseURL)
+	case lettatokens.KindNotAPI:
+		return fmt.Sprintf("%s is possibly not Letta's API: it answered %s for the token collection, without JSON; check %s, which must be the API root, such as %s",
+			target, f.status(apiErr), envBaseURL, lettatokens.DefaultBaseURL)
+	case lettatokens.KindBoundReached:
+		if errors.As(err, &limitErr) {
+			// An account this large is not a lying server: the run could
+			// not finish, which is not a change in the API.
+			return fmt.Sprintf("%s could not be listed completely: the walk stopped at %d tokens with more to come; raise --max-tokens or %s",
+				target, limitErr.MaxTokens, envMaxTokens)
+		}
+	case lettatokens.KindUndocumented:
+		switch {
+		case errors.As(err, &pagErr):
+			return fmt.Sprintf("%s paginates inconsistently: %s at page %d (offset %d); the listing is incomplete",
+				target, pagErr.Reason, pagErr.Page, pagErr.Offset)
+		case errors.Is(err, lettatokens.ErrPagination):
+			return fmt.Sprintf("%s paginates inconsistently (%s); the listing is incomplete", target, f.serverText(err.Error()))
+		case apiErr != nil:
+			return fmt.Sprintf("%s answered %s: not an answer the API documents", target, f.describe(apiErr))
+		}
 	}
-	if reason, ok := unreachable(err); ok {
-		return unavailablef("cannot reach %s: %s (is %s right?)", f.cfg.target, f.serverText(reason), envBaseURL)
-	}
-	doing := f.doing
-	if doing == "" {
-		doing = "listing tokens from"
-	}
-	return failf("%s %s: %s", doing, f.cfg.target, f.serverText(err.Error()))
+	return fmt.Sprintf("%s %s: %s", f.doing, target, f.serverText(err.Error()))
 }
 
-func (f failure) apiError(e *lettatokens.Error) error {
-	switch code := e.StatusCode; {
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return credentialErrorf("credentials rejected by %s (HTTP %d): check %s", f.cfg.target, code, envAPIKey)
-	case timedOut(e):
-		// An error body that stopped arriving.
-		return f.timedOut()
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return unavailablef("%s is unavailable: %s, still after the client's retries; try again later",
-			f.cfg.target, f.describe(e))
-	case code == http.StatusBadRequest:
-		return unavailablef("%s rejected the request: %s", f.cfg.target, f.describe(e))
-	}
-	return failf("%s answered %s: not an answer the API documents", f.cfg.target, f.describe(e))
+// kindErrorf is a failure of kind that the command words itself: it exits
+// with the kind's status.
+func kindErrorf(kind lettatokens.Kind, format string, args ...any) error {
+	return &cliError{code: kind.ExitStatus(), msg: fmt.Sprintf(format, args...)}
 }
 
-func (f failure) timedOut() error {
-	return unavailablef("%s is unavailable: timed out (each request attempt is limited by --timeout %s); try again later, or raise --timeout",
-		f.cfg.target, f.timeout)
+// status is "HTTP 404 Not Found", or "HTTP 418".
+func (f failure) status(e *lettatokens.Error) string {
+	s := "HTTP " + strconv.Itoa(e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		s += " " + text
+	}
+	return s
 }
 
 // describe words an *Error as "HTTP 404 Not Found: message: cause (request
@@ -99,10 +111,7 @@ func (f failure) timedOut() error {
 // so that a long message cannot push the request id out of the line.
 func (f failure) describe(e *lettatokens.Error) string {
 	var b strings.Builder
-	b.WriteString("HTTP " + strconv.Itoa(e.StatusCode))
-	if text := http.StatusText(e.StatusCode); text != "" {
-		b.WriteString(" " + text)
-	}
+	b.WriteString(f.status(e))
 	switch {
 	case e.Message != "":
 		b.WriteString(": " + f.serverText(e.Message))
@@ -123,11 +132,4 @@ func (f failure) describe(e *lettatokens.Error) string {
 // escaped, at most redact.MaxLine bytes.
 func (f failure) serverText(s string) string {
 	return redact.Safe(trimPrefix(s), redact.MaxLine, append([]string{f.cfg.apiKey}, f.secrets...)...)
-}
-
-// timedOut reports whether err is a request attempt running out of time
-// (a deadline, not a cancellation).
-func timedOut(err error) bool {
-	var netErr net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
 }

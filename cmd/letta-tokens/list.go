@@ -59,7 +59,8 @@ Exit status: 0 listed; 1 the server's answer shows a change in the API
 (inconsistent pagination, invalid JSON, an undocumented status such as 404);
 2 usage error, LETTA_API_KEY missing or rejected, a request the server
 rejected (HTTP 400), the server unavailable (unreachable, every attempt
-timed out, 429/5xx after retries), a listing cut at --max-tokens, or
+timed out, 429/5xx after retries), a server that is not Letta's API (404
+without JSON: check LETTA_BASE_URL), a listing cut at --max-tokens, or
 interrupted.
 
 Examples:
@@ -113,18 +114,13 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 
-	cfg, err := loadConfig(getenv)
+	api, err := dial(getenv, *timeout, "listing tokens from")
 	if err != nil {
 		return err
 	}
-	client, closeIdle, err := newClient(cfg, *timeout)
-	if err != nil {
-		return err
-	}
-	defer closeIdle()
-	fail := failure{cfg: cfg, timeout: *timeout}
+	defer api.closeIdle()
 
-	mask := newMasker(cfg.apiKey, *reveal)
+	mask := newMasker(api.fail.cfg.apiKey, *reveal)
 	var sink tokenSink
 	if *asJSON {
 		sink = newJSONSink(stdout, mask)
@@ -138,7 +134,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		if set["limit"] {
 			pageSize = *limit
 		}
-		return listAll(ctx, client, fail, sink, keep, stdout, stderr, lettatokens.ListOptions{
+		return listAll(ctx, api, sink, keep, stdout, stderr, lettatokens.ListOptions{
 			AgentID:     *agentID,
 			Limit:       pageSize,
 			MaxTokens:   bound,
@@ -154,9 +150,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if set["offset"] {
 		params.Offset = *offset
 	}
-	page, err := client.ListTokens(ctx, params)
+	page, err := api.client.ListTokens(ctx, params)
 	if err != nil {
-		return fail.callError(ctx, err)
+		return api.fail.of(err)
 	}
 	kept := slices.DeleteFunc(slices.Clone(page.Tokens), func(tok gen.Token) bool { return !keep(tok) })
 	if err := sink.page(kept); err != nil {
@@ -208,7 +204,7 @@ func shellWord(s string) string {
 // Tokens that arrived before an error are still written; the output is then
 // left incomplete (a JSON array without its closing bracket), so that it
 // cannot be mistaken for a whole listing.
-func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink tokenSink, keep func(gen.Token) bool, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
+func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Token) bool, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
 	prog := newProgress(stderr, stdout)
 	batch := make([]gen.Token, 0, opts.Limit)
 	total := 0
@@ -226,7 +222,7 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 		prog.update(total)
 		return nil
 	}
-	for tok, err := range lettatokens.Tokens(ctx, client, opts) {
+	for tok, err := range lettatokens.Tokens(ctx, api.client, opts) {
 		if err != nil {
 			werr := flush()
 			prog.abort()
@@ -234,7 +230,7 @@ func listAll(ctx context.Context, client *lettatokens.Client, fail failure, sink
 			if werr != nil {
 				return werr
 			}
-			return fail.callError(ctx, err)
+			return api.fail.of(err)
 		}
 		if !keep(tok) {
 			continue

@@ -26,12 +26,16 @@
 //	0  success (for check: no breaking drift)
 //	1  the server's answer shows a change in the API: breaking drift (check),
 //	   lying pagination, an answer the client cannot use (invalid JSON, an
-//	   undocumented status such as 404); for mock, it cannot listen or load
+//	   undocumented status such as a 404 in JSON); for mock, it cannot listen or load
 //	   its tokens
 //	2  usage, configuration or credentials (bad flags, LETTA_API_KEY missing
 //	   or rejected, a request the server rejected with 400), an outage (the
 //	   host unreachable, every attempt timed out, 429/5xx after the retries),
-//	   or a run that could not finish (interrupted, a walk cut at its bound)
+//	   a server that is not Letta's API (LETTA_BASE_URL wrong), or a run
+//	   that could not finish (interrupted, a walk cut at its bound)
+//
+// lettatokens.KindOf sorts a failure and its Kind's ExitStatus is the
+// status; failure.words words each kind (failure.go).
 //
 // Whatever a server sends is printed masked (the API key in any form and
 // token-shaped values, in every field and error line; see masker) and, in
@@ -202,17 +206,8 @@ func usageErrorf(cmd, format string, args ...any) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...) + " (see '" + help + "')"}
 }
 
-// credentialErrorf is a usage-class error that needs no pointer to --help.
-func credentialErrorf(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
-}
-
-// unavailablef is an outage or a run that could not finish (exit 2): not
-// the user's mistake, and not a change in the API either.
-func unavailablef(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
-}
-
+// errInterrupted ends a command that a signal stopped before it called the
+// API (delete waiting for its input, spec-diff).
 var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
 
 const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta Cloud's
@@ -247,8 +242,9 @@ Environment:
 Exit status: 0 success (check: no breaking drift); 1 the server's answer
 shows a change in the API (breaking drift, lying pagination, an answer the
 client cannot use); 2 usage, configuration or credentials, an outage
-(unreachable, timed out, 429/5xx after retries), or a run that could not
-finish (interrupted, check's --max-tokens or --deadline reached).
+(unreachable, timed out, 429/5xx after retries), a server that is not
+Letta's API (check LETTA_BASE_URL), or a run that could not finish
+(interrupted, check's --max-tokens or --deadline reached).
 
 Server strings are printed with the API key and token values masked (token
 values are shown with list --reveal, and create prints the one it created),

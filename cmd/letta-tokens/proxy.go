@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
@@ -161,11 +162,11 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fmt.Fprintf(stderr, "proxy: stopped: %s: %d breaking, %d additive — %s\n", stats, breaking, additive, verdict)
 	switch {
 	case stats.Requests > 0 && stats.Unreachable == stats.Requests:
-		return unavailablef("proxy: %s did not answer any of the %d requests", shown, stats.Requests)
+		return kindErrorf(lettatokens.KindUnreachable, "proxy: %s did not answer any of the %d requests", shown, stats.Requests)
 	case breaking > 0:
-		return &cliError{code: exitFailure}
+		return kindErrorf(lettatokens.KindUndocumented, "") // the findings said it
 	case stats.RecordFailed > 0:
-		return unavailablef("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Safe(stats.RecordError, maxCheckLine, p.Secrets()...))
+		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Safe(stats.RecordError, maxCheckLine, p.Secrets()...))
 	}
 	return nil
 }

@@ -100,14 +100,14 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	name := specLine(src.String())
 	data, err := src.read(ctx, *timeout)
 	if err != nil {
-		if interrupted(ctx, err) {
+		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
 		return specDiffErrorf("cannot read the upstream spec %s: %s", name, specLine(trimFetch(err)))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
-		if interrupted(ctx, err) {
+		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
 		return specDiffErrorf("comparing %s with %s: %s", specLine(specName), name, specLine(err.Error()))

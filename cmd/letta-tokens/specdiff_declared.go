@@ -46,12 +46,12 @@ const maxDeclarationsBytes = 1 << 20
 // unknown rewrite, an entry without a reason and a duplicate entry are
 // errors, so that a typo cannot silently declare nothing.
 func parseDeclarations(r io.Reader) (*declarations, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxDeclarationsBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxDeclarationsBytes {
+	data, err := readCapped(r, maxDeclarationsBytes)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return nil, fmt.Errorf("%w: larger than %d bytes", errDeclarations, maxDeclarationsBytes)
+	case err != nil:
+		return nil, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

@@ -97,7 +97,7 @@ func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: HTTP %d", errFetch, resp.StatusCode)
 	}
-	return readCapped(resp.Body)
+	return readUpstream(resp.Body)
 }
 
 func readFileCapped(path string) ([]byte, error) {
@@ -109,16 +109,32 @@ func readFileCapped(path string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%w: %s is not a regular file", errFetch, path)
 	}
-	return readCapped(f)
+	return readUpstream(f)
 }
 
-func readCapped(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxUpstreamBytes+1))
-	if err != nil {
+// readUpstream reads the upstream document from r, at most
+// maxUpstreamBytes.
+func readUpstream(r io.Reader) ([]byte, error) {
+	data, err := readCapped(r, maxUpstreamBytes)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, fmt.Errorf("%w: larger than %d MiB", errFetch, maxUpstreamBytes>>20)
+	case err != nil:
 		return nil, fmt.Errorf("%w: %s", errFetch, networkReason(err))
 	}
-	if len(data) > maxUpstreamBytes {
-		return nil, fmt.Errorf("%w: larger than %d MiB", errFetch, maxUpstreamBytes>>20)
-	}
 	return data, nil
+}
+
+// errTooLarge is readCapped's error for input over its limit.
+var errTooLarge = errors.New("too large")
+
+// readCapped reads r whole, at most limit bytes: what the command reads of
+// a file, a download or stdin. More is errTooLarge, read no further than
+// one byte past the limit.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = errTooLarge
+	}
+	return data, err
 }

@@ -58,7 +58,7 @@ func readTokenInput(ctx context.Context, r io.Reader, from, apiKey string) (stri
 	}
 	done := make(chan read, 1)
 	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, maxTokenInput+1))
+		data, err := readCapped(r, maxTokenInput)
 		done <- read{data, err}
 	}()
 	var in read
@@ -70,11 +70,11 @@ func readTokenInput(ctx context.Context, r io.Reader, from, apiKey string) (stri
 	fail := func(format string, args ...any) (string, error) {
 		return "", usageErrorf("delete", "delete: "+format, args...)
 	}
-	if in.err != nil {
-		return fail("cannot read %s: %s", from, pathErrorReason(in.err))
-	}
-	if len(in.data) > maxTokenInput {
+	switch {
+	case errors.Is(in.err, errTooLarge):
 		return fail("%s holds more than %d KiB: want one token on one line", from, maxTokenInput>>10)
+	case in.err != nil:
+		return fail("cannot read %s: %s", from, pathErrorReason(in.err))
 	}
 	value := strings.TrimSpace(string(in.data))
 	switch {

@@ -2,13 +2,8 @@ package live
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"syscall"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -37,13 +32,15 @@ func (r *liveRun) walk(ctx context.Context, fetch pageFetcher, opts walkOptions)
 	return res, err
 }
 
-// classify sorts a step's error. A server's answer that the client would
-// not accept (an *lettatokens.Error) is drift: the validating transport has
+// classify sorts a step's error by its kind (lettatokens.KindOf). An
+// answer the API does not document is drift: the validating transport has
 // usually described it already (described is true); when it has not (a
-// retried 5xx, a 400 to a valid request), a finding is added here. An
-// answer that never arrived whole (timed out, broke off) is an outage;
-// anything else (no answer at all, credentials rejected, the context ended)
-// stops the run.
+// body the client could not decode, a status the spec lacks), a finding is
+// added here, as for a 400 to a request the spec allows. An outage
+// (ErrServerUnavailable) or a refused key (ErrCredentialsRejected) stops
+// the run, as does every other kind (no answer, a refused redirect, a
+// server that is not Letta's API, the context ended): no verdict on drift.
+// The errors returned wrap err, so KindOf sees through them.
 func (r *liveRun) classify(ctx context.Context, err error, described bool) error {
 	if err == nil {
 		return nil
@@ -51,59 +48,31 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 	if ctx.Err() != nil {
 		return err // the run was cancelled or ran out of time: no verdict
 	}
-	if errors.Is(err, lettatokens.ErrCrossOriginRedirect) {
-		// The server sent the client elsewhere, and the key does not follow:
-		// nothing could be checked there, which is no verdict on drift.
-		return err
-	}
-	if timedOut(err) {
-		// Whatever the status: a 2xx whose body trickled is as unusable as
-		// no answer, and is not drift.
-		return fmt.Errorf("%w: no complete answer within a request's time limit, on every attempt: %w", ErrServerUnavailable, err)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
-		// An answer that broke off, whatever its status: no evidence of
-		// anything but an outage.
-		return fmt.Errorf("%w: the answer broke off: %w", ErrServerUnavailable, err)
-	}
 	var apiErr *lettatokens.Error
-	if !errors.As(err, &apiErr) {
-		var syntaxErr *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
-		if !errors.As(err, &syntaxErr) && !errors.As(err, &typeErr) {
-			// No answer at all (refused, no such host, TLS): the client
-			// returns the transport's error, which stops the run as
-			// unreachable.
-			return err
-		}
+	switch lettatokens.KindOf(err) {
+	case lettatokens.KindUnauthorized:
+		return fmt.Errorf("%w (check LETTA_API_KEY and LETTA_BASE_URL): %w", ErrCredentialsRejected, err)
+	case lettatokens.KindUnavailable:
+		return fmt.Errorf("%w: no complete answer after the client's retries, the checks could not finish: %w", ErrServerUnavailable, err)
+	case lettatokens.KindRejected:
 		if !described {
+			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
+				Message: "the server rejected a request the spec allows: " + r.safeLine(err.Error())}}))
+		}
+		return nil
+	case lettatokens.KindUndocumented:
+		switch {
+		case described:
+		case errors.As(err, &apiErr):
+			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
+				Message: "the client could not use the server's answer: " + r.safeLine(apiErr.Error())}}))
+		default:
 			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckJSON, Severity: contract.Breaking,
 				Message: "the client could not decode the server's answer: " + r.safeLine(err.Error())}}))
 		}
 		return nil
 	}
-	switch code := apiErr.StatusCode; {
-	case code == http.StatusUnauthorized || code == http.StatusForbidden:
-		return fmt.Errorf("%w: HTTP %d from the server; check LETTA_API_KEY and LETTA_BASE_URL", ErrCredentialsRejected, code)
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
-		return fmt.Errorf("%w, the checks could not finish: %w", ErrServerUnavailable, err)
-	case described:
-		return nil // the transport's findings explain it
-	case code == http.StatusBadRequest:
-		r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
-			Message: "the server rejected a request the spec allows: " + r.safeLine(apiErr.Error())}}))
-	default:
-		r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
-			Message: "the client could not use the server's answer: " + r.safeLine(apiErr.Error())}}))
-	}
-	return nil
-}
-
-// timedOut reports whether err is a request attempt running out of time,
-// by its cause.
-func timedOut(err error) bool {
-	var netErr net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout()
+	return err
 }
 
 // safeLine is one error's text in a finding: the run's secrets masked,
