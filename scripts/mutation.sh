@@ -30,16 +30,18 @@ root=$(pwd)
 # verdicts and walk comparison, and the CLI's masking and token checks.
 critical_files() {
   case "$1" in
-    redact) echo "secrets.go line.go" ;;
-    .) echo "auth.go body.go callerror.go doer.go errors.go fingerprint.go list.go pager.go redact.go redirect.go retry.go" ;;
+    redact) echo "masker.go view.go secrets.go line.go defuse.go writer.go" ;;
+    .) echo "auth.go body.go callerror.go doer.go errors.go kind.go env.go list.go pager.go redact.go redirect.go retry.go" ;;
+    internal/fingerprint) echo "fingerprint.go" ;;
+    internal/retrypolicy) echo "retrypolicy.go" ;;
     internal/prefetch) echo "prefetch.go" ;;
-    contract) echo "compare.go page_behaviour.go safe.go unknown_fields.go validator.go" ;;
-    contract/live) echo "compare.go" ;;
-    cmd/letta-tokens) echo "jsondefuse.go mask.go tokenvalue.go" ;;
+    contract) echo "page_behaviour.go safe.go unknown_fields.go validator.go" ;;
+    contract/live) echo "compare.go live_classify.go live_seed_guard.go" ;;
+    cmd/letta-tokens) echo "mask.go tokenvalue.go failure.go" ;;
     *) return 1 ;;
   esac
 }
-all_packages="redact internal/prefetch . contract cmd/letta-tokens"
+all_packages="redact internal/prefetch internal/fingerprint internal/retrypolicy . contract contract/live cmd/letta-tokens"
 
 base=""
 pkgs=()
