@@ -48,9 +48,12 @@ in memory.
 
 The first line on stdout is the base URL (with port 0, a free port is
 picked), so scripts can read it; everything else goes to stderr. Point any
-client, or Letta's SDKs, at it with:
+client, or Letta's SDKs, at it per command:
 
-  export LETTA_BASE_URL=<that URL> LETTA_API_KEY=<any non-empty value>
+  LETTA_BASE_URL=<that URL> LETTA_API_KEY=<any non-empty value> letta-tokens list
+
+(Exported in your shell instead, LETTA_API_KEY would turn a later
+'go test ./...' in a clone into a live run against LETTA_BASE_URL.)
 
 It stops cleanly on SIGINT (Ctrl-C) or SIGTERM, exiting 0, after printing
 on stderr how many requests it served and how many faults of each kind it
@@ -191,7 +194,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *driftName != "" {
 		fmt.Fprintf(stderr, "mock: drifting from the spec: %s\n", *driftName)
 	}
-	fmt.Fprintf(stderr, "mock: point clients at it with:\n  export %s=%s %s=%s\n", envBaseURL, base, envAPIKey, keyHint)
+	// A prefix for one command, not an export: left in a shell, the key
+	// would make a later 'go test ./...' a live run.
+	fmt.Fprintf(stderr, "mock: point a client at it, one command at a time:\n  %s=%s %s=%s letta-tokens list\n", envBaseURL, base, envAPIKey, keyHint)
 
 	// Every request's context ends when the mock stops, so that a page
 	// being streamed (it may be all 10^9 tokens) ends at once.

@@ -108,7 +108,7 @@ func TestMockServes(t *testing.T) {
 	}
 	for _, want := range []string{
 		"mock: serving 30 seeded tokens at " + base + "/v1/client-side-access-tokens",
-		"export LETTA_BASE_URL=" + base + " LETTA_API_KEY=<any non-empty value>",
+		"\n  LETTA_BASE_URL=" + base + " LETTA_API_KEY=<any non-empty value> letta-tokens list\n",
 		"mock: stopped\n",
 	} {
 		if !strings.Contains(stderr, want) {
