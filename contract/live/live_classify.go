@@ -25,7 +25,7 @@ func (r *liveRun) step(ctx context.Context, run func() error) error {
 
 // walk runs one walk as a step, its findings kept, at the run's
 // concurrency and page size bounds.
-func (r *liveRun) walk(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkResult, error) {
+func (r *liveRun) walk(ctx context.Context, fetch lettatokens.PageLister, opts walkOptions) (walkResult, error) {
 	var res walkResult
 	opts.Concurrency = r.cfg.Concurrency
 	err := r.step(ctx, func() (err error) {
@@ -109,7 +109,7 @@ func timedOut(err error) bool {
 // safeLine is one error's text in a finding: the run's secrets masked,
 // escaped, capped at one server string's length.
 func (r *liveRun) safeLine(s string) string {
-	return redact.Safe(s, redact.MaxLine, r.secrets.all()...)
+	return r.masker.Load().Safe(s, redact.MaxLine)
 }
 
 func fmtDropped(n int) string {
