@@ -32,8 +32,9 @@ type Masker struct {
 	keys   []secret // the API key: masked by [Key], never shown
 	values []secret // token values: masked by [Token]
 	// grams indexes every gramLen-byte gram of the keys' secret parts (and
-	// of the values', when there are many), for texts of any size; a few
-	// values are probed directly, which costs nothing to set up.
+	// of the values', when there are many) by its coarse form, for texts of
+	// any size; a few values are probed directly, which costs nothing to
+	// set up.
 	grams         map[uint64][]gramAt
 	filter        *[filterWords]uint64
 	valuesIndexed bool
@@ -48,6 +49,11 @@ const filterWords = 1 << 16 / 64
 type secret struct {
 	whole string // as given
 	part  string // what follows a ck-let-/sk-let- prefix, or whole
+	// low is part lower-cased: what the index and the probes match, in
+	// a lower-cased text. short is what is searched for whole when part is
+	// too short for runs of MinWindow, lower-cased: a key's part (a run of
+	// it, behind any prefix, is the key), else the whole value.
+	low, short string
 }
 
 type gramAt struct{ sec, off int32 }
@@ -63,7 +69,7 @@ func NewMasker(apiKey string, values ...string) *Masker {
 }
 
 func newMasker(keys, values []string) *Masker {
-	m := &Masker{keys: secretsOf(keys), values: secretsOf(values)}
+	m := &Masker{keys: secretsOf(keys, true), values: secretsOf(values, false)}
 	m.index()
 	return m
 }
@@ -89,8 +95,8 @@ func (m *Masker) index() {
 			m.grams = map[uint64][]gramAt{}
 			m.filter = new([filterWords]uint64)
 		}
-		for off := 0; off+gramLen <= len(k.part); off++ {
-			g := gram(k.part[off:])
+		for off := 0; off+gramLen <= len(k.low); off++ {
+			g := coarse(gram(k.low[off:]))
 			m.grams[g] = append(m.grams[g], gramAt{int32(i), int32(off)})
 			h := filterHash(g)
 			m.filter[h/64] |= 1 << (h % 64)
@@ -100,7 +106,7 @@ func (m *Masker) index() {
 
 // secretsOf keeps the values worth searching for: shorter ones would
 // mask ordinary words (a four-character key is masked whole only).
-func secretsOf(vs []string) []secret {
+func secretsOf(vs []string, keys bool) []secret {
 	out := make([]secret, 0, len(vs))
 	var seen map[string]bool // for many values only: a row has one
 	if len(vs) > maxProbedValues {
@@ -117,7 +123,12 @@ func secretsOf(vs []string) []secret {
 		if seen != nil {
 			seen[v] = true
 		}
-		out = append(out, secret{whole: v, part: secretPart(v)})
+		part := secretPart(v)
+		sec := secret{whole: v, part: part, low: lowerASCII(part), short: lowerASCII(v)}
+		if keys && len(part) >= minExtraLen {
+			sec.short = sec.low
+		}
+		out = append(out, sec)
 	}
 	return out
 }
@@ -144,9 +155,9 @@ func (m *Masker) With(values ...string) *Masker {
 	}
 	n := *m
 	if len(m.values) == 0 {
-		n.values = secretsOf(values)
+		n.values = secretsOf(values, false)
 	} else {
-		n.values = secretsOf(append(valuesOf(m.values), values...))
+		n.values = secretsOf(append(valuesOf(m.values), values...), false)
 	}
 	if n.valuesIndexed || len(n.values) > maxProbedValues {
 		n.index()
@@ -220,7 +231,11 @@ type hit struct {
 // each plain, or spelled with escapes a server or an encoder may use, mixed
 // in one string: JSON's and Go's (\u0073, \x73, \", \/), %73 or %6B in any
 // case, and a JSON pointer's ~0 and ~1, the prefix included. The whole
-// escaped span is masked. Mask is idempotent, and takes time linear in s.
+// escaped span is masked. ASCII letters match in any case (SK-LET-…, a run
+// of the key upper-cased): a server that changes a secret's case has still
+// shown it. A key whose secret part is shorter than MinWindow is searched
+// for by that part whole, a shorter value whole. Mask is idempotent, and
+// takes time linear in s.
 func (m *Masker) Mask(s string) string {
 	hits := m.find(s, false)
 	if len(hits) == 0 {
@@ -242,8 +257,9 @@ func (m *Masker) Mask(s string) string {
 func (m *Masker) Holds(s string) bool { return len(m.find(s, false)) > 0 }
 
 // HoldsKey reports whether s holds the API key, a run of its secret part,
-// or anything shaped like a key (sk-let-…), in any form Mask knows: what
-// must never be printed, even where a token may be.
+// or anything shaped like a key (sk-let-…, even right behind a token's
+// prefix), in any form and case Mask knows: what must never be printed,
+// even where a token may be, nor sent in a URL.
 func (m *Masker) HoldsKey(s string) bool {
 	return len(m.find(s, true)) > 0
 }
@@ -298,7 +314,11 @@ func (m *Masker) find(s string, keysOnly bool) []hit {
 	return out
 }
 
-// search appends the secrets found in one view of a text.
+// search appends the secrets found in one view of a text, in any case:
+// the secrets are held lower-cased, and the text is folded as it is read
+// (a gram, a byte, a candidate at a time), never copied, so that a server
+// cannot slip a key past by changing the case of its letters (SK-LET-…, a
+// run of the key upper-cased), and a megabyte costs no more than before.
 // keysOnly: only the keys and key shapes, for HoldsKey.
 func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	s := v.s
@@ -310,7 +330,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	if m.grams != nil {
 		prevA, prevB := -1, -1
 		for i := 0; i+gramLen <= len(s); i += probeStride {
-			g := gram(s[i:])
+			g := coarse(gram(s[i:]))
 			h := filterHash(g)
 			if m.filter[h/64]&(1<<(h%64)) == 0 {
 				continue
@@ -320,7 +340,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				if keysOnly && kind != kindKey {
 					continue
 				}
-				a, b := extend(s, i, k.part, int(at.off))
+				a, b := extend(s, i, k.low, int(at.off))
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
 					add(withPrefix(s, a), b, kind, k.whole)
 					prevA, prevB = a, b
@@ -330,7 +350,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	}
 	for _, k := range m.keys {
 		if len(k.part) < MinWindow {
-			searchWhole(s, k.whole, kindKey, add)
+			searchWhole(s, k, kindKey, add)
 		}
 	}
 	for _, val := range m.values {
@@ -341,20 +361,21 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue // found through the index above
 		}
 		if len(val.part) < MinWindow {
-			searchWhole(s, val.whole, kindValue, add)
+			searchWhole(s, val, kindValue, add)
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
 		prevA, prevB := -1, -1
+		var probe [8]byte
 		for i := 0; i+gramLen <= len(s); i += probeStride {
-			probe := s[i : i+gramLen]
+			binary.LittleEndian.PutUint64(probe[:], foldGram(gram(s[i:])))
 			for from := 0; ; {
-				o := strings.Index(val.part[from:], probe)
+				o := strings.Index(val.low[from:], string(probe[:gramLen]))
 				if o < 0 {
 					break
 				}
 				o += from
-				a, b := extend(s, i, val.part, o)
+				a, b := extend(s, i, val.low, o)
 				if b-a >= MinWindow && (a != prevA || b != prevB) {
 					add(withPrefix(s, a), b, kindValue, val.whole)
 					prevA, prevB = a, b
@@ -363,32 +384,130 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			}
 		}
 	}
-	// Shapes: ck-let-… and sk-let-…, whatever follows the prefix.
+	// Shapes: ck-let-… and sk-let-…, whatever follows the prefix. A key's
+	// shape inside a token's (ck-let-0000sk-let-…) is a key's: each kind
+	// has its own cursor, so that each byte is scanned once per kind.
+	tokenEnd, keyEnd := 0, 0
+	shapes := foldFinder{s: s, needle: "k-let-"}
 	for from := 0; ; {
-		i := strings.Index(s[from:], "k-let-")
+		i := shapes.next(from)
 		if i < 0 {
 			break
 		}
-		i += from
 		from = i + 1
-		if i == 0 || (s[i-1]|0x20 != 'c' && s[i-1]|0x20 != 's') {
-			continue
-		}
 		start := i - 1
-		end, masked := shapeEnd(s, start+len("ck-let-"))
-		if masked || end-start <= prefixLen {
-			from = end
+		if start < 0 || (s[start]|0x20 != 'c' && s[start]|0x20 != 's') {
 			continue
 		}
-		shape := s[start:end]
-		if s[start]|0x20 == 's' {
-			add(start, end, kindKeyShape, shape)
-		} else if !m.allowTokens && !keysOnly {
-			add(start, end, kindShape, shape)
+		isKey := s[start]|0x20 == 's'
+		if isKey && start < keyEnd || !isKey && start < max(tokenEnd, keyEnd) {
+			continue // inside a shape of its kind already found
 		}
-		from = end
+		end, masked := shapeEnd(s, start+len("ck-let-"))
+		if isKey {
+			keyEnd = end
+		} else {
+			tokenEnd = end
+		}
+		if masked || end-start <= prefixLen {
+			continue
+		}
+		if isKey {
+			add(start, end, kindKeyShape, s[start:end])
+		} else if !m.allowTokens && !keysOnly {
+			add(start, end, kindShape, s[start:end])
+		}
 	}
 	return hits
+}
+
+// A foldFinder finds a lower-case needle in s, whatever the case of s's
+// letters, left to right. It keeps where the needle's first byte next
+// occurs in each case, so that each byte of s is scanned at most once per
+// case however many times next is called: a search stays linear in s
+// (each candidate costs len(needle), a constant).
+type foldFinder struct {
+	s, needle string
+	at        [2]int // next occurrence of the first byte, lower then upper case; -1 unknown
+	known     bool
+}
+
+// next is the first index at or after from where the needle starts, or
+// -1. Calls must not go back (from at least the last call's).
+func (f *foldFinder) next(from int) int {
+	first := [2]byte{f.needle[0], f.needle[0]}
+	if 'a' <= first[0] && first[0] <= 'z' {
+		first[1] -= 'a' - 'A'
+	}
+	if !f.known {
+		f.at, f.known = [2]int{-1, -1}, true
+	}
+	for {
+		for k := range 2 {
+			if f.at[k] < from && f.at[k] != len(f.s) {
+				if j := strings.IndexByte(f.s[from:], first[k]); j >= 0 {
+					f.at[k] = from + j
+				} else {
+					f.at[k] = len(f.s)
+				}
+			}
+		}
+		i := min(f.at[0], f.at[1])
+		if i+len(f.needle) > len(f.s) {
+			return -1
+		}
+		if equalFold(f.s[i:i+len(f.needle)], f.needle) {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+// equalFold reports whether s, in any case, is low, lower-case: ASCII
+// letters only fold.
+func equalFold(s, low string) bool {
+	for i := range len(low) {
+		if lowerByte(s[i]) != low[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// lowerASCII is s with its ASCII capitals lower-cased, byte for byte, so
+// that an offset in it is the same offset in s (strings.ToLower maps other
+// letters too, to other lengths). For secrets, which are short.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lowerByte(c)
+	}
+	return string(b)
+}
+
+// coarse is what the index of grams is keyed by: each byte with its 0x20
+// bit set. That lower-cases every ASCII capital in one instruction; it
+// also merges a few other pairs of bytes ('@' and '`', '_' and DEL), which
+// only adds candidates that extend then refuses: the index is probed at
+// every sixth byte of a text, and must cost next to nothing there.
+func coarse(g uint64) uint64 { return g | 0x202020202020 }
+
+// foldGram lower-cases the ASCII capitals of a gram, eight bytes at once:
+// capital's bytes have their high bit set where g's are 'A'–'Z' (no carry
+// crosses a byte: each sum stays below 0x100), and that bit shifted to
+// 0x20 makes the letter lower-case.
+func foldGram(g uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	low7 := g &^ high
+	capital := (low7 + (0x80-'A')*ones) &^ (low7 + (0x80-'Z'-1)*ones) &^ g & high
+	return g | capital>>2
 }
 
 // secretAt is the secret numbered i in the index, and its kind.
@@ -408,31 +527,34 @@ func (h hit) repl() string {
 	return Token(h.text)
 }
 
-func searchWhole(s, whole string, kind int, add func(i, j, kind int, text string)) {
+// searchWhole adds each place sec.short is found in s, in any case, with
+// a Letta prefix right before it.
+func searchWhole(s string, sec secret, kind int, add func(i, j, kind int, text string)) {
+	f := foldFinder{s: s, needle: sec.short}
 	for from := 0; ; {
-		i := strings.Index(s[from:], whole)
+		i := f.next(from)
 		if i < 0 {
 			return
 		}
-		i += from
-		add(i, i+len(whole), kind, whole)
-		from = i + len(whole)
+		add(withPrefix(s, i), i+len(sec.short), kind, sec.whole)
+		from = i + len(sec.short)
 	}
 }
 
 // extend grows the match of text[i:i+gramLen] with part[off:off+gramLen]
-// both ways, as far as text and part agree, and returns its span in text.
+// both ways, as far as text, in any case, and part (lower-case) agree, and
+// returns its span in text.
 func extend(text string, i int, part string, off int) (int, int) {
-	if text[i:i+gramLen] != part[off:off+gramLen] {
+	if !equalFold(text[i:i+gramLen], part[off:off+gramLen]) {
 		return i, i // a filter or hash collision
 	}
 	a, o := i, off
-	for a > 0 && o > 0 && text[a-1] == part[o-1] {
+	for a > 0 && o > 0 && lowerByte(text[a-1]) == part[o-1] {
 		a--
 		o--
 	}
 	b, p := i+gramLen, off+gramLen
-	for b < len(text) && p < len(part) && text[b] == part[p] {
+	for b < len(text) && p < len(part) && lowerByte(text[b]) == part[p] {
 		b++
 		p++
 	}

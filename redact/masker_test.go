@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -72,6 +74,22 @@ func survivor(s, part string) string {
 	for pass := 0; v != nil && pass <= maxDecodePasses; pass++ {
 		for i := 0; i+MinWindow <= len(part); i++ {
 			if w := part[i : i+MinWindow]; strings.Contains(v.s, w) {
+				return w
+			}
+		}
+		v = v.decode()
+	}
+	return ""
+}
+
+// survivorInAnyCase is survivor with each view lower-cased: low is a
+// secret part lower-cased.
+func survivorInAnyCase(s, low string) string {
+	v := &view{s: s}
+	for pass := 0; v != nil && pass <= maxDecodePasses; pass++ {
+		lowered := strings.ToLower(v.s)
+		for i := 0; i+MinWindow <= len(low); i++ {
+			if w := low[i : i+MinWindow]; strings.Contains(lowered, w) {
 				return w
 			}
 		}
@@ -351,5 +369,119 @@ func TestMaskerShortSecrets(t *testing.T) {
 	}
 	if secretPart("C0-let-000000000") != "C0-let-000000000" {
 		t.Error("C0-let- is no Letta prefix")
+	}
+}
+
+// What the seeded live run's key guard needed of HoldsKey: a key in
+// another case is the key, a key's shape counts wherever it starts, and a
+// short key is searched for whole.
+func TestMaskerHoldsKeyInAnyCase(t *testing.T) {
+	m := NewMasker(tKey)
+	for value, want := range map[string]bool{
+		strings.ToUpper(tKey):                          true,
+		strings.ToLower(tKey):                          true,
+		"ck-let-" + strings.ToUpper(tKeyPart[5:17]):    true,  // 12 characters, upper-cased
+		"ck-let-" + strings.ToLower(tKeyPart[5:17]):    true,  // lower-cased
+		"ck-let-" + strings.ToUpper(tKeyPart[5:16]):    false, // 11: chance
+		"ck-let-0000sk-let-0000":                       true,  // a key's shape behind a token's
+		"SK-LET-whatever":                              true,
+		"Sk-LeT-whatever":                              true,
+		encode("SK-LET-WHATEVER", []byte{encPctLower}): true,
+		"ck-let-whatever":                              false,
+	} {
+		if got := m.HoldsKey(value); got != want {
+			t.Errorf("HoldsKey(%q) = %v, want %v", value, got, want)
+		}
+	}
+	short := NewMasker("sk-let-hunter2")
+	if !short.HoldsKey("ck-let-xxxHUNTER2xxx") || short.HoldsKey("ck-let-hunte") {
+		t.Error("a short key's secret part is not searched for whole, in any case")
+	}
+	if NewMasker("").HoldsKey("ck-let-" + tKeyPart) {
+		t.Error("without a key, a token shape holds no key")
+	}
+}
+
+// Mask masks what HoldsKey finds: the case of a secret's letters does not
+// let it through, and masking stays idempotent.
+func TestMaskerAnyCase(t *testing.T) {
+	m := NewMasker(tKey, tValue)
+	for _, in := range []string{
+		"Bearer " + strings.ToUpper(tKey),
+		"https://" + strings.ToLower(tKeyPart[3:20]) + ".example.com",
+		"x " + strings.ToUpper(tValue) + " y",
+		"CK-LET-0123456789ABCDEFGHIJ",
+		"ck-let-0000SK-LET-0000abcdefghij",
+	} {
+		got := m.Mask(in)
+		if w := survivorInAnyCase(got, strings.ToLower(tKeyPart)); w != "" {
+			t.Errorf("Mask(%q) = %q: %q survived", in, got, w)
+		}
+		for _, leak := range []string{"ABCDEFGHIJ", "abcdefghij", strings.ToUpper(tValue[10:22])} {
+			if strings.Contains(got, leak) {
+				t.Errorf("Mask(%q) = %q holds %q", in, got, leak)
+			}
+		}
+		if again := m.Mask(got); again != got {
+			t.Errorf("not idempotent: %q then %q", got, again)
+		}
+	}
+	if got := m.Mask("ck-let-0000sk-let-0000abcdefghij"); got != "sk-let-0…" {
+		t.Errorf("a key's shape behind a token's: %q, want the key's masked form", got)
+	}
+}
+
+// foldGram lower-cases exactly the ASCII capitals of all eight bytes,
+// whatever their neighbours (the sums it takes must not carry).
+func TestFoldGram(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			for _, fill := range []byte{0x00, 'Z', '@', '[', 0x7f, 0x80, 0xc1, 0xff} {
+				var in, want [8]byte
+				for i := range in {
+					in[i] = fill
+				}
+				in[pos] = byte(c)
+				for i, b := range in {
+					want[i] = lowerByte(b)
+				}
+				g := foldGram(binary.LittleEndian.Uint64(in[:]))
+				if got := binary.LittleEndian.Uint64(want[:]); g != got {
+					t.Fatalf("foldGram(% x) = %x, want %x", in, g, got)
+				}
+			}
+		}
+	}
+}
+
+// A foldFinder finds what a lower-cased search finds, called again and
+// again from the last match on.
+func TestFoldFinder(t *testing.T) {
+	texts := []string{"", "k", "K-LET-", "xk-let-ck-LET-Sk-Let-", "kkkkkk-let-", "KkKk-lEt-k-let", strings.Repeat("k-", 40) + "let-"}
+	for _, s := range texts {
+		for _, needle := range []string{"k-let-", "-let-", "kk"} {
+			var want, got []int
+			low := strings.ToLower(s)
+			for from := 0; ; {
+				i := strings.Index(low[from:], needle)
+				if i < 0 {
+					break
+				}
+				want = append(want, from+i)
+				from += i + 1
+			}
+			f := foldFinder{s: s, needle: needle}
+			for from := 0; ; {
+				i := f.next(from)
+				if i < 0 {
+					break
+				}
+				got = append(got, i)
+				from = i + 1
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q in %q: found at %v, want %v", needle, s, got, want)
+			}
+		}
 	}
 }

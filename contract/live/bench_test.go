@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
@@ -19,18 +20,18 @@ import (
 func BenchmarkWalkRetainedMemory(b *testing.B) {
 	const n, limit = 200_000, 1000
 	tokens := mock.SeedTokens(limit)
-	fetch := func(_ context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-		page := &gen.TokenPage{HasNextPage: *p.Offset+limit < n}
-		if *p.Offset >= n {
+	fetch := pagesFunc(func(_ context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+		page := &gen.TokenPage{HasNextPage: p.Offset+limit < n}
+		if p.Offset >= n {
 			return page, nil
 		}
 		page.Tokens = make([]gen.Token, limit)
 		for i := range page.Tokens {
 			page.Tokens[i] = tokens[i]
-			page.Tokens[i].Token = fmt.Sprintf("ck-let-bench-%012d-0123456789abcdef", *p.Offset+i)
+			page.Tokens[i].Token = fmt.Sprintf("ck-let-bench-%012d-0123456789abcdef", p.Offset+i)
 		}
 		return page, nil
-	}
+	})
 	var retained float64
 	for b.Loop() {
 		var before, after runtime.MemStats

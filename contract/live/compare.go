@@ -72,7 +72,7 @@ func count(w walkResult) string {
 
 // firstDifference is the first position where a and b differ within their
 // common length, or -1.
-func firstDifference(a, b []fingerprint) int {
+func firstDifference(a, b []uint64) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			return i

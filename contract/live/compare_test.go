@@ -9,10 +9,10 @@ import (
 
 // fps builds fingerprints from small numbers: hand-built walks need
 // distinct values, not real tokens.
-func fps(ns ...int) []fingerprint {
-	out := make([]fingerprint, len(ns))
+func fps(ns ...int) []uint64 {
+	out := make([]uint64, len(ns))
 	for i, n := range ns {
-		out[i] = fingerprint(n)
+		out[i] = uint64(n)
 	}
 	return out
 }

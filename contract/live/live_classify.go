@@ -20,7 +20,7 @@ func (r *liveRun) step(ctx context.Context, run func() error) error {
 
 // walk runs one walk as a step, its findings kept, at the run's
 // concurrency and page size bounds.
-func (r *liveRun) walk(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkResult, error) {
+func (r *liveRun) walk(ctx context.Context, fetch lettatokens.PageLister, opts walkOptions) (walkResult, error) {
 	var res walkResult
 	opts.Concurrency = r.cfg.Concurrency
 	err := r.step(ctx, func() (err error) {
@@ -78,7 +78,7 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 // safeLine is one error's text in a finding: the run's secrets masked,
 // escaped, capped at one server string's length.
 func (r *liveRun) safeLine(s string) string {
-	return redact.Safe(s, redact.MaxLine, r.secrets.all()...)
+	return r.masker.Load().Safe(s, redact.MaxLine)
 }
 
 func fmtDropped(n int) string {

@@ -2,15 +2,14 @@ package live
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -30,8 +29,10 @@ type liveRun struct {
 	own     *http.Transport // the run's own transport, closed by close; nil when the caller gave one
 	traffic *collector      // findings of the exchanges
 	walked  *collector      // findings of the walks and comparisons
-	secrets *secretList
-	notes   []string
+	// masker is the run's one Masker: the API key, and the value of each
+	// token a create was answered with, added as they come (maskToken).
+	masker atomic.Pointer[redact.Masker]
+	notes  []string
 	// validator is the validating transport's, for the ledger's
 	// judgement of a create's answer.
 	validator *contract.Validator
@@ -47,16 +48,18 @@ type liveRun struct {
 }
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
-	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), secrets: &secretList{}, ledger: &createLedger{}}
+	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), ledger: &createLedger{}}
+	r.masker.Store(redact.NewMasker(cfg.APIKey))
 	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes)}
 	if cfg.BaseURL != "" {
 		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
 	}
+	var secrets []string
 	if cfg.APIKey != "" {
 		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
-		r.secrets.add(cfg.APIKey)
+		secrets = append(secrets, cfg.APIKey)
 	}
-	v, err := contract.NewValidator(contract.WithSecrets(r.secrets.all()...))
+	v, err := contract.NewValidator(contract.WithSecrets(secrets...))
 	if err != nil {
 		return nil, err
 	}
@@ -138,27 +141,23 @@ func (r *liveRun) mask(fs contract.Findings) contract.Findings {
 
 // safe masks the run's secrets in s, escapes and caps it.
 func (r *liveRun) safe(s string) string {
-	return redact.Safe(s, maxFindingText, r.secrets.all()...)
+	return r.masker.Load().Safe(s, maxFindingText)
+}
+
+// maskToken adds a token value to what the run masks, in every form
+// redact knows.
+func (r *liveRun) maskToken(value string) {
+	for {
+		m := r.masker.Load()
+		if r.masker.CompareAndSwap(m, m.With(value)) {
+			return
+		}
+	}
 }
 
 // note adds a line to the report's notes; args are the run's own words
 // and numbers, or strings already made safe.
 func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
-
-// fetch is the walks' pageFetcher: one page through the client.
-func (r *liveRun) fetch(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-	var p lettatokens.ListPageParams
-	if params.Limit != nil {
-		p.Limit = *params.Limit
-	}
-	if params.Offset != nil {
-		p.Offset = *params.Offset
-	}
-	if params.AgentId != nil {
-		p.AgentID = *params.AgentId
-	}
-	return r.client.ListTokens(ctx, p)
-}
 
 // finish builds the report of a run that went through every step.
 func (r *liveRun) finish() *Report {
@@ -210,25 +209,6 @@ func (b *panicBox) raiseAfterCleanup() {
 	if !raised {
 		b.raise()
 	}
-}
-
-// secretList is the values a run masks: the API key, and the tokens the
-// run created, added as they come. It is safe for concurrent use.
-type secretList struct {
-	mu     sync.Mutex
-	values []string
-}
-
-func (l *secretList) add(v ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.values = append(l.values, v...)
-}
-
-func (l *secretList) all() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.values)
 }
 
 // createWatcher hands every answer to a create to the run, as the answer

@@ -123,28 +123,39 @@ func (s *seeding) add(tok gen.Token) {
 	s.tokens = append(s.tokens, tok)
 }
 
-// sight wraps fetch so that the seeded tokens its pages hold are noted
-// for walk w. Without seeded tokens it is fetch.
-func (s *seeding) sight(fetch pageFetcher, w sighting) pageFetcher {
+// sight wraps pages so that the seeded tokens its pages hold are noted
+// for walk w. Without seeded tokens it is pages.
+func (s *seeding) sight(pages lettatokens.PageLister, w sighting) lettatokens.PageLister {
 	if s == nil || len(s.tokens) == 0 {
-		return fetch
+		return pages
 	}
-	return func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-		page, err := fetch(ctx, params)
-		if page == nil {
-			return page, err
-		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, tok := range page.Tokens {
-			if i, ok := s.index[tok.Token]; ok {
-				if _, dup := s.seen[w][i]; !dup {
-					s.seen[w][i] = tok
-				}
-			}
-		}
+	return sighter{pages, s, w}
+}
+
+// sighter is a PageLister that notes the seeded tokens of each page for
+// one walk.
+type sighter struct {
+	next lettatokens.PageLister
+	s    *seeding
+	w    sighting
+}
+
+func (l sighter) ListTokens(ctx context.Context, params lettatokens.ListPageParams) (*gen.TokenPage, error) {
+	page, err := l.next.ListTokens(ctx, params)
+	if page == nil {
 		return page, err
 	}
+	s := l.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, tok := range page.Tokens {
+		if i, ok := s.index[tok.Token]; ok {
+			if _, dup := s.seen[l.w][i]; !dup {
+				s.seen[l.w][i] = tok
+			}
+		}
+	}
+	return page, err
 }
 
 func (s *seeding) sighted(w sighting, i int) (gen.Token, bool) {
@@ -288,7 +299,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, s.sight(r.fetch, sightGone), walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
+		res, err := r.walk(ctx, s.sight(r.client, sightGone), walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -23,76 +24,11 @@ import (
 // it (see disown). Every create is written in a ledger before it is sent,
 // so that however the run ends it can say what it may have left.
 
-// keyWindow is the length of the pieces of the API key's secret that a
-// token value must not hold: long enough that a random token does not hold
-// one by chance (62¹² values), short enough that a server cannot slip the
-// key past the check by cutting or re-wrapping it.
-const keyWindow = 12
-
-// keyShape starts every Letta API key; no token of a run's holds one.
-const keyShape = "sk-let-"
-
-// holdsKey reports whether value holds the API key, whole or any
-// keyWindow characters of its secret part, in any case, plainly or
-// JSON- or URL-escaped, or holds anything shaped like a Letta key. key
-// may be empty (the run does not know it): the shape still counts.
-//
-// redact.Contains cannot answer this: it finds the whole key only, in the
-// case given, and finds every token by its shape (ck-let-…), so that it is
-// true of any token. The windows are checked here.
-func holdsKey(value, key string) bool {
-	forms := decodedForms(value)
-	for _, f := range forms {
-		if strings.Contains(f, keyShape) {
-			return true
-		}
-	}
-	if key == "" {
-		return false
-	}
-	secret := strings.ToLower(strings.TrimPrefix(key, keyShape))
-	if len(secret) < keyWindow {
-		// A short secret is searched for whole; below redact's own floor it
-		// would match ordinary text, and only equality counts.
-		if len(secret) < 4 {
-			return slices.Contains(forms, strings.ToLower(key))
-		}
-		for _, f := range forms {
-			if strings.Contains(f, secret) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, f := range forms {
-		for i := 0; i+keyWindow <= len(secret); i++ {
-			if strings.Contains(f, secret[i:i+keyWindow]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// decodedForms is value as it is and with each escaping a server could
-// wrap a key in undone (URL, JSON), lower-cased.
-func decodedForms(value string) []string {
-	forms := []string{value}
-	if s, err := url.PathUnescape(value); err == nil {
-		forms = append(forms, s)
-	}
-	if s, err := url.QueryUnescape(value); err == nil {
-		forms = append(forms, s)
-	}
-	var s string
-	if json.Unmarshal([]byte(`"`+value+`"`), &s) == nil {
-		forms = append(forms, s)
-	}
-	for i := range forms {
-		forms[i] = strings.ToLower(forms[i])
-	}
-	return forms
-}
+// holdsKey reports whether value holds the API key, a run of its secret
+// part, or anything shaped like a key, in any form redact knows (see
+// redact.Masker.HoldsKey). key may be empty (the run does not know it):
+// the shape still counts.
+func holdsKey(value, key string) bool { return redact.NewMasker(key).HoldsKey(value) }
 
 // bearer is the API key a request carries, or "".
 func bearer(req *http.Request) string {
@@ -177,7 +113,7 @@ type createLedger struct {
 	records []*createRecord
 	// before are the fingerprints of the tokens listed before the first
 	// create; beforeComplete says that walk reached its end.
-	before         map[fingerprint]bool
+	before         map[uint64]bool
 	beforeComplete bool
 }
 
@@ -262,11 +198,11 @@ func foreignText(rec *createRecord) string {
 // that a create answered with a token that was already there is known as
 // not the run's. Only fingerprints are kept.
 func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
-	res, err := r.walk(ctx, r.fetch, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
+	res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
 	if err != nil {
 		return err
 	}
-	r.ledger.before = make(map[fingerprint]bool, len(res.Fingerprints))
+	r.ledger.before = make(map[uint64]bool, len(res.Fingerprints))
 	for _, fp := range res.Fingerprints {
 		r.ledger.before[fp] = true
 	}
@@ -297,7 +233,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	if json.Unmarshal(body, &tok) != nil || tok.Token == "" {
 		return // no value to name: in flight, named at the end
 	}
-	r.secrets.add(tok.Token) // masked from now on, whoever it belongs to
+	r.maskToken(tok.Token) // masked from now on, whoever it belongs to
 	if why := r.disown(req, status, header, body, rec, tok); why != "" {
 		name := redact.Token(tok.Token)
 		if holdsKey(tok.Token, bearer(req)) {
@@ -323,7 +259,7 @@ func (r *liveRun) disown(req *http.Request, status int, header http.Header, body
 		return "names another hostname than the run's"
 	case !samePolicy(rec.policy, tok.Policy.Data):
 		return "names another policy than the run asked for"
-	case r.ledger.before[fingerprintOf(tok.Token)]:
+	case r.ledger.before[fingerprint.Of(tok.Token)]:
 		return "was listed before the run"
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -13,7 +14,7 @@ import (
 func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
 	var page *gen.TokenPage
 	err := r.step(ctx, func() (err error) {
-		page, err = r.fetch(ctx, gen.ListClientSideAccessTokensParams{})
+		page, err = r.client.ListTokens(ctx, lettatokens.ListPageParams{})
 		return err
 	})
 	return page, err
@@ -22,9 +23,8 @@ func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
 // limitOne asks for a page of one token: after seed, so that a seeded
 // account shows whether limit is honoured.
 func (r *liveRun) limitOne(ctx context.Context) error {
-	one := 1
 	return r.step(ctx, func() error {
-		_, err := r.fetch(ctx, gen.ListClientSideAccessTokensParams{Limit: &one})
+		_, err := r.client.ListTokens(ctx, lettatokens.ListPageParams{Limit: 1})
 		return err
 	})
 }
@@ -38,12 +38,12 @@ func (r *liveRun) pagedWalks(ctx context.Context) error {
 		watch = r.seeds.agents[0] // the filter check then covers seeded tokens
 	}
 	var err error
-	r.first, err = r.walk(ctx, r.seeds.sight(r.fetch, sightFirst), walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
+	r.first, err = r.walk(ctx, r.seeds.sight(r.client, sightFirst), walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
 	if err != nil {
 		return err
 	}
 	bound := laterBound(r.first, r.first.Tokens(), sizes[1], r.cfg.CompareTokens)
-	if r.second, err = r.walk(ctx, r.fetch, walkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
+	if r.second, err = r.walk(ctx, r.client, walkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
 		return err
 	}
 	r.walked.add(compareWalks(r.first, r.second))
@@ -74,7 +74,7 @@ func (r *liveRun) filter(ctx context.Context) error {
 	}
 	size := r.cfg.PageSizes[0]
 	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
-	filtered, err := r.walk(ctx, r.seeds.sight(r.fetch, sightFiltered), walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
+	filtered, err := r.walk(ctx, r.seeds.sight(r.client, sightFiltered), walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
 	if err != nil {
 		return err
 	}

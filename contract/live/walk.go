@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"strconv"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
 	"github.com/letta-tokens/letta-tokens/internal/pagebytes"
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
-
-// pageFetcher fetches one page of tokens. In live mode it is the generated
-// client; in tests, anything that returns pages. A walk with Concurrency
-// above 1 calls it from several goroutines at once.
-type pageFetcher func(ctx context.Context, params gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error)
 
 // walkOptions says how to walk pages.
 type walkOptions struct {
@@ -40,19 +37,20 @@ type walkOptions struct {
 	Concurrency int
 }
 
-// walkResult is what a walk saw. It holds a fingerprint per distinct
-// token, never the tokens: a walk's memory is 8 bytes per token of the
-// walk's bound, whatever the pages hold.
+// walkResult is what a walk saw. It holds a fingerprint (see
+// internal/fingerprint) per distinct token, never the tokens: a walk's
+// memory is 8 bytes per token of the walk's bound, whatever the pages
+// hold, and one process's walks compare by fingerprint.
 type walkResult struct {
 	Limit int
 	// Fingerprints are those of the distinct tokens, in the order first
 	// seen.
-	Fingerprints []fingerprint
+	Fingerprints []uint64
 	// Agent is WatchAgent, or the first agent a token named ("" if none).
 	Agent string
 	// AgentTokens are the fingerprints of the distinct tokens whose policy
 	// names Agent, in order.
-	AgentTokens []fingerprint
+	AgentTokens []uint64
 	Received    int // tokens received, repeats included
 	// Pages is the pages walked, including the probe past the last one;
 	// pages requested ahead and discarded are not counted.
@@ -79,23 +77,24 @@ func (r walkResult) Tokens() int { return len(r.Fingerprints) }
 //
 // The walk ends within MaxTokens tokens received, whatever the server says.
 // An error means a page could not be fetched; findings gathered until then
-// are returned with it.
-func walkPages(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkResult, contract.Findings, error) {
+// are returned with it. With Concurrency above 1, pages calls ListTokens
+// from several goroutines at once.
+func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptions) (walkResult, contract.Findings, error) {
 	res := walkResult{Limit: opts.Limit, Agent: opts.WatchAgent}
 	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
 		return res, nil, errors.New("live: walkPages needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
 	var out contract.Findings
-	// Where each fingerprint was first seen; dropped with the walk, so only
-	// the ordered fingerprints outlive it.
-	seen := make(map[fingerprint]int)
+	// The tokens seen, dropped with the walk, so only the ordered
+	// fingerprints outlive it.
+	var seen fingerprint.Set
 	// Pages ahead are bounded in bytes as well as in count: a page is
 	// validated as it arrives, at about ten times its size, so 16 MiB of
 	// decoded pages is some 150 MB of validation at most.
-	pages := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
-		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(fetch, opts))
+	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
+		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(pages, opts))
 	end := -1 // offset past the last page, once one said hasNextPage false
-	for p, err := range pages {
+	for p, err := range ahead {
 		res.Pages++
 		if fp, ok := err.(*fetchPanic); ok {
 			// Raised here, on the caller's goroutine, where its defers run;
@@ -110,17 +109,16 @@ func walkPages(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkRe
 		fresh, repeats, firstRepeat := 0, 0, -1
 		for i := range page.Tokens {
 			tok := &page.Tokens[i]
-			fp := fingerprintOf(tok.Token)
-			if first, dup := seen[fp]; dup {
+			if !seen.Add(tok.Token) {
 				if repeats == 0 {
 					firstRepeat = i
 					out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens/" + strconv.Itoa(i),
-						Message: fmt.Sprintf("token at offset %d was already returned at offset %d", offset+i, first)})
+						Message: fmt.Sprintf("token at offset %d was already returned earlier in the walk", offset+i)})
 				}
 				repeats++
 				continue
 			}
-			seen[fp] = offset + i
+			fp := fingerprint.Of(tok.Token)
 			res.Fingerprints = append(res.Fingerprints, fp)
 			res.watch(tok, fp)
 			fresh++
@@ -157,7 +155,7 @@ func walkPages(ctx context.Context, fetch pageFetcher, opts walkOptions) (walkRe
 	}
 	// The probe is asked for on its own, after the walk: a page prefetched
 	// past the end was discarded with the walk.
-	return probePastEnd(ctx, fetch, opts, end, res, out)
+	return probePastEnd(ctx, pages, opts, end, res, out)
 }
 
 // fetchPanic carries a panic out of a fetch running on a prefetch
@@ -169,16 +167,16 @@ func (p *fetchPanic) Error() string {
 	return fmt.Sprintf("live: panic in a page fetch: %v", p.value)
 }
 
-// pageFetch adapts fetch to prefetch, with each page checked for a nil
+// pageFetch adapts pages to prefetch, with each page checked for a nil
 // answer and every error saying which page it was.
-func pageFetch(fetch pageFetcher, opts walkOptions) prefetch.Fetch[*gen.TokenPage] {
+func pageFetch(pages lettatokens.PageLister, opts walkOptions) prefetch.Fetch[*gen.TokenPage] {
 	return func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
 		defer func() {
 			if v := recover(); v != nil {
 				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
 			}
 		}()
-		page, err = fetchPage(ctx, fetch, opts, offset)
+		page, err = fetchPage(ctx, pages, opts, offset)
 		if err != nil {
 			return nil, 0, false, err
 		}
@@ -188,7 +186,7 @@ func pageFetch(fetch pageFetcher, opts walkOptions) prefetch.Fetch[*gen.TokenPag
 
 // watch records tok in AgentTokens when it names the watched agent,
 // choosing the first agent seen when none was given.
-func (r *walkResult) watch(tok *gen.Token, fp fingerprint) {
+func (r *walkResult) watch(tok *gen.Token, fp uint64) {
 	for _, d := range tok.Policy.Data {
 		if r.Agent == "" && d.Id != "" {
 			r.Agent = d.Id
@@ -202,8 +200,8 @@ func (r *walkResult) watch(tok *gen.Token, fp fingerprint) {
 
 // probePastEnd fetches the page after the last one: it must be empty, or
 // hasNextPage false lied and tokens were silently cut off.
-func probePastEnd(ctx context.Context, fetch pageFetcher, opts walkOptions, offset int, res walkResult, out contract.Findings) (walkResult, contract.Findings, error) {
-	page, err := fetchPage(ctx, fetch, opts, offset)
+func probePastEnd(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int, res walkResult, out contract.Findings) (walkResult, contract.Findings, error) {
+	page, err := fetchPage(ctx, pages, opts, offset)
 	res.Pages++
 	if err != nil {
 		return res, out, err
@@ -217,15 +215,11 @@ func probePastEnd(ctx context.Context, fetch pageFetcher, opts walkOptions, offs
 	return res, out, nil
 }
 
-func fetchPage(ctx context.Context, fetch pageFetcher, opts walkOptions, offset int) (*gen.TokenPage, error) {
+func fetchPage(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int) (*gen.TokenPage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	params := gen.ListClientSideAccessTokensParams{Limit: &opts.Limit, Offset: &offset}
-	if opts.AgentID != "" {
-		params.AgentId = &opts.AgentID
-	}
-	page, err := fetch(ctx, params)
+	page, err := pages.ListTokens(ctx, lettatokens.ListPageParams{Limit: opts.Limit, Offset: offset, AgentID: opts.AgentID})
 	if err != nil {
 		return nil, fmt.Errorf("page at offset %d, limit %d: %w", offset, opts.Limit, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
@@ -44,16 +45,24 @@ func testTokens(n int) []gen.Token {
 	return out
 }
 
-func (s *fakeServer) fetch(_ context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+// pagesFunc is a PageLister made of one function, for a test's own
+// fetch.
+type pagesFunc func(context.Context, lettatokens.ListPageParams) (*gen.TokenPage, error)
+
+func (f pagesFunc) ListTokens(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+	return f(ctx, p)
+}
+
+func (s *fakeServer) ListTokens(_ context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
 	if s.calls != nil {
 		s.calls.Add(1)
 	}
-	limit, offset := *p.Limit, *p.Offset
+	limit, offset := p.Limit, p.Offset
 	all := s.tokens
-	if p.AgentId != nil {
+	if p.AgentID != "" {
 		all = nil
 		for _, t := range s.tokens {
-			if t.Policy.Data[0].Id == *p.AgentId {
+			if t.Policy.Data[0].Id == p.AgentID {
 				all = append(all, t)
 			}
 		}
@@ -106,12 +115,12 @@ func TestWalk(t *testing.T) {
 		{name: "offset ignored", server: fakeServer{ignoreOffset: true}, wantTokens: 5, wantPages: 2, finding: "offset seems ignored"},
 		{name: "empty page says more", server: fakeServer{emptyButNext: true}, wantTokens: 5, wantPages: 2, finding: "is empty but says hasNextPage true"},
 		{name: "hasNextPage false too early", server: fakeServer{lieLastPage: true}, wantTokens: 20, wantPages: 5, finding: "hasNextPage was false, but the page at offset 20 holds 3 tokens"},
-		{name: "pages overlap", server: fakeServer{overlap: true}, wantTokens: 23, finding: "already returned at offset"},
+		{name: "pages overlap", server: fakeServer{overlap: true}, wantTokens: 23, finding: "already returned earlier in the walk"},
 	}
 	for _, tt := range overConcurrency(tests, func(tt *walkTest, c int) { tt.concurrency = c }) {
 		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			res, findings, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: tt.concurrency})
+			res, findings, err := walkPages(context.Background(), &tt.server, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,28 +170,28 @@ func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			boom := errors.New("boom")
-			_, _, err := walkPages(context.Background(), func(context.Context, gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+			_, _, err := walkPages(context.Background(), pagesFunc(func(context.Context, lettatokens.ListPageParams) (*gen.TokenPage, error) {
 				return nil, boom
-			}, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
+			}), walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
 			if !errors.Is(err, boom) {
 				t.Errorf("err = %v, want wrapping boom", err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			s := &fakeServer{tokens: testTokens(3), calls: new(atomic.Int64)}
-			if _, _, err := walkPages(ctx, s.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c}); !errors.Is(err, context.Canceled) || s.calls.Load() != 0 {
+			if _, _, err := walkPages(ctx, s, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c}); !errors.Is(err, context.Canceled) || s.calls.Load() != 0 {
 				t.Errorf("cancelled walk: err = %v after %d calls, want context.Canceled after 0", err, s.calls.Load())
 			}
-			if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 0, MaxTokens: 50, Concurrency: c}); err == nil {
+			if _, _, err := walkPages(context.Background(), s, walkOptions{Limit: 0, MaxTokens: 50, Concurrency: c}); err == nil {
 				t.Error("Limit 0 must be refused: it could never advance")
 			}
-			if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 5, Concurrency: c}); err == nil {
+			if _, _, err := walkPages(context.Background(), s, walkOptions{Limit: 5, Concurrency: c}); err == nil {
 				t.Error("MaxTokens 0 must be refused: the walk would have no bound")
 			}
 		})
 	}
 	s := &fakeServer{tokens: testTokens(3)}
-	if _, _, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: -1}); err == nil {
+	if _, _, err := walkPages(context.Background(), s, walkOptions{Limit: 5, MaxTokens: 50, Concurrency: -1}); err == nil {
 		t.Error("a negative Concurrency must be refused")
 	}
 }
@@ -201,7 +210,7 @@ func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
 			// Each fetch waits (briefly, bounded) for the peak to be
 			// reached, so that a walk that does issue pages ahead is seen
 			// to, however the goroutines are scheduled.
-			fetch := func(ctx context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
+			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
 				n := inFlight.Add(1)
 				defer inFlight.Add(-1)
 				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
@@ -210,8 +219,8 @@ func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
 				for peak.Load() < tt.wantPeak && time.Now().Before(deadline) && ctx.Err() == nil {
 					time.Sleep(time.Millisecond)
 				}
-				return s.fetch(ctx, p)
-			}
+				return s.ListTokens(ctx, p)
+			})
 			res, findings, err := walkPages(context.Background(), fetch, walkOptions{Limit: 5, MaxTokens: 1000, Concurrency: tt.concurrency})
 			if err != nil || len(findings) > 0 || !res.Complete || res.Tokens() != 100 {
 				t.Fatalf("walk: err %v, complete %v, %d tokens, findings:\n%s", err, res.Complete, res.Tokens(), findings)
@@ -231,12 +240,12 @@ func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			s := &fakeServer{tokens: testTokens(40)}
-			fetch := func(ctx context.Context, p gen.ListClientSideAccessTokensParams) (*gen.TokenPage, error) {
-				if *p.Offset >= 10 {
+			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+				if p.Offset >= 10 {
 					panic("callback exploded")
 				}
-				return s.fetch(ctx, p)
-			}
+				return s.ListTokens(ctx, p)
+			})
 			defer func() {
 				if v := recover(); v != "callback exploded" {
 					t.Errorf("recovered %v, want the fetch's panic value", v)
@@ -253,7 +262,7 @@ func TestCompareWalks(t *testing.T) {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			walk := func(s *fakeServer, limit int) walkResult {
 				t.Helper()
-				res, findings, err := walkPages(context.Background(), s.fetch, walkOptions{Limit: limit, MaxTokens: 500, Concurrency: c})
+				res, findings, err := walkPages(context.Background(), s, walkOptions{Limit: limit, MaxTokens: 500, Concurrency: c})
 				if err != nil || len(findings) > 0 {
 					t.Fatalf("walk at %d: %v\n%s", limit, err, findings)
 				}
@@ -287,11 +296,11 @@ func TestCompareFiltered(t *testing.T) {
 	}, func(tt *filterTest, c int) { tt.concurrency = c }) {
 		t.Run(fmt.Sprintf("%s/concurrency=%d", tt.name, tt.concurrency), func(t *testing.T) {
 			tt.server.tokens = testTokens(23)
-			all, _, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1", Concurrency: tt.concurrency})
+			all, _, err := walkPages(context.Background(), &tt.server, walkOptions{Limit: 4, MaxTokens: 500, WatchAgent: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
-			filtered, _, err := walkPages(context.Background(), tt.server.fetch, walkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1", Concurrency: tt.concurrency})
+			filtered, _, err := walkPages(context.Background(), &tt.server, walkOptions{Limit: 4, MaxTokens: 500, AgentID: "agent-1", Concurrency: tt.concurrency})
 			if err != nil {
 				t.Fatal(err)
 			}
