@@ -18,7 +18,7 @@ func TestResponse(t *testing.T) {
 		shouldRetry string
 		want        bool
 	}{
-		{200, "", false}, {200, "true", false}, {204, "true", false},
+		{200, "", false}, {200, "true", false}, {204, "true", false}, {299, "true", false}, {300, "true", true},
 		{400, "", false}, {401, "", false}, {403, "", false}, {404, "", false}, {422, "", false},
 		{408, "", true}, {409, "", true}, {429, "", true},
 		{500, "", true}, {502, "", true}, {503, "", true}, {599, "", true},
