@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -56,7 +55,9 @@ func (k *keySet) add(key string) {
 		return
 	}
 	k.keys[key] = true
-	k.forms = append(k.forms, keyForms(key)...)
+	// The key alone: redact's masker knows every form a server can
+	// echo it in (escaped, cut, behind another prefix).
+	k.forms = append(k.forms, key)
 	// The spec is loaded once per process: a validator is cheap to build.
 	if v, err := contract.NewValidator(contract.WithSecrets(k.forms...)); err == nil {
 		k.v.Store(v)
@@ -89,30 +90,4 @@ func (k *keySet) mask(fs contract.Findings) contract.Findings {
 		out[i] = f
 	}
 	return out
-}
-
-// pointerEscaper is RFC 6901's escaping, which a finding's pointer applies
-// to a member name.
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// keyForms lists key as a server may echo it besides the forms
-// redact.Secrets already derives from each (JSON- and URL-escaped): every
-// byte %-encoded (upper- and lowercase hex), every byte \u-escaped as JSON
-// allows (a member name decodes to it only once, and may hold it escaped
-// again), and as a JSON pointer segment. A key shorter than 4 bytes is
-// not masked (redact's rule: it would mask ordinary words); Letta's keys
-// are far longer.
-func keyForms(key string) []string {
-	var pctU, pctL, uescL, uescU strings.Builder
-	for i := 0; i < len(key); i++ {
-		fmt.Fprintf(&pctU, "%%%02X", key[i])
-		fmt.Fprintf(&pctL, "%%%02x", key[i])
-		fmt.Fprintf(&uescL, `\u%04x`, key[i])
-		fmt.Fprintf(&uescU, `\u%04X`, key[i])
-	}
-	forms := []string{key, pctU.String(), pctL.String(), uescL.String(), uescU.String()}
-	if p := pointerEscaper.Replace(key); p != key {
-		forms = append(forms, p)
-	}
-	return forms
 }

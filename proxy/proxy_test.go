@@ -311,7 +311,9 @@ func TestEchoedKeyIsNeverPrinted(t *testing.T) {
 	s.do(t, http.MethodGet, listPath+"?html=1", "", auth(testKey))
 
 	reported := s.findings()
-	if checks := checksOf(reported); checks[contract.CheckUnknownField] < 3 || checks[contract.CheckContentType] != 1 {
+	// The key's three spellings as member names mask to one name, and so
+	// make one kind of finding; the long name is another.
+	if checks := checksOf(reported); checks[contract.CheckUnknownField] < 2 || checks[contract.CheckContentType] != 1 {
 		t.Fatalf("want the echoes reported (unknown fields, content type); got:\n%s", reported)
 	}
 	var lower, uescUpper strings.Builder

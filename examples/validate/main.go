@@ -1,6 +1,6 @@
 // Command validate lists the first page of tokens through
 // contract.Transport, which checks every exchange against openapi.yaml and
-// logs what drifts from it. The README's snippet is the part from apiKey to
+// logs what drifts from it. The README's snippet is the part from env to
 // the client, kept here so that it compiles and runs.
 //
 //	LETTA_API_KEY=sk-let-... go run ./examples/validate
@@ -17,12 +17,15 @@ import (
 )
 
 func main() {
-	apiKey := os.Getenv("LETTA_API_KEY")
-	v, err := contract.NewValidator(contract.WithSecrets(apiKey))
+	env, err := lettatokens.LoadEnv(os.Getenv) // LETTA_API_KEY, LETTA_BASE_URL, …: trimmed and checked
 	if err != nil {
 		log.Fatal(err)
 	}
-	client, err := lettatokens.NewClient(lettatokens.WithAPIKey(apiKey), lettatokens.WithTransport(&contract.Transport{
+	v, err := contract.NewValidator(contract.WithSecrets(env.APIKey))
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := lettatokens.NewClient(lettatokens.WithAPIKey(env.APIKey), lettatokens.WithTransport(&contract.Transport{
 		Validator: v,
 		Report: func(x contract.Exchange) {
 			for _, f := range x.Findings {
