@@ -150,7 +150,9 @@ func TestReadmeAgentIDsExist(t *testing.T) {
 // is not enough when "true" silently does nothing.
 func TestReadmeEnvValues(t *testing.T) {
 	text := readme(t)
-	compare := regexp.MustCompile(`os\.Getenv\("(LETTA_[A-Z_]+)"\) == "([^"]*)"`)
+	// os.Getenv("X") == "1" where the code reads a variable itself, and
+	// LoadEnv's declaration of it, envX = "X" // "1": what it does.
+	compare := regexp.MustCompile(`os\.Getenv\("(LETTA_[A-Z_]+)"\) == "([^"]*)"|= "(LETTA_[A-Z_]+)" // "([^"]*)":`)
 	checked := 0
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
@@ -162,6 +164,9 @@ func TestReadmeEnvValues(t *testing.T) {
 		}
 		for _, m := range compare.FindAllStringSubmatch(string(src), -1) {
 			name, value := m[1], m[2]
+			if name == "" {
+				name, value = m[3], m[4]
+			}
 			if !strings.Contains(text, name) {
 				continue
 			}

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,22 +29,23 @@ import (
 // (LiveConfig.Seed: it writes to the account). Walks keep 4 pages in
 // flight, as the CLI does.
 func TestLiveAPI(t *testing.T) {
-	key := os.Getenv("LETTA_API_KEY")
-	if key == "" {
+	// The module's one reader of LETTA_*: trimmed and checked as NewClient
+	// and the CLI read them.
+	env, err := lettatokens.LoadEnv(os.Getenv)
+	if env.APIKey == "" {
 		const how = "set it, and optionally LETTA_BASE_URL, LETTA_AGENT_ID and LETTA_MAX_TOKENS, to run the live contract checks"
-		if os.Getenv("LETTA_REQUIRE_LIVE") == "1" {
+		if env.RequireLive {
 			t.Fatal("LETTA_REQUIRE_LIVE=1 but LETTA_API_KEY is not set: the live contract checks cannot run (" + how + ")")
 		}
 		t.Skip("LETTA_API_KEY is not set: skipping live contract checks (" + how + ")")
 	}
-	maxTokens, err := maxTokensFromEnv(os.Getenv("LETTA_MAX_TOKENS"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The key is handed over so that the validator masks it in every
 	// finding, whatever its shape.
-	cfg := live.LiveConfig{APIKey: key, AgentID: os.Getenv("LETTA_AGENT_ID"), MaxTokens: maxTokens,
-		Concurrency: 4, Seed: os.Getenv("LETTA_CONTRACT_SEED") == "1"}
+	cfg := live.LiveConfig{BaseURL: env.BaseURL, APIKey: env.APIKey, AgentID: env.AgentID, MaxTokens: env.MaxTokens,
+		Concurrency: 4, Seed: env.ContractSeed}
 	// go test's -timeout ends the process with a panic, cleanup or not:
 	// the run stops early enough for its cleanup to fit.
 	deadline, hasDeadline := t.Deadline()
@@ -82,7 +82,7 @@ func TestLiveAPI(t *testing.T) {
 		t.Fatalf("breaking drift in %d exchanges:\n%s", report.Exchanges, report.Findings.Breaking())
 	}
 	if report.Truncated {
-		t.Fatalf("the account could not be checked completely: the walk reached its bound of %d tokens; raise LETTA_MAX_TOKENS", cmp.Or(maxTokens, live.DefaultMaxTokens))
+		t.Fatalf("the account could not be checked completely: the walk reached its bound of %d tokens; raise LETTA_MAX_TOKENS", cmp.Or(env.MaxTokens, live.DefaultMaxTokens))
 	}
 }
 
@@ -90,19 +90,6 @@ func TestLiveAPI(t *testing.T) {
 // 21,600 requests (20,000 at limit=50, the rest bounded by
 // live.DefaultCompareTokens).
 const liveTimeout = 3 * time.Hour
-
-// maxTokensFromEnv reads LETTA_MAX_TOKENS: empty for the default, else a
-// whole number of at least 1.
-func maxTokensFromEnv(v string) (int, error) {
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("LETTA_MAX_TOKENS=%q: want a whole number of tokens, at least 1", v)
-	}
-	return n, nil
-}
 
 const testKey = "sk-let-liveTestSECRETkey0000"
 
