@@ -485,11 +485,23 @@ func lowerByte(c byte) byte {
 // that an offset in it is the same offset in s (strings.ToLower maps other
 // letters too, to other lengths). For secrets, which are short.
 func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		b[i] = lowerByte(c)
+	// Most secrets are built once per row (Masker.With): a value with no
+	// capital is returned as it is, and one with capitals costs one
+	// allocation.
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
 	}
-	return string(b)
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		b.WriteByte(lowerByte(s[i]))
+	}
+	return b.String()
 }
 
 // coarse is what the index of grams is keyed by: each byte with its 0x20
