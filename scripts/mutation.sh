@@ -93,7 +93,13 @@ for pkg in "${pkgs[@]}"; do
   pkgdir=$(cd "$box/$dir" && pwd)
   find "$box" -name '*_test.go' | while read -r f; do
     if [ "$(dirname "$f")" != "$pkgdir" ]; then
-      { echo '//go:build mutation_other_package'; echo; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
+      if grep -q '^//go:build ' "$f"; then
+        # A file with a constraint of its own keeps it, and gets ours too:
+        # Go allows one //go:build line a file.
+        sed -i 's#^//go:build \(.*\)$#//go:build mutation_other_package \&\& (\1)#' "$f"
+      else
+        { echo '//go:build mutation_other_package'; echo; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
+      fi
     fi
   done
 
