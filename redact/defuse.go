@@ -1,16 +1,26 @@
 package redact
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
 
 // DefuseJSON makes encoded JSON safe to print where a GitHub Actions runner
 // reads workflow commands, without changing the values it decodes to: a
 // '#' before '[' (the legacy "##[cmd]", read anywhere in a line) is
 // written "\u0023", and the first ':' of a line that starts with "::" once
 // the runner has trimmed it is written "\u003a". Both only occur inside
-// JSON strings, where the escape decodes to the same text. b is returned
-// as it is when there is nothing to defuse.
+// JSON strings, where the escape decodes to the same text. DEL, C1
+// controls (U+009B is an 8-bit CSI to some terminals) and format
+// characters (bidi overrides, zero-width joiners, which encoding/json
+// leaves raw) are written \uXXXX, as printable writes them in text: a
+// secret spelled with a zero-width character after each letter, or text
+// reordered by a bidi override, must not reach a terminal or a CI log as
+// such. b is returned as it is when there is nothing to defuse.
 func DefuseJSON(b []byte) []byte {
-	if !bytes.Contains(b, []byte("::")) && bytes.IndexByte(b, '#') < 0 {
+	if !bytes.Contains(b, []byte("::")) && bytes.IndexByte(b, '#') < 0 && !hasHigh(b) {
 		return b
 	}
 	var out []byte
@@ -18,6 +28,7 @@ func DefuseJSON(b []byte) []byte {
 	lineStart := 0
 	for i := 0; i < len(b); i++ {
 		var repl string
+		size := 1
 		switch b[i] {
 		case '\n':
 			lineStart = i + 1
@@ -29,8 +40,17 @@ func DefuseJSON(b []byte) []byte {
 			if i+1 < len(b) && b[i+1] == ':' && len(bytes.TrimLeftFunc(b[lineStart:i], runnerTrims)) == 0 {
 				repl = `\u003a`
 			}
+		default:
+			if b[i] >= 0x7f {
+				var r rune
+				r, size = utf8.DecodeRune(b[i:])
+				if (r != utf8.RuneError || size > 1) && !printable(r) {
+					repl = jsonEscape(r)
+				}
+			}
 		}
 		if repl == "" {
+			i += size - 1
 			continue
 		}
 		if out == nil {
@@ -38,10 +58,29 @@ func DefuseJSON(b []byte) []byte {
 		}
 		out = append(out, b[last:i]...)
 		out = append(out, repl...)
-		last = i + 1
+		last = i + size
+		i += size - 1
 	}
 	if out == nil {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// hasHigh reports whether b holds DEL or a non-ASCII byte.
+func hasHigh(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonEscape is r as JSON \u escapes, a surrogate pair above the BMP.
+func jsonEscape(r rune) string {
+	if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+		return fmt.Sprintf(`\u%04x\u%04x`, r1, r2)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
 }

@@ -333,6 +333,9 @@ func TestDefuseJSON(t *testing.T) {
 		{" ::error::x", ` \u003a:error::x`},
 		{"\u3000::error::x", "\u3000\\u003a:error::x"},
 		{`{"a::b":"c"}`, `{"a::b":"c"}`},
+		// Raw in encoding/json's output, escaped here as in text.
+		{"[\"s\u200bk\u200b-\u202ex\u009b31m\x7fy\U000e0001\"]", `["s\u200bk\u200b-\u202ex\u009b31m\u007fy\udb40\udc01"]`},
+		{"[\"é\u3000日本\"]", "[\"é\u3000日本\"]"},
 	}
 	for _, tt := range tests {
 		if got := string(DefuseJSON([]byte(tt.in))); got != tt.want {
