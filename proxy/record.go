@@ -15,6 +15,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // maxRecordedTokens bounds the fakes a recording remembers (a fingerprint
@@ -125,6 +126,20 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 		}
 	}
 	text := replaceLongestFirst(b.String(), pairs)
+	// The forms above are the key whole; an upstream may echo part of it
+	// (its secret part without sk-let-, upper-cased, %-escaped, as a field
+	// name). redact's masker knows every such form; fakes, shaped like
+	// tokens, stay.
+	var long []string
+	for _, k := range keys {
+		if len(k) >= minKeyLen {
+			long = append(long, k)
+		}
+	}
+	if len(long) > 0 {
+		var m *redact.Masker
+		text = m.WithKeys(long...).AllowTokens().Mask(text)
+	}
 	name := fmt.Sprintf("%06d-%s.http", r.n, o)
 	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(text), 0o600); err != nil {
 		r.fail(fmt.Sprintf("writing %s: %v", name, err))
