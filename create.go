@@ -56,7 +56,10 @@ type CreateTokenParams struct {
 // ExpiresIn otherwise) and counts against any quota on tokens. It is not
 // lost: [Tokens] lists it, and [Client.DeleteToken] deletes it. Where even
 // that is unwelcome, create with a Client built WithMaxRetries(0), and
-// decide yourself whether to try again.
+// decide yourself whether to try again. One case is never retried: a 2xx
+// status whose body then stalls or breaks off says the server made the
+// token, so the call fails with an error wrapping [ErrCreateUnconfirmed]
+// instead of creating another.
 func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*gen.Token, error) {
 	const op = "create token"
 	body, err := params.request(time.Now())

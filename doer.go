@@ -130,8 +130,13 @@ func (d *doer) judge(req *http.Request, resp *http.Response) outcome {
 		// URL cut to the origin.
 		// Retried like a reset connection, with the backoff's own delay:
 		// an answer that never arrived whole asks for nothing.
+		// Not a create, though: its 2xx status says the server made the
+		// token, and sending it again would make another live secret.
+		if req.Method == http.MethodPost {
+			err = fmt.Errorf("%w: %w (HTTP %d)", ErrCreateUnconfirmed, err, resp.StatusCode)
+		}
 		cause := &url.Error{Op: urlOp(req.Method), URL: req.URL.String(), Err: bodyReadError{err}}
-		return outcome{err: d.noAnswer(req, withoutPath(cause)), retry: true}
+		return outcome{err: d.noAnswer(req, withoutPath(cause)), retry: req.Method != http.MethodPost}
 	case tooLarge:
 		return outcome{err: newResponseError(resp, nil, d.tooLarge(), d.secrets(req)...), answer: resp}
 	}

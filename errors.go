@@ -15,6 +15,13 @@ import (
 // with [WithAPIKey] nor in the LETTA_API_KEY environment variable.
 var ErrNoAPIKey = errors.New("lettatokens: no API key: set LETTA_API_KEY or pass WithAPIKey")
 
+// ErrCreateUnconfirmed is in the chain of a create whose 2xx status
+// arrived but whose body did not arrive whole (it stalled past the
+// attempt's time limit, or broke off): the server has probably made the
+// token, which the caller never saw. Such a create is not sent again, as
+// that would make another live token; list the tokens to find it.
+var ErrCreateUnconfirmed = errors.New("a token was probably created, but its answer did not arrive whole; it was not sent again")
+
 // ErrBodyTooLarge is the cause (see [Error.Err]) when a response body is
 // larger than the cap set with [WithMaxBodyBytes].
 var ErrBodyTooLarge = errors.New("response body too large")

@@ -54,6 +54,11 @@ func (f failure) words(kind lettatokens.Kind, err error) string {
 	case lettatokens.KindRejected:
 		return fmt.Sprintf("%s rejected the request: %s", target, f.describe(apiErr))
 	case lettatokens.KindUnavailable:
+		if errors.Is(err, lettatokens.ErrCreateUnconfirmed) {
+			// No "try again": a second create would make a second token.
+			return fmt.Sprintf("%s answered the create, but its answer did not arrive whole (%s): a token was probably created, and the create was not sent again; find it with '%s list --all --hostname URL'",
+				target, f.serverText(networkReason(err)), progName)
+		}
 		if apiErr != nil {
 			return fmt.Sprintf("%s is unavailable: %s, still after the client's retries; try again later", target, f.describe(apiErr))
 		}
