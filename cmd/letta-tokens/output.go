@@ -47,8 +47,9 @@ func newJSONSink(w io.Writer, mask masker) *jsonSink {
 }
 
 func (s *jsonSink) page(tokens []gen.Token) error {
+	mask := s.mask.page(tokens)
 	for _, tok := range tokens {
-		elem, err := json.MarshalIndent(s.mask.token(tok), "  ", "  ")
+		elem, err := json.MarshalIndent(mask.token(tok), "  ", "  ")
 		if err != nil {
 			return err
 		}
@@ -128,8 +129,9 @@ func (t *tableSink) page(tokens []gen.Token) error {
 		return nil
 	}
 	rows := t.rows[:0]
+	mask := t.mask.page(tokens)
 	for _, tok := range tokens {
-		tok = t.mask.token(tok)
+		tok = mask.token(tok)
 		row := [len(tableHeader)]string{cell(tok.Token), cell(tok.Hostname), cell(tok.ExpiresAt), agentsCell(tok.Policy)}
 		for i := range t.widths {
 			t.widths[i] = max(t.widths[i], utf8.RuneCountInString(row[i]))
