@@ -130,9 +130,9 @@ type PageLister interface {
 // see ListOptions.Concurrency), plus a fingerprint of each token listed
 // (see ListOptions.MaxTokens), so memory is bounded by the walk's bound.
 // An error ends the walk and is yielded once, with a zero Token: an
-// *Error for an answer that is not a page,
-// the transport's or the context's error,
-// wrapped with the operation, when no answer came, a *PaginationError for
+// *Error for an answer that is not a page, the transport's or the
+// context's error, wrapped with the operation, when no answer came, a
+// *PaginationError for
 // a server whose pages never end or repeat a token (checked for a whole
 // page before any of its tokens is yielded), a *LimitError when there are
 // more than opts.MaxTokens tokens, or the context's error.

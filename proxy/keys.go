@@ -28,7 +28,7 @@ var withheld = fmt.Sprintf("(text withheld: more than %d distinct keys seen in A
 type keySet struct {
 	mu       sync.Mutex
 	keys     map[string]bool
-	forms    []string
+	list     []string // the keys, in the order seen; redact knows their forms
 	overflow bool
 	v        atomic.Pointer[contract.Validator]
 }
@@ -57,9 +57,9 @@ func (k *keySet) add(key string) {
 	k.keys[key] = true
 	// The key alone: redact's masker knows every form a server can
 	// echo it in (escaped, cut, behind another prefix).
-	k.forms = append(k.forms, key)
+	k.list = append(k.list, key)
 	// The spec is loaded once per process: a validator is cheap to build.
-	if v, err := contract.NewValidator(contract.WithSecrets(k.forms...)); err == nil {
+	if v, err := contract.NewValidator(contract.WithSecrets(k.list...)); err == nil {
 		k.v.Store(v)
 	}
 }
@@ -69,7 +69,7 @@ func (k *keySet) validator() *contract.Validator { return k.v.Load() }
 func (k *keySet) secrets() []string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return append([]string(nil), k.forms...)
+	return append([]string(nil), k.list...)
 }
 
 // mask masks every key seen in each finding's text, again: a finding of
@@ -77,15 +77,15 @@ func (k *keySet) secrets() []string {
 // all). Past maxKeys, the text is withheld.
 func (k *keySet) mask(fs contract.Findings) contract.Findings {
 	k.mu.Lock()
-	forms, overflow := k.forms, k.overflow
+	keys, overflow := k.list, k.overflow
 	k.mu.Unlock()
 	out := make(contract.Findings, len(fs))
 	for i, f := range fs {
 		if overflow {
 			f.Message, f.Pointer = withheld, ""
 		} else {
-			f.Message = redact.Safe(f.Message, maxFindingText, forms...)
-			f.Pointer = redact.Safe(f.Pointer, maxFindingText, forms...)
+			f.Message = redact.Safe(f.Message, maxFindingText, keys...)
+			f.Pointer = redact.Safe(f.Pointer, maxFindingText, keys...)
 		}
 		out[i] = f
 	}
