@@ -22,6 +22,8 @@ import (
 //
 // So --reveal shows each token's own value and nothing more: a token value
 // in another field is not that row's token, and the key is never shown.
+// This is display policy, which the boundary cannot apply: on list's and
+// create's stdout it lets token shapes through, and it knows no row.
 type masker struct {
 	key    *redact.Masker // the API key in use
 	reveal bool
