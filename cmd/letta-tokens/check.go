@@ -85,7 +85,7 @@ Examples:
 `)
 }
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
 	fs := newFlagSet("check")
 	useMock := fs.Bool("mock", false, "check an in-process mock instead of LETTA_BASE_URL (no account needed)")
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
@@ -95,7 +95,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
 	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
-	reports := addReportFlags(fs)
+	reports := addReportFlags(fs, mask)
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -184,7 +184,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		commands = stderr
 	}
 	reportsWritten = true // or half-written: either way, no longer ours to remove
-	if err := reports.write(report, cfg.target, cfg.apiKey, commands, getenv); err != nil {
+	if err := reports.write(report, cfg.target, commands, getenv); err != nil {
 		return err
 	}
 	switch {
@@ -201,14 +201,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 func writeCheckText(w io.Writer, cfg config, report *live.Report, breaking, additive, maxTokens int) {
 	for _, f := range report.Findings {
-		fmt.Fprintln(w, safeLine(f.String(), cfg.apiKey))
+		fmt.Fprintln(w, redact.Line(f.String(), maxCheckLine))
 	}
 	for _, n := range report.Notes {
-		fmt.Fprintf(w, "note: %s\n", safeLine(n, cfg.apiKey))
+		fmt.Fprintf(w, "note: %s\n", redact.Line(n, maxCheckLine))
 	}
 	agent := "no agent"
 	if report.AgentID != "" {
-		agent = "agent " + safeString(report.AgentID, cfg.apiKey)
+		agent = "agent " + redact.Line(report.AgentID, 4*redact.MaxLine)
 	}
 	verdict := "no breaking drift"
 	switch {
@@ -218,7 +218,7 @@ func writeCheckText(w io.Writer, cfg config, report *live.Report, breaking, addi
 		verdict = fmt.Sprintf("no breaking drift so far, but it could not be checked completely (--max-tokens %d reached)", maxTokens)
 	}
 	fmt.Fprintf(w, "checked %s: %d exchanges, %s, %s: %d breaking, %d additive — %s\n",
-		safeString(cfg.target, cfg.apiKey), report.Exchanges, plural(report.Tokens, "token"), agent, breaking, additive, verdict)
+		cfg.target, report.Exchanges, plural(report.Tokens, "token"), agent, breaking, additive, verdict)
 }
 
 // checkJSON is the --json report. Its field names are part of the
@@ -244,18 +244,17 @@ type findingJSON struct {
 }
 
 func writeCheckJSON(w io.Writer, cfg config, report *live.Report, breaking, additive int) error {
-	key := cfg.apiKey
 	out := checkJSON{
-		Target: safeString(cfg.target, key), Passed: report.Passed(), Complete: !report.Truncated,
+		Target: cfg.target, Passed: report.Passed(), Complete: !report.Truncated,
 		Exchanges: report.Exchanges, Tokens: report.Tokens,
-		AgentID: safeString(report.AgentID, key), Breaking: breaking, Additive: additive,
+		AgentID: redact.Line(report.AgentID, 4*redact.MaxLine), Breaking: breaking, Additive: additive,
 		Findings: []findingJSON{}, Notes: []string{},
 	}
 	for _, f := range report.Findings {
-		out.Findings = append(out.Findings, findingJSON{string(f.Severity), string(f.Check), safeLine(f.Pointer, key), safeLine(f.Message, key)})
+		out.Findings = append(out.Findings, findingJSON{string(f.Severity), string(f.Check), redact.Line(f.Pointer, maxCheckLine), redact.Line(f.Message, maxCheckLine)})
 	}
 	for _, n := range report.Notes {
-		out.Notes = append(out.Notes, safeLine(n, key))
+		out.Notes = append(out.Notes, redact.Line(n, maxCheckLine))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -271,32 +270,19 @@ func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimit
 	// believe the account clean.
 	fail := failure{cfg: cfg, timeout: b.timeout, doing: "checking"}
 	if u := (*live.UndeletedError)(nil); errors.As(err, &u) {
-		fail.after = "; " + safeString(u.Error(), cfg.apiKey)
+		fail.after = "; " + redact.Line(u.Error(), 4*redact.MaxLine)
 	}
 	if ctx.Err() == nil && runCtx.Err() != nil {
 		return kindErrorf(lettatokens.KindUnavailable, "could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s",
-			safeString(cfg.target, cfg.apiKey), b.deadline, fail.after)
+			cfg.target, b.deadline, fail.after)
 	}
 	return fail.of(err)
 }
 
-// maxCheckLine caps one line of the report: a finding's pointer and
-// message are each capped by contract/live, and this is the last
-// guard.
+// maxCheckLine caps one line of the report: findings and notes are built
+// masked and capped by contract/live; escaping (redact.Line) and this cap
+// are the last guard, and the boundary masks what they print.
 const maxCheckLine = 2000
-
-// safeLine is the last guard on a report line: findings and notes are built
-// safe by contract/live; here the key in use is masked again,
-// control characters escaped and the length capped.
-func safeLine(s, apiKey string) string {
-	return redact.Safe(s, maxCheckLine, apiKey)
-}
-
-// safeString makes one server-supplied string (an agent id) or one error
-// text fit for the report or stderr.
-func safeString(s, apiKey string) string {
-	return redact.Safe(s, 4*redact.MaxLine, apiKey)
-}
 
 // envMaxTokens is the environment's default for --max-tokens, also read by
 // the live test (contract/live).

@@ -247,15 +247,15 @@ func (r *repeatedFlag) Set(v string) error {
 }
 
 // createdNote is the line create writes on stderr: what was created, for
-// whom, until when. Every field came from the server: it is masked (the
-// API key, anything shaped like a secret, and the new token's value
-// wherever else the server put it), escaped and capped.
+// whom, until when. Every field came from the server: the new token's value
+// is masked wherever else the server put it (ownValues; stderr's boundary
+// masks the key and every shape), and each field escaped and capped.
 // maxNoteAgents is how many of a created token's agents its stderr line
 // names; the rest are counted.
 const maxNoteAgents = 8
 
 func createdNote(tok gen.Token, apiKey string, now time.Time) string {
-	mask := redact.NewMasker(apiKey).With(tok.Token).Mask
+	mask := ownValues(tok.Token).Mask
 	// Only what the line can show is masked: a server's answer may hold
 	// hundreds of thousands of policy entries, and the line is capped.
 	shown := tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]

@@ -25,8 +25,8 @@ type failure struct {
 	// words: "creating a token at" gives "creating a token at
 	// https://api.letta.com: …".
 	doing string
-	// secrets are masked in every line besides the API key: the token a
-	// delete names, which need not be shaped like one.
+	// secrets are masked in every line (the key is the boundary's): the
+	// token a delete names, which need not be shaped like one.
 	secrets []string
 	// after is added to every line: what a seeded check left in the
 	// account, which no ending may leave unsaid.
@@ -133,8 +133,8 @@ func (f failure) describe(e *lettatokens.Error) string {
 }
 
 // serverText makes one string that a server chose (or that quotes one, as a
-// transport error quotes a malformed header) fit for an error line: masked,
-// escaped, at most redact.MaxLine bytes.
+// transport error quotes a malformed header) fit for an error line: the
+// run's own values masked (ownValues), escaped, at most redact.MaxLine.
 func (f failure) serverText(s string) string {
-	return redact.Safe(trimPrefix(s), redact.MaxLine, append([]string{f.cfg.apiKey}, f.secrets...)...)
+	return redact.Line(ownValues(f.secrets...).Mask(trimPrefix(s)), redact.MaxLine)
 }

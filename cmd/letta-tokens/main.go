@@ -37,9 +37,9 @@
 // lettatokens.KindOf sorts a failure and its Kind's ExitStatus is the
 // status; failure.words words each kind (failure.go).
 //
-// Whatever a server sends is printed masked (the API key in any form and
-// token-shaped values, in every field and error line; see masker) and, in
-// text, escaped and capped (see cell and printError).
+// Every byte written leaves through one masking boundary (stdout, stderr,
+// report files: see boundary); renderers and messages only escape for
+// their format, and mask.go decides how list and create show tokens.
 package main
 
 import (
@@ -54,6 +54,7 @@ import (
 	"syscall"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -82,14 +83,22 @@ func main() {
 	os.Exit(code)
 }
 
-// maskedStreams wraps stdout and stderr so that every byte leaves through
-// a masking writer: whatever a command or a renderer missed, the API key
-// does not reach them in any form. Tokens may (create prints one, list
-// --reveal shows them), so token shapes pass here; renderers mask them
-// where they must. Flush both before the process ends.
-func maskedStreams(stdout, stderr io.Writer, getenv func(string) string) (*redact.Writer, *redact.Writer) {
-	boundary := redact.NewMasker(strings.TrimSpace(getenv(envAPIKey))).AllowTokens()
-	return redact.NewWriter(stdout, boundary), redact.NewWriter(stderr, boundary)
+// boundary masks every byte the command writes (maskedStreams, writeFile):
+// the key LoadEnv gives in any form, and anything shaped like a secret.
+func boundary(getenv func(string) string) *redact.Masker {
+	env, _ := lettatokens.LoadEnv(getenv)
+	return redact.NewMasker(env.APIKey)
+}
+
+// maskedStreams wraps stdout and stderr in the boundary's writers. Token
+// shapes pass on stdout only when tokens is set: list and create print
+// tokens there on purpose. Flush both before the process ends.
+func maskedStreams(stdout, stderr io.Writer, mask *redact.Masker, tokens bool) (*redact.Writer, *redact.Writer) {
+	out := mask
+	if tokens {
+		out = mask.AllowTokens()
+	}
+	return redact.NewWriter(stdout, out), redact.NewWriter(stderr, mask)
 }
 
 // run is runStdin with an empty standard input, for commands that read
@@ -103,18 +112,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	outW, errW := maskedStreams(stdout, stderr, getenv)
+	mask := boundary(getenv)
+	outW, errW := maskedStreams(stdout, stderr, mask, len(args) > 0 && (args[0] == "list" || args[0] == "create"))
 	defer errW.Flush()
 	defer outW.Flush()
 	stdout, stderr = outW, errW
 	defer func() {
 		// Never a Go stack trace for a user: a bug still says what happened.
 		if v := recover(); v != nil {
-			printError(stderr, getenv, fmt.Sprintf("internal error (please report this bug): %v", v))
+			printError(stderr, fmt.Sprintf("internal error (please report this bug): %v", v))
 			code = exitFailure
 		}
 	}()
-	err := dispatch(ctx, args, stdin, stdout, stderr, getenv)
+	err := dispatch(ctx, args, stdin, stdout, stderr, getenv, mask)
 	if err == nil {
 		return exitOK
 	}
@@ -123,12 +133,12 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		ce = &cliError{code: exitFailure, msg: err.Error()}
 	}
 	if ce.msg != "" {
-		printError(stderr, getenv, ce.msg)
+		printError(stderr, ce.msg)
 	}
 	return ce.code
 }
 
-func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, rootUsage)
 		return &cliError{code: exitUsage} // the usage said it all
@@ -141,20 +151,20 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case "delete":
 		return runDelete(ctx, rest, stdin, stdout, stderr, getenv)
 	case "check":
-		return runCheck(ctx, rest, stdout, stderr, getenv)
+		return runCheck(ctx, rest, stdout, stderr, getenv, mask)
 	case "mock":
 		return runMock(ctx, rest, stdout, stderr)
 	case "spec-diff":
 		return runSpecDiff(ctx, rest, stdout)
 	case "proxy":
-		return runProxy(ctx, rest, stdout, stderr, getenv)
+		return runProxy(ctx, rest, stdout, stderr, getenv, mask)
 	case "--version", "-version", "version":
 		printVersion(stdout)
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
-			return dispatch(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, getenv)
+			return dispatch(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, getenv, mask)
 		}
 		fmt.Fprint(stdout, rootUsage)
 		return nil
@@ -171,15 +181,12 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // whole, whatever an error wraps.
 const maxErrorLine = 5 * redact.MaxLine
 
-// printError writes msg as the one line of an error: every secret it might
-// hold masked (the API key in use, in any form, and anything shaped like a
-// Letta secret), control characters escaped, so that a newline from a
-// server cannot forge a line, and the length capped. Messages are built to
-// hold no secret and to cap each server string (see serverText); this is
-// the last guard.
-func printError(stderr io.Writer, getenv func(string) string, msg string) {
-	msg = redact.Safe(msg, maxErrorLine, strings.TrimSpace(getenv(envAPIKey)))
-	fmt.Fprintf(stderr, "%s: %s\n", progName, msg)
+// printError writes msg as the one line of an error: control characters
+// escaped, so that a newline from a server cannot forge a line, and the
+// length capped. Messages are built to cap each server string (see
+// serverText); stderr's boundary masks every secret.
+func printError(stderr io.Writer, msg string) {
+	fmt.Fprintf(stderr, "%s: %s\n", progName, redact.Line(msg, maxErrorLine))
 }
 
 // cliError is an error with its exit status. An empty msg prints nothing

@@ -74,12 +74,12 @@ Examples:
 `)
 }
 
-func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
 	fs := newFlagSet("proxy")
 	upstream := fs.String("upstream", "", "forward every request to `URL` (Letta's API or a stand-in); required")
 	addr := fs.String("addr", defaultProxyAddr, "listen on `HOST:PORT`; port 0 picks a free port")
 	record := fs.String("record", "", "write each validated exchange as a fixture into `DIR` (created if missing)")
-	reports := addReportFlags(fs)
+	reports := addReportFlags(fs, mask)
 	usage := func(w io.Writer) { proxyUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "proxy", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -100,12 +100,12 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 
-	// Findings print as they come, from the goroutines serving requests.
+	// Findings print as they come, from the goroutines serving requests,
+	// masked by the proxy (each key it saw) and stderr's boundary.
 	var out sync.Mutex
-	var p *proxy.Proxy
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	p, err = proxy.New(proxy.Options{
+	p, err := proxy.New(proxy.Options{
 		Upstream:  target,
 		Transport: tr,
 		Retryable: retrypolicy.Response,
@@ -113,7 +113,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		OnFinding: func(f contract.Finding) {
 			out.Lock()
 			defer out.Unlock()
-			fmt.Fprintf(stderr, "proxy: %s\n", redact.Safe(f.String(), maxCheckLine, p.Secrets()...))
+			fmt.Fprintf(stderr, "proxy: %s\n", redact.Line(f.String(), maxCheckLine))
 		},
 	})
 	if err != nil {
@@ -149,7 +149,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
-	if err := reports.write(proxyReport(stats, findings), shown, "", stdout, getenv); err != nil {
+	if err := reports.write(proxyReport(stats, findings), shown, stdout, getenv); err != nil {
 		return err
 	}
 	out.Lock()
@@ -166,7 +166,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	case breaking > 0:
 		return kindErrorf(lettatokens.KindUndocumented, "") // the findings said it
 	case stats.RecordFailed > 0:
-		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Safe(stats.RecordError, maxCheckLine, p.Secrets()...))
+		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
 	}
 	return nil
 }

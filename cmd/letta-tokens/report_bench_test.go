@@ -24,7 +24,7 @@ func BenchmarkReportWriters(b *testing.B) {
 		})
 	}
 	for b.Loop() {
-		v := newReportView(report, "http://127.0.0.1:1", reportKey)
+		v := newReportView(report, "http://127.0.0.1:1")
 		if err := writeJUnit(io.Discard, v); err != nil {
 			b.Fatal(err)
 		}

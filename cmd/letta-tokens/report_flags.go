@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Environment variables that GitHub Actions sets in every step.
@@ -22,13 +23,14 @@ const (
 // reportFlags are check's CI report flags: --junit and --markdown. Under
 // GitHub Actions the reports also go where Actions shows them, flag or not.
 type reportFlags struct {
-	junit    string // JUnit XML file, "" for none
-	markdown string // Markdown summary file, "" for none
+	junit    string         // JUnit XML file, "" for none
+	markdown string         // Markdown summary file, "" for none
+	mask     *redact.Masker // the boundary's (see boundary), for every file
 }
 
-// addReportFlags defines --junit and --markdown on fs.
-func addReportFlags(fs *flag.FlagSet) *reportFlags {
-	f := &reportFlags{}
+// addReportFlags defines --junit and --markdown on fs, masked by mask.
+func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
+	f := &reportFlags{mask: mask}
 	fs.StringVar(&f.junit, "junit", "", "also write the report as JUnit XML to `FILE` (one test case per check)")
 	fs.StringVar(&f.markdown, "markdown", "", "also write the report as a Markdown summary to `FILE`")
 	return f
@@ -39,27 +41,27 @@ func addReportFlags(fs *flag.FlagSet) *reportFlags {
 // workflow command per finding on stdout (an ::error for breaking, a
 // ::warning for additive) and the Markdown summary appended to the file
 // named by GITHUB_STEP_SUMMARY. target is the base URL as it may be
-// printed; apiKey is masked wherever it might appear. Every server string
-// is masked, escaped and capped before it is written.
+// printed. Every server string is escaped and capped (see reportView), and
+// every file written through the boundary (see writeFile), as stdout is.
 //
 // Call it once the report is printed and before the exit status is
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
-func (f *reportFlags) write(report *live.Report, target, apiKey string, stdout io.Writer, getenv func(string) string) error {
-	view := newReportView(report, target, apiKey)
+func (f *reportFlags) write(report *live.Report, target string, stdout io.Writer, getenv func(string) string) error {
+	view := newReportView(report, target)
 	if f.junit != "" {
 		var b bytes.Buffer
 		if err := writeJUnit(&b, view); err != nil {
 			return reportErrorf("writing the JUnit report %s: %v", f.junit, err)
 		}
-		if err := os.WriteFile(f.junit, b.Bytes(), 0o644); err != nil {
+		if err := f.writeFile(f.junit, os.O_TRUNC, b.Bytes()); err != nil {
 			return reportErrorf("writing the JUnit report: %v", err)
 		}
 	}
 	var summary bytes.Buffer
 	writeMarkdown(&summary, view)
 	if f.markdown != "" {
-		if err := os.WriteFile(f.markdown, summary.Bytes(), 0o644); err != nil {
+		if err := f.writeFile(f.markdown, os.O_TRUNC, summary.Bytes()); err != nil {
 			return reportErrorf("writing the Markdown summary: %v", err)
 		}
 	}
@@ -70,7 +72,7 @@ func (f *reportFlags) write(report *live.Report, target, apiKey string, stdout i
 		return reportErrorf("writing GitHub annotations: %v", err)
 	}
 	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
-		if err := appendFile(path, summary.Bytes()); err != nil {
+		if err := f.writeFile(path, os.O_APPEND, summary.Bytes()); err != nil {
 			return reportErrorf("appending to %s: %v", envGitHubStepSummary, err)
 		}
 	}
@@ -94,15 +96,14 @@ func (f *reportFlags) prepare(getenv func(string) string) (discard func(), err e
 	}
 	touch := func(what, path string) error {
 		_, statErr := os.Stat(path)
-		file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-		if err != nil {
+		if err := f.writeFile(path, os.O_APPEND, nil); err != nil {
 			discard()
 			return reportErrorf("cannot write %s (checked before anything is sent): %v", what, err)
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
 			created = append(created, path)
 		}
-		return file.Close()
+		return nil
 	}
 	if f.junit != "" {
 		if err := touch("the JUnit report", f.junit); err != nil {
@@ -124,14 +125,18 @@ func (f *reportFlags) prepare(getenv func(string) string) (discard func(), err e
 	return discard, nil
 }
 
-// appendFile appends data to the file at path. The step summary is shared
-// by every step of a job: earlier steps' summaries must survive.
-func appendFile(path string, data []byte) error {
-	file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+// writeFile is how every report file is opened and written: created if
+// absent, truncated or appended to as mode (os.O_TRUNC, os.O_APPEND)
+// says, and data written through the boundary, as stdout is.
+func (f *reportFlags) writeFile(path string, mode int, data []byte) error {
+	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|mode, 0o644)
 	if err != nil {
 		return err
 	}
-	_, err = file.Write(data)
+	w := redact.NewWriter(file, f.mask)
+	if _, err = w.Write(data); err == nil {
+		err = w.Flush()
+	}
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,7 +59,8 @@ func writeReports(t *testing.T, report *live.Report, githubActions bool) (stdout
 		t.Fatal(err)
 	}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	f := addReportFlags(fs)
+	mask := redact.NewMasker(reportKey)
+	f := addReportFlags(fs, mask)
 	if err := fs.Parse([]string{"--junit", filepath.Join(dir, "junit.xml"), "--markdown", filepath.Join(dir, "summary.md")}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,9 +68,14 @@ func writeReports(t *testing.T, report *live.Report, githubActions bool) (stdout
 	if githubActions {
 		env[envGitHubActions] = "true"
 	}
+	// Workflow commands go to stdout, through its boundary, as in a run.
 	var out bytes.Buffer
-	if err := f.write(report, "http://127.0.0.1:9", reportKey, &out, func(k string) string { return env[k] }); err != nil {
+	cmds, _ := maskedStreams(&out, io.Discard, mask, false)
+	if err := f.write(report, "http://127.0.0.1:9", cmds, func(k string) string { return env[k] }); err != nil {
 		t.Fatalf("write: %v", err)
+	}
+	if err := cmds.Flush(); err != nil {
+		t.Fatal(err)
 	}
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(dir, name))
@@ -223,7 +230,7 @@ func TestReportMarkdown(t *testing.T) {
 	}
 
 	var clean bytes.Buffer
-	writeMarkdown(&clean, newReportView(&live.Report{Exchanges: 5}, "http://x", ""))
+	writeMarkdown(&clean, newReportView(&live.Report{Exchanges: 5}, "http://x"))
 	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 12 checks that ran passed.") ||
 		!strings.Contains(clean.String(), "Check `round-trip` not run: it needs --seed") {
 		t.Errorf("clean summary:\n%s", clean.String())
@@ -358,9 +365,9 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	f := &reportFlags{junit: filepath.Join(dir, "junit.xml")}
+	f := &reportFlags{junit: filepath.Join(dir, "junit.xml"), mask: redact.NewMasker(testKey)}
 	var stdout bytes.Buffer
-	if err := f.write(report, ts.URL, testKey, &stdout, func(string) string { return "" }); err != nil {
+	if err := f.write(report, ts.URL, &stdout, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(f.junit)
@@ -424,7 +431,7 @@ func TestReportWriteErrors(t *testing.T) {
 		{junit: filepath.Join(missing, "junit.xml")},
 		{markdown: filepath.Join(missing, "summary.md")},
 	} {
-		err := f.write(hostileReport(), "http://x", reportKey, &bytes.Buffer{}, func(string) string { return "" })
+		err := f.write(hostileReport(), "http://x", &bytes.Buffer{}, func(string) string { return "" })
 		var ce *cliError
 		if !errors.As(err, &ce) || ce.code != exitUsage {
 			t.Errorf("%+v: err = %v, want exit %d", *f, err, exitUsage)
@@ -432,7 +439,7 @@ func TestReportWriteErrors(t *testing.T) {
 	}
 	f := &reportFlags{}
 	env := map[string]string{envGitHubActions: "true", envGitHubStepSummary: filepath.Join(missing, "summary")}
-	err := f.write(hostileReport(), "http://x", reportKey, &bytes.Buffer{}, func(k string) string { return env[k] })
+	err := f.write(hostileReport(), "http://x", &bytes.Buffer{}, func(k string) string { return env[k] })
 	var ce *cliError
 	if !errors.As(err, &ce) || ce.code != exitUsage || !strings.Contains(ce.msg, envGitHubStepSummary) {
 		t.Errorf("unwritable step summary: err = %v, want exit %d naming %s", err, exitUsage, envGitHubStepSummary)
@@ -457,7 +464,7 @@ func TestRoundTripSkippedWithoutSeed(t *testing.T) {
 	}
 	for _, seeded := range []int{0, 3} {
 		var doc skippedDoc
-		v := newReportView(&live.Report{Exchanges: 5, Seeded: seeded}, "http://x", "")
+		v := newReportView(&live.Report{Exchanges: 5, Seeded: seeded}, "http://x")
 		var junit, md bytes.Buffer
 		if err := writeJUnit(&junit, v); err != nil {
 			t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
-	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // knownChecks are the contract package's named checks, in its order. Each
@@ -23,9 +23,9 @@ var knownChecks = []contract.Check{
 // contract package; this is the last bound.
 const reportLineCap = 5 * redact.MaxLine
 
-// reportView is a check report with every string masked, escaped and
-// capped: the only thing the CI report writers see, so that none of them
-// can print a raw server string.
+// reportView is a check report with every string escaped and capped (masked
+// by contract/live or proxy, and by each output's boundary): all the CI
+// report writers see, so that none of them can print a raw server string.
 type reportView struct {
 	target    string
 	passed    bool
@@ -77,14 +77,13 @@ type findingView struct {
 	line     string // the report line: severity, check, pointer, message
 }
 
-func newReportView(report *live.Report, target, apiKey string) *reportView {
-	safe := func(s string, limit int) string { return redact.Safe(s, limit, apiKey) }
+func newReportView(report *live.Report, target string) *reportView {
 	v := &reportView{
-		target:    safe(target, redact.MaxLine),
+		target:    redact.Line(target, redact.MaxLine),
 		passed:    report.Passed(),
 		exchanges: report.Exchanges,
 		tokens:    report.Tokens,
-		agentID:   safe(report.AgentID, redact.MaxLine),
+		agentID:   redact.Line(report.AgentID, redact.MaxLine),
 		breaking:  len(report.Findings.Breaking()),
 		additive:  len(report.Findings.Additive()),
 	}
@@ -98,7 +97,7 @@ func newReportView(report *live.Report, target, apiKey string) *reportView {
 		if !ok {
 			i = len(v.checks)
 			index[f.Check] = i
-			v.checks = append(v.checks, checkView{name: safe(string(f.Check), redact.MaxLine)})
+			v.checks = append(v.checks, checkView{name: redact.Line(string(f.Check), redact.MaxLine)})
 		}
 		pointer := f.Pointer
 		if pointer == "" {
@@ -106,15 +105,15 @@ func newReportView(report *live.Report, target, apiKey string) *reportView {
 		}
 		v.checks[i].findings = append(v.checks[i].findings, findingView{
 			breaking: f.Severity == contract.Breaking,
-			severity: safe(string(f.Severity), redact.MaxLine),
+			severity: redact.Line(string(f.Severity), redact.MaxLine),
 			check:    v.checks[i].name,
-			pointer:  safe(pointer, redact.MaxLine),
-			message:  safe(f.Message, reportLineCap),
-			line:     safe(f.String(), reportLineCap),
+			pointer:  redact.Line(pointer, redact.MaxLine),
+			message:  redact.Line(f.Message, reportLineCap),
+			line:     redact.Line(f.String(), reportLineCap),
 		})
 	}
 	for _, n := range report.Notes {
-		v.notes = append(v.notes, safe(n, reportLineCap))
+		v.notes = append(v.notes, redact.Line(n, reportLineCap))
 	}
 	if rt := &v.checks[index[contract.CheckRoundTrip]]; report.Seeded == 0 && len(rt.findings) == 0 {
 		rt.skipped = roundTripSkipped

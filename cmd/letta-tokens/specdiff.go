@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/letta-tokens/letta-tokens/gen/server"
-	"github.com/letta-tokens/letta-tokens/redact" // check.go has a func named redact
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Without --spec and --declared, spec-diff compares the spec built into the
@@ -29,8 +29,8 @@ const (
 //go:embed openapi.differences.yaml
 var embeddedDeclarations []byte
 
-// specDiffLineCap bounds one printed difference: oasdiff's message quotes
-// a few names and values from the upstream document.
+// specDiffLineCap bounds each line printed (escaped by redact.Line; the
+// boundary masks secrets): oasdiff's messages quote the upstream document.
 const specDiffLineCap = 5 * redact.MaxLine
 
 func specDiffUsage(w io.Writer, fs func(io.Writer)) {
@@ -97,20 +97,20 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	name := specLine(src.String())
+	name := redact.Line(src.String(), specDiffLineCap)
 	data, err := src.read(ctx, *timeout)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("cannot read the upstream spec %s: %s", name, specLine(trimFetch(err)))
+		return specDiffErrorf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("comparing %s with %s: %s", specLine(specName), name, specLine(err.Error()))
+		return specDiffErrorf("comparing %s with %s: %s", redact.Line(specName, specDiffLineCap), name, redact.Line(err.Error(), specDiffLineCap))
 	}
 	if err := writeSpecDiff(stdout, res, specName, declaredName, name); err != nil {
 		return writeError(err)
@@ -169,27 +169,21 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 		width = max(width, len(d.id))
 	}
 	for _, d := range res.differences {
-		fmt.Fprintln(bw, specLine(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text)))
+		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text), specDiffLineCap))
 	}
 	for _, d := range res.stale {
-		fmt.Fprintln(bw, specLine(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text)))
+		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text), specDiffLineCap))
 	}
 	for _, n := range res.notes {
-		fmt.Fprintln(bw, "note: "+specLine(n))
+		fmt.Fprintln(bw, "note: "+redact.Line(n, specDiffLineCap))
 	}
 	verdict := "no breaking difference"
 	if res.count(diffBreaking) > 0 {
 		verdict = "breaking difference"
 	}
 	fmt.Fprintf(bw, "compared %s with %s: %d breaking, %d warning, %d info, %d declared — %s\n",
-		specLine(specFile), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
+		redact.Line(specFile, specDiffLineCap), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
 	return bw.Flush()
-}
-
-// specLine makes a string from the upstream document (or about it) safe
-// to print on one line: secrets masked, control characters escaped, cut.
-func specLine(s string) string {
-	return redact.Safe(s, specDiffLineCap)
 }
 
 // trimFetch drops errFetch's words from a message that says them already.

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+	"github.com/letta-tokens/letta-tokens/redact"
+)
+
+// keyForms are the API key as a hostile server echoes it: whole, its
+// secret part alone, %xx (lower case), \u00xx, upper-cased.
+func keyForms() []string {
+	return []string{testKey, keyPart(), escapeEach(testKey, "%%%02x"), escapeEach(testKey, `\u%04x`), strings.ToUpper(testKey)}
+}
+
+// keyLeak is leak in any case: a run of 12 characters of the key's secret
+// part that out holds, plain or escaped, whatever the case of its letters.
+func keyLeak(out string) string {
+	return leak(strings.ToLower(out), strings.ToLower(keyPart()))
+}
+
+// Issue 13: a server on loopback echoes the API key, in every form it
+// might, into what reaches each output the command has (the table, --json,
+// an error on stderr, check's --junit and --markdown files, and under
+// GitHub Actions its annotations and $GITHUB_STEP_SUMMARY). No output may
+// hold 12 characters of the key in a row, in any form.
+func TestHostileKeyEchoReachesNoOutput(t *testing.T) {
+	forms := keyForms()
+	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(5), APIKey: testKey}),
+		func(page map[string]any) {
+			i := 0
+			mocktest.ForEachToken(page, func(tok map[string]any) {
+				form := forms[i%len(forms)]
+				i++
+				tok["hostname"] = "https://" + form + ".example.com"
+				tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = "agent-" + form
+				for j, f := range forms {
+					tok["x"+string(rune('a'+j))+"-"+f] = f // an unknown field: a finding quotes it
+				}
+			})
+		})).URL
+	var msg strings.Builder
+	for _, f := range forms {
+		msg.WriteString(" key " + f)
+	}
+	rejecting := jsonServer(t, http.StatusBadRequest, `{"message":"`+strings.ReplaceAll(msg.String(), `\`, `\\`)+`"}`)
+
+	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {
+		r := runCLI(t, envFor(echo), args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, redact.Key(testKey)) {
+			t.Errorf("%q: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
+		}
+		if w := keyLeak(r.stdout + r.stderr); w != "" {
+			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
+		}
+	}
+	for _, args := range [][]string{{"list"}, {"list", "--json"}, createArgs(), {"check"}} {
+		r := runCLI(t, envFor(rejecting), args...)
+		// list and create fail on stderr; check reports the answer as drift.
+		if r.code == exitOK || !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
+			t.Errorf("%q against a 400: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
+		}
+		if w := keyLeak(r.stdout + r.stderr); w != "" {
+			t.Errorf("%q against a 400: %q printed:\n%s", args, w, r.stderr)
+		}
+	}
+	// As text under GitHub Actions (annotations on stdout, the step
+	// summary), and as --json.
+	for _, asJSON := range []bool{false, true} {
+		dir := t.TempDir()
+		junit, markdown, summary := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "step-summary.md")
+		files := map[string]string{"--junit": junit, "--markdown": markdown}
+		env := envFor(echo)
+		args := []string{"check", "--junit", junit, "--markdown", markdown}
+		if asJSON {
+			args = append(args, "--json")
+		} else {
+			env[envGitHubActions], env[envGitHubStepSummary] = "true", summary
+			files[envGitHubStepSummary] = summary
+		}
+		r := runCLI(t, env, args...)
+		outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+		for name, path := range files {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%q: exit %d, %s not written: %v\n%s", args, r.code, name, err, r.stderr)
+			}
+			outputs[name] = string(b)
+		}
+		for name, out := range outputs {
+			if w := keyLeak(out); w != "" {
+				t.Errorf("%q: %s holds %q:\n%s", args, name, w, out)
+			}
+			// The echo reached every output but stderr (findings quote
+			// it): it was masked there, not lost on the way.
+			if name != "stderr" && !strings.Contains(out, redact.Key(testKey)) {
+				t.Errorf("%q: %s does not show the echoed key masked:\n%s", args, name, out)
+			}
+		}
+	}
+}
+
+// The report files leave through the boundary, and only the boundary
+// masks: the renderers escape a finding that holds the key (as no
+// finding from contract/live would) and leave the key in it, and each
+// file written, the JUnit report, the Markdown summary and the step
+// summary, holds it masked. A writer that bypassed the boundary would
+// leave the key in the file.
+func TestReportFilesLeaveThroughBoundary(t *testing.T) {
+	const key = "sk-let-boundary-only-Hq7Wm2Xv9Lc4Rt"
+	report := &live.Report{
+		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0/" + key,
+			Message: "unknown value " + key}},
+		Exchanges: 1, AgentID: "agent-" + key, Notes: []string{"note " + key},
+	}
+	var rendered bytes.Buffer
+	view := newReportView(report, "http://127.0.0.1:9")
+	writeMarkdown(&rendered, view)
+	if err := writeJUnit(&rendered, view); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rendered.String(), key) {
+		t.Fatalf("the renderers masked the key themselves: the boundary is not the one owner:\n%s", rendered.String())
+	}
+
+	dir := t.TempDir()
+	summary := filepath.Join(dir, "step-summary.md")
+	if err := os.WriteFile(summary, []byte("earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
+	f.junit, f.markdown = filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md")
+	env := map[string]string{envGitHubActions: "true", envGitHubStepSummary: summary}
+	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{f.junit, f.markdown, summary} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "boundary-only") || !strings.Contains(string(b), redact.Key(key)) {
+			t.Errorf("%s did not pass the boundary:\n%s", filepath.Base(path), b)
+		}
+	}
+}
+
+// Tokens pass the boundary only on the stdout of list and create, which
+// print them on purpose: on stderr, and on every other command's stdout,
+// anything shaped like a token is masked there too.
+func TestBoundaryLetsTokensOutOnlyWhereTheyArePrinted(t *testing.T) {
+	const token = "ck-let-FOREIGN-Wk5Xm9Bq2Ld7Fz3Hr8"
+	for _, tokens := range []bool{true, false} {
+		var out, errOut strings.Builder
+		stdout, stderr := maskedStreams(&out, &errOut, redact.NewMasker(testKey), tokens)
+		for _, w := range []*redact.Writer{stdout, stderr} {
+			if _, err := w.Write([]byte(token + " " + testKey + "\n")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := strings.Contains(out.String(), token); got != tokens {
+			t.Errorf("tokens %v: stdout %q", tokens, out.String())
+		}
+		if strings.Contains(errOut.String(), "FOREIGN") || strings.Contains(out.String()+errOut.String(), keyPart()) {
+			t.Errorf("tokens %v: stderr %q, stdout %q", tokens, errOut.String(), out.String())
+		}
+	}
+	// A token-shaped agent id reaches check's report, masked.
+	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey}),
+		func(page map[string]any) {
+			mocktest.ForEachToken(page, func(tok map[string]any) {
+				tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = token
+			})
+		}))
+	for _, args := range [][]string{{"check"}, {"check", "--json"}} {
+		r := runCLI(t, envFor(ts.URL), args...)
+		if strings.Contains(r.stdout+r.stderr, "FOREIGN") || !strings.Contains(r.stdout, "ck-let-F…") {
+			t.Errorf("%q: exit %d, the token-shaped agent id not masked:\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
