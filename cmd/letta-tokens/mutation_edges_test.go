@@ -99,20 +99,22 @@ func TestFailureTable(t *testing.T) {
 	}
 }
 
-// TestFailureMasksSecrets: the API key and the call's other secrets (the
-// token a delete names, in any shape) are masked in every server string
-// of the line.
+// TestFailureMasksSecrets: the call's own secrets (the token a delete
+// names, in any shape) are masked in every server string of the line.
+// (The API key is masked in everything the command prints: runCLI checks
+// that on every run.)
 func TestFailureMasksSecrets(t *testing.T) {
 	const plain = "plain-secret-value-0123456789"
 	f := failure{cfg: config{apiKey: testKey, target: "https://letta.test"}, doing: "deleting a token at", secrets: []string{plain}}
 	for _, err := range []error{
-		errors.New("lettatokens: no token " + plain + " for key " + testKey),
-		&lettatokens.Error{StatusCode: http.StatusNotFound, Message: "no token " + plain, RequestID: "req-" + testKey},
-		&lettatokens.Error{StatusCode: http.StatusServiceUnavailable, Body: plain + " " + testKey},
+		errors.New("lettatokens: no token " + plain),
+		&lettatokens.Error{StatusCode: http.StatusNotFound, Message: "no token " + plain, RequestID: "req-" + plain},
+		&lettatokens.Error{StatusCode: http.StatusServiceUnavailable, Body: "no token " + plain},
+		&lettatokens.Error{StatusCode: http.StatusBadRequest, Err: errors.New("no token " + plain)},
 	} {
 		_, msg := cliResult(t, f.of(err))
-		if strings.Contains(msg, "secret-value-0123") || leak(msg, keyPart()) != "" {
-			t.Errorf("%v: a secret printed: %q", err, msg)
+		if strings.Contains(msg, "secret-value-0123") {
+			t.Errorf("%v: the token printed: %q", err, msg)
 		}
 	}
 }
