@@ -112,13 +112,23 @@ for pkg in "${pkgs[@]}"; do
     grep -qw -- "$f" <<<"$files" || excludes+=(-E "^${f//./\\.}\$")
   done
 
+  # gremlins v0.6.0 tests a mutant in the package whose directory ends in
+  # the package's name, else in the module's root package (engine.go's
+  # pkgName): for package main in cmd/letta-tokens it ran the root's tests
+  # (switched off here) and every mutant "lived". --integration runs every
+  # test of the box instead, which here are exactly $pkg's.
+  mode=()
+  if [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
+    mode=(--integration)
+  fi
+
   echo "== $pkg: $files (log: $out/$name.log)"
   start=$(date +%s)
   # gremlins sets a mutant's timeout from its coverage run, build included:
   # build it once first, so that the timeout reflects the tests' time.
   (cd "$box" && go test -count=1 -cover -run '^$' "./$dir/..." >/dev/null 2>&1) || true
   (cd "$box" && GOFLAGS="-count=1 ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
-      --timeout-coefficient "$coefficient" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
+      --timeout-coefficient "$coefficient" "${mode[@]}" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
     >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log"; echo "gremlins failed on $pkg" >&2; exit 2; }
   echo "   $(( $(date +%s) - start ))s: $(grep -E '^(Killed|Timed out)' "$out/$name.log" | tr '\n' ' ')"
   reports+=("$pkg=$out/$name.json")

@@ -45,9 +45,7 @@ func (m masker) page(tokens []gen.Token) masker {
 			plain = append(plain, tok.Token)
 		}
 	}
-	if len(plain) > 0 {
-		m.key = m.key.With(plain...)
-	}
+	m.key = m.key.With(plain...) // the same masker when there are none
 	return m
 }
 
