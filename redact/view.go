@@ -95,15 +95,22 @@ func (v *view) decode() *view {
 }
 
 // backslash decodes one backslash escape at the start of s: JSON's and
-// Go's (\uXXXX, \UXXXXXXXX, \xXX, \", \\, \/ and the letter escapes). It
-// returns how many bytes of s it spans and the bytes they stand for, or 0.
+// Go's (\uXXXX, \UXXXXXXXX, \xXX, \", \\, \/ and the letter escapes), and
+// Markdown's (a backslash before any ASCII punctuation, as the CLI's
+// summaries write _ * ~ @ and the like). It returns how many bytes of s it
+// spans and the bytes they stand for, or 0.
+// asciiPunctuation is what a backslash may escape in Markdown (CommonMark),
+// which holds JSON's and Go's \" \\ \/ \' too.
+const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
 func backslash(s string, buf []byte) (int, []byte) {
 	if len(s) < 2 {
 		return 0, nil
 	}
-	switch s[1] {
-	case '"', '\\', '/', '\'':
+	if strings.IndexByte(asciiPunctuation, s[1]) >= 0 {
 		return 2, []byte{s[1]}
+	}
+	switch s[1] {
 	case 'n':
 		return 2, []byte{'\n'}
 	case 't':

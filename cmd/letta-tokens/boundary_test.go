@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -185,6 +186,36 @@ func TestBoundaryLetsTokensOutOnlyWhereTheyArePrinted(t *testing.T) {
 		r := runCLI(t, envFor(ts.URL), args...)
 		if strings.Contains(r.stdout+r.stderr, "FOREIGN") || !strings.Contains(r.stdout, "ck-let-F…") {
 			t.Errorf("%q: exit %d, the token-shaped agent id not masked:\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+// A key is whatever the server accepts: a self-hosted password may hold
+// the characters Markdown escapes (_ * ~ @ .). mdText writes "\_" for "_",
+// which splits the key into runs shorter than the masker's window unless
+// the boundary reads through the escape.
+func TestBoundaryReadsThroughMarkdownEscapes(t *testing.T) {
+	const key = "my_pass*word~for@the.letta_server"
+	report := &live.Report{
+		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0",
+			Message: "unknown value " + key}},
+		Exchanges: 1, Notes: []string{"note " + key},
+	}
+	dir := t.TempDir()
+	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
+	f.markdown = filepath.Join(dir, "summary.md")
+	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(f.markdown)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a reader of the rendered summary sees: the escapes undone.
+	seen := strings.ToLower(regexp.MustCompile(`\\(.)`).ReplaceAllString(string(b), "$1"))
+	for i := 0; i+12 <= len(key); i++ {
+		if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
+			t.Fatalf("the summary shows %q of the key once its Markdown escapes are read:\n%s", w, b)
 		}
 	}
 }
