@@ -231,7 +231,8 @@ type hit struct {
 // each plain, or spelled with escapes a server or an encoder may use, mixed
 // in one string: JSON's and Go's (\u0073, \x73, \", \/), %73 or %6B in any
 // case, a JSON pointer's ~0 and ~1, and Markdown's backslash before any
-// ASCII punctuation (\_), the prefix included. The whole
+// ASCII punctuation (\_), and XML references (&amp;, &#115;, &#x73;), the
+// prefix included. The whole
 // escaped span is masked. ASCII letters match in any case (SK-LET-…, a run
 // of the key upper-cased): a server that changes a secret's case has still
 // shown it. A key whose secret part is shorter than MinWindow is searched

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"html"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -216,6 +217,32 @@ func TestBoundaryReadsThroughMarkdownEscapes(t *testing.T) {
 	for i := 0; i+12 <= len(key); i++ {
 		if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
 			t.Fatalf("the summary shows %q of the key once its Markdown escapes are read:\n%s", w, b)
+		}
+	}
+}
+
+// encoding/xml writes & < > " ' as references, splitting a key that holds
+// them; the boundary reads through them in the JUnit report.
+func TestBoundaryReadsThroughXMLReferences(t *testing.T) {
+	const key = `pass&word<with>"quotes"'and'more`
+	report := &live.Report{
+		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0",
+			Message: "unknown value " + key}},
+		Exchanges: 1, Notes: []string{"note " + key},
+	}
+	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
+	f.junit = filepath.Join(t.TempDir(), "junit.xml")
+	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(f.junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := html.UnescapeString(string(b)) // what a CI page shows
+	for i := 0; i+12 <= len(key); i++ {
+		if w := key[i : i+12]; strings.Contains(seen, w) {
+			t.Fatalf("the JUnit report shows %q of the key once its references are read:\n%s", w, b)
 		}
 	}
 }
