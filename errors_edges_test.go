@@ -29,7 +29,7 @@ func TestSecretCutByTheReadCapIsMasked(t *testing.T) {
 	}
 	for _, secret := range secrets {
 		for name, form := range forms {
-			per := len(form("x")) // bytes a character
+			per := len(form("x"))                // bytes a character
 			for k := 12; k <= len(secret); k++ { // whole characters before the cut
 				for _, inside := range []int{0, per / 2} {
 					at := maxErrorBodyRead - k*per - inside
