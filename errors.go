@@ -160,20 +160,19 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 		e.StatusCode = resp.StatusCode
 		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
 	}
-	if len(body) > 0 {
-		var msg struct {
-			Message string `json:"message"`
-		}
-		// Only a JSON error body has a message; for anything else the
-		// unmarshal fails quickly on the first byte and Message stays empty.
-		if json.Unmarshal(body, &msg) == nil {
-			e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
-			e.bodyJSON = true
-		} else if !e.bodyJSON {
-			e.bodyJSON = json.Valid(body)
-		}
-		e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
+	var msg struct {
+		Message string `json:"message"`
 	}
+	// Only a JSON error body has a message; for anything else (an empty
+	// body included) the unmarshal fails quickly on the first byte and
+	// Message stays empty.
+	if json.Unmarshal(body, &msg) == nil {
+		e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
+		e.bodyJSON = true
+	} else if !e.bodyJSON {
+		e.bodyJSON = json.Valid(body)
+	}
+	e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
 	return e
 }
 
