@@ -71,15 +71,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
-	raw, err := readBody(resp)
-	if err != nil {
-		// See ListClientSideAccessTokensWithResponse: only for a body a
-		// caller's transport swapped.
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		}
-		return nil, failed(op, fmt.Errorf("reading response body: %w", err), c.apiKey)
-	}
+	raw := readBody(resp)
 	tok, secret, err := decodeToken(raw)
 	if err != nil {
 		// The body may hold the new token in a shape redaction does not

@@ -190,10 +190,7 @@ func urlOp(method string) string {
 // pass a malformed one, which the server may echo). Worked out only when
 // an error is built, off the path of a usable answer.
 func (d *doer) secrets(req *http.Request) []string {
-	if token, ok := pathToken(req.URL); ok {
-		return []string{d.apiKey, token}
-	}
-	return []string{d.apiKey}
+	return []string{d.apiKey, pathToken(req.URL)}
 }
 
 // collectionPath is the path of the collection, under the base URL; a
@@ -204,18 +201,18 @@ const (
 )
 
 // pathToken returns the token that u's path names, unescaped (as a server
-// would echo it), if it names one.
-func pathToken(u *url.URL) (string, bool) {
+// would echo it), or "" when it names none (redaction ignores "").
+func pathToken(u *url.URL) string {
 	escaped := u.EscapedPath()
 	i := strings.LastIndex(escaped, tokenPathPrefix)
-	if i < 0 || i+len(tokenPathPrefix) == len(escaped) {
-		return "", false
+	if i < 0 {
+		return ""
 	}
 	raw := escaped[i+len(tokenPathPrefix):]
 	if token, err := url.PathUnescape(raw); err == nil {
-		return token, true
+		return token
 	}
-	return raw, true
+	return raw
 }
 
 // isCollection reports whether u addresses the collection itself, not one

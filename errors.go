@@ -160,20 +160,19 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 		e.StatusCode = resp.StatusCode
 		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
 	}
-	if len(body) > 0 {
-		var msg struct {
-			Message string `json:"message"`
-		}
-		// Only a JSON error body has a message; for anything else the
-		// unmarshal fails quickly on the first byte and Message stays empty.
-		if json.Unmarshal(body, &msg) == nil {
-			e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
-			e.bodyJSON = true
-		} else if !e.bodyJSON {
-			e.bodyJSON = json.Valid(body)
-		}
-		e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
+	var msg struct {
+		Message string `json:"message"`
 	}
+	// Only a JSON error body has a message; for anything else (an empty
+	// body included) the unmarshal fails quickly on the first byte and
+	// Message stays empty.
+	if json.Unmarshal(body, &msg) == nil {
+		e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
+		e.bodyJSON = true
+	} else if !e.bodyJSON {
+		e.bodyJSON = json.Valid(body)
+	}
+	e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
 	return e
 }
 
@@ -192,35 +191,13 @@ func requestID(h http.Header) string {
 // text, so a body cut first to some window could bring a secret cut at the
 // window's edge, no longer recognisable, into the excerpt. The body is at
 // most maxErrorBodyRead bytes when it comes from an unusable answer; a
-// longer one (a 2xx that did not decode) is scanned that far only.
+// longer one (a 2xx that did not decode) is scanned that far only. A
+// secret cut where the body was read is masked as any run of MinWindow
+// characters of it is, in any form (see redact.Masker.Mask); what is left
+// is shorter than the masker masks anywhere else in a text.
 func redactedExcerpt(body []byte, n int, secrets []string) string {
-	text := string(body[:min(len(body), maxErrorBodyRead)])
-	text = redact.Secrets(text, secrets...)
-	if len(body) >= maxErrorBodyRead {
-		// The body may have been cut where it was read (see drainToError)
-		// or just above: a secret straddling that cut ends the text
-		// unmasked. Complete secrets are masked by now, so only its start
-		// is left, within the longest escaped form of a secret from the
-		// end; dropping that much loses nothing an excerpt needs.
-		text = dropTail(text, longestEscaped(secrets))
-	}
+	text := redact.Secrets(string(body[:min(len(body), maxErrorBodyRead)]), secrets...)
 	return redact.Safe(oneLine(text), n, secrets...)
-}
-
-// longestEscaped is how long the longest form of a secret among secrets
-// can be in a body: JSON-escaped, six bytes a byte at most (\u003c).
-func longestEscaped(secrets []string) int {
-	longest := 0
-	for _, s := range secrets {
-		longest = max(longest, 6*len(s))
-	}
-	return longest
-}
-
-// dropTail returns s without its last n bytes. A rune split by the cut is
-// escaped by redact.Line like any invalid UTF-8.
-func dropTail(s string, n int) string {
-	return s[:max(0, len(s)-n)]
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into

@@ -86,7 +86,7 @@ func TestExcerptMasksBeforeCutting(t *testing.T) {
 				for at := edge - len(secret) - 8; at <= edge+8; at++ {
 					body := []byte(padTo(unit, at) + secret + " tail")
 					if edge == maxErrorBodyRead && len(body) > maxErrorBodyRead {
-						body = body[:maxErrorBodyRead] // what drainToError keeps
+						body = body[:maxErrorBodyRead] // what unusable keeps
 					}
 					got := redactedExcerpt(body, maxBodyExcerpt, secrets)
 					if w, ok := leaksWindow(got, secret); ok {
@@ -114,9 +114,10 @@ func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
 	}
 }
 
-// TestLongExcerptKeepsItsStart: a body of the read cap or more, whose end
-// is dropped in case a secret was cut there, still shows its start, and
-// what ends in a split rune is escaped, not invalid UTF-8.
+// TestLongExcerptKeepsItsStart: a body of the read cap or more still shows
+// its start, and a body whose last rune was split where it was read
+// (unusable keeps maxErrorBodyRead bytes) ends escaped, not in invalid
+// UTF-8.
 func TestLongExcerptKeepsItsStart(t *testing.T) {
 	for _, n := range []int{maxErrorBodyRead, maxErrorBodyRead + 1, 1 << 20} {
 		body := []byte("<title>Gateway Timeout</title>" + strings.Repeat("\n", n))
@@ -125,9 +126,9 @@ func TestLongExcerptKeepsItsStart(t *testing.T) {
 			t.Errorf("%d-byte body: excerpt %q, want the title", n, got)
 		}
 	}
-	body := []byte(strings.Repeat("\n", maxErrorBodyRead-6*len(shapelessKey)-1) + "é" + strings.Repeat("\n", 6*len(shapelessKey)))
+	body := []byte(strings.Repeat("\n", maxErrorBodyRead-1) + "é" + strings.Repeat("\n", 10))[:maxErrorBodyRead]
 	if got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey}); got != `\xc3` {
-		t.Errorf("a rune split by the drop: excerpt %q, want its first byte escaped", got)
+		t.Errorf("a rune split by the read cap: excerpt %q, want its first byte escaped", got)
 	}
 }
 

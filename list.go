@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -54,16 +53,7 @@ func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.To
 		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp)
-	if err != nil {
-		// Not for a *Client's own response, which arrives read whole; only
-		// if a caller's request editor or transport swapped the body. A body
-		// that broke off is no answer: its cause, wrapped.
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			err = ctxErr
-		}
-		return nil, failed(op, fmt.Errorf("reading response body: %w", err), c.apiKey)
-	}
+	body := readBody(resp)
 	page, err := decodePage(body)
 	if err != nil {
 		return nil, newResponseError(resp, body, err, c.apiKey)
@@ -94,12 +84,13 @@ func decodePage(body []byte) (*gen.TokenPage, error) {
 	return &gen.TokenPage{Tokens: *env.Tokens, HasNextPage: *env.HasNextPage}, nil
 }
 
-// readBody returns a whole response body. The body of a response that
-// came through the attempt loop was already read within its attempt, and is
-// taken as it is, without a copy.
-func readBody(resp *http.Response) ([]byte, error) {
+// readBody returns the body of a response that came through the attempt
+// loop, which read it whole within its attempt: taken as it is, without a
+// copy. Only a 204 has none (http.NoBody): nil, which no decoding takes
+// for an answer.
+func readBody(resp *http.Response) []byte {
 	if b, ok := resp.Body.(*bufferedBody); ok {
-		return b.unread(), nil
+		return b.unread()
 	}
-	return io.ReadAll(resp.Body)
+	return nil
 }

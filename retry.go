@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Backoff bounds, as in Letta's official SDKs: 0.5 s doubling up to 8 s.
+// Backoff bounds, as in Letta's official SDKs: 0.5 s doubling up to 8 s
+// (sixteen times as long: the doubling lands on the cap exactly).
 const (
 	initialRetryDelay = 500 * time.Millisecond
 	maxRetryDelay     = 8 * time.Second
@@ -27,7 +28,7 @@ const (
 // backoff from initialRetryDelay doubling up to maxRetryDelay, less up to
 // 25% jitter so that many clients do not retry in lockstep. random returns
 // a value in [0, 1). Any attempt number is safe: the doubling stops at the
-// cap, so no shift can overflow into a negative wait.
+// cap, so it cannot overflow into a negative wait.
 func retryDelay(attempt int, h http.Header, random func() float64) time.Duration {
 	if d, ok := serverRetryDelay(h, time.Now()); ok {
 		return d
@@ -36,7 +37,6 @@ func retryDelay(attempt int, h http.Header, random func() float64) time.Duration
 	for i := 0; i < attempt && delay < maxRetryDelay; i++ {
 		delay *= 2
 	}
-	delay = min(delay, maxRetryDelay)
 	jitter := time.Duration(random() * float64(delay) / 4)
 	return delay - jitter
 }
