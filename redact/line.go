@@ -23,8 +23,11 @@ func Line(s string, limit int) string {
 	if limit > 0 && len(s) > limit {
 		// Escaping only lengthens; cut the input first so that a megabyte
 		// is never escaped only to be thrown away. What is kept is still
-		// over the cap, so the result is marked as cut.
-		s = cut(s, limit+1)
+		// over the cap, so the result is marked as cut: a byte count, not
+		// cut's, which may step back to the cap or below (a character split
+		// by the cap, bytes no character starts with) and lose the mark. A
+		// character split here lies past the cap, never written.
+		s = s[:limit+1]
 	}
 	room := max(0, limit-len("…")) // what a cut result keeps before the mark
 	if !needsEscape(s) {

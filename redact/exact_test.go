@@ -1,0 +1,358 @@
+package redact
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// The tests of this file assert exactly what comes out: what is masked,
+// escaped or cut, and what is left as it was. The other tests mostly ask
+// that nothing leaks; these also ask that nothing more is touched, at the
+// edges where a search, a cut or a merge could be one byte off.
+
+func TestDefuseJSONExact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		// '#' and ':' at either end of the input.
+		{"#[x]", `\u0023[x]`},
+		{"#", "#"},
+		{"a#", "a#"},
+		{"#a#", "#a#"},
+		{"x::y:", "x::y:"},
+		{"::", `\u003a:`},
+		{":", ":"},
+		{"a\n::b", "a\n\\u003a:b"},
+		{"a\n b::c", "a\n b::c"},
+		// DEL alone, and nothing but non-ASCII: found without any '#' or ':'.
+		{"\x7f", `\u007f`},
+		{"a\x7fb", `a\u007fb`},
+		{"\u200b", `\u200b`},
+		{"\u009b", `\u009b`},
+		{"~", "~"},
+		// U+FFFD spelled out is not printable; an invalid byte is left as
+		// it is (encoding/json never writes one).
+		{"\ufffd", `\ufffd`},
+		{"\xff", "\xff"},
+		{"a\xffb\u202ec", "a\xffb\\u202ec"},
+		{"é\U000e0001é", `é\udb40\udc01é`},
+	}
+	for _, tt := range tests {
+		if got := string(DefuseJSON([]byte(tt.in))); got != tt.want {
+			t.Errorf("DefuseJSON(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLineExact(t *testing.T) {
+	tests := []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		// At the cap exactly: nothing is cut, plain or escaped.
+		{"abcdef", 6, "abcdef"},
+		{"abcdefg", 6, "abc…"},
+		{"abc\x1bdef", 10, `abc\x1bdef`},
+		{"abc\x1bdefg", 10, `abc\x1b…`},
+		// The kept part fills what the mark leaves exactly.
+		{"abc\x1bdefghij", 10, `abc\x1b…`},
+		{"ab\x1bdefghij", 10, `ab\x1bd…`},
+		// A cut is marked, even where it falls inside a character.
+		{"abcdé", 4, "a…"},
+		{"abcdé", 5, "ab…"},
+		{"abcdé", 6, "abcdé"},
+		{"\x80\x80\x80\x80", 2, "…"},
+		{"\x80\x80\x80\x80", 8, `\x80…`},
+		// '#' and ':' last, where escaping is needed anyway.
+		{"\x1b#", 0, `\x1b#`},
+		{"\x1b:", 0, `\x1b:`},
+		{"\x1b#[", 0, `\x1b\x23[`},
+		{"::\x1b", 0, `\x3a:\x1b`},
+		{" \x1b::", 0, ` \x1b::`},
+		{"\x1f \x20~\x7f\x80", 0, `\x1f  ~\x7f\x80`},
+	}
+	for _, tt := range tests {
+		if got := Line(tt.in, tt.limit); got != tt.want {
+			t.Errorf("Line(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+		}
+	}
+}
+
+// A run of a secret is masked exactly where it is, at every offset of the
+// secret and every alignment with the probes (one gram every probeStride
+// bytes), at the start, the end or the middle of a text; 11 characters
+// are left alone, and so is everything around a run. Keys, values probed
+// one by one, and values indexed (a page of many) alike.
+func TestMaskerRunsExact(t *testing.T) {
+	var page []string
+	for i := range maxProbedValues + 1 {
+		page = append(page, fmt.Sprintf("ck-let-pg%02d-Wq3Ez5Rt7Yu9Io1Pa", i))
+	}
+	tests := []struct {
+		name       string
+		m          *Masker
+		part, repl string
+	}{
+		{"key", NewMasker(tKey), tKeyPart, "sk-let-Q…"},
+		{"key with values", NewMasker(tKey, "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz", "another-value-3Hd8Kq"), tKeyPart, "sk-let-Q…"},
+		{"probed value", NewMasker("", tValue), tValue, "letta-se…4Uk1"},
+		{"probed value among others", NewMasker("", "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz", tValue), tValue, "letta-se…4Uk1"},
+		{"indexed value", NewMasker(tKey, append(page, tValue)...), tValue, "letta-se…4Uk1"},
+		{"indexed value before others", NewMasker("", append([]string{tValue}, page...)...), tValue, "letta-se…4Uk1"},
+	}
+	for _, tt := range tests {
+		for _, part := range []string{tt.part, strings.ToUpper(tt.part), strings.ToLower(tt.part)} {
+			for i := 0; i+MinWindow-1 <= len(part); i++ {
+				for _, n := range []int{MinWindow - 1, MinWindow, MinWindow + 1} {
+					if i+n > len(part) {
+						continue
+					}
+					run := part[i : i+n]
+					for pad := 0; pad <= probeStride; pad++ {
+						for _, after := range []string{"", ".", "._"} {
+							in := strings.Repeat(".", pad) + run + after
+							want := in
+							if n >= MinWindow {
+								want = strings.Repeat(".", pad) + tt.repl + after
+							}
+							if got := tt.m.Mask(in); got != want {
+								t.Fatalf("%s: Mask(%q) = %q, want %q", tt.name, in, got, want)
+							}
+							if got := tt.m.Holds(in); got != (n >= MinWindow) {
+								t.Fatalf("%s: Holds(%q) = %v", tt.name, in, got)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Which secrets a Masker searches for, and as what: values of 4 bytes and
+// more (shorter ones would mask words), each once, every value given to
+// With kept along with the earlier ones, a key's part of 4 bytes and more
+// searched for behind any prefix, a shorter part only as the whole key.
+func TestMaskerSecretsExact(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		m              *Masker
+	}{
+		{"a 4-byte value", "id wxyz. wxy", "id …. wxy", NewMasker("", "wxyz")},
+		{"a 3-byte value is no secret", "id wxy.", "id wxy.", NewMasker("", "wxy")},
+		{"a 4-byte key", "id wxyz.", "id ….", NewMasker("wxyz")},
+		{"a 3-byte key is no secret", "id wxy.", "id wxy.", NewMasker("wxy")},
+		{"two values", "a Hq4Jm7Lp2Ns9Dw b " + tValue + " c", "a ck-let-H…3Gz7 b letta-se…4Uk1 c",
+			NewMasker("", "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7", tValue)},
+		{"a value given twice", "a " + tValue, "a letta-se…4Uk1", NewMasker("", tValue, tValue)},
+		{"values given to With after others", "a Hq4Jm7Lp2Ns9Dw b " + tValue + " c", "a ck-let-H…3Gz7 b letta-se…4Uk1 c",
+			NewMasker("", "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7").With(tValue)},
+		{"With nothing", "a " + tValue, "a letta-se…4Uk1", NewMasker("", tValue).With()},
+		{"With on nil", "a " + tValue, "a letta-se…4Uk1", (*Masker)(nil).With(tValue)},
+		{"a key's 4-byte part, alone", "x abcd y", "x … y", NewMasker("sk-let-abcd")},
+		{"a key's 3-byte part: the whole key only", "x abc y sk-let-abc", "x abc y …", NewMasker("sk-let-abc")},
+		{"a value's short part: the whole value only", "x abcdefghijk y ck-let-abcdefghijk", "x abcdefghijk y ck-let-a…",
+			NewMasker("", "ck-let-abcdefghijk")},
+		{"a value's 12-byte part, alone", "x abcdefghijkl y", "x ck-let-a… y", NewMasker("", "ck-let-abcdefghijkl")},
+		{"a key's 11-byte part, alone", "x abcdefghijk y", "x sk-let-a… y", NewMasker("sk-let-abcdefghijk")},
+		{"a key's 12-byte part, alone", "x abcdefghijkl y", "x sk-let-a… y", NewMasker("sk-let-abcdefghijkl")},
+		{"a key's 12-byte part, 11 of it", "x abcdefghijk y", "x abcdefghijk y", NewMasker("sk-let-abcdefghijkl")},
+		{"a key that is a prefix only, masked whole", "ck-let- x", "… x", NewMasker("ck-let-")},
+		{"WithKeys", "a " + tKeyPart[:12] + " b Hq4Jm7Lp2Ns9 c", "a sk-let-Q… b ck-let-H… c",
+			NewMasker(tKey).WithKeys("ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7")},
+		{"WithKeys keeps the values", "a " + tValue + " b", "a letta-se…4Uk1 b", NewMasker("", tValue).WithKeys(tKey)},
+		{"WithKeys keeps AllowTokens", "ck-let-0123456789abcdefghij " + tKeyPart, "ck-let-0123456789abcdefghij sk-let-Q…",
+			NewMasker("").AllowTokens().WithKeys(tKey)},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Mask(tt.in); got != tt.want {
+			t.Errorf("%s: Mask(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+	// Capitals, only 'A' or only 'Z': the secret is searched for in any case.
+	for _, part := range []string{"q7vxk2mr9plw4ztn8cyb3hsj6fgd1aeZ", "q7vxk2mr9plw4ztn8cyb3hsj6fgd1aeA", "Z7vxk2mr9plw", "A7vxk2mr9plw"} {
+		for _, in := range []string{part, strings.ToUpper(part), strings.ToLower(part)} {
+			if got := NewMasker("sk-let-" + part).Mask(in); got != Key("sk-let-"+part) {
+				t.Errorf("key %q: Mask(%q) = %q", part, in, got)
+			}
+		}
+	}
+}
+
+// Safe holds to its cap when masking lengthens what Line cut: a run of a
+// long value (masked in 15 bytes) that only escaping spelled.
+func TestSafeRecutsExact(t *testing.T) {
+	m := NewMasker("", `ab\x1bcdefghijklmnopqrstuvwxyz`)
+	tests := []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"ab\x1bcdefghij", 14, `ab\x1bcd……`},
+		{"ab\x1bcdefghij", 15, `ab\x1bcd…wxyz`},
+		{"ab\x1bcdefghij", 0, `ab\x1bcd…wxyz`},
+		{"ab\x1bcdefg", 0, `ab\x1bcdefg`},
+	}
+	for _, tt := range tests {
+		got := m.Safe(tt.in, tt.limit)
+		if got != tt.want {
+			t.Errorf("Safe(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+		}
+	}
+}
+
+// Where a secret starts: a Letta prefix right before a run is masked with
+// it, even behind what starts an escape (two bytes at most); anything else
+// before it is left as it is. AllowTokens shows it: no token shape covers
+// the prefix there.
+func TestMaskerPrefixExact(t *testing.T) {
+	allow := NewMasker(tKey).AllowTokens()
+	tests := []struct{ in, want string }{
+		{"ck-let-" + tKeyPart, "sk-let-Q…"},
+		{"x ck-let-" + tKeyPart[3:], "x sk-let-Q…"},
+		{"CK-LET-" + tKeyPart, "sk-let-Q…"},
+		{"Ck-Let-" + tKeyPart, "sk-let-Q…"},
+		{"sk-let-" + tKeyPart, "sk-let-Q…"},
+		{"ck-let-%" + tKeyPart, "sk-let-Q…"},
+		{`ck-let-\` + tKeyPart, "sk-let-Q…"},
+		{`ck-let-%\` + tKeyPart, "sk-let-Q…"},
+		{"ck-let-%%%" + tKeyPart, "ck-let-%%%sk-let-Q…"},
+		{"ck-let-x" + tKeyPart, "ck-let-xsk-let-Q…"},
+		{"cx-let-" + tKeyPart, "cx-let-sk-let-Q…"},
+		{"xk-let-" + tKeyPart, "xk-let-sk-let-Q…"},
+		{"ck_let-" + tKeyPart, "ck_let-sk-let-Q…"},
+		{"ck-lat-" + tKeyPart, "ck-lat-sk-let-Q…"},
+		{"k-let-" + tKeyPart, "k-let-sk-let-Q…"},
+		{"-let-" + tKeyPart, "-let-sk-let-Q…"},
+		{"ck-let-0123456789abcdefghij", "ck-let-0123456789abcdefghij"},
+	}
+	for _, tt := range tests {
+		if got := allow.Mask(tt.in); got != tt.want {
+			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// A value's prefix likewise.
+	v := NewMasker("", "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7").AllowTokens()
+	for in, want := range map[string]string{
+		"id ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7 x": "id ck-let-H…3Gz7 x",
+		"id ck-let-Lp2Ns9Dw6Fx3G x":         "id ck-let-H…3Gz7 x",
+		"id sk-let-Lp2Ns9Dw6Fx3G x":         "id sk-let-L… x",
+		"id Lp2Ns9Dw6Fx3G x":                "id ck-let-H…3Gz7 x",
+		"id ck-let-Lp2Ns9Dw6Fx":             "id ck-let-Lp2Ns9Dw6Fx",
+	} {
+		if got := v.Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Hits that touch are masked each with its own form; hits that overlap
+// are masked as one, in the form of the strongest kind (key, key shape,
+// value, token shape), the first found of that kind where two are alike.
+func TestMaskerMergeExact(t *testing.T) {
+	const other = "sk-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7" // another key
+	key := NewMasker(tKey)
+	tests := []struct {
+		name, in, want string
+		m              *Masker
+	}{
+		{"a run, then a token shape", tKeyPart + "ck-let-abcdefghijklmnopqrstuvwx", "sk-let-Q…ck-let-a…uvwx", key},
+		{"a token shape, then a run", "ck-let-abcdefghijklmnopqrstuvwx " + tKeyPart, "ck-let-a…uvwx sk-let-Q…", key},
+		{"two runs of one key", tKeyPart[:12] + tKeyPart[20:], "sk-let-Q…sk-let-Q…", key},
+		{"two runs of two keys", tKeyPart[:12] + "Hq4Jm7Lp2Ns9", "sk-let-Q…sk-let-H…", key.WithKeys(other)},
+		{"a run of a value, then one of the key", "Hq4Jm7Lp2Ns9" + tKeyPart[:12], "ck-let-H…3Gz7sk-let-Q…", key.With("ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7")},
+		// Two keys sharing a run: the one that starts first gives the form.
+		{"overlapping keys", "Aa1Bb2Cc3" + "Dd4Ee5Ff6Gg7Hh" + "Ii8Jj9",
+			"sk-let-A…", NewMasker("").WithKeys("sk-let-Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh", "other-key-Dd4Ee5Ff6Gg7HhIi8Jj9")},
+		{"overlapping keys, the other first", "Aa1Bb2Cc3" + "Dd4Ee5Ff6Gg7Hh" + "Ii8Jj9",
+			"sk-let-A…", NewMasker("").WithKeys("other-key-Dd4Ee5Ff6Gg7HhIi8Jj9", "sk-let-Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh")},
+		// A key found at the same place as a value: the key's form.
+		{"a value inside the key", tKeyPart, "sk-let-Q…", key.With("value-" + tKeyPart[:14])},
+		{"a value over the key's start", "value-" + tKeyPart[:14], "vXk2mR9p…", NewMasker(tKeyPart[2:]).With("ck-let-value-" + tKeyPart[:14])},
+		{"a value inside a token shape", "ck-let-xx" + tValue, "letta-se…4Uk1", NewMasker("", tValue)},
+		// One key that extends another: masked whole, whichever is given
+		// first, whichever probe finds it first.
+		{"a key that extends another", "<" + tKeyPart + "Zz9Yy8>", "<sk-let-Q…>", key.WithKeys(tKey + "Zz9Yy8")},
+		{"a key that another extends", "<Zz9Y" + tKeyPart + ">", "<sk-let-Z…>", key.WithKeys("sk-let-Zz9Y" + tKeyPart)},
+		{"a key that another extends, probed late", "<" + tKeyPart[:3] + "Zz9Y" + tKeyPart[3:] + ">", "<sk-let-Q…>", NewMasker("sk-let-" + tKeyPart[3:]).WithKeys("sk-let-" + tKeyPart[:3] + "Zz9Y" + tKeyPart[3:])},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Mask(tt.in); got != tt.want {
+			t.Errorf("%s: Mask(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// Shapes: where a token's or a key's shape starts and ends, and what
+// stays as it is: a masked form, a prefix with too little after it.
+func TestMaskerShapesExact(t *testing.T) {
+	m := NewMasker("")
+	tests := []struct{ in, want string }{
+		{"ck-let-abcdefghijklmnopqrstuvwx", "ck-let-a…uvwx"},
+		{"sk-let-abcdefghijklmnopqrstuvwx", "sk-let-a…"},
+		{"CK-LET-ABCDEFGHIJKLMNOPQRSTUVWX", "CK-LET-A…UVWX"},
+		{"Sk-lEt-abcdefghijklmnop", "Sk-lEt-a…"},
+		{"xck-let-abcdefghijklmnop.", "xck-let-a…nop."},
+		{"ak-let-abcdefghijklmnop", "ak-let-abcdefghijklmnop"},
+		{"c-let-abcdefghijklmnop", "c-let-abcdefghijklmnop"},
+		{"k-let-abcdefghijklmnop", "k-let-abcdefghijklmnop"},
+		// Too short to be a secret: the prefix and one byte.
+		{"x ck-let-", "x ck-let-"},
+		{"x ck-let-a", "x ck-let-a"},
+		{"x ck-let-a y", "x ck-let-a y"},
+		{"x ck-let-ab", "x …"},
+		{"x sk-let-ab y", "x … y"},
+		// One shape inside another: a key's inside a token's is a key's
+		// (masked from the token's start); a token's inside a key's is
+		// the key's.
+		{"ck-let-0000sk-let-0000abcdefghij", "sk-let-0…"},
+		{"sk-let-0000ck-let-0000abcdefghij", "sk-let-0…"},
+		{"sk-let-abcdefghijklmnop ck-let-abcdefghijklmnopqrstuvwx", "sk-let-a… ck-let-a…uvwx"},
+		{"ck-let-abcdefghijklmnop ck-let-abcdefghijklmnop", "ck-let-a… ck-let-a…"},
+		// Masked forms stay, and so does what follows them.
+		{"ck-let-a…9f3c", "ck-let-a…9f3c"},
+		{"ck-let-a…", "ck-let-a…"},
+		{"ck-let-…", "ck-let-…"},
+		{"ck-let-é…abcd", "ck-let-é…abcd"},
+		{"sk-let-Q…", "sk-let-Q…"},
+		{"ck-let-a…9f3c ck-let-abcdefghijklmnop", "ck-let-a…9f3c ck-let-a…"},
+		{"ck-let-a…9f3cck-let-abcdefghijklmnop", "ck-let-a…9f3cck-let-a…"},
+		{"ck-let-a…9f3c9f3cabcdefghijklmnop", "ck-let-a…9f3c9f3cabcdefghijklmnop"},
+		// A masked form does not hide a shape right after it.
+		{"ck-let-a…ck-let-abcdefghijklmnopqrstuvwx", "ck-let-a…ck-let-a…uvwx"},
+		{"sk-let-Q…sk-let-abcdefghijklmnop", "sk-let-Q…sk-let-a…"},
+		{"sk-let-Q…ck-let-abcdefghijklmnop", "sk-let-Q…ck-let-a…"},
+		{"ck-let-a…sk-let-abcdefghijklmnop", "ck-let-a…sk-let-a…"},
+		// Multi-byte after the prefix.
+		{"ck-let-éabcdefghijklmnop", "ck-let-…mnop"},
+	}
+	for _, tt := range tests {
+		if got := m.Mask(tt.in); got != tt.want {
+			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := m.Mask(tt.want); got != tt.want {
+			t.Errorf("not idempotent: Mask(%q) = %q", tt.want, got)
+		}
+	}
+	// A shape ends at each of these, which stays.
+	for _, c := range " \t\n\r\v\f\"'`,;()[]{}<>|&?#" {
+		in := "ck-let-abcdefghijklmnop" + string(c) + "tail"
+		if got, want := m.Mask(in), "ck-let-a…"+string(c)+"tail"; got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// HoldsKey: key shapes only, wherever they start.
+	for in, want := range map[string]bool{
+		"sk-let-ab":                              true,
+		"sk-let-a":                               false,
+		"ck-let-abcdefghijklmnop":                false,
+		"sk-let-Q…sk-let-abcdefghijklmnop":       true,
+		"sk-let-Q…":                              false,
+		"x sk-let-abcdefghijklmnop":              true,
+		"ck-let-abcdefghijklmnopsk-let-abcdefgh": true,
+	} {
+		if got := m.HoldsKey(in); got != want {
+			t.Errorf("HoldsKey(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
