@@ -122,13 +122,10 @@ func needsEscape(s string) bool {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f || c >= 0x80 {
-			// Non-ASCII is printable more often than not; check it fully.
-			if c >= 0x80 {
-				return strings.IndexFunc(s[i:], func(r rune) bool { return !printable(r) }) >= 0 || !utf8.ValidString(s[i:])
-			}
-			return true
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			// Non-ASCII is printable more often than not; check it fully
+			// (an invalid byte reads as utf8.RuneError, not printable).
+			return strings.IndexFunc(s[i:], func(r rune) bool { return !printable(r) }) >= 0
 		}
 	}
 	return false

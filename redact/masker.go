@@ -159,7 +159,7 @@ func (m *Masker) With(values ...string) *Masker {
 	} else {
 		n.values = secretsOf(append(valuesOf(m.values), values...), false)
 	}
-	if n.valuesIndexed || len(n.values) > maxProbedValues {
+	if len(n.values) > maxProbedValues {
 		n.index()
 	}
 	return &n
@@ -328,7 +328,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	}
 	// Runs of the keys' secret parts: probe one gram every probeStride bytes.
 	if m.grams != nil {
-		prevA, prevB := -1, -1
+		var prevA, prevB int // no span: a run is MinWindow bytes at least
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			g := coarse(gram(s[i:]))
 			h := filterHash(g)
@@ -365,7 +365,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
-		prevA, prevB := -1, -1
+		var prevA, prevB int // no span: a run is MinWindow bytes at least
 		var probe [8]byte
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			binary.LittleEndian.PutUint64(probe[:], foldGram(gram(s[i:])))
