@@ -356,3 +356,128 @@ func TestMaskerShapesExact(t *testing.T) {
 		}
 	}
 }
+
+// An escaped run of the key is masked exactly, escapes and all: every
+// encoding, the run's first or last character alone escaped, at every
+// offset and probe alignment, at the start or the end of a text. What is
+// around it stays, and 11 characters, however spelled, are left alone.
+func TestMaskerEscapedRunsExact(t *testing.T) {
+	m := NewMasker(tKey)
+	spell := [][]byte{
+		{encPctUpper}, {encPctLower}, {encJSONU}, {encGoX},
+		{encRaw, encPctLower}, {encJSONU, encRaw, encRaw},
+	}
+	for i := 0; i+MinWindow-1 <= len(tKeyPart); i++ {
+		for _, n := range []int{MinWindow - 1, MinWindow} {
+			if i+n > len(tKeyPart) {
+				continue
+			}
+			run := tKeyPart[i : i+n]
+			var forms []string
+			for _, modes := range spell {
+				forms = append(forms, encode(run, modes))
+			}
+			for _, modes := range spell[:4] {
+				forms = append(forms,
+					encode(run[:1], modes)+run[1:],     // the first character alone
+					run[:n-1]+encode(run[n-1:], modes), // the last alone
+					encode(run[:1], modes)+run[1:n-1]+encode(run[n-1:], modes))
+			}
+			for _, form := range forms {
+				for pad := 0; pad <= probeStride; pad++ {
+					for _, after := range []string{"", "."} {
+						in := strings.Repeat(".", pad) + form + after
+						want := in
+						if n >= MinWindow {
+							want = strings.Repeat(".", pad) + "sk-let-Q…" + after
+						}
+						if got := m.Mask(in); got != want {
+							t.Fatalf("Mask(%q) = %q, want %q", in, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// A value that repeats part of itself is found at each place the probe
+// matches it, and masked as far as any of them reaches.
+func TestMaskerRepeatingValueExact(t *testing.T) {
+	const tt = "Ab1Cd2Ef3Gh4Ij5Kl6Mn"
+	tests := []struct{ value, in, want string }{
+		// Two matches from one start, the second reaching further.
+		{"XYZWabcdefghXYZWabcdefghijklmnop", "XYZWabcdefghijkl", "XYZWabcd…mnop"},
+		// Two matches to one end, the second from further back.
+		{tt[4:] + "!" + tt, "." + tt, ".d2Ef3Gh4…l6Mn"},
+	}
+	for _, c := range tests {
+		if got := NewMasker("", c.value).Mask(c.in); got != c.want {
+			t.Errorf("value %q: Mask(%q) = %q, want %q", c.value, c.in, got, c.want)
+		}
+	}
+}
+
+// Keys with characters a decoder spells in two or more bytes: each
+// escape is decoded to exactly what it stands for, at the end of a text
+// too, and the key found through it is masked whole.
+func TestMaskerDecodesExact(t *testing.T) {
+	const lead = "Ab1Cd2Ef3G" // 10 bytes: one more character makes a run
+	tests := []struct{ key, in string }{
+		{lead + "h/", lead + `h\/`},
+		{lead + "h/", lead + "h~1"},
+		{lead + "h~", lead + "h~0"},
+		{lead + `h"`, lead + `h\"`},
+		{lead + `h'`, lead + `h\'`},
+		{lead + `h\`, lead + `h\\`},
+		{lead + "h\n", lead + `h\n`},
+		{lead + "h\t", lead + `h\t`},
+		{lead + "h\r", lead + `h\r`},
+		{lead + "h\b", lead + `h\b`},
+		{lead + "h\f", lead + `h\f`},
+		{"/" + lead + "h", "~1" + lead + "h"},
+		{"~" + lead + "h", "~0" + lead + "h"},
+		{lead + "hO_o?", lead + "h%4F%5f%6f%3F"},
+		{lead + "hO_o?", lead + `h\x4F\x5f\u006f\u003F`},
+		{lead + "hPYZJ", lead + "h%50%59%5A%4a"},
+		{lead + "h\x00", lead + `h\u0000`},
+		{lead + "h\x00", lead + `h\U00000000`},
+		{lead + "h\u0080", lead + `h\u0080`},
+		{lead + "h\u0080", lead + `h\U00000080`},
+		{lead + "h\u07ff", lead + `h\u07FF`},
+		{lead + "h\ue000", lead + `h\ue000`},
+		{lead + "h\uffff", lead + `h\uFFFF`},
+		{lead + "\U00010000", lead + `\ud800\udc00`},
+		{lead + "\U0010FFFF", lead + `\udbff\udfff`},
+		{lead + "\U0010FFFF", lead + `\U0010ffff`},
+		{lead + "\U0001F600", lead + `\uD83D\uDE00`},
+		// What stands for no character reads as one 0xFF byte.
+		{lead + "h\xff", lead + `h\ud800`},
+		{lead + "h\xff", lead + `h\udbff`},
+		{lead + "h\xff", lead + `h\udc00`},
+		{lead + "h\xff", lead + `h\udfff`},
+		{lead + "h\xffA", lead + `h\ud800\u0041`},
+		{lead + "h\xff\ue000", lead + `h\ud800\ue000`},
+		{lead + "h\xff\xff", lead + `h\ud800\ud800`},
+		{lead + "h\xff", lead + `h\U00110000`},
+		{lead + "h\xff", lead + `h\UFFFFFFFF`},
+	}
+	for _, tt := range tests {
+		m := NewMasker("").WithKeys(tt.key)
+		want := Key(tt.key)
+		for _, around := range [][2]string{{"", ""}, {"<", ">"}, {"x~", "~"}} {
+			in := around[0] + tt.in + around[1]
+			if got := m.Mask(in); got != around[0]+want+around[1] {
+				t.Errorf("key %q: Mask(%q) = %q, want %q", tt.key, in, got, around[0]+want+around[1])
+			}
+		}
+	}
+	// Escapes that decode to nothing, or to something else, are left as
+	// they are.
+	m := NewMasker("").WithKeys(lead + "hX")
+	for _, in := range []string{lead + `h\u00`, lead + `h\x5`, lead + `h%5`, lead + `h\U0000005`, lead + `h\`, lead + "h%", lead + "h~", lead + "h~2", lead + `h\q`, lead + `h\u00g8`, lead + "h%g8", lead + "h%8g"} {
+		if got := m.Mask(in); got != in {
+			t.Errorf("Mask(%q) = %q, want it unchanged", in, got)
+		}
+	}
+}
