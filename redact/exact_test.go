@@ -481,3 +481,25 @@ func TestMaskerDecodesExact(t *testing.T) {
 		}
 	}
 }
+
+// The display forms keep whole characters only, and none of bytes that
+// start no character.
+func TestDisplayFormsExact(t *testing.T) {
+	tests := []struct{ in, key, token string }{
+		{strings.Repeat("\x80", 16), "…", "…"},
+		{strings.Repeat("\x80", 24), "…", "…"},
+		{"ck-let-" + strings.Repeat("\x80", 17), "ck-let…", "ck-let…"},
+		{"ck-let-é" + strings.Repeat("a", 12) + "xéé", "ck-let-…", "ck-let-…éé"},
+		{"ck-let-" + strings.Repeat("a", 14) + "éabc", "ck-let-a…", "ck-let-a…abc"},
+		{"ck-let-0123456789abcdé", "ck-let-0…", "ck-let-0…"},
+		{"ck-let-0123456789abcdeé", "ck-let-0…", "ck-let-0…deé"},
+	}
+	for _, tt := range tests {
+		if got := Key(tt.in); got != tt.key {
+			t.Errorf("Key(%q) = %q, want %q", tt.in, got, tt.key)
+		}
+		if got := Token(tt.in); got != tt.token {
+			t.Errorf("Token(%q) = %q, want %q", tt.in, got, tt.token)
+		}
+	}
+}
