@@ -503,3 +503,27 @@ func TestDisplayFormsExact(t *testing.T) {
 		}
 	}
 }
+
+// A short secret is found whole, in any case, wherever it starts: at the
+// start of a text, right after another, first letter 'a' or 'z'.
+func TestMaskerShortExact(t *testing.T) {
+	tests := []struct {
+		m        *Masker
+		in, want string
+	}{
+		{NewMasker("sk-let-abcdefghij"), "ABCDEFGHIJ", "sk-let-a…"},
+		{NewMasker("sk-let-abcdefghij"), "x AbCdEfGhIj y", "x sk-let-a… y"},
+		{NewMasker("sk-let-abcdefghij"), "abcdefghijABCDEFGHIJ", "sk-let-a…sk-let-a…"},
+		{NewMasker("sk-let-abcdefghij"), "abcdefghi ABCDEFGHI", "abcdefghi ABCDEFGHI"},
+		{NewMasker("sk-let-zyxwvutsrq"), "ZYXWVUTSRQ.zyxwvutsrq", "sk-let-z….sk-let-z…"},
+		{NewMasker("sk-let-@bcdefghij"), "`BCDEFGHIJ @BCDEFGHIJ", "`BCDEFGHIJ sk-let-@…"},
+		{NewMasker("sk-let-[bcdefghij"), "{bcdefghij [BCDEFGHIJ", "{bcdefghij sk-let-[…"},
+		{NewMasker("", "val-ABCD"), "id VAL-abcd val-abc", "id … val-abc"},
+		{NewMasker("", "zval-9"), "ZVAL-9 ZVAL-", "… ZVAL-"},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Mask(tt.in); got != tt.want {
+			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
