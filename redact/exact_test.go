@@ -84,10 +84,7 @@ func TestLineExact(t *testing.T) {
 // are left alone, and so is everything around a run. Keys, values probed
 // one by one, and values indexed (a page of many) alike.
 func TestMaskerRunsExact(t *testing.T) {
-	var page []string
-	for i := range maxProbedValues + 1 {
-		page = append(page, fmt.Sprintf("ck-let-pg%02d-Wq3Ez5Rt7Yu9Io1Pa", i))
-	}
+	page := manyValues()
 	tests := []struct {
 		name       string
 		m          *Masker
@@ -149,6 +146,10 @@ func TestMaskerSecretsExact(t *testing.T) {
 			NewMasker("", "ck-let-Hq4Jm7Lp2Ns9Dw6Fx3Gz7").With(tValue)},
 		{"With nothing", "a " + tValue, "a letta-se…4Uk1", NewMasker("", tValue).With()},
 		{"With on nil", "a " + tValue, "a letta-se…4Uk1", (*Masker)(nil).With(tValue)},
+		{"With after many values", "a " + tValue[10:30] + " b Wq3Ez5Rt7Yu9", "a letta-se…4Uk1 b ck-let-p…o1Pa",
+			NewMasker("", manyValues()...).With(tValue)},
+		{"With many after a few", "a " + tValue[10:30] + " b Wq3Ez5Rt7Yu9", "a letta-se…4Uk1 b ck-let-p…o1Pa",
+			NewMasker("", tValue).With(manyValues()...)},
 		{"a key's 4-byte part, alone", "x abcd y", "x … y", NewMasker("sk-let-abcd")},
 		{"a key's 3-byte part: the whole key only", "x abc y sk-let-abc", "x abc y …", NewMasker("sk-let-abc")},
 		{"a value's short part: the whole value only", "x abcdefghijk y ck-let-abcdefghijk", "x abcdefghijk y ck-let-a…",
@@ -524,6 +525,30 @@ func TestMaskerShortExact(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.m.Mask(tt.in); got != tt.want {
 			t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// manyValues is a page of more values than are probed one by one: they
+// are indexed.
+func manyValues() []string {
+	var page []string
+	for i := range maxProbedValues + 1 {
+		page = append(page, fmt.Sprintf("ck-let-pg%02d-Wq3Ez5Rt7Yu9Io1Pa", i))
+	}
+	return page
+}
+
+// Text before a run, escaped or not, is left as it is, to the byte: a
+// raw byte after an escape maps to itself in the decoded view.
+func TestMaskerAfterEscapesExact(t *testing.T) {
+	m := NewMasker(tKey)
+	for _, before := range []string{"%41.", `\u0041.`, "~0.", "~1.", `\".`, `\x41..`, "%2541.", "%%41."} {
+		for _, run := range []string{tKeyPart[:12], encode(tKeyPart[:12], []byte{encJSONU, encRaw}), tKeyPart[3:20] + "%33"} {
+			in := before + run + ".%41"
+			if got, want := m.Mask(in), before+"sk-let-Q….%41"; got != want {
+				t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+			}
 		}
 	}
 }

@@ -83,4 +83,23 @@ func TestWriterLongSecretExact(t *testing.T) {
 	if got := out.String(); got != "x ck-let-S…SSSS\"rest" {
 		t.Errorf("after the shape's end: %q", got)
 	}
+
+	// What is left once the shape's rest is dropped fills the buffer
+	// exactly: it is held, not cut.
+	out.Reset()
+	w = NewWriter(&out, NewMasker(""))
+	w.Write([]byte("x ck-let-" + strings.Repeat("S", 600)))
+	out.Reset()
+	full := " " + strings.Repeat("a", maxWriterLine-1)
+	w.Write([]byte("SSS" + full))
+	if got := out.String(); got != "" {
+		t.Errorf("a full buffer after the shape's rest: %q written", got)
+	}
+	w.Flush()
+	if got := out.String(); got != full {
+		t.Errorf("after Flush: %q", got)
+	}
+	if err := w.Flush(); err != nil || out.String() != full {
+		t.Errorf("Flush again: %v, %q", err, out.String())
+	}
 }
