@@ -70,6 +70,9 @@ func TestLineExact(t *testing.T) {
 		{"::\x1b", 0, `\x3a:\x1b`},
 		{" \x1b::", 0, ` \x1b::`},
 		{"\x1f \x20~\x7f\x80", 0, `\x1f  ~\x7f\x80`},
+		{"a\x80b", 0, `a\x80b`},
+		{"a\uffffb\ufffe\U000e0001", 0, `a\uffffb\ufffe\U000e0001`},
+		{"a\u00adb", 0, `a\xadb`},
 	}
 	for _, tt := range tests {
 		if got := Line(tt.in, tt.limit); got != tt.want {
@@ -148,6 +151,7 @@ func TestMaskerSecretsExact(t *testing.T) {
 		{"With on nil", "a " + tValue, "a letta-se…4Uk1", (*Masker)(nil).With(tValue)},
 		{"With after many values", "a " + tValue[10:30] + " b Wq3Ez5Rt7Yu9", "a letta-se…4Uk1 b ck-let-p…o1Pa",
 			NewMasker("", manyValues()...).With(tValue)},
+		{"a short value among many", "a val-0123 b", "a … b", NewMasker("", append(manyValues(), "val-0123")...)},
 		{"With many after a few", "a " + tValue[10:30] + " b Wq3Ez5Rt7Yu9", "a letta-se…4Uk1 b ck-let-p…o1Pa",
 			NewMasker("", tValue).With(manyValues()...)},
 		{"a key's 4-byte part, alone", "x abcd y", "x … y", NewMasker("sk-let-abcd")},
@@ -297,6 +301,8 @@ func TestMaskerShapesExact(t *testing.T) {
 		{"ak-let-abcdefghijklmnop", "ak-let-abcdefghijklmnop"},
 		{"c-let-abcdefghijklmnop", "c-let-abcdefghijklmnop"},
 		{"k-let-abcdefghijklmnop", "k-let-abcdefghijklmnop"},
+		{"k-let-x ck-let-abcdefghijklmnop", "k-let-x ck-let-a…"},
+		{"K-LET-x sk-let-abcdefghijklmnop", "K-LET-x sk-let-a…"},
 		// Too short to be a secret: the prefix and one byte.
 		{"x ck-let-", "x ck-let-"},
 		{"x ck-let-a", "x ck-let-a"},
@@ -550,5 +556,23 @@ func TestMaskerAfterEscapesExact(t *testing.T) {
 				t.Errorf("Mask(%q) = %q, want %q", in, got, want)
 			}
 		}
+	}
+}
+
+// Layers of escapes are peeled up to maxDecodePasses deep, and no deeper:
+// the bound on the work one text costs.
+func TestMaskerDecodeDepthExact(t *testing.T) {
+	m := NewMasker(tKey)
+	run := encode(tKeyPart[:12], []byte{encPctUpper}) // one layer
+	for depth := 1; depth <= maxDecodePasses+1; depth++ {
+		in := "<" + run + ">"
+		want := "<sk-let-Q…>"
+		if depth > maxDecodePasses {
+			want = in
+		}
+		if got := m.Mask(in); got != want {
+			t.Errorf("%d layers: Mask(%q) = %q, want %q", depth, in, got, want)
+		}
+		run = strings.ReplaceAll(run, "%", "%25")
 	}
 }
