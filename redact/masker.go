@@ -608,9 +608,10 @@ func hasPrefixBefore(text string, a int) bool {
 // of it, control characters and odd bytes included, so that a server
 // cannot cut a token out of its shape with a byte no token has. masked
 // reports a masked form (one character or none, then "…"), which is left
-// as it is so that masking stays idempotent; it ends at its "…": what
-// follows (a token's last four characters, or a shape of its own, as in
-// "sk-let-Q…sk-let-…") is searched like any text.
+// as it is so that masking stays idempotent; its end is where its "…"
+// starts (no shape starts inside that), and what follows (a token's last
+// four characters, or a shape of its own, as in "sk-let-Q…sk-let-…") is
+// searched like any text.
 func shapeEnd(s string, i int) (end int, masked bool) {
 	j := i
 	if j < len(s) && !strings.HasPrefix(s[j:], "…") && !isShapeEnd(s[j]) {
@@ -618,7 +619,7 @@ func shapeEnd(s string, i int) (end int, masked bool) {
 		j += n
 	}
 	if strings.HasPrefix(s[j:], "…") {
-		return j + len("…"), true
+		return j, true
 	}
 	for j < len(s) && !isShapeEnd(s[j]) {
 		j++
