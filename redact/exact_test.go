@@ -458,7 +458,14 @@ func TestMaskerDecodesExact(t *testing.T) {
 		{lead + "\U0010FFFF", lead + `\udbff\udfff`},
 		{lead + "\U0010FFFF", lead + `\U0010ffff`},
 		{lead + "\U0001F600", lead + `\uD83D\uDE00`},
+		// Eight bytes and a four-byte character: a run only if each of
+		// its bytes is decoded right.
+		{lead[:8] + "\U00010000", lead[:8] + `\ud800\udc00`},
+		{lead[:8] + "\U0010FFFF", lead[:8] + `\udbff\udfff`},
+		{lead[:8] + "\U0001F600", lead[:8] + `\uD83D\uDE00`},
+		{lead[:8] + "\U00010401", lead[:8] + `\ud801\udc01`},
 		// What stands for no character reads as one 0xFF byte.
+		{lead + "h\xff\xff", lead + `h\udc00\udc00`},
 		{lead + "h\xff", lead + `h\ud800`},
 		{lead + "h\xff", lead + `h\udbff`},
 		{lead + "h\xff", lead + `h\udc00`},
