@@ -23,8 +23,11 @@ func Line(s string, limit int) string {
 	if limit > 0 && len(s) > limit {
 		// Escaping only lengthens; cut the input first so that a megabyte
 		// is never escaped only to be thrown away. What is kept is still
-		// over the cap, so the result is marked as cut.
-		s = cut(s, limit+1)
+		// over the cap, so the result is marked as cut: a byte count, not
+		// cut's, which may step back to the cap or below (a character split
+		// by the cap, bytes no character starts with) and lose the mark. A
+		// character split here lies past the cap, never written.
+		s = s[:limit+1]
 	}
 	room := max(0, limit-len("…")) // what a cut result keeps before the mark
 	if !needsEscape(s) {
@@ -119,13 +122,10 @@ func needsEscape(s string) bool {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f || c >= 0x80 {
-			// Non-ASCII is printable more often than not; check it fully.
-			if c >= 0x80 {
-				return strings.IndexFunc(s[i:], func(r rune) bool { return !printable(r) }) >= 0 || !utf8.ValidString(s[i:])
-			}
-			return true
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			// Non-ASCII is printable more often than not; check it fully
+			// (an invalid byte reads as utf8.RuneError, not printable).
+			return strings.IndexFunc(s[i:], func(r rune) bool { return !printable(r) }) >= 0
 		}
 	}
 	return false

@@ -159,7 +159,7 @@ func (m *Masker) With(values ...string) *Masker {
 	} else {
 		n.values = secretsOf(append(valuesOf(m.values), values...), false)
 	}
-	if n.valuesIndexed || len(n.values) > maxProbedValues {
+	if len(n.values) > maxProbedValues {
 		n.index()
 	}
 	return &n
@@ -330,7 +330,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 	}
 	// Runs of the keys' secret parts: probe one gram every probeStride bytes.
 	if m.grams != nil {
-		prevA, prevB := -1, -1
+		var prevA, prevB int // no span: a run is MinWindow bytes at least
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			g := coarse(gram(s[i:]))
 			h := filterHash(g)
@@ -367,7 +367,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
-		prevA, prevB := -1, -1
+		var prevA, prevB int // no span: a run is MinWindow bytes at least
 		var probe [8]byte
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			binary.LittleEndian.PutUint64(probe[:], foldGram(gram(s[i:])))
@@ -609,8 +609,11 @@ func hasPrefixBefore(text string, a int) bool {
 // i ends: at the next white space, quote or bracket. Anything else is part
 // of it, control characters and odd bytes included, so that a server
 // cannot cut a token out of its shape with a byte no token has. masked
-// reports a masked form (one character or none, "…", at most four more),
-// which is left as it is so that masking stays idempotent.
+// reports a masked form (one character or none, then "…"), which is left
+// as it is so that masking stays idempotent; its end is where its "…"
+// starts (no shape starts inside that), and what follows (a token's last
+// four characters, or a shape of its own, as in "sk-let-Q…sk-let-…") is
+// searched like any text.
 func shapeEnd(s string, i int) (end int, masked bool) {
 	j := i
 	if j < len(s) && !strings.HasPrefix(s[j:], "…") && !isShapeEnd(s[j]) {
@@ -618,10 +621,6 @@ func shapeEnd(s string, i int) (end int, masked bool) {
 		j += n
 	}
 	if strings.HasPrefix(s[j:], "…") {
-		j += len("…")
-		for k := 0; k < suffixLen && j < len(s) && !isShapeEnd(s[j]); k++ {
-			j++
-		}
 		return j, true
 	}
 	for j < len(s) && !isShapeEnd(s[j]) {

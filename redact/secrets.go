@@ -45,11 +45,9 @@ func Key(secret string) string {
 }
 
 // cut returns at most the first n bytes of s, never splitting a UTF-8
-// sequence, so the result stays valid text.
+// sequence, so the result stays valid text. s is longer than n (every
+// caller cuts only what is over its length).
 func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
 	for n > 0 && !isRuneStart(s[n]) {
 		n--
 	}
@@ -57,11 +55,8 @@ func cut(s string, n int) string {
 }
 
 // tail returns at most the last n bytes of s, never splitting a UTF-8
-// sequence.
+// sequence. s is longer than n.
 func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
 	i := len(s) - n
 	for i < len(s) && !isRuneStart(s[i]) {
 		i++

@@ -66,7 +66,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.err == nil && len(w.buf) > 0 {
+	if w.err == nil {
 		w.emit(len(w.buf))
 	}
 	return w.err
