@@ -21,6 +21,9 @@ func BearerAuth(apiKey string) gen.RequestEditorFn {
 	}
 }
 
+// Version is this module's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
 // defaultUserAgent names this module and its version, so Letta can tell
 // its traffic apart.
 const defaultUserAgent = "letta-tokens-go/" + Version + " (+https://github.com/letta-tokens/letta-tokens)"

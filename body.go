@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 )
 
 // bodyReadError is a failure to read a usable answer's body within its
@@ -59,3 +60,20 @@ func (*bufferedBody) Close() error { return nil }
 
 // unread returns the part of the body not yet read through Read.
 func (b *bufferedBody) unread() []byte { return b.data[len(b.data)-b.Len():] }
+
+// maxErrorBodyRead bounds how much of an unusable response's body is read:
+// enough for any JSON error document, while an HTML page of megabytes is
+// not read just to keep a 512-byte excerpt of it.
+const maxErrorBodyRead = 64 << 10
+
+// isJSON reports whether a Content-Type names a JSON body: application/json
+// or any +json type, with or without parameters. It is called on every
+// response, so it avoids mime.ParseMediaType's allocations.
+func isJSON(contentType string) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	mediaType = strings.TrimSpace(mediaType)
+	const suffix = "+json"
+	return strings.EqualFold(mediaType, "application/json") ||
+		len(mediaType) > len(suffix) && strings.Contains(mediaType, "/") &&
+			strings.EqualFold(mediaType[len(mediaType)-len(suffix):], suffix)
+}

@@ -56,15 +56,3 @@ func failed(op string, err error, secrets ...string) error {
 	}
 	return newCallError(op, err, secrets)
 }
-
-// maskedCause is the cause of an *Error, with its text masked of the call's
-// secrets when the Error is built: a cause may quote what the server chose
-// (a Content-Type, the origin of a redirect), and Error() knows only the
-// secrets recognisable by shape. It unwraps to the cause itself.
-type maskedCause struct {
-	err error
-	msg string
-}
-
-func (e *maskedCause) Error() string { return e.msg }
-func (e *maskedCause) Unwrap() error { return e.err }

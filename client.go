@@ -12,13 +12,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// DefaultBaseURL is the Letta Cloud API, used when neither [WithBaseURL] nor
-// LETTA_BASE_URL says otherwise.
-const DefaultBaseURL = "https://api.letta.com"
-
-// Version is this module's version, sent in the User-Agent header.
-const Version = "0.1.0"
-
 // Client calls Letta's client-side access tokens API: [Client.CreateToken],
 // [Client.ListTokens] (one page), [Client.DeleteToken], and walks of every
 // page with [Tokens] and [CollectTokens]. It is configured for production

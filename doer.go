@@ -193,13 +193,6 @@ func (d *doer) secrets(req *http.Request) []string {
 	return []string{d.apiKey, pathToken(req.URL)}
 }
 
-// collectionPath is the path of the collection, under the base URL; a
-// token's own path is tokenPathPrefix, then the token, escaped.
-const (
-	collectionPath  = "/v1/client-side-access-tokens"
-	tokenPathPrefix = collectionPath + "/"
-)
-
 // pathToken returns the token that u's path names, unescaped (as a server
 // would echo it), or "" when it names none (redaction ignores "").
 func pathToken(u *url.URL) string {
@@ -220,11 +213,6 @@ func pathToken(u *url.URL) string {
 func isCollection(u *url.URL) bool {
 	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), collectionPath)
 }
-
-// maxErrorBodyRead bounds how much of an unusable response's body is read:
-// enough for any JSON error document, while an HTML page of megabytes is
-// not read just to keep a 512-byte excerpt of it.
-const maxErrorBodyRead = 64 << 10
 
 // unusable reads the start of an unusable response's body and describes
 // the response as an *Error.
@@ -255,16 +243,4 @@ var errNotAPI = errors.New("possibly not Letta's API: check the base URL (LETTA_
 
 func (d *doer) tooLarge() error {
 	return fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, d.maxBodyBytes)
-}
-
-// isJSON reports whether a Content-Type names a JSON body: application/json
-// or any +json type, with or without parameters. It is called on every
-// response, so it avoids mime.ParseMediaType's allocations.
-func isJSON(contentType string) bool {
-	mediaType, _, _ := strings.Cut(contentType, ";")
-	mediaType = strings.TrimSpace(mediaType)
-	const suffix = "+json"
-	return strings.EqualFold(mediaType, "application/json") ||
-		len(mediaType) > len(suffix) && strings.Contains(mediaType, "/") &&
-			strings.EqualFold(mediaType[len(mediaType)-len(suffix):], suffix)
 }

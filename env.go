@@ -109,3 +109,7 @@ func checkBaseURL(setting, raw string) (string, error) {
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
+
+// DefaultBaseURL is the Letta Cloud API, used when neither [WithBaseURL] nor
+// LETTA_BASE_URL says otherwise.
+const DefaultBaseURL = "https://api.letta.com"

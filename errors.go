@@ -214,3 +214,15 @@ func oneLine(s string) string {
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("lettatokens: "+format, args...)
 }
+
+// maskedCause is the cause of an *Error, with its text masked of the call's
+// secrets when the Error is built: a cause may quote what the server chose
+// (a Content-Type, the origin of a redirect), and Error() knows only the
+// secrets recognisable by shape. It unwraps to the cause itself.
+type maskedCause struct {
+	err error
+	msg string
+}
+
+func (e *maskedCause) Error() string { return e.msg }
+func (e *maskedCause) Unwrap() error { return e.err }

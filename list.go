@@ -10,16 +10,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// ListPageParams selects one page of tokens for [Client.ListTokens].
-type ListPageParams struct {
-	// AgentID, when set, lists only the tokens for that agent.
-	AgentID string
-	// Limit is the page size; 0 leaves it to the server (10 by the spec).
-	Limit int
-	// Offset is how many tokens to skip.
-	Offset int
-}
-
 // ListTokens lists one page of tokens: the page at params.Offset, of at
 // most params.Limit tokens. To list every token, walk the pages with
 // [Tokens] or [CollectTokens], which also guard against a server whose

@@ -11,3 +11,10 @@ const hostnamePattern = `^(http|https):\/\/`
 
 // hostnameRule is hostnamePattern, compiled once.
 var hostnameRule = regexp.MustCompile(hostnamePattern)
+
+// collectionPath is the path of the collection, under the base URL; a
+// token's own path is tokenPathPrefix, then the token, escaped.
+const (
+	collectionPath  = "/v1/client-side-access-tokens"
+	tokenPathPrefix = collectionPath + "/"
+)
