@@ -78,7 +78,8 @@ func FuzzLine(f *testing.F) {
 
 // FuzzMasker: a secret, with or without its prefix, its letters in a
 // random mix of cases, spelled in a random mix of encodings (raw, %xx in
-// either case, \u00xx, Go's \xXX, JSON pointer, JSON's \/) inside random
+// either case, \u00xx, Go's \xXX, JSON pointer, JSON's \/, Markdown's \_,
+// XML's &amp; &#115; &#x73;) inside random
 // text: no run of MinWindow characters of its secret part survives Mask or
 // Safe in any case, in the output or in any decoded view of it, HoldsKey
 // finds it, and Mask is idempotent.
@@ -87,6 +88,7 @@ func FuzzMasker(f *testing.F) {
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", false, []byte{encPctLower, encRaw, encJSONU}, "https://", ".example.com", uint64(0xffff))
 	f.Add("my-custom/key~value+0123<&>", false, []byte{encPointer, encJSONSlash, encGoX}, `{"a":"`, `"}`, uint64(0x5555555555555555))
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encPctUpper}, "ck-let-", "\x1c::error", ^uint64(0))
+	f.Add("my_pass*word~for@the.letta&<server>", false, []byte{encMarkdown, encXMLNamed, encXMLDec, encXMLHex}, "- note ", "\n", uint64(0))
 	f.Fuzz(func(t *testing.T, secret string, prefixed bool, modes []byte, before, after string, flips uint64) {
 		if len(secret) < MinWindow || len(secret) > 256 || strings.IndexFunc(secret, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
 			t.Skip("a secret is printable ASCII of a sane length")
@@ -126,11 +128,11 @@ func FuzzMasker(f *testing.F) {
 			t.Fatalf("HoldsKey(%q) = false", text)
 		}
 		// Idempotence is asked of keys as keys are spelled (letters, digits,
-		// '-', '_', '.'). A key that holds a quote, a backslash or a '%'
+		// '-', '_', '.'). A key that holds a quote, a backslash, '%' or '&'
 		// can end a shape or start an escape inside its own masked form, so
 		// that a second pass reads that form anew; no run of it leaks either
 		// way, which the checks above and below hold to.
-		if again := m.Mask(got); again != got && !strings.ContainsAny(secret, "\"'\\%") {
+		if again := m.Mask(got); again != got && !strings.ContainsAny(secret, "\"'\\%&") {
 			t.Fatalf("not idempotent on %q: %q then %q", text, got, again)
 		}
 		for _, limit := range []int{0, MaxLine} {
