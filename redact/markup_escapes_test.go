@@ -46,3 +46,48 @@ func TestMaskReadsThroughXMLReferences(t *testing.T) {
 		t.Errorf("a key shape behind &#115;&#107; survived: %q", got)
 	}
 }
+
+// The edges of one reference or escape, decoded exactly or not at all.
+func TestMarkupEscapeEdges(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"&#9;", 4, "\t"}, // the shortest numeric reference
+		{"&#x9;", 5, "\t"},
+		{"&#0000115;", 10, "s"},  // 7 digits: the most read
+		{"&#00000115;", 0, ""},   // 8: not a reference
+		{"&#x000006B;", 11, "k"}, // hex digits above 9, 7 of them
+		{"&#X6b;", 6, "k"},
+		{"&#107;", 6, "k"},    // decimal, not read as hex
+		{"&#1F;", 0, ""},      // a hex digit in a decimal reference
+		{"&#x110000;", 0, ""}, // past Unicode
+		{"&#115", 0, ""},      // no ';'
+		{"&#;", 0, ""},
+		{"&quot;", 6, `"`},
+		{"&apos", 0, ""},
+	} {
+		n, b := entity(c.in, nil)
+		if n != c.n || string(b) != c.want {
+			t.Errorf("entity(%q) = %d, %q; want %d, %q", c.in, n, b, c.n, c.want)
+		}
+	}
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{`\!`, 2, "!"}, // the first ASCII punctuation
+		{`\~`, 2, "~"}, // the last
+		{`\_`, 2, "_"},
+		{`\ `, 0, ""}, // a space is no punctuation
+		{`\q`, 0, ""},
+		{`\`, 0, ""},
+	} {
+		n, b := backslash(c.in, nil)
+		if n != c.n || string(b) != c.want {
+			t.Errorf("backslash(%q) = %d, %q; want %d, %q", c.in, n, b, c.n, c.want)
+		}
+	}
+}
