@@ -165,3 +165,15 @@ func TestNegativeMaxBytes(t *testing.T) {
 		}
 	}
 }
+
+// A budget met exactly is room enough: 10 MB pages against 20 MB reach two
+// pages outstanding (the one needed, one ahead), not one at a time.
+func TestByteBudgetMetExactly(t *testing.T) {
+	a := &sizedAccount{total: 400, sizeAt: func(int) int64 { return 10 << 20 }}
+	if pages := a.walk(t, Options[sizedPage]{Limit: 10, Concurrency: 4, MaxBytes: 20 << 20}); pages != 40 {
+		t.Fatalf("%d pages, want 40", pages)
+	}
+	if p := a.peak.Load(); p != 2 {
+		t.Errorf("%d pages outstanding at most, want 2 (20 MB of 10 MB pages)", p)
+	}
+}
