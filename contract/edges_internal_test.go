@@ -36,6 +36,7 @@ func TestDeclaredPropertiesMergesBranches(t *testing.T) {
 		ok     bool
 	}{
 		{"nothing declared", &openapi3.Schema{}, "", false},
+		{"branches declaring nothing", &openapi3.Schema{AllOf: openapi3.SchemaRefs{openapi3.NewSchemaRef("", &openapi3.Schema{})}}, "", false},
 		{"own only", &openapi3.Schema{Properties: branch("own").Value.Properties}, "own", true},
 		{"allOf only", &openapi3.Schema{AllOf: openapi3.SchemaRefs{branch("a")}}, "a", true},
 		{"allOf and oneOf", &openapi3.Schema{AllOf: openapi3.SchemaRefs{branch("a")}, OneOf: openapi3.SchemaRefs{branch("b")}}, "a,b", true},
