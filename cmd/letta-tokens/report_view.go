@@ -1,8 +1,6 @@
 package main
 
 import (
-	"slices"
-
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -60,11 +58,6 @@ func (v *reportView) ran() int {
 		}
 	}
 	return n
-}
-
-// failed reports whether any of the check's findings is breaking.
-func (c checkView) failed() bool {
-	return slices.ContainsFunc(c.findings, func(f findingView) bool { return f.breaking })
 }
 
 // findingView is one finding, safe to print.
