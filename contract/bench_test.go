@@ -10,6 +10,7 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // BenchmarkValidatingTransport measures what contract.Transport adds to a
@@ -17,12 +18,7 @@ import (
 // client, without and with validation of every exchange. Compare the two
 // sub-benchmarks of one run (the ratio), not absolute numbers.
 func BenchmarkValidatingTransport(b *testing.B) {
-	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	ts := mocktest.NewServer(b, mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
 	v, err := contract.NewValidator()
 	if err != nil {
 		b.Fatal(err)
@@ -61,12 +57,7 @@ func BenchmarkValidatingTransport(b *testing.B) {
 //
 //	go test -run '^$' -bench ValidatingTransportPaired -count 5 ./contract
 func BenchmarkValidatingTransportPaired(b *testing.B) {
-	srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	ts := mocktest.NewServer(b, mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
 	v, err := contract.NewValidator()
 	if err != nil {
 		b.Fatal(err)

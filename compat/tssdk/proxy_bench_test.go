@@ -24,10 +24,7 @@ import (
 //
 //	go test -run '^$' -bench TypeScriptSDKWalkThroughProxy -benchtime 3x ./compat/tssdk
 func BenchmarkTypeScriptSDKWalkThroughProxy(b *testing.B) {
-	node, err := exec.LookPath("node")
-	if _, modErr := os.Stat("node_modules/@letta-ai/letta-client/package.json"); err != nil || modErr != nil {
-		b.Skip("Letta's TypeScript SDK is not installed: run `npm ci` in compat/tssdk (needs Node.js)")
-	}
+	node := requireSDK(b)
 	const total = 10_000
 	for _, latency := range []time.Duration{0, 20 * time.Millisecond} {
 		b.Run("latency="+latency.String(), func(b *testing.B) {

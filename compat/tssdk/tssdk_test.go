@@ -27,7 +27,9 @@ import (
 
 const mockKey = "sk-let-tssdkFAKEkey000000000"
 
-func requireSDK(t *testing.T) string {
+// requireSDK returns node's path, or skips (fails, when
+// LETTA_TOKENS_REQUIRE_TS_SDK=1) without Node.js and the installed SDK.
+func requireSDK(t testing.TB) string {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	_, modErr := os.Stat("node_modules/@letta-ai/letta-client/package.json")

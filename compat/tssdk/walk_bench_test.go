@@ -1,7 +1,6 @@
 package tssdk
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -24,10 +23,7 @@ import (
 //
 //	go test -run '^$' -bench ListAllVsTypeScriptSDK -benchtime 3x ./compat/tssdk
 func BenchmarkListAllVsTypeScriptSDK(b *testing.B) {
-	node, err := exec.LookPath("node")
-	if _, modErr := os.Stat("node_modules/@letta-ai/letta-client/package.json"); err != nil || modErr != nil {
-		b.Skip("Letta's TypeScript SDK is not installed: run `npm ci` in compat/tssdk (needs Node.js)")
-	}
+	node := requireSDK(b)
 	const total = 10_000
 	srv := mocktest.NewServer(b, mock.Options{SeedCount: total, Latency: 20 * time.Millisecond})
 	bin := filepath.Join(b.TempDir(), "letta-tokens")
@@ -37,24 +33,11 @@ func BenchmarkListAllVsTypeScriptSDK(b *testing.B) {
 	env := append(os.Environ(), "LETTA_BASE_URL="+srv.URL, "LETTA_API_KEY=sk-let-bench-key-0123456789")
 
 	b.Run("ts-sdk", func(b *testing.B) {
-		var walkMS float64
+		var ms float64
 		for range b.N {
-			cmd := exec.Command(node, "walk.mjs", "100")
-			cmd.Env = env
-			out, err := cmd.Output()
-			if err != nil {
-				b.Fatalf("node walk.mjs: %v\n%s", err, stderrOf(err))
-			}
-			var res struct {
-				Count int
-				MS    float64
-			}
-			if err := json.Unmarshal(out, &res); err != nil || res.Count != total {
-				b.Fatalf("walk.mjs printed %s (%v), want %d tokens", out, err, total)
-			}
-			walkMS += res.MS
+			ms += walkMS(b, node, srv.URL, total)
 		}
-		b.ReportMetric(walkMS/float64(b.N), "sdk-walk-ms")
+		b.ReportMetric(ms/float64(b.N), "sdk-walk-ms")
 	})
 	for _, conc := range []int{1, 4, 8} {
 		b.Run(fmt.Sprintf("letta-tokens/concurrency=%d", conc), func(b *testing.B) {
