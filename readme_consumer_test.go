@@ -63,6 +63,10 @@ func TestReadmeConsumerCommandsRunInCI(t *testing.T) {
 			t.Errorf(".ci/run does not run %q in the consumer module", want)
 		}
 	}
+	// The live end-to-end step runs the promised command, go test ./contract.
+	if !strings.Contains(string(ci), "go test -count=1 -timeout 5m -v ./contract >") {
+		t.Error(".ci/run's live step does not run go test ./contract")
+	}
 }
 
 // TestReadmeLeavesNoKeyExported: a shell block of the README that exports

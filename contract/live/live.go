@@ -38,6 +38,10 @@ const (
 	// page a server inflates is refused before it is decoded (validation
 	// holds about ten times a body's size while it runs).
 	DefaultMaxPageBytes = 4 << 20
+	// DefaultCleanupTimeout bounds the cleanup of seeded tokens when
+	// LiveConfig.CleanupTimeout is zero; a caller with a deadline of its
+	// own (go test's -timeout) budgets around it.
+	DefaultCleanupTimeout = seedCleanupTimeout
 )
 
 // maxKeptPerSeverity caps the findings a run keeps of each severity, after
