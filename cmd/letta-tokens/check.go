@@ -94,7 +94,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
 	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
-	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
+	deadline := addDeadlineFlag(fs, "the whole run")
 	reports := addReportFlags(fs, mask)
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
@@ -312,8 +312,8 @@ func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Dura
 	if err := checkTimeout("check", timeout); err != nil {
 		return checkLimits{}, err
 	}
-	if deadline <= 0 || deadline > maxCheckDeadline {
-		return checkLimits{}, usageErrorf("check", "check: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", shortDuration(maxCheckDeadline), deadline)
+	if err := checkDeadline("check", deadline); err != nil {
+		return checkLimits{}, err
 	}
 	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
 	if err != nil {
