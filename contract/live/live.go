@@ -145,10 +145,10 @@ func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
 // sizes, the agentId filter, and for seeded tokens that the list shows
 // them as created and that delete removes them. It returns an error only
 // when checking was impossible (credentials rejected, server unreachable
-// or unavailable, context ended); drift is reported in the Report. With an
-// error, the report holds what was validated before the run stopped
-// (findings, exchanges): a partial record for a caller's reports, never a
-// verdict.
+// or unavailable, context ended); drift is reported in the Report. When
+// ctx ends the run (an interrupt, a deadline), the report returned with
+// the error holds what was validated before it stopped (findings,
+// exchanges): a partial record for a caller's reports, never a verdict.
 //
 // Memory is bounded whatever the server sends: bodies by MaxPageBytes,
 // walks by MaxTokens and CompareTokens at 8 bytes a token, findings by
@@ -169,8 +169,8 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) 
 		// is unwinding.
 		unwinding := report == nil && err == nil
 		err = r.cleanup(ctx, report, err)
-		if err != nil && report == nil {
-			// What was validated before the run stopped, for a caller
+		if err != nil && report == nil && ctx.Err() != nil {
+			// What was validated before ctx ended the run, for a caller
 			// that reports an interrupted run: never a verdict.
 			report = r.finish()
 		}
