@@ -55,7 +55,7 @@ func TestReadmeInstallSection(t *testing.T) {
 	}
 	gopath := t.TempDir()
 	cmd := exec.Command(goTool, "install", "./cmd/letta-tokens")
-	cmd.Env = append(os.Environ(), "GOPATH="+gopath, "GOBIN=", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	cmd.Env = append(os.Environ(), "GOPATH="+gopath, "GOBIN=", "GOFLAGS=", "GOPROXY=off")
 	if modcache, err := exec.Command(goTool, "env", "GOMODCACHE").Output(); err == nil {
 		cmd.Env = append(cmd.Env, "GOMODCACHE="+strings.TrimSpace(string(modcache)))
 	}
