@@ -212,6 +212,9 @@ func TestCheckInterruptedWritesReports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no JUnit report after an interrupt: %v", err)
 	}
+	if err := validateJUnit(data); err != nil {
+		t.Errorf("the JUnit report of an interrupted run breaks the schema: %v\n%s", err, data)
+	}
 	var doc junitSuites
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("JUnit report: %v\n%s", err, data)
