@@ -35,7 +35,7 @@ func TestReadmeContractRunsHaveATimeout(t *testing.T) {
 // runs those commands in testdata/consumer, a module that requires this
 // one through a replace.
 func TestReadmeConsumerCommandsRunInCI(t *testing.T) {
-	const suite = "go test -count=1 -timeout 1h -v github.com/letta-tokens/letta-tokens/contract/..."
+	const suite = "go test -count=1 -timeout 1h -v github.com/letta-tokens/letta-tokens/contract\n"
 	text := readme(t)
 	for _, want := range []string{suite, "go tool letta-tokens check", "go get -tool github.com/letta-tokens/letta-tokens/cmd/letta-tokens@latest",
 		"go run github.com/letta-tokens/letta-tokens/cmd/letta-tokens@latest check", "testdata/consumer"} {
@@ -57,11 +57,15 @@ func TestReadmeConsumerCommandsRunInCI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"cd testdata/consumer", "-v github.com/letta-tokens/letta-tokens/contract/...", "go tool letta-tokens check --mock",
+	for _, want := range []string{"cd testdata/consumer", "-v github.com/letta-tokens/letta-tokens/contract\n", "go tool letta-tokens check --mock",
 		"go run github.com/letta-tokens/letta-tokens/cmd/letta-tokens check --mock", "--- SKIP: TestLiveAPI"} {
 		if !strings.Contains(string(ci), want) {
 			t.Errorf(".ci/run does not run %q in the consumer module", want)
 		}
+	}
+	// The live end-to-end step runs the promised command, go test ./contract.
+	if !strings.Contains(string(ci), "go test -count=1 -timeout 5m -v ./contract >") {
+		t.Error(".ci/run's live step does not run go test ./contract")
 	}
 }
 

@@ -9,7 +9,9 @@
 // whichever client that is. It stands on the spec alone and imports no
 // client: package contract/live drives this module's client against a live
 // server with every exchange validated. The package's own tests run the
-// checks on recorded fixtures in testdata/.
+// checks on recorded fixtures in testdata/, and its test TestLiveAPI runs
+// contract/live against LETTA_BASE_URL when LETTA_API_KEY is set, so that
+// go test ./contract is the whole contract check.
 //
 // Every finding is redacted: no token value or API key appears in a message.
 package contract

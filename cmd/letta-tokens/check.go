@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -10,9 +11,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -64,6 +67,12 @@ Each request attempt gives up after --timeout; the whole run after
 --deadline, whose default of 3h covers a 1,000,000-token account (about
 21,600 requests).
 
+On a terminal, stderr counts the exchanges validated as the run goes. A
+run interrupted (Ctrl-C, SIGTERM) or stopped at --deadline still writes
+--junit and --markdown with what it validated, marked not finished (no
+verdict). --json prints one object however the run ends once the flags
+parse, always with "passed"; "error" says why a run did not finish.
+
 `)
 	fs(w)
 	fmt.Fprint(w, "\n"+envHelp+`  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
@@ -85,7 +94,7 @@ Examples:
 `)
 }
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) (err error) {
 	fs := newFlagSet("check")
 	useMock := fs.Bool("mock", false, "check an in-process mock instead of LETTA_BASE_URL (no account needed)")
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
@@ -94,7 +103,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
 	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
-	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
+	deadline := addDeadlineFlag(fs, "the whole run")
 	reports := addReportFlags(fs, mask)
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
@@ -102,6 +111,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return nil
 		}
 		return err
+	}
+	// Once the flags parse, --json prints one object however the run
+	// ends, "passed" in it: with an error, what the run saw before it.
+	var cfg config
+	var seen *live.Report
+	jsonWritten := false
+	if *asJSON {
+		defer func() {
+			if err != nil && !jsonWritten {
+				_ = writeCheckJSON(stdout, cfg, cmp.Or(seen, &live.Report{}), err.Error())
+			}
+		}()
 	}
 	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, getenv)
 	if err != nil {
@@ -121,7 +142,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}()
 
-	var cfg config
 	var what string // how the header names the target
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
@@ -153,6 +173,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer tr.CloseIdleConnections()
 	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
 	defer cancel()
+	prog := newCheckProgress(stderr)
+	var exchanges atomic.Int64
 	report, err := live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:   cfg.baseURL,
 		APIKey:    cfg.apiKey,
@@ -165,23 +187,36 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		Concurrency:   *concurrency,
 		Seed:          *seed,
 		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		Report:        func(contract.Exchange) { prog.update(int(exchanges.Add(1))) },
 	})
-	if err != nil {
-		return checkError(ctx, runCtx, err, cfg, bounds)
-	}
-
-	breaking, additive := len(report.Findings.Breaking()), len(report.Findings.Additive())
-	if *asJSON {
-		if err := writeCheckJSON(stdout, cfg, report, breaking, additive); err != nil {
-			return writeError(err)
-		}
-	} else {
-		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
-	}
+	prog.abort()
 	// Workflow commands go beside the report, never into --json's object.
 	commands := stdout
 	if *asJSON {
 		commands = stderr
+	}
+	if err != nil {
+		seen = report
+		err = checkError(ctx, runCtx, err, cfg, bounds)
+		if report != nil && runCtx.Err() != nil {
+			// Interrupted, or past --deadline: the reports say what the
+			// run validated, and that it has no verdict.
+			reportsWritten = true
+			if werr := reports.writeUnfinished(report, cfg.target, err.Error(), commands, getenv); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+
+	breaking, additive := len(report.Findings.Breaking()), len(report.Findings.Additive())
+	if *asJSON {
+		jsonWritten = true
+		if err := writeCheckJSON(stdout, cfg, report, ""); err != nil {
+			return writeError(err)
+		}
+	} else {
+		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
 	}
 	reportsWritten = true // or half-written: either way, no longer ours to remove
 	if err := reports.write(report, cfg.target, commands, getenv); err != nil {
@@ -226,7 +261,8 @@ func writeCheckText(w io.Writer, cfg config, report *live.Report, breaking, addi
 type checkJSON struct {
 	Target    string        `json:"target"`
 	Passed    bool          `json:"passed"`
-	Complete  bool          `json:"complete"` // false: --max-tokens was reached
+	Complete  bool          `json:"complete"`        // false: --max-tokens was reached, or the run did not finish
+	Error     string        `json:"error,omitempty"` // why the run did not finish: no verdict
 	Exchanges int           `json:"exchanges"`
 	Tokens    int           `json:"tokens"`
 	AgentID   string        `json:"agentId,omitempty"`
@@ -243,11 +279,15 @@ type findingJSON struct {
 	Message  string `json:"message"`
 }
 
-func writeCheckJSON(w io.Writer, cfg config, report *live.Report, breaking, additive int) error {
+// writeCheckJSON writes report as --json's object; failed, when not
+// empty, is the error that ended the run before its end: passed and
+// complete are then false.
+func writeCheckJSON(w io.Writer, cfg config, report *live.Report, failed string) error {
 	out := checkJSON{
-		Target: cfg.target, Passed: report.Passed(), Complete: !report.Truncated,
+		Target: cfg.target, Passed: report.Passed() && failed == "", Complete: !report.Truncated && failed == "", Error: failed,
 		Exchanges: report.Exchanges, Tokens: report.Tokens,
-		AgentID: redact.Line(report.AgentID, 4*redact.MaxLine), Breaking: breaking, Additive: additive,
+		AgentID:  redact.Line(report.AgentID, 4*redact.MaxLine),
+		Breaking: len(report.Findings.Breaking()), Additive: len(report.Findings.Additive()),
 		Findings: []findingJSON{}, Notes: []string{},
 	}
 	for _, f := range report.Findings {
@@ -312,8 +352,8 @@ func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Dura
 	if err := checkTimeout("check", timeout); err != nil {
 		return checkLimits{}, err
 	}
-	if deadline <= 0 || deadline > maxCheckDeadline {
-		return checkLimits{}, usageErrorf("check", "check: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", shortDuration(maxCheckDeadline), deadline)
+	if err := checkDeadline("check", deadline); err != nil {
+		return checkLimits{}, err
 	}
 	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
 	if err != nil {

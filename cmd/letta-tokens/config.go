@@ -34,8 +34,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	env, err := lettatokens.LoadEnv(getenv)
 	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
 	if c.apiKey == "" {
-		return c, kindErrorf(lettatokens.KindInvalid, "%s is not set: export %s=<your Letta API key>, or try it without an account: %s check --mock",
-			envAPIKey, envAPIKey, progName)
+		// A prefix for one command, never an export: left in a shell, the
+		// key would make a later 'go test ./...' a live run.
+		return c, kindErrorf(lettatokens.KindInvalid, "%s is not set: give it to the command, as in %s=<your Letta API key> %s list, or try it without an account: %s check --mock",
+			envAPIKey, envAPIKey, progName, progName)
 	}
 	var cfgErr *lettatokens.ConfigError
 	if errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
@@ -66,6 +68,19 @@ const maxRequestTimeout = 10 * time.Minute
 func addTimeoutFlag(fs *flag.FlagSet) *time.Duration {
 	return fs.Duration("timeout", defaultRequestTimeout,
 		"give up on a request attempt after `DURATION` (such as 30s or 2m), body included; at most 10m")
+}
+
+// addDeadlineFlag defines --deadline on fs, which bounds what in time.
+func addDeadlineFlag(fs *flag.FlagSet, what string) *time.Duration {
+	return fs.Duration("deadline", defaultCheckDeadline, "give up "+what+" after `DURATION`; at most 24h")
+}
+
+// checkDeadline is the usage error for a --deadline out of range, or nil.
+func checkDeadline(cmd string, d time.Duration) error {
+	if d <= 0 || d > maxCheckDeadline {
+		return usageErrorf(cmd, "%s: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", cmd, shortDuration(maxCheckDeadline), d)
+	}
+	return nil
 }
 
 // checkTimeout is the usage error for a --timeout out of range, or nil.

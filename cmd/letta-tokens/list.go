@@ -21,7 +21,7 @@ const allDefaultLimit = lettatokens.DefaultPageLimit
 func listUsage(w io.Writer, fs func(io.Writer)) {
 	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
                          [--all [--max-tokens N] [--concurrency N]] [--json] [--reveal]
-                         [--timeout DURATION]
+                         [--timeout DURATION] [--deadline DURATION]
 
 Lists the account's client-side access tokens: one page (the server's
 default of 10 tokens, or --limit), or every page with --all. The default
@@ -50,7 +50,12 @@ up to 201 MB at 10,000,000. A token listed twice
 anywhere in the walk stops it (the server paginates inconsistently); an
 account of more than --max-tokens tokens (default 1,000,000, or
 LETTA_MAX_TOKENS) is listed up to the bound and ends with exit 2, as the
-listing is incomplete.
+listing is incomplete. --timeout bounds each request attempt; --deadline
+(default 3h) bounds the whole walk, however many pages a server makes of
+it: past it, the walk ends with exit 2. A listing cut short by
+--max-tokens, --deadline or Ctrl-C is still a valid JSON array with --json
+(the exit status says it is incomplete); one the server broke (drift, an
+outage) is left without its closing bracket.
 
 `)
 	fs(w)
@@ -66,7 +71,7 @@ interrupted.
 Examples:
   letta-tokens list --limit 20
   letta-tokens list --all --json > tokens.json
-  letta-tokens list --all --timeout 2m
+  letta-tokens list --all --timeout 2m --deadline 30m
   letta-tokens list --all --hostname `+live.SeedHostname+`
   LETTA_BASE_URL=http://127.0.0.1:8283 LETTA_API_KEY=any letta-tokens list --all
 `)
@@ -84,6 +89,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
 	timeout := addTimeoutFlag(fs)
+	deadline := addDeadlineFlag(fs, "the whole walk")
 	usage := func(w io.Writer) { listUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "list", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -113,6 +119,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := checkTimeout("list", *timeout); err != nil {
 		return err
 	}
+	if err := checkDeadline("list", *deadline); err != nil {
+		return err
+	}
 
 	api, err := dial(getenv, *timeout, "listing tokens from")
 	if err != nil {
@@ -128,18 +137,25 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		sink = newTableSink(stdout, mask)
 	}
 	keep := hostnameFilter(*hostname)
+	runCtx, cancel := context.WithTimeout(ctx, *deadline)
+	defer cancel()
 
 	if *all {
 		pageSize := allDefaultLimit
 		if set["limit"] {
 			pageSize = *limit
 		}
-		return listAll(ctx, api, sink, keep, stdout, stderr, lettatokens.ListOptions{
+		err := listAll(runCtx, api, sink, keep, stdout, stderr, lettatokens.ListOptions{
 			AgentID:     *agentID,
 			Limit:       pageSize,
 			MaxTokens:   bound,
 			Concurrency: *concurrency,
 		})
+		if ctx.Err() == nil && runCtx.Err() != nil {
+			return kindErrorf(lettatokens.KindUnavailable, "could not list every token of %s within --deadline %s: raise --deadline; the listing is incomplete",
+				api.fail.cfg.target, shortDuration(*deadline))
+		}
+		return err
 	}
 
 	// Unset, the limit is the server's default; the offset is 0 either way.
@@ -150,8 +166,11 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if set["offset"] {
 		params.Offset = *offset
 	}
-	page, err := api.client.ListTokens(ctx, params)
+	page, err := api.client.ListTokens(runCtx, params)
 	if err != nil {
+		if ctx.Err() == nil && runCtx.Err() != nil {
+			return kindErrorf(lettatokens.KindUnavailable, "no answer from %s within --deadline %s: raise --deadline", api.fail.cfg.target, shortDuration(*deadline))
+		}
 		return api.fail.of(err)
 	}
 	kept := slices.DeleteFunc(slices.Clone(page.Tokens), func(tok gen.Token) bool { return !keep(tok) })
@@ -201,9 +220,12 @@ func shellWord(s string) string {
 
 // listAll streams every token of the walk to sink, one page-sized batch at
 // a time: it never holds more than one page of tokens, whatever the total.
-// Tokens that arrived before an error are still written; the output is then
-// left incomplete (a JSON array without its closing bracket), so that it
-// cannot be mistaken for a whole listing.
+// Tokens that arrived before an error are still written. A walk cut short
+// by the caller (its bound, its context: --deadline, Ctrl-C) ends the output
+// as a valid JSON array of what was listed, the error saying it is
+// incomplete; a walk the server broke leaves it incomplete (a JSON array
+// without its closing bracket), so that it cannot be mistaken for a whole
+// listing.
 func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Token) bool, stdout, stderr io.Writer, opts lettatokens.ListOptions) error {
 	prog := newProgress(stderr, stdout)
 	batch := make([]gen.Token, 0, opts.Limit)
@@ -226,7 +248,11 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		if err != nil {
 			werr := flush()
 			prog.abort()
-			sink.abort()
+			if errors.Is(err, lettatokens.ErrLimitReached) || ctx.Err() != nil {
+				sink.cut()
+			} else {
+				sink.abort()
+			}
 			if werr != nil {
 				return werr
 			}

@@ -465,7 +465,8 @@ func TestListInterrupted(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	var buf bytes.Buffer
-	p := &progress{w: &buf, on: true}
+	p := newProgress(&buf, &buf)
+	p.on = true
 	p.update(100)
 	p.update(200)
 	p.done(237)
@@ -473,14 +474,16 @@ func TestProgress(t *testing.T) {
 		t.Errorf("progress wrote %q, want %q", got, want)
 	}
 	buf.Reset()
-	p = &progress{w: &buf, on: true}
+	p = newProgress(&buf, &buf)
+	p.on = true
 	p.update(100)
 	p.abort()
-	if got := buf.String(); got != "\rfetched 100 tokens\n" {
-		t.Errorf("after an error: %q; want the line ended so the error starts a new one", got)
+	if got, want := buf.String(), "\rfetched 100 tokens\r"+strings.Repeat(" ", len("fetched 100 tokens^C"))+"\r"; got != want {
+		t.Errorf("after an error: %q; want the line cleared (%q) so the error starts on an empty one", got, want)
 	}
 	buf.Reset()
-	p = &progress{w: &buf, on: true}
+	p = newProgress(&buf, &buf)
+	p.on = true
 	p.update(1)
 	p.done(1)
 	if got, want := buf.String(), "\rfetched 1 token\rfetched 1 token\n"; got != want {

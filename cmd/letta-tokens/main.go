@@ -222,7 +222,7 @@ client-side access tokens (/v1/client-side-access-tokens).
 
 Usage:
   letta-tokens list      [--agent-id ID] [--hostname URL] [--limit N] [--offset N] [--all [--max-tokens N] [--concurrency N]]
-                         [--json] [--reveal] [--timeout DURATION]
+                         [--json] [--reveal] [--timeout DURATION] [--deadline DURATION]
   letta-tokens create    --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                          [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
   letta-tokens delete    [--token-file FILE] [--timeout DURATION] < token

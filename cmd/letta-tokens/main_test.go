@@ -227,8 +227,8 @@ func TestMissingKey(t *testing.T) {
 			if r.code != exitUsage {
 				t.Errorf("exit %d, want %d", r.code, exitUsage)
 			}
-			line := oneLine(t, r, "LETTA_API_KEY is not set", "export LETTA_API_KEY=", "letta-tokens check --mock")
-			want := "letta-tokens: LETTA_API_KEY is not set: export LETTA_API_KEY=<your Letta API key>, or try it without an account: letta-tokens check --mock\n"
+			line := oneLine(t, r, "LETTA_API_KEY is not set", "LETTA_API_KEY=<your Letta API key> letta-tokens list", "letta-tokens check --mock")
+			want := "letta-tokens: LETTA_API_KEY is not set: give it to the command, as in LETTA_API_KEY=<your Letta API key> letta-tokens list, or try it without an account: letta-tokens check --mock\n"
 			if line != want {
 				t.Errorf("got  %q\nwant %q", line, want)
 			}

@@ -170,7 +170,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return failf("mock: cannot listen on %s: %v", *addr, err)
+		// The port is taken, most often: say how to get a free one.
+		return failf("mock: cannot listen on %s: %v (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", *addr, err)
 	}
 	base := baseURLOf(ln.Addr())
 	// The first line on stdout is the base URL, alone, for scripts. Writes

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -26,6 +27,10 @@ type tokenSink interface {
 	// abort finishes the output after an error, leaving it visibly
 	// incomplete.
 	abort()
+	// cut finishes the output of a listing cut short on purpose (a bound,
+	// an interrupt): JSON stays a valid array of the tokens written; a
+	// table gets no count line.
+	cut()
 }
 
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
@@ -81,6 +86,8 @@ func (s *jsonSink) abort() {
 	}
 	_ = s.w.Flush()
 }
+
+func (s *jsonSink) cut() { _ = s.end(s.n, "") }
 
 // tableSink writes an aligned table. text/tabwriter aligns only what it has
 // buffered, so streaming through it would mean a flush per page and columns
@@ -174,6 +181,8 @@ func (t *tableSink) end(total int, more string) error {
 
 func (t *tableSink) abort() { _ = t.w.Flush() }
 
+func (t *tableSink) cut() { t.abort() }
+
 // agentsCell lists a policy's agents with their access, as
 // "agent-1(read_messages,write_agent); agent-2(read_agent)", escaped and
 // capped like every cell.
@@ -216,31 +225,47 @@ func cell(s string) string {
 	return redact.Line(s, cellMax)
 }
 
-// progress reports a walk's progress on stderr, on one line rewritten in
-// place. It is shown only when stderr is a terminal and stdout is not:
-// when both are, the rows streaming past are the progress, and a line
-// rewritten in place would tangle with them.
+// progress reports a run's progress on stderr, on one line rewritten in
+// place ("fetched 300 tokens"), when stderr is a terminal. It is safe for
+// concurrent use.
 type progress struct {
-	w     io.Writer
-	on    bool
-	shown bool
+	w          io.Writer
+	on         bool
+	verb, noun string
+	mu         sync.Mutex
+	shown      int // length of the line shown, 0 for none
 }
 
+// newProgress is list --all's: shown only when stderr is a terminal and
+// stdout is not: when both are, the rows streaming past are the progress,
+// and a line rewritten in place would tangle with them.
 func newProgress(stderr, stdout io.Writer) *progress {
-	return &progress{w: stderr, on: isTerminal(stderr) && !isTerminal(stdout)}
+	return &progress{w: stderr, on: isTerminal(stderr) && !isTerminal(stdout), verb: "fetched", noun: "token"}
+}
+
+// newCheckProgress is check's: it prints nothing on stdout until its
+// report, before which the line is cleared.
+func newCheckProgress(stderr io.Writer) *progress {
+	return &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
 }
 
 func (p *progress) update(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %s", plural(n, "token"))
-		p.shown = true
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		line := p.verb + " " + plural(n, p.noun)
+		fmt.Fprint(p.w, "\r"+line)
+		p.shown = len(line)
 	}
 }
 
 // done leaves the final count on its own line.
 func (p *progress) done(n int) {
 	if p.on {
-		fmt.Fprintf(p.w, "\rfetched %s\n", plural(n, "token"))
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		fmt.Fprintf(p.w, "\r%s %s\n", p.verb, plural(n, p.noun))
+		p.shown = 0
 	}
 }
 
@@ -252,10 +277,15 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// abort ends the progress line so that an error starts on a line of its own.
+// abort clears the progress line, so that an error or a report starts on
+// an empty line and no stale count (or a "^C" the terminal echoed after it)
+// is left. Spaces, not an escape sequence, so that any terminal clears it.
 func (p *progress) abort() {
-	if p.shown {
-		fmt.Fprintln(p.w)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown > 0 {
+		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", p.shown+len("^C"))+"\r")
+		p.shown = 0
 	}
 }
 
@@ -263,8 +293,9 @@ func (p *progress) abort() {
 // device: a terminal (or /dev/null, where progress costs nothing, and
 // where delete has no token to read either).
 func isTerminal(v any) bool {
-	if u, ok := v.(interface{ Unwrap() io.Writer }); ok {
-		v = u.Unwrap() // the masking writer around stdout and stderr
+	// The masking writer around stdout and stderr, and any writer around it.
+	for u, ok := v.(interface{ Unwrap() io.Writer }); ok; u, ok = v.(interface{ Unwrap() io.Writer }) {
+		v = u.Unwrap()
 	}
 	f, ok := v.(*os.File)
 	if !ok {

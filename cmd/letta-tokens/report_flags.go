@@ -48,7 +48,19 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
 func (f *reportFlags) write(report *live.Report, target string, stdout io.Writer, getenv func(string) string) error {
+	return f.writeView(newReportView(report, target), stdout, getenv)
+}
+
+// writeUnfinished is write for a run that stopped before its end
+// (interrupted, past --deadline): the reports hold what it validated, and
+// say why it has no verdict.
+func (f *reportFlags) writeUnfinished(report *live.Report, target, why string, stdout io.Writer, getenv func(string) string) error {
 	view := newReportView(report, target)
+	view.passed, view.unfinished = false, redact.Line(why, reportLineCap)
+	return f.writeView(view, stdout, getenv)
+}
+
+func (f *reportFlags) writeView(view *reportView, stdout io.Writer, getenv func(string) string) error {
 	if f.junit != "" {
 		var b bytes.Buffer
 		if err := writeJUnit(&b, view); err != nil {

@@ -53,8 +53,14 @@ type junitCase struct {
 	Classname string         `xml:"classname,attr"`
 	Time      string         `xml:"time,attr"`
 	Skipped   *junitSkipped  `xml:"skipped"`
+	Error     *junitError    `xml:"error"`
 	Failures  []junitFailure `xml:"failure"`
 	SystemOut string         `xml:"system-out,omitempty"`
+}
+
+// junitError marks a run that did not finish, saying why.
+type junitError struct {
+	Message string `xml:"message,attr"`
 }
 
 // junitSkipped marks a check that did not run, saying why.
@@ -106,9 +112,15 @@ func writeJUnit(w io.Writer, v *reportView) error {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
+	if v.unfinished != "" {
+		// A case of its own, so that no CI takes the checks that passed
+		// so far for a passing run.
+		suite.Cases = append(suite.Cases, junitCase{Name: "run finished", Classname: junitClassName, Time: "0", Error: &junitError{Message: v.unfinished}})
+		suite.Errors++
+	}
 	suite.Tests = len(suite.Cases)
 	doc := junitSuites{
-		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures, Time: "0",
+		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: "0",
 		Suites: []junitSuite{suite},
 	}
 	xmlSafeStrings(&doc)
@@ -140,6 +152,9 @@ func xmlSafeStrings(doc *junitSuites) {
 		for j := range s.Cases {
 			c := &s.Cases[j]
 			c.Name, c.SystemOut = xmlSafe(c.Name), xmlSafe(c.SystemOut)
+			if c.Error != nil {
+				c.Error.Message = xmlSafe(c.Error.Message)
+			}
 			for k := range c.Failures {
 				f := &c.Failures[k]
 				f.Message, f.Type, f.Text = xmlSafe(f.Message), xmlSafe(f.Type), xmlSafe(f.Text)

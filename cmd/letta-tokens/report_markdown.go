@@ -17,6 +17,9 @@ const markdownMaxPerCheck = 100
 // a link, an image, HTML or a table.
 func writeMarkdown(w io.Writer, v *reportView) {
 	fmt.Fprintf(w, "## letta-tokens check: %s\n\n", v.verdict())
+	if v.unfinished != "" {
+		fmt.Fprintf(w, "The run did not finish (%s): below is what the exchanges it validated showed.\n\n", mdText(v.unfinished))
+	}
 	fmt.Fprintf(w, "Base URL %s, %d exchanges, %d tokens", mdCode(v.target), v.exchanges, v.tokens)
 	if v.agentID != "" {
 		fmt.Fprintf(w, ", agent %s", mdCode(v.agentID))

@@ -34,6 +34,10 @@ type reportView struct {
 	additive  int
 	checks    []checkView // knownChecks first, then any other seen
 	notes     []string
+	// unfinished, when set, says why the run stopped before its end
+	// (interrupted, past --deadline): the findings are those of the
+	// exchanges it validated, and there is no verdict.
+	unfinished string
 }
 
 // checkView is one named check and its findings, in the report's order.
@@ -116,6 +120,9 @@ func newReportView(report *live.Report, target string) *reportView {
 
 // verdict is the report's one-word outcome, as the text report words it.
 func (v *reportView) verdict() string {
+	if v.unfinished != "" {
+		return "not finished, no verdict on drift"
+	}
 	if v.passed {
 		return "no breaking drift"
 	}

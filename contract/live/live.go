@@ -38,6 +38,10 @@ const (
 	// page a server inflates is refused before it is decoded (validation
 	// holds about ten times a body's size while it runs).
 	DefaultMaxPageBytes = 4 << 20
+	// DefaultCleanupTimeout bounds the cleanup of seeded tokens when
+	// LiveConfig.CleanupTimeout is zero; a caller with a deadline of its
+	// own (go test's -timeout) budgets around it.
+	DefaultCleanupTimeout = seedCleanupTimeout
 )
 
 // maxKeptPerSeverity caps the findings a run keeps of each severity, after
@@ -141,7 +145,10 @@ func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
 // sizes, the agentId filter, and for seeded tokens that the list shows
 // them as created and that delete removes them. It returns an error only
 // when checking was impossible (credentials rejected, server unreachable
-// or unavailable, context ended); drift is reported in the Report.
+// or unavailable, context ended); drift is reported in the Report. When
+// ctx ends the run (an interrupt, a deadline), the report returned with
+// the error holds what was validated before it stopped (findings,
+// exchanges): a partial record for a caller's reports, never a verdict.
 //
 // Memory is bounded whatever the server sends: bodies by MaxPageBytes,
 // walks by MaxTokens and CompareTokens at 8 bytes a token, findings by
@@ -162,6 +169,11 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) 
 		// is unwinding.
 		unwinding := report == nil && err == nil
 		err = r.cleanup(ctx, report, err)
+		if err != nil && report == nil && ctx.Err() != nil {
+			// What was validated before ctx ended the run, for a caller
+			// that reports an interrupted run: never a verdict.
+			report = r.finish()
+		}
 		var left *UndeletedError
 		if unwinding && errors.As(err, &left) {
 			// What a seeded run left goes with the panic, or no one hears

@@ -1,18 +1,13 @@
 package live_test
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -20,76 +15,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
-
-// TestLiveAPI runs the live checks against LETTA_BASE_URL (default
-// https://api.letta.com) when LETTA_API_KEY is set. LETTA_AGENT_ID picks
-// the agent for the agentId filter check; LETTA_MAX_TOKENS bounds the first
-// walk (default live.DefaultMaxTokens); LETTA_CONTRACT_SEED=1 (exactly
-// 1) makes the run create tokens of its own first, and delete them
-// (LiveConfig.Seed: it writes to the account). Walks keep 4 pages in
-// flight, as the CLI does.
-func TestLiveAPI(t *testing.T) {
-	// The module's one reader of LETTA_*: trimmed and checked as NewClient
-	// and the CLI read them.
-	env, err := lettatokens.LoadEnv(os.Getenv)
-	if env.APIKey == "" {
-		const how = "set it, and optionally LETTA_BASE_URL, LETTA_AGENT_ID and LETTA_MAX_TOKENS, to run the live contract checks"
-		if env.RequireLive {
-			t.Fatal("LETTA_REQUIRE_LIVE=1 but LETTA_API_KEY is not set: the live contract checks cannot run (" + how + ")")
-		}
-		t.Skip("LETTA_API_KEY is not set: skipping live contract checks (" + how + ")")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The key is handed over so that the validator masks it in every
-	// finding, whatever its shape.
-	cfg := live.LiveConfig{BaseURL: env.BaseURL, APIKey: env.APIKey, AgentID: env.AgentID, MaxTokens: env.MaxTokens,
-		Concurrency: 4, Seed: env.ContractSeed}
-	// go test's -timeout ends the process with a panic, cleanup or not:
-	// the run stops early enough for its cleanup to fit.
-	deadline, hasDeadline := t.Deadline()
-	budget := liveBudgetFor(time.Now(), deadline, hasDeadline)
-	cfg.CleanupTimeout = budget.cleanup
-	ctx, cancel := context.WithTimeout(context.Background(), budget.run)
-	defer cancel()
-	signalled := context.Background()
-	if cfg.Seed {
-		// Ctrl-C or SIGTERM while the run holds tokens of its own: end it,
-		// let it delete them, then fail.
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		signalled = ctx
-	}
-	report, err := live.CheckLive(ctx, cfg)
-	if err := liveEnded(signalled, err, budget); err != "" {
-		t.Fatal(err)
-	}
-	if errors.Is(err, live.ErrCredentialsRejected) {
-		t.Fatalf("credentials rejected: the server refused LETTA_API_KEY (%v)", err)
-	}
-	if err != nil {
-		t.Fatalf("live check could not run: %v", err)
-	}
-	for _, note := range report.Notes {
-		t.Log("note:", note)
-	}
-	for _, f := range report.Findings.Additive() {
-		t.Log("additive drift (passes; update openapi.yaml):", f)
-	}
-	if !report.Passed() {
-		t.Fatalf("breaking drift in %d exchanges:\n%s", report.Exchanges, report.Findings.Breaking())
-	}
-	if report.Truncated {
-		t.Fatalf("the account could not be checked completely: the walk reached its bound of %d tokens; raise LETTA_MAX_TOKENS", cmp.Or(env.MaxTokens, live.DefaultMaxTokens))
-	}
-}
-
-// liveTimeout bounds the live test: a million-token account takes about
-// 21,600 requests (20,000 at limit=50, the rest bounded by
-// live.DefaultCompareTokens).
-const liveTimeout = 3 * time.Hour
 
 const testKey = "sk-let-liveTestSECRETkey0000"
 
