@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -199,5 +200,71 @@ func TestHugePageOverHTTP(t *testing.T) {
 			t.Errorf("GET: body starts %.60q, want %q", head[:n], want)
 		}
 		resp.Body.Close() // the client goes; ts.Close waits for the handler
+	}
+}
+
+// cutOffWriter is a ResponseWriter that, once it has taken after bytes,
+// either cancels the request's context (the server is shutting down) or
+// fails every write (the client has gone).
+type cutOffWriter struct {
+	header  http.Header
+	after   int
+	written int
+	cancel  context.CancelFunc // nil: fail writes instead
+}
+
+func (w *cutOffWriter) Header() http.Header { return w.header }
+func (w *cutOffWriter) WriteHeader(int)     {}
+func (w *cutOffWriter) Write(p []byte) (int, error) {
+	if w.written >= w.after {
+		if w.cancel == nil {
+			return 0, errors.New("client gone")
+		}
+		w.cancel()
+	}
+	w.written += len(p)
+	return len(p), nil
+}
+
+// TestHugePageStopsWhenRequestEnds asks for all 10^8 tokens in one page
+// and ends the request after 256 KiB: the handler must return soon after,
+// not render the other 30 GB.
+func TestHugePageStopsWhenRequestEnds(t *testing.T) {
+	s, err := mock.New(mock.Options{SeedCount: 100_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const after = 256 << 10
+	for _, how := range []string{"context cancelled", "write fails"} {
+		t.Run(how, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			w := &cutOffWriter{header: http.Header{}, after: after}
+			if how == "context cancelled" {
+				w.cancel = cancel
+			}
+			req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/v1/client-side-access-tokens?limit=100000000", nil)
+			req.Header.Set("Authorization", "Bearer k")
+			aborted := make(chan any, 1)
+			go func() {
+				defer func() { aborted <- recover() }()
+				s.ServeHTTP(w, req)
+			}()
+			select {
+			case v := <-aborted:
+				// net/http's way to cut a response short: the client sees
+				// the connection drop, not a well-ended body.
+				if v != http.ErrAbortHandler {
+					t.Errorf("handler ended with %v, want panic(http.ErrAbortHandler)", v)
+				}
+			case <-time.After(time.Minute): // generous: the whole page takes minutes
+				t.Fatal("the handler still writes a minute after its request ended")
+			}
+			// What is in flight when the request ends: a buffer, and the
+			// tokens rendered before the next check.
+			if w.written > after+1<<20 {
+				t.Errorf("wrote %d bytes, %d after the request ended", w.written, w.written-after)
+			}
+		})
 	}
 }
