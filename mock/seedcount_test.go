@@ -3,6 +3,7 @@ package mock_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,10 +11,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -267,4 +270,43 @@ func TestHugePageStopsWhenRequestEnds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMaxSeedCountTakesChanges: the largest account a mock can seed (what
+// `letta-tokens mock --tokens 1000000000` serves) takes deletes deep in it
+// and creates after it, and its pages, plain and by agent, show them at
+// once, without memory in proportion to the account.
+func TestMaxSeedCountTakesChanges(t *testing.T) {
+	h := newHandler(t, mock.Options{SeedCount: mock.MaxSeedCount, APIKey: testKey})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	tail := fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-10)
+	agentPage := "agentId=" + url.QueryEscape(mock.SeedAgentID(2)) + "&offset=200000000&limit=10"
+	m := model(decodePage(t, serve(t, h, tail)).Tokens)
+	agentTokens := model(decodePage(t, serve(t, h, agentPage+"0")).Tokens) // 100 of them
+	agentTokens = deleteToken(t, h, agentTokens, agentTokens[2].Token)
+	m = deleteToken(t, h, deleteToken(t, h, m, m[3].Token), m[7].Token)
+	m = createToken(t, h, m, agentPolicy(mock.SeedAgentID(2)))
+	m = createToken(t, h, m, agentPolicy("agent-other"))
+	// The agent's token was deleted before the tail: it starts one earlier.
+	tail = fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-11)
+	if got := decodePage(t, serve(t, h, tail)); !slices.Equal(tokenValues(got.Tokens), tokenValues(m)) || got.HasNextPage {
+		t.Errorf("%s after the changes: %v (next %v), want %v", tail, shortValues(got.Tokens), got.HasNextPage, shortValues(m))
+	}
+	if got := decodePage(t, serve(t, h, agentPage)); !slices.Equal(tokenValues(got.Tokens), tokenValues(agentTokens[:10])) {
+		t.Errorf("%s after the changes: %v, want %v", agentPage, shortValues(got.Tokens), shortValues(agentTokens[:10]))
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("%d bytes allocated: a cost in proportion to the account", alloc)
+	}
+}
+
+func decodePage(t *testing.T, body []byte) gen.TokenPage {
+	t.Helper()
+	var p gen.TokenPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
