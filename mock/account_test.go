@@ -50,12 +50,8 @@ func checkPage(t *testing.T, h http.Handler, m model, agentID string, offset, li
 		t.Fatal(err)
 	}
 	rec := call(h, http.MethodGet, listPath+"?"+q, "")
-	if got := rec.Body.Bytes(); rec.Code != http.StatusOK || !bytes.Equal(got, want) {
-		var p gen.TokenPage
-		_ = json.Unmarshal(got, &p)
-		t.Fatalf("%d tokens, %s: status %d, %d tokens %v, next %v; want %d %v, next %v", len(m), q, rec.Code,
-			len(p.Tokens), shortValues(p.Tokens), p.HasNextPage, len(m.page(agentID, offset, limit).Tokens),
-			shortValues(m.page(agentID, offset, limit).Tokens), m.page(agentID, offset, limit).HasNextPage)
+	if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), want) {
+		t.Fatalf("%d tokens, %s: status %d\n%.400s\nwant\n%.400s", len(m), q, rec.Code, rec.Body, want)
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("%s: Content-Type %q", q, ct)
@@ -68,8 +64,8 @@ func checkPages(t *testing.T, h http.Handler, m model, agentIDs []string) {
 	t.Helper()
 	n := len(m)
 	for _, agentID := range agentIDs {
-		for _, offset := range []int{0, 1, 3, n / 3, n - 1, n, n + 1, 1 << 62} {
-			for _, limit := range []int{0, 1, 4, 15, n, 1<<63 - 1} {
+		for _, offset := range []int{0, 3, n / 3, n - 1, n, n + 1, 1 << 62} {
+			for _, limit := range []int{0, 1, 4, n, 1<<63 - 1} {
 				checkPage(t, h, m, agentID, max(offset, 0), limit)
 			}
 		}
@@ -104,7 +100,8 @@ var modelAgents = []string{mock.SeedAgentID(0), mock.SeedAgentID(3), "agent-crea
 // newModelMock is a mock of n tokens and its model: SeedCount when
 // loaded is false; else Options.Tokens, the seed with every 7th token
 // repeating the value before it (a delete removes both) and every 11th
-// naming an agent "" as well (not a filter: agentId= lists all).
+// naming an agent "" (not a filter: agentId= lists all), then its first
+// agent again (it is listed once).
 func newModelMock(t *testing.T, n int, loaded bool) (http.Handler, model) {
 	t.Helper()
 	m := model(slices.Clone(modelSeed()[:n]))
@@ -117,7 +114,7 @@ func newModelMock(t *testing.T, n int, loaded bool) (http.Handler, model) {
 			m[i].Token = m[i-1].Token
 		}
 		if i%11 == 10 {
-			m[i].Policy.Data = append(m[i].Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: "", Access: []gen.AgentAccess{}})
+			m[i].Policy.Data = append(m[i].Policy.Data, agentPolicy(""), m[i].Policy.Data[0])
 		}
 	}
 	return newHandler(t, mock.Options{Tokens: m, APIKey: testKey}), m
@@ -187,27 +184,23 @@ func applyOps(t *testing.T, h http.Handler, m model, ops []byte) model {
 
 // TestChangesMatchModel: over a seeded and a loaded account, random
 // creates, deletes and lists leave every page (whole and streamed), its
-// hasNextPage and the agent filter exactly as the plain slice model has
-// them. Round 0 changes nothing: the seeded filter's arithmetic against a
-// scan.
+// hasNextPage and the agent filter (by any of a token's agents, unknown,
+// empty) exactly as the plain slice model has them. Sizes without changes
+// check the seeded filter's arithmetic against a scan around the seed's
+// period (15) and past it.
 func TestChangesMatchModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
-	agents := append([]string{"", "agent-nobody", mock.SeedAgentID(1), mock.SeedAgentID(2), mock.SeedAgentID(4)}, modelAgents...)
-	for _, n := range []int{0, 1, 15, 46, 300, 1200} {
-		for round := range 3 {
-			ops := make([]byte, rng.IntN(120)*min(round, 1))
-			for i := range ops {
-				ops[i] = byte(rng.IntN(256))
-			}
-			if n > 1000 && round != 1 {
-				continue // streamed pages are slow to check: one round of changes
-			}
-			for _, loaded := range []bool{false, true} {
-				t.Run(fmt.Sprintf("n=%d/round=%d/loaded=%v", n, round, loaded), func(t *testing.T) {
-					h, m := newModelMock(t, n, loaded)
-					checkPages(t, h, applyOps(t, h, m, ops), agents)
-				})
-			}
+	agents := []string{"", "agent-nobody", mock.SeedAgentID(1), mock.SeedAgentID(2), mock.SeedAgentID(4), modelAgents[0], modelAgents[2]}
+	for _, tt := range []struct{ n, changes int }{{1, 0}, {2, 0}, {14, 0}, {16, 0}, {31, 0}, {95, 0}, {0, 60}, {15, 30}, {46, 120}, {300, 120}, {1200, 60}} {
+		ops := make([]byte, tt.changes)
+		for i := range ops {
+			ops[i] = byte(rng.IntN(256))
+		}
+		for _, loaded := range []bool{false, true} {
+			t.Run(fmt.Sprintf("n=%d/changes=%d/loaded=%v", tt.n, tt.changes, loaded), func(t *testing.T) {
+				h, m := newModelMock(t, tt.n, loaded)
+				checkPages(t, h, applyOps(t, h, m, ops), agents)
+			})
 		}
 	}
 }
