@@ -61,7 +61,7 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, streamBufferSize)
 	// gen.TokenPage's fields in declaration order, as json.Marshal writes
-	// them; TestStreamedPageMatchesBuffered holds the two equal.
+	// them; TestChangesMatchModel holds the two equal.
 	bw.WriteString(`{"hasNextPage":` + strconv.FormatBool(c.hasNext) + `,"tokens":[`)
 	for k := range c.n {
 		if k%streamCheckEvery == 0 && ctx.Err() != nil {
