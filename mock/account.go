@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/letta-tokens/letta-tokens/gen"
 )
@@ -40,116 +40,198 @@ var (
 	ErrMockFull = errors.New("the mock holds no more changes")
 )
 
-// account is the mock's tokens: a fixed base list (seeded or loaded) and
-// the overlay of creates and deletes on it. Reads load the current
-// overlay and need no lock; changes are serialised by mu and publish a new
-// overlay.
+// account is the mock's tokens: a fixed base list (seeded or loaded), the
+// tokens created after it and the base tokens deleted, under mu.
 type account struct {
 	base tokenList
-	cur  atomic.Pointer[overlay]
 
-	mu      sync.Mutex // held by changes only
-	nextSeq uint64
-	// createdSeq maps the value of each live created token to its seq.
-	createdSeq map[string]uint64
+	mu sync.RWMutex
+	// created are the live created tokens, oldest first.
+	created []*createdToken
+	// createdByValue finds a live created token by its value.
+	createdByValue map[string]*createdToken
+	// createdBytes is the JSON size of created, for the memory bound.
+	createdBytes int
+	// deleted is the positions of the deleted base tokens, ascending, and
+	// deletedByAgent for each agent the ranks of its deleted base tokens
+	// in the base's filter for it.
+	deleted        []int
+	deletedByAgent map[string][]int
 
 	// Bounds, the package's constants outside tests.
 	maxCreated, maxCreatedBytes, maxDeleted int
 }
 
+// createdToken is a token made by a create, never modified.
+type createdToken struct {
+	token gen.Token
+	size  int // its JSON size
+}
+
 func newAccount(base tokenList) *account {
-	a := &account{
+	return &account{
 		base:            base,
-		createdSeq:      make(map[string]uint64),
+		createdByValue:  make(map[string]*createdToken),
+		deletedByAgent:  make(map[string][]int),
 		maxCreated:      MaxCreatedTokens,
 		maxCreatedBytes: MaxCreatedBytes,
 		maxDeleted:      MaxDeletedTokens,
 	}
-	a.cur.Store(&overlay{})
-	return a
 }
 
-// snapshot is the account now, for one request.
-func (a *account) snapshot() snapshot {
-	return snapshot{base: a.base, ov: a.cur.Load()}
+// view is the tokens a list sees, in serving order: base's, at the
+// positions basePositions holds, less the ranks in deleted (ascending),
+// then created.
+type view struct {
+	base          tokenList
+	basePositions positions
+	deleted       []int
+	created       []*createdToken
+}
+
+// view is the account's tokens, or for a non-empty agentID those whose
+// policy names it. It shares the account's slices: read it with mu held.
+// It costs O(1), and for an agent a scan of the created tokens.
+func (a *account) view(agentID string) view {
+	v := view{base: a.base, basePositions: allPositions(a.base.len()), deleted: a.deleted, created: a.created}
+	if agentID != "" {
+		v.basePositions, v.deleted, v.created = a.base.filter(agentID), a.deletedByAgent[agentID], nil
+		for _, c := range a.created {
+			if namedEarlier(c.token.Policy.Data, agentID) {
+				v.created = append(v.created, c)
+			}
+		}
+	}
+	return v
+}
+
+func (v view) len() int { return v.basePositions.len() - len(v.deleted) + len(v.created) }
+
+// at is the token at rank. A base token's rank in basePositions is its
+// rank plus the number of deleted ranks before it; deleted[i]-i is how
+// many kept ranks precede deleted[i], which never decreases in i, so a
+// binary search finds that number: O(log len(deleted)).
+func (v view) at(rank int) gen.Token {
+	if kept := v.basePositions.len() - len(v.deleted); rank >= kept {
+		return v.created[rank-kept].token
+	}
+	k := sort.Search(len(v.deleted), func(i int) bool { return v.deleted[i]-i > rank })
+	return v.base.at(v.basePositions.at(rank + k))
+}
+
+// pageCut is one page of an account, as it was when the page was cut.
+type pageCut struct {
+	n       int                   // how many tokens the page holds
+	token   func(k int) gen.Token // the page's k-th token
+	hasNext bool
+}
+
+// page cuts the page at offset of at most limit tokens of agentID's view.
+// hasNext is whether any token follows the page, which for limit 0 is
+// whether any token sits at offset or after (Cloud's limit+1 fetch).
+//
+// A page is never torn by a concurrent change. One of at most
+// maxBufferedPage tokens is copied under the read lock: it costs what its
+// tokens cost, O(log deleted) each. A larger one, streamed for as long as
+// its client takes to read it, copies instead the deleted ranks and the
+// created tokens its view reads (O(deleted + created), 16 MB at the
+// bounds), so that it too is the account as it was, and no change waits
+// for a slow reader.
+func (a *account) page(agentID string, offset, limit int) pageCut {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	v := a.view(agentID)
+	n := v.len()
+	start := min(offset, n)
+	c := pageCut{n: min(limit, n-start)} // no overflow for huge limits
+	c.hasNext = start+c.n < n
+	if c.n > maxBufferedPage {
+		v.deleted, v.created = slices.Clone(v.deleted), slices.Clone(v.created)
+		c.token = func(k int) gen.Token { return v.at(start + k) }
+		return c
+	}
+	tokens := make([]gen.Token, c.n)
+	for k := range tokens {
+		tokens[k] = v.at(start + k)
+	}
+	c.token = func(k int) gen.Token { return tokens[k] }
+	return c
 }
 
 // create adds a token with a fresh random value, policy and hostname as
 // given, and returns it.
 func (a *account) create(policy []gen.AgentPolicy, hostname, expiresAt string) (gen.Token, error) {
+	var random [createdValueBytes]byte
+	_, _ = rand.Read(random[:]) // it never fails
 	tok := cloneToken(gen.Token{
+		Token:     "ck-let-" + hex.EncodeToString(random[:]),
 		Hostname:  hostname,
 		ExpiresAt: expiresAt,
 		Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: policy},
 	})
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	cur := a.cur.Load()
-	if len(cur.created) >= a.maxCreated {
-		return gen.Token{}, fmt.Errorf("%w: it holds %d created tokens, its most (delete some first)", ErrMockFull, len(cur.created))
-	}
-	value, err := a.freshValue()
-	if err != nil {
-		return gen.Token{}, err
-	}
-	tok.Token = value
 	body, err := json.Marshal(tok)
 	if err != nil {
 		return gen.Token{}, err
 	}
-	if cur.createdBytes+len(body) > a.maxCreatedBytes {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case len(a.created) >= a.maxCreated:
+		return gen.Token{}, fmt.Errorf("%w: it holds %d created tokens, its most (delete some first)", ErrMockFull, len(a.created))
+	case a.createdBytes+len(body) > a.maxCreatedBytes:
 		return gen.Token{}, fmt.Errorf("%w: its created tokens would take more than %d bytes (delete some first)", ErrMockFull, a.maxCreatedBytes)
+	case a.createdByValue[tok.Token] != nil || len(a.base.lookup(tok.Token)) > 0:
+		return gen.Token{}, errors.New("token value: drawn twice among 2^192 (a broken random source)")
 	}
-	a.nextSeq++
-	a.createdSeq[value] = a.nextSeq
-	a.cur.Store(cur.withCreated(&createdToken{token: tok, seq: a.nextSeq, size: len(body)}))
+	c := &createdToken{token: tok, size: len(body)}
+	a.created = append(a.created, c)
+	a.createdByValue[tok.Token] = c
+	a.createdBytes += c.size
 	return tok, nil
 }
 
-// freshValue is a random token value, shaped like Cloud's (ck-let-…) and
-// held by no token of the account. Called with mu held.
-func (a *account) freshValue() (string, error) {
-	for range 8 { // a repeat among 2^192 values means a broken reader
-		var b [createdValueBytes]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", fmt.Errorf("token value: %w", err)
-		}
-		value := "ck-let-" + hex.EncodeToString(b[:])
-		if _, taken := a.createdSeq[value]; !taken && len(a.base.lookup(value)) == 0 {
-			return value, nil
-		}
-	}
-	return "", errors.New("token value: no fresh random value")
-}
-
 // delete removes every live token whose value is value: a created one, or
-// seeded or loaded ones (a loaded file may repeat a value).
+// seeded or loaded ones (a loaded file may repeat a value). Deleting a
+// created token costs O(created), a base token O(deleted).
 func (a *account) delete(value string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	cur := a.cur.Load()
-	if seq, ok := a.createdSeq[value]; ok {
-		i := sort.Search(len(cur.created), func(i int) bool { return cur.created[i].seq >= seq })
-		delete(a.createdSeq, value)
-		a.cur.Store(cur.withoutCreated(i))
+	if c, ok := a.createdByValue[value]; ok {
+		i := slices.Index(a.created, c)
+		a.created = slices.Delete(a.created, i, i+1)
+		delete(a.createdByValue, value)
+		a.createdBytes -= c.size
 		return nil
 	}
 	var live []int
 	for _, pos := range a.base.lookup(value) {
-		if !cur.isDeletedBase(pos) {
+		if _, gone := slices.BinarySearch(a.deleted, pos); !gone {
 			live = append(live, pos)
 		}
 	}
 	if len(live) == 0 {
 		return ErrTokenNotFound
 	}
-	if cur.deletedBase()+len(live) > a.maxDeleted {
-		return fmt.Errorf("%w: it has deleted %d seeded or loaded tokens, its most", ErrMockFull, cur.deletedBase())
+	if len(a.deleted)+len(live) > a.maxDeleted {
+		return fmt.Errorf("%w: it has deleted %d seeded or loaded tokens, its most", ErrMockFull, len(a.deleted))
 	}
-	next := cur
 	for _, pos := range live {
-		next = next.withDeletedBase(a.base, pos)
+		a.deleted = insertSorted(a.deleted, pos)
+		policies := a.base.at(pos).Policy.Data
+		for j, p := range policies {
+			if !namedEarlier(policies[:j], p.Id) {
+				filter := a.base.filter(p.Id)
+				rank := sort.Search(filter.len(), func(i int) bool { return filter.at(i) >= pos })
+				a.deletedByAgent[p.Id] = insertSorted(a.deletedByAgent[p.Id], rank)
+			}
+		}
 	}
-	a.cur.Store(next)
 	return nil
+}
+
+// insertSorted inserts n into the ascending s, in place: a streamed page
+// holds a copy.
+func insertSorted(s []int, n int) []int {
+	i, _ := slices.BinarySearch(s, n)
+	return slices.Insert(s, i, n)
 }

@@ -153,18 +153,7 @@ func BenchmarkPageWithChanges(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	serve := func(method, target, body string) *httptest.ResponseRecorder {
-		var rd io.Reader
-		if body != "" {
-			rd = strings.NewReader(body)
-		}
-		req := httptest.NewRequest(method, target, rd)
-		req.Header.Set("Authorization", "Bearer "+testKey)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		return rec
-	}
+	serve := func(method, target, body string) *httptest.ResponseRecorder { return call(s, method, target, body) }
 	body := createBody(mock.SeedAgentID(1), "https://a.example.com", "")
 	for i := range changes {
 		if rec := serve(http.MethodPost, listPath, body); rec.Code != http.StatusCreated {

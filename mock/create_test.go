@@ -264,3 +264,18 @@ func TestDeleteNeedsAuth(t *testing.T) {
 		t.Errorf("an unauthorised delete deleted: %v", got)
 	}
 }
+
+// TestDeleteTokenNamingEmptyAgent: deleting a loaded token whose policy
+// also names the agent "" (the spec allows any string) removes that token
+// and no other.
+func TestDeleteTokenNamingEmptyAgent(t *testing.T) {
+	tokens := mock.SeedTokens(3)
+	tokens[1].Policy.Data = append(tokens[1].Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: "", Access: []gen.AgentAccess{}})
+	ts := newServer(t, mock.Options{Tokens: tokens, APIKey: testKey})
+	if e := send(t, ts, http.MethodDelete, deletePath(tokens[1].Token), ""); e.status != http.StatusNoContent {
+		t.Fatalf("delete: status %d", e.status)
+	}
+	if got, want := allTokens(t, ts, ""), []string{tokens[0].Token, tokens[2].Token}; !slices.Equal(got, want) {
+		t.Errorf("after the delete: %v, want %v", got, want)
+	}
+}

@@ -78,12 +78,15 @@
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens
 // and held in memory; or, for accounts of any size up to [MaxSeedCount],
 // from [Options].SeedCount, which serves the same seeded tokens without
-// holding them. Creates and deletes are an overlay on that fixed list:
-// created tokens appended after it, deleted ones skipped, so a page of the
+// holding them. Creates and deletes are kept beside that fixed list, under
+// a read-write mutex: created tokens come after it, deleted ones are
+// skipped by a binary search over their sorted ranks, so a page of the
 // seeded part still costs what its tokens cost (and O(log d) each for d
-// deletes), and the rest costs in proportion to the tokens created. Each
-// request reads one immutable version of the overlay, without locks, so a
-// page is never torn by a concurrent change. A page of more than 1000
-// tokens is streamed (without a Content-Length) rather than built whole.
+// deletes), and the rest costs in proportion to the tokens created. A page
+// is never torn by a concurrent change: its tokens are copied under the
+// read lock. A page of more than 1000 tokens is streamed (without a
+// Content-Length) rather than built whole, from a copy of the deletes and
+// creates it reads, so it too is the account as it was when it was cut,
+// and no change waits for a slow reader.
 // The mock never logs; its messages never echo a token value or an API key.
 package mock

@@ -14,8 +14,8 @@ const (
 	// maxBufferedPage is the largest page rendered whole, so that its
 	// response carries a Content-Length. Larger pages (limit is unbounded
 	// in the spec, and a seeded account can hold 10^9 tokens) are streamed
-	// token by token, so no request holds more than one token's JSON and
-	// a buffer, whatever its limit.
+	// token by token, so no request holds more than one token's JSON, a
+	// buffer and a copy of the account's changes, whatever its limit.
 	maxBufferedPage = 1000
 	// maxPageBytes bounds the tokens of a page rendered whole. A page of
 	// 1000 seeded tokens takes about 300 KB; one of 1000 tokens of a MB
@@ -36,7 +36,7 @@ const (
 
 // writePage answers c, whole (capped at maxPageBytes) or streamed.
 func writePage(w http.ResponseWriter, r *http.Request, c pageCut) {
-	if c.len() <= maxBufferedPage {
+	if c.n <= maxBufferedPage {
 		writeWholePage(w, c, maxPageBytes)
 		return
 	}
@@ -61,9 +61,9 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, streamBufferSize)
 	// gen.TokenPage's fields in declaration order, as json.Marshal writes
-	// them; TestStreamedPageMatchesBuffered holds the two equal.
+	// them; TestChangesMatchModel holds the two equal.
 	bw.WriteString(`{"hasNextPage":` + strconv.FormatBool(c.hasNext) + `,"tokens":[`)
-	for k := range c.len() {
+	for k := range c.n {
 		if k%streamCheckEvery == 0 && ctx.Err() != nil {
 			panic(http.ErrAbortHandler)
 		}
@@ -86,12 +86,12 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 
 // writeWholePage answers the tokens of c that fit in maxBytes (at least
 // one), with a Content-Length, in the bytes json.Marshal would give that
-// gen.TokenPage. Tokens are rendered one at a time, so that a page never
-// holds more than maxBytes and one token's JSON, however large the tokens.
+// gen.TokenPage. Tokens are rendered one at a time, so that a page's JSON
+// never takes more than maxBytes and one token's, however large the tokens.
 func writeWholePage(w http.ResponseWriter, c pageCut, maxBytes int) {
 	var tokens bytes.Buffer
 	hasNext := c.hasNext
-	for k := range c.len() {
+	for k := range c.n {
 		tok, err := json.Marshal(c.token(k))
 		if err != nil {
 			writeMessage(w, http.StatusInternalServerError, "mock: internal error encoding the response") // impossible for gen.Token

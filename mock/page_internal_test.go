@@ -40,10 +40,9 @@ func TestWholePageByteCap(t *testing.T) {
 		{"a token larger than the bound", n, 1, 1, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c := cutPage(seedList(n), "", 0, tt.limit)
 			rec := httptest.NewRecorder()
-			writeWholePage(rec, c, tt.maxBytes)
-			want, err := json.Marshal(gen.TokenPage{Tokens: c.tokens()[:tt.wantCount], HasNextPage: tt.wantNext})
+			writeWholePage(rec, newAccount(seedList(n)).page("", 0, tt.limit), tt.maxBytes)
+			want, err := json.Marshal(gen.TokenPage{Tokens: SeedTokens(n)[:tt.wantCount], HasNextPage: tt.wantNext})
 			if err != nil {
 				t.Fatal(err)
 			}

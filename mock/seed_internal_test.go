@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -57,4 +58,34 @@ func seedExpiry(t *testing.T, i int) time.Time {
 		t.Fatalf("token %d: expiresAt %q: %v", i, s, err)
 	}
 	return exp
+}
+
+// TestSeedLookup: a seeded value is found by the index it spells, and
+// nothing else is.
+func TestSeedLookup(t *testing.T) {
+	l := seedList(2_000_000)
+	for _, i := range []int{0, 7, 999_999, 1_999_999} {
+		if got := l.lookup(seedTokenValue(i)); !slices.Equal(got, []int{i}) {
+			t.Errorf("lookup(seed %d) = %v", i, got)
+		}
+	}
+	for _, v := range []string{seedTokenValue(2_000_000), "ck-let-mock-000007-", "ck-let-mock--1-x", "ck-let-mock-00000000000000000007-" + seedTokenValue(7)[19:], "x", ""} {
+		if got := l.lookup(v); len(got) != 0 {
+			t.Errorf("lookup(%q) = %v, want none", v, got)
+		}
+	}
+}
+
+// TestSeedPeriod checks the premise of the arithmetic filter: the agents a
+// seeded token names repeat every seedPeriod tokens.
+func TestSeedPeriod(t *testing.T) {
+	for i := range 4 * seedPeriod {
+		for _, j := range []int{i + seedPeriod, i + 1_000_000*seedPeriod} {
+			a1, b1, two1 := seedAgentsOf(i)
+			a2, b2, two2 := seedAgentsOf(j)
+			if a1 != a2 || two1 != two2 || (two1 && b1 != b2) {
+				t.Fatalf("token %d names (%d, %d, %v), token %d names (%d, %d, %v)", i, a1, b1, two1, j, a2, b2, two2)
+			}
+		}
+	}
 }

@@ -2,6 +2,8 @@ package mock_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,37 +11,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
-
-// TestSeedCountServesSeedTokens proves the lazily seeded store answers
-// every request byte for byte as a store holding SeedTokens(n) does: the
-// same pages, the same agent filter in the same order, the same
-// hasNextPage, for sizes around the seed's period (15) and past it.
-func TestSeedCountServesSeedTokens(t *testing.T) {
-	agents := []string{"", "agent-nobody", mock.SeedAgentID(5), mock.SeedAgentID(-1)}
-	for a := range 5 {
-		agents = append(agents, mock.SeedAgentID(a))
-	}
-	for _, n := range []int{0, 1, 2, 3, 14, 15, 16, 29, 30, 31, 95, 301} {
-		eager, lazy := newHandler(t, mock.Options{Tokens: mock.SeedTokens(n)}), newHandler(t, mock.Options{SeedCount: n})
-		for _, agentID := range agents {
-			for _, offset := range []int{0, 1, 3, n / 2, n - 1, n, n + 1, 1 << 40} {
-				for _, limit := range []int{0, 1, 4, 10, n, 1<<63 - 1} {
-					q := url.Values{"offset": {fmt.Sprint(max(offset, 0))}, "limit": {fmt.Sprint(limit)}, "agentId": {agentID}}
-					want, got := serve(t, eager, q.Encode()), serve(t, lazy, q.Encode())
-					if !bytes.Equal(got, want) {
-						t.Fatalf("n=%d %s: SeedCount served\n%s\nSeedTokens served\n%s", n, q.Encode(), got, want)
-					}
-				}
-			}
-		}
-	}
-}
 
 // TestSeedCountDeepPages serves pages deep in the largest account a mock
 // can seed and in one of 10^8 tokens: right tokens, valid responses.
@@ -123,10 +102,7 @@ func newHandler(t testing.TB, opts mock.Options) http.Handler {
 // serve sends an authorised GET with query to h and returns the 200 body.
 func serve(t testing.TB, h http.Handler, query string) []byte {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, listPath+"?"+query, nil)
-	req.Header.Set("Authorization", "Bearer "+testKey)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := call(h, http.MethodGet, listPath+"?"+query, "")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("%s: status %d: %s", query, rec.Code, rec.Body)
 	}
@@ -200,4 +176,109 @@ func TestHugePageOverHTTP(t *testing.T) {
 		}
 		resp.Body.Close() // the client goes; ts.Close waits for the handler
 	}
+}
+
+// cutOffWriter is a ResponseWriter that, once it has taken after bytes,
+// either cancels the request's context (the server is shutting down) or
+// fails every write (the client has gone).
+type cutOffWriter struct {
+	header  http.Header
+	after   int
+	written int
+	cancel  context.CancelFunc // nil: fail writes instead
+}
+
+func (w *cutOffWriter) Header() http.Header { return w.header }
+func (w *cutOffWriter) WriteHeader(int)     {}
+func (w *cutOffWriter) Write(p []byte) (int, error) {
+	if w.written >= w.after {
+		if w.cancel == nil {
+			return 0, errors.New("client gone")
+		}
+		w.cancel()
+	}
+	w.written += len(p)
+	return len(p), nil
+}
+
+// TestHugePageStopsWhenRequestEnds asks for all 10^8 tokens in one page
+// and ends the request after 256 KiB: the handler must return soon after,
+// not render the other 30 GB.
+func TestHugePageStopsWhenRequestEnds(t *testing.T) {
+	s, err := mock.New(mock.Options{SeedCount: 100_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const after = 256 << 10
+	for _, how := range []string{"context cancelled", "write fails"} {
+		t.Run(how, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			w := &cutOffWriter{header: http.Header{}, after: after}
+			if how == "context cancelled" {
+				w.cancel = cancel
+			}
+			req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/v1/client-side-access-tokens?limit=100000000", nil)
+			req.Header.Set("Authorization", "Bearer k")
+			aborted := make(chan any, 1)
+			go func() {
+				defer func() { aborted <- recover() }()
+				s.ServeHTTP(w, req)
+			}()
+			select {
+			case v := <-aborted:
+				// net/http's way to cut a response short: the client sees
+				// the connection drop, not a well-ended body.
+				if v != http.ErrAbortHandler {
+					t.Errorf("handler ended with %v, want panic(http.ErrAbortHandler)", v)
+				}
+			case <-time.After(time.Minute): // generous: the whole page takes minutes
+				t.Fatal("the handler still writes a minute after its request ended")
+			}
+			// What is in flight when the request ends: a buffer, and the
+			// tokens rendered before the next check.
+			if w.written > after+1<<20 {
+				t.Errorf("wrote %d bytes, %d after the request ended", w.written, w.written-after)
+			}
+		})
+	}
+}
+
+// TestMaxSeedCountTakesChanges: the largest account a mock can seed (what
+// `letta-tokens mock --tokens 1000000000` serves) takes deletes deep in it
+// and creates after it, and its pages, plain and by agent, show them at
+// once, without memory in proportion to the account.
+func TestMaxSeedCountTakesChanges(t *testing.T) {
+	h := newHandler(t, mock.Options{SeedCount: mock.MaxSeedCount, APIKey: testKey})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	tail := fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-10)
+	agentPage := "agentId=" + url.QueryEscape(mock.SeedAgentID(2)) + "&offset=200000000&limit=10"
+	m := model(decodePage(t, serve(t, h, tail)).Tokens)
+	agentTokens := model(decodePage(t, serve(t, h, agentPage+"0")).Tokens) // 100 of them
+	agentTokens = deleteToken(t, h, agentTokens, agentTokens[2].Token)
+	m = deleteToken(t, h, deleteToken(t, h, m, m[3].Token), m[7].Token)
+	m = createToken(t, h, m, agentPolicy(mock.SeedAgentID(2)))
+	m = createToken(t, h, m, agentPolicy("agent-other"))
+	// The agent's token was deleted before the tail: it starts one earlier.
+	tail = fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-11)
+	if got := decodePage(t, serve(t, h, tail)); !slices.Equal(tokenValues(got.Tokens), tokenValues(m)) || got.HasNextPage {
+		t.Errorf("%s after the changes: %v (next %v), want %v", tail, shortValues(got.Tokens), got.HasNextPage, shortValues(m))
+	}
+	if got := decodePage(t, serve(t, h, agentPage)); !slices.Equal(tokenValues(got.Tokens), tokenValues(agentTokens[:10])) {
+		t.Errorf("%s after the changes: %v, want %v", agentPage, shortValues(got.Tokens), shortValues(agentTokens[:10]))
+	}
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("%d bytes allocated: a cost in proportion to the account", alloc)
+	}
+}
+
+func decodePage(t *testing.T, body []byte) gen.TokenPage {
+	t.Helper()
+	var p gen.TokenPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

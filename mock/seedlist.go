@@ -17,8 +17,6 @@ type seedList int
 func (n seedList) len() int           { return int(n) }
 func (seedList) at(pos int) gen.Token { return seedToken(pos) }
 
-func (n seedList) view(agentID string) positions { return fixedView(n, agentID) }
-
 // lookup finds a seeded value by the index it spells out
 // (ck-let-mock-<index>-<hash>), then checks it is that token's value.
 func (n seedList) lookup(value string) []int {

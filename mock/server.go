@@ -183,7 +183,7 @@ func (s *operations) ListClientSideAccessTokens(w http.ResponseWriter, r *http.R
 	if params.AgentId != nil {
 		agentID = *params.AgentId
 	}
-	writePage(w, r, cutPage(s.account.snapshot(), agentID, offset, limit))
+	writePage(w, r, s.account.page(agentID, offset, limit))
 }
 
 // newTokenList is the list opts describe.

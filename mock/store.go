@@ -6,15 +6,10 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// tokenList is an account's tokens in serving order, read by position.
-// A list never changes once built, so requests read it without locks.
-//
-// Everything is addressed by position so that a changing account is
-// layered over a fixed one (see overlay.go): created tokens appended after
-// len(), deleted positions skipped, with filter still answering for the
-// fixed part.
+// tokenList is an account's fixed tokens (seeded or loaded) in serving
+// order, read by position. It never changes once built: creates and
+// deletes are the account's (see account.go), kept beside it.
 type tokenList interface {
-	pageSource
 	// len is the number of tokens.
 	len() int
 	// at is the token at pos, 0 <= pos < len(). It is the caller's to
@@ -29,7 +24,7 @@ type tokenList interface {
 }
 
 // positions is an ascending sequence of positions in a tokenList, read by
-// rank: an agent's view of the account without materialising it.
+// rank: an agent's view of the list without materialising it.
 type positions interface {
 	len() int
 	at(rank int) int
@@ -82,64 +77,6 @@ func (l *sliceList) lookup(value string) []int       { return l.byValue[value] }
 
 func namedEarlier(policies []gen.AgentPolicy, agentID string) bool {
 	return slices.ContainsFunc(policies, func(p gen.AgentPolicy) bool { return p.Id == agentID })
-}
-
-// pageCut is one page of an account: ranks [start, end) of view, which is
-// the account's positions a request sees before paging.
-type pageCut struct {
-	list       pageSource
-	view       positions
-	start, end int
-	hasNext    bool
-}
-
-// pageSource is what a page is cut from: a fixed list, or a snapshot of
-// an account that changes.
-type pageSource interface {
-	// at is the token at a position of view's.
-	at(pos int) gen.Token
-	// view is the positions a request sees: all tokens, or for a non-empty
-	// agentID those whose policy names it, in serving order.
-	view(agentID string) positions
-}
-
-// cutPage cuts the page at offset of at most limit tokens, from all tokens
-// or, for a non-empty agentID, from those whose policy names it. hasNext
-// is whether any token follows the page, which for limit 0 is whether any
-// token sits at offset or after (Cloud's limit+1 fetch). It costs what the
-// source's view costs, nothing per token: rendering the page's tokens is
-// the caller's, one at a time.
-func cutPage(list pageSource, agentID string, offset, limit int) pageCut {
-	view := list.view(agentID)
-	n := view.len()
-	start := min(offset, n)
-	end := start + min(limit, n-start) // no overflow for huge limits
-	return pageCut{list: list, view: view, start: start, end: end, hasNext: end < n}
-}
-
-// fixedView is a fixed list's view: every position, or the filter's.
-func fixedView(l tokenList, agentID string) positions {
-	if agentID == "" {
-		return allPositions(l.len())
-	}
-	return l.filter(agentID)
-}
-
-func (l *sliceList) view(agentID string) positions { return fixedView(l, agentID) }
-
-// len is the number of tokens on the page.
-func (c pageCut) len() int { return c.end - c.start }
-
-// token is the page's k-th token.
-func (c pageCut) token(k int) gen.Token { return c.list.at(c.view.at(c.start + k)) }
-
-// tokens renders the whole page, never nil ("tokens": [], never null).
-func (c pageCut) tokens() []gen.Token {
-	out := make([]gen.Token, c.len())
-	for k := range out {
-		out[k] = c.token(k)
-	}
-	return out
 }
 
 // cloneToken copies t deeply enough that no slice is shared with it.
