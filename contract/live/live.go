@@ -90,8 +90,10 @@ type LiveConfig struct {
 	// Every token created is deleted before CheckLive returns, however the
 	// run ends (an error, a cancelled ctx, a panic): by the run's last
 	// check, else by a cleanup with a context of its own, bounded by
-	// CleanupTimeout. A create the server refuses (a 4xx) is a note,
-	// not drift, and the run goes on without seeded tokens.
+	// CleanupTimeout; a delete answered 400 (the API's answer for a
+	// token that does not exist) counts when a walk no longer lists the
+	// token. A create the server refuses (a 4xx) is a note, not drift,
+	// and the run goes on without seeded tokens.
 	//
 	// A token is the run's own, and deleted, only if create's answer
 	// validates, names the run's hostname and policy, holds no part of

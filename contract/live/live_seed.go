@@ -221,7 +221,10 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		case createOwned:
 			s.add(got.token)
 		case createForeign:
-			r.foreignFinding(got)
+			r.unusableAnswer(foreignText(&got))
+			return nil
+		case createRepeated:
+			r.unusableAnswer(repeatedText(&got))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have
@@ -402,7 +405,8 @@ type UndeletedError struct {
 	Expires  time.Time // when the last of them expires
 	Hostname string    // their hostname: SeedHostname and the run's id
 	// Unanswered counts creates sent whose answer never came, or came
-	// unusable: each may have made a token with Hostname.
+	// unusable (without a token, or with the token of another create of
+	// the run): each may have made a token with Hostname.
 	Unanswered int
 	// NotDeleted names, masked, tokens a create was answered with that
 	// the run did not take for its own, and so did not delete.

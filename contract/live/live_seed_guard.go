@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
@@ -89,10 +90,11 @@ func chosenParts(u *url.URL) []string {
 type createState int
 
 const (
-	createSent    createState = iota // sent; no usable answer yet
-	createRefused                    // refused (a 4xx): nothing was made
-	createOwned                      // answered with a token the run made
-	createForeign                    // answered with a token the run will not take for its own
+	createSent     createState = iota // sent; no usable answer yet
+	createRefused                     // refused (a 4xx): nothing was made
+	createOwned                       // answered with a token the run made
+	createForeign                     // answered with a token the run will not take for its own
+	createRepeated                    // answered with the token of an earlier create of the run
 )
 
 // createRecord is one create of a seeded run.
@@ -100,9 +102,10 @@ type createRecord struct {
 	which  int               // position in the plan
 	policy []gen.AgentPolicy // as sent
 	state  createState
-	token  gen.Token // as answered (createOwned, createForeign)
-	// name is how a foreign token is named, masked; why says why it is not
-	// the run's.
+	token  gen.Token // as answered (createOwned, createForeign, createRepeated)
+	// name is how a foreign or repeated token is named, masked; why says
+	// why a foreign one is not the run's, or which create's token a
+	// repeated one is.
 	name, why string
 }
 
@@ -142,6 +145,20 @@ func (l *createLedger) settle(rec *createRecord, state createState, tok gen.Toke
 	rec.state, rec.token, rec.name, rec.why = state, tok, name, why
 }
 
+// answeredBefore is the position in the plan of a create other than rec
+// that was answered with value, or -1.
+func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, other := range l.records {
+		// Only a create answered with a token holds one.
+		if other != rec && other.token.Token == value {
+			return other.which
+		}
+	}
+	return -1
+}
+
 func (l *createLedger) read(rec *createRecord) createRecord {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -163,13 +180,14 @@ func (l *createLedger) owned() []string {
 }
 
 // unanswered counts the creates sent whose answer never came, or came
-// unusable: each may have made a token the run cannot name.
+// unusable (no token in it, or the token of another create): each may have
+// made a token the run cannot name.
 func (l *createLedger) unanswered() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
 	for _, rec := range l.records {
-		if rec.state == createSent {
+		if rec.state == createSent || rec.state == createRepeated {
 			n++
 		}
 	}
@@ -192,6 +210,15 @@ func (l *createLedger) foreign() []string {
 
 func foreignText(rec *createRecord) string {
 	return fmt.Sprintf("seeded token %d was answered with %s, which %s: the run did not delete it", rec.which+1, rec.name, rec.why)
+}
+
+// repeatedText says that a create was answered with the token of an
+// earlier one: that token is deleted once, as the earlier create's, and a
+// token the server made for this create, if any, is one the run cannot
+// name.
+func repeatedText(rec *createRecord) string {
+	return fmt.Sprintf("seeded token %d was answered with the token of %s (%s): a token the server made for it, if any, is one this run cannot name",
+		rec.which+1, rec.why, rec.name)
 }
 
 // listBeforeSeeding walks the account's tokens before the first create, so
@@ -234,11 +261,17 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 		return // no value to name: in flight, named at the end
 	}
 	r.maskToken(tok.Token) // masked from now on, whoever it belongs to
+	name := redact.Token(tok.Token)
+	if holdsKey(tok.Token, bearer(req)) {
+		name = "a value that holds the API key (not shown)"
+	}
+	if earlier := r.ledger.answeredBefore(rec, tok.Token); earlier >= 0 {
+		// Not a second token of the run's: the one token is deleted once,
+		// as the earlier create's.
+		r.ledger.settle(rec, createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1))
+		return
+	}
 	if why := r.disown(req, status, header, body, rec, tok); why != "" {
-		name := redact.Token(tok.Token)
-		if holdsKey(tok.Token, bearer(req)) {
-			name = "a value that holds the API key (not shown)"
-		}
 		r.ledger.settle(rec, createForeign, tok, name, why)
 		return
 	}
@@ -284,11 +317,12 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 	return len(a) > 0 && slices.Equal(norm(a), norm(b))
 }
 
-// foreignFinding is the breaking finding for a create answered with a
-// token the run will not take for its own.
-func (r *liveRun) foreignFinding(rec createRecord) {
+// unusableAnswer is the breaking finding for a create answered with a
+// token the run will not take for its own (text: foreignText, or
+// repeatedText).
+func (r *liveRun) unusableAnswer(text string) {
 	r.walked.add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
-		Message: foreignText(&rec) + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
+		Message: text + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
 }
 
 // ListHint is how a person finds the tokens of a seeded run that the run
@@ -347,11 +381,29 @@ func (p *SeedPanic) Unwrap() error {
 
 // deleteOwn deletes a token the run made; it refuses, sending nothing, a
 // value that holds the API key, which would put the key in a URL path.
+//
+// A 400, which the API answers for a token that does not exist, is
+// checked with a walk of the account: an attempt whose answer was lost
+// (a reset) may have deleted the token before the retry found nothing, or
+// the token may have expired. A token that a complete walk does not list
+// is deleted; otherwise the 400 stands. A walk that fails is the error.
 func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 	if holdsKey(token, r.cfg.APIKey) {
 		return errKeyInURL
 	}
-	return r.client.DeleteToken(ctx, token)
+	err := r.client.DeleteToken(ctx, token)
+	if lettatokens.KindOf(err) != lettatokens.KindRejected {
+		return err
+	}
+	res, found, walkErr := walkPages(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens, Concurrency: r.cfg.Concurrency})
+	r.walked.add(r.mask(found))
+	switch {
+	case walkErr != nil:
+		return fmt.Errorf("listing the tokens after a delete answered 400: %w", walkErr)
+	case res.Complete && !slices.Contains(res.Fingerprints, fingerprint.Of(token)):
+		return nil
+	}
+	return err
 }
 
 // keyAgent is the breaking finding for an agent id the server listed that
