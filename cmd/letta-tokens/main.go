@@ -108,7 +108,7 @@ func maskedStreams(stdout, stderr io.Writer, mask *redact.Masker, tokens bool) (
 // stdLogLines is where the standard library's logger writes during a
 // run: net/http logs there, unasked, the bytes a server sent after a
 // complete answer ("Unsolicited response received on idle HTTP channel
-// starting with …"), and a server's mock or check --mock's http.Server
+// starting with …"), and the http.Server of mock and of check --mock
 // its errors. Each entry becomes one line on stderr made safe as an error
 // line is: the boundary's masker before the cut, control characters
 // escaped, workflow commands defused.
