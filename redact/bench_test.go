@@ -48,6 +48,29 @@ func BenchmarkMaskListJSON(b *testing.B) {
 	})
 }
 
+// withoutForms is NewMasker(key) as it was before it searched for the
+// key's encoded forms.
+func withoutForms(key string) *Masker {
+	m := &Masker{keys: secretsOf([]string{key}, true)}
+	m.index()
+	return m
+}
+
+// BenchmarkNewMasker: building the run's masker, with the key's encoded
+// forms and without.
+func BenchmarkNewMasker(b *testing.B) {
+	b.Run("with-forms", func(b *testing.B) {
+		for b.Loop() {
+			newMasker([]string{tKey}, nil)
+		}
+	})
+	b.Run("raw-key-only", func(b *testing.B) {
+		for b.Loop() {
+			withoutForms(tKey)
+		}
+	})
+}
+
 // reportCPU adds the process's CPU time per operation to b's results:
 // the machines these run on are shared, and the wall clock moves with
 // the neighbours' load.
@@ -74,6 +97,18 @@ func benchmarkMask(b *testing.B, text string) {
 		defer reportCPU(b)()
 		for b.Loop() {
 			if m.Mask(text) != text {
+				b.Fatal("changed")
+			}
+		}
+	})
+	// The same masker without the key's encoded forms (issue 20): what
+	// masking cost before it searched for them.
+	raw := withoutForms(tKey)
+	b.Run("Masker.Mask-raw-key-only", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		defer reportCPU(b)()
+		for b.Loop() {
+			if raw.Mask(text) != text {
 				b.Fatal("changed")
 			}
 		}
