@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/mock"
@@ -258,5 +259,25 @@ func TestProxyMasksEncodedKey(t *testing.T) {
 				t.Errorf("%s holds %q of %q encoded:\n%s", name, w, key, out)
 			}
 		}
+	}
+}
+
+// TestDeleteRefusesEncodedKey: delete reads ck-let-<the key encoded> as it
+// reads the key: not a token, and nothing is sent, which would put the
+// key in a URL's path.
+func TestDeleteRefusesEncodedKey(t *testing.T) {
+	var requests atomic.Int64
+	url := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(1)}), &requests)).URL
+	for _, form := range encodedForms(testKey) {
+		r := runCLIStdin(t, envFor(url), strings.NewReader("ck-let-"+form+"\n"), "delete")
+		if r.code != exitUsage || !strings.Contains(r.stderr, "an API key, not a client-side access token") {
+			t.Errorf("ck-let-%s: exit %d, stderr %q", form, r.code, r.stderr)
+		}
+		if w := encodedLeak(r.stdout+r.stderr, testKey); w != "" {
+			t.Errorf("%q printed: %s", w, r.stderr)
+		}
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }
