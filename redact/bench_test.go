@@ -137,18 +137,6 @@ func benchmarkMask(b *testing.B, text string) {
 			}
 		}
 	})
-	// The same masker without the key's encoded forms (issue 20): what
-	// masking cost before it searched for them.
-	raw := withoutForms(tKey)
-	b.Run("Masker.Mask-raw-key-only", func(b *testing.B) {
-		b.SetBytes(int64(len(text)))
-		defer reportCPU(b)()
-		for b.Loop() {
-			if raw.Mask(text) != text {
-				b.Fatal("changed")
-			}
-		}
-	})
 	b.Run("Secrets", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		defer reportCPU(b)()
