@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // listJSON is what `letta-tokens list --all --json` prints for enough
@@ -46,6 +47,64 @@ func BenchmarkMaskListJSON(b *testing.B) {
 	b.Run("no-shapes", func(b *testing.B) {
 		benchmarkMask(b, strings.ReplaceAll(listJSON(5<<19), "ck-let-", "token-"))
 	})
+}
+
+// withoutForms is NewMasker(key) as it was before it searched for the
+// key's encoded forms.
+func withoutForms(key string) *Masker {
+	m := &Masker{keys: secretsOf([]string{key}, true)}
+	m.index()
+	return m
+}
+
+// BenchmarkNewMasker: building the run's masker, with the key's encoded
+// forms and without.
+func BenchmarkNewMasker(b *testing.B) {
+	b.Run("with-forms", func(b *testing.B) {
+		for b.Loop() {
+			newMasker([]string{tKey}, nil)
+		}
+	})
+	b.Run("raw-key-only", func(b *testing.B) {
+		for b.Loop() {
+			withoutForms(tKey)
+		}
+	})
+}
+
+// BenchmarkMaskEncodedForms: what searching for the key's encoded forms
+// (issue 20) adds to Mask, on 2.5 MB of list --json output with masked
+// values and no secret. Each op masks the text with and without the forms,
+// in alternating order; x-wall is the median of the ops' time ratios,
+// x-cpu the ratio of the sides' total CPU time: the machine is shared.
+func BenchmarkMaskEncodedForms(b *testing.B) {
+	text := listJSON(5 << 19)
+	with, without := NewMasker(tKey), withoutForms(tKey)
+	var ratios []float64
+	var cpu [2]time.Duration
+	side := func(i int, m *Masker) time.Duration {
+		start, c := time.Now(), cpuTime()
+		if m.Mask(text) != text {
+			b.Fatal("changed")
+		}
+		cpu[i] += cpuTime() - c
+		return time.Since(start)
+	}
+	b.SetBytes(int64(2 * len(text)))
+	n := 0
+	for b.Loop() {
+		var w, wo time.Duration
+		if n%2 == 0 {
+			w, wo = side(0, with), side(1, without)
+		} else {
+			wo, w = side(1, without), side(0, with)
+		}
+		n++
+		ratios = append(ratios, float64(w)/float64(wo))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "x-wall")
+	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "x-cpu")
 }
 
 // reportCPU adds the process's CPU time per operation to b's results:

@@ -6,7 +6,8 @@
 //   - [Masker] masks the secrets in play: the API key (and any run of
 //     [MinWindow] characters of it), the token values a call or a row names,
 //     and anything shaped like a Letta token (ck-let-…) or key (sk-let-…),
-//     plain or escaped (%xx, \u00xx, \xXX, \", \/, ~0/~1, mixed).
+//     plain or escaped (%xx, \u00xx, \xXX, \", \/, ~0/~1, mixed); and the
+//     key base64- or hex-encoded.
 //   - [Secrets] and [Contains] are a Masker's Mask and Holds for the values
 //     given, each masked like the API key.
 //   - [Token] is the display form of one token: a short prefix and, on a

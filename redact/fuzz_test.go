@@ -9,8 +9,9 @@ import (
 )
 
 // FuzzSecrets: whatever surrounds them, neither the key in use nor a token
-// survives Secrets, in plain, JSON-escaped or URL-escaped form, and
-// Secrets is idempotent.
+// survives Secrets, in plain, JSON-escaped or URL-escaped form, nor a run
+// of MinWindow characters of the key in base64 or hex, and Secrets is
+// idempotent.
 func FuzzSecrets(f *testing.F) {
 	f.Add("prefix ", " suffix", "ck-let-0123456789abcdefSECRET", "custom-key/0123+SECRET")
 	f.Add(`{"a":"`, `"}`, "ck-let-a\\/bSECRETcdefghijklmnop", "sk-let-KEYSECRET0123456789")
@@ -50,6 +51,20 @@ func FuzzSecrets(f *testing.F) {
 				t.Fatalf("token survived in %q", got)
 			}
 		}
+		if len(secretPart(key)) < MinWindow {
+			return // its encodings are too short to be told from text
+		}
+		for enc := range byteEncodings {
+			s, windows := encodedKey(enc, "", key, "", 0, 0)
+			text := before + s + after
+			got := Secrets(text, key)
+			if w := survivorOf(got, windows); w != "" {
+				t.Fatalf("%s of the key: %q survived in %q", byteEncodings[enc].name, w, got)
+			}
+			if again := Secrets(got, key); again != got {
+				t.Fatalf("not idempotent on %q: %q then %q", text, got, again)
+			}
+		}
 	})
 }
 
@@ -82,13 +97,21 @@ func FuzzLine(f *testing.F) {
 // XML's &amp; &#115; &#x73;) inside random
 // text: no run of MinWindow characters of its secret part survives Mask or
 // Safe in any case, in the output or in any decoded view of it, HoldsKey
-// finds it, and Mask is idempotent.
+// finds it, and Mask is idempotent. The same for the key as a server
+// encodes it (base64 with either alphabet, padded or not, or hex in either
+// case, as flips picks), at the byte alignment and with the neighbour
+// bytes that before and after give, cut at either end, then spelled in
+// those encodings.
 func FuzzMasker(f *testing.F) {
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encRaw}, "Bearer ", "", uint64(0))
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", false, []byte{encPctLower, encRaw, encJSONU}, "https://", ".example.com", uint64(0xffff))
 	f.Add("my-custom/key~value+0123<&>", false, []byte{encPointer, encJSONSlash, encGoX}, `{"a":"`, `"}`, uint64(0x5555555555555555))
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encPctUpper}, "ck-let-", "\x1c::error", ^uint64(0))
 	f.Add("my_pass*word~for@the.letta&<server>", false, []byte{encMarkdown, encXMLNamed, encXMLDec, encXMLHex}, "- note ", "\n", uint64(0))
+	// flips' top bytes: the encoding (hex), the bytes of before and after
+	// around the key, how much is cut off each end.
+	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encRaw}, "Bearer x", "zz", uint64(4)<<56|2<<48|1<<40|3<<32|1<<24)
+	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", false, []byte{encPctUpper, encRaw, encJSONSlash}, "agent-", "\"}", uint64(2)<<56|1<<48|2<<40)
 	f.Fuzz(func(t *testing.T, secret string, prefixed bool, modes []byte, before, after string, flips uint64) {
 		if len(secret) < MinWindow || len(secret) > 256 || strings.IndexFunc(secret, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
 			t.Skip("a secret is printable ASCII of a sane length")
@@ -139,6 +162,25 @@ func FuzzMasker(f *testing.F) {
 			if got := m.Safe(text, limit); survivorInAnyCase(got, low) != "" {
 				t.Fatalf("Safe(%q, %d) = %q", text, limit, got)
 			}
+		}
+
+		enc := int(flips>>56) % len(byteEncodings)
+		pre := before[:min(len(before), int(flips>>48)%4)]
+		post := after[:min(len(after), int(flips>>40)%4)]
+		s, windows := encodedKey(enc, pre, key, post, int(flips>>32)%4, int(flips>>24)%4)
+		text = before + encode(s, modes) + after
+		got = m.Mask(text)
+		if w := survivorOf(got, windows); w != "" {
+			t.Fatalf("%s of the key: Mask(%q) = %q: %q survived", byteEncodings[enc].name, text, got, w)
+		}
+		if survivorOf(text, windows) != "" && !m.HoldsKey(text) {
+			t.Fatalf("%s of the key: HoldsKey(%q) = false", byteEncodings[enc].name, text)
+		}
+		if again := m.Mask(got); again != got && !strings.ContainsAny(secret, "\"'\\%&") {
+			t.Fatalf("%s of the key: not idempotent on %q: %q then %q", byteEncodings[enc].name, text, got, again)
+		}
+		if got := m.Safe(text, MaxLine); survivorOf(got, windows) != "" {
+			t.Fatalf("%s of the key: Safe(%q) = %q", byteEncodings[enc].name, text, got)
 		}
 	})
 }

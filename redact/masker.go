@@ -29,7 +29,10 @@ const (
 // key, in every form a server may send them back (see [Masker.Mask]). It
 // is safe for concurrent use; With returns a new one.
 type Masker struct {
-	keys   []secret // the API key: masked by [Key], never shown
+	keys []secret // the API key: masked by [Key], never shown
+	// forms are the keys' encoded forms (see encodedForms), each a secret
+	// whose whole is its key: masked by [Key], found through the index.
+	forms  []secret
 	values []secret // token values: masked by [Token]
 	// grams indexes every gramLen-byte gram of the keys' secret parts (and
 	// of the values', when there are many) by its coarse form, for texts of
@@ -65,11 +68,22 @@ func NewMasker(apiKey string, values ...string) *Masker {
 	if apiKey != "" {
 		keys = []string{apiKey}
 	}
+	if len(values) == 0 {
+		// A run has one key and asks for its masker again and again (a
+		// guard for each request): indexing the key's encoded forms is
+		// done once.
+		return maskerFor(keys)
+	}
 	return newMasker(keys, values)
 }
 
 func newMasker(keys, values []string) *Masker {
 	m := &Masker{keys: secretsOf(keys, true), values: secretsOf(values, false)}
+	for _, k := range m.keys {
+		for _, f := range encodedForms(k.whole) {
+			m.forms = append(m.forms, secret{whole: k.whole, part: f, low: f, short: f})
+		}
+	}
 	m.index()
 	return m
 }
@@ -78,14 +92,15 @@ func newMasker(keys, values []string) *Masker {
 // (a page of thousands of tokens), rather than probed one by one.
 const maxProbedValues = 8
 
-// index builds the gram index of the keys, and of the values when they
-// are many. A gramAt's sec counts keys first, then values.
+// index builds the gram index of the keys and their forms, and of the
+// values when they are many. A gramAt's sec counts keys first, then forms,
+// then values.
 func (m *Masker) index() {
 	m.grams, m.filter = nil, nil
 	m.valuesIndexed = len(m.values) > maxProbedValues
-	all := m.keys
+	all := append(slices.Clip(m.keys), m.forms...)
 	if m.valuesIndexed {
-		all = append(slices.Clip(all), m.values...)
+		all = append(all, m.values...)
 	}
 	for i, k := range all {
 		if len(k.part) < MinWindow {
@@ -179,6 +194,13 @@ func orEmpty(m *Masker) *Masker {
 // none is ever shown beyond [Key]'s prefix.
 func (m *Masker) WithKeys(keys ...string) *Masker {
 	m = orEmpty(m)
+	if len(m.keys) == 0 && len(m.values) == 0 {
+		n := maskerFor(keys) // built once for the same keys, as NewMasker's
+		if m.allowTokens {
+			n = n.AllowTokens()
+		}
+		return n
+	}
 	n := newMasker(append(valuesOf(m.keys), keys...), valuesOf(m.values))
 	n.allowTokens = m.allowTokens
 	return n
@@ -223,6 +245,11 @@ type hit struct {
 //   - the API key, and any run of at least [MinWindow] characters of its
 //     secret part (what follows sk-let-), with or without its prefix,
 //     behind another prefix (ck-let-…) or inside any other text: [Key];
+//   - any such run of the key encoded, as a server or a proxy may show it:
+//     base64 with either alphabet (standard or URL-safe), padded or not,
+//     starting at any of the three byte alignments and cut at either end,
+//     of the key, its secret part or "Bearer " and the key; and hex in
+//     either case: [Key];
 //   - the token values given, and any such run of theirs: [Token];
 //   - anything shaped like a token (ck-let-…) or a key (sk-let-…), up to
 //     the next space, quote or bracket, whatever bytes (control characters
@@ -526,10 +553,13 @@ func foldGram(g uint64) uint64 {
 
 // secretAt is the secret numbered i in the index, and its kind.
 func (m *Masker) secretAt(i int) (secret, int) {
-	if i < len(m.keys) {
+	switch {
+	case i < len(m.keys):
 		return m.keys[i], kindKey
+	case i < len(m.keys)+len(m.forms):
+		return m.forms[i-len(m.keys)], kindKey
 	}
-	return m.values[i-len(m.keys)], kindValue
+	return m.values[i-len(m.keys)-len(m.forms)], kindValue
 }
 
 // repl is what replaces the hit: a key's display form for the key and

@@ -48,6 +48,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
@@ -77,6 +78,9 @@ const (
 )
 
 func main() {
+	// Outside a run, what the standard library logs goes nowhere: it can
+	// quote a server's bytes (see stdLogLines).
+	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := runStdin(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
@@ -101,6 +105,34 @@ func maskedStreams(stdout, stderr io.Writer, mask *redact.Masker, tokens bool) (
 	return redact.NewWriter(stdout, out), redact.NewWriter(stderr, mask)
 }
 
+// stdLogLines is where the standard library's logger writes during a
+// run: net/http logs there, unasked, the bytes a server sent after a
+// complete answer ("Unsolicited response received on idle HTTP channel
+// starting with …"), and the http.Server of mock and of check --mock
+// its errors. Each entry becomes one line on stderr made safe as an error
+// line is: the boundary's masker before the cut, control characters
+// escaped, workflow commands defused.
+type stdLogLines struct {
+	stderr io.Writer // the boundary's
+	mask   *redact.Masker
+}
+
+func (l stdLogLines) Write(p []byte) (int, error) {
+	line := l.mask.Safe(strings.TrimSuffix(string(p), "\n"), maxErrorLine)
+	if _, err := io.WriteString(l.stderr, line+"\n"); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// routeStdLog sends what the standard library's logger writes to w, until
+// the returned func puts back where it wrote before.
+func routeStdLog(w io.Writer) (restore func()) {
+	prev := log.Writer()
+	log.SetOutput(w)
+	return func() { log.SetOutput(prev) }
+}
+
 // run is runStdin with an empty standard input, for commands that read
 // none (every one but delete).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -116,6 +148,7 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	outW, errW := maskedStreams(stdout, stderr, mask, len(args) > 0 && (args[0] == "list" || args[0] == "create"))
 	defer errW.Flush()
 	defer outW.Flush()
+	defer routeStdLog(stdLogLines{errW, mask})()
 	stdout, stderr = outW, errW
 	defer func() {
 		// Never a Go stack trace for a user: a bug still says what happened.

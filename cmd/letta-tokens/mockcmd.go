@@ -319,7 +319,8 @@ const listPath = "/v1/client-side-access-tokens"
 var readBodyTimeout = 30 * time.Second
 
 // newHTTPServer returns a server for h with the timeouts a long-running
-// loopback server needs.
+// loopback server needs. Its ErrorLog is the standard logger, which a run
+// routes through stderr's boundary (see stdLogLines).
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,

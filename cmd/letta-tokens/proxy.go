@@ -100,6 +100,11 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}
 
+	// The boundary does not know the clients' keys, which an upstream can
+	// echo in what net/http logs (bytes sent after an answer): the
+	// standard logger goes nowhere while the proxy runs.
+	defer routeStdLog(io.Discard)()
+
 	// Findings print as they come, from the goroutines serving requests,
 	// masked by the proxy (each key it saw) and stderr's boundary.
 	var out sync.Mutex
