@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // transportFunc is a RoundTripper made of a function: a caller's transport
@@ -56,7 +57,7 @@ func TestUndeclaredZeroLengthIsReadWhole(t *testing.T) {
 	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
 		return fakeAnswer(req, http.StatusOK, "application/json", body), nil
 	}))
-	page, err := c.ListTokens(ctx, ListPageParams{})
+	page, err := c.ListTokens(ctx, ListOptions{})
 	if err != nil || len(page.Tokens) != 2 {
 		t.Fatalf("ListTokens: page %v, err %v; want the page of two tokens", page, err)
 	}
@@ -101,7 +102,7 @@ func TestBodyBreaksOffAfterA2xx(t *testing.T) {
 			return resp, nil
 		}))
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-		_, listErr := c.ListTokens(ctx, ListPageParams{})
+		_, listErr := c.ListTokens(ctx, ListOptions{})
 		_, createErr := c.CreateToken(ctx, validCreate)
 		cancel()
 		for _, tc := range []struct {
@@ -222,7 +223,7 @@ func TestErrorBodyAtTheCap(t *testing.T) {
 		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
 			return fakeAnswer(req, http.StatusBadRequest, "application/json", body), nil
 		}), WithMaxBodyBytes(limit))
-		_, err := c.ListTokens(t.Context(), ListPageParams{})
+		_, err := c.ListTokens(t.Context(), ListOptions{})
 		var apiErr *Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 			t.Fatalf("%d bytes: err = %v, want an *Error 400", len(body), err)
@@ -239,7 +240,7 @@ func TestErrorBodyAtTheCap(t *testing.T) {
 // TestErrorBodyBreaksOff: an unusable answer whose body breaks off is no
 // complete answer: a 400 so cut is unavailable, not rejected, its cause
 // the read's error. A 2xx HTML page so cut is still not JSON: drift, its
-// cause errNotJSON, whatever happened to the rest of it. Neither is sent
+// cause attempt.ErrNotJSON, whatever happened to the rest of it. Neither is sent
 // again.
 func TestErrorBodyBreaksOff(t *testing.T) {
 	for _, tc := range []struct {
@@ -249,7 +250,7 @@ func TestErrorBodyBreaksOff(t *testing.T) {
 		kind        Kind
 	}{
 		{http.StatusBadRequest, "application/json", io.ErrUnexpectedEOF, KindUnavailable},
-		{http.StatusOK, "text/html", errNotJSON, KindUndocumented},
+		{http.StatusOK, "text/html", attempt.ErrNotJSON, KindUndocumented},
 	} {
 		var n counter
 		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
@@ -258,7 +259,7 @@ func TestErrorBodyBreaksOff(t *testing.T) {
 			resp.Body = io.NopCloser(brokenBody{strings.NewReader(`<html><title>half`)})
 			return resp, nil
 		}))
-		_, err := c.ListTokens(t.Context(), ListPageParams{})
+		_, err := c.ListTokens(t.Context(), ListOptions{})
 		var apiErr *Error
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !errors.Is(err, tc.cause) {
 			t.Errorf("%d %s: err = %v, want an *Error %d wrapping %v", tc.status, tc.contentType, err, tc.status, tc.cause)
@@ -275,7 +276,7 @@ func TestNoContentToAListIsNoPage(t *testing.T) {
 	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
 		return fakeAnswer(req, http.StatusNoContent, "", nil), nil
 	}))
-	_, err := c.ListTokens(t.Context(), ListPageParams{})
+	_, err := c.ListTokens(t.Context(), ListOptions{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNoContent || KindOf(err) != KindUndocumented {
 		t.Errorf("err = %v (kind %s), want an *Error 204, undocumented", err, KindOf(err))

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // TestSecretCutByTheReadCapIsMasked: an unusable answer's body is read up
-// to maxErrorBodyRead bytes, which may cut a secret sent behind 64 KiB of
+// to attempt.MaxErrorBodyRead bytes, which may cut a secret sent behind 64 KiB of
 // collapsible white space. Whatever is left of it, plain, JSON- or
 // URL-escaped, cut between two characters or inside an escape, shows no
 // run of MinWindow (12) characters of it in the excerpt.
@@ -32,8 +34,8 @@ func TestSecretCutByTheReadCapIsMasked(t *testing.T) {
 			per := len(form("x"))                // bytes a character
 			for k := 12; k <= len(secret); k++ { // whole characters before the cut
 				for _, inside := range []int{0, per / 2} {
-					at := maxErrorBodyRead - k*per - inside
-					body := []byte(padTo("\r\n", at) + form(secret) + " tail")[:maxErrorBodyRead]
+					at := attempt.MaxErrorBodyRead - k*per - inside
+					body := []byte(padTo("\r\n", at) + form(secret) + " tail")[:attempt.MaxErrorBodyRead]
 					got := strings.ToLower(redactedExcerpt(body, maxBodyExcerpt, secrets))
 					for i := 0; i+12 <= k; i++ {
 						if w := strings.ToLower(form(secret[i : i+12])); strings.Contains(got, w) {

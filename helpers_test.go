@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -136,6 +137,18 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 // loopback server.
 type fakePages func(offset int) (*gen.TokenPage, error)
 
-func (f fakePages) ListTokens(_ context.Context, params ListPageParams) (*gen.TokenPage, error) {
+func (f fakePages) ListTokens(_ context.Context, params ListOptions) (*gen.TokenPage, error) {
 	return f(params.Offset)
+}
+
+// collect gathers a walk's tokens, and its error, which ends it.
+func collect(walk iter.Seq2[gen.Token, error]) ([]gen.Token, error) {
+	var all []gen.Token
+	for tok, err := range walk {
+		if err != nil {
+			return all, err
+		}
+		all = append(all, tok)
+	}
+	return all, nil
 }

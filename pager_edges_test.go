@@ -16,7 +16,7 @@ func TestMaxConcurrencyIsAllowed(t *testing.T) {
 	lister := fakePages(func(offset int) (*gen.TokenPage, error) {
 		return &gen.TokenPage{Tokens: makeTokens(offset, min(offset+10, 50)), HasNextPage: offset+10 < 50}, nil
 	})
-	toks, err := CollectTokens(ctx, lister, ListOptions{Limit: 10, Concurrency: MaxConcurrency})
+	toks, err := collect(walk(ctx, lister, ListOptions{Limit: 10, Concurrency: MaxConcurrency}))
 	if err != nil || len(toks) != 50 {
 		t.Fatalf("Concurrency %d: %d tokens, err %v; want 50 and no error", MaxConcurrency, len(toks), err)
 	}
