@@ -431,3 +431,60 @@ func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {
 		t.Errorf("Error() = %.300q (%d bytes), want one short line without control characters", got, len(got))
 	}
 }
+
+// TestErrorBodyAtTheCap: an unusable answer's body of exactly
+// WithMaxBodyBytes bytes (under the 64 KiB read for errors) is shown whole
+// and is not "too large"; one byte more is cut to the cap and is.
+func TestErrorBodyAtTheCap(t *testing.T) {
+	const limit = 64
+	for _, extra := range []int{0, 1} {
+		body := []byte(`{"message":"bad"` + strings.Repeat(" ", limit-len(`{"message":"bad"}`)+extra) + "}")
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			return fakeAnswer(req, http.StatusBadRequest, "application/json", body), nil
+		}), WithMaxBodyBytes(limit))
+		_, err := c.ListTokens(t.Context(), ListOptions{})
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%d bytes: err = %v, want an *Error 400", len(body), err)
+		}
+		if tooLarge := errors.Is(err, ErrBodyTooLarge); tooLarge != (extra > 0) {
+			t.Errorf("%d bytes, cap %d: errors.Is(err, ErrBodyTooLarge) = %v: %v", len(body), limit, tooLarge, err)
+		}
+		if extra == 0 && apiErr.Message != "bad" {
+			t.Errorf("%d bytes: Message = %q, want the body's message", len(body), apiErr.Message)
+		}
+	}
+}
+
+// TestErrorBodyBreaksOff: an unusable answer whose body breaks off is no
+// complete answer: a 400 so cut is unavailable, not rejected, its cause
+// the read's error. A 2xx HTML page so cut is still not JSON: drift, its
+// cause attempt.ErrNotJSON, whatever happened to the rest of it. Neither is sent
+// again.
+func TestErrorBodyBreaksOff(t *testing.T) {
+	for _, tc := range []struct {
+		status      int
+		contentType string
+		cause       error
+		kind        Kind
+	}{
+		{http.StatusBadRequest, "application/json", io.ErrUnexpectedEOF, KindUnavailable},
+		{http.StatusOK, "text/html", attempt.ErrNotJSON, KindUndocumented},
+	} {
+		var n counter
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			n.inc()
+			resp := fakeAnswer(req, tc.status, tc.contentType, nil)
+			resp.Body = io.NopCloser(brokenBody{strings.NewReader(`<html><title>half`)})
+			return resp, nil
+		}))
+		_, err := c.ListTokens(t.Context(), ListOptions{})
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !errors.Is(err, tc.cause) {
+			t.Errorf("%d %s: err = %v, want an *Error %d wrapping %v", tc.status, tc.contentType, err, tc.status, tc.cause)
+		}
+		if k := KindOf(err); k != tc.kind || n.count() != 1 {
+			t.Errorf("%d %s: KindOf = %s after %d requests, want %s after 1", tc.status, tc.contentType, k, n.count(), tc.kind)
+		}
+	}
+}

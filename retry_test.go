@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // step is one scripted answer of a test server.
@@ -401,6 +406,141 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 				if d <= 0 || d > 60*time.Second {
 					t.Errorf("waits = %v, want each in (0, %s]", got, 60*time.Second)
 				}
+			}
+		})
+	}
+}
+
+// TestBodyBreaksOffAfterA2xx: a 2xx whose body breaks off is no answer.
+// A list is retried, and fails as net/http's "Get" error to the origin; a
+// create is sent once (its 2xx says the token was made), fails as a
+// "Post" error wrapping ErrCreateUnconfirmed. Both are unavailable.
+func TestBodyBreaksOffAfterA2xx(t *testing.T) {
+	for _, declared := range []bool{true, false} {
+		var mu sync.Mutex
+		sent := map[string]int{}
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			sent[req.Method]++
+			mu.Unlock()
+			status, part := http.StatusOK, `{"tokens":[`
+			if req.Method == http.MethodPost {
+				status, part = http.StatusCreated, `{"token":"ck-let-`
+			}
+			resp := fakeAnswer(req, status, "application/json", nil)
+			resp.Body = io.NopCloser(brokenBody{strings.NewReader(part)})
+			if declared {
+				resp.ContentLength = 100
+			}
+			return resp, nil
+		}))
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		_, listErr := c.ListTokens(ctx, ListOptions{})
+		_, createErr := c.CreateToken(ctx, validCreate)
+		cancel()
+		for _, tc := range []struct {
+			method, op string
+			err        error
+			sends      int
+		}{
+			{http.MethodGet, `lettatokens: list tokens: Get "http://127.0.0.1:1": reading response body: unexpected EOF`, listErr, 1 + defaultMaxRetries},
+			{http.MethodPost, `lettatokens: create token: Post "http://127.0.0.1:1": reading response body: ` + ErrCreateUnconfirmed.Error() + `: unexpected EOF (HTTP 201)`, createErr, 1},
+		} {
+			if sent[tc.method] != tc.sends {
+				t.Errorf("declared %v: %s sent %d times, want %d", declared, tc.method, sent[tc.method], tc.sends)
+			}
+			if tc.err == nil || tc.err.Error() != tc.op {
+				t.Errorf("declared %v: %s: err = %v, want %q", declared, tc.method, tc.err, tc.op)
+			}
+			if got := errors.Is(tc.err, ErrCreateUnconfirmed); got != (tc.method == http.MethodPost) {
+				t.Errorf("declared %v: %s: errors.Is(err, ErrCreateUnconfirmed) = %v", declared, tc.method, got)
+			}
+			if k := KindOf(tc.err); k != KindUnavailable {
+				t.Errorf("declared %v: %s: KindOf = %s, want %s", declared, tc.method, k, KindUnavailable)
+			}
+		}
+	}
+}
+
+// TestResentBodyComesFromGetBody: a create retried after two 503s is sent
+// whole each time, its body taken afresh from GetBody for each resend; the
+// first attempt sends the body as it was given.
+func TestResentBodyComesFromGetBody(t *testing.T) {
+	var bodies []string
+	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, string(b))
+		if len(bodies) < 3 {
+			return fakeAnswer(req, http.StatusServiceUnavailable, "application/json", []byte(`{}`)), nil
+		}
+		return fakeAnswer(req, http.StatusCreated, "application/json", []byte(`{"token":"ck-let-x"}`)), nil
+	}))
+	rewinds := 0
+	countRewinds := func(_ context.Context, req *http.Request) error {
+		getBody := req.GetBody
+		req.GetBody = func() (io.ReadCloser, error) {
+			rewinds++
+			return getBody()
+		}
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	resp, err := c.Generated().CreateClientSideAccessToken(ctx, gen.CreateTokenRequest{Hostname: "https://app.example.com"}, countRewinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(bodies) != 3 || bodies[0] != bodies[1] || bodies[1] != bodies[2] || !strings.Contains(bodies[0], `"hostname":"https://app.example.com"`) || rewinds != 2 {
+		t.Errorf("bodies sent %q, GetBody called %d times; want the same body three times, GetBody twice", bodies, rewinds)
+	}
+}
+
+// TestResendNeedsAWayBack: a request whose body cannot be had again (no
+// GetBody, as a caller's request editor may leave it) is sent once, its
+// 503 the answer; one without a body (nil or http.NoBody) is retried.
+func TestResendNeedsAWayBack(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		edit   gen.RequestEditorFn
+		create bool
+		sends  int
+	}{
+		{"a body without GetBody", func(_ context.Context, req *http.Request) error { req.GetBody = nil; return nil }, true, 1},
+		{"http.NoBody without GetBody", func(_ context.Context, req *http.Request) error {
+			req.Body, req.GetBody = http.NoBody, nil
+			return nil
+		}, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n counter
+			c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+				if req.Body != nil {
+					io.Copy(io.Discard, req.Body)
+				}
+				if n.inc() == 1 {
+					return fakeAnswer(req, http.StatusServiceUnavailable, "application/json", []byte(`{}`)), nil
+				}
+				return fakeAnswer(req, http.StatusOK, "application/json", []byte(`{"tokens":[],"hasNextPage":false}`)), nil
+			}))
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			var resp *http.Response
+			var err error
+			if tc.create {
+				resp, err = c.Generated().CreateClientSideAccessToken(ctx, gen.CreateTokenRequest{Hostname: "https://app.example.com"}, tc.edit)
+			} else {
+				resp, err = c.Generated().ListClientSideAccessTokens(ctx, nil, tc.edit)
+			}
+			if err == nil {
+				resp.Body.Close()
+			}
+			var apiErr *Error
+			if n.count() != tc.sends || (tc.sends == 1) != (errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusServiceUnavailable) {
+				t.Errorf("sent %d times, err %v; want %d sends", n.count(), err, tc.sends)
 			}
 		})
 	}

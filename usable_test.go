@@ -147,3 +147,33 @@ func TestPlusJSONIsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestUndeclaredZeroLengthIsReadWhole: a response whose ContentLength is 0
+// although it has a body (a caller's fake transport that never set it) is
+// read to its end, within the cap, like one of unknown length: not taken
+// for an empty body.
+func TestUndeclaredZeroLengthIsReadWhole(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	body := pageJSON(t)
+	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+		return fakeAnswer(req, http.StatusOK, "application/json", body), nil
+	}))
+	page, err := c.ListTokens(ctx, ListOptions{})
+	if err != nil || len(page.Tokens) != 2 {
+		t.Fatalf("ListTokens: page %v, err %v; want the page of two tokens", page, err)
+	}
+}
+
+// TestNoContentToAListIsNoPage: a 204 is usable as a delete's answer, but
+// a list answered 204 has no page: an *Error 204, drift.
+func TestNoContentToAListIsNoPage(t *testing.T) {
+	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+		return fakeAnswer(req, http.StatusNoContent, "", nil), nil
+	}))
+	_, err := c.ListTokens(t.Context(), ListOptions{})
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNoContent || KindOf(err) != KindUndocumented {
+		t.Errorf("err = %v (kind %s), want an *Error 204, undocumented", err, KindOf(err))
+	}
+}
