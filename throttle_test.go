@@ -22,10 +22,13 @@ func TestThrottleHoldsBackEveryRequest(t *testing.T) {
 		{name: "429 retry-after-ms", first: step{429, map[string]string{"Retry-After-Ms": "1000"}}, wantWait: time.Second},
 		{name: "503 Retry-After", first: step{503, map[string]string{"Retry-After": "5"}}, wantWait: 5 * time.Second},
 		{name: "503 without a delay", first: step{503, nil}, wantWait: 500 * time.Millisecond},
+		{name: "429 with an insane delay", first: step{429, map[string]string{"Retry-After": "86400"}}, wantWait: 500 * time.Millisecond},
+		{name: "429 the server says not to retry", first: step{429, map[string]string{"X-Should-Retry": "false"}}, wantWait: 500 * time.Millisecond},
+		{name: "500 with Retry-After, not to be retried", first: step{500, map[string]string{"Retry-After": "3", "X-Should-Retry": "false"}}},
 		{name: "502 with retry-after-ms", first: step{502, map[string]string{"Retry-After-Ms": "700"}}, wantWait: 700 * time.Millisecond},
 		{name: "502 without a delay", first: step{502, nil}},
-		{name: "400", first: step{400, map[string]string{"Retry-After": "5"}}},
-		{name: "200", first: step{200, nil}},
+		{name: "400 with Retry-After", first: step{400, map[string]string{"Retry-After": "5"}}},
+		{name: "200 with Retry-After", first: step{200, map[string]string{"Retry-After": "5"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

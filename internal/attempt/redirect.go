@@ -11,14 +11,9 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// ErrCrossOriginRedirect is the cause when the server
-// redirects a request to another origin: another scheme, host or port than
-// the configured base URL's. Such a redirect is not followed, since the
-// request carries the API key (net/http drops it only when the host name
-// changes, not on another port or on a switch from https to http), and it
-// is not retried. It comes in an *Unusable with the redirect's 3xx
-// status; its message names the origin the server pointed to, never the
-// path or query of that URL.
+// ErrCrossOriginRedirect is the cause of an *Unusable 3xx whose redirect
+// left the configured origin: not followed, since the request carries the
+// API key, and not retried (see lettatokens.ErrCrossOriginRedirect).
 var ErrCrossOriginRedirect = errors.New("redirect to another origin refused")
 
 // maxRedirects is net/http's own limit, kept when the caller's client sets
