@@ -86,13 +86,9 @@ func WithMaxRetries(n int) Option {
 }
 
 // Retryable reports whether a Client retries an attempt answered with
-// resp: the rule of Letta's official SDKs. 408, 409, 429 and 5xx are
-// retried, other failures are not, unless the server says otherwise with
-// x-should-retry; a 2xx is final whatever that header says. (An attempt
-// that got no answer is retried too, unless the next one would meet the
-// same failure: a certificate that does not verify, a refused redirect.)
-// A validating transport or proxy asks it which answers are not yet a
-// verdict.
+// resp, as Letta's SDKs do: 408, 409, 429 and 5xx, unless x-should-retry
+// says otherwise; a 2xx is final. A validating transport or proxy asks it
+// which answers are not yet a verdict.
 func Retryable(resp *http.Response) bool { return attempt.Retryable(resp) }
 
 // WithTimeout sets the time limit of each attempt, including reading the

@@ -60,15 +60,8 @@ type Unusable struct {
 	Cause error          // why it cannot be used, beyond its status; may be nil
 }
 
-func (u *Unusable) Error() string {
-	msg := fmt.Sprintf("HTTP %d", u.Resp.StatusCode)
-	if u.Cause != nil {
-		msg += ": " + u.Cause.Error()
-	}
-	return msg
-}
-
-func (u *Unusable) Unwrap() error { return u.Cause }
+// Error is for completeness: the root package words an Unusable itself.
+func (u *Unusable) Error() string { return fmt.Sprintf("HTTP %d: %v", u.Resp.StatusCode, u.Cause) }
 
 // Do sends req until an attempt is final, and returns a usable response or
 // an error: an *Unusable for an answer that cannot be used, else the cause
