@@ -305,6 +305,7 @@ func TestTokensStopsAtMaxTokens(t *testing.T) {
 		{name: "bound smaller than a page", total: 250, opts: ListOptions{MaxTokens: 1}, wantTokens: 1, wantRequests: 1, wantLimit: true},
 		{name: "account exactly at the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 9}, wantTokens: 9, wantRequests: 3},
 		{name: "account under the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 100}, wantTokens: 9, wantRequests: 3},
+		{name: "bound counted from the offset", total: 10, opts: ListOptions{Limit: 3, Offset: 2, MaxTokens: 4}, wantTokens: 4, wantRequests: 2, wantLimit: true},
 	}
 	for _, tt := range tests {
 		for _, conc := range concurrencies {
@@ -322,7 +323,7 @@ func stopsAtMaxTokens(t *testing.T, total int, opts ListOptions, want, wantReque
 	srv := newAccountServer(t, total)
 	c, _ := newTestClient(t, srv.Server)
 	got, err := collect(c.Tokens(context.Background(), opts))
-	wantTokens(t, got, 0, want)
+	wantTokens(t, got, opts.Offset, opts.Offset+want)
 	// No request at or past MaxTokens, whatever the concurrency: waste
 	// only past the end of an account under the bound.
 	extra := opts.Concurrency - 1
@@ -343,8 +344,8 @@ func stopsAtMaxTokens(t *testing.T, total int, opts ListOptions, want, wantReque
 	if errors.Is(err, ErrPagination) {
 		t.Errorf("err = %v also matches ErrPagination: a big account is not lying pagination", err)
 	}
-	if le.MaxTokens != opts.MaxTokens || le.Offset != want {
-		t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, opts.MaxTokens, want)
+	if le.MaxTokens != opts.MaxTokens || le.Offset != opts.Offset+want {
+		t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, opts.MaxTokens, opts.Offset+want)
 	}
 }
 
