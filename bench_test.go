@@ -79,7 +79,7 @@ func BenchmarkDecodePage100(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			page, err := c.ListTokens(ctx, ListPageParams{Limit: 100})
+			page, err := c.ListTokens(ctx, ListOptions{Limit: 100})
 			if err != nil || len(page.Tokens) != 100 {
 				b.Fatalf("page %v, err %v", page, err)
 			}
@@ -141,7 +141,7 @@ func BenchmarkWalk10000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		for _, err := range Tokens(ctx, c, ListOptions{Limit: 100}) {
+		for _, err := range c.Tokens(ctx, ListOptions{Limit: 100}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -254,7 +254,7 @@ func BenchmarkWalk10000Concurrency(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					n := 0
-					for _, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
+					for _, err := range c.Tokens(ctx, ListOptions{Limit: 100, Concurrency: conc}) {
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -306,7 +306,7 @@ func walkPeakHeap(b *testing.B, c PageLister, opts ListOptions, total int) uint6
 	for b.Loop() {
 		base := liveHeap()
 		n := 0
-		for _, err := range Tokens(ctx, c, opts) {
+		for _, err := range walk(ctx, c, opts) {
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -31,7 +31,7 @@ func TestBodyAtTheCap(t *testing.T) {
 				w.Write(sent)
 			})
 			c, _ := newTestClient(t, srv, WithMaxBodyBytes(limit))
-			page, err := c.ListTokens(ctx, ListPageParams{})
+			page, err := c.ListTokens(ctx, ListOptions{})
 			switch {
 			case extra == 0 && (err != nil || len(page.Tokens) != 2):
 				t.Errorf("declared %v, a body of exactly the cap: page %v, err %v; want the page", declared, page, err)

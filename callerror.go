@@ -1,10 +1,70 @@
 package lettatokens
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
+
+// doer is the gen.HttpRequestDoer of a Client: the attempt loop, its
+// failures worded as this package's errors, masked of the call's secrets.
+// An answer the loop could not use is an *Error; a call without one fails
+// with its cause wrapped (see callError).
+type doer struct {
+	loop   *attempt.Loop
+	apiKey string // for redaction only
+}
+
+func (d doer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.loop.Do(req)
+	if err == nil {
+		return resp, nil
+	}
+	// The secrets no error of req may show: the API key, and the token
+	// that a delete names in its path (of any shape: a caller may pass a
+	// malformed one, which the server may echo).
+	secrets := []string{d.apiKey, pathToken(req.URL)}
+	u, ok := err.(*attempt.Unusable) //nolint:errorlint // the loop returns it unwrapped
+	if !ok {
+		return nil, newCallError(operation(req), err, secrets)
+	}
+	e := newResponseError(u.Resp, u.Body, u.Cause, secrets...)
+	e.collection = isCollection(req.URL)
+	if e.kind() == KindNotAPI {
+		e.Err = errNotAPI
+	}
+	return nil, e
+}
+
+// errNotAPI is the cause of a 404 without JSON to a request for the
+// collection itself: whatever answered is not Letta's API, or not at its
+// root (a base URL ending in a wrong prefix, say).
+var errNotAPI = errors.New("possibly not Letta's API: check the base URL, which must be the API root")
+
+// pathToken returns the token that u's path names, unescaped (as a server
+// would echo it), or "" when it names none (redaction ignores "").
+func pathToken(u *url.URL) string {
+	escaped := u.EscapedPath()
+	i := strings.LastIndex(escaped, tokenPathPrefix)
+	if i < 0 {
+		return ""
+	}
+	raw := escaped[i+len(tokenPathPrefix):]
+	if token, err := url.PathUnescape(raw); err == nil {
+		return token
+	}
+	return raw
+}
+
+// isCollection reports whether u addresses the collection itself, not one
+// token: where a server that answers 404 cannot be Letta's API.
+func isCollection(u *url.URL) bool {
+	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), collectionPath)
+}
 
 // callError is how a call fails when no usable HTTP answer arrived: no
 // connection, a TLS failure, a timeout, a body that timed out or broke off

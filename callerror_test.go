@@ -46,7 +46,7 @@ func TestNoAnswerIsTheTransportError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListTokens(context.Background(), ListPageParams{})
+	_, err = c.ListTokens(context.Background(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	var opErr *net.OpError
 	if !errors.As(err, &opErr) || opErr.Op != "dial" {
@@ -85,7 +85,7 @@ func TestContextErrorIsWrappedWithTheOperation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := tt.ctx()
 			defer cancel()
-			_, err := c.ListTokens(ctx, ListPageParams{})
+			_, err := c.ListTokens(ctx, ListOptions{})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want errors.Is(err, %v)", err, tt.want)
 			}
@@ -118,7 +118,7 @@ func TestTransportErrorTextIsSafe(t *testing.T) {
 		bw.Flush()
 	})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	msg := err.Error()
 	for _, leak := range []string{testAPIKey, token, "\x1b", "\u202e"} {

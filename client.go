@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // Client calls Letta's client-side access tokens API: [Client.CreateToken],
-// [Client.ListTokens] (one page), [Client.DeleteToken], and walks of every
-// page with [Tokens] and [CollectTokens]. It is configured for production
+// [Client.ListTokens] (one page), [Client.Tokens] (every page) and
+// [Client.DeleteToken]. It is configured for production
 // use: API key and base URL from options or the environment, Bearer
 // authentication, a User-Agent, a timeout per attempt, retries, a cap on
 // response bodies, typed errors ([*Error] for an answer that cannot be
@@ -24,9 +25,7 @@ import (
 //
 // The generated client is reachable with [Client.Generated] for anything
 // these methods do not cover; its methods go through the same attempt
-// loop, checks and authentication. (Up to version 0.1 a Client embedded
-// it, and then kept its ListClientSideAccessTokensWithResponse; a walk now
-// needs only [Client.ListTokens], see [PageLister].)
+// loop, checks and authentication.
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -62,15 +61,13 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := cfg.complete(os.Getenv); err != nil {
 		return nil, err
 	}
-	loop := &doer{
-		hc:           cfg.attemptClient(),
-		timeout:      cfg.attemptTimeout(),
-		maxRetries:   cfg.maxRetries,
-		maxBodyBytes: cfg.maxBodyBytes,
-		apiKey:       cfg.apiKey,
-		throttle:     &throttle{wait: cfg.retryWait},
-		wait:         cfg.retryWait,
-	}
+	loop := doer{apiKey: cfg.apiKey, loop: &attempt.Loop{
+		Client:       cfg.attemptClient(),
+		Timeout:      cfg.attemptTimeout(),
+		MaxRetries:   cfg.maxRetries,
+		MaxBodyBytes: cfg.maxBodyBytes,
+		Wait:         cfg.retryWait,
+	}}
 	generated, err := gen.NewClientWithResponses(cfg.baseURL,
 		gen.WithHTTPClient(loop),
 		gen.WithRequestEditorFn(BearerAuth(cfg.apiKey)),
@@ -111,7 +108,7 @@ func (c *config) complete(getenv func(string) string) error {
 	}
 	c.baseURL = base
 	u, _ := url.Parse(base) // checked above
-	c.origin = originOf(u)
+	c.origin = attempt.Origin(u)
 	switch {
 	case c.maxRetries < 0 || c.maxRetries > maxMaxRetries:
 		return &ConfigError{Setting: "WithMaxRetries", Reason: fmt.Sprintf("must be 0 to %d, got %d", maxMaxRetries, c.maxRetries)}
@@ -138,7 +135,7 @@ func (c *config) attemptClient() *http.Client {
 	}
 	// The key goes to the configured origin only, whatever the caller's
 	// own redirect policy would allow.
-	hc.CheckRedirect = sameOriginRedirects(c.origin, hc.CheckRedirect)
+	hc.CheckRedirect = attempt.SameOriginRedirects(c.origin, hc.CheckRedirect)
 	hc.Timeout = 0
 	return hc
 }

@@ -140,7 +140,7 @@ func TestNewClientReadsEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
+	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := got.all()
@@ -157,7 +157,7 @@ func TestOptionsOverrideEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
+	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer option-key-0123456789" {
@@ -192,7 +192,7 @@ func TestBaseURLForms(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
+			if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath {
@@ -252,7 +252,7 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
+		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if rt.n.count() != 1 {
@@ -271,7 +271,7 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.ListTokens(context.Background(), ListPageParams{}); err != nil {
+		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if clientRT.n.count() != 0 || optionRT.n.count() != 1 {
@@ -330,7 +330,7 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			got, err := CollectTokens(context.Background(), c, ListOptions{Limit: 7})
+			got, err := collect(c.Tokens(context.Background(), ListOptions{Limit: 7}))
 			if err != nil || len(got) != 30 {
 				t.Errorf("got %d tokens, err %v", len(got), err)
 			}
@@ -371,7 +371,7 @@ func TestFailedCallKeepsIdleConnections(t *testing.T) {
 	t.Cleanup(srv.Close)
 	for range 2 {
 		c, _ := newTestClient(t, srv)
-		if _, err := c.ListTokens(t.Context(), ListPageParams{}); err == nil {
+		if _, err := c.ListTokens(t.Context(), ListOptions{}); err == nil {
 			t.Fatal("want an error after the retries")
 		}
 	}

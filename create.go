@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // CreateTokenParams describes a token to create with [Client.CreateToken].
@@ -54,7 +55,7 @@ type CreateTokenParams struct {
 // access to the same hostname, so it adds no reach, but it is one more
 // live secret until it expires (five minutes by default; ExpiresAt or
 // ExpiresIn otherwise) and counts against any quota on tokens. It is not
-// lost: [Tokens] lists it, and [Client.DeleteToken] deletes it. Where even
+// lost: [Client.Tokens] lists it, and [Client.DeleteToken] deletes it. Where even
 // that is unwelcome, create with a Client built WithMaxRetries(0), and
 // decide yourself whether to try again. One case is never retried: a 2xx
 // status whose body then stalls or breaks off says the server made the
@@ -71,7 +72,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
-	raw := readBody(resp)
+	raw := attempt.Body(resp)
 	tok, secret, err := decodeToken(raw)
 	if err != nil {
 		// The body may hold the new token in a shape redaction does not

@@ -1,31 +1,39 @@
 // Package lettatokens is a typed Go client for Letta Cloud's client-side
-// access tokens: create (POST /v1/client-side-access-tokens), list
-// (GET, one page or a walk of every page) and delete
-// (DELETE /v1/client-side-access-tokens/{token}).
+// access tokens: create, list (one page, or a walk of every page) and
+// delete.
 //
-// The wire types and the raw client are generated into package gen from
-// openapi.yaml; the spec itself is embedded apart, in gen/server, for the
-// validator and the mock, so that the client links no spec loader. This
-// package adds what a production caller needs around them: configuration from the
-// environment ([LoadEnv]), argument checks against the spec, retries,
-// typed errors sorted by [KindOf], pagination, and redaction of secrets.
+// # Quick start
 //
-// # The attempt loop
+// With LETTA_API_KEY set, this lists every token of the account, each
+// value redacted (package redact):
 //
-// Every request, the generated client's raw methods included, goes through
-// one loop of this package's own, which reads top to bottom: wait while
-// the server has asked the whole Client to slow down, send one attempt
-// under its own time limit, read the body of a usable answer within that
-// limit, judge the answer, decide whether to retry, sleep the backoff,
-// rewind the request body, go round again.
+//	// Key and base URL come from LETTA_API_KEY and LETTA_BASE_URL.
+//	client, err := lettatokens.NewClient()
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	ctx := context.Background()
+//	for tok, err := range client.Tokens(ctx, lettatokens.ListOptions{Limit: 100}) {
+//		if err != nil {
+//			// err.Error() is one line with every secret redacted: the status,
+//			// Letta's message, the cause (connection refused, invalid JSON…)
+//			// and the request id to quote to Letta's support.
+//			var apiErr *lettatokens.Error
+//			if errors.As(err, &apiErr) && apiErr.StatusCode == 401 {
+//				log.Fatalf("check LETTA_API_KEY: %v", err)
+//			}
+//			log.Fatal(err)
+//		}
+//		expires, _ := lettatokens.ExpiresAt(tok)
+//		fmt.Println(redact.Token(tok.Token), tok.Hostname, expires.Format("2006-01-02"))
+//	}
 //
-// We own the loop rather than use a retry library because each of those
-// steps needs to see the others: the throttle must know which call an
-// answer belongs to (so a call's own retry is not held back twice), the
-// body must be read before the attempt's time limit ends and before the
-// retry decision (so a body that breaks off is retried like a reset
-// connection), and the error must be built from the last answer, not from
-// a library's summary. go-retryablehttp, used up to version 0.1, offered
-// none of that except through its logging hooks and a value smuggled in
-// the request's context; forty lines of loop say it plainly instead.
+// [NewClient] reads its configuration from options or the environment
+// ([LoadEnv]); [Client.CreateToken], [Client.ListTokens], [Client.Tokens]
+// and [Client.DeleteToken] check their arguments against the spec, retry
+// what is worth retrying ([Retryable]), and return typed errors sorted by
+// [KindOf], never showing a secret. The wire types and the raw client are
+// generated into package gen from openapi.yaml ([Client.Generated]); the
+// spec itself is embedded apart, in gen/server, for the validator and the
+// mock, so that the client links no spec loader.
 package lettatokens

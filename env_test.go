@@ -134,7 +134,7 @@ func TestClientAndEnvironmentAgree(t *testing.T) {
 		if err != nil {
 			t.Fatalf("key %q: %v", key, err)
 		}
-		if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
+		if _, err := c.ListTokens(t.Context(), ListOptions{}); err != nil {
 			t.Fatalf("key %q: %v", key, err)
 		}
 		reqs := got.all()

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -20,15 +21,21 @@ var ErrNoAPIKey = errors.New("lettatokens: no API key: set LETTA_API_KEY or pass
 // attempt's time limit, or broke off): the server has probably made the
 // token, which the caller never saw. Such a create is not sent again, as
 // that would make another live token; list the tokens to find it.
-var ErrCreateUnconfirmed = errors.New("a token was probably created, but its answer did not arrive whole; it was not sent again")
+var ErrCreateUnconfirmed = attempt.ErrCreateUnconfirmed
 
 // ErrBodyTooLarge is the cause (see [Error.Err]) when a response body is
 // larger than the cap set with [WithMaxBodyBytes].
-var ErrBodyTooLarge = errors.New("response body too large")
+var ErrBodyTooLarge = attempt.ErrBodyTooLarge
 
-// errNotJSON is the cause when a 2xx response does not declare a JSON body
-// (typically an HTML page from a proxy or a captive portal).
-var errNotJSON = errors.New("response is not JSON")
+// ErrCrossOriginRedirect is the cause (see [Error.Err]) when the server
+// redirects a request to another origin: another scheme, host or port than
+// the configured base URL's. Such a redirect is not followed, since the
+// request carries the API key (net/http drops it only when the host name
+// changes, not on another port or on a switch from https to http), and it
+// is not retried. The *Error has the redirect's 3xx status as StatusCode;
+// its message names the origin the server pointed to, never the path or
+// query of that URL.
+var ErrCrossOriginRedirect = attempt.ErrCrossOriginRedirect
 
 // maxBodyExcerpt bounds Error.Body: enough to recognise an HTML error page
 // or a JSON error document, small enough to log.
@@ -156,7 +163,7 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 		e.Err = &maskedCause{err: cause, msg: redact.Secrets(cause.Error(), secrets...)}
 	}
 	if resp != nil {
-		e.bodyJSON = isJSON(resp.Header.Get("Content-Type"))
+		e.bodyJSON = attempt.IsJSON(resp.Header.Get("Content-Type"))
 		e.StatusCode = resp.StatusCode
 		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
 	}
@@ -190,13 +197,13 @@ func requestID(h http.Header) string {
 // body, then cuts: collapsing white space and masking both shorten the
 // text, so a body cut first to some window could bring a secret cut at the
 // window's edge, no longer recognisable, into the excerpt. The body is at
-// most maxErrorBodyRead bytes when it comes from an unusable answer; a
+// most attempt.MaxErrorBodyRead bytes when it comes from an unusable answer; a
 // longer one (a 2xx that did not decode) is scanned that far only. A
 // secret cut where the body was read is masked as any run of MinWindow
 // characters of it is, in any form (see redact.Masker.Mask); what is left
 // is shorter than the masker masks anywhere else in a text.
 func redactedExcerpt(body []byte, n int, secrets []string) string {
-	text := redact.Secrets(string(body[:min(len(body), maxErrorBodyRead)]), secrets...)
+	text := redact.Secrets(string(body[:min(len(body), attempt.MaxErrorBodyRead)]), secrets...)
 	return redact.Safe(oneLine(text), n, secrets...)
 }
 

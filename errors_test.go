@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -58,7 +59,7 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 				w.Write([]byte("<html><body>Please log in</body></html>"))
 			},
 			wantStatus: 200,
-			wantCause:  errNotJSON,
+			wantCause:  attempt.ErrNotJSON,
 			wantBody:   "Please log in",
 		},
 		{
@@ -68,7 +69,7 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 				w.Write([]byte(`{"tokens":[],"hasNextPage":false}`))
 			},
 			wantStatus: 200,
-			wantCause:  errNotJSON,
+			wantCause:  attempt.ErrNotJSON,
 		},
 		{
 			name: "body over the cap, streamed",
@@ -147,7 +148,7 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.handler)
 			c, _ := newTestClient(t, srv, append([]Option{WithMaxRetries(0)}, tt.opts...)...)
-			resp, err := c.ListTokens(context.Background(), ListPageParams{})
+			resp, err := c.ListTokens(context.Background(), ListOptions{})
 			if resp != nil {
 				t.Errorf("got a response %+v alongside the error", resp)
 			}
@@ -193,7 +194,7 @@ func TestDecodeErrorIsAJSONError(t *testing.T) {
 		w.Write([]byte(`{"tokens":"not a list","hasNextPage":false}`))
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	var typeErr *json.UnmarshalTypeError
 	if !errors.As(err, &typeErr) {
 		t.Fatalf("err = %v, want it to wrap a *json.UnmarshalTypeError", err)
@@ -212,7 +213,7 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		})
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want *Error", err)
@@ -245,7 +246,7 @@ func TestBrokenOffBodyIsNoAnswer(t *testing.T) {
 		w.Write([]byte(`{"tokens":[`))
 	})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "reading response body") {
 		t.Errorf("err = %v, want errors.Is(err, io.ErrUnexpectedEOF), saying it was reading the body", err)
@@ -260,8 +261,8 @@ func TestErrorString(t *testing.T) {
 		{&Error{StatusCode: 429, Message: "Slow down"}, "lettatokens: HTTP 429 Too Many Requests: Slow down"},
 		{&Error{StatusCode: 599, Body: "weird"}, "lettatokens: HTTP 599: weird"},
 		{&Error{Err: errors.New("dial tcp: refused")}, "lettatokens: request failed: dial tcp: refused"},
-		{&Error{StatusCode: 200, Body: "<html>", Err: errNotJSON, RequestID: "r1"}, "lettatokens: HTTP 200 OK: response is not JSON (request id r1)"},
-		{&Error{StatusCode: 500, Err: errors.New("leak " + echoedToken)}, "lettatokens: HTTP 500 Internal Server Error: leak " + RedactToken(echoedToken)},
+		{&Error{StatusCode: 200, Body: "<html>", Err: attempt.ErrNotJSON, RequestID: "r1"}, "lettatokens: HTTP 200 OK: response is not JSON (request id r1)"},
+		{&Error{StatusCode: 500, Err: errors.New("leak " + echoedToken)}, "lettatokens: HTTP 500 Internal Server Error: leak " + redact.Token(echoedToken)},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
@@ -277,7 +278,7 @@ func TestLargeErrorPageUnderCapIsNotTooLarge(t *testing.T) {
 		w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
 	})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.HasPrefix(apiErr.Body, "<html><p>oops") {
 		t.Fatalf("err = %v, want *Error 500 with an excerpt of the page", err)
@@ -361,7 +362,7 @@ func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv, WithMaxRetries(0))
-			_, err := c.ListTokens(context.Background(), ListPageParams{})
+			_, err := c.ListTokens(context.Background(), ListOptions{})
 			var apiErr *Error
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status {
 				t.Fatalf("err = %v, want an *Error with status %d", err, tt.status)
@@ -407,7 +408,7 @@ func TestEscapingMakesNoTokenVisible(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv, WithMaxRetries(0))
-			_, err := c.ListTokens(context.Background(), ListPageParams{})
+			_, err := c.ListTokens(context.Background(), ListOptions{})
 			var apiErr *Error
 			if !errors.As(err, &apiErr) || apiErr.Message+apiErr.Body == "" {
 				t.Fatalf("err = %v, want an *Error with a message or a body", err)
@@ -428,5 +429,62 @@ func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {
 	got := e.Error()
 	if hasControl(got) || len(got) > 2048 {
 		t.Errorf("Error() = %.300q (%d bytes), want one short line without control characters", got, len(got))
+	}
+}
+
+// TestErrorBodyAtTheCap: an unusable answer's body of exactly
+// WithMaxBodyBytes bytes (under the 64 KiB read for errors) is shown whole
+// and is not "too large"; one byte more is cut to the cap and is.
+func TestErrorBodyAtTheCap(t *testing.T) {
+	const limit = 64
+	for _, extra := range []int{0, 1} {
+		body := []byte(`{"message":"bad"` + strings.Repeat(" ", limit-len(`{"message":"bad"}`)+extra) + "}")
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			return fakeAnswer(req, http.StatusBadRequest, "application/json", body), nil
+		}), WithMaxBodyBytes(limit))
+		_, err := c.ListTokens(t.Context(), ListOptions{})
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%d bytes: err = %v, want an *Error 400", len(body), err)
+		}
+		if tooLarge := errors.Is(err, ErrBodyTooLarge); tooLarge != (extra > 0) {
+			t.Errorf("%d bytes, cap %d: errors.Is(err, ErrBodyTooLarge) = %v: %v", len(body), limit, tooLarge, err)
+		}
+		if extra == 0 && apiErr.Message != "bad" {
+			t.Errorf("%d bytes: Message = %q, want the body's message", len(body), apiErr.Message)
+		}
+	}
+}
+
+// TestErrorBodyBreaksOff: an unusable answer whose body breaks off is no
+// complete answer: a 400 so cut is unavailable, not rejected, its cause
+// the read's error. A 2xx HTML page so cut is still not JSON: drift, its
+// cause attempt.ErrNotJSON, whatever happened to the rest of it. Neither is sent
+// again.
+func TestErrorBodyBreaksOff(t *testing.T) {
+	for _, tc := range []struct {
+		status      int
+		contentType string
+		cause       error
+		kind        Kind
+	}{
+		{http.StatusBadRequest, "application/json", io.ErrUnexpectedEOF, KindUnavailable},
+		{http.StatusOK, "text/html", attempt.ErrNotJSON, KindUndocumented},
+	} {
+		var n counter
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			n.inc()
+			resp := fakeAnswer(req, tc.status, tc.contentType, nil)
+			resp.Body = io.NopCloser(brokenBody{strings.NewReader(`<html><title>half`)})
+			return resp, nil
+		}))
+		_, err := c.ListTokens(t.Context(), ListOptions{})
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || !errors.Is(err, tc.cause) {
+			t.Errorf("%d %s: err = %v, want an *Error %d wrapping %v", tc.status, tc.contentType, err, tc.status, tc.cause)
+		}
+		if k := KindOf(err); k != tc.kind || n.count() != 1 {
+			t.Errorf("%d %s: KindOf = %s after %d requests, want %s after 1", tc.status, tc.contentType, k, n.count(), tc.kind)
+		}
 	}
 }

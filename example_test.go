@@ -13,6 +13,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // fakeLetta stands in for Letta Cloud in the examples: an account of five
@@ -68,7 +69,7 @@ func ExampleNewClient() {
 	// Output: *lettatokens.Client
 }
 
-func ExampleTokens() {
+func ExampleClient_Tokens() {
 	srv := fakeLetta()
 	defer srv.Close()
 	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
@@ -77,7 +78,7 @@ func ExampleTokens() {
 	}
 
 	opts := lettatokens.ListOptions{Limit: 2} // small pages, to show the walk
-	for tok, err := range lettatokens.Tokens(context.Background(), client, opts) {
+	for tok, err := range client.Tokens(context.Background(), opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -95,22 +96,6 @@ func ExampleTokens() {
 	// app4.example.com 2030-01-02
 }
 
-func ExampleCollectTokens() {
-	srv := fakeLetta()
-	defer srv.Close()
-	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	tokens, err := lettatokens.CollectTokens(context.Background(), client, lettatokens.ListOptions{AgentID: "agent-1"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(len(tokens), "tokens")
-	// Output: 5 tokens
-}
-
 func ExampleError() {
 	srv := fakeLetta()
 	defer srv.Close()
@@ -119,7 +104,7 @@ func ExampleError() {
 		log.Fatal(err)
 	}
 
-	_, err = client.ListTokens(context.Background(), lettatokens.ListPageParams{})
+	_, err = client.ListTokens(context.Background(), lettatokens.ListOptions{})
 	var apiErr *lettatokens.Error
 	if errors.As(err, &apiErr) {
 		fmt.Println("status:", apiErr.StatusCode)
@@ -144,11 +129,16 @@ func ExampleLimitError() {
 
 	// A bound smaller than the account: the walk lists the first three
 	// tokens and then says that the listing is incomplete.
-	tokens, err := lettatokens.CollectTokens(context.Background(), client, lettatokens.ListOptions{Limit: 2, MaxTokens: 3})
+	listed := 0
+	for _, err = range client.Tokens(context.Background(), lettatokens.ListOptions{Limit: 2, MaxTokens: 3}) {
+		if err == nil {
+			listed++
+		}
+	}
 	var limitErr *lettatokens.LimitError
 	switch {
 	case errors.As(err, &limitErr):
-		fmt.Printf("listed %d tokens; more from offset %d\n", len(tokens), limitErr.Offset)
+		fmt.Printf("listed %d tokens; more from offset %d\n", listed, limitErr.Offset)
 	case errors.Is(err, lettatokens.ErrPagination):
 		fmt.Println("the server paginates inconsistently:", err)
 	case err != nil:
@@ -173,7 +163,7 @@ func ExampleErrCrossOriginRedirect() {
 		log.Fatal(err)
 	}
 
-	_, err = client.ListTokens(context.Background(), lettatokens.ListPageParams{})
+	_, err = client.ListTokens(context.Background(), lettatokens.ListOptions{})
 	var apiErr *lettatokens.Error
 	if errors.Is(err, lettatokens.ErrCrossOriginRedirect) && errors.As(err, &apiErr) {
 		fmt.Println("refused a redirect, status", apiErr.StatusCode)
@@ -236,7 +226,7 @@ func ExampleClient_CreateToken() {
 	}
 	// tok.Token is the secret to hand to the client-side application; print
 	// only its redacted form.
-	fmt.Println(lettatokens.RedactToken(tok.Token), tok.Hostname, tok.ExpiresAt)
+	fmt.Println(redact.Token(tok.Token), tok.Hostname, tok.ExpiresAt)
 
 	// Parameters the spec rules out are refused before any request.
 	_, err = client.CreateToken(context.Background(), lettatokens.CreateTokenParams{Hostname: "app.example.com"})
@@ -282,7 +272,7 @@ func ExampleClient_ListTokens() {
 		log.Fatal(err)
 	}
 
-	page, err := client.ListTokens(context.Background(), lettatokens.ListPageParams{Limit: 2, Offset: 2})
+	page, err := client.ListTokens(context.Background(), lettatokens.ListOptions{Limit: 2, Offset: 2})
 	if err != nil {
 		log.Fatal(err)
 	}

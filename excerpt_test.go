@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // Secrets that no shape gives away: a self-hosted server's password used as
@@ -67,7 +69,7 @@ func excerptEdges(secrets ...string) []int {
 	for _, s := range secrets {
 		window += 3 * len(s)
 	}
-	return []int{maxBodyExcerpt, window, maxErrorBodyRead}
+	return []int{maxBodyExcerpt, window, attempt.MaxErrorBodyRead}
 }
 
 // TestExcerptMasksBeforeCutting places a secret at every offset around each
@@ -80,13 +82,13 @@ func TestExcerptMasksBeforeCutting(t *testing.T) {
 		secret := secrets[len(secrets)-1]
 		for name, unit := range whiteSpaces {
 			for _, edge := range excerptEdges(secrets...) {
-				if edge == maxErrorBodyRead && !slices.Contains(heavyWhiteSpaces, name) {
+				if edge == attempt.MaxErrorBodyRead && !slices.Contains(heavyWhiteSpaces, name) {
 					continue // 64 KiB a body: the kinds that differ most are enough
 				}
 				for at := edge - len(secret) - 8; at <= edge+8; at++ {
 					body := []byte(padTo(unit, at) + secret + " tail")
-					if edge == maxErrorBodyRead && len(body) > maxErrorBodyRead {
-						body = body[:maxErrorBodyRead] // what unusable keeps
+					if edge == attempt.MaxErrorBodyRead && len(body) > attempt.MaxErrorBodyRead {
+						body = body[:attempt.MaxErrorBodyRead] // what unusable keeps
 					}
 					got := redactedExcerpt(body, maxBodyExcerpt, secrets)
 					if w, ok := leaksWindow(got, secret); ok {
@@ -116,17 +118,17 @@ func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
 
 // TestLongExcerptKeepsItsStart: a body of the read cap or more still shows
 // its start, and a body whose last rune was split where it was read
-// (unusable keeps maxErrorBodyRead bytes) ends escaped, not in invalid
+// (unusable keeps attempt.MaxErrorBodyRead bytes) ends escaped, not in invalid
 // UTF-8.
 func TestLongExcerptKeepsItsStart(t *testing.T) {
-	for _, n := range []int{maxErrorBodyRead, maxErrorBodyRead + 1, 1 << 20} {
+	for _, n := range []int{attempt.MaxErrorBodyRead, attempt.MaxErrorBodyRead + 1, 1 << 20} {
 		body := []byte("<title>Gateway Timeout</title>" + strings.Repeat("\n", n))
 		got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
 		if got != "<title>Gateway Timeout</title>" {
 			t.Errorf("%d-byte body: excerpt %q, want the title", n, got)
 		}
 	}
-	body := []byte(strings.Repeat("\n", maxErrorBodyRead-1) + "é" + strings.Repeat("\n", 10))[:maxErrorBodyRead]
+	body := []byte(strings.Repeat("\n", attempt.MaxErrorBodyRead-1) + "é" + strings.Repeat("\n", 10))[:attempt.MaxErrorBodyRead]
 	if got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey}); got != `\xc3` {
 		t.Errorf("a rune split by the read cap: excerpt %q, want its first byte escaped", got)
 	}
@@ -151,7 +153,7 @@ func TestNotFoundTextBodyNeverShowsAShapelessSecret(t *testing.T) {
 		call   func() error
 	}{
 		"ListTokens": {shapelessKey, func() error {
-			_, err := c.ListTokens(ctx, ListPageParams{})
+			_, err := c.ListTokens(ctx, ListOptions{})
 			return err
 		}},
 		"DeleteToken": {shapelessToken, func() error { return c.DeleteToken(ctx, shapelessToken) }},
@@ -176,6 +178,46 @@ func TestNotFoundTextBodyNeverShowsAShapelessSecret(t *testing.T) {
 					for field, text := range fields {
 						if w, ok := leaksWindow(text, call.secret); ok {
 							t.Fatalf("%s, %s padding, secret at byte %d: %s holds %q:\n%q", callName, wsName, at, field, w, text)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSecretCutByTheReadCapIsMasked: an unusable answer's body is read up
+// to attempt.MaxErrorBodyRead bytes, which may cut a secret sent behind 64 KiB of
+// collapsible white space. Whatever is left of it, plain, JSON- or
+// URL-escaped, cut between two characters or inside an escape, shows no
+// run of MinWindow (12) characters of it in the excerpt.
+func TestSecretCutByTheReadCapIsMasked(t *testing.T) {
+	secrets := []string{shapelessKey, shapelessToken}
+	escaped := func(format string) func(string) string {
+		return func(s string) string {
+			var b strings.Builder
+			for _, c := range []byte(s) {
+				fmt.Fprintf(&b, format, c)
+			}
+			return b.String()
+		}
+	}
+	forms := map[string]func(string) string{
+		"plain": func(s string) string { return s },
+		"JSON":  escaped(`\u%04x`),
+		"URL":   escaped("%%%02X"),
+	}
+	for _, secret := range secrets {
+		for name, form := range forms {
+			per := len(form("x"))                // bytes a character
+			for k := 12; k <= len(secret); k++ { // whole characters before the cut
+				for _, inside := range []int{0, per / 2} {
+					at := attempt.MaxErrorBodyRead - k*per - inside
+					body := []byte(padTo("\r\n", at) + form(secret) + " tail")[:attempt.MaxErrorBodyRead]
+					got := strings.ToLower(redactedExcerpt(body, maxBodyExcerpt, secrets))
+					for i := 0; i+12 <= k; i++ {
+						if w := strings.ToLower(form(secret[i : i+12])); strings.Contains(got, w) {
+							t.Fatalf("%s form, %d characters before the cut: excerpt holds %q: %q", name, k, w, got)
 						}
 					}
 				}

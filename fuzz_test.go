@@ -104,7 +104,7 @@ func FuzzPageWalk(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		var walkErr error
-		for tok, err := range Tokens(context.Background(), c, ListOptions{Limit: 7, MaxTokens: int(maxTokens), Concurrency: concurrency}) {
+		for tok, err := range c.Tokens(context.Background(), ListOptions{Limit: 7, MaxTokens: int(maxTokens), Concurrency: concurrency}) {
 			if err != nil {
 				walkErr = err
 				break

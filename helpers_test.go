@@ -1,9 +1,12 @@
 package lettatokens
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -136,6 +139,64 @@ func mustParseURL(t testing.TB, s string) *url.URL {
 // loopback server.
 type fakePages func(offset int) (*gen.TokenPage, error)
 
-func (f fakePages) ListTokens(_ context.Context, params ListPageParams) (*gen.TokenPage, error) {
+func (f fakePages) ListTokens(_ context.Context, params ListOptions) (*gen.TokenPage, error) {
 	return f(params.Offset)
 }
+
+// collect gathers a walk's tokens, and its error, which ends it.
+func collect(walk iter.Seq2[gen.Token, error]) ([]gen.Token, error) {
+	var all []gen.Token
+	for tok, err := range walk {
+		if err != nil {
+			return all, err
+		}
+		all = append(all, tok)
+	}
+	return all, nil
+}
+
+// transportFunc is a RoundTripper made of a function: a caller's transport
+// (a fake in the caller's own tests, a middleware) answering without a
+// server.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// fakeAnswer is a response as a caller's fake transport builds it: a
+// literal with a status, a Content-Type and a body, its ContentLength left
+// at 0 (as most fakes leave it), the request attached.
+func fakeAnswer(req *http.Request, status int, contentType string, body []byte) *http.Response {
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(bytes.NewReader(body)), Request: req}
+}
+
+// newFakeClient is a Client whose every attempt goes through rt, with
+// retry waits recorded, not slept.
+func newFakeClient(t *testing.T, rt http.RoundTripper, opts ...Option) (*Client, *waitRecorder) {
+	t.Helper()
+	rec := &waitRecorder{}
+	c, err := NewClient(append([]Option{WithAPIKey(testAPIKey), WithBaseURL("http://127.0.0.1:1"),
+		WithTransport(rt), withRetryWait(rec.wait)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, rec
+}
+
+// brokenBody gives its bytes, then fails as a connection cut mid-body does.
+type brokenBody struct{ r io.Reader }
+
+func (b brokenBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// validCreate is a create the parameter checks let through.
+var validCreate = CreateTokenParams{Hostname: "https://app.example.com",
+	Policy: []gen.AgentPolicy{{Type: gen.AgentPolicyTypeAgent, Id: "agent-1", Access: readMessages}}}

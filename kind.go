@@ -9,36 +9,36 @@ import (
 	"net/http"
 	"net/url"
 	"syscall"
+
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // Kind sorts a failure by who must act on it. [KindOf] decides it for any
 // error this package returns; it is the one place that sorts failures, so
-// the CLI, the contract runner and a caller's code agree. Each kind's
-// ExitStatus is the exit status the letta-tokens command gives it:
+// the CLI, the contract runner and a caller's code agree:
 //
-//	Kind              Failure                                                      Exit
-//	KindNone          no failure (a nil error)                                        0
-//	KindUndocumented  an answer the API does not document: a status the spec         1
+//	KindNone          no failure (a nil error)
+//	KindUndocumented  an answer the API does not document: a status the spec
 //	                  does not list (404, 409, …), a body that is not JSON or
 //	                  lacks members, a body over the cap, lying pagination
-//	KindUnauthorized  the API key was refused: 401 or 403                             2
-//	KindRejected      the server refused the request: 400                             2
-//	KindUnavailable   no complete answer in time: 408, 429 or 5xx still after        2
+//	KindUnauthorized  the API key was refused: 401 or 403
+//	KindRejected      the server refused the request: 400
+//	KindUnavailable   no complete answer in time: 408, 429 or 5xx still after
 //	                  the retries, every attempt timed out, a body broke off
-//	KindUnreachable   no connection: refused, DNS, TLS                                2
-//	KindRedirected    a redirect not followed: to another origin (the key stays      2
+//	KindUnreachable   no connection: refused, DNS, TLS
+//	KindRedirected    a redirect not followed: to another origin (the key stays
 //	                  home), or past ten hops
-//	KindNotAPI        404 without JSON on the collection itself: the server is       2
-//	                  reachable but probably not Letta's API (check LETTA_BASE_URL)
-//	KindBoundReached  a walk stopped at ListOptions.MaxTokens ([*LimitError])         2
-//	KindInterrupted   the context was cancelled                                       2
-//	KindInvalid       arguments or configuration refused before sending              2
+//	KindNotAPI        404 without JSON on the collection itself: the server is
+//	                  reachable but probably not Letta's API (check the base URL)
+//	KindBoundReached  a walk stopped at ListOptions.MaxTokens ([*LimitError])
+//	KindInterrupted   the context was cancelled
+//	KindInvalid       arguments or configuration refused before sending
 //	                  ([*ParamError], [*ConfigError], [ErrNoAPIKey])
-//	KindUnknown       anything else                                                   2
+//	KindUnknown       anything else
 //
-// Only drift is exit 1: that is what a contract check exists to catch.
-// Everything else says the check could not be made, and someone other than
-// the API's authors must act. A refused redirect is a kind of its own
+// Only KindUndocumented is drift, what a contract check exists to catch.
+// Every other kind says the check could not be made, and someone other
+// than the API's authors must act. A refused redirect is a kind of its own
 // rather than unreachable: a server did answer, and the fix (the base
 // URL, or the server's redirect) is not the network's.
 type Kind int
@@ -82,18 +82,6 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
-// ExitStatus is the exit status the letta-tokens command gives a failure
-// of this kind: 0 for none, 1 for drift (KindUndocumented), 2 otherwise.
-func (k Kind) ExitStatus() int {
-	switch k {
-	case KindNone:
-		return 0
-	case KindUndocumented:
-		return 1
-	}
-	return 2
-}
-
 // KindOf returns the kind of err, an error returned by this package (or
 // wrapping one); see [Kind].
 func KindOf(err error) Kind {
@@ -112,7 +100,7 @@ func KindOf(err error) Kind {
 		return KindBoundReached
 	case errors.Is(err, ErrPagination):
 		return KindUndocumented
-	case errors.Is(err, ErrCrossOriginRedirect), errors.Is(err, errTooManyRedirects):
+	case errors.Is(err, ErrCrossOriginRedirect), errors.Is(err, attempt.ErrTooManyRedirects):
 		return KindRedirected
 	case errors.As(err, &apiErr):
 		return apiErr.kind()
@@ -161,6 +149,6 @@ func timedOut(err error) bool {
 
 // brokeOff reports whether err is an answer that stopped before its end.
 func brokeOff(err error) bool {
-	var readErr bodyReadError
+	var readErr attempt.BodyReadError
 	return errors.As(err, &readErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }

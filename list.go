@@ -5,15 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
-// ListTokens lists one page of tokens: the page at params.Offset, of at
-// most params.Limit tokens. To list every token, walk the pages with
-// [Tokens] or [CollectTokens], which also guard against a server whose
-// pages never end or repeat.
+// ListTokens lists one page of tokens: the page at opts.Offset, of at
+// most opts.Limit tokens (the server's default of 10 when 0). To list
+// every token, walk the pages with [Client.Tokens], which also guards
+// against a server whose pages never end or repeat.
 //
 // A negative Limit or Offset is a [*ParamError], and nothing is sent. An
 // answer that is not a page (a non-2xx status, a body that is not JSON or
@@ -21,19 +21,16 @@ import (
 // returns its cause wrapped (see [Error]). Failed attempts are retried
 // (see [WithMaxRetries]). The body is decoded strictly: a page lacking
 // "tokens" or "hasNextPage" is an *Error, not an empty last page.
-func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error) {
-	switch {
-	case params.Limit < 0:
-		return nil, &ParamError{Field: "Limit", Reason: "is negative"}
-	case params.Offset < 0:
-		return nil, &ParamError{Field: "Offset", Reason: "is negative"}
+func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*gen.TokenPage, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
 	}
-	p := gen.ListClientSideAccessTokensParams{Offset: &params.Offset}
-	if params.Limit > 0 {
-		p.Limit = &params.Limit
+	p := gen.ListClientSideAccessTokensParams{Offset: &opts.Offset}
+	if opts.Limit > 0 {
+		p.Limit = &opts.Limit
 	}
-	if params.AgentID != "" {
-		p.AgentId = &params.AgentID
+	if opts.AgentID != "" {
+		p.AgentId = &opts.AgentID
 	}
 	const op = "list tokens"
 	// The raw method goes through the attempt loop: a response that
@@ -43,7 +40,7 @@ func (c *Client) ListTokens(ctx context.Context, params ListPageParams) (*gen.To
 		return nil, failed(op, err, c.apiKey)
 	}
 	defer resp.Body.Close()
-	body := readBody(resp)
+	body := attempt.Body(resp)
 	page, err := decodePage(body)
 	if err != nil {
 		return nil, newResponseError(resp, body, err, c.apiKey)
@@ -72,15 +69,4 @@ func decodePage(body []byte) (*gen.TokenPage, error) {
 		return nil, errors.New(`decoding token page: required member "hasNextPage" is missing or null`)
 	}
 	return &gen.TokenPage{Tokens: *env.Tokens, HasNextPage: *env.HasNextPage}, nil
-}
-
-// readBody returns the body of a response that came through the attempt
-// loop, which read it whole within its attempt: taken as it is, without a
-// copy. Only a 204 has none (http.NoBody): nil, which no decoding takes
-// for an answer.
-func readBody(resp *http.Response) []byte {
-	if b, ok := resp.Body.(*bufferedBody); ok {
-		return b.unread()
-	}
-	return nil
 }

@@ -32,7 +32,7 @@ func TestPageEnvelopeIsRequired(t *testing.T) {
 				io.WriteString(w, tt.body)
 			})
 			c, _ := newTestClient(t, srv)
-			resp, err := c.ListTokens(context.Background(), ListPageParams{})
+			resp, err := c.ListTokens(context.Background(), ListOptions{})
 			if tt.wantErr == "" {
 				if err != nil || resp == nil {
 					t.Fatalf("got %v, %v; want a page", resp, err)
@@ -43,8 +43,8 @@ func TestPageEnvelopeIsRequired(t *testing.T) {
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != 200 || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err = %v, want an *Error for HTTP 200 saying %s", err, tt.wantErr)
 			}
-			if _, err := CollectTokens(context.Background(), c, ListOptions{}); err == nil {
-				t.Error("CollectTokens must fail too, not return zero tokens")
+			if _, err := collect(c.Tokens(context.Background(), ListOptions{})); err == nil {
+				t.Error("the walk must fail too, not list zero tokens")
 			}
 		})
 	}

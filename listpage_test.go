@@ -15,12 +15,12 @@ func TestListTokens(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv)
 	for _, tt := range []struct {
-		params    ListPageParams
+		params    ListOptions
 		wantQuery string
 	}{
-		{ListPageParams{}, "offset=0"},
-		{ListPageParams{Limit: 2, Offset: 4}, "offset=4&limit=2"},
-		{ListPageParams{AgentID: "agent 1&x=y", Limit: 50}, "agentId=agent+1%26x%3Dy&offset=0&limit=50"},
+		{ListOptions{}, "offset=0"},
+		{ListOptions{Limit: 2, Offset: 4}, "offset=4&limit=2"},
+		{ListOptions{AgentID: "agent 1&x=y", Limit: 50}, "agentId=agent+1%26x%3Dy&offset=0&limit=50"},
 	} {
 		page, err := c.ListTokens(context.Background(), tt.params)
 		if err != nil {
@@ -33,7 +33,7 @@ func TestListTokens(t *testing.T) {
 			t.Errorf("%+v: query %q, want %q", tt.params, q, tt.wantQuery)
 		}
 	}
-	for _, p := range []ListPageParams{{Limit: -1}, {Offset: -1}} {
+	for _, p := range []ListOptions{{Limit: -1}, {Offset: -1}} {
 		var pe *ParamError
 		if _, err := c.ListTokens(context.Background(), p); !errors.As(err, &pe) || !errors.Is(err, ErrInvalidParams) {
 			t.Errorf("%+v: err = %v, want a *ParamError", p, err)

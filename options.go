@@ -3,12 +3,18 @@ package lettatokens
 import (
 	"net/http"
 	"time"
+
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // Defaults applied by NewClient; each has an option to change it.
 const (
 	defaultMaxRetries = 2
 	defaultTimeout    = 60 * time.Second
+	// maxMaxRetries bounds WithMaxRetries: with the 60 s cap on a server's
+	// delay, one call then waits at most about ten minutes between its
+	// attempts, and a typo (WithMaxRetries(1000)) cannot make it hours.
+	maxMaxRetries = 10
 )
 
 // DefaultMaxBodyBytes caps how much of a response body is read: 32 MiB is
@@ -78,6 +84,12 @@ func WithTransport(rt http.RoundTripper) Option {
 func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = n }
 }
+
+// Retryable reports whether a Client retries an attempt answered with
+// resp, as Letta's SDKs do: 408, 409, 429 and 5xx, unless x-should-retry
+// says otherwise; a 2xx is final. A validating transport or proxy asks it
+// which answers are not yet a verdict.
+func Retryable(resp *http.Response) bool { return attempt.Retryable(resp) }
 
 // WithTimeout sets the time limit of each attempt, including reading the
 // response body; the default is 60 s. The context passed to a call bounds

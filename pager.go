@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,12 +13,8 @@ import (
 	"github.com/letta-tokens/letta-tokens/internal/prefetch"
 )
 
-// Paging defaults, applied when the matching ListOptions field is zero.
+// Walk bounds, applied when the matching ListOptions field is zero.
 const (
-	// DefaultPageLimit is the page size Tokens asks for. It is larger than
-	// the server's own default of 10 so that a walk takes ten times fewer
-	// round trips.
-	DefaultPageLimit = 100
 	// DefaultMaxTokens bounds a walk: a million tokens, far more than an
 	// account holds, while a walk that a server would otherwise keep going
 	// forever still ends, its memory (a fingerprint per token, see
@@ -29,14 +26,21 @@ const (
 	MaxConcurrency = 16
 )
 
-// ListOptions selects and bounds a walk over all tokens.
+// ListOptions selects tokens for [Client.ListTokens] (one page) and
+// [Client.Tokens] (a walk of every page from Offset on). A zero field
+// means the same for both; MaxTokens and Concurrency bound a walk only,
+// and ListTokens ignores them.
 type ListOptions struct {
 	// AgentID, when set, lists only the tokens for that agent.
 	AgentID string
-	// Limit is the page size asked for; 0 means DefaultPageLimit (100). The
-	// walk advances by the number of tokens each page actually holds, so a
-	// server that returns fewer than asked for is walked correctly.
+	// Limit is the page size asked for; 0 leaves it to the server (10 by
+	// the spec). A walk takes ten times fewer round trips at 100. The
+	// walk advances by the number of tokens each page actually holds, so
+	// a server that returns fewer than asked for is walked correctly.
 	Limit int
+	// Offset is how many tokens to skip: where the page, or the walk,
+	// starts.
+	Offset int
 	// MaxTokens is how many tokens the walk yields at most; 0 means
 	// DefaultMaxTokens (1,000,000). When the server has more, the walk
 	// yields the first MaxTokens and ends with a *LimitError. To notice a
@@ -48,16 +52,14 @@ type ListOptions struct {
 	// Concurrency is how many pages the walk may request at once; 0 means
 	// 1, which fetches each page only after the one before it was
 	// consumed. Up to MaxConcurrency; more is an error. Pages ahead are
-	// requested on the guess that every page holds Limit tokens, and
-	// tokens still come out in offset order, each once, with every check
-	// above. The walk holds up to Concurrency pages in memory, pages
-	// ahead of the one in use only while they take 64 MiB or less once
-	// decoded (the first page is asked for alone, its size unknown), and
-	// may request up to Concurrency-1 pages past the last one (their
-	// answers are dropped). Above 1, the PageLister is called from several
-	// goroutines at once (a *Client is safe for that). A 429 or 503 on any
-	// request of a *Client holds back all its requests, not just the one
-	// that got it.
+	// requested on the guess that every page holds Limit tokens (10 when
+	// Limit is 0), and tokens still come out in offset order, each once,
+	// with every check above. The walk holds up to Concurrency pages in
+	// memory, pages ahead of the one in use only while they take 64 MiB
+	// or less once decoded (the first page is asked for alone, its size
+	// unknown), and may request up to Concurrency-1 pages past the last
+	// one (their answers are dropped). A 429 or 503 on any request of a
+	// Client holds back all its requests, not just the one that got it.
 	Concurrency int
 }
 
@@ -112,15 +114,15 @@ func (e *LimitError) Error() string {
 // Unwrap returns ErrLimitReached, for errors.Is.
 func (e *LimitError) Unwrap() error { return ErrLimitReached }
 
-// PageLister is what a walk needs of a client: one page of tokens at a
-// time. [*Client] has it; a test can fake it with one method. It returns a
-// page or an error, never neither.
+// PageLister is one page of tokens at a time: what a walk needs of a
+// client. [*Client] has it; contract/live walks through it, with checks of
+// its own. It returns a page or an error, never neither.
 type PageLister interface {
-	ListTokens(ctx context.Context, params ListPageParams) (*gen.TokenPage, error)
+	ListTokens(ctx context.Context, opts ListOptions) (*gen.TokenPage, error)
 }
 
-// Tokens walks every token of the account (or of opts.AgentID), page by
-// page with offset and limit, until a page says hasNextPage is false.
+// Tokens walks every token of the account (or of opts.AgentID) from
+// opts.Offset, page by page, until a page says hasNextPage is false.
 //
 // With opts.Concurrency at 1 (the default) each page is fetched only when
 // the previous one has been consumed; with more, up to that many pages are
@@ -129,50 +131,51 @@ type PageLister interface {
 // most Concurrency pages are held at a time (fewer when they are large,
 // see ListOptions.Concurrency), plus a fingerprint of each token listed
 // (see ListOptions.MaxTokens), so memory is bounded by the walk's bound.
-// An error ends the walk and is yielded once, with a zero Token: an
-// *Error for an answer that is not a page, the transport's or the
-// context's error, wrapped with the operation, when no answer came, a
-// *PaginationError for
-// a server whose pages never end or repeat a token (checked for a whole
-// page before any of its tokens is yielded), a *LimitError when there are
-// more than opts.MaxTokens tokens, or the context's error.
-//
-//	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{}) {
-//		if err != nil {
-//			return err
-//		}
-//		fmt.Println(tok.Hostname)
-//	}
-func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Token, error] {
+// An error ends the walk and is yielded once, with a zero Token: a
+// [*ParamError] for options out of range, and otherwise what
+// [Client.ListTokens] returns, a [*PaginationError] for a server whose
+// pages never end or repeat a token (checked for a whole page before any
+// of its tokens is yielded), a [*LimitError] when there are more than
+// opts.MaxTokens tokens, or the context's error.
+func (c *Client) Tokens(ctx context.Context, opts ListOptions) iter.Seq2[gen.Token, error] {
+	return walk(ctx, c, opts)
+}
+
+// serverPageLimit is the spec's default page size, the guess of a walk's pages ahead when Limit
+// is 0.
+const serverPageLimit = 10
+
+func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Token, error] {
 	return func(yield func(gen.Token, error) bool) {
-		limit, maxTokens, concurrency, err := opts.bounds()
+		maxTokens, concurrency, err := opts.bounds()
 		if err != nil {
 			yield(gen.Token{}, err)
 			return
 		}
+		start := opts.Offset
 		fetch := func(ctx context.Context, offset, _ int) (*gen.TokenPage, int, bool, error) {
-			page, err := c.ListTokens(ctx, ListPageParams{AgentID: opts.AgentID, Limit: limit, Offset: offset})
-			switch {
-			case err != nil:
+			page := opts
+			page.Offset = start + offset
+			p, err := c.ListTokens(ctx, page)
+			if err != nil {
 				return nil, 0, false, err
-			case page == nil:
-				// A PageLister that broke its contract.
-				return nil, 0, false, errorf("list tokens: the lister returned neither a page nor an error")
 			}
-			return page, len(page.Tokens), page.HasNextPage, nil
+			return p, len(p.Tokens), p.HasNextPage, nil
 		}
 		// No request at or past maxTokens: the walk ends there, and the
 		// page before says whether the server has more.
 		// Pages ahead are bounded in bytes too (prefetch.DefaultMaxBytes).
-		pages := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: limit, Concurrency: concurrency, End: maxTokens, Size: pagebytes.Of}, fetch)
+		guess := cmp.Or(opts.Limit, serverPageLimit)
+		pages := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: guess, Concurrency: concurrency, End: maxTokens, Size: pagebytes.Of}, fetch)
 		// Every token listed so far, as a fingerprint: a token seen again,
 		// on any page, means offset is ignored, pages overlap or cycle, or
 		// a page repeats itself.
 		var seen fingerprint.Set
-		offset := 0 // also the number of tokens yielded so far
+		n := 0 // tokens yielded so far
 		pageNum := 0
 		for p, err := range pages {
 			pageNum++
+			offset := start + n
 			if err != nil {
 				yield(gen.Token{}, err)
 				return
@@ -185,9 +188,9 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 			// Never more than maxTokens in all; what is cut off here is
 			// reported below, after the rest has been yielded.
 			toks := page.Tokens
-			cut := len(toks) > maxTokens-offset
+			cut := len(toks) > maxTokens-n
 			if cut {
-				toks = toks[:maxTokens-offset]
+				toks = toks[:maxTokens-n]
 			}
 			for i, tok := range toks {
 				if !seen.Add(tok.Token) {
@@ -201,9 +204,9 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 					return
 				}
 			}
-			offset += len(toks)
-			if cut || page.HasNextPage && offset >= maxTokens {
-				yield(gen.Token{}, &LimitError{MaxTokens: maxTokens, Offset: offset})
+			n += len(toks)
+			if cut || page.HasNextPage && n >= maxTokens {
+				yield(gen.Token{}, &LimitError{MaxTokens: maxTokens, Offset: start + n})
 				return
 			}
 			if !page.HasNextPage {
@@ -213,35 +216,24 @@ func Tokens(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.T
 	}
 }
 
-// CollectTokens gathers every token Tokens yields into a slice. On error it
-// returns the tokens gathered so far along with the error.
-func CollectTokens(ctx context.Context, c PageLister, opts ListOptions) ([]gen.Token, error) {
-	var all []gen.Token
-	for tok, err := range Tokens(ctx, c, opts) {
-		if err != nil {
-			return all, err
-		}
-		all = append(all, tok)
+// check refuses what no request can carry.
+func (o ListOptions) check() error {
+	switch {
+	case o.Limit < 0:
+		return &ParamError{Field: "Limit", Reason: "is negative"}
+	case o.Offset < 0:
+		return &ParamError{Field: "Offset", Reason: "is negative"}
 	}
-	return all, nil
+	return nil
 }
 
-// bounds returns the effective page size, token bound and concurrency.
-func (o ListOptions) bounds() (limit, maxTokens, concurrency int, err error) {
-	limit, maxTokens, concurrency = o.Limit, o.MaxTokens, o.Concurrency
+// bounds checks o for a walk and returns its token bound and concurrency.
+func (o ListOptions) bounds() (maxTokens, concurrency int, err error) {
 	switch {
-	case limit < 0:
-		return 0, 0, 0, &ParamError{Field: "ListOptions.Limit", Reason: fmt.Sprintf("must not be negative, got %d", limit)}
-	case maxTokens < 0:
-		return 0, 0, 0, &ParamError{Field: "ListOptions.MaxTokens", Reason: fmt.Sprintf("must not be negative, got %d", maxTokens)}
-	case concurrency < 0 || concurrency > MaxConcurrency:
-		return 0, 0, 0, &ParamError{Field: "ListOptions.Concurrency", Reason: fmt.Sprintf("must be 0 to %d, got %d", MaxConcurrency, concurrency)}
+	case o.MaxTokens < 0:
+		return 0, 0, &ParamError{Field: "MaxTokens", Reason: "is negative"}
+	case o.Concurrency < 0 || o.Concurrency > MaxConcurrency:
+		return 0, 0, &ParamError{Field: "Concurrency", Reason: fmt.Sprintf("must be 0 to %d, got %d", MaxConcurrency, o.Concurrency)}
 	}
-	if limit == 0 {
-		limit = DefaultPageLimit
-	}
-	if maxTokens == 0 {
-		maxTokens = DefaultMaxTokens
-	}
-	return limit, maxTokens, max(concurrency, 1), nil
+	return cmp.Or(o.MaxTokens, DefaultMaxTokens), max(o.Concurrency, 1), o.check()
 }

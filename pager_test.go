@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letta-tokens/letta-tokens/gen"
 	"go.uber.org/goleak"
+
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // accountServer serves total tokens with honest offset/limit pagination,
@@ -84,9 +85,15 @@ func TestTokensWalksAllPages(t *testing.T) {
 		wantQueries []string
 	}{
 		{
-			name:        "default limit",
+			name:        "limit left to the server",
+			total:       25,
+			wantQueries: []string{"offset=0", "offset=10", "offset=20"},
+		},
+		{
+			name:        "from an offset",
 			total:       250,
-			wantQueries: []string{"offset=0&limit=100", "offset=100&limit=100", "offset=200&limit=100"},
+			opts:        ListOptions{Limit: 100, Offset: 30},
+			wantQueries: []string{"offset=30&limit=100", "offset=130&limit=100", "offset=230&limit=100"},
 		},
 		{
 			name:        "agent id and limit passed through",
@@ -104,11 +111,13 @@ func TestTokensWalksAllPages(t *testing.T) {
 		{
 			name:        "no tokens",
 			total:       0,
+			opts:        ListOptions{Limit: 100},
 			wantQueries: []string{"offset=0&limit=100"},
 		},
 		{
 			name:        "exactly one full page",
 			total:       100,
+			opts:        ListOptions{Limit: 100},
 			wantQueries: []string{"offset=0&limit=100"},
 		},
 	}
@@ -117,11 +126,11 @@ func TestTokensWalksAllPages(t *testing.T) {
 			srv := newAccountServer(t, tt.total)
 			srv.maxLimit = tt.maxLimit
 			c, _ := newTestClient(t, srv.Server)
-			got, err := CollectTokens(context.Background(), c, tt.opts)
+			got, err := collect(c.Tokens(context.Background(), tt.opts))
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantTokens(t, got, 0, tt.total)
+			wantTokens(t, got, min(tt.opts.Offset, tt.total), tt.total)
 			if q := srv.seen(); !slices.Equal(q, tt.wantQueries) {
 				t.Errorf("queries = %q, want %q", q, tt.wantQueries)
 			}
@@ -258,7 +267,7 @@ func lyingWalk(t *testing.T, tt lyingCase, conc int) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	got, err := CollectTokens(ctx, c, opts)
+	got, err := collect(c.Tokens(ctx, opts))
 	var pe *PaginationError
 	if !errors.Is(err, ErrPagination) || !errors.As(err, &pe) {
 		t.Fatalf("err = %v, want a *PaginationError", err)
@@ -296,6 +305,7 @@ func TestTokensStopsAtMaxTokens(t *testing.T) {
 		{name: "bound smaller than a page", total: 250, opts: ListOptions{MaxTokens: 1}, wantTokens: 1, wantRequests: 1, wantLimit: true},
 		{name: "account exactly at the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 9}, wantTokens: 9, wantRequests: 3},
 		{name: "account under the bound", total: 9, opts: ListOptions{Limit: 3, MaxTokens: 100}, wantTokens: 9, wantRequests: 3},
+		{name: "bound counted from the offset", total: 10, opts: ListOptions{Limit: 3, Offset: 2, MaxTokens: 4}, wantTokens: 4, wantRequests: 2, wantLimit: true},
 	}
 	for _, tt := range tests {
 		for _, conc := range concurrencies {
@@ -312,8 +322,8 @@ func stopsAtMaxTokens(t *testing.T, total int, opts ListOptions, want, wantReque
 	t.Helper()
 	srv := newAccountServer(t, total)
 	c, _ := newTestClient(t, srv.Server)
-	got, err := CollectTokens(context.Background(), c, opts)
-	wantTokens(t, got, 0, want)
+	got, err := collect(c.Tokens(context.Background(), opts))
+	wantTokens(t, got, opts.Offset, opts.Offset+want)
 	// No request at or past MaxTokens, whatever the concurrency: waste
 	// only past the end of an account under the bound.
 	extra := opts.Concurrency - 1
@@ -334,8 +344,8 @@ func stopsAtMaxTokens(t *testing.T, total int, opts ListOptions, want, wantReque
 	if errors.Is(err, ErrPagination) {
 		t.Errorf("err = %v also matches ErrPagination: a big account is not lying pagination", err)
 	}
-	if le.MaxTokens != opts.MaxTokens || le.Offset != want {
-		t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, opts.MaxTokens, want)
+	if le.MaxTokens != opts.MaxTokens || le.Offset != opts.Offset+want {
+		t.Errorf("LimitError = %+v, want MaxTokens %d, Offset %d", le, opts.MaxTokens, opts.Offset+want)
 	}
 }
 
@@ -353,7 +363,7 @@ func TestTokensDefaultBound(t *testing.T) {
 	})
 	n := 0
 	var last error
-	for _, err := range Tokens(context.Background(), fake, ListOptions{Limit: 1000}) {
+	for _, err := range walk(context.Background(), fake, ListOptions{Limit: 1000}) {
 		if err != nil {
 			last = err
 			break
@@ -381,7 +391,7 @@ func TestTokensStopsFetchingWhenConsumerBreaks(t *testing.T) {
 				srv := newAccountServer(t, 1000)
 				c, _ := newTestClient(t, srv.Server)
 				taken := 0
-				for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 100, Concurrency: conc}) {
+				for _, err := range c.Tokens(context.Background(), ListOptions{Limit: 100, Concurrency: conc}) {
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -407,7 +417,7 @@ func TestTokensYieldsErrorMidWalk(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	var errs []error
 	got := 0
-	for _, err := range Tokens(context.Background(), c, ListOptions{Limit: 2}) {
+	for _, err := range c.Tokens(context.Background(), ListOptions{Limit: 2}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue // the iterator must end by itself after an error
@@ -427,8 +437,8 @@ func TestTokensRejectsBadOptions(t *testing.T) {
 	srv := newAccountServer(t, 10)
 	c, _ := newTestClient(t, srv.Server)
 	for _, opts := range []ListOptions{{Limit: -1}, {MaxTokens: -1}, {Concurrency: -1}, {Concurrency: MaxConcurrency + 1}} {
-		if _, err := CollectTokens(context.Background(), c, opts); err == nil {
-			t.Errorf("CollectTokens(%+v) succeeded, want an error", opts)
+		if _, err := collect(c.Tokens(context.Background(), opts)); err == nil {
+			t.Errorf("Tokens(%+v) succeeded, want an error", opts)
 		}
 	}
 	if n := len(srv.seen()); n != 0 {
@@ -443,7 +453,7 @@ func TestTokensHonoursContext(t *testing.T) {
 	defer cancel()
 	var last error
 	n := 0
-	for _, err := range Tokens(ctx, c, ListOptions{Limit: 10}) {
+	for _, err := range c.Tokens(ctx, ListOptions{Limit: 10}) {
 		if err != nil {
 			last = err
 			break
@@ -468,12 +478,12 @@ func TestTokensHonoursContext(t *testing.T) {
 func TestTokensConcurrentWalk(t *testing.T) {
 	for _, total := range []int{0, 1, 99, 100, 250, 1000} { // 100 and 1000: exact multiples of the limit
 		for _, maxLimit := range []int{0, 30} {
-			for _, conc := range concurrencies {
+			for _, conc := range append(concurrencies, MaxConcurrency) {
 				t.Run(fmt.Sprintf("total=%d/cap=%d/concurrency=%d", total, maxLimit, conc), func(t *testing.T) {
 					srv := newAccountServer(t, total)
 					srv.maxLimit = maxLimit
 					c, _ := newTestClient(t, srv.Server)
-					got, err := CollectTokens(t.Context(), c, ListOptions{Limit: 100, Concurrency: conc})
+					got, err := collect(c.Tokens(t.Context(), ListOptions{Limit: 100, Concurrency: conc}))
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -518,7 +528,7 @@ func TestTokensConcurrentCancel(t *testing.T) {
 			var got []gen.Token
 			var errs []error
 			start := time.Now()
-			for tok, err := range Tokens(ctx, c, ListOptions{Limit: 100, Concurrency: conc}) {
+			for tok, err := range c.Tokens(ctx, ListOptions{Limit: 100, Concurrency: conc}) {
 				if err != nil {
 					errs = append(errs, err)
 					continue // the walk must end by itself
@@ -609,7 +619,7 @@ func TestTokensConcurrent429(t *testing.T) {
 				mu.Unlock()
 				return d / 100
 			}))
-			got, err := CollectTokens(t.Context(), c, ListOptions{Limit: limit, Concurrency: conc})
+			got, err := collect(c.Tokens(t.Context(), ListOptions{Limit: limit, Concurrency: conc}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -627,26 +637,5 @@ func TestTokensConcurrent429(t *testing.T) {
 				t.Errorf("%d waits for %d 429s: the throttle held nothing back", len(waits), throttled)
 			}
 		})
-	}
-}
-
-// nilLister answers neither a response nor an error, as a buggy PageLister
-// might.
-type nilLister struct{}
-
-func (nilLister) ListTokens(context.Context, ListPageParams) (*gen.TokenPage, error) {
-	return nil, nil
-}
-
-// A lister that returns nothing at all is the caller's bug, not an answer
-// of the server's: the walk ends with a plain error, not an *Error.
-func TestTokensNilResponse(t *testing.T) {
-	_, err := CollectTokens(t.Context(), nilLister{}, ListOptions{})
-	var apiErr *Error
-	if err == nil || errors.As(err, &apiErr) {
-		t.Fatalf("err = %v (an *Error: %v), want a plain error", err, errors.As(err, &apiErr))
-	}
-	if !strings.Contains(err.Error(), "neither a page nor an error") {
-		t.Errorf("err = %v", err)
 	}
 }

@@ -25,13 +25,3 @@ func (e *ParamError) Error() string {
 
 // Unwrap returns ErrInvalidParams, for errors.Is.
 func (e *ParamError) Unwrap() error { return ErrInvalidParams }
-
-// ListPageParams selects one page of tokens for [Client.ListTokens].
-type ListPageParams struct {
-	// AgentID, when set, lists only the tokens for that agent.
-	AgentID string
-	// Limit is the page size; 0 leaves it to the server (10 by the spec).
-	Limit int
-	// Offset is how many tokens to skip.
-	Offset int
-}

@@ -207,3 +207,25 @@ func TestReadmeExampleIsWhole(t *testing.T) {
 		t.Error("README.md's example differs from examples/list/main.go: copy the file into the README's ```go block")
 	}
 }
+
+// TestPackageDocQuickStartIsTheExample: the package documentation's quick
+// start is the body of examples/list/main.go's main, which its test runs.
+func TestPackageDocQuickStartIsTheExample(t *testing.T) {
+	example, err := os.ReadFile("examples/list/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(example), "func main() {\n")
+	body = body[:strings.LastIndex(body, "}\n")]
+	var want strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(body, "\n"), "\n") {
+		want.WriteString(strings.TrimRight("//\t"+strings.TrimPrefix(line, "\t"), "\t") + "\n")
+	}
+	if !strings.Contains(string(doc), "//\n"+want.String()+"//\n") {
+		t.Errorf("doc.go's quick start differs from main in examples/list/main.go; want the block:\n%s", want.String())
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // authRecorder is a loopback server that records the Authorization header
@@ -87,7 +89,7 @@ func TestRedirectToAnotherOriginIsRefused(t *testing.T) {
 				hc = target.Client()
 			}
 			c, _ := newTestClient(t, from, WithHTTPClient(hc))
-			_, err := c.ListTokens(context.Background(), ListPageParams{})
+			_, err := c.ListTokens(context.Background(), ListOptions{})
 
 			if reqs := target.got.all(); len(reqs) != 0 {
 				t.Fatalf("the other origin received %+v, want no request at all", reqs)
@@ -128,7 +130,7 @@ func TestSameOriginRedirectIsFollowed(t *testing.T) {
 		writePage(t, w, makeTokens(0, 1), false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	resp, err := c.ListTokens(context.Background(), ListOptions{})
 	if err != nil || len(resp.Tokens) != 1 {
 		t.Fatalf("resp %+v, err %v; want the page behind the redirect", resp, err)
 	}
@@ -161,7 +163,7 @@ func TestRedirectLoopStopsAtTen(t *testing.T) {
 				writePage(t, w, nil, false)
 			})
 			c, waits := newTestClient(t, srv)
-			_, err := c.ListTokens(t.Context(), ListPageParams{})
+			_, err := c.ListTokens(t.Context(), ListOptions{})
 			if !tt.wantErr {
 				if err != nil || n.count() != 10 {
 					t.Errorf("err = %v after %d requests; want the page after 10", err, n.count())
@@ -169,7 +171,7 @@ func TestRedirectLoopStopsAtTen(t *testing.T) {
 				return
 			}
 			assertNoAnswer(t, err, "list tokens")
-			if want := `Get "` + originOf(mustParseURL(t, srv.URL)) + `": stopped after 10 redirects`; !strings.Contains(err.Error(), want) {
+			if want := `Get "` + attempt.Origin(mustParseURL(t, srv.URL)) + `": stopped after 10 redirects`; !strings.Contains(err.Error(), want) {
 				t.Errorf("err = %v, want it to say %s", err, want)
 			}
 			if n.count() != 10 || len(waits.recorded()) != 0 {
@@ -199,7 +201,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := srv.Client()
 		hc.CheckRedirect = refusing
 		c, _ := newTestClient(t, srv, WithHTTPClient(hc), WithMaxRetries(0))
-		_, err := c.ListTokens(context.Background(), ListPageParams{})
+		_, err := c.ListTokens(context.Background(), ListOptions{})
 		if !errors.Is(err, errCaller) || calls.count() != 1 {
 			t.Fatalf("err = %v after %d calls of the caller's policy, want errCaller after 1", err, calls.count())
 		}
@@ -212,7 +214,7 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 		hc := from.Client()
 		hc.CheckRedirect = permissive
 		c, _ := newTestClient(t, from, WithHTTPClient(hc))
-		_, err := c.ListTokens(context.Background(), ListPageParams{})
+		_, err := c.ListTokens(context.Background(), ListOptions{})
 		if !errors.Is(err, ErrCrossOriginRedirect) || calls.count() != 0 || len(target.got.all()) != 0 {
 			t.Fatalf("err = %v, caller's policy called %d times, target saw %d; want ErrCrossOriginRedirect, 0, 0",
 				err, calls.count(), len(target.got.all()))
@@ -236,7 +238,7 @@ func TestTLSFailureNamesNoPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListTokens(context.Background(), ListPageParams{})
+	_, err = c.ListTokens(context.Background(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) && urlErr.URL != srv.URL {
@@ -249,21 +251,6 @@ func TestTLSFailureNamesNoPath(t *testing.T) {
 	for _, leak := range []string{"secret-prefix", "client-side-access-tokens", "?"} {
 		if strings.Contains(msg, leak) {
 			t.Errorf("Error() = %q contains %q", msg, leak)
-		}
-	}
-}
-
-func TestOrigin(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"https://api.letta.com", "https://api.letta.com:443"},
-		{"HTTPS://API.Letta.com:443/v1?x=1", "https://api.letta.com:443"},
-		{"http://127.0.0.1:8080/path", "http://127.0.0.1:8080"},
-		{"http://user:pw@example.com/", "http://example.com:80"},
-		{"http://[::1]:9/", "http://[::1]:9"},
-	}
-	for _, tt := range tests {
-		if got := originOf(mustParseURL(t, tt.in)); got != tt.want {
-			t.Errorf("originOf(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -288,7 +275,7 @@ func TestTLSFailureIsNotRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListTokens(t.Context(), ListPageParams{})
+	_, err = c.ListTokens(t.Context(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	if n := conns.Load(); n != 1 || len(rec.recorded()) != 0 {
 		t.Errorf("%d connections after %d waits, want 1 after none", n, len(rec.recorded()))

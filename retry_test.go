@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/letta-tokens/letta-tokens/gen"
 )
 
 // step is one scripted answer of a test server.
@@ -107,7 +111,7 @@ func TestRetryPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n, srv := scriptedServer(t, tt.steps...)
 			c, waits := newTestClient(t, srv, tt.opts...)
-			resp, err := c.ListTokens(context.Background(), ListPageParams{})
+			resp, err := c.ListTokens(context.Background(), ListOptions{})
 			if got := n.count(); got != tt.wantAttempts {
 				t.Errorf("server saw %d attempts, want %d", got, tt.wantAttempts)
 			}
@@ -152,7 +156,7 @@ func TestRetryAfterResetConnection(t *testing.T) {
 		writePage(t, w, nil, false)
 	})
 	c, _ := newTestClient(t, srv)
-	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	resp, err := c.ListTokens(context.Background(), ListOptions{})
 	if err != nil || resp == nil {
 		t.Fatalf("got resp %+v, err %v; want a page after one retry", resp, err)
 	}
@@ -171,7 +175,7 @@ func TestConnectionErrorsExhaustRetries(t *testing.T) {
 		}
 	})
 	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	assertNoAnswer(t, err, "list tokens")
 	if n.count() != 3 {
 		t.Errorf("server saw %d attempts, want 3", n.count())
@@ -189,7 +193,7 @@ func TestSlowServerTimesOutEachAttempt(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond), WithMaxRetries(1))
 	start := time.Now()
-	_, err := c.ListTokens(context.Background(), ListPageParams{})
+	_, err := c.ListTokens(context.Background(), ListOptions{})
 	elapsed := time.Since(start)
 	var netErr net.Error
 	if !errors.As(err, &netErr) || !netErr.Timeout() {
@@ -249,7 +253,7 @@ func TestTricklingBodyIsAnOutage(t *testing.T) {
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { n.inc(); h(w, r) })
 			c, waits := newTestClient(t, srv, WithTimeout(100*time.Millisecond))
 			start := time.Now()
-			_, err := c.ListTokens(context.Background(), ListPageParams{})
+			_, err := c.ListTokens(context.Background(), ListOptions{})
 			elapsed := time.Since(start)
 			assertNoAnswer(t, err, "list tokens")
 			if !errors.Is(err, context.DeadlineExceeded) {
@@ -284,7 +288,7 @@ func TestBrokenBodyIsRetried(t *testing.T) {
 		writePage(t, w, makeTokens(0, 2), false)
 	})
 	c, waits := newTestClient(t, srv)
-	resp, err := c.ListTokens(context.Background(), ListPageParams{})
+	resp, err := c.ListTokens(context.Background(), ListOptions{})
 	if err != nil || len(resp.Tokens) != 2 {
 		t.Fatalf("resp %+v, err %v; want the page of the second attempt", resp, err)
 	}
@@ -314,7 +318,7 @@ func TestCancelDuringTrickleReturnsContextError(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListTokens(ctx, ListPageParams{})
+	_, err := c.ListTokens(ctx, ListOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -346,7 +350,7 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := c.ListTokens(ctx, ListPageParams{})
+	_, err := c.ListTokens(ctx, ListOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -363,7 +367,7 @@ func TestContextAlreadyDone(t *testing.T) {
 	c, _ := newTestClient(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := c.ListTokens(ctx, ListPageParams{})
+	_, err := c.ListTokens(ctx, ListOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -372,72 +376,8 @@ func TestContextAlreadyDone(t *testing.T) {
 	}
 }
 
-func TestRetryDelay(t *testing.T) {
-	now := time.Now()
-	header := func(kv ...string) *http.Response {
-		h := http.Header{}
-		for i := 0; i < len(kv); i += 2 {
-			h.Set(kv[i], kv[i+1])
-		}
-		return &http.Response{Header: h}
-	}
-	noJitter := func() float64 { return 0 }
-	halfJitter := func() float64 { return 0.5 }
-	tests := []struct {
-		name    string
-		attempt int
-		resp    *http.Response
-		random  func() float64
-		want    time.Duration
-	}{
-		{"first backoff", 0, nil, noJitter, 500 * time.Millisecond},
-		{"second backoff", 1, header(), noJitter, time.Second},
-		{"backoff capped", 5, header(), noJitter, 8 * time.Second},
-		{"backoff capped far out", 100, header(), noJitter, 8 * time.Second},
-		{"jitter takes up to a quarter", 0, nil, halfJitter, 437500 * time.Microsecond},
-		{"Retry-After seconds", 0, header("Retry-After", "3"), noJitter, 3 * time.Second},
-		{"Retry-After fractional seconds", 0, header("Retry-After", "1.5"), noJitter, 1500 * time.Millisecond},
-		{"retry-after-ms", 0, header("Retry-After-Ms", "250"), noJitter, 250 * time.Millisecond},
-		{"Retry-After too long falls back", 0, header("Retry-After", "3600"), noJitter, 500 * time.Millisecond},
-		{"Retry-After at the cap is honoured", 0, header("Retry-After", "60"), noJitter, maxServerDelay},
-		{"Retry-After past the cap falls back", 0, header("Retry-After", "61"), noJitter, 500 * time.Millisecond},
-		{"retry-after-ms at the cap is honoured", 0, header("Retry-After-Ms", "60000"), noJitter, maxServerDelay},
-		{"Retry-After zero falls back", 1, header("Retry-After", "0"), noJitter, time.Second},
-		{"Retry-After negative falls back", 0, header("Retry-After", "-5"), noJitter, 500 * time.Millisecond},
-		{"Retry-After NaN falls back", 0, header("Retry-After", "NaN"), noJitter, 500 * time.Millisecond},
-		{"Retry-After garbage falls back", 0, header("Retry-After", "soon"), noJitter, 500 * time.Millisecond},
-		{"retry-after-ms garbage uses Retry-After", 0, header("Retry-After-Ms", "x", "Retry-After", "2"), noJitter, 2 * time.Second},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var h http.Header
-			if tt.resp != nil {
-				h = tt.resp.Header
-			}
-			if got := retryDelay(tt.attempt, h, tt.random); got != tt.want {
-				t.Errorf("retryDelay = %s, want %s", got, tt.want)
-			}
-		})
-	}
-
-	t.Run("Retry-After HTTP date", func(t *testing.T) {
-		h := http.Header{"Retry-After": {now.Add(10 * time.Second).UTC().Format(http.TimeFormat)}}
-		d, ok := serverRetryDelay(h, now)
-		// HTTP dates have whole seconds, so up to a second is lost.
-		if !ok || d <= 8*time.Second || d > 10*time.Second {
-			t.Errorf("serverRetryDelay = %s, %v; want about 10s", d, ok)
-		}
-	})
-	t.Run("Retry-After HTTP date in the past", func(t *testing.T) {
-		h := http.Header{"Retry-After": {now.Add(-time.Minute).UTC().Format(http.TimeFormat)}}
-		if d, ok := serverRetryDelay(h, now); ok {
-			t.Errorf("serverRetryDelay = %s, true; want fallback", d)
-		}
-	})
-}
-
 // TestHostileRetryAfterIsBounded: whatever a server asks for, no wait
-// between attempts exceeds maxServerDelay, so that one call takes at most
+// between attempts exceeds 60*time.Second, so that one call takes at most
 // (MaxRetries+1) × (timeout + 60 s).
 func TestHostileRetryAfterIsBounded(t *testing.T) {
 	headers := []map[string]string{
@@ -455,7 +395,7 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 		t.Run(fmt.Sprint(h), func(t *testing.T) {
 			_, srv := scriptedServer(t, step{http.StatusServiceUnavailable, h})
 			c, waits := newTestClient(t, srv, WithMaxRetries(3))
-			if _, err := c.ListTokens(context.Background(), ListPageParams{}); err == nil {
+			if _, err := c.ListTokens(context.Background(), ListOptions{}); err == nil {
 				t.Fatal("want an error after the retries")
 			}
 			got := waits.recorded()
@@ -463,27 +403,145 @@ func TestHostileRetryAfterIsBounded(t *testing.T) {
 				t.Fatalf("waited %d times, want 3", len(got))
 			}
 			for _, d := range got {
-				if d <= 0 || d > maxServerDelay {
-					t.Errorf("waits = %v, want each in (0, %s]", got, maxServerDelay)
+				if d <= 0 || d > 60*time.Second {
+					t.Errorf("waits = %v, want each in (0, %s]", got, 60*time.Second)
 				}
 			}
 		})
 	}
 }
 
-// TestRetryDelayAnyAttempt: the backoff stays in (0, maxRetryDelay] for any
-// attempt number, however far out, with any jitter: a shift that
-// overflows would turn it into a negative wait (no wait at all) or an
-// absurd one.
-func TestRetryDelayAnyAttempt(t *testing.T) {
-	attempts := []int{-1, 0, 1, 4, 5, 15, 16, 17, 34, 35, 36, 62, 63, 64, 65, 1 << 20, math.MaxInt32, math.MaxInt}
-	for _, attempt := range attempts {
-		for _, random := range []float64{0, 0.5, 0.999999} {
-			got := retryDelay(attempt, nil, func() float64 { return random })
-			want := min(initialRetryDelay<<min(max(attempt, 0), 5), maxRetryDelay)
-			if got <= 0 || got > want || got < want*3/4 {
-				t.Errorf("retryDelay(%d) with random %v = %s, want in [%s, %s]", attempt, random, got, want*3/4, want)
+// TestBodyBreaksOffAfterA2xx: a 2xx whose body breaks off is no answer.
+// A list is retried, and fails as net/http's "Get" error to the origin; a
+// create is sent once (its 2xx says the token was made), fails as a
+// "Post" error wrapping ErrCreateUnconfirmed. Both are unavailable.
+func TestBodyBreaksOffAfterA2xx(t *testing.T) {
+	for _, declared := range []bool{true, false} {
+		var mu sync.Mutex
+		sent := map[string]int{}
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			sent[req.Method]++
+			mu.Unlock()
+			status, part := http.StatusOK, `{"tokens":[`
+			if req.Method == http.MethodPost {
+				status, part = http.StatusCreated, `{"token":"ck-let-`
+			}
+			resp := fakeAnswer(req, status, "application/json", nil)
+			resp.Body = io.NopCloser(brokenBody{strings.NewReader(part)})
+			if declared {
+				resp.ContentLength = 100
+			}
+			return resp, nil
+		}))
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		_, listErr := c.ListTokens(ctx, ListOptions{})
+		_, createErr := c.CreateToken(ctx, validCreate)
+		cancel()
+		for _, tc := range []struct {
+			method, op string
+			err        error
+			sends      int
+		}{
+			{http.MethodGet, `lettatokens: list tokens: Get "http://127.0.0.1:1": reading response body: unexpected EOF`, listErr, 1 + defaultMaxRetries},
+			{http.MethodPost, `lettatokens: create token: Post "http://127.0.0.1:1": reading response body: ` + ErrCreateUnconfirmed.Error() + `: unexpected EOF (HTTP 201)`, createErr, 1},
+		} {
+			if sent[tc.method] != tc.sends {
+				t.Errorf("declared %v: %s sent %d times, want %d", declared, tc.method, sent[tc.method], tc.sends)
+			}
+			if tc.err == nil || tc.err.Error() != tc.op {
+				t.Errorf("declared %v: %s: err = %v, want %q", declared, tc.method, tc.err, tc.op)
+			}
+			if got := errors.Is(tc.err, ErrCreateUnconfirmed); got != (tc.method == http.MethodPost) {
+				t.Errorf("declared %v: %s: errors.Is(err, ErrCreateUnconfirmed) = %v", declared, tc.method, got)
+			}
+			if k := KindOf(tc.err); k != KindUnavailable {
+				t.Errorf("declared %v: %s: KindOf = %s, want %s", declared, tc.method, k, KindUnavailable)
 			}
 		}
+	}
+}
+
+// TestResentBodyComesFromGetBody: a create retried after two 503s is sent
+// whole each time, its body taken afresh from GetBody for each resend; the
+// first attempt sends the body as it was given.
+func TestResentBodyComesFromGetBody(t *testing.T) {
+	var bodies []string
+	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, string(b))
+		if len(bodies) < 3 {
+			return fakeAnswer(req, http.StatusServiceUnavailable, "application/json", []byte(`{}`)), nil
+		}
+		return fakeAnswer(req, http.StatusCreated, "application/json", []byte(`{"token":"ck-let-x"}`)), nil
+	}))
+	rewinds := 0
+	countRewinds := func(_ context.Context, req *http.Request) error {
+		getBody := req.GetBody
+		req.GetBody = func() (io.ReadCloser, error) {
+			rewinds++
+			return getBody()
+		}
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	resp, err := c.Generated().CreateClientSideAccessToken(ctx, gen.CreateTokenRequest{Hostname: "https://app.example.com"}, countRewinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(bodies) != 3 || bodies[0] != bodies[1] || bodies[1] != bodies[2] || !strings.Contains(bodies[0], `"hostname":"https://app.example.com"`) || rewinds != 2 {
+		t.Errorf("bodies sent %q, GetBody called %d times; want the same body three times, GetBody twice", bodies, rewinds)
+	}
+}
+
+// TestResendNeedsAWayBack: a request whose body cannot be had again (no
+// GetBody, as a caller's request editor may leave it) is sent once, its
+// 503 the answer; one without a body (nil or http.NoBody) is retried.
+func TestResendNeedsAWayBack(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		edit   gen.RequestEditorFn
+		create bool
+		sends  int
+	}{
+		{"a body without GetBody", func(_ context.Context, req *http.Request) error { req.GetBody = nil; return nil }, true, 1},
+		{"http.NoBody without GetBody", func(_ context.Context, req *http.Request) error {
+			req.Body, req.GetBody = http.NoBody, nil
+			return nil
+		}, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n counter
+			c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+				if req.Body != nil {
+					io.Copy(io.Discard, req.Body)
+				}
+				if n.inc() == 1 {
+					return fakeAnswer(req, http.StatusServiceUnavailable, "application/json", []byte(`{}`)), nil
+				}
+				return fakeAnswer(req, http.StatusOK, "application/json", []byte(`{"tokens":[],"hasNextPage":false}`)), nil
+			}))
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			var resp *http.Response
+			var err error
+			if tc.create {
+				resp, err = c.Generated().CreateClientSideAccessToken(ctx, gen.CreateTokenRequest{Hostname: "https://app.example.com"}, tc.edit)
+			} else {
+				resp, err = c.Generated().ListClientSideAccessTokens(ctx, nil, tc.edit)
+			}
+			if err == nil {
+				resp.Body.Close()
+			}
+			var apiErr *Error
+			if n.count() != tc.sends || (tc.sends == 1) != (errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusServiceUnavailable) {
+				t.Errorf("sent %d times, err %v; want %d sends", n.count(), err, tc.sends)
+			}
+		})
 	}
 }

@@ -9,41 +9,6 @@ import (
 	"time"
 )
 
-func TestSlowDown(t *testing.T) {
-	now := time.Now()
-	tests := []struct {
-		name    string
-		status  int
-		headers map[string]string
-		want    time.Duration // 0: no slow-down
-	}{
-		{name: "429 with retry-after-ms", status: 429, headers: map[string]string{"Retry-After-Ms": "1500"}, want: 1500 * time.Millisecond},
-		{name: "503 with Retry-After", status: 503, headers: map[string]string{"Retry-After": "2"}, want: 2 * time.Second},
-		{name: "429 without a delay", status: 429, want: initialRetryDelay},
-		{name: "503 without a delay", status: 503, want: initialRetryDelay},
-		{name: "429 with an insane delay", status: 429, headers: map[string]string{"Retry-After": "86400"}, want: initialRetryDelay},
-		{name: "429 the server says not to retry", status: 429, headers: map[string]string{"X-Should-Retry": "false"}, want: initialRetryDelay},
-		{name: "500 with Retry-After", status: 500, headers: map[string]string{"Retry-After": "3"}, want: 3 * time.Second},
-		{name: "500 without a delay", status: 500},
-		{name: "500 with Retry-After, not to be retried", status: 500, headers: map[string]string{"Retry-After": "3", "X-Should-Retry": "false"}},
-		{name: "400 with Retry-After", status: 400, headers: map[string]string{"Retry-After": "3"}},
-		{name: "200 with Retry-After", status: 200, headers: map[string]string{"Retry-After": "3"}},
-		{name: "200", status: 200},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
-			for k, v := range tt.headers {
-				resp.Header.Set(k, v)
-			}
-			d, ok := slowDown(resp, now)
-			if ok != (tt.want != 0) || d != tt.want {
-				t.Errorf("slowDown = %s, %v; want %s", d, ok, tt.want)
-			}
-		})
-	}
-}
-
 // TestThrottleHoldsBackEveryRequest: after a response that says the server
 // is overloaded, the next request of the same Client (another call, not a
 // retry) waits for the server's delay before it is sent. The waits are
@@ -56,18 +21,21 @@ func TestThrottleHoldsBackEveryRequest(t *testing.T) {
 	}{
 		{name: "429 retry-after-ms", first: step{429, map[string]string{"Retry-After-Ms": "1000"}}, wantWait: time.Second},
 		{name: "503 Retry-After", first: step{503, map[string]string{"Retry-After": "5"}}, wantWait: 5 * time.Second},
-		{name: "503 without a delay", first: step{503, nil}, wantWait: initialRetryDelay},
+		{name: "503 without a delay", first: step{503, nil}, wantWait: 500 * time.Millisecond},
+		{name: "429 with an insane delay", first: step{429, map[string]string{"Retry-After": "86400"}}, wantWait: 500 * time.Millisecond},
+		{name: "429 the server says not to retry", first: step{429, map[string]string{"X-Should-Retry": "false"}}, wantWait: 500 * time.Millisecond},
+		{name: "500 with Retry-After, not to be retried", first: step{500, map[string]string{"Retry-After": "3", "X-Should-Retry": "false"}}},
 		{name: "502 with retry-after-ms", first: step{502, map[string]string{"Retry-After-Ms": "700"}}, wantWait: 700 * time.Millisecond},
 		{name: "502 without a delay", first: step{502, nil}},
-		{name: "400", first: step{400, map[string]string{"Retry-After": "5"}}},
-		{name: "200", first: step{200, nil}},
+		{name: "400 with Retry-After", first: step{400, map[string]string{"Retry-After": "5"}}},
+		{name: "200 with Retry-After", first: step{200, map[string]string{"Retry-After": "5"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n, srv := scriptedServer(t, tt.first, step{status: http.StatusOK})
 			c, waits := newTestClient(t, srv, WithMaxRetries(0))
-			c.ListTokens(t.Context(), ListPageParams{}) // the first answer, whatever it is
-			if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
+			c.ListTokens(t.Context(), ListOptions{}) // the first answer, whatever it is
+			if _, err := c.ListTokens(t.Context(), ListOptions{}); err != nil {
 				t.Fatalf("second call: %v", err)
 			}
 			got := waits.recorded()
@@ -96,9 +64,9 @@ func TestThrottleWaitIsNotPartOfTheAttempt(t *testing.T) {
 			waited = append(waited, d) // one call at a time: no lock needed
 			return d / 4               // about 250 ms, more than the timeout
 		}))
-	c.ListTokens(t.Context(), ListPageParams{})
+	c.ListTokens(t.Context(), ListOptions{})
 	start := time.Now()
-	if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
+	if _, err := c.ListTokens(t.Context(), ListOptions{}); err != nil {
 		t.Fatalf("second call: %v", err)
 	}
 	if len(waited) != 1 || waited[0] < 900*time.Millisecond {
@@ -117,11 +85,11 @@ func TestThrottleWaitIsNotPartOfTheAttempt(t *testing.T) {
 func TestThrottleHonoursContext(t *testing.T) {
 	n, srv := scriptedServer(t, step{503, map[string]string{"Retry-After": "30"}}, step{status: http.StatusOK})
 	c, _ := newTestClient(t, srv, WithMaxRetries(0), withRetryWait(func(d time.Duration) time.Duration { return d }))
-	c.ListTokens(t.Context(), ListPageParams{})
+	c.ListTokens(t.Context(), ListOptions{})
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := c.ListTokens(ctx, ListPageParams{})
+	_, err := c.ListTokens(ctx, ListOptions{})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
@@ -140,7 +108,7 @@ func TestThrottleDoesNotHoldARetryTwice(t *testing.T) {
 		t.Run(strconv.Itoa(len(h)), func(t *testing.T) {
 			n, srv := scriptedServer(t, step{429, h}, step{status: http.StatusOK})
 			c, waits := newTestClient(t, srv)
-			if _, err := c.ListTokens(t.Context(), ListPageParams{}); err != nil {
+			if _, err := c.ListTokens(t.Context(), ListOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if got := waits.recorded(); len(got) != 1 || n.count() != 2 {

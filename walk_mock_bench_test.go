@@ -33,7 +33,7 @@ func BenchmarkWalkMock(b *testing.B) {
 				b.ResetTimer()
 				for range b.N {
 					n := 0
-					for _, err := range lettatokens.Tokens(b.Context(), client, lettatokens.ListOptions{Limit: limit, Concurrency: conc}) {
+					for _, err := range client.Tokens(b.Context(), lettatokens.ListOptions{Limit: limit, Concurrency: conc}) {
 						if err != nil {
 							b.Fatal(err)
 						}

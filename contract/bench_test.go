@@ -23,7 +23,7 @@ func BenchmarkValidatingTransport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := lettatokens.ListPageParams{Limit: 100}
+	params := lettatokens.ListOptions{Limit: 100}
 	for _, bc := range []struct {
 		name string
 		opts []lettatokens.Option
@@ -72,7 +72,7 @@ func BenchmarkValidatingTransportPaired(b *testing.B) {
 	}
 	plain := newClient()
 	validated := newClient(lettatokens.WithTransport(&contract.Transport{Validator: v}))
-	params := lettatokens.ListPageParams{Limit: 100}
+	params := lettatokens.ListOptions{Limit: 100}
 	call := func(c *lettatokens.Client) time.Duration {
 		start := time.Now()
 		page, err := c.ListTokens(context.Background(), params)

@@ -46,7 +46,7 @@ type Transport struct {
 	// tries again; they are left out of the report, so that a transient
 	// failure the client recovers from is not drift. The caller still sees
 	// every answer, the final one included. Set it to the policy of the
-	// client in use, such as internal/retrypolicy.Response (408, 409, 429, 5xx,
+	// client in use, such as lettatokens.Retryable (408, 409, 429, 5xx,
 	// x-should-retry); nil reports every answer.
 	Retryable func(*http.Response) bool
 }

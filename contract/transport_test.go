@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 )
 
 // serveFixture answers every request with a recorded response.
@@ -139,7 +138,7 @@ func TestTransportRetryable(t *testing.T) {
 		want      int
 	}{
 		{"no policy", nil, 1},
-		{"the client's policy", retrypolicy.Response, 0},
+		{"the client's policy", lettatokens.Retryable, 0},
 		{"a policy that retries nothing", func(*http.Response) bool { return false }, 1},
 	} {
 		var rec Recorder

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -339,9 +340,12 @@ func TestGoClientWalksThroughFaults(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	tokens, err := lettatokens.CollectTokens(ctx, client, lettatokens.ListOptions{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
+	var tokens []gen.Token
+	for tok, err := range client.Tokens(ctx, lettatokens.ListOptions{Limit: 100}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, tok)
 	}
 	want := mock.SeedTokens(10_000)
 	if len(tokens) != len(want) {

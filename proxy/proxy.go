@@ -68,7 +68,7 @@ type Options struct {
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// Retryable names the answers a client retries (such as
-	// lettatokens.IsRetryable: 408, 409, 429, 5xx): they are forwarded and
+	// lettatokens.Retryable: 408, 409, 429, 5xx): they are forwarded and
 	// not reported, so that a transient failure is not drift. nil reports
 	// every answer.
 	Retryable func(*http.Response) bool

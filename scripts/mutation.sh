@@ -31,9 +31,9 @@ root=$(pwd)
 critical_files() {
   case "$1" in
     redact) echo "masker.go view.go secrets.go line.go defuse.go writer.go" ;;
-    .) echo "auth.go body.go callerror.go doer.go errors.go kind.go env.go list.go pager.go redact.go redirect.go retry.go" ;;
+    .) echo "auth.go callerror.go errors.go kind.go env.go list.go pager.go" ;;
+    internal/attempt) echo "attempt.go body.go redirect.go backoff.go throttle.go retryable.go" ;;
     internal/fingerprint) echo "fingerprint.go" ;;
-    internal/retrypolicy) echo "retrypolicy.go" ;;
     internal/prefetch) echo "prefetch.go" ;;
     contract) echo "page_behaviour.go safe.go unknown_fields.go validator.go" ;;
     contract/live) echo "compare.go live_classify.go live_seed_guard.go" ;;
@@ -41,7 +41,7 @@ critical_files() {
     *) return 1 ;;
   esac
 }
-all_packages="redact internal/prefetch internal/fingerprint internal/retrypolicy . contract contract/live cmd/letta-tokens"
+all_packages="redact internal/prefetch internal/fingerprint internal/attempt . contract contract/live cmd/letta-tokens"
 
 base=""
 pkgs=()

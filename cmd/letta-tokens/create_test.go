@@ -16,6 +16,7 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/gen/server"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // createArgs are the flags of a valid create, for an agent the mock seeds.
@@ -64,7 +65,7 @@ func TestCreateListDelete(t *testing.T) {
 		t.Fatalf("create's stdout is not one token line: %q", r.stdout)
 	}
 	value := m[1]
-	wantNote := "created token " + lettatokens.RedactToken(value) + " for https://app.example.com, agents " +
+	wantNote := "created token " + redact.Token(value) + " for https://app.example.com, agents " +
 		agents[0] + "(read_messages,write_messages); " + agents[1] + "(read_messages,write_messages), expires "
 	if !strings.HasPrefix(r.stderr, wantNote) || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("create's stderr:\n%q\nwant one line starting\n%q", r.stderr, wantNote)
@@ -92,7 +93,7 @@ func TestCreateListDelete(t *testing.T) {
 	if r.code != exitOK || r.stdout != "" {
 		t.Fatalf("delete: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if want := "deleted " + lettatokens.RedactToken(value) + "\n"; r.stderr != want {
+	if want := "deleted " + redact.Token(value) + "\n"; r.stderr != want {
 		t.Errorf("delete's stderr %q, want %q", r.stderr, want)
 	}
 	if _, ok := findToken(listRevealed(t, env), value); ok {
@@ -140,7 +141,7 @@ func TestCreateJSON(t *testing.T) {
 	if at, err := lettatokens.ExpiresAt(tok); err != nil || at.Before(time.Now().Add(4*time.Minute)) || at.After(time.Now().Add(6*time.Minute)) {
 		t.Errorf("expiresAt %q without --expires-in or --expires-at, want the default of about 5 minutes (%v)", tok.ExpiresAt, err)
 	}
-	if !strings.HasPrefix(r.stderr, "created token "+lettatokens.RedactToken(tok.Token)) || strings.Contains(r.stderr, tok.Token) {
+	if !strings.HasPrefix(r.stderr, "created token "+redact.Token(tok.Token)) || strings.Contains(r.stderr, tok.Token) {
 		t.Errorf("stderr %q", r.stderr)
 	}
 
@@ -336,7 +337,7 @@ func TestCreateHostileToken(t *testing.T) {
 			t.Errorf("--json stdout holds %q raw: %q", bad, r.stdout)
 		}
 	}
-	if !strings.Contains(tok.Hostname, "\x1b]0;pwned") || !strings.Contains(tok.Hostname, lettatokens.RedactToken(other)) {
+	if !strings.Contains(tok.Hostname, "\x1b]0;pwned") || !strings.Contains(tok.Hostname, redact.Token(other)) {
 		t.Errorf("--json: hostname %q, want the value kept whole (escaped by JSON) with the other token masked", tok.Hostname)
 	}
 
@@ -385,7 +386,7 @@ func TestCreateOutputFails(t *testing.T) {
 			t.Fatal("no token was created")
 		}
 		value := listed[len(listed)-1].Token
-		want := "letta-tokens: writing output: broken pipe; created token " + lettatokens.RedactToken(value) + " for https://app.example.com"
+		want := "letta-tokens: writing output: broken pipe; created token " + redact.Token(value) + " for https://app.example.com"
 		if code != exitFailure || !strings.HasPrefix(stderr.String(), want) || strings.Contains(stderr.String(), value) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and a line starting %q", args[len(args)-1], code, stderr.String(), exitFailure, want)
 		}

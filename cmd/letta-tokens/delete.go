@@ -116,7 +116,7 @@ func notAPI(ctx context.Context, client *lettatokens.Client, err error) error {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return err
 	}
-	_, probe := client.ListTokens(ctx, lettatokens.ListPageParams{Limit: 1})
+	_, probe := client.ListTokens(ctx, lettatokens.ListOptions{Limit: 1})
 	if lettatokens.KindOf(probe) == lettatokens.KindNotAPI {
 		return probe
 	}

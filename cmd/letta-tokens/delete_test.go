@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // TestDeleteTokenFile deletes seeded tokens named in a file, whatever line
@@ -34,7 +34,7 @@ func TestDeleteTokenFile(t *testing.T) {
 		}
 		// stdin holds another token: --token-file wins, stdin is not read.
 		r := runCLIStdin(t, env, strings.NewReader(seed[3].Token), "delete", "--token-file", path)
-		if r.code != exitOK || r.stdout != "" || r.stderr != "deleted "+lettatokens.RedactToken(seed[i].Token)+"\n" {
+		if r.code != exitOK || r.stdout != "" || r.stderr != "deleted "+redact.Token(seed[i].Token)+"\n" {
 			t.Errorf("--token-file %q: exit %d, stdout %q, stderr %q", content, r.code, r.stdout, r.stderr)
 		}
 	}

@@ -14,10 +14,9 @@ import (
 
 // failure turns the error of a call (list, create, delete, a check run)
 // into one error line and an exit status. lettatokens.KindOf sorts the
-// error and the kind's ExitStatus is the exit status (see the package
-// documentation: 1 only for an answer that shows a change in the API);
-// what is worded here is who must act and how: the target, the flag or
-// the variable to change.
+// error, exitStatus gives the kind's status (1 only for an answer that
+// shows a change in the API), and what is worded here is who must act and
+// how: the target, the flag or the variable to change.
 type failure struct {
 	cfg     config
 	timeout time.Duration // --timeout, named when no answer came in time
@@ -99,7 +98,20 @@ func (f failure) words(kind lettatokens.Kind, err error) string {
 // kindErrorf is a failure of kind that the command words itself: it exits
 // with the kind's status.
 func kindErrorf(kind lettatokens.Kind, format string, args ...any) error {
-	return &cliError{code: kind.ExitStatus(), msg: fmt.Sprintf(format, args...)}
+	return &cliError{code: exitStatus(kind), msg: fmt.Sprintf(format, args...)}
+}
+
+// exitStatus is the exit status of a failure of kind: 0 for none, 1 for
+// drift (an answer the API does not document), 2 for everything else,
+// which says the check could not be made.
+func exitStatus(kind lettatokens.Kind) int {
+	switch kind {
+	case lettatokens.KindNone:
+		return exitOK
+	case lettatokens.KindUndocumented:
+		return exitFailure
+	}
+	return exitUsage
 }
 
 // status is "HTTP 404 Not Found", or "HTTP 418".

@@ -14,9 +14,9 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// allDefaultLimit is --all's page size when --limit is not given: fewer
-// round trips than the server's default of 10.
-const allDefaultLimit = lettatokens.DefaultPageLimit
+// allDefaultLimit is --all's page size when --limit is not given: ten
+// times fewer round trips than the server's default of 10.
+const allDefaultLimit = 100
 
 func listUsage(w io.Writer, fs func(io.Writer)) {
 	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
@@ -159,7 +159,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 
 	// Unset, the limit is the server's default; the offset is 0 either way.
-	params := lettatokens.ListPageParams{AgentID: *agentID}
+	params := lettatokens.ListOptions{AgentID: *agentID}
 	if set["limit"] {
 		params.Limit = *limit
 	}
@@ -244,7 +244,7 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		prog.update(total)
 		return nil
 	}
-	for tok, err := range lettatokens.Tokens(ctx, api.client, opts) {
+	for tok, err := range api.client.Tokens(ctx, opts) {
 		if err != nil {
 			werr := flush()
 			prog.abort()

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // tableRows returns the rows of a table (without header and count line).
@@ -49,8 +49,8 @@ func TestListTable(t *testing.T) {
 	}
 	for i, row := range rows {
 		tok := seed[i]
-		if !strings.HasPrefix(row, lettatokens.RedactToken(tok.Token)+"  ") {
-			t.Errorf("row %d does not start with the redacted token %s: %q", i, lettatokens.RedactToken(tok.Token), row)
+		if !strings.HasPrefix(row, redact.Token(tok.Token)+"  ") {
+			t.Errorf("row %d does not start with the redacted token %s: %q", i, redact.Token(tok.Token), row)
 		}
 		for _, want := range []string{tok.Hostname, tok.ExpiresAt, agentsCell(tok.Policy)} {
 			if !strings.Contains(row, want) {
@@ -75,7 +75,7 @@ func TestListTable(t *testing.T) {
 	if rows := tableRows(t, r.stdout); r.code != exitOK || len(rows) != 5 || !strings.HasSuffix(r.stdout, "\n5 tokens\n") {
 		t.Errorf("--offset 20: exit %d, %d rows:\n%s", r.code, len(rows), r.stdout)
 	}
-	if !strings.HasPrefix(tableRows(t, r.stdout)[0], lettatokens.RedactToken(seed[20].Token)) {
+	if !strings.HasPrefix(tableRows(t, r.stdout)[0], redact.Token(seed[20].Token)) {
 		t.Errorf("--offset 20 does not start at token 20:\n%s", r.stdout)
 	}
 }
@@ -552,7 +552,7 @@ func TestListAllStopsOnAnyDuplicate(t *testing.T) {
 			}
 			oneLine(t, r, "paginates inconsistently", "already listed", "the listing is incomplete")
 			for _, tok := range tokens {
-				if n := strings.Count(r.stdout, lettatokens.RedactToken(tok.Token)); n > 1 {
+				if n := strings.Count(r.stdout, redact.Token(tok.Token)); n > 1 {
 					t.Errorf("token printed %d times", n)
 				}
 			}

@@ -34,8 +34,8 @@
 //	   a server that is not Letta's API (LETTA_BASE_URL wrong), or a run
 //	   that could not finish (interrupted, a walk cut at its bound)
 //
-// lettatokens.KindOf sorts a failure and its Kind's ExitStatus is the
-// status; failure.words words each kind (failure.go).
+// lettatokens.KindOf sorts a failure; exitStatus gives its kind's status
+// and failure.words its words (failure.go).
 //
 // Every byte written leaves through one masking boundary (stdout, stderr,
 // report files: see boundary); renderers and messages only escape for

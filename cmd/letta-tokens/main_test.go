@@ -13,10 +13,10 @@ import (
 
 	"go.uber.org/goleak"
 
-	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // TestMain fails the run if a test leaves a goroutine behind: a server not
@@ -110,7 +110,7 @@ func deadURL(t *testing.T) string {
 func redacted(tokens []gen.Token) []gen.Token {
 	out := make([]gen.Token, len(tokens))
 	for i, tok := range tokens {
-		tok.Token = lettatokens.RedactToken(tok.Token)
+		tok.Token = redact.Token(tok.Token)
 		out[i] = tok
 	}
 	return out

@@ -15,7 +15,6 @@ import (
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
-	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 	"github.com/letta-tokens/letta-tokens/proxy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -113,7 +112,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	p, err := proxy.New(proxy.Options{
 		Upstream:  target,
 		Transport: tr,
-		Retryable: retrypolicy.Response,
+		Retryable: lettatokens.Retryable,
 		RecordDir: *record,
 		OnFinding: func(f contract.Finding) {
 			out.Lock()

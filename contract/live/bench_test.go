@@ -20,7 +20,7 @@ import (
 func BenchmarkWalkRetainedMemory(b *testing.B) {
 	const n, limit = 200_000, 1000
 	tokens := mock.SeedTokens(limit)
-	fetch := pagesFunc(func(_ context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+	fetch := pagesFunc(func(_ context.Context, p lettatokens.ListOptions) (*gen.TokenPage, error) {
 		page := &gen.TokenPage{HasNextPage: p.Offset+limit < n}
 		if p.Offset >= n {
 			return page, nil

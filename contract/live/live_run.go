@@ -10,7 +10,6 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -73,7 +72,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		base = r.own
 	}
 	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
-		Retryable: retrypolicy.Response, MaxBodyBytes: cfg.MaxPageBytes}
+		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(keyURLGuard{&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {

@@ -140,7 +140,7 @@ type sighter struct {
 	w    sighting
 }
 
-func (l sighter) ListTokens(ctx context.Context, params lettatokens.ListPageParams) (*gen.TokenPage, error) {
+func (l sighter) ListTokens(ctx context.Context, params lettatokens.ListOptions) (*gen.TokenPage, error) {
 	page, err := l.next.ListTokens(ctx, params)
 	if page == nil {
 		return page, err

@@ -14,7 +14,7 @@ import (
 func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
 	var page *gen.TokenPage
 	err := r.step(ctx, func() (err error) {
-		page, err = r.client.ListTokens(ctx, lettatokens.ListPageParams{})
+		page, err = r.client.ListTokens(ctx, lettatokens.ListOptions{})
 		return err
 	})
 	return page, err
@@ -24,7 +24,7 @@ func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
 // account shows whether limit is honoured.
 func (r *liveRun) limitOne(ctx context.Context) error {
 	return r.step(ctx, func() error {
-		_, err := r.client.ListTokens(ctx, lettatokens.ListPageParams{Limit: 1})
+		_, err := r.client.ListTokens(ctx, lettatokens.ListOptions{Limit: 1})
 		return err
 	})
 }

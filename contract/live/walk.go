@@ -219,7 +219,7 @@ func fetchPage(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	page, err := pages.ListTokens(ctx, lettatokens.ListPageParams{Limit: opts.Limit, Offset: offset, AgentID: opts.AgentID})
+	page, err := pages.ListTokens(ctx, lettatokens.ListOptions{Limit: opts.Limit, Offset: offset, AgentID: opts.AgentID})
 	if err != nil {
 		return nil, fmt.Errorf("page at offset %d, limit %d: %w", offset, opts.Limit, err)
 	}

@@ -47,13 +47,13 @@ func testTokens(n int) []gen.Token {
 
 // pagesFunc is a PageLister made of one function, for a test's own
 // fetch.
-type pagesFunc func(context.Context, lettatokens.ListPageParams) (*gen.TokenPage, error)
+type pagesFunc func(context.Context, lettatokens.ListOptions) (*gen.TokenPage, error)
 
-func (f pagesFunc) ListTokens(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+func (f pagesFunc) ListTokens(ctx context.Context, p lettatokens.ListOptions) (*gen.TokenPage, error) {
 	return f(ctx, p)
 }
 
-func (s *fakeServer) ListTokens(_ context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+func (s *fakeServer) ListTokens(_ context.Context, p lettatokens.ListOptions) (*gen.TokenPage, error) {
 	if s.calls != nil {
 		s.calls.Add(1)
 	}
@@ -170,7 +170,7 @@ func TestWalkStopsOnFetchErrorAndContext(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			boom := errors.New("boom")
-			_, _, err := walkPages(context.Background(), pagesFunc(func(context.Context, lettatokens.ListPageParams) (*gen.TokenPage, error) {
+			_, _, err := walkPages(context.Background(), pagesFunc(func(context.Context, lettatokens.ListOptions) (*gen.TokenPage, error) {
 				return nil, boom
 			}), walkOptions{Limit: 5, MaxTokens: 50, Concurrency: c})
 			if !errors.Is(err, boom) {
@@ -210,7 +210,7 @@ func TestWalkConcurrencyKeepsPagesInFlight(t *testing.T) {
 			// Each fetch waits (briefly, bounded) for the peak to be
 			// reached, so that a walk that does issue pages ahead is seen
 			// to, however the goroutines are scheduled.
-			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListOptions) (*gen.TokenPage, error) {
 				n := inFlight.Add(1)
 				defer inFlight.Add(-1)
 				for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
@@ -240,7 +240,7 @@ func TestWalkPanicInFetchReachesTheCaller(t *testing.T) {
 	for _, c := range walkConcurrencies {
 		t.Run(fmt.Sprintf("concurrency=%d", c), func(t *testing.T) {
 			s := &fakeServer{tokens: testTokens(40)}
-			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListPageParams) (*gen.TokenPage, error) {
+			fetch := pagesFunc(func(ctx context.Context, p lettatokens.ListOptions) (*gen.TokenPage, error) {
 				if p.Offset >= 10 {
 					panic("callback exploded")
 				}

@@ -15,6 +15,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 func main() {
@@ -44,11 +45,11 @@ func main() {
 	}
 	// tok.Token is the secret the client-side application needs: hand it
 	// over, and log only its redacted form.
-	fmt.Println("created", lettatokens.RedactToken(tok.Token), "expires", tok.ExpiresAt)
+	fmt.Println("created", redact.Token(tok.Token), "expires", tok.ExpiresAt)
 
 	// Revoke it before it expires.
 	if err := client.DeleteToken(ctx, tok.Token); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("deleted", lettatokens.RedactToken(tok.Token))
+	fmt.Println("deleted", redact.Token(tok.Token))
 }

@@ -1,5 +1,6 @@
 // Command list prints every client-side access token of a Letta account,
-// redacted. It is the README's example, kept here so that it compiles.
+// redacted. It is the README's example and the package's quick start, kept
+// here so that it compiles.
 //
 //	LETTA_API_KEY=sk-let-... go run ./examples/list
 package main
@@ -11,6 +12,7 @@ import (
 	"log"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 func main() {
@@ -20,7 +22,7 @@ func main() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	for tok, err := range lettatokens.Tokens(ctx, client, lettatokens.ListOptions{Limit: 100}) {
+	for tok, err := range client.Tokens(ctx, lettatokens.ListOptions{Limit: 100}) {
 		if err != nil {
 			// err.Error() is one line with every secret redacted: the status,
 			// Letta's message, the cause (connection refused, invalid JSON…)
@@ -32,6 +34,6 @@ func main() {
 			log.Fatal(err)
 		}
 		expires, _ := lettatokens.ExpiresAt(tok)
-		fmt.Println(lettatokens.RedactToken(tok.Token), tok.Hostname, expires.Format("2006-01-02"))
+		fmt.Println(redact.Token(tok.Token), tok.Hostname, expires.Format("2006-01-02"))
 	}
 }

@@ -37,7 +37,7 @@ func main() {
 		log.Fatal(err) // lettatokens.ErrNoAPIKey when LETTA_API_KEY is not set
 	}
 
-	page, err := client.ListTokens(context.Background(), lettatokens.ListPageParams{})
+	page, err := client.ListTokens(context.Background(), lettatokens.ListOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

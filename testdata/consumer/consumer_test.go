@@ -18,7 +18,7 @@ func TestListAgainstTheMock(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, err := range lettatokens.Tokens(t.Context(), client, lettatokens.ListOptions{Limit: 7}) {
+	for _, err := range client.Tokens(t.Context(), lettatokens.ListOptions{Limit: 7}) {
 		if err != nil {
 			t.Fatal(err)
 		}

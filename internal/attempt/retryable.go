@@ -1,15 +1,4 @@
-// Package retrypolicy says which failed attempts are worth another try. It
-// is the one copy of the rule: the root package's attempt loop applies it,
-// and the contract package's validating transport asks it which answers
-// the client will retry (and so are not yet a verdict).
-//
-// The rule is that of Letta's official SDKs: retry an attempt that got no
-// answer, and an answer of 408, 409, 429 or 5xx, unless the server says
-// otherwise with x-should-retry. A success is final whatever that header
-// says. Failures that the next attempt would meet again are final too: a
-// redirect the client's policy refused, an unsupported scheme, a malformed
-// header, a certificate that does not verify.
-package retrypolicy
+package attempt
 
 import (
 	"crypto/tls"
@@ -19,8 +8,15 @@ import (
 	"strings"
 )
 
-// Response reports whether an attempt that got resp deserves another.
-func Response(resp *http.Response) bool {
+// Retryable reports whether an attempt that got resp deserves another: the
+// one copy of the rule, which the root package exports. The rule is that
+// of Letta's official SDKs: retry an attempt that got no answer, and an
+// answer of 408, 409, 429 or 5xx, unless the server says
+// otherwise with x-should-retry. A success is final whatever that header
+// says. Failures that the next attempt would meet again are final too: a
+// redirect the client's policy refused, an unsupported scheme, a malformed
+// header, a certificate that does not verify (see transportRetryable).
+func Retryable(resp *http.Response) bool {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		// As in Letta's SDKs, which consult x-should-retry only on failure.
 		return false
@@ -41,10 +37,10 @@ func Response(resp *http.Response) bool {
 	return false
 }
 
-// TransportError reports whether an attempt that got no answer, only err,
+// transportRetryable reports whether an attempt that got no answer, only err,
 // deserves another. It does not look at the caller's context: the loop
 // checks that first, and never retries once it has ended.
-func TransportError(err error) bool {
+func transportRetryable(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var authorityErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError

@@ -1,4 +1,4 @@
-package lettatokens
+package attempt
 
 import (
 	"net/http"
@@ -16,10 +16,6 @@ const (
 	// the exponential backoff, so a misconfigured server cannot park a
 	// caller for an hour.
 	maxServerDelay = 60 * time.Second
-	// maxMaxRetries bounds WithMaxRetries: with the 60 s cap on a server's
-	// delay, one call then waits at most about ten minutes between its
-	// attempts, and a typo (WithMaxRetries(1000)) cannot make it hours.
-	maxMaxRetries = 10
 )
 
 // retryDelay is how long to wait after attempt (0 for the first) failed

@@ -1,24 +1,25 @@
-package lettatokens
+package attempt
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 )
 
-// bodyReadError is a failure to read a usable answer's body within its
+// BodyReadError is a failure to read a usable answer's body within its
 // attempt. It reports a timeout as one: *url.Error.Timeout asks its direct
 // cause (no unwrapping), and a read cut short by the attempt's deadline
 // fails with the context's error.
-type bodyReadError struct{ err error }
+type BodyReadError struct{ err error }
 
-func (e bodyReadError) Error() string { return "reading response body: " + e.err.Error() }
-func (e bodyReadError) Unwrap() error { return e.err }
+func (e BodyReadError) Error() string { return "reading response body: " + e.err.Error() }
+func (e BodyReadError) Unwrap() error { return e.err }
 
 // Timeout reports whether the read ended because a deadline passed.
-func (e bodyReadError) Timeout() bool {
+func (e BodyReadError) Timeout() bool {
 	var t interface{ Timeout() bool }
 	return errors.Is(e.err, context.DeadlineExceeded) || errors.As(e.err, &t) && t.Timeout()
 }
@@ -49,7 +50,7 @@ func readCapped(r io.Reader, declared, limit int64) (body []byte, tooLarge bool,
 }
 
 // bufferedBody is a response body read whole within its attempt. The
-// client's own decoding takes data as it is (see readBody) rather than
+// client's own decoding takes data as it is (see Body) rather than
 // copying it out through Read.
 type bufferedBody struct {
 	bytes.Reader
@@ -58,18 +59,26 @@ type bufferedBody struct {
 
 func (*bufferedBody) Close() error { return nil }
 
-// unread returns the part of the body not yet read through Read.
-func (b *bufferedBody) unread() []byte { return b.data[len(b.data)-b.Len():] }
+// Body returns the body of a usable answer from a Loop, which read it
+// whole within its attempt: taken as it is, without a copy, less what was
+// already read through Read. Only a 204 has none (http.NoBody): nil, which
+// no decoding takes for an answer.
+func Body(resp *http.Response) []byte {
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.data[len(b.data)-b.Len():]
+	}
+	return nil
+}
 
-// maxErrorBodyRead bounds how much of an unusable response's body is read:
+// MaxErrorBodyRead bounds how much of an unusable response's body is read:
 // enough for any JSON error document, while an HTML page of megabytes is
 // not read just to keep a 512-byte excerpt of it.
-const maxErrorBodyRead = 64 << 10
+const MaxErrorBodyRead = 64 << 10
 
-// isJSON reports whether a Content-Type names a JSON body: application/json
+// IsJSON reports whether a Content-Type names a JSON body: application/json
 // or any +json type, with or without parameters. It is called on every
 // response, so it avoids mime.ParseMediaType's allocations.
-func isJSON(contentType string) bool {
+func IsJSON(contentType string) bool {
 	mediaType, _, _ := strings.Cut(contentType, ";")
 	mediaType = strings.TrimSpace(mediaType)
 	const suffix = "+json"

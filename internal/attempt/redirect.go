@@ -1,4 +1,4 @@
-package lettatokens
+package attempt
 
 import (
 	"errors"
@@ -11,31 +11,26 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// ErrCrossOriginRedirect is the cause (see [Error.Err]) when the server
-// redirects a request to another origin: another scheme, host or port than
-// the configured base URL's. Such a redirect is not followed, since the
-// request carries the API key (net/http drops it only when the host name
-// changes, not on another port or on a switch from https to http), and it
-// is not retried. The *Error has the redirect's 3xx status as StatusCode;
-// its message names the origin the server pointed to, never the path or
-// query of that URL.
+// ErrCrossOriginRedirect is the cause of an *Unusable 3xx whose redirect
+// left the configured origin: not followed, since the request carries the
+// API key, and not retried (see lettatokens.ErrCrossOriginRedirect).
 var ErrCrossOriginRedirect = errors.New("redirect to another origin refused")
 
 // maxRedirects is net/http's own limit, kept when the caller's client sets
 // no CheckRedirect of its own.
 const maxRedirects = 10
 
-// errTooManyRedirects is the cause when same-origin redirects go on past
+// ErrTooManyRedirects is the cause when same-origin redirects go on past
 // maxRedirects, in net/http's own words.
-var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
+var ErrTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
 
-// sameOriginRedirects returns a CheckRedirect policy that refuses any
-// redirect leaving origin (see originOf) and otherwise defers to next, the
+// SameOriginRedirects returns a CheckRedirect policy that refuses any
+// redirect leaving origin (see Origin) and otherwise defers to next, the
 // caller's own policy, or to net/http's default when next is nil. Ours runs
 // first, so that no caller policy can let the key travel elsewhere.
-func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+func SameOriginRedirects(origin string, next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if to := originOf(req.URL); to != origin {
+		if to := Origin(req.URL); to != origin {
 			return fmt.Errorf("%w: the server redirected to %s (configured: %s)",
 				ErrCrossOriginRedirect, redact.Safe(to, redact.MaxLine), origin)
 		}
@@ -45,17 +40,17 @@ func sameOriginRedirects(origin string, next func(*http.Request, []*http.Request
 		if len(via) >= maxRedirects {
 			// net/http's own wording. Like any refused redirect, it is
 			// final: the next attempt would be sent round the same loop.
-			return errTooManyRedirects
+			return ErrTooManyRedirects
 		}
 		return nil
 	}
 }
 
-// originOf returns the origin of u as scheme://host:port, lower-cased and
+// Origin returns the origin of u as scheme://host:port, lower-cased and
 // with the scheme's default port written out, so that two spellings of one
 // origin compare equal. User information, path, query and fragment are
 // left out: they may hold secrets and are no part of an origin.
-func originOf(u *url.URL) string {
+func Origin(u *url.URL) string {
 	scheme := strings.ToLower(u.Scheme)
 	port := u.Port()
 	if port == "" {
@@ -69,13 +64,13 @@ func originOf(u *url.URL) string {
 	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// withoutPath returns err with the URL that net/http quotes in a
+// WithoutPath returns err with the URL that net/http quotes in a
 // *url.Error ("Get \"https://host/path?query\": ...") cut down to its
 // origin: the path and query of a request, or of the Location a server
 // redirected to, are not an error message's business, and a proxy prefix
 // or a signed query could hold a secret. Other errors are returned as they
 // are.
-func withoutPath(err error) error {
+func WithoutPath(err error) error {
 	// net/http returns the *url.Error itself, unwrapped; that is the only
 	// place one comes from here.
 	ue, ok := err.(*url.Error) //nolint:errorlint // see above
@@ -84,7 +79,7 @@ func withoutPath(err error) error {
 	}
 	to := "(unparsable URL)"
 	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
-		to = originOf(u)
+		to = Origin(u)
 	}
 	return &url.Error{Op: ue.Op, URL: to, Err: ue.Err}
 }

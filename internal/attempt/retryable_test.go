@@ -1,4 +1,4 @@
-package retrypolicy
+package attempt
 
 import (
 	"crypto/tls"
@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-func TestResponse(t *testing.T) {
+func TestRetryable(t *testing.T) {
 	tests := []struct {
 		status      int
 		shouldRetry string
@@ -31,14 +31,14 @@ func TestResponse(t *testing.T) {
 			if tt.shouldRetry != "" {
 				resp.Header.Set("X-Should-Retry", tt.shouldRetry)
 			}
-			if got := Response(resp); got != tt.want {
-				t.Errorf("Response = %v, want %v", got, tt.want)
+			if got := Retryable(resp); got != tt.want {
+				t.Errorf("Retryable = %v, want %v", got, tt.want)
 			}
 		})
 	}
 }
 
-func TestTransportError(t *testing.T) {
+func TestTransportRetryable(t *testing.T) {
 	wrap := func(err error) error { return &url.Error{Op: "Get", URL: "https://example.test", Err: err} }
 	tests := []struct {
 		name string
@@ -57,8 +57,8 @@ func TestTransportError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := TransportError(tt.err); got != tt.want {
-				t.Errorf("TransportError(%v) = %v, want %v", tt.err, got, tt.want)
+			if got := transportRetryable(tt.err); got != tt.want {
+				t.Errorf("transportRetryable(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
 	}

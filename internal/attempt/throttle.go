@@ -1,12 +1,10 @@
-package lettatokens
+package attempt
 
 import (
 	"context"
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/letta-tokens/letta-tokens/internal/retrypolicy"
 )
 
 // throttle slows down every request of one Client once the server has said
@@ -19,13 +17,9 @@ import (
 // passed (or, when it named none, the first backoff step).
 //
 // The loop waits here before each attempt starts, outside the attempt's own
-// time limit (see WithTimeout): a server asking for 30 s must not make
+// time limit (Loop.Timeout): a server asking for 30 s must not make
 // every attempt with a 10 s limit time out unsent.
 type throttle struct {
-	// wait turns a wait into the one slept: config.retryWait, the identity
-	// outside tests, which shrink it as they shrink the retry waits.
-	wait func(time.Duration) time.Duration
-
 	mu        sync.Mutex
 	notBefore time.Time
 	// setBy is the call (its first *http.Request, the same for all its
@@ -37,8 +31,8 @@ type throttle struct {
 
 // await returns when an attempt of the call may be sent: at once, unless
 // the server asked to slow down and that time has not come, or when ctx
-// ends (the loop then gives up with ctx's error).
-func (t *throttle) await(ctx context.Context, call *http.Request) {
+// ends (the loop then gives up with ctx's error). wait is Loop.Wait.
+func (t *throttle) await(ctx context.Context, call *http.Request, wait func(time.Duration) time.Duration) {
 	t.mu.Lock()
 	remaining := time.Until(t.notBefore)
 	own := call == t.setBy
@@ -46,7 +40,7 @@ func (t *throttle) await(ctx context.Context, call *http.Request) {
 	if remaining <= 0 || own {
 		return
 	}
-	sleep(ctx, t.wait(remaining))
+	sleep(ctx, wait(remaining))
 }
 
 // observe moves notBefore later when resp, an answer to call, says the
@@ -77,7 +71,7 @@ func slowDown(resp *http.Response, now time.Time) (time.Duration, bool) {
 	overloaded := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 	d, asked := serverRetryDelay(resp.Header, now)
 	switch {
-	case asked && (overloaded || retrypolicy.Response(resp)):
+	case asked && (overloaded || Retryable(resp)):
 		return d, true
 	case overloaded:
 		return initialRetryDelay, true
