@@ -26,6 +26,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -166,7 +167,7 @@ func sourceDate(root string) (time.Time, error) {
 
 // release makes every file of cfg in cfg.out, and pushes the images when
 // asked to.
-func release(ctx context.Context, cfg config, log *os.File) error {
+func release(ctx context.Context, cfg config, log io.Writer) error {
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
 	}
