@@ -2,7 +2,10 @@ module github.com/letta-tokens/letta-tokens/tools/release
 
 go 1.26.0
 
-require github.com/google/go-containerregistry v0.22.1
+require (
+	github.com/google/go-containerregistry v0.22.1
+	go.yaml.in/yaml/v3 v3.0.6
+)
 
 require (
 	github.com/docker/cli v29.7.2+incompatible // indirect
