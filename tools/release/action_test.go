@@ -114,10 +114,9 @@ func readAction(t *testing.T) (inputs, outputs map[string]map[string]any, step a
 	return action.Inputs, action.Outputs, action.Runs.Steps[0]
 }
 
-// runAction runs the action's script as the runner would, its inputs
-// given by in (and defaults), downloading from a loopback server, and
-// returns its outputs.
-func runAction(t *testing.T, in map[string]string) (map[string]string, error) {
+// runAction runs the action's script as the runner would, in workspace,
+// its inputs given by in (and defaults), and returns its outputs.
+func runAction(t *testing.T, workspace string, in map[string]string) (map[string]string, error) {
 	t.Helper()
 	inputs, _, step := readAction(t)
 	if strings.Contains(step.Run, "${{") {
@@ -143,6 +142,7 @@ func runAction(t *testing.T, in map[string]string) (map[string]string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-c", step.Run)
 	cmd.Env = env
+	cmd.Dir = workspace
 	// A background process left holding the step's output open would
 	// hang a runner's step: here it fails the test instead.
 	cmd.WaitDelay = 5 * time.Second
@@ -182,14 +182,14 @@ func TestAction(t *testing.T) {
 	releases := httptest.NewServer(http.StripPrefix("/"+testVersion, http.FileServer(http.Dir(cfg.out))))
 	t.Cleanup(releases.Close)
 
-	mock, err := runAction(t, map[string]string{"version": testVersion, "args": "--tokens 4", "release-url": releases.URL})
+	mock, err := runAction(t, t.TempDir(), map[string]string{"version": testVersion, "args": "--tokens 4", "release-url": releases.URL})
 	if err != nil {
 		t.Fatalf("the action failed to start the mock: %v", err)
 	}
 	if n := listTokens(t, mock["base-url"]); n != 4 {
 		t.Errorf("the mock at %q lists %d tokens, want 4", mock["base-url"], n)
 	}
-	proxy, err := runAction(t, map[string]string{"version": testVersion, "command": "proxy",
+	proxy, err := runAction(t, t.TempDir(), map[string]string{"version": testVersion, "command": "proxy",
 		"args": "--upstream " + mock["base-url"], "release-url": releases.URL})
 	if err != nil {
 		t.Fatalf("the action failed to start the proxy: %v", err)
@@ -220,7 +220,7 @@ func TestActionRefusesBadChecksum(t *testing.T) {
 		http.StripPrefix("/"+testVersion, http.FileServer(http.Dir(cfg.out))).ServeHTTP(w, r)
 	}))
 	t.Cleanup(releases.Close)
-	outs, err := runAction(t, map[string]string{"version": testVersion, "release-url": releases.URL})
+	outs, err := runAction(t, t.TempDir(), map[string]string{"version": testVersion, "release-url": releases.URL})
 	if err == nil || outs["base-url"] != "" {
 		t.Errorf("the action ran an archive that does not match checksums.txt: %v, outputs %v", err, outs)
 	}

@@ -50,6 +50,10 @@ var defaultPlatforms = []platform{
 // image tag (the grammar of a tag), so neither needs escaping.
 var safeVersion = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 
+// describeArgs make the default version: the tag v* at HEAD, else the
+// last one and the commits since, else the commit; -dirty for changes.
+var describeArgs = []string{"describe", "--tags", "--match", "v*", "--always", "--dirty"}
+
 type platform struct{ os, arch string }
 
 func (p platform) String() string { return p.os + "/" + p.arch }
@@ -114,7 +118,7 @@ func parseConfig(args []string) (config, error) {
 		}
 	}
 	if cfg.version == "" {
-		if cfg.version, err = git(cfg.root, "describe", "--tags", "--match", "v*", "--always", "--dirty"); err != nil {
+		if cfg.version, err = git(cfg.root, describeArgs...); err != nil {
 			return config{}, fmt.Errorf("no -version and %v", err)
 		}
 	}
