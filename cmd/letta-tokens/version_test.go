@@ -34,6 +34,20 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// A version stamped with -ldflags "-X main.version=…" (the release build,
+// tools/release) names the binary whatever the build info says.
+func TestVersionStamped(t *testing.T) {
+	savedInfo, savedVersion := readBuildInfo, version
+	t.Cleanup(func() { readBuildInfo, version = savedInfo, savedVersion })
+	readBuildInfo = func() (*debug.BuildInfo, bool) {
+		return &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true
+	}
+	version = "v1.2.3"
+	if r := runCLI(t, nil, "--version"); r.code != exitOK || r.stdout != "letta-tokens v1.2.3 (go1.26.8)\n" {
+		t.Errorf("exit %d, stdout %q; want letta-tokens v1.2.3 (go1.26.8)", r.code, r.stdout)
+	}
+}
+
 // The real build info of the test binary gives a line too.
 func TestVersionOfThisBuild(t *testing.T) {
 	r := runCLI(t, nil, "--version")
