@@ -51,6 +51,7 @@ type recorder struct {
 	dir      string
 	mu       sync.Mutex
 	n        int
+	stopped  bool
 	fakes    map[uint64]string
 	written  int
 	failed   int
@@ -74,11 +75,21 @@ func (r *recorder) fail(msg string) {
 	}
 }
 
-// record writes one exchange. keys are the forms of every key seen.
-func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys []string) {
+// record writes one exchange. keys masks every key seen, or is nil once
+// there were more than it could hold: recording then stops, since a key
+// could be written unmasked.
+func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *recordKeys) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.stopped {
+		return
+	}
 	r.n++
+	if keys == nil {
+		r.stopped = true
+		r.fail(fmt.Sprintf("more than %d distinct keys seen in Authorization: recording stopped at exchange %d, since the proxy cannot mask them all", maxKeys, r.n))
+		return
+	}
 	if !reqWhole {
 		r.fail(fmt.Sprintf("exchange %d: request body over %d bytes, not recorded", r.n, contract.MaxRequestBodyBytes))
 		return
@@ -110,6 +121,7 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 		}
 		fake, ok := r.fake(v)
 		if !ok {
+			r.stopped = true
 			r.fail(fmt.Sprintf("more than %d tokens seen: recording stopped", maxRecordedTokens))
 			return
 		}
@@ -117,6 +129,30 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 			pairs = append(pairs, form, fake)
 		}
 	}
+	text := replaceLongestFirst(b.String(), pairs)
+	// Every key seen, whole, in the forms valueForms lists; then what an
+	// upstream may echo of a key in part (its secret part without
+	// sk-let-, upper-cased, %-escaped, as a field name), which redact's
+	// masker knows. Fakes, shaped like tokens, stay.
+	text = keys.masker.AllowTokens().Mask(keys.replacer.Replace(text))
+	name := fmt.Sprintf("%06d-%s.http", r.n, o)
+	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(text), 0o600); err != nil {
+		r.fail(fmt.Sprintf("writing %s: %v", name, err))
+		return
+	}
+	r.written++
+}
+
+// recordKeys are what a recording masks every key seen with, built when
+// a key is first seen (keySet.add).
+type recordKeys struct {
+	replacer *strings.Replacer // each key whole, in valueForms, by removedKey
+	masker   *redact.Masker
+}
+
+// newRecordKeys builds the recordKeys of keys.
+func newRecordKeys(keys []string, masker *redact.Masker) *recordKeys {
+	var pairs []string
 	for _, k := range keys {
 		if len(k) < minKeyLen {
 			continue // as redact does not mask one: it would replace ordinary words
@@ -125,27 +161,7 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 			pairs = append(pairs, form, removedKey)
 		}
 	}
-	text := replaceLongestFirst(b.String(), pairs)
-	// The forms above are the key whole; an upstream may echo part of it
-	// (its secret part without sk-let-, upper-cased, %-escaped, as a field
-	// name). redact's masker knows every such form; fakes, shaped like
-	// tokens, stay.
-	var long []string
-	for _, k := range keys {
-		if len(k) >= minKeyLen {
-			long = append(long, k)
-		}
-	}
-	if len(long) > 0 {
-		var m *redact.Masker
-		text = m.WithKeys(long...).AllowTokens().Mask(text)
-	}
-	name := fmt.Sprintf("%06d-%s.http", r.n, o)
-	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(text), 0o600); err != nil {
-		r.fail(fmt.Sprintf("writing %s: %v", name, err))
-		return
-	}
-	r.written++
+	return &recordKeys{replacer: longestFirst(pairs), masker: masker}
 }
 
 // fake returns the fake of token value v, made on first sight: shaped like
@@ -228,7 +244,11 @@ func valueForms(v string) []string {
 
 // replaceLongestFirst replaces each old of pairs by its new, longest olds
 // first, so that a value containing another is replaced whole.
-func replaceLongestFirst(s string, pairs []string) string {
+func replaceLongestFirst(s string, pairs []string) string { return longestFirst(pairs).Replace(s) }
+
+// longestFirst is a replacer of each old of pairs by its new, longest olds
+// first.
+func longestFirst(pairs []string) *strings.Replacer {
 	type pair struct{ old, new string }
 	var ps []pair
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -239,5 +259,5 @@ func replaceLongestFirst(s string, pairs []string) string {
 	for _, p := range ps {
 		flat = append(flat, p.old, p.new)
 	}
-	return strings.NewReplacer(flat...).Replace(s)
+	return strings.NewReplacer(flat...)
 }
