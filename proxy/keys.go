@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -27,19 +28,28 @@ const maxFindingText = 4 * redact.MaxLine
 // than it can mask.
 var withheld = fmt.Sprintf("(text withheld: more than %d distinct keys seen in Authorization, which the proxy cannot all mask)", maxKeys)
 
-// keySet is the keys seen in Authorization, with a masker and a validator
-// that mask every one of them: a validator masks before it cuts a string,
-// so no part of a key survives a cut. Both are built when a key is first
-// seen, never per exchange.
+// keySet is the keys seen in Authorization, each with what masks it,
+// built once when the key is first seen: masking costs time and memory in
+// proportion to a key's length, and is never rebuilt per exchange (nor
+// for every key each time one is added).
 type keySet struct {
 	mu       sync.Mutex
 	keys     map[string]bool
-	list     []string // the keys, in the order seen; redact knows their forms
+	list     []*seenKey // in the order seen
 	overflow bool
-	masker   *redact.Masker
-	v        *contract.Validator
-	// rec is for a recording (nil without one).
-	rec *recordKeys
+	// recording: each seenKey also holds what a fixture masks it with.
+	recording bool
+	v         *contract.Validator
+}
+
+// seenKey is one key and its maskers.
+type seenKey struct {
+	key    string
+	masker *redact.Masker // this key, in every form redact knows
+	// For a recording: the key whole, in the forms valueForms lists, by
+	// removedKey; then the masker, leaving the fakes (shaped like tokens).
+	replacer      *strings.Replacer
+	fixtureMasker *redact.Masker
 }
 
 // newKeySet returns an empty keySet; recording says whether it also
@@ -49,15 +59,10 @@ func newKeySet(recording bool) (*keySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &keySet{keys: make(map[string]bool), v: v, masker: redact.NewMasker("")}
-	if recording {
-		k.rec = newRecordKeys(nil, k.masker)
-	}
-	return k, nil
+	return &keySet{keys: make(map[string]bool), v: v, recording: recording}, nil
 }
 
-// add remembers key, and builds the masker and the validator anew when it
-// is new.
+// add remembers key and builds its maskers, when it is new.
 func (k *keySet) add(key string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -69,67 +74,78 @@ func (k *keySet) add(key string) {
 		return
 	}
 	k.keys[key] = true
-	// The key alone: redact's masker knows every form a server can
-	// echo it in (escaped, cut, behind another prefix).
-	k.list = append(k.list, key)
-	k.masker = k.masker.WithKeys(key)
-	if k.rec != nil {
-		k.rec = newRecordKeys(k.list, k.masker)
+	// The key alone: redact's masker knows every form a server can echo
+	// it in (escaped, cut, behind another prefix).
+	sk := &seenKey{key: key, masker: redact.NewMasker("").WithKeys(key)}
+	if k.recording {
+		var pairs []string
+		if len(key) >= minKeyLen { // as redact does not mask a shorter one: it would replace ordinary words
+			for _, form := range valueForms(key) {
+				pairs = append(pairs, form, removedKey)
+			}
+		}
+		sk.replacer = longestFirst(pairs)
+		sk.fixtureMasker = sk.masker.AllowTokens()
 	}
-	// The spec is loaded once per process: a validator is cheap to build.
-	if v, err := contract.NewValidator(contract.WithSecrets(k.list...)); err == nil {
-		k.v = v
-	}
+	k.list = append(k.list, sk)
 }
 
-func (k *keySet) validator() *contract.Validator {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.v
-}
+// validator validates the exchanges. It knows no key: every string of a
+// finding is masked afterwards (mask), with every key seen, before it is
+// kept or printed.
+func (k *keySet) validator() *contract.Validator { return k.v }
 
-// maskerIfAll is the masker of every key seen, or nil once there were
-// more keys than it holds.
-func (k *keySet) maskerIfAll() *redact.Masker {
+// seen is every key seen, or ok false once there were more than the set
+// holds.
+func (k *keySet) seen() (keys []*seenKey, ok bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.overflow {
-		return nil
-	}
-	return k.masker
-}
-
-// recordKeys is what a recording masks every key seen with, or nil once
-// there were more keys than it holds.
-func (k *keySet) recordKeys() *recordKeys {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.overflow {
-		return nil
-	}
-	return k.rec
+	return k.list, !k.overflow
 }
 
 func (k *keySet) secrets() []string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return append([]string(nil), k.list...)
+	out := make([]string, len(k.list))
+	for i, sk := range k.list {
+		out[i] = sk.key
+	}
+	return out
 }
 
-// mask masks every key seen in each finding's text, again: a finding of
-// an exchange made with one key may echo another (an upstream knows them
+// mask masks every key seen in each finding's text: a finding of an
+// exchange made with one key may echo another (an upstream knows them
 // all). Past maxKeys, the text is withheld.
 func (k *keySet) mask(fs contract.Findings) contract.Findings {
-	m := k.maskerIfAll()
+	keys, ok := k.seen()
+	safe := func(s string) string {
+		s = redact.Safe(s, maxFindingText) // shapes, escapes and the cap
+		for _, sk := range keys {
+			s = sk.masker.Safe(s, maxFindingText)
+		}
+		return s
+	}
 	out := make(contract.Findings, len(fs))
 	for i, f := range fs {
-		if m == nil {
+		if !ok {
 			f.Message, f.Pointer = withheld, ""
 		} else {
-			f.Message = m.Safe(f.Message, maxFindingText)
-			f.Pointer = m.Safe(f.Pointer, maxFindingText)
+			f.Message, f.Pointer = safe(f.Message), safe(f.Pointer)
 		}
 		out[i] = f
 	}
 	return out
+}
+
+// maskFixture masks every key seen in a fixture's text, or reports false
+// once there were more than the set holds.
+func (k *keySet) maskFixture(text string) (string, bool) {
+	keys, ok := k.seen()
+	if !ok {
+		return "", false
+	}
+	for _, sk := range keys {
+		text = sk.fixtureMasker.Mask(sk.replacer.Replace(text))
+	}
+	return text, true
 }

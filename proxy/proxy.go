@@ -20,6 +20,7 @@ package proxy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,10 +60,8 @@ const maxValidating = 8
 // request whose body does not fit waits its turn.
 const requestBodyBudget = 16 << 20
 
-// clientWriteTimeout bounds the time a client takes to read an answer of
-// the three operations: one that never reads cannot hold its buffered
-// answer for ever.
-const clientWriteTimeout = time.Minute
+// DefaultWriteTimeout is Options.WriteTimeout's default.
+const DefaultWriteTimeout = time.Minute
 
 // maxKeptPerSeverity caps the kinds of finding kept, per severity, as a
 // check run does: an upstream that invents a field name on every token
@@ -92,6 +91,11 @@ type Options struct {
 	// RecordDir, when set, receives each validated exchange as a fixture
 	// in the format of contract/testdata (see recorder). It must exist.
 	RecordDir string
+	// WriteTimeout bounds the time a client takes to read an answer of
+	// the three operations, from when the upstream answered: a client
+	// that never reads cannot hold its buffered answer for ever. 0 means
+	// DefaultWriteTimeout.
+	WriteTimeout time.Duration
 }
 
 // Stats count what the proxy saw.
@@ -132,6 +136,7 @@ type Stats struct {
 type Proxy struct {
 	rp        *httputil.ReverseProxy
 	maxBody   int64
+	writeTime time.Duration
 	retryable func(*http.Response) bool
 	onFinding func(contract.Finding)
 	sem       chan struct{}
@@ -162,6 +167,7 @@ func New(opts Options) (*Proxy, error) {
 	}
 	p := &Proxy{
 		maxBody:   opts.MaxBodyBytes,
+		writeTime: cmp.Or(opts.WriteTimeout, DefaultWriteTimeout),
 		retryable: opts.Retryable,
 		onFinding: opts.OnFinding,
 		sem:       make(chan struct{}, maxValidating),
@@ -395,7 +401,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 	}
 	defer x.done()
 	// A client that never reads cannot hold its answer for ever.
-	_ = x.rc.SetWriteDeadline(time.Now().Add(clientWriteTimeout))
+	_ = x.rc.SetWriteDeadline(time.Now().Add(p.writeTime))
 	if p.retryable != nil && p.retryable(resp) {
 		p.count(func(s *Stats) { s.NotValidated++; s.Retried++; s.LastRetriedStatus = resp.StatusCode })
 		return nil
@@ -467,7 +473,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 		}
 	}
 	if p.rec != nil {
-		p.rec.record(x.op, resp.Request, x.reqBody, x.reqWhole, status, resp.Header, body, p.keys.recordKeys())
+		p.rec.record(x.op, resp.Request, x.reqBody, x.reqWhole, status, resp.Header, body, p.keys)
 	}
 	p.count(func(s *Stats) {
 		s.Validated++

@@ -15,7 +15,6 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
-	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // maxRecordedTokens bounds the fakes a recording remembers (a fingerprint
@@ -75,21 +74,16 @@ func (r *recorder) fail(msg string) {
 	}
 }
 
-// record writes one exchange. keys masks every key seen, or is nil once
-// there were more than it could hold: recording then stops, since a key
-// could be written unmasked.
-func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *recordKeys) {
+// record writes one exchange, every key seen masked by keys: once there
+// were more keys than it holds, recording stops, since a key could be
+// written unmasked.
+func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *keySet) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
 		return
 	}
 	r.n++
-	if keys == nil {
-		r.stopped = true
-		r.fail(fmt.Sprintf("more than %d distinct keys seen in Authorization: recording stopped at exchange %d, since the proxy cannot mask them all", maxKeys, r.n))
-		return
-	}
 	if !reqWhole {
 		r.fail(fmt.Sprintf("exchange %d: request body over %d bytes, not recorded", r.n, contract.MaxRequestBodyBytes))
 		return
@@ -129,39 +123,22 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 			pairs = append(pairs, form, fake)
 		}
 	}
-	text := replaceLongestFirst(b.String(), pairs)
 	// Every key seen, whole, in the forms valueForms lists; then what an
 	// upstream may echo of a key in part (its secret part without
 	// sk-let-, upper-cased, %-escaped, as a field name), which redact's
 	// masker knows. Fakes, shaped like tokens, stay.
-	text = keys.masker.AllowTokens().Mask(keys.replacer.Replace(text))
+	text, ok := keys.maskFixture(replaceLongestFirst(b.String(), pairs))
+	if !ok {
+		r.stopped = true
+		r.fail(fmt.Sprintf("more than %d distinct keys seen in Authorization: recording stopped at exchange %d, since the proxy cannot mask them all", maxKeys, r.n))
+		return
+	}
 	name := fmt.Sprintf("%06d-%s.http", r.n, o)
 	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(text), 0o600); err != nil {
 		r.fail(fmt.Sprintf("writing %s: %v", name, err))
 		return
 	}
 	r.written++
-}
-
-// recordKeys are what a recording masks every key seen with, built when
-// a key is first seen (keySet.add).
-type recordKeys struct {
-	replacer *strings.Replacer // each key whole, in valueForms, by removedKey
-	masker   *redact.Masker
-}
-
-// newRecordKeys builds the recordKeys of keys.
-func newRecordKeys(keys []string, masker *redact.Masker) *recordKeys {
-	var pairs []string
-	for _, k := range keys {
-		if len(k) < minKeyLen {
-			continue // as redact does not mask one: it would replace ordinary words
-		}
-		for _, form := range valueForms(k) {
-			pairs = append(pairs, form, removedKey)
-		}
-	}
-	return &recordKeys{replacer: longestFirst(pairs), masker: masker}
 }
 
 // fake returns the fake of token value v, made on first sight: shaped like
