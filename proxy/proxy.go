@@ -119,8 +119,8 @@ type Stats struct {
 	RecordFailed int // fixtures that could not be written
 	// RecordError is the first reason a fixture could not be written.
 	RecordError string
-	// ClientError is the first client mistake, masked, as a finding
-	// words it.
+	// ClientError is the first client mistake, masked: its message and
+	// JSON pointer.
 	ClientError string
 	// LastRetriedStatus is the status of the last answer counted in
 	// Retried.
@@ -524,7 +524,10 @@ func (p *Proxy) noteClientError(o op, f contract.Finding) {
 	f = p.keys.mask(contract.Findings{named(o, f)})[0]
 	p.mu.Lock()
 	if p.stats.ClientError == "" {
-		p.stats.ClientError = f.String()
+		p.stats.ClientError = f.Message
+		if f.Pointer != "" {
+			p.stats.ClientError += " (" + f.Pointer + ")"
+		}
 	}
 	p.mu.Unlock()
 }
