@@ -98,3 +98,8 @@ func (v *Validator) defaultLimit() (int, bool) {
 	}
 	return 0, false
 }
+
+// EffectiveLimit is the page size the server should apply to list
+// request r: its limit, else the spec's default. ok is false when r's
+// limit is unusable (the request check reports it).
+func (v *Validator) EffectiveLimit(r *http.Request) (int, bool) { return v.effectiveLimit(r) }

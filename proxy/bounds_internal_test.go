@@ -32,22 +32,22 @@ func TestWalksStayBounded(t *testing.T) {
 	w := newWalks()
 	q := url.Values{"limit": {"10"}, "offset": {"0"}}
 	for i := range 3 * maxWalks {
-		w.page(fingerprint.Of(fmt.Sprint("key-", i)), q, pageOf(0, 10))
+		w.page(fingerprint.Of(fmt.Sprint("key-", i)), q, 10, 0, pageOf(0, 10))
 	}
-	if len(w.m) > maxWalks || w.total != len(w.m)*10 {
-		t.Errorf("%d walks holding %d tokens; want at most %d walks, 10 tokens each", len(w.m), w.total, maxWalks)
+	if len(w.m) > maxWalks || w.total != len(w.m)*11 {
+		t.Errorf("%d walks holding %d tokens and pages; want at most %d walks, 10 tokens and a page each", len(w.m), w.total, maxWalks)
 	}
 	key := fingerprint.Of("big")
 	const page = 50_000
 	end := maxTrackedTokens + 2*page
 	for off := 0; off < end; off += page {
-		w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(off)}}, pageOf(off, page))
+		w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(off)}}, page, 0, pageOf(off, page))
 		if w.total > maxTrackedTokens {
 			t.Fatalf("%d tokens tracked at offset %d, more than %d", w.total, off, maxTrackedTokens)
 		}
 	}
 	// A repeat of a token the walk still holds is found.
-	fs := w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(end)}}, pageOf(5, 1))
+	fs, _ := w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(end)}}, page, 0, pageOf(5, 1))
 	if len(fs) != 1 || fs[0].Check != contract.CheckPagination {
 		t.Errorf("findings %v, want the repeat of token 5", fs)
 	}
@@ -56,7 +56,7 @@ func TestWalksStayBounded(t *testing.T) {
 // TestKeysPastTheBoundWithholdText: past maxKeys distinct keys, a key
 // could go unmasked, so findings keep their check and lose their text.
 func TestKeysPastTheBoundWithholdText(t *testing.T) {
-	k, err := newKeySet()
+	k, err := newKeySet(false)
 	if err != nil {
 		t.Fatal(err)
 	}

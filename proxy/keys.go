@@ -2,8 +2,8 @@ package proxy
 
 import (
 	"fmt"
+	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -11,8 +11,14 @@ import (
 
 // maxKeys bounds the distinct keys the proxy remembers in order to mask
 // them. Past it, a key could be echoed unmasked, so every finding's text
-// is withheld instead (see mask).
+// is withheld and recording stops (see mask and maskerIfAll).
 const maxKeys = 256
+
+// MaxAuthorizationBytes caps one Authorization value: a key is some tens
+// of bytes, and masking a key costs memory and time in proportion to its
+// length. A request with a longer value is answered 431 and not
+// forwarded.
+const MaxAuthorizationBytes = 8 << 10
 
 // maxFindingText caps a finding's message or pointer after the proxy's
 // masking, as the contract package caps it.
@@ -22,28 +28,41 @@ const maxFindingText = 4 * redact.MaxLine
 // than it can mask.
 var withheld = fmt.Sprintf("(text withheld: more than %d distinct keys seen in Authorization, which the proxy cannot all mask)", maxKeys)
 
-// keySet is the keys seen in Authorization, and a validator that masks
-// every one of them in its findings: a validator masks before it cuts a
-// string, so no part of a key survives a cut.
+// keySet is the keys seen in Authorization, each with what masks it,
+// built once when the key is first seen: masking costs time and memory in
+// proportion to a key's length, and is never rebuilt per exchange (nor
+// for every key each time one is added).
 type keySet struct {
 	mu       sync.Mutex
 	keys     map[string]bool
-	list     []string // the keys, in the order seen; redact knows their forms
+	list     []*seenKey // in the order seen
 	overflow bool
-	v        atomic.Pointer[contract.Validator]
+	// recording: each seenKey also holds what a fixture masks it with.
+	recording bool
+	v         *contract.Validator
 }
 
-func newKeySet() (*keySet, error) {
+// seenKey is one key and its maskers.
+type seenKey struct {
+	key    string
+	masker *redact.Masker // this key, in every form redact knows
+	// For a recording: the key whole, in the forms valueForms lists, by
+	// removedKey; then the masker, leaving the fakes (shaped like tokens).
+	replacer      *strings.Replacer
+	fixtureMasker *redact.Masker
+}
+
+// newKeySet returns an empty keySet; recording says whether it also
+// builds what a recording masks keys with.
+func newKeySet(recording bool) (*keySet, error) {
 	v, err := contract.NewValidator()
 	if err != nil {
 		return nil, err
 	}
-	k := &keySet{keys: make(map[string]bool)}
-	k.v.Store(v)
-	return k, nil
+	return &keySet{keys: make(map[string]bool), v: v, recording: recording}, nil
 }
 
-// add remembers key, and builds the validator anew when it is new.
+// add remembers key and builds its maskers, when it is new.
 func (k *keySet) add(key string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -55,39 +74,78 @@ func (k *keySet) add(key string) {
 		return
 	}
 	k.keys[key] = true
-	// The key alone: redact's masker knows every form a server can
-	// echo it in (escaped, cut, behind another prefix).
-	k.list = append(k.list, key)
-	// The spec is loaded once per process: a validator is cheap to build.
-	if v, err := contract.NewValidator(contract.WithSecrets(k.list...)); err == nil {
-		k.v.Store(v)
+	// The key alone: redact's masker knows every form a server can echo
+	// it in (escaped, cut, behind another prefix).
+	sk := &seenKey{key: key, masker: redact.NewMasker("").WithKeys(key)}
+	if k.recording {
+		var pairs []string
+		if len(key) >= minKeyLen { // as redact does not mask a shorter one: it would replace ordinary words
+			for _, form := range valueForms(key) {
+				pairs = append(pairs, form, removedKey)
+			}
+		}
+		sk.replacer = longestFirst(pairs)
+		sk.fixtureMasker = sk.masker.AllowTokens()
 	}
+	k.list = append(k.list, sk)
 }
 
-func (k *keySet) validator() *contract.Validator { return k.v.Load() }
+// validator validates the exchanges. It knows no key: every string of a
+// finding is masked afterwards (mask), with every key seen, before it is
+// kept or printed.
+func (k *keySet) validator() *contract.Validator { return k.v }
+
+// seen is every key seen, or ok false once there were more than the set
+// holds.
+func (k *keySet) seen() (keys []*seenKey, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.list, !k.overflow
+}
 
 func (k *keySet) secrets() []string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return append([]string(nil), k.list...)
+	out := make([]string, len(k.list))
+	for i, sk := range k.list {
+		out[i] = sk.key
+	}
+	return out
 }
 
-// mask masks every key seen in each finding's text, again: a finding of
-// an exchange made with one key may echo another (an upstream knows them
+// mask masks every key seen in each finding's text: a finding of an
+// exchange made with one key may echo another (an upstream knows them
 // all). Past maxKeys, the text is withheld.
 func (k *keySet) mask(fs contract.Findings) contract.Findings {
-	k.mu.Lock()
-	keys, overflow := k.list, k.overflow
-	k.mu.Unlock()
+	keys, ok := k.seen()
+	safe := func(s string) string {
+		s = redact.Safe(s, maxFindingText) // shapes, escapes and the cap
+		for _, sk := range keys {
+			s = sk.masker.Safe(s, maxFindingText)
+		}
+		return s
+	}
 	out := make(contract.Findings, len(fs))
 	for i, f := range fs {
-		if overflow {
+		if !ok {
 			f.Message, f.Pointer = withheld, ""
 		} else {
-			f.Message = redact.Safe(f.Message, maxFindingText, keys...)
-			f.Pointer = redact.Safe(f.Pointer, maxFindingText, keys...)
+			f.Message, f.Pointer = safe(f.Message), safe(f.Pointer)
 		}
 		out[i] = f
 	}
 	return out
+}
+
+// maskFixture masks every key seen in a fixture's text, or reports false
+// once there were more than the set holds.
+func (k *keySet) maskFixture(text string) (string, bool) {
+	keys, ok := k.seen()
+	if !ok {
+		return "", false
+	}
+	for _, sk := range keys {
+		text = sk.fixtureMasker.Mask(sk.replacer.Replace(text))
+	}
+	return text, true
 }

@@ -20,6 +20,8 @@ package proxy
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +32,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
@@ -42,13 +46,22 @@ import (
 // not validated.
 const DefaultMaxBodyBytes = 4 << 20
 
-// maxValidating bounds the exchanges of the three operations buffered and
-// validated at once, from the upstream's answer until the client has read
-// it: memory stays within maxValidating bodies (twice each, the
-// validator's copy and the proxy's) and the validator's working set, however
-// many clients there are. Other answers wait their turn; requests still
-// waiting for the upstream hold no slot.
+// maxValidating bounds the answers of the three operations buffered and
+// validated at once, from the upstream's answer until it is validated:
+// memory stays within maxValidating bodies and the validator's working
+// set, however many clients there are. Other answers wait their turn;
+// requests still waiting for the upstream, and answers being written to a
+// client, hold no slot.
 const maxValidating = 8
+
+// requestBodyBudget bounds the request bodies held at once, from the
+// client's first byte until the upstream has answered: each is held for
+// validation and recording, at most contract.MaxRequestBodyBytes. A
+// request whose body does not fit waits its turn.
+const requestBodyBudget = 16 << 20
+
+// DefaultWriteTimeout is Options.WriteTimeout's default.
+const DefaultWriteTimeout = time.Minute
 
 // maxKeptPerSeverity caps the kinds of finding kept, per severity, as a
 // check run does: an upstream that invents a field name on every token
@@ -78,21 +91,43 @@ type Options struct {
 	// RecordDir, when set, receives each validated exchange as a fixture
 	// in the format of contract/testdata (see recorder). It must exist.
 	RecordDir string
+	// WriteTimeout bounds the time a client takes to read an answer of
+	// the three operations, from when the upstream answered: a client
+	// that never reads cannot hold its buffered answer for ever. 0 means
+	// DefaultWriteTimeout.
+	WriteTimeout time.Duration
 }
 
 // Stats count what the proxy saw.
 type Stats struct {
-	Requests     int // requests received
-	Unreachable  int // requests the upstream did not answer (refused, timed out, broken off before the headers)
-	Validated    int // exchanges of the three operations validated whole
-	NotValidated int // exchanges of the three operations not validated: a body over the cap or broken off, or an answer the client retries
-	Rejected     int // exchanges of the three operations whose credentials the upstream refused (401, 403): not drift
+	Requests    int // requests received
+	Unreachable int // requests the upstream did not answer (refused, timed out, broken off before the headers)
+	Validated   int // exchanges of the three operations validated whole
+	// NotValidated counts the exchanges of the three operations not
+	// validated: OverCap and Retried, and answers broken off.
+	NotValidated int
+	OverCap      int // exchanges with a body over the cap (the response's, or the request's), forwarded whole
+	Retried      int // answers a client retries (Options.Retryable): not yet a verdict
+	Rejected     int // exchanges whose credentials the upstream refused (401, 403): not drift
+	// ClientErrors counts the invalid requests (by the spec) that the
+	// upstream refused with a 4xx: the client's mistake, not drift.
+	ClientErrors int
+	Tokens       int // tokens in the validated answers (pages and created tokens)
 	Breaking     int // breaking findings, repeats included
 	Dropped      int // kinds of finding not kept (over maxKeptPerSeverity)
 	Recorded     int // fixtures written (Options.RecordDir)
 	RecordFailed int // fixtures that could not be written
 	// RecordError is the first reason a fixture could not be written.
 	RecordError string
+	// ClientError is the first client mistake, masked: its message and
+	// JSON pointer.
+	ClientError string
+	// LastRetriedStatus is the status of the last answer counted in
+	// Retried.
+	LastRetriedStatus int
+	// UpstreamError is why the last request counted in Unreachable got no
+	// answer; its text is the transport's, unmasked.
+	UpstreamError error
 }
 
 // Proxy is an http.Handler that forwards every request to the upstream
@@ -100,11 +135,12 @@ type Stats struct {
 // concurrent use.
 type Proxy struct {
 	rp        *httputil.ReverseProxy
-	base      http.RoundTripper
 	maxBody   int64
+	writeTime time.Duration
 	retryable func(*http.Response) bool
 	onFinding func(contract.Finding)
 	sem       chan struct{}
+	reqBudget *semaphore.Weighted
 	keys      *keySet
 	walks     *walks
 	rec       *recorder
@@ -125,28 +161,30 @@ func New(opts Options) (*Proxy, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, errors.New("proxy: Upstream must have no credentials, query or fragment")
 	}
-	keys, err := newKeySet()
+	keys, err := newKeySet(opts.RecordDir != "")
 	if err != nil {
 		return nil, err
 	}
 	p := &Proxy{
-		base:      opts.Transport,
 		maxBody:   opts.MaxBodyBytes,
+		writeTime: cmp.Or(opts.WriteTimeout, DefaultWriteTimeout),
 		retryable: opts.Retryable,
 		onFinding: opts.OnFinding,
 		sem:       make(chan struct{}, maxValidating),
+		reqBudget: semaphore.NewWeighted(requestBodyBudget),
 		keys:      keys,
 		walks:     newWalks(),
 		kinds:     make(map[string]bool),
-	}
-	if p.base == nil {
-		p.base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
 	}
 	if opts.RecordDir != "" {
 		p.rec = newRecorder(opts.RecordDir)
+	}
+	base := opts.Transport
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	target := *u
 	p.rp = &httputil.ReverseProxy{
@@ -157,8 +195,9 @@ func New(opts Options) (*Proxy, error) {
 			// the body uncompressed. (A client's "br" could not be read.)
 			pr.Out.Header.Del("Accept-Encoding")
 		},
-		Transport:    roundTripFunc(p.roundTrip),
-		ErrorHandler: p.upstreamError,
+		Transport:      base,
+		ModifyResponse: p.validate,
+		ErrorHandler:   p.upstreamError,
 		// net/http's log line would print the upstream's error text
 		// unmasked; what matters is counted in Stats instead.
 		ErrorLog: log.New(io.Discard, "", 0),
@@ -166,12 +205,142 @@ func New(opts Options) (*Proxy, error) {
 	return p, nil
 }
 
+// exchange is one request of the three operations on its way through.
+type exchange struct {
+	op       op
+	keyFP    uint64 // every credential of the request, fingerprinted
+	reqBody  []byte
+	reqWhole bool              // the request body was read whole, within the cap
+	findings contract.Findings // the request's
+	epoch    uint64            // the walks' epoch when it was sent
+	rc       *http.ResponseController
+
+	once   sync.Once
+	budget int64 // of reqBudget, held
+	settle func()
+}
+
+type exchangeKey struct{}
+
+func exchangeOf(r *http.Request) *exchange {
+	x, _ := r.Context().Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// done gives back what the exchange holds until the upstream has
+// answered: its request body's budget, and for a create or delete the
+// walks' mark that the account is changing. It may be called more than
+// once.
+func (x *exchange) done() { x.once.Do(x.settle) }
+
 // ServeHTTP forwards r to the upstream.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	p.stats.Requests++
-	p.mu.Unlock()
-	p.rp.ServeHTTP(w, r)
+	p.count(func(s *Stats) { s.Requests++ })
+	auths := r.Header.Values("Authorization")
+	for _, a := range auths {
+		if len(a) > MaxAuthorizationBytes {
+			http.Error(w, fmt.Sprintf("letta-tokens proxy: an Authorization value over %d bytes is not forwarded", MaxAuthorizationBytes),
+				http.StatusRequestHeaderFieldsTooLarge)
+			return
+		}
+	}
+	// Every Authorization value is a key to mask: a client may send more
+	// than one, and an upstream may echo any.
+	var creds []string
+	for _, a := range auths {
+		if c := credential(a); c != "" {
+			p.keys.add(c)
+			creds = append(creds, c)
+		}
+	}
+	o := operationOf(r)
+	if o == opNone {
+		p.rp.ServeHTTP(w, r)
+		return
+	}
+	x := &exchange{op: o, keyFP: fingerprint.Of(strings.Join(creds, "\n")), rc: http.NewResponseController(w)}
+	x.settle = func() { p.reqBudget.Release(x.budget) }
+	defer x.done()
+	if err := p.captureRequestBody(r, x); err != nil {
+		if r.Context().Err() == nil {
+			http.Error(w, "letta-tokens proxy: the request body could not be read", http.StatusBadRequest)
+		}
+		return
+	}
+	if x.reqWhole {
+		x.findings = p.keys.validator().ValidateRequest(r)
+	} else {
+		p.count(func(s *Stats) { s.OverCap++ })
+	}
+	x.findings = append(x.findings, contract.CheckBearerAuth(r)...)
+	x.epoch = p.walks.begin(o)
+	if o == opCreate || o == opDelete {
+		release := x.settle
+		x.settle = func() { release(); x.epoch = p.walks.end() }
+	}
+	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
+	// A deadline set for this answer must not outlive it on a connection
+	// kept alive.
+	_ = x.rc.SetWriteDeadline(time.Time{})
+}
+
+// captureRequestBody reads the body of r, at most
+// contract.MaxRequestBodyBytes, within the proxy's budget of request
+// bodies, and leaves r able to send it whole. x.reqWhole is true when the
+// body was read to its end; r then has a GetBody, which the validator
+// reads instead of Body.
+func (p *Proxy) captureRequestBody(r *http.Request, x *exchange) error {
+	if r.Body == nil || r.Body == http.NoBody {
+		x.reqWhole = true
+		return nil
+	}
+	if r.ContentLength > contract.MaxRequestBodyBytes {
+		// Not validated, so not held: it streams to the upstream.
+		r.Body = clientBody{r.Body}
+		return nil
+	}
+	want := int64(contract.MaxRequestBodyBytes + 1)
+	if r.ContentLength >= 0 {
+		want = r.ContentLength
+	}
+	if err := p.reqBudget.Acquire(r.Context(), want); err != nil {
+		return err
+	}
+	x.budget = want
+	buf := bytes.NewBuffer(make([]byte, 0, want))
+	_, err := buf.ReadFrom(io.LimitReader(r.Body, contract.MaxRequestBodyBytes+1))
+	if err != nil {
+		return err
+	}
+	data := buf.Bytes()
+	if int64(len(data)) < x.budget {
+		p.reqBudget.Release(x.budget - int64(len(data)))
+		x.budget = int64(len(data))
+	}
+	if len(data) > contract.MaxRequestBodyBytes {
+		rest := clientBody{r.Body}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(data), rest), rest}
+		return nil
+	}
+	x.reqBody, x.reqWhole = data, true
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	return nil
+}
+
+// clientBody is a request body still being read from the client: an
+// error reading it is the client's, not the upstream's.
+type clientBody struct{ io.ReadCloser }
+
+func (b clientBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &clientBodyError{err}
+	}
+	return n, err
 }
 
 // Stats returns the counts so far.
@@ -199,10 +368,6 @@ func (p *Proxy) Findings() contract.Findings {
 // values).
 func (p *Proxy) Secrets() []string { return p.keys.secrets() }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
 // clientBodyError is a request body the client broke off: not the
 // upstream's failure.
 type clientBodyError struct{ err error }
@@ -211,6 +376,9 @@ func (e *clientBodyError) Error() string { return "reading the request body: " +
 
 // upstreamError answers a request the upstream did not answer.
 func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
+	if x := exchangeOf(r); x != nil {
+		x.done()
+	}
 	var be *clientBodyError
 	switch {
 	case errors.As(err, &be):
@@ -219,98 +387,125 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 	case r.Context().Err() != nil:
 		return // the client went away; nobody to answer
 	}
-	p.mu.Lock()
-	p.stats.Unreachable++
-	p.mu.Unlock()
+	p.count(func(s *Stats) { s.Unreachable++; s.UpstreamError = err })
 	http.Error(w, "letta-tokens proxy: the upstream could not be reached", http.StatusBadGateway)
 }
 
-// roundTrip is the proxy's transport: every request goes to the upstream
-// unchanged; one of the three operations is validated on the way.
-func (p *Proxy) roundTrip(req *http.Request) (*http.Response, error) {
-	cred := credential(req.Header.Get("Authorization"))
-	if cred != "" {
-		p.keys.add(cred)
+// validate is the reverse proxy's ModifyResponse: it buffers an answer to
+// one of the three operations, within the cap, validates the exchange,
+// and hands the client the answer unchanged.
+func (p *Proxy) validate(resp *http.Response) error {
+	x := exchangeOf(resp.Request)
+	if x == nil {
+		return nil // another endpoint: forwarded as it is
 	}
-	op := operationOf(req)
-	if op == opNone {
-		return p.base.RoundTrip(req)
+	defer x.done()
+	// A client that never reads cannot hold its answer for ever.
+	_ = x.rc.SetWriteDeadline(time.Now().Add(p.writeTime))
+	if p.retryable != nil && p.retryable(resp) {
+		p.count(func(s *Stats) { s.NotValidated++; s.Retried++; s.LastRetriedStatus = resp.StatusCode })
+		return nil
 	}
-	reqBody, reqWhole, err := captureRequestBody(req)
-	if err != nil {
-		return nil, &clientBodyError{err}
+	// The slot is taken once the upstream has answered, and given back
+	// once the answer is validated: neither a slow upstream nor a slow
+	// client holds one while it waits.
+	select {
+	case p.sem <- struct{}{}:
+	case <-resp.Request.Context().Done():
+		return resp.Request.Context().Err()
 	}
-	// The slot is taken once the upstream has answered, when buffering
-	// starts, and given back when the client has read the answer: slow
-	// upstreams do not hold slots while they think.
-	var acquired atomic.Bool
-	release := func() {
-		if acquired.CompareAndSwap(true, false) {
-			<-p.sem
-		}
+	defer func() { <-p.sem }()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
+	switch {
+	case err != nil:
+		// The body broke off: the client gets what arrived and the
+		// error, as from the upstream; a partial body is no evidence.
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), errReader{err}), resp.Body}
+		p.count(func(s *Stats) { s.NotValidated++ })
+		return nil
+	case int64(len(body)) > p.maxBody:
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		p.count(func(s *Stats) { s.NotValidated++; s.OverCap++ })
+		return nil
 	}
-	tee := &teeBody{limit: p.maxBody}
-	var x contract.Exchange
-	reported := false
-	t := &contract.Transport{
-		Base: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			resp, err := p.base.RoundTrip(r)
-			if err != nil {
-				return nil, err
-			}
-			select {
-			case p.sem <- struct{}{}:
-				acquired.Store(true)
-			case <-r.Context().Done():
-				resp.Body.Close()
-				return nil, r.Context().Err()
-			}
-			tee.src = resp.Body
-			resp.Body = tee
-			return resp, nil
-		}),
-		Validator:    p.keys.validator(),
-		MaxBodyBytes: p.maxBody,
-		Retryable:    p.retryable,
-		Report:       func(e contract.Exchange) { x, reported = e, true },
-	}
-	resp, err := t.RoundTrip(req)
-	if err != nil {
-		release()
-		return nil, err
-	}
-	findings := x.Findings
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+
+	v := p.keys.validator()
+	findings := append(slices.Clip(x.findings), v.ValidateResponse(resp.Request, resp.StatusCode, resp.Header, body)...)
+	status := resp.StatusCode
+	rejected := status == http.StatusUnauthorized || status == http.StatusForbidden
+	if rejected {
 		// The upstream refused the client's credentials: an app's test of
 		// a wrong key, or a key revoked. Not drift, as check does not call
 		// it drift: counted, not reported.
-		findings = slices.DeleteFunc(slices.Clone(findings), func(f contract.Finding) bool { return f.Check == contract.CheckAuth })
-		p.count(func(s *Stats) { s.Rejected++ })
+		findings = slices.DeleteFunc(findings, func(f contract.Finding) bool { return f.Check == contract.CheckAuth })
 	}
-	if whole := reported && tee.whole(); whole {
-		body := tee.buf.Bytes()
-		// The proxy's copy goes to the client; the validator's is garbage.
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		keyFP := fingerprint.Of(cred)
-		switch {
-		case op == opList && resp.StatusCode == http.StatusOK:
-			findings = append(findings, p.walks.page(keyFP, req.URL.Query(), body)...)
-		case op == opCreate && resp.StatusCode == http.StatusCreated, op == opDelete && resp.StatusCode == http.StatusNoContent:
-			// The account changed under any walk of this key: positions
-			// may shift, which is no repeat.
-			p.walks.reset(keyFP)
-		}
-		if p.rec != nil {
-			p.rec.record(op, req, reqBody, reqWhole, resp.StatusCode, resp.Header, body, p.keys.secrets())
-		}
-		p.count(func(s *Stats) { s.Validated++ })
-	} else {
-		p.count(func(s *Stats) { s.NotValidated++ })
+	var mistakes contract.Findings
+	if status >= 400 && status <= 499 && slices.ContainsFunc(x.findings, isRequestFinding) {
+		// An invalid request, refused: the client's mistake, not drift,
+		// and the status it got is the upstream's answer to it.
+		mistakes = slices.DeleteFunc(slices.Clone(findings), func(f contract.Finding) bool { return !isClientMistake(f) })
+		findings = slices.DeleteFunc(findings, isClientMistake)
 	}
-	p.collect(findings)
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
-	return resp, nil
+	tokens := 0
+	switch {
+	case x.op == opList && status == http.StatusOK:
+		limit, _ := v.EffectiveLimit(resp.Request)
+		var fs contract.Findings
+		fs, tokens = p.walks.page(x.keyFP, resp.Request.URL.Query(), limit, x.epoch, body)
+		findings = append(findings, fs...)
+	case x.op == opCreate && status == http.StatusCreated:
+		tokens = 1
+		x.done() // the change is made: listings from now on show it
+		p.walks.createdToken(x.keyFP, x.epoch, body)
+	case x.op == opDelete && status == http.StatusNoContent:
+		x.done()
+		segs := strings.Split(resp.Request.URL.EscapedPath(), "/")
+		if token, err := url.PathUnescape(segs[len(segs)-1]); err == nil {
+			p.walks.deletedToken(x.keyFP, x.epoch, token)
+		}
+	}
+	if p.rec != nil {
+		p.rec.record(x.op, resp.Request, x.reqBody, x.reqWhole, status, resp.Header, body, p.keys)
+	}
+	p.count(func(s *Stats) {
+		s.Validated++
+		s.Tokens += tokens
+		if rejected {
+			s.Rejected++
+		}
+		if len(mistakes) > 0 {
+			s.ClientErrors++
+		}
+	})
+	if len(mistakes) > 0 {
+		p.noteClientError(x.op, mistakes[0])
+	}
+	p.collect(x.op, findings)
+	return nil
 }
+
+// isRequestFinding reports a finding about the request itself.
+func isRequestFinding(f contract.Finding) bool {
+	return f.Check == contract.CheckRequest || f.Check == contract.CheckAuth
+}
+
+// isClientMistake reports a finding that an invalid request, refused,
+// explains: the request's own, and the status the upstream chose for it.
+func isClientMistake(f contract.Finding) bool {
+	return isRequestFinding(f) || f.Check == contract.CheckStatus
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func (p *Proxy) count(f func(*Stats)) {
 	p.mu.Lock()
@@ -318,11 +513,39 @@ func (p *Proxy) count(f func(*Stats)) {
 	p.mu.Unlock()
 }
 
-// collect masks fs, keeps the first of each kind, and passes each new one
-// to OnFinding.
-func (p *Proxy) collect(fs contract.Findings) {
+// noteClientError keeps the first client mistake, masked.
+func (p *Proxy) noteClientError(o op, f contract.Finding) {
+	p.mu.Lock()
+	first := p.stats.ClientError == ""
+	p.mu.Unlock()
+	if !first {
+		return
+	}
+	f = p.keys.mask(contract.Findings{named(o, f)})[0]
+	p.mu.Lock()
+	if p.stats.ClientError == "" {
+		p.stats.ClientError = f.Message
+		if f.Pointer != "" {
+			p.stats.ClientError += " (" + f.Pointer + ")"
+		}
+	}
+	p.mu.Unlock()
+}
+
+// named is f with its operation named first in its message.
+func named(o op, f contract.Finding) contract.Finding {
+	f.Message = o.String() + ": " + f.Message
+	return f
+}
+
+// collect names the operation in each of fs, masks them, keeps the first
+// of each kind, and passes each new one to OnFinding.
+func (p *Proxy) collect(o op, fs contract.Findings) {
 	if len(fs) == 0 {
 		return
+	}
+	for i := range fs {
+		fs[i] = named(o, fs[i])
 	}
 	fs = p.keys.mask(fs)
 	p.mu.Lock()
@@ -358,74 +581,6 @@ func credential(h string) string {
 		return strings.TrimSpace(cred)
 	}
 	return h
-}
-
-// captureRequestBody reads up to contract.MaxRequestBodyBytes of a request
-// body, for validation and recording, and leaves the request able to send
-// it whole. whole is true when the body was read to its end; the request
-// then has a GetBody, which the validator reads instead of Body.
-func captureRequestBody(req *http.Request) (data []byte, whole bool, err error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil, true, nil
-	}
-	data, err = io.ReadAll(io.LimitReader(req.Body, contract.MaxRequestBodyBytes+1))
-	if err != nil {
-		return nil, false, err
-	}
-	rest := req.Body
-	req.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(data), rest), rest}
-	if len(data) > contract.MaxRequestBodyBytes {
-		return nil, false, nil
-	}
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return data, true, nil
-}
-
-// teeBody keeps the first limit+1 bytes read through it: enough to know
-// whether the body was read whole within the cap.
-type teeBody struct {
-	src   io.ReadCloser
-	limit int64
-	buf   bytes.Buffer
-	eof   bool
-	err   error
-}
-
-func (t *teeBody) Read(b []byte) (int, error) {
-	n, err := t.src.Read(b)
-	if room := t.limit + 1 - int64(t.buf.Len()); room > 0 {
-		t.buf.Write(b[:min(int64(n), room)])
-	}
-	switch {
-	case err == io.EOF:
-		t.eof = true
-	case err != nil && t.err == nil:
-		t.err = err
-	}
-	return n, err
-}
-
-func (t *teeBody) Close() error { return t.src.Close() }
-
-// whole reports whether the body was read to its end, within the cap.
-func (t *teeBody) whole() bool {
-	return t.eof && t.err == nil && int64(t.buf.Len()) <= t.limit
-}
-
-// releasingBody gives back the exchange's slot when the client has its
-// answer.
-type releasingBody struct {
-	io.ReadCloser
-	release func()
-}
-
-func (b *releasingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.release()
-	return err
 }
 
 // op is one of the spec's three operations.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
-	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // maxRecordedTokens bounds the fakes a recording remembers (a fingerprint
@@ -51,6 +50,7 @@ type recorder struct {
 	dir      string
 	mu       sync.Mutex
 	n        int
+	stopped  bool
 	fakes    map[uint64]string
 	written  int
 	failed   int
@@ -74,10 +74,15 @@ func (r *recorder) fail(msg string) {
 	}
 }
 
-// record writes one exchange. keys are the forms of every key seen.
-func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys []string) {
+// record writes one exchange, every key seen masked by keys: once there
+// were more keys than it holds, recording stops, since a key could be
+// written unmasked.
+func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *keySet) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.stopped {
+		return
+	}
 	r.n++
 	if !reqWhole {
 		r.fail(fmt.Sprintf("exchange %d: request body over %d bytes, not recorded", r.n, contract.MaxRequestBodyBytes))
@@ -110,6 +115,7 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 		}
 		fake, ok := r.fake(v)
 		if !ok {
+			r.stopped = true
 			r.fail(fmt.Sprintf("more than %d tokens seen: recording stopped", maxRecordedTokens))
 			return
 		}
@@ -117,28 +123,15 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 			pairs = append(pairs, form, fake)
 		}
 	}
-	for _, k := range keys {
-		if len(k) < minKeyLen {
-			continue // as redact does not mask one: it would replace ordinary words
-		}
-		for _, form := range valueForms(k) {
-			pairs = append(pairs, form, removedKey)
-		}
-	}
-	text := replaceLongestFirst(b.String(), pairs)
-	// The forms above are the key whole; an upstream may echo part of it
-	// (its secret part without sk-let-, upper-cased, %-escaped, as a field
-	// name). redact's masker knows every such form; fakes, shaped like
-	// tokens, stay.
-	var long []string
-	for _, k := range keys {
-		if len(k) >= minKeyLen {
-			long = append(long, k)
-		}
-	}
-	if len(long) > 0 {
-		var m *redact.Masker
-		text = m.WithKeys(long...).AllowTokens().Mask(text)
+	// Every key seen, whole, in the forms valueForms lists; then what an
+	// upstream may echo of a key in part (its secret part without
+	// sk-let-, upper-cased, %-escaped, as a field name), which redact's
+	// masker knows. Fakes, shaped like tokens, stay.
+	text, ok := keys.maskFixture(replaceLongestFirst(b.String(), pairs))
+	if !ok {
+		r.stopped = true
+		r.fail(fmt.Sprintf("more than %d distinct keys seen in Authorization: recording stopped at exchange %d, since the proxy cannot mask them all", maxKeys, r.n))
+		return
 	}
 	name := fmt.Sprintf("%06d-%s.http", r.n, o)
 	if err := os.WriteFile(filepath.Join(r.dir, name), []byte(text), 0o600); err != nil {
@@ -228,7 +221,11 @@ func valueForms(v string) []string {
 
 // replaceLongestFirst replaces each old of pairs by its new, longest olds
 // first, so that a value containing another is replaced whole.
-func replaceLongestFirst(s string, pairs []string) string {
+func replaceLongestFirst(s string, pairs []string) string { return longestFirst(pairs).Replace(s) }
+
+// longestFirst is a replacer of each old of pairs by its new, longest olds
+// first.
+func longestFirst(pairs []string) *strings.Replacer {
 	type pair struct{ old, new string }
 	var ps []pair
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -239,5 +236,5 @@ func replaceLongestFirst(s string, pairs []string) string {
 	for _, p := range ps {
 		flat = append(flat, p.old, p.new)
 	}
-	return strings.NewReplacer(flat...).Replace(s)
+	return strings.NewReplacer(flat...)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,6 +31,9 @@ type failure struct {
 	// after is added to every line: what a seeded check left in the
 	// account, which no ending may leave unsaid.
 	after string
+	// setting is what names the target, when not LETTA_BASE_URL (the
+	// proxy's --upstream).
+	setting string
 }
 
 // of is the command's error for err.
@@ -41,6 +45,7 @@ func (f failure) of(err error) error {
 // words is the one table from a kind to its wording.
 func (f failure) words(kind lettatokens.Kind, err error) string {
 	target := f.cfg.target
+	setting := cmp.Or(f.setting, envBaseURL)
 	var apiErr *lettatokens.Error
 	errors.As(err, &apiErr)
 	var pagErr *lettatokens.PaginationError
@@ -61,19 +66,22 @@ func (f failure) words(kind lettatokens.Kind, err error) string {
 		if apiErr != nil {
 			return fmt.Sprintf("%s is unavailable: %s, still after the client's retries; try again later", target, f.describe(apiErr))
 		}
+		if f.timeout == 0 { // the proxy: the time limits are the client's
+			return fmt.Sprintf("%s is unavailable: no complete answer (%s); try again later", target, f.serverText(networkReason(err)))
+		}
 		return fmt.Sprintf("%s is unavailable: no complete answer on any attempt (%s; each request attempt is limited by --timeout %s); try again later, or raise --timeout",
 			target, f.serverText(networkReason(err)), f.timeout)
 	case lettatokens.KindUnreachable:
-		return fmt.Sprintf("cannot reach %s: %s (is %s right?)", target, f.serverText(networkReason(err)), envBaseURL)
+		return fmt.Sprintf("cannot reach %s: %s (is %s right?)", target, f.serverText(networkReason(err)), setting)
 	case lettatokens.KindRedirected:
 		if errors.Is(err, lettatokens.ErrCrossOriginRedirect) {
 			return fmt.Sprintf("%s redirected to another origin, which is not followed with the API key: %s (is %s right?)",
-				target, f.serverText(err.Error()), envBaseURL)
+				target, f.serverText(err.Error()), setting)
 		}
-		return fmt.Sprintf("%s redirects without end: %s (is %s right?)", target, f.serverText(networkReason(err)), envBaseURL)
+		return fmt.Sprintf("%s redirects without end: %s (is %s right?)", target, f.serverText(networkReason(err)), setting)
 	case lettatokens.KindNotAPI:
 		return fmt.Sprintf("%s is possibly not Letta's API: it answered %s for the token collection, without JSON; check %s, which must be the API root, such as %s",
-			target, f.status(apiErr), envBaseURL, lettatokens.DefaultBaseURL)
+			target, f.status(apiErr), setting, lettatokens.DefaultBaseURL)
 	case lettatokens.KindBoundReached:
 		if errors.As(err, &limitErr) {
 			// An account this large is not a lying server: the run could

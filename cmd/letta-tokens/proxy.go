@@ -7,8 +7,10 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,14 +39,18 @@ of its own), and hands back the upstream's answer unchanged. Each exchange
 of list, create and delete is validated against openapi.yaml as check
 validates its own: the request's parameters and body; the response's
 status, content type, schema and unknown fields; a page holds no more than
-limit; a page filtered by agentId holds only that agent; a client's walk
-over offsets sees no token twice.
+limit; a page filtered by agentId holds only that agent; and across a
+client's exchanges: its walk over offsets sees no token twice, hasNextPage
+agrees with the pages that follow, a complete listing holds the tokens
+its key created, and a token deleted (204) is not listed again.
 
 Nothing goes to another origin than --upstream: a redirect is handed back
 to the client as it is, never followed. The proxy asks the upstream for
 gzip itself and hands bodies back uncompressed, so that it can read them.
-A response body over 4 MiB is forwarded whole and reported as not
-validated. A 401 or 403 (a wrong or revoked key) is counted, not drift.
+A response body over 4 MiB is forwarded whole and noted as not
+validated. A 401 or 403 (a wrong or revoked key) is counted, not drift; so
+is an invalid request the upstream refuses with a 4xx (the client's
+mistake). An Authorization value over 8 KiB is answered 431.
 
 The first line on stdout is the proxy's base URL. Each new finding prints
 once on stderr, masked: a key seen in Authorization is never printed, nor
@@ -63,9 +69,11 @@ a fake, the same fake for the same token across the recording.
 	fmt.Fprint(w, `
 Environment: none is read; the key is the client's.
 
-Exit status: 0 no breaking finding; 1 a breaking finding; 2 usage error,
-the upstream unreachable for every request, or a report or fixture that
-could not be written.
+Exit status: 0 no breaking finding; 1 a breaking finding; 2 usage error
+(an --upstream ending in /v1, a report file that cannot be written: both
+refused before listening), nothing checked (no request, or every answer
+unreachable, 429/5xx or refusing the credentials), or a report or
+fixture that could not be written.
 
 Examples:
   letta-tokens proxy --upstream https://api.letta.com --junit proxy.xml
@@ -98,6 +106,18 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			return usageErrorf("proxy", "proxy: --record: %v", err)
 		}
 	}
+	// A report that cannot be written is refused before listening: the
+	// app's whole test suite must not run for nothing.
+	discardReports, err := reports.prepare(getenv)
+	if err != nil {
+		return err
+	}
+	reportsWritten := false
+	defer func() {
+		if !reportsWritten {
+			discardReports()
+		}
+	}()
 
 	// The boundary does not know the clients' keys, which an upstream can
 	// echo in what net/http logs (bytes sent after an answer): the
@@ -153,6 +173,8 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
+	reports.source = reportSource{command: progName + " proxy", checks: proxyChecks, requests: stats.Requests}
+	reportsWritten = true
 	if err := reports.write(proxyReport(stats, findings), shown, stdout, getenv); err != nil {
 		return err
 	}
@@ -160,19 +182,46 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	defer out.Unlock()
 	breaking, additive := len(findings.Breaking()), len(findings.Additive())
 	verdict := "no breaking drift"
-	if breaking > 0 {
+	switch {
+	case breaking > 0:
 		verdict = "breaking drift"
+	case stats.Validated == stats.Rejected:
+		verdict = "nothing was checked"
 	}
 	fmt.Fprintf(stderr, "proxy: stopped: %s: %d breaking, %d additive — %s\n", stats, breaking, additive, verdict)
 	switch {
-	case stats.Requests > 0 && stats.Unreachable == stats.Requests:
-		return kindErrorf(lettatokens.KindUnreachable, "proxy: %s did not answer any of the %d requests", shown, stats.Requests)
 	case breaking > 0:
 		return kindErrorf(lettatokens.KindUndocumented, "") // the findings said it
+	case stats.Validated == stats.Rejected:
+		return nothingChecked(stats, shown, p.Secrets())
 	case stats.RecordFailed > 0:
 		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
 	}
 	return nil
+}
+
+// proxyChecks are the checks the proxy runs: check's, but for the
+// comparison of two walks of check's own.
+var proxyChecks = slices.DeleteFunc(slices.Clone(knownChecks), func(c contract.Check) bool { return c == contract.CheckWalkConsistency })
+
+// nothingChecked is the proxy's failure when no exchange was validated
+// but for credentials refused: no traffic, every answer one the client
+// retries (429, 5xx), or none at all. The upstream's failures are sorted
+// by the root package and worded by failure, as check's are.
+func nothingChecked(s proxy.Stats, target string, secrets []string) error {
+	const what = "nothing was checked: no exchange of list, create or delete was validated"
+	fail := failure{cfg: config{target: target}, doing: "forwarding to", secrets: secrets, setting: "--upstream", after: "; " + what}
+	switch {
+	case s.Retried > 0:
+		return fail.of(&lettatokens.Error{StatusCode: s.LastRetriedStatus})
+	case s.Unreachable > 0 && s.UpstreamError != nil:
+		return fail.of(s.UpstreamError)
+	case s.Rejected > 0:
+		return fail.of(&lettatokens.Error{StatusCode: http.StatusUnauthorized})
+	case s.Requests == 0:
+		return kindErrorf(lettatokens.KindUnknown, "proxy: %s (no request reached the proxy)", what)
+	}
+	return kindErrorf(lettatokens.KindUnknown, "proxy: %s (%s)", what, s)
 }
 
 // proxyUpstream parses --upstream: an http or https URL with a host, and
@@ -191,26 +240,48 @@ func proxyUpstream(raw string) (*url.URL, error) {
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return nil, usageErrorf("proxy", "proxy: --upstream must have no query or fragment")
 	}
+	// The rules of LETTA_BASE_URL, which the proxy's clients append to:
+	// an upstream ending in /v1 would make every path /v1/v1/….
+	_, err = lettatokens.LoadEnv(func(name string) string {
+		if name == envBaseURL {
+			return raw
+		}
+		return ""
+	})
+	var cfgErr *lettatokens.ConfigError
+	if errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
+		return nil, usageErrorf("proxy", "proxy: --upstream %s", cfgErr.Reason)
+	}
 	return u, nil
 }
 
 // proxyReport is the proxy's run as the report writers take it (check's).
 func proxyReport(s proxy.Stats, findings contract.Findings) *live.Report {
-	r := &live.Report{Findings: findings, Exchanges: s.Validated}
-	if s.NotValidated > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d exchanges were forwarded but not validated (a body over 4 MiB or broken off, or an answer clients retry)", s.NotValidated))
+	r := &live.Report{Findings: findings, Exchanges: s.Validated, Tokens: s.Tokens}
+	note := func(format string, args ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, args...)) }
+	if s.OverCap > 0 {
+		note("%d exchanges had a body over the cap (a response over 4 MiB, a request over %d bytes): forwarded whole, not validated", s.OverCap, contract.MaxRequestBodyBytes)
+	}
+	if s.Retried > 0 {
+		note("%d answers were ones clients retry (429, 5xx): forwarded, not validated", s.Retried)
+	}
+	if broken := s.NotValidated - s.OverCap - s.Retried; broken > 0 {
+		note("%d answers broke off: forwarded, not validated", broken)
+	}
+	if s.ClientErrors > 0 {
+		note("%d requests were invalid and refused by the upstream (4xx): the client's mistake, not drift; the first: %s", s.ClientErrors, s.ClientError)
 	}
 	if s.Unreachable > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests))
+		note("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests)
 	}
 	if s.Rejected > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected))
+		note("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected)
 	}
 	if s.Dropped > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("%d more kinds of finding are not listed", s.Dropped))
+		note("%d more kinds of finding are not listed", s.Dropped)
 	}
-	if s.Validated == 0 {
-		r.Notes = append(r.Notes, "no exchange of list, create or delete was validated")
+	if s.Validated == s.Rejected {
+		note("nothing was checked: no exchange of list, create or delete was validated")
 	}
 	return r
 }

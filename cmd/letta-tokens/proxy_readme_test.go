@@ -108,7 +108,7 @@ func TestProxyReadmeJob(t *testing.T) {
 	}{
 		{"conformant", newMock(t, 5).URL, "letta-tokens list --limit 2", false, ""},
 		// The app's tests pass (|| true): only the proxy can fail the job.
-		{"drifting", renamingUpstream(t), "{ letta-tokens list --limit 2 || true; }", true, "::error title=letta-tokens check"},
+		{"drifting", renamingUpstream(t), "{ letta-tokens list --limit 2 || true; }", true, "::error title=letta-tokens proxy"},
 		{"tests fail", newMock(t, 5).URL, "letta-tokens list --limit 2 && false", true, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

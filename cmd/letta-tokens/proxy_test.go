@@ -106,7 +106,7 @@ func TestProxyExitStatus(t *testing.T) {
 	}{
 		{"conformant", newMock(t, 25).URL, http.StatusOK, exitOK, []string{"2 exchanges validated", "no breaking drift"}},
 		{"drifting", renamingUpstream(t), http.StatusOK, exitFailure, []string{"proxy: breaking schema", "breaking drift"}},
-		{"unreachable", deadURL(t), http.StatusBadGateway, exitUsage, []string{"2 unreachable", "did not answer any of the 2 requests"}},
+		{"unreachable", deadURL(t), http.StatusBadGateway, exitUsage, []string{"2 unreachable", "cannot reach", "(is --upstream right?); nothing was checked"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base, stop := startProxyCmd(t, nil, "--upstream", tt.upstream)
@@ -213,7 +213,7 @@ func TestProxyWritesReports(t *testing.T) {
 	if r.code != exitFailure {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "\n::error title=letta-tokens check") {
+	if !strings.Contains(r.stdout, "\n::error title=letta-tokens proxy") {
 		t.Errorf("stdout has no annotation:\n%s", r.stdout)
 	}
 	for _, path := range []string{junit, md, summary} {
@@ -252,7 +252,7 @@ func TestProxyForgesNoWorkflowCommand(t *testing.T) {
 	proxyGet(t, base, listPath)
 	proxyGet(t, base, listPath+"?offset=0&limit=1")
 	r := stop()
-	if r.code != exitOK || !strings.Contains(r.stdout, "::warning title=letta-tokens check") || !strings.Contains(r.stderr, "forged-field") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "::warning title=letta-tokens proxy") || !strings.Contains(r.stderr, "forged-field") {
 		t.Fatalf("exit %d, want 0 with the additive field annotated:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	for line := range strings.SplitSeq(r.stdout+"\n"+r.stderr, "\n") {
@@ -260,7 +260,7 @@ func TestProxyForgesNoWorkflowCommand(t *testing.T) {
 			t.Errorf("a legacy workflow command from the upstream: %q", line)
 		}
 		if cmd := strings.TrimLeft(line, " \t"); strings.HasPrefix(cmd, "::") &&
-			!strings.HasPrefix(cmd, "::error title=letta-tokens check") && !strings.HasPrefix(cmd, "::warning title=letta-tokens check") {
+			!strings.HasPrefix(cmd, "::error title=letta-tokens proxy") && !strings.HasPrefix(cmd, "::warning title=letta-tokens proxy") {
 			t.Errorf("a workflow command from the upstream: %q", line)
 		}
 	}

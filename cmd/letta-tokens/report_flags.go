@@ -26,6 +26,7 @@ type reportFlags struct {
 	junit    string         // JUnit XML file, "" for none
 	markdown string         // Markdown summary file, "" for none
 	mask     *redact.Masker // the boundary's (see boundary), for every file
+	source   reportSource   // whose run the reports tell: check's when zero
 }
 
 // addReportFlags defines --junit and --markdown on fs, masked by mask.
@@ -48,14 +49,14 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
 func (f *reportFlags) write(report *live.Report, target string, stdout io.Writer, getenv func(string) string) error {
-	return f.writeView(newReportView(report, target), stdout, getenv)
+	return f.writeView(f.source.view(report, target), stdout, getenv)
 }
 
 // writeUnfinished is write for a run that stopped before its end
 // (interrupted, past --deadline): the reports hold what it validated, and
 // say why it has no verdict.
 func (f *reportFlags) writeUnfinished(report *live.Report, target, why string, stdout io.Writer, getenv func(string) string) error {
-	view := newReportView(report, target)
+	view := f.source.view(report, target)
 	view.passed, view.unfinished = false, redact.Line(why, reportLineCap)
 	return f.writeView(view, stdout, getenv)
 }

@@ -23,7 +23,7 @@ func writeWorkflowCommands(w io.Writer, v *reportView) error {
 	for _, c := range v.checks {
 		for _, f := range c.findings {
 			if n == githubMaxAnnotations {
-				fmt.Fprintf(bw, "::warning title=%s::%s\n", ghProperty("letta-tokens check"),
+				fmt.Fprintf(bw, "::warning title=%s::%s\n", ghProperty(v.command),
 					ghData(fmt.Sprintf("%d breaking and %d additive findings in all; only the first %d are annotated, see the log or the summary",
 						v.breaking, v.additive, githubMaxAnnotations)))
 				return bw.Flush()
@@ -33,7 +33,7 @@ func writeWorkflowCommands(w io.Writer, v *reportView) error {
 			if f.breaking {
 				command, kind = "error", "breaking"
 			}
-			title := fmt.Sprintf("letta-tokens check: %s drift (%s)", kind, f.check)
+			title := fmt.Sprintf("%s: %s drift (%s)", v.command, kind, f.check)
 			fmt.Fprintf(bw, "::%s title=%s::%s\n", command, ghProperty(title), ghData(f.pointer+": "+f.message))
 		}
 	}

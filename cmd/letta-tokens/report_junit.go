@@ -14,8 +14,7 @@ import (
 // case per named check, a <failure> per breaking finding, and additive
 // findings as the <system-out> of their case.
 const (
-	junitSuiteName = "letta-tokens check"
-	junitClassName = "letta-tokens.check"
+	junitClassName = "letta-tokens.check" // check's; a command's is its name, dotted
 	// junitTimestamp is the schema's ISO 8601 form, without a zone: UTC.
 	junitTimestamp = "2006-01-02T15:04:05"
 )
@@ -78,8 +77,9 @@ type junitFailure struct {
 // one by one, so every time is 0; "failures" counts failed test cases, as
 // JUnit does, and each failed case holds one <failure> per finding.
 func writeJUnit(w io.Writer, v *reportView) error {
+	className := strings.ReplaceAll(v.command, " ", ".")
 	suite := junitSuite{
-		Name:      junitSuiteName,
+		Name:      v.command,
 		Time:      "0",
 		Timestamp: time.Now().UTC().Format(junitTimestamp),
 		Properties: []junitProperty{
@@ -92,8 +92,11 @@ func writeJUnit(w io.Writer, v *reportView) error {
 		},
 		SystemOut: strings.Join(v.notes, "\n"),
 	}
+	if v.requests > 0 {
+		suite.Properties = append(suite.Properties, junitProperty{"requests", strconv.Itoa(v.requests)})
+	}
 	for _, c := range v.checks {
-		tc := junitCase{Name: c.name, Classname: junitClassName, Time: "0"}
+		tc := junitCase{Name: c.name, Classname: className, Time: "0"}
 		if c.skipped != "" {
 			tc.Skipped = &junitSkipped{Message: c.skipped}
 			suite.Skipped++
@@ -120,7 +123,7 @@ func writeJUnit(w io.Writer, v *reportView) error {
 	}
 	suite.Tests = len(suite.Cases)
 	doc := junitSuites{
-		Name: junitSuiteName, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: "0",
+		Name: v.command, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: "0",
 		Suites: []junitSuite{suite},
 	}
 	xmlSafeStrings(&doc)

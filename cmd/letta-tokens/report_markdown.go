@@ -16,11 +16,15 @@ const markdownMaxPerCheck = 100
 // from a server is escaped so that it renders as the text it is, never as
 // a link, an image, HTML or a table.
 func writeMarkdown(w io.Writer, v *reportView) {
-	fmt.Fprintf(w, "## letta-tokens check: %s\n\n", v.verdict())
+	fmt.Fprintf(w, "## %s: %s\n\n", v.command, v.verdict())
 	if v.unfinished != "" {
 		fmt.Fprintf(w, "The run did not finish (%s): below is what the exchanges it validated showed.\n\n", mdText(v.unfinished))
 	}
-	fmt.Fprintf(w, "Base URL %s, %d exchanges, %d tokens", mdCode(v.target), v.exchanges, v.tokens)
+	fmt.Fprintf(w, "Base URL %s, ", mdCode(v.target))
+	if v.requests > 0 {
+		fmt.Fprintf(w, "%d requests, ", v.requests)
+	}
+	fmt.Fprintf(w, "%d exchanges, %d tokens", v.exchanges, v.tokens)
 	if v.agentID != "" {
 		fmt.Fprintf(w, ", agent %s", mdCode(v.agentID))
 	}

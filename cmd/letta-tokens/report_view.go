@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cmp"
+
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -25,7 +27,9 @@ const reportLineCap = 5 * redact.MaxLine
 // by contract/live or proxy, and by each output's boundary): all the CI
 // report writers see, so that none of them can print a raw server string.
 type reportView struct {
+	command   string // "letta-tokens check", "letta-tokens proxy"
 	target    string
+	requests  int // requests received, for the proxy; 0 for check
 	passed    bool
 	exchanges int
 	tokens    int
@@ -74,8 +78,30 @@ type findingView struct {
 	line     string // the report line: severity, check, pointer, message
 }
 
+// reportSource is the command whose run a report tells: check's when
+// zero.
+type reportSource struct {
+	command  string           // "letta-tokens check" when empty
+	checks   []contract.Check // the checks the command runs; knownChecks when nil
+	requests int              // requests received (the proxy)
+}
+
+// checkCommand names check's reports.
+const checkCommand = progName + " check"
+
 func newReportView(report *live.Report, target string) *reportView {
+	return reportSource{}.view(report, target)
+}
+
+// view is report as src's reports show it.
+func (src reportSource) view(report *live.Report, target string) *reportView {
+	checks := src.checks
+	if checks == nil {
+		checks = knownChecks
+	}
 	v := &reportView{
+		command:   cmp.Or(src.command, checkCommand),
+		requests:  src.requests,
 		target:    redact.Line(target, redact.MaxLine),
 		passed:    report.Passed(),
 		exchanges: report.Exchanges,
@@ -85,7 +111,7 @@ func newReportView(report *live.Report, target string) *reportView {
 		additive:  len(report.Findings.Additive()),
 	}
 	index := map[contract.Check]int{}
-	for _, c := range knownChecks {
+	for _, c := range checks {
 		index[c] = len(v.checks)
 		v.checks = append(v.checks, checkView{name: string(c)})
 	}
@@ -112,7 +138,7 @@ func newReportView(report *live.Report, target string) *reportView {
 	for _, n := range report.Notes {
 		v.notes = append(v.notes, redact.Line(n, reportLineCap))
 	}
-	if rt := &v.checks[index[contract.CheckRoundTrip]]; report.Seeded == 0 && len(rt.findings) == 0 {
+	if rt := &v.checks[index[contract.CheckRoundTrip]]; src.command == "" && report.Seeded == 0 && len(rt.findings) == 0 {
 		rt.skipped = roundTripSkipped
 	}
 	return v

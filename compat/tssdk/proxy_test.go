@@ -2,9 +2,11 @@ package tssdk
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -152,4 +154,65 @@ func TestTypeScriptSDKThroughProxy(t *testing.T) {
 			t.Errorf("stderr holds the key")
 		}
 	})
+}
+
+// TestTypeScriptSDKProxyVerdicts is issue 20's done-when for the proxy:
+// Letta's SDK through `letta-tokens proxy`, in front of a faithful mock
+// with the SDK's own invalid requests (limit 2.5, offset -5), exits 0;
+// in front of `mock --faults 503=1` exits 2 (nothing was checked); in
+// front of each `mock --drift` case exits 1.
+func TestTypeScriptSDKProxyVerdicts(t *testing.T) {
+	node := requireSDK(t)
+	bin := buildCLI(t)
+	agent := mock.SeedAgentID(1)
+	t.Run("client mistakes", func(t *testing.T) {
+		p := startProxyCmd(t, bin, mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(10), APIKey: mockKey}).URL)
+		for _, q := range []map[string]any{{"limit": 2.5}, {"offset": -5}} {
+			if _, apiErr := sdkList(t, node, p.url, mockKey, q); apiErr == nil || apiErr["status"] != float64(400) {
+				t.Fatalf("SDK list %v: %v, want the mock's 400", q, apiErr)
+			}
+		}
+		if code := p.stop(t); code != 0 || strings.Contains(p.stderr.String(), "proxy: breaking") {
+			t.Errorf("exit %d, want 0 and no finding; stderr:\n%s", code, p.stderr)
+		}
+	})
+	t.Run("503=1", func(t *testing.T) {
+		_, url := newFaultyMock(t, 10, "503=1", 1)
+		p := startProxyCmd(t, bin, url)
+		if _, apiErr := sdkList(t, node, p.url, mockKey, map[string]any{"limit": 5}); apiErr == nil || apiErr["status"] != float64(503) {
+			t.Fatalf("SDK list: %v, want 503", apiErr)
+		}
+		if code := p.stop(t); code != 2 || !strings.Contains(p.stderr.String(), "nothing was checked") {
+			t.Errorf("exit %d, want 2 saying nothing was checked; stderr:\n%s", code, p.stderr)
+		}
+	})
+	for _, c := range mock.DriftCases() {
+		t.Run("drift "+c.Name, func(t *testing.T) {
+			p := startProxyCmd(t, bin, mocktest.NewServer(t, mock.Options{SeedCount: 25, APIKey: mockKey, Drift: c.Name}).URL)
+			for _, q := range []map[string]any{{"limit": 5}, {"limit": 2, "agentId": agent}} {
+				sdkListAnyway(t, node, p.url, q)
+			}
+			if code := p.stop(t); code != 1 || !strings.Contains(p.stderr.String(), "proxy: breaking") {
+				t.Errorf("exit %d, want 1 and the drift reported; stderr:\n%s", code, p.stderr)
+			}
+			if strings.Contains(p.stderr.String(), mockKey) {
+				t.Errorf("stderr holds the key")
+			}
+		})
+	}
+}
+
+// sdkListAnyway runs list.mjs with mockKey and query, whatever the SDK
+// makes of the answer: on a drift it may fail, or return what it parsed;
+// the proxy has seen the exchange either way.
+func sdkListAnyway(t *testing.T, node, baseURL string, query map[string]any) {
+	t.Helper()
+	q, _ := json.Marshal(query)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "list.mjs", string(q))
+	cmd.Env = append(os.Environ(), "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY="+mockKey)
+	if out, err := cmd.Output(); ctx.Err() != nil {
+		t.Fatalf("node list.mjs %s: %v\n%s", q, err, out)
+	}
 }

@@ -1,0 +1,320 @@
+package proxy_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/letta-tokens/letta-tokens/proxy"
+)
+
+// echoingUpstream answers every list with an empty page that echoes each
+// Authorization credential of the request in a field of its own, and in
+// a field's name.
+func echoingUpstream(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var extra strings.Builder
+		for i, a := range r.Header.Values("Authorization") {
+			cred := strings.TrimPrefix(a, "Bearer ")
+			fmt.Fprintf(&extra, `,"echo%d":%q,%q:%d`, i, cred, "name-"+cred, i)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"tokens":[],"hasNextPage":false%s}`, extra.String())
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// recorded is every fixture in dir, concatenated.
+func recorded(t *testing.T, dir string) string {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(dir, "*.http"))
+	var b strings.Builder
+	for _, name := range names {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(raw)
+	}
+	return b.String()
+}
+
+// TestKeysPastTheBoundStopRecording: once more keys were seen than the
+// proxy can mask, recording stops and says so, rather than write the
+// next key's echo into a fixture.
+func TestKeysPastTheBoundStopRecording(t *testing.T) {
+	dir := t.TempDir()
+	s := startProxy(t, echoingUpstream(t).URL, proxy.Options{RecordDir: dir})
+	// Keys that share no run of 12 characters: each is masked only as
+	// itself.
+	key := func(i int) string { return longKey(i, 32) }
+	for i := range 257 {
+		s.do(t, http.MethodGet, listPath, "", auth(key(i)))
+	}
+	text := recorded(t, dir)
+	if !strings.Contains(text, "echo0") {
+		t.Fatal("nothing was recorded before the bound")
+	}
+	for _, i := range []int{0, 255, 256} {
+		if strings.Contains(text, key(i)[:12]) {
+			t.Errorf("a fixture holds key %d", i)
+		}
+	}
+	if st := s.p.Stats(); st.Recorded != 256 || st.RecordFailed == 0 || !strings.Contains(st.RecordError, "recording stopped") {
+		t.Errorf("recorded %d, %d failed (%s): want 256 recorded, then recording stopped and said so", st.Recorded, st.RecordFailed, st.RecordError)
+	}
+}
+
+// TestEveryAuthorizationValueIsMasked: a request with two Authorization
+// headers, the second echoed by the upstream, yields findings and
+// fixtures without either key.
+func TestEveryAuthorizationValueIsMasked(t *testing.T) {
+	dir := t.TempDir()
+	s := startProxy(t, echoingUpstream(t).URL, proxy.Options{RecordDir: dir})
+	second := longKey(99, 40) // shares no 12 characters with testKey
+	s.do(t, http.MethodGet, listPath, "", http.Header{"Authorization": {"Bearer " + testKey, "Bearer " + second}})
+	fs := s.findings()
+	if len(fs) == 0 {
+		t.Fatal("the echoed fields were not reported")
+	}
+	out := fs.String() + recorded(t, dir)
+	for _, k := range []string{testKey, second} {
+		if strings.Contains(out, k[6:18]) {
+			t.Errorf("findings or fixtures hold %q:\n%s", k, out)
+		}
+	}
+}
+
+// TestLongAuthorizationRefused: an Authorization value over
+// MaxAuthorizationBytes is answered 431 and never reaches the upstream.
+func TestLongAuthorizationRefused(t *testing.T) {
+	var reached atomic.Int32
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+	t.Cleanup(upstream.Close)
+	s := startProxy(t, upstream.URL, proxy.Options{})
+	long := "Bearer " + strings.Repeat("k", proxy.MaxAuthorizationBytes)
+	for _, h := range []http.Header{{"Authorization": {long}}, {"Authorization": {"Bearer " + testKey, long}}} {
+		if resp, _ := s.do(t, http.MethodGet, listPath, "", h); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("status %d, want 431", resp.StatusCode)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the upstream got %d requests, want none", n)
+	}
+}
+
+// stubTransport answers every request with a list page of body.
+type stubTransport struct{ body string }
+
+func (s stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(s.body)), Request: r}, nil
+}
+
+// inProcess is a proxy to a stub upstream, served without a network.
+func inProcess(t *testing.T, body string, opts proxy.Options) *proxy.Proxy {
+	t.Helper()
+	opts.Upstream, _ = url.Parse("http://upstream.invalid")
+	opts.Transport = stubTransport{body}
+	p, err := proxy.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestKeysAreIndexedOnceNotPerExchange: with 20 keys of 8 KiB seen, an
+// exchange, recorded, allocates about what its body needs, not the keys'
+// masks again (which took tens of MB an exchange).
+func TestKeysAreIndexedOnceNotPerExchange(t *testing.T) {
+	p := inProcess(t, `{"tokens":[],"hasNextPage":false}`, proxy.Options{RecordDir: t.TempDir()})
+	get := func(key string) {
+		req := httptest.NewRequest(http.MethodGet, listPath, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		p.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	var keys []string
+	for i := range 20 {
+		keys = append(keys, longKey(i, proxy.MaxAuthorizationBytes-len("Bearer ")))
+		get(keys[i])
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const n = 10
+	for i := range n {
+		get(keys[i])
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 2<<20 {
+		t.Errorf("an exchange allocated %d bytes with 20 long keys seen, want under 2 MiB", per)
+	}
+}
+
+// longKey is a key of n characters, random-looking and different for
+// each i.
+func longKey(i, n int) string {
+	var b strings.Builder
+	sum := sha256.Sum256([]byte(fmt.Sprint(i)))
+	for b.Len() < n {
+		b.WriteString(hex.EncodeToString(sum[:]))
+		sum = sha256.Sum256(sum[:])
+	}
+	return b.String()[:n]
+}
+
+// blockedWriter is a client that never reads: its writes block until
+// released.
+type blockedWriter struct {
+	header  http.Header
+	release chan struct{}
+}
+
+func (w *blockedWriter) Header() http.Header { return w.header }
+func (w *blockedWriter) WriteHeader(int)     {}
+func (w *blockedWriter) Write(b []byte) (int, error) {
+	<-w.release
+	return len(b), nil
+}
+
+// TestClientsThatNeverReadBlockNoOne: sixteen clients that never read
+// their answers do not keep a seventeenth from getting its own.
+func TestClientsThatNeverReadBlockNoOne(t *testing.T) {
+	p := inProcess(t, string(pageBody(200)), proxy.Options{})
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	t.Cleanup(func() { close(release); wg.Wait() })
+	for range 16 {
+		wg.Go(func() {
+			p.ServeHTTP(&blockedWriter{header: http.Header{}, release: release}, httptest.NewRequest(http.MethodGet, listPath, nil))
+		})
+	}
+	for deadline := time.Now().Add(10 * time.Second); p.Stats().Requests < 16 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the sixteen reach their writes
+	done := make(chan int, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		p.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, listPath, nil))
+		done <- rec.Code
+	}()
+	select {
+	case code := <-done:
+		if code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a client waited 10s behind clients that never read")
+	}
+}
+
+// pageBody is a page of n conformant tokens.
+func pageBody(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"tokens":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"token":"ck-let-pageSECRET%020d","hostname":"https://a.example.com","expiresAt":"2030-01-01T00:00:00.000Z","policy":{"version":"1","data":[]}}`, i)
+	}
+	b.WriteString(`],"hasNextPage":false}`)
+	return b.Bytes()
+}
+
+// slowBody is a request body that sends nothing until released, and
+// counts the requests whose body the proxy began to read.
+type slowBody struct {
+	started *atomic.Int32
+	once    sync.Once
+	release chan struct{}
+	rest    io.Reader
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	b.once.Do(func() { b.started.Add(1) })
+	<-b.release
+	return b.rest.Read(p)
+}
+
+// TestRequestBodiesShareABudget: creates whose bodies of 1 MiB trickle
+// in are read at most requestBodyBudget's worth at a time (16), not all
+// at once (200 such bodies took 707 MB); the others wait their turn and
+// then go through.
+func TestRequestBodiesShareABudget(t *testing.T) {
+	p := inProcess(t, createdJSON, proxy.Options{})
+	const n, size = 24, 1 << 20
+	var started atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	var served atomic.Int32
+	for range n {
+		wg.Go(func() {
+			body := &slowBody{started: &started, release: release, rest: strings.NewReader(strings.Repeat("x", size))}
+			req := httptest.NewRequest(http.MethodPost, listPath, body)
+			req.ContentLength = size
+			req.Header.Set("Content-Type", "application/json")
+			p.ServeHTTP(httptest.NewRecorder(), req)
+			served.Add(1)
+		})
+	}
+	for deadline := time.Now().Add(10 * time.Second); started.Load() < 16 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // any more would have started by now
+	if got := started.Load(); got != 16 {
+		t.Errorf("%d request bodies of 1 MiB read at once, want 16 (16 MiB)", got)
+	}
+	close(release)
+	wg.Wait()
+	if served.Load() != n {
+		t.Errorf("%d of %d requests served", served.Load(), n)
+	}
+}
+
+// TestClientThatNeverReadsIsCutOff: an answer a client does not read
+// within Options.WriteTimeout is cut off, so that it holds neither a
+// goroutine nor its buffered body for ever.
+func TestClientThatNeverReadsIsCutOff(t *testing.T) {
+	const size = 16 << 20 // more than the kernel buffers on both sides
+	p := inProcess(t, `{"tokens":[],"hasNextPage":false,"pad":"`+strings.Repeat("x", size)+`"}`,
+		proxy.Options{MaxBodyBytes: 32 << 20, WriteTimeout: 200 * time.Millisecond})
+	ts := httptest.NewServer(p)
+	t.Cleanup(ts.Close)
+	dialer := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	conn, err := dialer.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", listPath, testKey)
+	time.Sleep(time.Second) // not reading, past the timeout
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, _ := io.Copy(io.Discard, conn)
+	if n >= size {
+		t.Errorf("the client got all %d bytes after not reading past the timeout, want the answer cut off", n)
+	}
+}

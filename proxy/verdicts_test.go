@@ -1,0 +1,219 @@
+package proxy_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/mock"
+	"github.com/letta-tokens/letta-tokens/mock/mocktest"
+	"github.com/letta-tokens/letta-tokens/proxy"
+)
+
+// TestClientMistakesAreNotDrift: invalid requests (limit 2.5, offset -5,
+// a create without a policy) that the upstream refuses with a 4xx are
+// counted apart, not reported as drift; an upstream that accepts an
+// invalid request still gets the request finding.
+func TestClientMistakesAreNotDrift(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
+	s := startProxy(t, srv.URL, proxy.Options{})
+	for _, q := range []string{"?limit=2.5", "?offset=-5"} {
+		if resp, _ := s.do(t, http.MethodGet, listPath+q, "", auth(testKey)); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("%s: status %d, want the mock's 400", q, resp.StatusCode)
+		}
+	}
+	h := auth(testKey)
+	h.Set("Content-Type", "application/json")
+	if resp, _ := s.do(t, http.MethodPost, listPath, `{"hostname":"x"}`, h); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("create: status %d, want 400", resp.StatusCode)
+	}
+	if fs := s.findings(); len(fs) != 0 {
+		t.Errorf("a client's refused mistakes were reported:\n%s", fs)
+	}
+	st := s.p.Stats()
+	if st.ClientErrors != 3 || st.Validated != 3 || st.Breaking != 0 || !strings.Contains(st.ClientError, "list: ") || !strings.Contains(st.ClientError, "limit") {
+		t.Errorf("stats %+v: want 3 client errors, the first named, and nothing breaking", st)
+	}
+
+	accepting := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
+	accepting.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
+	if checks := checksOf(accepting.findings()); checks[contract.CheckRequest] != 1 {
+		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
+	}
+}
+
+// TestFindingsNameTheOperation: each finding's message starts with the
+// operation whose exchange showed it.
+func TestFindingsNameTheOperation(t *testing.T) {
+	s := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
+	s.do(t, http.MethodGet, listPath, "", auth(testKey))
+	fs := s.findings()
+	if len(fs) == 0 {
+		t.Fatal("no finding")
+	}
+	for _, f := range fs {
+		if !strings.HasPrefix(f.Message, "list: ") {
+			t.Errorf("finding does not name its operation: %s", f)
+		}
+	}
+}
+
+// scriptedUpstream serves list pages from pages(offset, limit, agentId),
+// a create with created, and a delete with 204.
+func scriptedUpstream(t *testing.T, pages func(offset, limit int, agent string) (tokens []string, more bool)) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Method {
+		case http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case http.MethodPost:
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, createdJSON)
+			return
+		}
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("offset"))
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		toks, more := pages(offset, limit, q.Get("agentId"))
+		var items []string
+		for _, tok := range toks {
+			items = append(items, fmt.Sprintf(`{"token":%q,"hostname":"https://a.example.com","expiresAt":"2030-01-01T00:00:00.000Z","policy":{"version":"1","data":[{"type":"agent","id":"agent-1","access":["read_messages"]}]}}`, tok))
+		}
+		fmt.Fprintf(w, `{"tokens":[%s],"hasNextPage":%t}`, strings.Join(items, ","), more)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// tokenRange is the tokens named from..to-1.
+func tokenRange(from, to int) []string {
+	var out []string
+	for i := from; i < to; i++ {
+		out = append(out, fmt.Sprintf("ck-let-walkSECRET%012d", i))
+	}
+	return out
+}
+
+// TestDriftAcrossExchanges: what only two exchanges show is a finding,
+// where the proxy saw both: a short page that says there is more, then
+// an empty page; hasNextPage false on a full page while a further offset
+// returns tokens (in either order); a complete listing, filtered by the
+// token's agent, that omits a token the key just created; a token listed
+// after its delete was answered 204.
+func TestDriftAcrossExchanges(t *testing.T) {
+	const createdToken = "ck-let-upstreamSECRET000000000001"
+	for _, tt := range []struct {
+		name    string
+		pages   func(offset, limit int, agent string) ([]string, bool)
+		session []string // "GET query", "POST", "DELETE token"
+		check   contract.Check
+		message string
+	}{
+		{"short page says more, then nothing",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 7), true
+				}
+				return nil, false
+			},
+			[]string{"GET ?limit=10", "GET ?limit=10&offset=7"},
+			contract.CheckPagination, "fewer than limit 10, and said hasNextPage: true, but offset 7 returned none"},
+		{"full page says no more, a further offset has tokens",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 10), false
+				}
+				return tokenRange(offset, offset+3), false
+			},
+			[]string{"GET ?limit=10", "GET ?limit=10&offset=10"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+		{"out of order: the further page first",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 10), false
+				}
+				return tokenRange(offset, offset+3), false
+			},
+			[]string{"GET ?limit=10&offset=10", "GET ?limit=10&offset=0"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+		{"filtered listing omits a created token",
+			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 2), false },
+			[]string{"POST", "GET ?agentId=agent-1"},
+			contract.CheckAgentFilter, "missing from the complete listing filtered by agentId"},
+		{"unfiltered listing omits a created token",
+			func(offset, limit int, agent string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 5), true
+				}
+				return tokenRange(5, 8), false
+			},
+			[]string{"POST", "GET ?limit=5", "GET ?limit=5&offset=5"},
+			contract.CheckRoundTrip, "missing from the complete listing"},
+		{"a deleted token is listed again",
+			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 3), false },
+			[]string{"GET ?limit=5", "DELETE " + tokenRange(0, 3)[1], "GET ?limit=5"},
+			contract.CheckRoundTrip, "token at offset 1 is listed after its delete was answered 204"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startProxy(t, scriptedUpstream(t, tt.pages).URL, proxy.Options{})
+			for _, step := range tt.session {
+				method, arg, _ := strings.Cut(step, " ")
+				h := auth(testKey)
+				switch method {
+				case http.MethodGet:
+					s.do(t, method, listPath+arg, "", h)
+				case http.MethodPost:
+					h.Set("Content-Type", "application/json")
+					s.do(t, method, listPath, createBody("agent-1"), h)
+				case http.MethodDelete:
+					s.do(t, method, listPath+"/"+url.PathEscape(arg), "", h)
+				}
+			}
+			fs := s.findings()
+			if len(fs) != 1 || fs[0].Check != tt.check || fs[0].Severity != contract.Breaking || !strings.Contains(fs[0].Message, tt.message) {
+				t.Errorf("findings:\n%s\nwant one breaking %s finding saying %q", fs, tt.check, tt.message)
+			}
+			if strings.Contains(fs.String(), createdToken) || strings.Contains(fs.String(), "walkSECRET") {
+				t.Errorf("a finding holds a token value:\n%s", fs)
+			}
+		})
+	}
+}
+
+// TestAnotherKeysChangeIsNoPaginationDrift: a client walks, another key
+// deletes a token (the account is theirs too), and the client lists
+// again, its pages arriving out of order (fetched ahead): the shifted
+// positions are no repeat.
+func TestAnotherKeysChangeIsNoPaginationDrift(t *testing.T) {
+	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(30)})
+	s := startProxy(t, srv.URL, proxy.Options{})
+	var first struct{ Tokens []struct{ Token string } }
+	_, body := s.do(t, http.MethodGet, listPath+"?limit=10&offset=0", "", auth(testKey))
+	if err := json.Unmarshal(body, &first); err != nil || len(first.Tokens) != 10 {
+		t.Fatalf("first page: %v %s", err, body)
+	}
+	s.do(t, http.MethodGet, listPath+"?limit=10&offset=10", "", auth(testKey))
+	const other = "proxy-other-key-0123456789abcdef"
+	if resp, _ := s.do(t, http.MethodDelete, listPath+"/"+first.Tokens[0].Token, "", auth(other)); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	var wg sync.WaitGroup
+	s.do(t, http.MethodGet, listPath+"?limit=10&offset=10", "", auth(testKey)) // ahead of offset 0
+	for _, off := range []int{0, 20} {
+		wg.Go(func() { s.do(t, http.MethodGet, listPath+"?limit=10&offset="+strconv.Itoa(off), "", auth(testKey)) })
+	}
+	wg.Wait()
+	if fs := s.findings(); len(fs) != 0 {
+		t.Errorf("a change by another key was reported as drift:\n%s", fs)
+	}
+}
