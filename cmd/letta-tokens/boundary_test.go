@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"flag"
 	"html"
 	"net/http"
@@ -233,4 +234,21 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestOneMaskerPerKey: a run builds one Masker for its key (the boundary's)
+// and hands it to the client, the validator, the live run and the views.
+func TestOneMaskerPerKey(t *testing.T) {
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, createArgs(), {"check"}, {"check", "--mock"}} {
+		key := "sk-let-" + rand.Text() // a key of this run alone
+		env := envFor(newMock(t, 30).URL)
+		env[envAPIKey] = key
+		r := runCLI(t, env, args...)
+		if r.code != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		if n := redact.KeyBuilds(key); n != 1 {
+			t.Errorf("%q built %d maskers for its key, want 1", args, n)
+		}
+	}
 }
