@@ -15,8 +15,8 @@ import (
 // An answer the loop could not use is an *Error; a call without one fails
 // with its cause wrapped (see callError).
 type doer struct {
-	loop   *attempt.Loop
-	apiKey string // for redaction only
+	loop *attempt.Loop
+	mask *redact.Masker // the client's
 }
 
 func (d doer) Do(req *http.Request) (*http.Response, error) {
@@ -27,12 +27,15 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	// The secrets no error of req may show: the API key, and the token
 	// that a delete names in its path (of any shape: a caller may pass a
 	// malformed one, which the server may echo).
-	secrets := []string{d.apiKey, pathToken(req.URL)}
+	mask := d.mask
+	if token := pathToken(req.URL); token != "" {
+		mask = mask.With(token)
+	}
 	u, ok := err.(*attempt.Unusable) //nolint:errorlint // the loop returns it unwrapped
 	if !ok {
-		return nil, newCallError(operation(req), err, secrets)
+		return nil, newCallError(operation(req), err, mask)
 	}
-	e := newResponseError(u.Resp, u.Body, u.Cause, secrets...)
+	e := newResponseError(u.Resp, u.Body, u.Cause, mask)
 	e.collection = isCollection(req.URL)
 	if e.kind() == KindNotAPI {
 		e.Err = errNotAPI
@@ -84,8 +87,8 @@ type callError struct {
 	msg string
 }
 
-func newCallError(op string, cause error, secrets []string) *callError {
-	return &callError{err: cause, msg: "lettatokens: " + op + ": " + redact.Safe(cause.Error(), maxErrorCause, secrets...)}
+func newCallError(op string, cause error, mask *redact.Masker) *callError {
+	return &callError{err: cause, msg: "lettatokens: " + op + ": " + mask.Safe(cause.Error(), maxErrorCause)}
 }
 
 func (e *callError) Error() string { return e.msg }
@@ -109,10 +112,10 @@ func operation(req *http.Request) string {
 // failed returns err as the error of operation op: an *Error or an error
 // already naming its operation unchanged, anything else (a request that
 // could not be built, a request editor's refusal) wrapped as a callError.
-func failed(op string, err error, secrets ...string) error {
+func failed(op string, err error, mask *redact.Masker) error {
 	switch err.(type) { //nolint:errorlint // only our own, unwrapped, are final
 	case *Error, *callError, *ParamError:
 		return err
 	}
-	return newCallError(op, err, secrets)
+	return newCallError(op, err, mask)
 }

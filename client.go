@@ -11,6 +11,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/attempt"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Client calls Letta's client-side access tokens API: [Client.CreateToken],
@@ -31,7 +32,7 @@ import (
 type Client struct {
 	generated *gen.ClientWithResponses
 
-	apiKey string // for redaction of errors only; requests carry it via BearerAuth
+	mask *redact.Masker // masks the errors of its calls
 }
 
 // Generated returns the generated client that c's methods use: every
@@ -61,7 +62,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := cfg.complete(os.Getenv); err != nil {
 		return nil, err
 	}
-	loop := doer{apiKey: cfg.apiKey, loop: &attempt.Loop{
+	if cfg.mask == nil {
+		cfg.mask = redact.NewMasker(cfg.apiKey)
+	}
+	loop := doer{mask: cfg.mask, loop: &attempt.Loop{
 		Client:       cfg.attemptClient(),
 		Timeout:      cfg.attemptTimeout(),
 		MaxRetries:   cfg.maxRetries,
@@ -76,7 +80,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, errorf("creating client: %w", err)
 	}
-	return &Client{generated: generated, apiKey: cfg.apiKey}, nil
+	return &Client{generated: generated, mask: cfg.mask}, nil
 }
 
 // complete fills in what the options left unset from the environment,

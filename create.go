@@ -69,7 +69,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 	}
 	resp, err := c.generated.CreateClientSideAccessToken(ctx, body)
 	if err != nil {
-		return nil, failed(op, err, c.apiKey)
+		return nil, failed(op, err, c.mask)
 	}
 	defer resp.Body.Close()
 	raw := attempt.Body(resp)
@@ -77,7 +77,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 	if err != nil {
 		// The body may hold the new token in a shape redaction does not
 		// recognise: mask it by value too.
-		return nil, newResponseError(resp, raw, err, c.apiKey, secret)
+		return nil, newResponseError(resp, raw, err, c.mask.With(secret))
 	}
 	return tok, nil
 }

@@ -31,7 +31,7 @@ func (c *Client) DeleteToken(ctx context.Context, token string) error {
 	// and no Content-Type for it, which the generated builder would add.
 	resp, err := c.generated.DeleteClientSideAccessTokenWithBody(ctx, token, "", nil, withoutContentType)
 	if err != nil {
-		return failed(op, err, c.apiKey, token)
+		return failed(op, err, c.mask.With(token))
 	}
 	return resp.Body.Close()
 }

@@ -74,8 +74,8 @@ const maxErrorCause = 2 * redact.MaxLine
 // included, whatever its shape). Every string that came from the server is
 // also made safe to print on one line: control characters (ESC, CR, LF,
 // bidi overrides, invalid UTF-8) are written as Go escapes such as \x1b and
-// \n, and the length is capped (see [redact.Line]). An Error is safe to log
-// whole, and Error() is one line.
+// \n, and the length is capped (see [redact.Line]). An Error this package
+// returns is safe to log whole, and Error() is one line.
 type Error struct {
 	// StatusCode is the HTTP status of the response. It is never 0 in an
 	// Error this package returns: a call without an answer returns the
@@ -124,26 +124,26 @@ func (e *Error) Error() string {
 		// status; a caller may build one.
 		b.WriteString("request failed")
 	}
-	// Each part is masked, escaped and capped again here: the fields were
-	// when the Error was built, but an Error may be built by other code,
-	// and Err's text was not.
+	// The parts were masked when the Error was built (see
+	// newResponseError); they are escaped and capped again here, as an
+	// Error may be built by other code.
 	switch {
 	case e.Message != "":
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(e.Message, redact.MaxLine))
+		b.WriteString(redact.Line(e.Message, redact.MaxLine))
 	case e.Err == nil && e.Body != "":
 		// Without a message or a cause, the start of the body (an HTML title,
 		// a proxy's plain-text complaint) is the only clue there is.
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(oneLine(e.Body), maxErrorLineBody))
+		b.WriteString(redact.Line(oneLine(e.Body), maxErrorLineBody))
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(redact.Safe(e.Err.Error(), maxErrorCause))
+		b.WriteString(redact.Line(e.Err.Error(), maxErrorCause))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(redact.Safe(e.RequestID, redact.MaxLine))
+		b.WriteString(redact.Line(e.RequestID, redact.MaxLine))
 		b.WriteString(")")
 	}
 	return b.String()
@@ -154,18 +154,18 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // newResponseError builds the *Error for a response the caller cannot use.
-// body is what was read of the response body (possibly nothing); secrets
-// (the API key, the token a call names) are redacted from every field and
-// from the cause's text, as is every token-shaped secret.
-func newResponseError(resp *http.Response, body []byte, cause error, secrets ...string) *Error {
+// body is what was read of the response body (possibly nothing); mask (the
+// client's, with the token a call names) masks every field and the cause's
+// text, which are escaped and capped too.
+func newResponseError(resp *http.Response, body []byte, cause error, mask *redact.Masker) *Error {
 	e := &Error{}
 	if cause != nil {
-		e.Err = &maskedCause{err: cause, msg: redact.Secrets(cause.Error(), secrets...)}
+		e.Err = &maskedCause{err: cause, msg: mask.Safe(cause.Error(), maxErrorCause)}
 	}
 	if resp != nil {
 		e.bodyJSON = attempt.IsJSON(resp.Header.Get("Content-Type"))
 		e.StatusCode = resp.StatusCode
-		e.RequestID = redact.Safe(requestID(resp.Header), redact.MaxLine, secrets...)
+		e.RequestID = mask.Safe(requestID(resp.Header), redact.MaxLine)
 	}
 	var msg struct {
 		Message string `json:"message"`
@@ -174,12 +174,12 @@ func newResponseError(resp *http.Response, body []byte, cause error, secrets ...
 	// body included) the unmarshal fails quickly on the first byte and
 	// Message stays empty.
 	if json.Unmarshal(body, &msg) == nil {
-		e.Message = redact.Safe(msg.Message, redact.MaxLine, secrets...)
+		e.Message = mask.Safe(msg.Message, redact.MaxLine)
 		e.bodyJSON = true
 	} else if !e.bodyJSON {
 		e.bodyJSON = json.Valid(body)
 	}
-	e.Body = redactedExcerpt(body, maxBodyExcerpt, secrets)
+	e.Body = redactedExcerpt(body, maxBodyExcerpt, mask)
 	return e
 }
 
@@ -202,9 +202,9 @@ func requestID(h http.Header) string {
 // secret cut where the body was read is masked as any run of MinWindow
 // characters of it is, in any form (see redact.Masker.Mask); what is left
 // is shorter than the masker masks anywhere else in a text.
-func redactedExcerpt(body []byte, n int, secrets []string) string {
-	text := redact.Secrets(string(body[:min(len(body), attempt.MaxErrorBodyRead)]), secrets...)
-	return redact.Safe(oneLine(text), n, secrets...)
+func redactedExcerpt(body []byte, n int, mask *redact.Masker) string {
+	text := mask.Mask(string(body[:min(len(body), attempt.MaxErrorBodyRead)]))
+	return mask.Safe(oneLine(text), n)
 }
 
 // oneLine collapses runs of whitespace (newlines in an HTML page, say) into
@@ -222,10 +222,10 @@ func errorf(format string, args ...any) error {
 	return fmt.Errorf("lettatokens: "+format, args...)
 }
 
-// maskedCause is the cause of an *Error, with its text masked of the call's
-// secrets when the Error is built: a cause may quote what the server chose
-// (a Content-Type, the origin of a redirect), and Error() knows only the
-// secrets recognisable by shape. It unwraps to the cause itself.
+// maskedCause is the cause of an *Error, with its text masked, escaped and
+// capped when the Error is built: a cause may quote what the server chose
+// (a Content-Type, the origin of a redirect). It unwraps to the cause
+// itself.
 type maskedCause struct {
 	err error
 	msg string

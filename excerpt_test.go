@@ -90,7 +90,7 @@ func TestExcerptMasksBeforeCutting(t *testing.T) {
 					if edge == attempt.MaxErrorBodyRead && len(body) > attempt.MaxErrorBodyRead {
 						body = body[:attempt.MaxErrorBodyRead] // what unusable keeps
 					}
-					got := redactedExcerpt(body, maxBodyExcerpt, secrets)
+					got := redactedExcerpt(body, maxBodyExcerpt, keysMasker(secrets...))
 					if w, ok := leaksWindow(got, secret); ok {
 						t.Fatalf("%s padding, secret at byte %d (edge %d): excerpt holds %q:\n%q", name, at, edge, w, got)
 					}
@@ -107,7 +107,7 @@ func TestExcerptMasksBeforeCutting(t *testing.T) {
 // excerpt its use, the start of the body, white space collapsed.
 func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
 	body := []byte("<html>\r\n\t<title>502 Bad Gateway</title>\r\n" + strings.Repeat("x", 2000))
-	got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
+	got := redactedExcerpt(body, maxBodyExcerpt, keysMasker(shapelessKey))
 	if !strings.HasPrefix(got, "<html> <title>502 Bad Gateway</title> xxx") {
 		t.Errorf("excerpt = %.80q…, want the body's start with white space collapsed", got)
 	}
@@ -123,13 +123,13 @@ func TestExcerptKeepsWhatIsNotSecret(t *testing.T) {
 func TestLongExcerptKeepsItsStart(t *testing.T) {
 	for _, n := range []int{attempt.MaxErrorBodyRead, attempt.MaxErrorBodyRead + 1, 1 << 20} {
 		body := []byte("<title>Gateway Timeout</title>" + strings.Repeat("\n", n))
-		got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey})
+		got := redactedExcerpt(body, maxBodyExcerpt, keysMasker(shapelessKey))
 		if got != "<title>Gateway Timeout</title>" {
 			t.Errorf("%d-byte body: excerpt %q, want the title", n, got)
 		}
 	}
 	body := []byte(strings.Repeat("\n", attempt.MaxErrorBodyRead-1) + "é" + strings.Repeat("\n", 10))[:attempt.MaxErrorBodyRead]
-	if got := redactedExcerpt(body, maxBodyExcerpt, []string{shapelessKey}); got != `\xc3` {
+	if got := redactedExcerpt(body, maxBodyExcerpt, keysMasker(shapelessKey)); got != `\xc3` {
 		t.Errorf("a rune split by the read cap: excerpt %q, want its first byte escaped", got)
 	}
 }
@@ -214,7 +214,7 @@ func TestSecretCutByTheReadCapIsMasked(t *testing.T) {
 				for _, inside := range []int{0, per / 2} {
 					at := attempt.MaxErrorBodyRead - k*per - inside
 					body := []byte(padTo("\r\n", at) + form(secret) + " tail")[:attempt.MaxErrorBodyRead]
-					got := strings.ToLower(redactedExcerpt(body, maxBodyExcerpt, secrets))
+					got := strings.ToLower(redactedExcerpt(body, maxBodyExcerpt, keysMasker(secrets...)))
 					for i := 0; i+12 <= k; i++ {
 						if w := strings.ToLower(form(secret[i : i+12])); strings.Contains(got, w) {
 							t.Fatalf("%s form, %d characters before the cut: excerpt holds %q: %q", name, k, w, got)

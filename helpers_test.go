@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -200,3 +202,6 @@ func (b brokenBody) Read(p []byte) (int, error) {
 // validCreate is a create the parameter checks let through.
 var validCreate = CreateTokenParams{Hostname: "https://app.example.com",
 	Policy: []gen.AgentPolicy{{Type: gen.AgentPolicyTypeAgent, Id: "agent-1", Access: readMessages}}}
+
+// keysMasker masks each of keys as a run's API key.
+func keysMasker(keys ...string) *redact.Masker { return redact.NewMasker("").WithKeys(keys...) }

@@ -37,13 +37,13 @@ func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*gen.TokenPa
 	// reaches here is 2xx JSON with a capped body, read whole.
 	resp, err := c.generated.ListClientSideAccessTokens(ctx, &p)
 	if err != nil {
-		return nil, failed(op, err, c.apiKey)
+		return nil, failed(op, err, c.mask)
 	}
 	defer resp.Body.Close()
 	body := attempt.Body(resp)
 	page, err := decodePage(body)
 	if err != nil {
-		return nil, newResponseError(resp, body, err, c.apiKey)
+		return nil, newResponseError(resp, body, err, c.mask)
 	}
 	return page, nil
 }

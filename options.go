@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/internal/attempt"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // Defaults applied by NewClient; each has an option to change it.
@@ -36,6 +37,7 @@ type config struct {
 	timeout      time.Duration // 0 means "not set": the caller's client or the default decides
 	maxBodyBytes int64
 	userAgent    string
+	mask         *redact.Masker
 
 	// retryWait turns the wait the retry policy asks for into the wait that
 	// is actually slept. It is the identity outside tests, which shrink it
@@ -48,6 +50,13 @@ type config struct {
 // [LoadEnv]).
 func WithAPIKey(key string) Option {
 	return func(c *config) { c.apiKey = key }
+}
+
+// WithMasker masks the errors of the client's calls with m, the masker of
+// a run that knows its API key (see [redact.NewMasker]), so that a run
+// builds one. Without it, NewClient builds one for the key it uses.
+func WithMasker(m *redact.Masker) Option {
+	return func(c *config) { c.mask = m }
 }
 
 // WithBaseURL sets the server to call, for example a mock or a proxy.

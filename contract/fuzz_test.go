@@ -38,6 +38,7 @@ func FuzzValidateResponse(f *testing.F) {
 		f.Fatal(err)
 	}
 	req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens?limit=3&agentId=agent-1", nil)
+	keyMask := redact.NewMasker(fuzzKey)
 	f.Fuzz(func(t *testing.T, body []byte, status int, contentType string) {
 		if status < 100 || status > 999 {
 			status = 200 + (status%800+800)%800
@@ -47,7 +48,7 @@ func FuzzValidateResponse(f *testing.F) {
 		values := bodyTokenValues(body)
 		for _, fd := range findings {
 			for _, s := range []string{fd.Message, fd.Pointer} {
-				if redact.Contains(s, fuzzKey) {
+				if keyMask.Holds(s) {
 					t.Fatalf("finding holds a secret: %q", s)
 				}
 				if controlOrBidi.MatchString(s) {

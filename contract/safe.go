@@ -21,13 +21,13 @@ const maxFindingsPerSeverity = 100
 // anything token-shaped masked, control characters escaped, the length
 // capped.
 func (v *Validator) safe(s string) string {
-	return v.mask.Safe(s, redact.MaxLine)
+	return v.masker().Safe(s, redact.MaxLine)
 }
 
 // quote is safe, in double quotes, with quotes and backslashes in s
 // escaped as Go does, so that where the server's string ends is plain.
 func (v *Validator) quote(s string) string {
-	return redact.Line(strconv.Quote(v.mask.Mask(s)), redact.MaxLine)
+	return redact.Line(strconv.Quote(v.masker().Mask(s)), redact.MaxLine)
 }
 
 // pointer builds a JSON pointer from segments, each made safe first: a
@@ -46,7 +46,7 @@ func (v *Validator) quoteScalar(x any) string {
 		return v.quote(s)
 	}
 	if s, ok := x.(fmt.Stringer); ok { // json.Number, whose text the server chose
-		return v.mask.Safe(s.String(), 64)
+		return v.masker().Safe(s.String(), 64)
 	}
 	switch x.(type) {
 	case bool, float64:

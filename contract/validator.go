@@ -24,9 +24,10 @@ type Validator struct {
 	// paths are the spec's paths, most specific first, for routing.
 	paths []pathTemplate
 	// secrets are extra values (an API key in use) to redact from messages,
-	// besides anything shaped like a Letta secret; mask masks them.
+	// besides anything shaped like a Letta secret; masker, when given,
+	// is the run's, read at each exchange.
 	secrets []string
-	mask    *redact.Masker
+	masker  func() *redact.Masker
 }
 
 // ValidatorOption configures a Validator.
@@ -36,6 +37,14 @@ type ValidatorOption func(*Validator)
 // API key in use. Values shaped like Letta secrets are redacted regardless.
 func WithSecrets(values ...string) ValidatorOption {
 	return func(v *Validator) { v.secrets = append(v.secrets, values...) }
+}
+
+// WithMasker masks every finding with the masker of the run, which knows
+// its API key (see [redact.NewMasker]): read at each exchange, so that a
+// run that learns a secret as it goes (a token it created) hands it on.
+// WithSecrets' values are then not used.
+func WithMasker(masker func() *redact.Masker) ValidatorOption {
+	return func(v *Validator) { v.masker = masker }
 }
 
 // NewValidator returns a validator for the embedded spec.
@@ -48,14 +57,17 @@ func NewValidator(opts ...ValidatorOption) (*Validator, error) {
 	for _, opt := range opts {
 		opt(v)
 	}
-	v.mask = redact.NewMasker("").WithKeys(v.secrets...)
+	if v.masker == nil {
+		m := redact.NewMasker("").WithKeys(v.secrets...)
+		v.masker = func() *redact.Masker { return m }
+	}
 	return v, nil
 }
 
 // redact makes a string for an Exchange safe to print: masked, escaped,
 // capped.
 func (v *Validator) redact(s string) string {
-	return v.mask.Safe(s, maxFindingText)
+	return v.masker().Safe(s, maxFindingText)
 }
 
 // options for kin: every schema error, not just the first; security is
@@ -276,7 +288,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 // page's tokens, in whatever field they were echoed), a control character,
 // or an unbounded length.
 func (v *Validator) redactAll(fs Findings, values []string) Findings {
-	mask := v.mask.With(values...)
+	mask := v.masker().With(values...)
 	for i := range fs {
 		fs[i].Message = guard(mask, fs[i].Message)
 		fs[i].Pointer = guard(mask, fs[i].Pointer)

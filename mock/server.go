@@ -9,6 +9,7 @@ import (
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/gen/server"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // The defaults the spec declares for the operation's paging parameters.
@@ -34,6 +35,9 @@ type Options struct {
 	// APIKey, when set, is the only bearer key accepted. When empty, any
 	// non-empty bearer key is accepted.
 	APIKey string
+	// Masker, when set, masks what the mock's findings quote: the masker
+	// of the run that serves it, built for APIKey (see redact.NewMasker).
+	Masker *redact.Masker
 	// Latency delays every answer by this long, so that latency-bound
 	// behaviour (timeouts, concurrency) can be measured offline. A request
 	// whose context ends while it waits stops waiting at once, and its
@@ -107,7 +111,10 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("mock: %w: Latency %v is negative", ErrInvalidOptions, opts.Latency)
 	}
 	var secrets []contract.ValidatorOption
-	if opts.APIKey != "" {
+	switch {
+	case opts.Masker != nil:
+		secrets = append(secrets, contract.WithMasker(func() *redact.Masker { return opts.Masker }))
+	case opts.APIKey != "":
 		secrets = append(secrets, contract.WithSecrets(opts.APIKey))
 	}
 	validator, err := contract.NewValidator(secrets...)

@@ -137,15 +137,6 @@ func benchmarkMask(b *testing.B, text string) {
 			}
 		}
 	})
-	b.Run("Secrets", func(b *testing.B) {
-		b.SetBytes(int64(len(text)))
-		defer reportCPU(b)()
-		for b.Loop() {
-			if Secrets(text, tKey) != text {
-				b.Fatal("changed")
-			}
-		}
-	})
 }
 
 // legacySecrets is the masking redact had before the Masker, kept here

@@ -8,15 +8,14 @@
 //     and anything shaped like a Letta token (ck-let-…) or key (sk-let-…),
 //     plain or escaped (%xx, \u00xx, \xXX, \", \/, ~0/~1, mixed); and the
 //     key base64- or hex-encoded.
-//   - [Secrets] and [Contains] are a Masker's Mask and Holds for the values
-//     given, each masked like the API key.
 //   - [Token] is the display form of one token: a short prefix and, on a
 //     long token, the last four characters ("ck-let-a…9f3c"); [Key] that
 //     of a key, its prefix only.
 //   - [Line] escapes control characters, defuses GitHub Actions workflow
 //     commands and caps the length of a string, so that a server cannot
 //     write escape sequences to a terminal or forge a line of a report.
-//   - [Safe] is both, in the order that leaves no secret half visible.
+//   - [Masker.Safe] is both, in the order that leaves no secret half
+//     visible.
 //   - [DefuseJSON] defuses workflow commands in encoded JSON, leaving the
 //     values it decodes to unchanged.
 //   - [Writer] masks a stream (a process's stdout or stderr) line by line.

@@ -40,8 +40,8 @@ func FuzzSecrets(f *testing.F) {
 			before + string(jsonKey) + after,
 			before + url.QueryEscape(key) + after,
 		} {
-			got := Secrets(text, key)
-			if again := Secrets(got, key); again != got {
+			got := keyMasker(key).Mask(text)
+			if again := keyMasker(key).Mask(got); again != got {
 				t.Fatalf("not idempotent on %q: %q then %q", text, got, again)
 			}
 			if strings.Contains(got, key) {
@@ -57,11 +57,11 @@ func FuzzSecrets(f *testing.F) {
 		for enc := range byteEncodings {
 			s, windows := encodedKey(enc, "", key, "", 0, 0)
 			text := before + s + after
-			got := Secrets(text, key)
+			got := keyMasker(key).Mask(text)
 			if w := survivorOf(got, windows); w != "" {
 				t.Fatalf("%s of the key: %q survived in %q", byteEncodings[enc].name, w, got)
 			}
-			if again := Secrets(got, key); again != got {
+			if again := keyMasker(key).Mask(got); again != got {
 				t.Fatalf("not idempotent on %q: %q then %q", text, got, again)
 			}
 		}
@@ -107,7 +107,6 @@ func FuzzMasker(f *testing.F) {
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", false, []byte{encPctLower, encRaw, encJSONU}, "https://", ".example.com", uint64(0xffff))
 	f.Add("my-custom/key~value+0123<&>", false, []byte{encPointer, encJSONSlash, encGoX}, `{"a":"`, `"}`, uint64(0x5555555555555555))
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encPctUpper}, "ck-let-", "\x1c::error", ^uint64(0))
-	f.Add("my_pass*word~for@the.letta&<server>", false, []byte{encMarkdown, encXMLNamed, encXMLDec, encXMLHex}, "- note ", "\n", uint64(0))
 	// flips' top bytes: the encoding (hex), the bytes of before and after
 	// around the key, how much is cut off each end.
 	f.Add("Q7vXk2mR9pLw4ZtN8cYb3HsJ6fGd1aEu", true, []byte{encRaw}, "Bearer x", "zz", uint64(4)<<56|2<<48|1<<40|3<<32|1<<24)

@@ -66,15 +66,11 @@ func Line(s string, limit int) string {
 	return b.String()
 }
 
-// Safe is Secrets, then Line, then Secrets again: the text with every
-// secret masked, made safe to print and cut to limit bytes. Masking first
-// means a cut never leaves part of a secret that the pattern would no longer
-// recognise. Masking again is for what escaping itself can make: "ck-let-"
-// followed by control characters and letters is no token by shape, but
-// escaped it reads "ck-let-\x1c\x1cABCD…", which is. Masking never
-// lengthens a text, so the cap still holds.
-func Safe(s string, limit int, extra ...string) string {
-	return maskerFor(extra).Safe(s, limit)
+// Safe is NewMasker("").WithKeys(keys...).Safe(s, limit), built anew at
+// each call: kept for the proxy's findings until it is handed its run's
+// Masker. Everything else masks with the Masker of its run.
+func Safe(s string, limit int, keys ...string) string {
+	return NewMasker("").WithKeys(keys...).Safe(s, limit)
 }
 
 // startsCommand reports whether the byte at i would make s, printed, a

@@ -68,16 +68,11 @@ func NewMasker(apiKey string, values ...string) *Masker {
 	if apiKey != "" {
 		keys = []string{apiKey}
 	}
-	if len(values) == 0 {
-		// A run has one key and asks for its masker again and again (a
-		// guard for each request): indexing the key's encoded forms is
-		// done once.
-		return maskerFor(keys)
-	}
 	return newMasker(keys, values)
 }
 
 func newMasker(keys, values []string) *Masker {
+	countBuild(keys)
 	m := &Masker{keys: secretsOf(keys, true), values: secretsOf(values, false)}
 	for _, k := range m.keys {
 		for _, f := range encodedForms(k.whole) {
@@ -194,13 +189,6 @@ func orEmpty(m *Masker) *Masker {
 // none is ever shown beyond [Key]'s prefix.
 func (m *Masker) WithKeys(keys ...string) *Masker {
 	m = orEmpty(m)
-	if len(m.keys) == 0 && len(m.values) == 0 {
-		n := maskerFor(keys) // built once for the same keys, as NewMasker's
-		if m.allowTokens {
-			n = n.AllowTokens()
-		}
-		return n
-	}
 	n := newMasker(append(valuesOf(m.keys), keys...), valuesOf(m.values))
 	n.allowTokens = m.allowTokens
 	return n
@@ -257,9 +245,7 @@ type hit struct {
 //
 // each plain, or spelled with escapes a server or an encoder may use, mixed
 // in one string: JSON's and Go's (\u0073, \x73, \", \/), %73 or %6B in any
-// case, a JSON pointer's ~0 and ~1, and Markdown's backslash before any
-// ASCII punctuation (\_), and XML references (&amp;, &#115;, &#x73;), the
-// prefix included. The whole
+// case, and a JSON pointer's ~0 and ~1, the prefix included. The whole
 // escaped span is masked. ASCII letters match in any case (SK-LET-…, a run
 // of the key upper-cased): a server that changes a secret's case has still
 // shown it. A key whose secret part is shorter than MinWindow is searched

@@ -25,10 +25,6 @@ const (
 	encGoX
 	encPointer
 	encJSONSlash
-	encMarkdown // a backslash before ASCII punctuation
-	encXMLNamed // &amp; &lt; &gt; &quot; &apos;
-	encXMLDec   // &#115;
-	encXMLHex   // &#x73;
 	numEncodings
 )
 
@@ -64,26 +60,6 @@ func encode(s string, modes []byte) string {
 				b.WriteByte('\\')
 			}
 			b.WriteByte(c)
-		case encMarkdown:
-			if strings.IndexByte(asciiPunctuation, c) >= 0 {
-				b.WriteByte('\\')
-			}
-			b.WriteByte(c)
-		case encXMLNamed:
-			written := false
-			for _, e := range xmlEntities {
-				if e.char[0] == c {
-					b.WriteString(e.name)
-					written = true
-				}
-			}
-			if !written {
-				b.WriteByte(c)
-			}
-		case encXMLDec:
-			fmt.Fprintf(&b, "&#%d;", c)
-		case encXMLHex:
-			fmt.Fprintf(&b, "&#x%X;", c)
 		default:
 			b.WriteByte(c)
 		}

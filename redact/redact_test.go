@@ -24,6 +24,9 @@ func TestToken(t *testing.T) {
 	}
 }
 
+// keyMasker masks each of keys as the API key.
+func keyMasker(keys ...string) *Masker { return NewMasker("").WithKeys(keys...) }
+
 func TestSecrets(t *testing.T) {
 	const token = "ck-let-SECRETabcdef0123456789"
 	const key = "my-custom-api-key-value/SECRET+0123<&>"
@@ -42,25 +45,25 @@ func TestSecrets(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Secrets(tt.text, key)
+			got := keyMasker(key).Mask(tt.text)
 			if strings.Contains(got, "SECRET") {
 				t.Errorf("Secrets(%q) = %q: a secret survived", tt.text, got)
 			}
-			if again := Secrets(got, key); again != got {
+			if again := keyMasker(key).Mask(got); again != got {
 				t.Errorf("not idempotent: %q then %q", got, again)
 			}
-			if !Contains(tt.text, key) {
+			if !keyMasker(key).Holds(tt.text) {
 				t.Errorf("Contains(%q) = false", tt.text)
 			}
 		})
 	}
-	if got := Secrets("Bearer "+key, key); got != "Bearer my-custo…" {
+	if got := keyMasker(key).Mask("Bearer " + key); got != "Bearer my-custo…" {
 		t.Errorf("a configured key keeps its prefix only, got %q", got)
 	}
-	if got := Secrets(`"`+token+`"`, key); got != `"ck-let-S…6789"` {
+	if got := keyMasker(key).Mask(`"` + token + `"`); got != `"ck-let-S…6789"` {
 		t.Errorf("a token keeps prefix and last four, got %q", got)
 	}
-	if got := Secrets("plain text with no secret", key); got != "plain text with no secret" {
+	if got := keyMasker(key).Mask("plain text with no secret"); got != "plain text with no secret" {
 		t.Errorf("plain text changed: %q", got)
 	}
 }
@@ -99,7 +102,7 @@ func TestLine(t *testing.T) {
 
 func TestSafeMasksBeforeCutting(t *testing.T) {
 	const token = "ck-let-SECRETabcdef0123456789"
-	got := Safe("prefix "+token+"\x1b[2J", 24)
+	got := NewMasker("").Safe("prefix "+token+"\x1b[2J", 24)
 	if strings.Contains(got, "SECRET") || strings.Contains(got, "\x1b") {
 		t.Errorf("Safe = %q", got)
 	}
@@ -109,7 +112,7 @@ func TestSafeMasksBeforeCutting(t *testing.T) {
 // Line's escapes spell.
 func TestSafeMasksWhatEscapingSpells(t *testing.T) {
 	in := "ck-let-\x1c\x1c" + "BBBBBBBBBBBBBBBBBBBBBBBB"
-	got := Safe(in, MaxLine)
+	got := NewMasker("").Safe(in, MaxLine)
 	if strings.Contains(got, "BBBBBBBB") {
 		t.Errorf("Safe(%q) = %q: the escaped text shows a token's shape unmasked", in, got)
 	}

@@ -1,8 +1,10 @@
 package redact
 
 import (
-	"slices"
+	"hash/maphash"
+	"sync"
 	"sync/atomic"
+	"testing"
 )
 
 // How much of a secret survives redaction: its kind ("ck-let-" is a token,
@@ -66,44 +68,31 @@ func tail(s string, n int) string {
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// Secrets rewrites every Letta secret found in text, and every occurrence of
-// the extra values given (such as the API key in use, whatever its shape),
-// with its redacted form, in every form [Masker.Mask] knows: escaped, cut
-// to any run of [MinWindow] characters, behind another prefix. Use it on
-// any text that may echo a server's body or a request: error messages,
-// validation reports, logs. It is idempotent.
-func Secrets(text string, extra ...string) string {
-	return maskerFor(extra).Mask(text)
-}
+// keyBuilds counts, in a test binary only, the Maskers built for each API
+// key, by the key's hash: see KeyBuilds.
+var (
+	keyBuilds    sync.Map // uint64 -> *atomic.Int64
+	keyBuildSeed = maphash.MakeSeed()
+)
 
-// Contains reports whether text holds any secret Secrets would mask.
-func Contains(text string, extra ...string) bool {
-	return maskerFor(extra).Holds(text)
-}
-
-// lastMasker is the Masker the package functions built last: callers pass
-// the same key call after call, and indexing it once is most of the cost
-// on short texts.
-var lastMasker atomic.Pointer[cachedMasker]
-
-// shapesOnly masks shapes only: the package functions without extras.
-var shapesOnly = &Masker{}
-
-type cachedMasker struct {
-	extra []string
-	m     *Masker
-}
-
-// maskerFor returns a Masker whose keys are extra (masked by [Key], as the
-// package functions always have).
-func maskerFor(extra []string) *Masker {
-	if len(extra) == 0 {
-		return shapesOnly
+// KeyBuilds reports how many Maskers were built for apiKey (by NewMasker
+// or WithKeys) so far in this process, when it is a test binary; 0
+// otherwise. Building one indexes every encoded form of the key: a run
+// builds it once and hands it on, which a test checks with this count.
+func KeyBuilds(apiKey string) int {
+	n, ok := keyBuilds.Load(maphash.String(keyBuildSeed, apiKey))
+	if !ok {
+		return 0
 	}
-	if c := lastMasker.Load(); c != nil && slices.Equal(c.extra, extra) {
-		return c.m
+	return int(n.(*atomic.Int64).Load())
+}
+
+func countBuild(keys []string) {
+	if !testing.Testing() {
+		return
 	}
-	m := newMasker(extra, nil)
-	lastMasker.Store(&cachedMasker{extra: slices.Clone(extra), m: m})
-	return m
+	for _, k := range keys {
+		n, _ := keyBuilds.LoadOrStore(maphash.String(keyBuildSeed, k), new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+	}
 }

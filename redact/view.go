@@ -6,8 +6,7 @@ import (
 )
 
 // A view is text as a reader would decode it: each escape a server may
-// use to hide a secret from a plain search (%73, \u0073, \x73, \", \/, ~1,
-// \_, &amp;, &#115;)
+// use to hide a secret from a plain search (%73, \u0073, \x73, \", \/, ~1)
 // replaced by the bytes it stands for. Each byte of the view remembers the
 // span of the source text it came from, so that a secret found in the view
 // is masked in the source whole, escapes and all.
@@ -32,8 +31,7 @@ const maxDecodePasses = 3
 // mayEscape reports whether s holds a byte that starts an escape decode
 // knows. Three IndexByte scans are much cheaper than one IndexAny.
 func mayEscape(s string) bool {
-	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '~') >= 0 ||
-		strings.IndexByte(s, '&') >= 0
+	return strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '\\') >= 0 || strings.IndexByte(s, '~') >= 0
 }
 
 // decode peels one layer of escapes off v. It returns nil when there is
@@ -72,8 +70,6 @@ func (v *view) decode() *view {
 			}
 		case '\\':
 			n, bs = backslash(src[i:], runeBuf[:0])
-		case '&':
-			n, bs = entity(src[i:], runeBuf[:0])
 		}
 		if n == 0 {
 			if out != nil {
@@ -98,67 +94,16 @@ func (v *view) decode() *view {
 	return out
 }
 
-// backslash decodes one backslash escape at the start of s: JSON's and
-// Go's (\uXXXX, \UXXXXXXXX, \xXX, \", \\, \/ and the letter escapes), and
-// Markdown's (a backslash before any ASCII punctuation, as the CLI's
-// summaries write _ * ~ @ and the like). It returns how many bytes of s it
-// spans and the bytes they stand for, or 0.
-// xmlEntities are the named references XML (and so JUnit reports) writes.
-var xmlEntities = [...]struct{ name, char string }{
-	{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
-}
-
-// entity decodes one XML character reference at the start of s: a named
-// one of xmlEntities, or &#NNN; / &#xHH; (what encoding/xml writes for
-// quotes and white space). It returns how many bytes of s it spans and the
-// bytes they stand for, or 0.
-func entity(s string, buf []byte) (int, []byte) {
-	for _, e := range xmlEntities {
-		if strings.HasPrefix(s, e.name) {
-			return len(e.name), []byte(e.char)
-		}
-	}
-	if len(s) < 4 || s[1] != '#' {
-		return 0, nil
-	}
-	base, i := 10, 2
-	if s[2] == 'x' || s[2] == 'X' {
-		base, i = 16, 3
-	}
-	r, digits := rune(0), 0
-	for ; i < len(s) && digits < 7; i, digits = i+1, digits+1 {
-		d, ok := digit(s[i], base)
-		if !ok {
-			break
-		}
-		r = r*rune(base) + rune(d)
-	}
-	if digits == 0 || i >= len(s) || s[i] != ';' || !utf8.ValidRune(r) {
-		return 0, nil
-	}
-	return i + 1, utf8.AppendRune(buf, r)
-}
-
-// digit is c's value in base 10 or 16.
-func digit(c byte, base int) (byte, bool) {
-	if base == 10 {
-		return c - '0', '0' <= c && c <= '9'
-	}
-	return hexDigit(c)
-}
-
-// asciiPunctuation is what a backslash may escape in Markdown (CommonMark),
-// which holds JSON's and Go's \" \\ \/ \' too.
-const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-
+// backslash decodes one backslash escape at the start of s, JSON's and
+// Go's: \uXXXX, \UXXXXXXXX, \xXX, \" \\ \/ \' and the letter escapes. It
+// returns how many bytes of s it spans and the bytes they stand for, or 0.
 func backslash(s string, buf []byte) (int, []byte) {
 	if len(s) < 2 {
 		return 0, nil
 	}
-	if strings.IndexByte(asciiPunctuation, s[1]) >= 0 {
-		return 2, []byte{s[1]}
-	}
 	switch s[1] {
+	case '"', '\\', '/', '\'':
+		return 2, []byte{s[1]}
 	case 'n':
 		return 2, []byte{'\n'}
 	case 't':

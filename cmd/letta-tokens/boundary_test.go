@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"flag"
 	"html"
 	"net/http"
@@ -191,58 +192,63 @@ func TestBoundaryLetsTokensOutOnlyWhereTheyArePrinted(t *testing.T) {
 	}
 }
 
-// A key is whatever the server accepts: a self-hosted password may hold
-// the characters Markdown escapes (_ * ~ @ .). mdText writes "\_" for "_",
-// which splits the key into runs shorter than the masker's window unless
-// the boundary reads through the escape.
-func TestBoundaryReadsThroughMarkdownEscapes(t *testing.T) {
-	const key = "my_pass*word~for@the.letta_server"
-	report := &live.Report{
-		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0",
-			Message: "unknown value " + key}},
-		Exchanges: 1, Notes: []string{"note " + key},
-	}
+// TestMarkupKeyReachesNoReport: a key holding what Markdown escapes
+// (_ * ~ @) and what XML writes as references (& < " ') is split by the
+// renderers' escapes into runs the boundary cannot see whole; a server's
+// echo of it is masked at the value, before any renderer, so no report
+// shows a run of it once its escapes are read.
+func TestMarkupKeyReachesNoReport(t *testing.T) {
+	const key = `my_pass*word~for@the&letta<server>"quo'ted"`
+	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: key}),
+		func(page map[string]any) {
+			mocktest.ForEachToken(page, func(tok map[string]any) {
+				tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = "agent " + key
+				tok["x-"+key] = key // an unknown field: a finding quotes it
+			})
+		})).URL
 	dir := t.TempDir()
-	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
-	f.markdown = filepath.Join(dir, "summary.md")
-	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(string) string { return "" }); err != nil {
-		t.Fatal(err)
+	junit, markdown, summary := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "step-summary.md")
+	env := envFor(echo)
+	env[envAPIKey], env[envGitHubActions], env[envGitHubStepSummary] = key, "true", summary
+	r := runCLI(t, env, "check", "--junit", junit, "--markdown", markdown)
+	if r.code != exitFailure {
+		t.Fatalf("exit %d, want the unknown field as drift: %s%s", r.code, r.stdout, r.stderr)
 	}
-	b, err := os.ReadFile(f.markdown)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// What a reader of the rendered summary sees: the escapes undone.
-	seen := strings.ToLower(regexp.MustCompile(`\\(.)`).ReplaceAllString(string(b), "$1"))
-	for i := 0; i+12 <= len(key); i++ {
-		if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
-			t.Fatalf("the summary shows %q of the key once its Markdown escapes are read:\n%s", w, b)
+	unmarkdown := regexp.MustCompile(`\\(.)`)
+	for name, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "junit": readFile(t, junit), "markdown": readFile(t, markdown), "summary": readFile(t, summary)} {
+		// What a reader sees: the escapes undone.
+		seen := strings.ToLower(html.UnescapeString(unmarkdown.ReplaceAllString(text, "$1")))
+		for i := 0; i+12 <= len(key); i++ {
+			if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
+				t.Fatalf("%s shows %q of the key once its escapes are read:\n%s", name, w, text)
+			}
 		}
 	}
 }
 
-// encoding/xml writes & < > " ' as references, splitting a key that holds
-// them; the boundary reads through them in the JUnit report.
-func TestBoundaryReadsThroughXMLReferences(t *testing.T) {
-	const key = `pass&word<with>"quotes"'and'more`
-	report := &live.Report{
-		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0",
-			Message: "unknown value " + key}},
-		Exchanges: 1, Notes: []string{"note " + key},
-	}
-	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
-	f.junit = filepath.Join(t.TempDir(), "junit.xml")
-	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(string) string { return "" }); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(f.junit)
+// readFile is a file's text, or fails t.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := html.UnescapeString(string(b)) // what a CI page shows
-	for i := 0; i+12 <= len(key); i++ {
-		if w := key[i : i+12]; strings.Contains(seen, w) {
-			t.Fatalf("the JUnit report shows %q of the key once its references are read:\n%s", w, b)
+	return string(b)
+}
+
+// TestOneMaskerPerKey: a run builds one Masker for its key (the boundary's)
+// and hands it to the client, the validator, the live run and the views.
+func TestOneMaskerPerKey(t *testing.T) {
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, createArgs(), {"check"}, {"check", "--mock"}} {
+		key := "sk-let-" + rand.Text() // a key of this run alone
+		env := envFor(newMock(t, 30).URL)
+		env[envAPIKey] = key
+		r := runCLI(t, env, args...)
+		if r.code != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		if n := redact.KeyBuilds(key); n != 1 {
+			t.Errorf("%q built %d maskers for its key, want 1", args, n)
 		}
 	}
 }

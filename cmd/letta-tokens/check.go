@@ -143,9 +143,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}()
 
 	var what string // how the header names the target
+	runMask := mask // the boundary's, built for LETTA_API_KEY
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
-		srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(checkMockTokens), APIKey: key})
+		runMask = redact.NewMasker(key)
+		srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(checkMockTokens), APIKey: key, Masker: runMask})
 		if err != nil {
 			return failf("starting the mock: %v", err)
 		}
@@ -178,6 +180,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	report, err := live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:   cfg.baseURL,
 		APIKey:    cfg.apiKey,
+		Masker:    runMask,
 		AgentID:   *agentID,
 		Transport: tr,
 		MaxTokens: bounds.maxTokens,

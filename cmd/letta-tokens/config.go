@@ -11,6 +11,7 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // userAgent is put in front of the client's own User-Agent, so Letta can
@@ -20,7 +21,8 @@ const userAgent = progName + "-cli/" + lettatokens.Version
 // config is what list and check need from the environment.
 type config struct {
 	apiKey  string
-	baseURL string // as given, or lettatokens.DefaultBaseURL
+	mask    *redact.Masker // the run's, built for apiKey (see boundary)
+	baseURL string         // as given, or lettatokens.DefaultBaseURL
 	// target is baseURL as it may be printed: without a password in its
 	// user info or a trailing slash. The API key is never part of it.
 	target string
@@ -117,14 +119,16 @@ type apiCall struct {
 // getenv, a client with timeout on each attempt and a transport of its
 // own, and failures worded as doing ("listing tokens from") the target.
 // Nothing is sent. The caller defers closeIdle.
-func dial(getenv func(string) string, timeout time.Duration, doing string) (apiCall, error) {
+func dial(getenv func(string) string, mask *redact.Masker, timeout time.Duration, doing string) (apiCall, error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return apiCall{}, err
 	}
+	cfg.mask = mask
 	tr := newTransport()
 	client, err := lettatokens.NewClient(
 		lettatokens.WithAPIKey(cfg.apiKey),
+		lettatokens.WithMasker(cfg.mask),
 		lettatokens.WithBaseURL(cfg.baseURL),
 		lettatokens.WithTransport(tr),
 		lettatokens.WithUserAgent(userAgent),

@@ -65,7 +65,7 @@ var accessValues = []gen.AgentAccess{
 	gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages, gen.AgentAccessReadAgent, gen.AgentAccessWriteAgent,
 }
 
-func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
 	fs := newFlagSet("create")
 	hostname := fs.String("hostname", "", "the `URL` of the application the token is for, with http:// or https:// (required)")
 	var agents, access repeatedFlag
@@ -90,7 +90,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 
-	api, err := dial(getenv, *timeout, "creating a token at")
+	api, err := dial(getenv, mask, *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
@@ -107,15 +107,15 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	case err != nil:
 		return api.fail.of(err)
 	}
-	if reason := unusableToken(tok.Token, cfg.apiKey); reason != "" {
+	if reason := unusableToken(tok.Token, mask); reason != "" {
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
 		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
 			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
-	note := createdNote(*tok, cfg.apiKey, time.Now())
-	if err := writeCreated(stdout, *tok, cfg.apiKey, *asJSON); err != nil {
+	note := createdNote(*tok, mask, time.Now())
+	if err := writeCreated(stdout, *tok, mask, *asJSON); err != nil {
 		// The token exists all the same: say which, so it can be found
 		// (list) and deleted.
 		return failf("writing output: %v; %s", err, note)
@@ -127,12 +127,12 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 // writeCreated writes create's stdout: the token's value alone on a line,
 // or with asJSON the token as JSON, its value in full and every other
 // field masked as list --reveal masks it.
-func writeCreated(stdout io.Writer, tok gen.Token, apiKey string, asJSON bool) error {
+func writeCreated(stdout io.Writer, tok gen.Token, mask *redact.Masker, asJSON bool) error {
 	if !asJSON {
 		_, err := fmt.Fprintln(stdout, tok.Token)
 		return err
 	}
-	out, err := json.MarshalIndent(newMasker(apiKey, true).token(tok), "", "  ")
+	out, err := json.MarshalIndent(masker{key: mask, reveal: true}.token(tok), "", "  ")
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (r *repeatedFlag) Set(v string) error {
 // names; the rest are counted.
 const maxNoteAgents = 8
 
-func createdNote(tok gen.Token, apiKey string, now time.Time) string {
+func createdNote(tok gen.Token, key *redact.Masker, now time.Time) string {
 	mask := ownValues(tok.Token).Mask
 	// Only what the line can show is masked: a server's answer may hold
 	// hundreds of thousands of policy entries, and the line is capped.
@@ -271,7 +271,7 @@ func createdNote(tok gen.Token, apiKey string, now time.Time) string {
 	if more := len(tok.Policy.Data) - len(shown); more > 0 {
 		agents += fmt.Sprintf(" and %d more", more)
 	}
-	line := "created token " + cell(newMasker(apiKey, false).value(tok.Token)) + " for " + cell(mask(tok.Hostname)) +
+	line := "created token " + cell(masker{key: key}.value(tok.Token)) + " for " + cell(mask(tok.Hostname)) +
 		", agents " + agents + ", expires " + cell(mask(tok.ExpiresAt))
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
 		if d := at.Sub(now); d > 0 {

@@ -401,7 +401,7 @@ func TestCreatedNoteCountsManyAgents(t *testing.T) {
 	for i := range 20 {
 		tok.Policy.Data = append(tok.Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: fmt.Sprintf("agent-%02d", i), Access: []gen.AgentAccess{gen.AgentAccessReadMessages}})
 	}
-	line := createdNote(tok, testKey, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	line := createdNote(tok, redact.NewMasker(testKey), time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	if !strings.Contains(line, "agent-07(") || strings.Contains(line, "agent-08(") || !strings.Contains(line, " and 12 more") {
 		t.Errorf("note = %q", line)
 	}

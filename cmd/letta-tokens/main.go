@@ -178,11 +178,11 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "list":
-		return runList(ctx, rest, stdout, stderr, getenv)
+		return runList(ctx, rest, stdout, stderr, getenv, mask)
 	case "create":
-		return runCreate(ctx, rest, stdout, stderr, getenv)
+		return runCreate(ctx, rest, stdout, stderr, getenv, mask)
 	case "delete":
-		return runDelete(ctx, rest, stdin, stdout, stderr, getenv)
+		return runDelete(ctx, rest, stdin, stdout, stderr, getenv, mask)
 	case "check":
 		return runCheck(ctx, rest, stdout, stderr, getenv, mask)
 	case "mock":

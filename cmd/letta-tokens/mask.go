@@ -25,12 +25,8 @@ import (
 // This is display policy, which the boundary cannot apply: on list's and
 // create's stdout it lets token shapes through, and it knows no row.
 type masker struct {
-	key    *redact.Masker // the API key in use
+	key    *redact.Masker // the run's (see boundary)
 	reveal bool
-}
-
-func newMasker(apiKey string, reveal bool) masker {
-	return masker{key: redact.NewMasker(apiKey), reveal: reveal}
 }
 
 // page returns the masker for the rows of one page: it also masks, in

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/letta-tokens/letta-tokens/redact"
+
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -48,4 +50,9 @@ func TestMaskerEachFieldOnItsOwn(t *testing.T) {
 			}
 		}
 	}
+}
+
+// newMasker is the rows' masker of a run whose key is apiKey.
+func newMasker(apiKey string, reveal bool) masker {
+	return masker{key: redact.NewMasker(apiKey), reveal: reveal}
 }

@@ -26,7 +26,7 @@ const maxTokenInput = 64 << 10
 // printing it writes no escape sequence, and TOKEN=$(…) and delete read
 // it back whole), of a sane length, no workflow command, and no API key. The reason never
 // quotes the value.
-func unusableToken(value, apiKey string) string {
+func unusableToken(value string, mask *redact.Masker) string {
 	switch {
 	case value == "":
 		return "it is empty"
@@ -38,7 +38,7 @@ func unusableToken(value, apiKey string) string {
 		// Printed whole, a GitHub Actions runner would read it as a
 		// workflow command (a forged annotation); no token has these.
 		return "a GitHub Actions workflow command, not a token"
-	case redact.NewMasker(apiKey).HoldsKey(value):
+	case mask.HoldsKey(value):
 		return "an API key, not a client-side access token"
 	}
 	return ""
@@ -51,7 +51,7 @@ func unusableToken(value, apiKey string) string {
 // nothing of the input, which may be a secret. A ctx that ends (a signal)
 // stops the wait for input at once; the read left behind ends with the
 // process.
-func readTokenInput(ctx context.Context, r io.Reader, from, apiKey string) (string, error) {
+func readTokenInput(ctx context.Context, r io.Reader, from string, mask *redact.Masker) (string, error) {
 	type read struct {
 		data []byte
 		err  error
@@ -83,7 +83,7 @@ func readTokenInput(ctx context.Context, r io.Reader, from, apiKey string) (stri
 	case strings.ContainsAny(value, "\r\n"):
 		return fail("%s holds more than one line: want one token on one line", from)
 	}
-	if reason := unusableToken(value, apiKey); reason != "" {
+	if reason := unusableToken(value, mask); reason != "" {
 		return fail("%s holds %s; nothing was sent", from, reason)
 	}
 	return value, nil

@@ -9,6 +9,7 @@ import (
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // ErrCredentialsRejected means the server answered 401 or 403: the key is
@@ -57,6 +58,9 @@ type LiveConfig struct {
 	// whatever its shape. Empty: LETTA_API_KEY, read by the client, and
 	// then only key-shaped values (sk-let-…) are masked.
 	APIKey string
+	// Masker is the run's masker, built for APIKey (see redact.NewMasker);
+	// nil: the run builds it.
+	Masker *redact.Masker
 	// AgentID is the agent for the agentId filter check, and the first
 	// agent seeded tokens name; empty means the first agent seen in the
 	// data (LETTA_AGENT_ID in the test suite).
@@ -125,7 +129,7 @@ type Report struct {
 	Findings  contract.Findings // deduplicated, in the order found
 	Exchanges int               // HTTP exchanges validated
 	Tokens    int               // distinct tokens seen by the full walk
-	AgentID   string            // agent used for the filter check, if any, as the server spelled it
+	AgentID   string            // agent used for the filter check, if any, as the server spelled it, secrets masked
 	// Seeded is how many tokens the run created (LiveConfig.Seed); each
 	// was deleted, or a note says which could not be.
 	Seeded int

@@ -31,7 +31,10 @@ type liveRun struct {
 	// masker is the run's one Masker: the API key, and the value of each
 	// token a create was answered with, added as they come (maskToken).
 	masker atomic.Pointer[redact.Masker]
-	notes  []string
+	// otherKey is the masker of a key a request carries that is not
+	// cfg.APIKey (see holdsKey).
+	otherKey atomic.Pointer[keyedMasker]
+	notes    []string
 	// validator is the validating transport's, for the ledger's
 	// judgement of a create's answer.
 	validator *contract.Validator
@@ -48,17 +51,19 @@ type liveRun struct {
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), ledger: &createLedger{}}
-	r.masker.Store(redact.NewMasker(cfg.APIKey))
-	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes)}
+	mask := cfg.Masker
+	if mask == nil {
+		mask = redact.NewMasker(cfg.APIKey)
+	}
+	r.masker.Store(mask)
+	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask)}
 	if cfg.BaseURL != "" {
 		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
 	}
-	var secrets []string
 	if cfg.APIKey != "" {
 		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
-		secrets = append(secrets, cfg.APIKey)
 	}
-	v, err := contract.NewValidator(contract.WithSecrets(secrets...))
+	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +78,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	}
 	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
 		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
-	opts = append(opts, lettatokens.WithTransport(keyURLGuard{&createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
+	opts = append(opts, lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
 		r.close()
@@ -92,12 +97,10 @@ func (r *liveRun) close() {
 	}
 }
 
-// record is the validating transport's Report: every exchange, masked
-// with the run's secrets (the tokens it created among them), counted, and
-// handed to the caller's Report.
+// record is the validating transport's Report: every exchange, masked by
+// the validator with the run's masker (the tokens it created among its
+// secrets), counted, and handed to the caller's Report.
 func (r *liveRun) record(x contract.Exchange) {
-	x.Path = r.safe(x.Path)
-	x.Findings = r.mask(x.Findings)
 	if x.Method == http.MethodPost && x.Status >= 400 && x.Status < 500 {
 		// A create the server refused: a note of seed's, not drift.
 		// Whether Cloud needs an existing agent, or lets this key create,
@@ -124,8 +127,8 @@ func (r *liveRun) callReport(x contract.Exchange) {
 	r.cfg.Report(x)
 }
 
-// mask applies the run's secrets to findings: the validator masks what it
-// can see in one exchange, and the run knows the tokens it created.
+// mask masks the findings the run builds itself (walks, comparisons,
+// errors) with the run's masker, escapes and caps them.
 func (r *liveRun) mask(fs contract.Findings) contract.Findings {
 	if len(fs) == 0 {
 		return fs
@@ -160,7 +163,7 @@ func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
 
 // finish builds the report of a run that went through every step.
 func (r *liveRun) finish() *Report {
-	report := &Report{Tokens: r.first.Tokens(), Truncated: r.first.Truncated, AgentID: r.agent, Notes: r.notes}
+	report := &Report{Tokens: r.first.Tokens(), Truncated: r.first.Truncated, AgentID: r.masker.Load().Mask(r.agent), Notes: r.notes}
 	report.Exchanges = r.traffic.validated()
 	report.Findings = append(r.traffic.list(), r.walked.list()...).Dedupe()
 	if n := r.traffic.droppedCount() + r.walked.droppedCount(); n > 0 {

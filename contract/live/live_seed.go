@@ -63,13 +63,13 @@ type seeding struct {
 // else a made-up one, so that the agentId filter has a token to leave out.
 // An agent id that holds the API key (key, or a key's shape) is never
 // picked: walks filter by these agents, in a URL.
-func newSeeding(agentID, key string, page *gen.TokenPage) *seeding {
+func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage) *seeding {
 	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
 	var seenAgents []string
 	if page != nil {
 		for _, tok := range page.Tokens {
 			for _, p := range tok.Policy.Data {
-				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id, key) {
+				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id) {
 					seenAgents = append(seenAgents, p.Id)
 				}
 			}
@@ -190,7 +190,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if err := r.listBeforeSeeding(ctx); err != nil {
 		return err
 	}
-	s := newSeeding(r.cfg.AgentID, r.cfg.APIKey, page)
+	s := newSeeding(r.cfg.AgentID, r.masker.Load().HoldsKey, page)
 	r.seeds = s
 	plan := s.plan()
 	for i, policy := range plan {

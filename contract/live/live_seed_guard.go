@@ -25,11 +25,29 @@ import (
 // it (see disown). Every create is written in a ledger before it is sent,
 // so that however the run ends it can say what it may have left.
 
-// holdsKey reports whether value holds the API key, a run of its secret
-// part, or anything shaped like a key, in any form redact knows (see
+// keyedMasker is a masker built for one key.
+type keyedMasker struct {
+	key string
+	m   *redact.Masker
+}
+
+// holdsKey reports whether value holds key, a run of its secret part, or
+// anything shaped like a key, in any form redact knows (see
 // redact.Masker.HoldsKey). key may be empty (the run does not know it):
-// the shape still counts.
-func holdsKey(value, key string) bool { return redact.NewMasker(key).HoldsKey(value) }
+// the shape still counts. The run's key is found with the run's masker;
+// another that a request carries (the client read LETTA_API_KEY itself,
+// or a caller's option set one) with one built once.
+func (r *liveRun) holdsKey(value, key string) bool {
+	if key == r.cfg.APIKey {
+		return r.masker.Load().HoldsKey(value)
+	}
+	o := r.otherKey.Load()
+	if o == nil || o.key != key {
+		o = &keyedMasker{key, redact.NewMasker(key)}
+		r.otherKey.Store(o)
+	}
+	return o.m.HoldsKey(value)
+}
 
 // bearer is the API key a request carries, or "".
 func bearer(req *http.Request) string {
@@ -45,12 +63,15 @@ var errKeyInURL = errors.New("contract: refused to send a request whose URL hold
 // keyURLGuard refuses any request whose path or query holds the API key
 // it carries (see holdsKey): the last guard before a DELETE of a token, or
 // an agentId filter on an agent id, that the server chose.
-type keyURLGuard struct{ next http.RoundTripper }
+type keyURLGuard struct {
+	next     http.RoundTripper
+	holdsKey func(value, key string) bool
+}
 
 func (g keyURLGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	key := bearer(req)
 	for _, p := range chosenParts(req.URL) {
-		if holdsKey(p, key) {
+		if g.holdsKey(p, key) {
 			if req.Body != nil {
 				req.Body.Close() // a RoundTripper closes the body, even on error
 			}
@@ -262,7 +283,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	}
 	r.maskToken(tok.Token) // masked from now on, whoever it belongs to
 	name := redact.Token(tok.Token)
-	if holdsKey(tok.Token, bearer(req)) {
+	if r.holdsKey(tok.Token, bearer(req)) {
 		name = "a value that holds the API key (not shown)"
 	}
 	if earlier := r.ledger.answeredBefore(rec, tok.Token); earlier >= 0 {
@@ -284,7 +305,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 // run.
 func (r *liveRun) disown(req *http.Request, status int, header http.Header, body []byte, rec *createRecord, tok gen.Token) string {
 	switch {
-	case holdsKey(tok.Token, bearer(req)) || holdsKey(tok.Token, r.cfg.APIKey):
+	case r.holdsKey(tok.Token, bearer(req)) || r.holdsKey(tok.Token, r.cfg.APIKey):
 		return "holds the API key or a part of it"
 	case r.validator.ValidateResponse(req, status, header, body).HasBreaking():
 		return "came in an answer the spec does not allow"
@@ -388,7 +409,7 @@ func (p *SeedPanic) Unwrap() error {
 // the token may have expired. A token that a complete walk does not list
 // is deleted; otherwise the 400 stands. A walk that fails is the error.
 func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
-	if holdsKey(token, r.cfg.APIKey) {
+	if r.holdsKey(token, r.cfg.APIKey) {
 		return errKeyInURL
 	}
 	err := r.client.DeleteToken(ctx, token)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 func TestHoldsKey(t *testing.T) {
@@ -22,15 +24,15 @@ func TestHoldsKey(t *testing.T) {
 		"ck-let-0000sk-let-0000":                      true,  // any key's shape
 		"ck-let-Zx9QpL2mN8vR4tY6uW0sE3dF":             false,
 	} {
-		if got := holdsKey(value, key); got != want {
+		if got := runFor(key).holdsKey(value, key); got != want {
 			t.Errorf("holdsKey(%q) = %v, want %v", value, got, want)
 		}
 	}
 	// A short key counts whole; without a key, the shape alone.
-	if !holdsKey("ck-let-xxxhunter2xxx", "hunter2") || holdsKey("ck-let-hunte", "hunter2") {
+	if k := runFor("hunter2"); !k.holdsKey("ck-let-xxxhunter2xxx", "hunter2") || k.holdsKey("ck-let-hunte", "hunter2") {
 		t.Error("a short key is not searched for whole")
 	}
-	if !holdsKey("SK-LET-whatever", "") || holdsKey("ck-let-whatever", "") {
+	if k := runFor(""); !k.holdsKey("SK-LET-whatever", "") || k.holdsKey("ck-let-whatever", "") {
 		t.Error("without a key, only the key shape counts")
 	}
 }
@@ -44,7 +46,7 @@ func TestKeyURLGuard(t *testing.T) {
 	defer ts.Close()
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	defer base.CloseIdleConnections()
-	guard := keyURLGuard{base}
+	guard := keyURLGuard{next: base, holdsKey: runFor("").holdsKey}
 	for _, path := range []string{"/v1/client-side-access-tokens/" + key, "/v1/client-side-access-tokens/ck-let-%6B%6C%6D%6E%6F%70%71%72%73%74%75%76", "/v1/x/ck-let-KLMNOPQRSTUV", "/v1/client-side-access-tokens?agentId=" + key, "/v1/client-side-access-tokens?agentId=agent-%6B%6C%6D%6E%6F%70%71%72%73%74%75%76"} {
 		req, _ := http.NewRequest(http.MethodDelete, ts.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+key)
@@ -75,4 +77,11 @@ func TestKeyURLGuard(t *testing.T) {
 	if _, err := guard.RoundTrip(req); !errors.Is(err, errKeyInURL) {
 		t.Errorf("a short key in the token's segment: err %v, want errKeyInURL", err)
 	}
+}
+
+// runFor is a run for key, with its masker.
+func runFor(key string) *liveRun {
+	r := &liveRun{cfg: LiveConfig{APIKey: key}}
+	r.masker.Store(redact.NewMasker(key))
+	return r
 }

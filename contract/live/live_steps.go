@@ -68,7 +68,7 @@ func (r *liveRun) filter(ctx context.Context) error {
 		r.note("no agent found in the data: the agentId filter was not exercised")
 		return nil
 	}
-	if holdsKey(r.agent, r.cfg.APIKey) {
+	if r.holdsKey(r.agent, r.cfg.APIKey) {
 		r.keyAgent()
 		return nil
 	}

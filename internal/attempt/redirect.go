@@ -32,7 +32,7 @@ func SameOriginRedirects(origin string, next func(*http.Request, []*http.Request
 	return func(req *http.Request, via []*http.Request) error {
 		if to := Origin(req.URL); to != origin {
 			return fmt.Errorf("%w: the server redirected to %s (configured: %s)",
-				ErrCrossOriginRedirect, redact.Safe(to, redact.MaxLine), origin)
+				ErrCrossOriginRedirect, redact.Line(to, redact.MaxLine), origin)
 		}
 		if next != nil {
 			return next(req, via)
