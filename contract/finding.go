@@ -2,9 +2,9 @@ package contract
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
-	"github.com/letta-tokens/letta-tokens/contract/internal/findingkind"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -107,14 +107,15 @@ func (fs Findings) Dedupe() Findings {
 	return out
 }
 
-// Kind is what Dedupe compares, for a consumer that sees findings one
-// exchange at a time (letta-tokens proxy) and must keep one of each kind,
-// as a run's report does.
-func (f Finding) Kind() string { return f.kind() }
+// arrayIndex matches the index segments of a JSON pointer.
+var arrayIndex = regexp.MustCompile(`/[0-9]+(/|$)`)
 
-// kind is what Dedupe compares: the finding with array indices elided.
+// kind is what Dedupe compares: the finding with its pointer's array
+// indices elided.
 func (f Finding) kind() string {
-	return findingkind.Of(string(f.Check), string(f.Severity), f.Pointer, f.Message)
+	shape := arrayIndex.ReplaceAllString(f.Pointer, "/*$1")
+	shape = arrayIndex.ReplaceAllString(shape, "/*$1") // overlapping matches
+	return string(f.Check) + "\x00" + string(f.Severity) + "\x00" + shape + "\x00" + f.Message
 }
 
 // String formats findings one per line.

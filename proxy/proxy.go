@@ -63,11 +63,6 @@ const requestBodyBudget = 16 << 20
 // DefaultWriteTimeout is Options.WriteTimeout's default.
 const DefaultWriteTimeout = time.Minute
 
-// maxKeptPerSeverity caps the kinds of finding kept, per severity, as a
-// check run does: an upstream that invents a field name on every token
-// must not grow the proxy's memory or its report without end.
-const maxKeptPerSeverity = 200
-
 // Options configure a Proxy.
 type Options struct {
 	// Upstream is where every request goes: Letta's API or a stand-in,
@@ -114,7 +109,7 @@ type Stats struct {
 	ClientErrors int
 	Tokens       int // tokens in the validated answers (pages and created tokens)
 	Breaking     int // breaking findings, repeats included
-	Dropped      int // kinds of finding not kept (over maxKeptPerSeverity)
+	Dropped      int // kinds of finding not kept (over contract.MaxKeptPerSeverity)
 	Recorded     int // fixtures written (Options.RecordDir)
 	RecordFailed int // fixtures that could not be written
 	// RecordError is the first reason a fixture could not be written.
@@ -139,17 +134,16 @@ type Proxy struct {
 	writeTime time.Duration
 	retryable func(*http.Response) bool
 	onFinding func(contract.Finding)
+	upstream  string
 	sem       chan struct{}
 	reqBudget *semaphore.Weighted
 	keys      *keySet
 	walks     *walks
 	rec       *recorder
 
-	mu     sync.Mutex
-	stats  Stats
-	kinds  map[string]bool
-	kept   contract.Findings
-	perSev [2]int
+	mu       sync.Mutex
+	stats    Stats
+	findings contract.Collector
 }
 
 // New returns a proxy to opts.Upstream.
@@ -174,7 +168,7 @@ func New(opts Options) (*Proxy, error) {
 		reqBudget: semaphore.NewWeighted(requestBodyBudget),
 		keys:      keys,
 		walks:     newWalks(),
-		kinds:     make(map[string]bool),
+		upstream:  u.String(),
 	}
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
@@ -348,6 +342,7 @@ func (p *Proxy) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.stats
+	s.Breaking, s.Dropped = p.findings.Breaking(), p.findings.Dropped()
 	if p.rec != nil {
 		s.Recorded, s.RecordFailed, s.RecordError = p.rec.counts()
 	}
@@ -358,9 +353,43 @@ func (p *Proxy) Stats() Stats {
 // contract.Finding.Kind) in the order found, each masked: no key seen in
 // Authorization, in any form keyForms lists, and no token value.
 func (p *Proxy) Findings() contract.Findings {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append(contract.Findings(nil), p.kept...)
+	return p.findings.Findings()
+}
+
+// Report is the proxy's run so far, as CI reports render it (see
+// contract/report): its findings, counts, and notes on what was not
+// validated.
+func (p *Proxy) Report() *contract.Report {
+	s := p.Stats()
+	checks := slices.DeleteFunc(contract.Checks(), func(c contract.Check) bool { return c == contract.CheckWalkConsistency })
+	r := &contract.Report{Producer: contract.ProducerProxy, Checks: checks, Target: p.upstream,
+		Findings: p.Findings(), Requests: s.Requests, Exchanges: s.Validated, Tokens: s.Tokens}
+	note := func(format string, args ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, args...)) }
+	if s.OverCap > 0 {
+		note("%d exchanges had a body over the cap (a response over 4 MiB, a request over %d bytes): forwarded whole, not validated", s.OverCap, contract.MaxRequestBodyBytes)
+	}
+	if s.Retried > 0 {
+		note("%d answers were ones clients retry (429, 5xx): forwarded, not validated", s.Retried)
+	}
+	if broken := s.NotValidated - s.OverCap - s.Retried; broken > 0 {
+		note("%d answers broke off: forwarded, not validated", broken)
+	}
+	if s.ClientErrors > 0 {
+		note("%d requests were invalid and refused by the upstream (4xx): the client's mistake, not drift; the first: %s", s.ClientErrors, s.ClientError)
+	}
+	if s.Unreachable > 0 {
+		note("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests)
+	}
+	if s.Rejected > 0 {
+		note("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected)
+	}
+	if s.Dropped > 0 {
+		note("%d more kinds of finding are not listed", s.Dropped)
+	}
+	if s.Validated == s.Rejected {
+		note("nothing was checked: no exchange of list, create or delete was validated")
+	}
+	return r
 }
 
 // Secrets returns every form of every key seen in Authorization, for a
@@ -548,25 +577,10 @@ func (p *Proxy) collect(o op, fs contract.Findings) {
 		fs[i] = named(o, fs[i])
 	}
 	fs = p.keys.mask(fs)
+	// Under p.mu: OnFinding gets one call at a time.
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, f := range fs {
-		i := 1
-		if f.Severity == contract.Breaking {
-			p.stats.Breaking++
-			i = 0
-		}
-		kind := f.Kind()
-		if p.kinds[kind] {
-			continue
-		}
-		if p.perSev[i] >= maxKeptPerSeverity {
-			p.stats.Dropped++
-			continue
-		}
-		p.kinds[kind] = true
-		p.perSev[i]++
-		p.kept = append(p.kept, f)
+	for _, f := range p.findings.Add(fs) {
 		if p.onFinding != nil {
 			p.onFinding(f)
 		}

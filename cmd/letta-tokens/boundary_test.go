@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/contract/report"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -120,15 +120,14 @@ func TestHostileKeyEchoReachesNoOutput(t *testing.T) {
 // leave the key in the file.
 func TestReportFilesLeaveThroughBoundary(t *testing.T) {
 	const key = "sk-let-boundary-only-Hq7Wm2Xv9Lc4Rt"
-	report := &live.Report{
+	r := &contract.Report{Target: "http://127.0.0.1:9",
 		Findings: contract.Findings{{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0/" + key,
 			Message: "unknown value " + key}},
 		Exchanges: 1, AgentID: "agent-" + key, Notes: []string{"note " + key},
 	}
 	var rendered bytes.Buffer
-	view := newReportView(report, "http://127.0.0.1:9")
-	writeMarkdown(&rendered, view)
-	if err := writeJUnit(&rendered, view); err != nil {
+	report.Markdown(&rendered, r)
+	if err := report.JUnit(&rendered, r); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(rendered.String(), key) {
@@ -143,7 +142,7 @@ func TestReportFilesLeaveThroughBoundary(t *testing.T) {
 	f := addReportFlags(flag.NewFlagSet("check", flag.ContinueOnError), redact.NewMasker(key))
 	f.junit, f.markdown = filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md")
 	env := map[string]string{envGitHubActions: "true", envGitHubStepSummary: summary}
-	if err := f.write(report, "http://127.0.0.1:9", &bytes.Buffer{}, func(k string) string { return env[k] }); err != nil {
+	if err := f.write(r, &bytes.Buffer{}, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{f.junit, f.markdown, summary} {

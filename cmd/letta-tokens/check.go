@@ -115,12 +115,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// Once the flags parse, --json prints one object however the run
 	// ends, "passed" in it: with an error, what the run saw before it.
 	var cfg config
-	var seen *live.Report
+	var seen *contract.Report
 	jsonWritten := false
 	if *asJSON {
 		defer func() {
 			if err != nil && !jsonWritten {
-				_ = writeCheckJSON(stdout, cfg, cmp.Or(seen, &live.Report{}), err.Error())
+				_ = writeCheckJSON(stdout, cfg, cmp.Or(seen, &contract.Report{}), err.Error())
 			}
 		}()
 	}
@@ -205,7 +205,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			// Interrupted, or past --deadline: the reports say what the
 			// run validated, and that it has no verdict.
 			reportsWritten = true
-			if werr := reports.writeUnfinished(report, cfg.target, err.Error(), commands, getenv); werr != nil {
+			report.Target, report.Unfinished = cfg.target, err.Error()
+			if werr := reports.write(report, commands, getenv); werr != nil {
 				return werr
 			}
 		}
@@ -222,7 +223,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
 	}
 	reportsWritten = true // or half-written: either way, no longer ours to remove
-	if err := reports.write(report, cfg.target, commands, getenv); err != nil {
+	report.Target = cfg.target
+	if err := reports.write(report, commands, getenv); err != nil {
 		return err
 	}
 	switch {
@@ -237,7 +239,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return nil
 }
 
-func writeCheckText(w io.Writer, cfg config, report *live.Report, breaking, additive, maxTokens int) {
+func writeCheckText(w io.Writer, cfg config, report *contract.Report, breaking, additive, maxTokens int) {
 	for _, f := range report.Findings {
 		fmt.Fprintln(w, redact.Line(f.String(), maxCheckLine))
 	}
@@ -285,7 +287,7 @@ type findingJSON struct {
 // writeCheckJSON writes report as --json's object; failed, when not
 // empty, is the error that ended the run before its end: passed and
 // complete are then false.
-func writeCheckJSON(w io.Writer, cfg config, report *live.Report, failed string) error {
+func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, failed string) error {
 	out := checkJSON{
 		Target: cfg.target, Passed: report.Passed() && failed == "", Complete: !report.Truncated && failed == "", Error: failed,
 		Exchanges: report.Exchanges, Tokens: report.Tokens,

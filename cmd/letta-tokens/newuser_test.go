@@ -215,7 +215,16 @@ func TestCheckInterruptedWritesReports(t *testing.T) {
 	if err := validateJUnit(data); err != nil {
 		t.Errorf("the JUnit report of an interrupted run breaks the schema: %v\n%s", err, data)
 	}
-	var doc junitSuites
+	var doc struct {
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Properties []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+		} `xml:"testsuite"`
+	}
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("JUnit report: %v\n%s", err, data)
 	}

@@ -10,13 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"sync"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/proxy"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
@@ -173,9 +171,8 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
-	reports.source = reportSource{command: progName + " proxy", checks: proxyChecks, requests: stats.Requests}
 	reportsWritten = true
-	if err := reports.write(proxyReport(stats, findings), shown, stdout, getenv); err != nil {
+	if err := reports.write(p.Report(), stdout, getenv); err != nil {
 		return err
 	}
 	out.Lock()
@@ -199,10 +196,6 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	return nil
 }
-
-// proxyChecks are the checks the proxy runs: check's, but for the
-// comparison of two walks of check's own.
-var proxyChecks = slices.DeleteFunc(slices.Clone(knownChecks), func(c contract.Check) bool { return c == contract.CheckWalkConsistency })
 
 // nothingChecked is the proxy's failure when no exchange was validated
 // but for credentials refused: no traffic, every answer one the client
@@ -253,35 +246,4 @@ func proxyUpstream(raw string) (*url.URL, error) {
 		return nil, usageErrorf("proxy", "proxy: --upstream %s", cfgErr.Reason)
 	}
 	return u, nil
-}
-
-// proxyReport is the proxy's run as the report writers take it (check's).
-func proxyReport(s proxy.Stats, findings contract.Findings) *live.Report {
-	r := &live.Report{Findings: findings, Exchanges: s.Validated, Tokens: s.Tokens}
-	note := func(format string, args ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, args...)) }
-	if s.OverCap > 0 {
-		note("%d exchanges had a body over the cap (a response over 4 MiB, a request over %d bytes): forwarded whole, not validated", s.OverCap, contract.MaxRequestBodyBytes)
-	}
-	if s.Retried > 0 {
-		note("%d answers were ones clients retry (429, 5xx): forwarded, not validated", s.Retried)
-	}
-	if broken := s.NotValidated - s.OverCap - s.Retried; broken > 0 {
-		note("%d answers broke off: forwarded, not validated", broken)
-	}
-	if s.ClientErrors > 0 {
-		note("%d requests were invalid and refused by the upstream (4xx): the client's mistake, not drift; the first: %s", s.ClientErrors, s.ClientError)
-	}
-	if s.Unreachable > 0 {
-		note("%d of %d requests got no answer from the upstream", s.Unreachable, s.Requests)
-	}
-	if s.Rejected > 0 {
-		note("%d exchanges were refused by the upstream for their credentials (401/403); not drift", s.Rejected)
-	}
-	if s.Dropped > 0 {
-		note("%d more kinds of finding are not listed", s.Dropped)
-	}
-	if s.Validated == s.Rejected {
-		note("nothing was checked: no exchange of list, create or delete was validated")
-	}
-	return r
 }

@@ -10,7 +10,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/contract/report"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
@@ -26,7 +27,6 @@ type reportFlags struct {
 	junit    string         // JUnit XML file, "" for none
 	markdown string         // Markdown summary file, "" for none
 	mask     *redact.Masker // the boundary's (see boundary), for every file
-	source   reportSource   // whose run the reports tell: check's when zero
 }
 
 // addReportFlags defines --junit and --markdown on fs, masked by mask.
@@ -41,30 +41,18 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 // the JUnit file, the Markdown file and, when GITHUB_ACTIONS is "true", a
 // workflow command per finding on stdout (an ::error for breaking, a
 // ::warning for additive) and the Markdown summary appended to the file
-// named by GITHUB_STEP_SUMMARY. target is the base URL as it may be
-// printed. Every server string is escaped and capped (see reportView), and
-// every file written through the boundary (see writeFile), as stdout is.
+// named by GITHUB_STEP_SUMMARY. Every server string is escaped and capped
+// by package report, and every file written through the boundary (see
+// writeFile), as stdout is. A run that stopped before its end says why in
+// r.Unfinished.
 //
 // Call it once the report is printed and before the exit status is
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
-func (f *reportFlags) write(report *live.Report, target string, stdout io.Writer, getenv func(string) string) error {
-	return f.writeView(f.source.view(report, target), stdout, getenv)
-}
-
-// writeUnfinished is write for a run that stopped before its end
-// (interrupted, past --deadline): the reports hold what it validated, and
-// say why it has no verdict.
-func (f *reportFlags) writeUnfinished(report *live.Report, target, why string, stdout io.Writer, getenv func(string) string) error {
-	view := f.source.view(report, target)
-	view.passed, view.unfinished = false, redact.Line(why, reportLineCap)
-	return f.writeView(view, stdout, getenv)
-}
-
-func (f *reportFlags) writeView(view *reportView, stdout io.Writer, getenv func(string) string) error {
+func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(string) string) error {
 	if f.junit != "" {
 		var b bytes.Buffer
-		if err := writeJUnit(&b, view); err != nil {
+		if err := report.JUnit(&b, r); err != nil {
 			return reportErrorf("writing the JUnit report %s: %v", f.junit, err)
 		}
 		if err := f.writeFile(f.junit, os.O_TRUNC, b.Bytes()); err != nil {
@@ -72,7 +60,7 @@ func (f *reportFlags) writeView(view *reportView, stdout io.Writer, getenv func(
 		}
 	}
 	var summary bytes.Buffer
-	writeMarkdown(&summary, view)
+	report.Markdown(&summary, r)
 	if f.markdown != "" {
 		if err := f.writeFile(f.markdown, os.O_TRUNC, summary.Bytes()); err != nil {
 			return reportErrorf("writing the Markdown summary: %v", err)
@@ -81,7 +69,7 @@ func (f *reportFlags) writeView(view *reportView, stdout io.Writer, getenv func(
 	if strings.TrimSpace(getenv(envGitHubActions)) != "true" {
 		return nil
 	}
-	if err := writeWorkflowCommands(stdout, view); err != nil {
+	if err := report.Annotations(stdout, r); err != nil {
 		return reportErrorf("writing GitHub annotations: %v", err)
 	}
 	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {

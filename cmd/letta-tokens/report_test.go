@@ -15,6 +15,7 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/contract/live"
+	"github.com/letta-tokens/letta-tokens/contract/report"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -31,8 +32,8 @@ const leakedToken = "ck-let-0123456789abcdef0123456789abcdef"
 // format: workflow-command syntax (%, CR, LF, ::, ',' and ':' in a
 // property), forged commands, Markdown and HTML, characters XML forbids,
 // and secrets.
-func hostileReport() *live.Report {
-	return &live.Report{
+func hostileReport() *contract.Report {
+	return &contract.Report{
 		Findings: contract.Findings{
 			{Check: contract.CheckSchema, Severity: contract.Breaking, Pointer: "/tokens/0/expiresAt",
 				Message: `required property "expiresAt" is missing`},
@@ -44,14 +45,14 @@ func hostileReport() *live.Report {
 			{Check: contract.CheckStatus, Severity: contract.Breaking, Pointer: "/",
 				Message: "bad xml \x00\x01\x1b[31m\ufffe\xff ]]> & < > \" ' \u202e"},
 		},
-		Exchanges: 3, Tokens: 2, AgentID: "agent-1",
+		Target: "http://127.0.0.1:9", Exchanges: 3, Tokens: 2, AgentID: "agent-1",
 		Notes: []string{"a note with " + reportKey + " and [a link](https://evil.example)"},
 	}
 }
 
 // writeReports runs write as check would, under GitHub Actions with a step
 // summary that an earlier step already wrote to.
-func writeReports(t *testing.T, report *live.Report, githubActions bool) (stdout string, junit, markdown, summary []byte) {
+func writeReports(t *testing.T, report *contract.Report, githubActions bool) (stdout string, junit, markdown, summary []byte) {
 	t.Helper()
 	dir := t.TempDir()
 	summaryPath := filepath.Join(dir, "step-summary.md")
@@ -71,7 +72,7 @@ func writeReports(t *testing.T, report *live.Report, githubActions bool) (stdout
 	// Workflow commands go to stdout, through its boundary, as in a run.
 	var out bytes.Buffer
 	cmds, _ := maskedStreams(&out, io.Discard, mask, false)
-	if err := f.write(report, "http://127.0.0.1:9", cmds, func(k string) string { return env[k] }); err != nil {
+	if err := f.write(report, cmds, func(k string) string { return env[k] }); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 	if err := cmds.Flush(); err != nil {
@@ -123,7 +124,7 @@ func TestReportWorkflowCommandsCannotBeForged(t *testing.T) {
 		if f.Severity == contract.Breaking {
 			command = "error"
 		}
-		want[redact.Safe(pointer, redact.MaxLine, reportKey)+": "+redact.Safe(f.Message, reportLineCap, reportKey)] = command
+		want[redact.Safe(pointer, redact.MaxLine, reportKey)+": "+redact.Safe(f.Message, 5*redact.MaxLine, reportKey)] = command
 	}
 	for i, line := range lines {
 		m := workflowCommand.FindStringSubmatch(line)
@@ -157,27 +158,6 @@ func TestReportWorkflowCommandsCannotBeForged(t *testing.T) {
 	}
 }
 
-func TestGitHubEscaping(t *testing.T) {
-	for _, tt := range []struct{ in, data, property string }{
-		{"plain", "plain", "plain"},
-		{"100%", "100%25", "100%25"},
-		{"a\r\nb", "a%0D%0Ab", "a%0D%0Ab"},
-		{"t::x", "t::x", "t%3A%3Ax"},
-		{"a,b:c", "a,b:c", "a%2Cb%3Ac"},
-		{"%0A", "%250A", "%250A"},
-	} {
-		if got := ghData(tt.in); got != tt.data {
-			t.Errorf("ghData(%q) = %q, want %q", tt.in, got, tt.data)
-		}
-		if got := ghProperty(tt.in); got != tt.property {
-			t.Errorf("ghProperty(%q) = %q, want %q", tt.in, got, tt.property)
-		}
-		if ghDecode(ghProperty(tt.in)) != tt.in || ghDecode(ghData(tt.in)) != tt.in {
-			t.Errorf("%q does not survive escaping and the runner's decoding", tt.in)
-		}
-	}
-}
-
 func TestReportStepSummaryAppends(t *testing.T) {
 	_, _, markdown, summary := writeReports(t, hostileReport(), true)
 	if want := "earlier step\n" + string(markdown); string(summary) != want {
@@ -196,8 +176,8 @@ func TestReportOutsideGitHubActions(t *testing.T) {
 }
 
 func TestReportMarkdown(t *testing.T) {
-	report := hostileReport()
-	_, _, markdown, _ := writeReports(t, report, true)
+	hostile := hostileReport()
+	_, _, markdown, _ := writeReports(t, hostile, true)
 	md := string(markdown)
 	noSecret(t, "Markdown summary", md)
 	for _, want := range []string{
@@ -225,38 +205,15 @@ func TestReportMarkdown(t *testing.T) {
 	if regexp.MustCompile(`(^|[^\\])<img`).MatchString(md) {
 		t.Errorf("summary holds an unescaped <img:\n%s", md)
 	}
-	if got := strings.Count(md, "\n- "); got != len(report.Findings)+len(report.Notes) {
-		t.Errorf("%d list items for %d findings and %d notes:\n%s", got, len(report.Findings), len(report.Notes), md)
+	if got := strings.Count(md, "\n- "); got != len(hostile.Findings)+len(hostile.Notes) {
+		t.Errorf("%d list items for %d findings and %d notes:\n%s", got, len(hostile.Findings), len(hostile.Notes), md)
 	}
 
 	var clean bytes.Buffer
-	writeMarkdown(&clean, newReportView(&live.Report{Exchanges: 5}, "http://x"))
+	report.Markdown(&clean, &contract.Report{Exchanges: 5, Target: "http://x"})
 	if !strings.Contains(clean.String(), "## letta-tokens check: no breaking drift\n") || !strings.Contains(clean.String(), "No findings: all 12 checks that ran passed.") ||
 		!strings.Contains(clean.String(), "Check `round-trip` not run: it needs --seed") {
 		t.Errorf("clean summary:\n%s", clean.String())
-	}
-}
-
-func TestMarkdownEscaping(t *testing.T) {
-	for _, tt := range []struct{ in, text, code string }{
-		{"plain words", "plain words", "`plain words`"},
-		{"[a](b)", `\[a\](b)`, "`[a](b)`"},
-		{"<img src=x>", `\<img src=x\>`, "`<img src=x>`"},
-		// What reads well raw stays as it is: words, parentheses, quotes.
-		{`field "x" (string); 3.5 - ok`, `field "x" (string); 3.5 - ok`, "`" + `field "x" (string); 3.5 - ok` + "`"},
-		// What GitHub would link is broken up.
-		{"see http://a.example/x or WWW.b.example, a@b.example", `see http\://a.example/x or WWW\.b.example, a\@b.example`, "`see http://a.example/x or WWW.b.example, a@b.example`"},
-		{`*b* _i_ ~~s~~ a|b &amp; \`, `\*b\* \_i\_ \~\~s\~\~ a\|b \&amp; \\`, "`*b* _i_ ~~s~~ a|b &amp; \\`"},
-		{"a`b", "a\\`b", "``a`b``"},
-		{"`x`", "\\`x\\`", "`` `x` ``"},
-		{"", "", "(none)"},
-	} {
-		if got := mdText(tt.in); got != tt.text {
-			t.Errorf("mdText(%q) = %q, want %q", tt.in, got, tt.text)
-		}
-		if got := mdCode(tt.in); got != tt.code {
-			t.Errorf("mdCode(%q) = %q, want %q", tt.in, got, tt.code)
-		}
 	}
 }
 
@@ -305,8 +262,8 @@ func TestReportJUnitHostile(t *testing.T) {
 	noSecret(t, "JUnit report", string(junit))
 	suite := parseJUnit(t, junit).Suites[0]
 	// Every known check, plus the one the list does not know.
-	if suite.Tests != len(knownChecks)+1 || len(suite.Cases) != suite.Tests {
-		t.Errorf("tests=%d, %d cases; want %d", suite.Tests, len(suite.Cases), len(knownChecks)+1)
+	if suite.Tests != len(contract.Checks())+1 || len(suite.Cases) != suite.Tests {
+		t.Errorf("tests=%d, %d cases; want %d", suite.Tests, len(suite.Cases), len(contract.Checks())+1)
 	}
 	if suite.Failures != 3 { // schema, status, and the unknown check
 		t.Errorf("failures=%d, want 3 failed cases", suite.Failures)
@@ -322,21 +279,6 @@ func TestReportJUnitHostile(t *testing.T) {
 	}
 	if failures != len(report.Findings.Breaking()) {
 		t.Errorf("%d <failure> elements for %d breaking findings", failures, len(report.Findings.Breaking()))
-	}
-}
-
-func TestXMLSafe(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"plain <&> text", "plain <&> text"},
-		{"a\x00b\x01c\x1bd", "a\ufffdb\ufffdc\ufffdd"},
-		{"tab\tlf\ncr\r", "tab\tlf\ncr\r"},
-		{"\ufffe\uffff", "\ufffd\ufffd"},
-		{"bad \xff utf-8", "bad \ufffd utf-8"},
-		{"emoji 🙂", "emoji 🙂"},
-	} {
-		if got := xmlSafe(tt.in); got != tt.want {
-			t.Errorf("xmlSafe(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 
@@ -367,7 +309,8 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 	dir := t.TempDir()
 	f := &reportFlags{junit: filepath.Join(dir, "junit.xml"), mask: redact.NewMasker(testKey)}
 	var stdout bytes.Buffer
-	if err := f.write(report, ts.URL, &stdout, func(string) string { return "" }); err != nil {
+	report.Target = ts.URL
+	if err := f.write(report, &stdout, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(f.junit)
@@ -386,7 +329,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 	failed := map[string][]string{}
 	passedOut := map[string]string{}
 	for _, c := range suite.Cases {
-		if c.Classname != junitClassName {
+		if c.Classname != "letta-tokens.check" {
 			t.Errorf("case %q: classname %q", c.Name, c.Classname)
 		}
 		for _, fl := range c.Failures {
@@ -394,13 +337,13 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}
 		passedOut[c.Name] = c.SystemOut
 	}
-	for _, c := range knownChecks {
+	for _, c := range contract.Checks() {
 		if _, ok := passedOut[string(c)]; !ok {
 			t.Errorf("no test case for check %q", c)
 		}
 	}
 	for _, b := range breaking {
-		if !slices.Contains(failed[string(b.Check)], redact.Safe(b.String(), reportLineCap, testKey)) {
+		if !slices.Contains(failed[string(b.Check)], redact.Safe(b.String(), 5*redact.MaxLine, testKey)) {
 			t.Errorf("breaking finding has no failure in case %q: %s", b.Check, b)
 		}
 	}
@@ -416,7 +359,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}
 	}
 	for _, a := range report.Findings.Additive() {
-		if !strings.Contains(passedOut[string(a.Check)], redact.Safe(a.String(), reportLineCap, testKey)) {
+		if !strings.Contains(passedOut[string(a.Check)], redact.Safe(a.String(), 5*redact.MaxLine, testKey)) {
 			t.Errorf("additive finding missing from the system-out of %q: %s", a.Check, a)
 		}
 	}
@@ -431,7 +374,7 @@ func TestReportWriteErrors(t *testing.T) {
 		{junit: filepath.Join(missing, "junit.xml")},
 		{markdown: filepath.Join(missing, "summary.md")},
 	} {
-		err := f.write(hostileReport(), "http://x", &bytes.Buffer{}, func(string) string { return "" })
+		err := f.write(hostileReport(), &bytes.Buffer{}, func(string) string { return "" })
 		var ce *cliError
 		if !errors.As(err, &ce) || ce.code != exitUsage {
 			t.Errorf("%+v: err = %v, want exit %d", *f, err, exitUsage)
@@ -439,7 +382,7 @@ func TestReportWriteErrors(t *testing.T) {
 	}
 	f := &reportFlags{}
 	env := map[string]string{envGitHubActions: "true", envGitHubStepSummary: filepath.Join(missing, "summary")}
-	err := f.write(hostileReport(), "http://x", &bytes.Buffer{}, func(k string) string { return env[k] })
+	err := f.write(hostileReport(), &bytes.Buffer{}, func(k string) string { return env[k] })
 	var ce *cliError
 	if !errors.As(err, &ce) || ce.code != exitUsage || !strings.Contains(ce.msg, envGitHubStepSummary) {
 		t.Errorf("unwritable step summary: err = %v, want exit %d naming %s", err, exitUsage, envGitHubStepSummary)
@@ -464,12 +407,12 @@ func TestRoundTripSkippedWithoutSeed(t *testing.T) {
 	}
 	for _, seeded := range []int{0, 3} {
 		var doc skippedDoc
-		v := newReportView(&live.Report{Exchanges: 5, Seeded: seeded}, "http://x")
+		r := &contract.Report{Exchanges: 5, Seeded: seeded, Target: "http://x"}
 		var junit, md bytes.Buffer
-		if err := writeJUnit(&junit, v); err != nil {
+		if err := report.JUnit(&junit, r); err != nil {
 			t.Fatal(err)
 		}
-		writeMarkdown(&md, v)
+		report.Markdown(&md, r)
 		if err := xml.Unmarshal(junit.Bytes(), &doc); err != nil || len(doc.Suites) != 1 {
 			t.Fatalf("seeded %d: %v", seeded, err)
 		}

@@ -45,11 +45,6 @@ const (
 	DefaultCleanupTimeout = seedCleanupTimeout
 )
 
-// maxKeptPerSeverity caps the findings a run keeps of each severity, after
-// deduplication: a server that invents a new field name on every token
-// must not grow the report without end.
-const maxKeptPerSeverity = 200
-
 // LiveConfig says where and how to run the live checks. Zero values take
 // the client's defaults: LETTA_API_KEY, LETTA_BASE_URL, https://api.letta.com.
 type LiveConfig struct {
@@ -124,34 +119,14 @@ type LiveConfig struct {
 	Options []lettatokens.Option
 }
 
-// Report is the outcome of the live checks.
-type Report struct {
-	Findings  contract.Findings // deduplicated, in the order found
-	Exchanges int               // HTTP exchanges validated
-	Tokens    int               // distinct tokens seen by the full walk
-	AgentID   string            // agent used for the filter check, if any, as the server spelled it, secrets masked
-	// Seeded is how many tokens the run created (LiveConfig.Seed); each
-	// was deleted, or a note says which could not be.
-	Seeded int
-	// Truncated is true when the first walk stopped at MaxTokens while the
-	// server still said hasNextPage true: the account could not be checked
-	// completely. It is not drift.
-	Truncated bool
-	// Notes say what could not be exercised, such as item schemas on an
-	// account that holds no tokens.
-	Notes []string
-}
-
-// Passed reports whether no breaking drift was found.
-func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
-
 // CheckLive runs every check against a live server through the client,
 // with every exchange validated: the default page, with LiveConfig.Seed
 // the creation of tokens of its own, limit=1, full walks at two page
 // sizes, the agentId filter, and for seeded tokens that the list shows
 // them as created and that delete removes them. It returns an error only
 // when checking was impossible (credentials rejected, server unreachable
-// or unavailable, context ended); drift is reported in the Report. When
+// or unavailable, context ended); drift is reported in the Report, whose producer is
+// contract.ProducerCheck. When
 // ctx ends the run (an interrupt, a deadline), the report returned with
 // the error holds what was validated before it stopped (findings,
 // exchanges): a partial record for a caller's reports, never a verdict.
@@ -159,7 +134,7 @@ func (r *Report) Passed() bool { return !r.Findings.HasBreaking() }
 // Memory is bounded whatever the server sends: bodies by MaxPageBytes,
 // walks by MaxTokens and CompareTokens at 8 bytes a token, findings by
 // deduplication and a cap per severity.
-func CheckLive(ctx context.Context, cfg LiveConfig) (report *Report, err error) {
+func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, err error) {
 	if cfg.Concurrency < 0 {
 		return nil, fmt.Errorf("live: LiveConfig.Concurrency must not be negative, got %d", cfg.Concurrency)
 	}

@@ -12,10 +12,10 @@ import (
 
 // step runs one check and sorts its error (see classify).
 func (r *liveRun) step(ctx context.Context, run func() error) error {
-	mark := r.traffic.breakingCount()
+	mark := r.traffic.Breaking()
 	err := run()
 	r.panics.raise() // a caller's callback panicked during the step
-	return r.classify(ctx, err, r.traffic.breakingCount() > mark)
+	return r.classify(ctx, err, r.traffic.Breaking() > mark)
 }
 
 // walk runs one walk as a step, its findings kept, at the run's
@@ -26,7 +26,7 @@ func (r *liveRun) walk(ctx context.Context, fetch lettatokens.PageLister, opts w
 	err := r.step(ctx, func() (err error) {
 		var f contract.Findings
 		res, f, err = walkPages(ctx, fetch, opts)
-		r.walked.add(r.mask(f))
+		r.walked.Add(r.mask(f))
 		return err
 	})
 	return res, err
@@ -56,7 +56,7 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 		return fmt.Errorf("%w: no complete answer after the client's retries, the checks could not finish: %w", ErrServerUnavailable, err)
 	case lettatokens.KindRejected:
 		if !described {
-			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
+			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
 				Message: "the server rejected a request the spec allows: " + r.safeLine(err.Error())}}))
 		}
 		return nil
@@ -64,10 +64,10 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 		switch {
 		case described:
 		case errors.As(err, &apiErr):
-			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
+			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
 				Message: "the client could not use the server's answer: " + r.safeLine(apiErr.Error())}}))
 		default:
-			r.traffic.add(r.mask(contract.Findings{{Check: contract.CheckJSON, Severity: contract.Breaking,
+			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckJSON, Severity: contract.Breaking,
 				Message: "the client could not decode the server's answer: " + r.safeLine(err.Error())}}))
 		}
 		return nil
@@ -82,5 +82,5 @@ func (r *liveRun) safeLine(s string) string {
 }
 
 func fmtDropped(n int) string {
-	return fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, maxKeptPerSeverity)
+	return fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, contract.MaxKeptPerSeverity)
 }

@@ -21,13 +21,14 @@ const maxFindingText = 4 * redact.MaxLine
 // liveRun is the state of one CheckLive: the client, what the checks have
 // found so far, and the tokens the run created.
 type liveRun struct {
-	cfg     LiveConfig
-	client  *lettatokens.Client
-	creator *lettatokens.Client // client, without retries: see seed
-	panics  panicBox
-	own     *http.Transport // the run's own transport, closed by close; nil when the caller gave one
-	traffic *collector      // findings of the exchanges
-	walked  *collector      // findings of the walks and comparisons
+	cfg       LiveConfig
+	client    *lettatokens.Client
+	creator   *lettatokens.Client // client, without retries: see seed
+	panics    panicBox
+	own       *http.Transport    // the run's own transport, closed by close; nil when the caller gave one
+	traffic   contract.Collector // findings of the exchanges
+	walked    contract.Collector // findings of the walks and comparisons
+	exchanges atomic.Int64       // exchanges validated
 	// masker is the run's one Masker: the API key, and the value of each
 	// token a create was answered with, added as they come (maskToken).
 	masker atomic.Pointer[redact.Masker]
@@ -50,7 +51,7 @@ type liveRun struct {
 }
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
-	r := &liveRun{cfg: cfg, traffic: newCollector(), walked: newCollector(), ledger: &createLedger{}}
+	r := &liveRun{cfg: cfg, ledger: &createLedger{}}
 	mask := cfg.Masker
 	if mask == nil {
 		mask = redact.NewMasker(cfg.APIKey)
@@ -107,7 +108,8 @@ func (r *liveRun) record(x contract.Exchange) {
 		// is not known.
 		x.Findings = nil
 	}
-	r.traffic.record(x)
+	r.exchanges.Add(1)
+	r.traffic.Add(x.Findings)
 	if r.cfg.Report != nil {
 		r.callReport(x)
 	}
@@ -162,11 +164,11 @@ func (r *liveRun) maskToken(value string) {
 func (r *liveRun) note(s string) { r.notes = append(r.notes, r.safe(s)) }
 
 // finish builds the report of a run that went through every step.
-func (r *liveRun) finish() *Report {
-	report := &Report{Tokens: r.first.Tokens(), Truncated: r.first.Truncated, AgentID: r.masker.Load().Mask(r.agent), Notes: r.notes}
-	report.Exchanges = r.traffic.validated()
-	report.Findings = append(r.traffic.list(), r.walked.list()...).Dedupe()
-	if n := r.traffic.droppedCount() + r.walked.droppedCount(); n > 0 {
+func (r *liveRun) finish() *contract.Report {
+	report := &contract.Report{Producer: contract.ProducerCheck, Tokens: r.first.Tokens(), Truncated: r.first.Truncated,
+		AgentID: r.masker.Load().Mask(r.agent), Notes: r.notes, Exchanges: int(r.exchanges.Load())}
+	report.Findings = append(r.traffic.Findings(), r.walked.Findings()...).Dedupe()
+	if n := r.traffic.Dropped() + r.walked.Dropped(); n > 0 {
 		report.Notes = append(report.Notes, r.safe(fmtDropped(n)))
 	}
 	return report

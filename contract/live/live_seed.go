@@ -270,7 +270,7 @@ func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
 			continue
 		}
-		r.walked.add(r.mask(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
+		r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))}}))
 	}
 }
@@ -286,9 +286,9 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		listed, ok := s.sighted(sightFirst, i)
 		switch {
 		case ok:
-			r.walked.add(r.mask(compareCreated(s.which(i), created, listed)))
+			r.walked.Add(r.mask(compareCreated(s.which(i), created, listed)))
 		case r.first.Complete:
-			r.walked.add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
+			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)}})
 		default:
 			r.note(fmt.Sprintf("the walk at limit=%d did not reach created %s: it stopped first", r.first.Limit, s.which(i)))
@@ -312,7 +312,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 	}
 	for i := range s.tokens {
 		if _, ok := s.sighted(sightGone, i); ok && s.deleted[s.tokens[i].Token] {
-			r.walked.add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
+			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
 		}
 	}
@@ -355,7 +355,7 @@ func sameInstant(a, b string) bool {
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
 // seedCleanupTimeout. Tokens it could not delete are said: in err when the
 // run failed, else in the report's notes.
-func (r *liveRun) cleanup(ctx context.Context, report *Report, err error) error {
+func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err error) error {
 	s := r.seeds
 	if s == nil {
 		return err

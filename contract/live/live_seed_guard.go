@@ -342,7 +342,7 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 // token the run will not take for its own (text: foreignText, or
 // repeatedText).
 func (r *liveRun) unusableAnswer(text string) {
-	r.walked.add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
+	r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
 		Message: text + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
 }
 
@@ -417,7 +417,7 @@ func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 		return err
 	}
 	res, found, walkErr := walkPages(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens, Concurrency: r.cfg.Concurrency})
-	r.walked.add(r.mask(found))
+	r.walked.Add(r.mask(found))
 	switch {
 	case walkErr != nil:
 		return fmt.Errorf("listing the tokens after a delete answered 400: %w", walkErr)
@@ -431,6 +431,6 @@ func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 // holds the API key: no walk filters by it, which would put the key in a
 // URL.
 func (r *liveRun) keyAgent() {
-	r.walked.add(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens/*/policy/data/*/id",
+	r.walked.Add(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens/*/policy/data/*/id",
 		Message: "an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL"}})
 }

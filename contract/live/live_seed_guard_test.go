@@ -278,7 +278,7 @@ func TestCheckLiveSeedNamesUnansweredCreates(t *testing.T) {
 			if tt.ctx != nil {
 				ctx = tt.ctx(t)
 			}
-			var report *live.Report
+			var report *contract.Report
 			var err error
 			var panicked any
 			func() {

@@ -122,7 +122,7 @@ func assertNoSecrets(t *testing.T, m *seedMock, texts ...string) {
 	}
 }
 
-func reportTexts(report *live.Report, xs []contract.Exchange) []string {
+func reportTexts(report *contract.Report, xs []contract.Exchange) []string {
 	var out []string
 	if report != nil {
 		out = append(out, report.Findings.String(), strings.Join(report.Notes, "\n"), report.AgentID)

@@ -46,7 +46,7 @@ func (r *liveRun) pagedWalks(ctx context.Context) error {
 	if r.second, err = r.walk(ctx, r.client, walkOptions{Limit: sizes[1], MaxTokens: bound}); err != nil {
 		return err
 	}
-	r.walked.add(compareWalks(r.first, r.second))
+	r.walked.Add(compareWalks(r.first, r.second))
 
 	if r.first.Truncated {
 		r.note(fmt.Sprintf("the walk at limit=%d stopped at its bound of %d tokens with hasNextPage still true: the account could not be checked completely", sizes[0], r.cfg.MaxTokens))
@@ -79,7 +79,7 @@ func (r *liveRun) filter(ctx context.Context) error {
 		return err
 	}
 	found := compareFiltered(r.first, filtered, r.agent)
-	r.walked.add(r.mask(found))
+	r.walked.Add(r.mask(found))
 	if filtered.Complete && filtered.Tokens() == 0 && len(r.first.AgentTokens) == 0 {
 		r.note(fmt.Sprintf("no token names agent %s: the agentId filter was exercised on no token", r.safe(r.agent)))
 	}

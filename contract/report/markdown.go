@@ -1,9 +1,11 @@
-package main
+package report
 
 import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // markdownMaxPerCheck bounds the findings listed under one check: GitHub
@@ -11,11 +13,12 @@ import (
 // all there is to say. The counts always cover every finding.
 const markdownMaxPerCheck = 100
 
-// writeMarkdown writes v as a Markdown summary: the verdict, the base URL,
+// Markdown writes r as a Markdown summary: the verdict, the base URL,
 // the counts, and the findings grouped by check. Every string that comes
 // from a server is escaped so that it renders as the text it is, never as
 // a link, an image, HTML or a table.
-func writeMarkdown(w io.Writer, v *reportView) {
+func Markdown(w io.Writer, r *contract.Report) {
+	v := newReportView(r)
 	fmt.Fprintf(w, "## %s: %s\n\n", v.command, v.verdict())
 	if v.unfinished != "" {
 		fmt.Fprintf(w, "The run did not finish (%s): below is what the exchanges it validated showed.\n\n", mdText(v.unfinished))

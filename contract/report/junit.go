@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/xml"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // The JUnit report follows the Jenkins/Ant junit.xsd that GitLab, Jenkins,
@@ -73,10 +75,11 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// writeJUnit writes v as a JUnit XML document. The checks are not timed
+// JUnit writes r as a JUnit XML document. The checks are not timed
 // one by one, so every time is 0; "failures" counts failed test cases, as
 // JUnit does, and each failed case holds one <failure> per finding.
-func writeJUnit(w io.Writer, v *reportView) error {
+func JUnit(w io.Writer, r *contract.Report) error {
+	v := newReportView(r)
 	className := strings.ReplaceAll(v.command, " ", ".")
 	suite := junitSuite{
 		Name:      v.command,

@@ -1,10 +1,12 @@
-package main
+package report
 
 import (
 	"bufio"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // githubMaxAnnotations bounds the workflow commands of one run. GitHub
@@ -12,12 +14,13 @@ import (
 // log and the summary, and a flood of commands helps no one.
 const githubMaxAnnotations = 50
 
-// writeWorkflowCommands prints a GitHub Actions workflow command per
-// finding: ::error for breaking, ::warning for additive. Data and
-// properties are escaped as the runner requires, so that a server string
+// Annotations prints a GitHub Actions workflow command per finding of r:
+// ::error for breaking, ::warning for additive. Data and properties are
+// escaped as the runner requires, so that a server string
 // can neither end the command nor start another: a command is recognised
 // only at the start of a line, and no escaped string holds a line break.
-func writeWorkflowCommands(w io.Writer, v *reportView) error {
+func Annotations(w io.Writer, r *contract.Report) error {
+	v := newReportView(r)
 	bw := bufio.NewWriter(w)
 	n := 0
 	for _, c := range v.checks {

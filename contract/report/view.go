@@ -1,22 +1,15 @@
-package main
+// Package report renders a contract.Report, check's or the proxy's, for
+// CI: JUnit XML, a Markdown summary (also GitHub's step summary) and
+// GitHub Actions annotations. Every string is escaped and capped before
+// any renderer sees it (see reportView).
+package report
 
 import (
 	"cmp"
 
 	"github.com/letta-tokens/letta-tokens/contract"
-	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/redact"
 )
-
-// knownChecks are the contract package's named checks, in its order. Each
-// is one test case of the JUnit report, so a passing run still lists what
-// was checked; a check the list does not know yet is added after them.
-var knownChecks = []contract.Check{
-	contract.CheckRequest, contract.CheckAuth, contract.CheckStatus, contract.CheckContentType,
-	contract.CheckJSON, contract.CheckSchema, contract.CheckUnknownField, contract.CheckExpiresAt,
-	contract.CheckPageSize, contract.CheckAgentFilter, contract.CheckPagination, contract.CheckWalkConsistency,
-	contract.CheckRoundTrip,
-}
 
 // reportLineCap bounds one finding's line in a CI report. A message holds
 // a few server strings, each already capped at redact.MaxLine by the
@@ -36,8 +29,11 @@ type reportView struct {
 	agentID   string
 	breaking  int
 	additive  int
-	checks    []checkView // knownChecks first, then any other seen
-	notes     []string
+	// checks are the producer's, each one test case of the JUnit report
+	// (so that a passing run still lists what was checked), then any other
+	// seen in a finding.
+	checks []checkView
+	notes  []string
 	// unfinished, when set, says why the run stopped before its end
 	// (interrupted, past --deadline): the findings are those of the
 	// exchanges it validated, and there is no verdict.
@@ -78,44 +74,30 @@ type findingView struct {
 	line     string // the report line: severity, check, pointer, message
 }
 
-// reportSource is the command whose run a report tells: check's when
-// zero.
-type reportSource struct {
-	command  string           // "letta-tokens check" when empty
-	checks   []contract.Check // the checks the command runs; knownChecks when nil
-	requests int              // requests received (the proxy)
-}
-
-// checkCommand names check's reports.
-const checkCommand = progName + " check"
-
-func newReportView(report *live.Report, target string) *reportView {
-	return reportSource{}.view(report, target)
-}
-
-// view is report as src's reports show it.
-func (src reportSource) view(report *live.Report, target string) *reportView {
-	checks := src.checks
+// newReportView is r as the CI reports show it.
+func newReportView(r *contract.Report) *reportView {
+	checks := r.Checks
 	if checks == nil {
-		checks = knownChecks
+		checks = contract.Checks()
 	}
 	v := &reportView{
-		command:   cmp.Or(src.command, checkCommand),
-		requests:  src.requests,
-		target:    redact.Line(target, redact.MaxLine),
-		passed:    report.Passed(),
-		exchanges: report.Exchanges,
-		tokens:    report.Tokens,
-		agentID:   redact.Line(report.AgentID, redact.MaxLine),
-		breaking:  len(report.Findings.Breaking()),
-		additive:  len(report.Findings.Additive()),
+		command:    cmp.Or(r.Producer, contract.ProducerCheck),
+		requests:   r.Requests,
+		target:     redact.Line(r.Target, redact.MaxLine),
+		passed:     r.Passed(),
+		exchanges:  r.Exchanges,
+		tokens:     r.Tokens,
+		agentID:    redact.Line(r.AgentID, redact.MaxLine),
+		breaking:   len(r.Findings.Breaking()),
+		additive:   len(r.Findings.Additive()),
+		unfinished: redact.Line(r.Unfinished, reportLineCap),
 	}
 	index := map[contract.Check]int{}
 	for _, c := range checks {
 		index[c] = len(v.checks)
 		v.checks = append(v.checks, checkView{name: string(c)})
 	}
-	for _, f := range report.Findings {
+	for _, f := range r.Findings {
 		i, ok := index[f.Check]
 		if !ok {
 			i = len(v.checks)
@@ -135,11 +117,11 @@ func (src reportSource) view(report *live.Report, target string) *reportView {
 			line:     redact.Line(f.String(), reportLineCap),
 		})
 	}
-	for _, n := range report.Notes {
+	for _, n := range r.Notes {
 		v.notes = append(v.notes, redact.Line(n, reportLineCap))
 	}
-	if rt := &v.checks[index[contract.CheckRoundTrip]]; src.command == "" && report.Seeded == 0 && len(rt.findings) == 0 {
-		rt.skipped = roundTripSkipped
+	if i, ok := index[contract.CheckRoundTrip]; ok && v.command == contract.ProducerCheck && r.Seeded == 0 && len(v.checks[i].findings) == 0 {
+		v.checks[i].skipped = roundTripSkipped
 	}
 	return v
 }
