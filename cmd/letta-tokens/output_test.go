@@ -265,3 +265,138 @@ func TestMaskerKeyForms(t *testing.T) {
 		}
 	}
 }
+
+// own is a token value not shaped like one: only the value itself can
+// mask it.
+const own = "plainOWNvalue-Q7w2E9r4T6y1"
+
+// ownValueFields put own in one string field of a row each.
+var ownValueFields = map[string]func(tok map[string]any){
+	"hostname":  func(tok map[string]any) { tok["hostname"] = "https://" + own + ".example.com" },
+	"expiresAt": func(tok map[string]any) { tok["expiresAt"] = own },
+	"version":   func(tok map[string]any) { policyOf(tok)["version"] = own },
+	"id":        func(tok map[string]any) { agentOf(tok)["id"] = "agent-" + own },
+	"type":      func(tok map[string]any) { agentOf(tok)["type"] = own },
+	"access":    func(tok map[string]any) { agentOf(tok)["access"] = []any{"read_messages", own} },
+}
+
+// TestListMasksOwnValueInEachField puts a row's own value, not shaped like
+// a token (so only the value itself can mask it), in one field of the row
+// at a time: list prints it in the token's cell with --reveal and nowhere
+// else, and masks nothing but that field.
+func TestListMasksOwnValueInEachField(t *testing.T) {
+	for field, set := range ownValueFields {
+		row := hostileToken(own, "https://app.example.com", "agent-1")
+		set(row)
+		clean := hostileToken(own, "https://app.example.com", "agent-1")
+		base := servePage(t, []map[string]any{row})
+		for _, reveal := range []bool{false, true} {
+			for _, args := range [][]string{{"list"}, {"list", "--json"}} {
+				if reveal {
+					args = append(args, "--reveal")
+				}
+				r := runCLI(t, envFor(base), args...)
+				if r.code != exitOK {
+					t.Fatalf("%s, %q: exit %d: %s", field, args, r.code, r.stderr)
+				}
+				if n, want := strings.Count(r.stdout+r.stderr, own[5:17]), map[bool]int{true: 1}[reveal]; n != want {
+					t.Errorf("%s holds the row's value, %q: printed %d times, want %d:\n%s", field, args, n, want, r.stdout)
+				}
+				if !slices.Contains(args, "--json") {
+					continue
+				}
+				// Every other field as the server sent it.
+				got := decodeTokens(t, r.stdout)[0]
+				want := decodeTokens(t, string(mustJSON(t, []map[string]any{clean})))[0]
+				got.Token, want.Token = "", ""
+				gotJSON, wantJSON := string(mustJSON(t, got)), string(mustJSON(t, want))
+				if diff := fieldsDiffering(t, gotJSON, wantJSON); len(diff) != 1 || diff[0] != field {
+					t.Errorf("%s holds the row's value, %q: fields changed %v, want [%s]:\n%s", field, args, diff, field, gotJSON)
+				}
+			}
+		}
+	}
+}
+
+// TestCreateJSONMasksOwnValueInEachField: create --json prints the new
+// token's value in full, and masks it in every other field, one at a time.
+func TestCreateJSONMasksOwnValueInEachField(t *testing.T) {
+	for field, set := range ownValueFields {
+		tok := hostileToken(own, "https://app.example.com", "agent-1")
+		set(tok)
+		r := runCLI(t, envFor(hostileCreate(t, tok)), createArgs("--json")...)
+		if r.code != exitOK {
+			t.Fatalf("%s: exit %d: %s", field, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stdout+r.stderr, own[5:17]); n != 1 || !strings.Contains(r.stdout, `"token": "`+own+`"`) {
+			t.Errorf("%s holds the new token's value: printed %d times, want once, as the token:\n%s", field, n, r.stdout)
+		}
+	}
+}
+
+// TestListKeepsNullPolicyParts: a row that must be masked (the API key in
+// its hostname) keeps what the server sent for data and access, null
+// included: masking edits strings, not the row's shape.
+func TestListKeepsNullPolicyParts(t *testing.T) {
+	withNullData := hostileToken("ck-let-null-data-0123456789abcdef", "https://"+keyPart()+".example.com", "agent-1")
+	policyOf(withNullData)["data"] = nil
+	withNullAccess := hostileToken("ck-let-null-access-0123456789abcd", "https://"+keyPart()+".example.com", "agent-"+keyPart())
+	agentOf(withNullAccess)["access"] = nil
+	base := servePage(t, []map[string]any{withNullData, withNullAccess})
+	r := runCLI(t, envFor(base), "list", "--json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rows []any
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("not 2 rows (%v): %s", err, r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"data": null`) || strings.Count(r.stdout, `"access": null`) != 1 || leak(r.stdout, keyPart()) != "" {
+		t.Errorf("want data null in row 1, access null in row 2, the key masked:\n%s", r.stdout)
+	}
+}
+
+func policyOf(tok map[string]any) map[string]any { return tok["policy"].(map[string]any) }
+
+func agentOf(tok map[string]any) map[string]any {
+	return policyOf(tok)["data"].([]any)[0].(map[string]any)
+}
+
+// fieldsDiffering names the string leaves (by their key) that differ
+// between two JSON documents of the same shape.
+func fieldsDiffering(t *testing.T, a, b string) []string {
+	t.Helper()
+	var va, vb any
+	if err := json.Unmarshal([]byte(a), &va); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b), &vb); err != nil {
+		t.Fatal(err)
+	}
+	var diff []string
+	var walk func(key string, x, y any)
+	walk = func(key string, x, y any) {
+		switch x := x.(type) {
+		case map[string]any:
+			y, _ := y.(map[string]any)
+			for k := range x {
+				walk(k, x[k], y[k])
+			}
+		case []any:
+			y, _ := y.([]any)
+			for i := range x {
+				if i < len(y) {
+					walk(key, x[i], y[i])
+				} else {
+					diff = append(diff, key)
+				}
+			}
+		default:
+			if x != y && !slices.Contains(diff, key) {
+				diff = append(diff, key)
+			}
+		}
+	}
+	walk("", va, vb)
+	return diff
+}
