@@ -48,7 +48,8 @@ var listModes = [][]string{
 	{"list", "--all", "--json"},
 }
 
-// TestListPrintsNoSecret is list's output channel, table and --json, one
+// TestListPrintsNoSecret is list's output channel (and the one test of
+// the row masker's fields), table and --json, one
 // page or --all, with and without --reveal: a server that echoes the
 // caller's API key (shaped like a Letta key or not, escaped, its secret
 // part alone), another token's value, or a row's own value (of no token
@@ -96,6 +97,11 @@ func TestListPrintsNoSecret(t *testing.T) {
 		tok := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://h.example.com", "agent-1")
 		set(tok, foreign)
 		cases = append(cases, listCase{name: "another token's value in " + field, rows: []map[string]any{tok}, never: []string{foreign}})
+		for _, key := range []string{testKey, "letta-selfhosted-password-0123456789abcdef"} {
+			tok = hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://h.example.com", "agent-1")
+			set(tok, key)
+			cases = append(cases, listCase{name: "the API key " + key[:6] + " in " + field, key: key, rows: []map[string]any{tok}, never: []string{key}})
+		}
 		tok = hostileToken(ownValue, "https://app.example.com", "agent-1")
 		set(tok, ownValue)
 		cases = append(cases, listCase{name: "the row's own value in " + field, rows: []map[string]any{tok}, revealed: []string{ownValue[5:17]}, field: field})
