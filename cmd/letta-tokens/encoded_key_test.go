@@ -162,18 +162,18 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 	}
 }
 
-// TestCreateAnswersEncodedKeyAsToken: a server answers create with
-// ck-let-<the key encoded>. create prints no run of it, whatever the
-// encoding: it is the key, not a token to hand over.
-func TestCreateAnswersEncodedKeyAsToken(t *testing.T) {
-	for _, form := range encodedForms(testKey) {
+// TestCreateAnswersKeyAsToken: a server answers create with ck-let-<the
+// key's secret part>, plain or encoded. create prints no run of it,
+// whatever the encoding: it is the key, not a token to hand over.
+func TestCreateAnswersKeyAsToken(t *testing.T) {
+	for _, form := range append(encodedForms(testKey), keyPart()) {
 		url := hostileCreate(t, hostileToken("ck-let-"+form, "https://app.example.com", mock.SeedAgentID(0)))
 		for _, args := range [][]string{createArgs(), createArgs("--json")} {
 			r := runCLI(t, envFor(url), args...)
 			if r.code == exitOK {
 				t.Errorf("%q, token ck-let-%s: exit 0, want a failure", args, form)
 			}
-			if w := encodedLeak(r.stdout+r.stderr, testKey); w != "" {
+			if w := encodedLeak(r.stdout+r.stderr, testKey) + keyLeak(r.stdout+r.stderr); w != "" {
 				t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
 			}
 		}
