@@ -75,7 +75,7 @@ func TestDeleteInputErrors(t *testing.T) {
 		{"blank stdin", strings.NewReader(" \n\r\n\t\n"), nil, "stdin holds no token"},
 		{"two lines", strings.NewReader(secret + "\n" + secret + "x\n"), nil, "stdin holds more than one line"},
 		{"long line", strings.NewReader("ck-let-" + strings.Repeat("S", 5000) + "\n"), nil, "stdin holds a line of 5007 bytes, longer than any token (at most 4096)"},
-		{"huge input", strings.NewReader(strings.Repeat("S", 1<<20)), nil, "stdin holds more than 64 KiB"},
+		{"64 KiB and a byte", strings.NewReader("ck-let-SECRET" + strings.Repeat(" ", maxTokenInput-len("ck-let-SECRET")) + "\n"), nil, "stdin holds more than 64 KiB: want one token on one line"},
 		{"control character", strings.NewReader(secret + "\x1b[2J"), nil, "stdin holds a character no token has"},
 		{"inner space", strings.NewReader("ck-let-SECRET SECRET0123456789"), nil, "stdin holds a character no token has"},
 		{"the API key", strings.NewReader(testKey + "\n"), nil, "stdin holds an API key, not a client-side access token"},

@@ -81,14 +81,22 @@ func encodedLeak(out, key string) string {
 	return ""
 }
 
-// TestEncodedKeyEchoReachesNoOutput: a server echoes the key encoded in
-// every field of every token (hostname, agent id, an unknown field's name
-// and value), and in a 400's message. No output of list, create or check
-// (the table, --json, stderr, --junit, --markdown, the annotations and
-// the step summary under GitHub Actions) holds a run of it; each shows it
-// masked as the key.
-func TestEncodedKeyEchoReachesNoOutput(t *testing.T) {
-	forms := encodedForms(testKey)
+// TestKeyEchoReachesNoOutput: a server on loopback echoes the API key, in
+// every form it might (whole, its secret part alone, %xx, \u00xx,
+// upper-cased, base64 and hex: keyForms and encodedForms), in every field
+// of every token (hostname, agent id, an unknown field's name and value),
+// and in a 400's message. No output of list, create or check (the table,
+// --json, stderr, --junit, --markdown, the annotations and the step
+// summary under GitHub Actions) holds a run of it; each shows it masked
+// as the key.
+func TestKeyEchoReachesNoOutput(t *testing.T) {
+	forms := append(keyForms(), encodedForms(testKey)...)
+	keyLeak := func(out string) string {
+		if w := keyLeak(out); w != "" {
+			return w
+		}
+		return keyLeak(out)
+	}
 	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(5), APIKey: testKey}),
 		func(page map[string]any) {
 			i := 0
@@ -102,14 +110,14 @@ func TestEncodedKeyEchoReachesNoOutput(t *testing.T) {
 				}
 			})
 		})).URL
-	rejecting := jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.Join(forms, " ")+`"}`)
+	rejecting := jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(strings.Join(forms, " "), `\`, `\\`)+`"}`)
 
 	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {
 		r := runCLI(t, envFor(echo), args...)
 		if r.code != exitOK || !strings.Contains(r.stdout, redact.Key(testKey)) {
 			t.Errorf("%q: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
 		}
-		if w := encodedLeak(r.stdout+r.stderr, testKey); w != "" {
+		if w := keyLeak(r.stdout + r.stderr); w != "" {
 			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
 		}
 	}
@@ -118,7 +126,7 @@ func TestEncodedKeyEchoReachesNoOutput(t *testing.T) {
 		if r.code == exitOK || !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
 			t.Errorf("%q against a 400: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
 		}
-		if w := encodedLeak(r.stdout+r.stderr, testKey); w != "" {
+		if w := keyLeak(r.stdout + r.stderr); w != "" {
 			t.Errorf("%q against a 400: %q printed:\n%s", args, w, r.stderr)
 		}
 	}
@@ -144,7 +152,7 @@ func TestEncodedKeyEchoReachesNoOutput(t *testing.T) {
 			outputs[name] = string(b)
 		}
 		for name, out := range outputs {
-			if w := encodedLeak(out, testKey); w != "" {
+			if w := keyLeak(out); w != "" {
 				t.Errorf("%q: %s holds %q:\n%s", args, name, w, out)
 			}
 			if name != "stderr" && !strings.Contains(out, redact.Key(testKey)) {
@@ -154,18 +162,18 @@ func TestEncodedKeyEchoReachesNoOutput(t *testing.T) {
 	}
 }
 
-// TestCreateAnswersEncodedKeyAsToken: a server answers create with
-// ck-let-<the key encoded>. create prints no run of it, whatever the
-// encoding: it is the key, not a token to hand over.
-func TestCreateAnswersEncodedKeyAsToken(t *testing.T) {
-	for _, form := range encodedForms(testKey) {
+// TestCreateAnswersKeyAsToken: a server answers create with ck-let-<the
+// key's secret part>, plain or encoded. create prints no run of it,
+// whatever the encoding: it is the key, not a token to hand over.
+func TestCreateAnswersKeyAsToken(t *testing.T) {
+	for _, form := range append(encodedForms(testKey), keyPart()) {
 		url := hostileCreate(t, hostileToken("ck-let-"+form, "https://app.example.com", mock.SeedAgentID(0)))
 		for _, args := range [][]string{createArgs(), createArgs("--json")} {
 			r := runCLI(t, envFor(url), args...)
 			if r.code == exitOK {
 				t.Errorf("%q, token ck-let-%s: exit 0, want a failure", args, form)
 			}
-			if w := encodedLeak(r.stdout+r.stderr, testKey); w != "" {
+			if w := encodedLeak(r.stdout+r.stderr, testKey) + keyLeak(r.stdout+r.stderr); w != "" {
 				t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
 			}
 		}

@@ -25,22 +25,13 @@ func interleave(s, sep string) string {
 // leaves raw.
 var invisible = []string{"\u200b", "\u00ad", "\u200d", "\u2060", "\ufeff", "\u202e", "\u0085", "\u009b", "\x7f"}
 
-// TestJSONEscapesInvisibleCharacters: a server puts the API key in a field
-// with an invisible character after each letter, and a C1 CSI or a bidi
-// override in another. list --json and create --json printed them raw (the
-// key readable in the log; text output escapes them); each must come out
-// as a \u escape, the JSON still decoding to the same value.
+// TestJSONEscapesInvisibleCharacters: a server answers create with the
+// API key in a field with an invisible character after each letter, and a
+// C1 CSI or a bidi override in another: create --json prints each as a \u
+// escape, never raw (list's: TestListPrintsNoSecret).
 func TestJSONEscapesInvisibleCharacters(t *testing.T) {
 	for _, c := range invisible {
-		tok := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://"+interleave(testKey, c)+".example.com", "agent-1"+c+"[31m")
-		list := servePage(t, []map[string]any{tok})
-		for _, args := range [][]string{{"list", "--json"}, {"list", "--all", "--json", "--reveal"}} {
-			r := runCLI(t, envFor(list), args...)
-			if strings.Contains(r.stdout+r.stderr, c) {
-				t.Errorf("%q, %q: printed raw:\n%s", c, args, r.stdout)
-			}
-		}
-		tok["token"] = "ck-let-0123456789abcdef0123456789abcdef"
+		tok := hostileToken("ck-let-0123456789abcdef0123456789abcdef", "https://"+interleave(testKey, c)+".example.com", "agent-1"+c+"[31m")
 		r := runCLI(t, envFor(hostileCreate(t, tok)), createArgs("--json")...)
 		if strings.Contains(r.stdout+r.stderr, c) {
 			t.Errorf("%q, create --json: printed raw:\n%s", c, r.stdout)

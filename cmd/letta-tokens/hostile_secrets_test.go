@@ -8,7 +8,6 @@ import (
 	"unicode"
 
 	"github.com/letta-tokens/letta-tokens/mock"
-	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
 // The hostile cases of issue 13: a server on loopback sends the API key
@@ -49,44 +48,6 @@ func textServer(t *testing.T, status int, body string) string {
 		w.WriteHeader(status)
 		w.Write([]byte(body))
 	})).URL
-}
-
-func TestHostileCreateAnswersKeyBehindTokenPrefix(t *testing.T) {
-	tok := hostileToken("ck-let-"+keyPart(), "https://app.example.com", mock.SeedAgentID(0))
-	url := hostileCreate(t, tok)
-	for _, args := range [][]string{createArgs(), createArgs("--json")} {
-		r := runCLI(t, envFor(url), args...)
-		if w := leak(r.stdout+r.stderr, keyPart()); w != "" {
-			t.Errorf("%q: exit %d, the key's secret part %q printed:\nstdout: %s\nstderr: %s", args, r.code, w, r.stdout, r.stderr)
-		}
-	}
-}
-
-func TestHostileKeyPartWithoutPrefix(t *testing.T) {
-	part := keyPart()
-	tok := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://"+part+".example.com", "agent-"+part)
-	tok["field-"+part] = 1
-	list := servePage(t, []map[string]any{tok})
-	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {
-		r := runCLI(t, envFor(list), args...)
-		if w := leak(r.stdout+r.stderr, part); w != "" {
-			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
-		}
-	}
-	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(4)}),
-		func(page map[string]any) {
-			mocktest.ForEachToken(page, func(tok map[string]any) {
-				tok["hostname"] = "https://" + part + ".example.com"
-				tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = "agent-" + part
-				tok["field-"+part] = 1
-			})
-		}))
-	for _, args := range [][]string{{"check"}, {"check", "--json"}} {
-		r := runCLI(t, envFor(ts.URL), args...)
-		if w := leak(r.stdout+r.stderr, part); w != "" {
-			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
-		}
-	}
 }
 
 func TestHostileEscapedKeyInErrors(t *testing.T) {
@@ -131,66 +92,15 @@ func TestHostileUnicodeSpaceBeforeWorkflowCommand(t *testing.T) {
 	}
 }
 
+// create's report does not print a token hidden after control
+// characters behind a token's prefix (list's: TestListPrintsNoSecret).
 func TestHostileControlCharactersAfterPrefix(t *testing.T) {
 	const odd = "ck-let-\x1c\x1cOTHERSECRETVALUE0123456789"
-	list := servePage(t, []map[string]any{hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://x.example.com/"+odd, odd)})
-	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}} {
-		r := runCLI(t, envFor(list), args...)
-		if strings.Contains(r.stdout+r.stderr, "OTHERSECRET") {
-			t.Errorf("%q printed the token after its control characters:\n%s%s", args, r.stdout, r.stderr)
-		}
-	}
 	tok := hostileToken("ck-let-created-Hn3Jk8Lm2Pq7Rs4Tv0123", odd, mock.SeedAgentID(0))
 	tok["expiresAt"] = "2099-01-01T00:00:00.000Z"
 	r := runCLI(t, envFor(hostileCreate(t, tok)), createArgs()...)
 	if r.code != exitOK || strings.Contains(r.stdout+r.stderr, "OTHERSECRET") {
 		t.Errorf("create: exit %d, report printed the odd token:\n%s%s", r.code, r.stdout, r.stderr)
-	}
-}
-
-func TestHostileOwnValueInHostname(t *testing.T) {
-	const value = "letta-selfhosted-pass-Vb8Nw2Qx5Rz7Ty4Uk1" // not shaped ck-let-
-	list := servePage(t, []map[string]any{hostileToken(value, "https://"+value+".example.com", "agent-1")})
-	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--all"}} {
-		r := runCLI(t, envFor(list), args...)
-		if w := leak(r.stdout+r.stderr, value); w != "" {
-			t.Errorf("%q: the row's own value printed (%q):\n%s%s", args, w, r.stdout, r.stderr)
-		}
-	}
-}
-
-// Each string field of a token, alone, carrying another token's value: the
-// row scan must look at every one (issue 16: access was once left out).
-func TestListMasksEachFieldAlone(t *testing.T) {
-	const foreign = "ck-let-FOREIGN-Wk5Xm9Bq2Ld7Fz3Hr8"
-	set := map[string]func(tok map[string]any){
-		"token":          func(tok map[string]any) { tok["token"] = foreign },
-		"hostname":       func(tok map[string]any) { tok["hostname"] = foreign },
-		"expiresAt":      func(tok map[string]any) { tok["expiresAt"] = foreign },
-		"policy.version": func(tok map[string]any) { tok["policy"].(map[string]any)["version"] = foreign },
-		"policy.data[].id": func(tok map[string]any) {
-			tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = foreign
-		},
-		"policy.data[].type": func(tok map[string]any) {
-			tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["type"] = foreign
-		},
-		"policy.data[].access": func(tok map[string]any) {
-			tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["access"] = []any{"read_messages", foreign}
-		},
-	}
-	for field, edit := range set {
-		tok := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://h.example.com", "agent-1")
-		edit(tok)
-		list := servePage(t, []map[string]any{tok})
-		for _, args := range [][]string{{"list"}, {"list", "--json"}} {
-			r := runCLI(t, envFor(list), args...)
-			if r.code != exitOK {
-				t.Errorf("%s, %q: exit %d: %s", field, args, r.code, r.stderr)
-			}
-			if strings.Contains(r.stdout+r.stderr, "FOREIGN-Wk5Xm9") {
-				t.Errorf("%s, %q: another token's value printed:\n%s", field, args, r.stdout)
-			}
-		}
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -47,57 +48,121 @@ var listModes = [][]string{
 	{"list", "--all", "--json"},
 }
 
-// TestListMasksSecretsInEveryField: a server that echoes the caller's API
-// key (shaped like a Letta key or not) or another token's value in any
-// field, not only "token", must not get it printed, in any output, with or
-// without --reveal. --reveal shows each token's own value in full, and
-// nothing else.
-func TestListMasksSecretsInEveryField(t *testing.T) {
-	const (
-		own0    = "ck-let-own-000-0123456789abcdef0123"
-		own1    = "ck-let-own-001-0123456789abcdef0123"
-		foreign = "ck-let-FOREIGN-secret-0123456789abcdef"
-	)
+// TestListPrintsNoSecret is list's output channel (and the one test of
+// the row masker's fields), table and --json, one
+// page or --all, with and without --reveal: a server that echoes the
+// caller's API key (shaped like a Letta key or not, escaped, its secret
+// part alone), another token's value, or a row's own value (of no token
+// shape, so only the value itself can mask it) in any field, not only
+// "token", gets none of them printed; --reveal shows each row's own value
+// in its own cell, once, and nothing else. Characters a terminal draws as
+// nothing or acts on are never printed raw. Masking a row's own value
+// changes that field alone.
+func TestListPrintsNoSecret(t *testing.T) {
+	const ownValue = "plainOWNvalue-Q7w2E9r4T6y1"
+	type listCase struct {
+		name     string
+		key      string // the API key; testKey when ""
+		rows     []map[string]any
+		never    []string // printed in no mode: a 12-byte run of it, plain or escaped, when it is that long
+		revealed []string // printed once with --reveal, never without
+		field    string   // the one JSON field masking changes, when checked
+	}
+	var cases []listCase
 	for _, key := range []string{"sk-let-echoed-KEY-Zq8Wv3Nx6Bt1Ym4Rk7Pd", "plain/NOTSHAPED+api-key-42"} {
-		t.Run(key[:8], func(t *testing.T) {
-			tokens := []map[string]any{
-				hostileToken(own0, "https://"+key+".example.com/?k="+url.QueryEscape(key), "agent-"+key),
-				hostileToken(own1, foreign, key),
-				hostileToken(key, "https://h.example.com", foreign),
+		const own0, own1, foreign = "ck-let-own-000-0123456789abcdef0123", "ck-let-own-001-0123456789abcdef0123", "ck-let-FOREIGN-secret-0123456789abcdef"
+		rows := []map[string]any{
+			hostileToken(own0, "https://"+key+".example.com/?k="+url.QueryEscape(key), "agent-"+key),
+			hostileToken(own1, foreign, key),
+			hostileToken(key, "https://h.example.com", foreign),
+		}
+		rows[0]["shadow"] = foreign // a field the spec does not know
+		rows[1]["expiresAt"] = key
+		cases = append(cases, listCase{name: "echoed " + key[:8], key: key, rows: rows,
+			never: []string{key, url.QueryEscape(key), "NOTSHAPED", "echoed-KEY", "FOREIGN-secret"}, revealed: []string{own0, own1}})
+	}
+	agent := func(tok map[string]any) map[string]any {
+		return tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)
+	}
+	fields := map[string]func(tok map[string]any, s string){
+		"hostname":  func(tok map[string]any, s string) { tok["hostname"] = "https://" + s + ".example.com" },
+		"expiresAt": func(tok map[string]any, s string) { tok["expiresAt"] = s },
+		"version":   func(tok map[string]any, s string) { tok["policy"].(map[string]any)["version"] = s },
+		"id":        func(tok map[string]any, s string) { agent(tok)["id"] = "agent-" + s },
+		"type":      func(tok map[string]any, s string) { agent(tok)["type"] = s },
+		"access":    func(tok map[string]any, s string) { agent(tok)["access"] = []any{"read_messages", s} },
+	}
+	for field, set := range fields {
+		const foreign = "ck-let-FOREIGN-Wk5Xm9Bq2Ld7Fz3Hr8"
+		tok := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://h.example.com", "agent-1")
+		set(tok, foreign)
+		cases = append(cases, listCase{name: "another token's value in " + field, rows: []map[string]any{tok}, never: []string{foreign}})
+		for _, key := range []string{testKey, "letta-selfhosted-password-0123456789abcdef"} {
+			tok = hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://h.example.com", "agent-1")
+			set(tok, key)
+			cases = append(cases, listCase{name: "the API key " + key[:6] + " in " + field, key: key, rows: []map[string]any{tok}, never: []string{key}})
+		}
+		tok = hostileToken(ownValue, "https://app.example.com", "agent-1")
+		set(tok, ownValue)
+		cases = append(cases, listCase{name: "the row's own value in " + field, rows: []map[string]any{tok}, revealed: []string{ownValue[5:17]}, field: field})
+	}
+	part := keyPart()
+	keyParts := hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://"+part+".example.com", "agent-"+part)
+	keyParts["field-"+part] = 1
+	const odd = "ck-let-\x1c\x1cOTHERSECRETVALUE0123456789"
+	const otherValue = "plainvalueAAAA1111bbbb2222"
+	cases = append(cases,
+		listCase{name: "the key's secret part without its prefix", rows: []map[string]any{keyParts}, never: []string{part}},
+		listCase{name: "control characters after a token's prefix", rows: []map[string]any{hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://x.example.com/"+odd, odd)}, never: []string{"OTHERSECRET"}},
+		listCase{name: "another row's value of no shape", rows: []map[string]any{hostileToken(otherValue, "https://x.example.com", "agent-1"),
+			hostileToken("ck-let-other-value-Zz9Yy8Xx7", "https://"+otherValue+".example.com", "agent-1")}, revealed: []string{otherValue}},
+	)
+	for _, c := range invisible {
+		cases = append(cases, listCase{name: fmt.Sprintf("the key interleaved with %U", []rune(c)[0]),
+			rows: []map[string]any{hostileToken("ck-let-own-value-Hn3Jk8Lm2Pq7Rs4Tv", "https://"+interleave(testKey, c)+".example.com", "agent-1"+c+"[31m")}, never: []string{c}})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := envFor(servePage(t, c.rows))
+			if c.key != "" {
+				env[envAPIKey] = c.key
 			}
-			tokens[0]["shadow"] = foreign // a field the spec does not know
-			tokens[1]["expiresAt"] = key
-			base := servePage(t, tokens)
-			env := map[string]string{envBaseURL: base, envAPIKey: key}
 			for _, mode := range listModes {
 				for _, reveal := range []bool{false, true} {
 					args := mode
 					if reveal {
 						args = append(slices.Clone(mode), "--reveal")
 					}
-					t.Run(modeName(args), func(t *testing.T) {
-						r := runCLI(t, env, args...) // fails on the key in plain form
-						if r.code != exitOK {
-							t.Fatalf("exit %d: %s", r.code, r.stderr)
+					r := runCLI(t, env, args...) // fails on the key in plain form
+					if r.code != exitOK {
+						t.Fatalf("%s: exit %d: %s", modeName(args), r.code, r.stderr)
+					}
+					out := r.stdout + r.stderr
+					for _, s := range c.never {
+						if strings.Contains(out, s) || len(s) >= 12 && leak(out, s) != "" {
+							t.Errorf("%s: printed %q:\n%s", modeName(args), s, out)
 						}
-						out := r.stdout + r.stderr
-						for _, form := range []string{key, url.QueryEscape(key), "NOTSHAPED", "echoed-KEY", "FOREIGN-secret"} {
-							if strings.Contains(out, form) {
-								t.Errorf("printed %q:\n%s", form, out)
-							}
+					}
+					for _, s := range c.revealed {
+						if n, want := strings.Count(out, s), map[bool]int{true: 1}[reveal]; n != want {
+							t.Errorf("%s: %q printed %d times, want %d:\n%s", modeName(args), s, n, want, out)
 						}
-						for _, own := range []string{own0, own1} {
-							if got := strings.Contains(out, own); got != reveal {
-								t.Errorf("token %s… printed in full: %v, want %v (--reveal %v)", own[:14], got, reveal, reveal)
-							}
+					}
+					if !slices.Contains(args, "--json") {
+						continue
+					}
+					got := decodeTokens(t, r.stdout)
+					if len(got) != len(c.rows) {
+						t.Fatalf("%s: %d tokens, want %d:\n%s", modeName(args), len(got), len(c.rows), r.stdout)
+					}
+					if c.field != "" {
+						clean := hostileToken(ownValue, "https://app.example.com", "agent-1")
+						want := decodeTokens(t, string(mustJSON(t, []map[string]any{clean})))[0]
+						got[0].Token, want.Token = "", ""
+						if diff := fieldsDiffering(t, string(mustJSON(t, got[0])), string(mustJSON(t, want))); len(diff) != 1 || diff[0] != c.field {
+							t.Errorf("%s: fields changed %v, want [%s]", modeName(args), diff, c.field)
 						}
-						if slices.Contains(args, "--json") {
-							var v []map[string]any
-							if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || len(v) != 3 {
-								t.Errorf("not a JSON array of 3 tokens (%v):\n%s", err, r.stdout)
-							}
-						}
-					})
+					}
 				}
 			}
 		})
@@ -264,4 +329,101 @@ func TestMaskerKeyForms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// own is a token value not shaped like one: only the value itself can
+// mask it.
+const own = "plainOWNvalue-Q7w2E9r4T6y1"
+
+// ownValueFields put own in one string field of a row each.
+var ownValueFields = map[string]func(tok map[string]any){
+	"hostname":  func(tok map[string]any) { tok["hostname"] = "https://" + own + ".example.com" },
+	"expiresAt": func(tok map[string]any) { tok["expiresAt"] = own },
+	"version":   func(tok map[string]any) { policyOf(tok)["version"] = own },
+	"id":        func(tok map[string]any) { agentOf(tok)["id"] = "agent-" + own },
+	"type":      func(tok map[string]any) { agentOf(tok)["type"] = own },
+	"access":    func(tok map[string]any) { agentOf(tok)["access"] = []any{"read_messages", own} },
+}
+
+// TestCreateJSONMasksOwnValueInEachField: create --json prints the new
+// token's value in full, and masks it in every other field, one at a time.
+func TestCreateJSONMasksOwnValueInEachField(t *testing.T) {
+	for field, set := range ownValueFields {
+		tok := hostileToken(own, "https://app.example.com", "agent-1")
+		set(tok)
+		r := runCLI(t, envFor(hostileCreate(t, tok)), createArgs("--json")...)
+		if r.code != exitOK {
+			t.Fatalf("%s: exit %d: %s", field, r.code, r.stderr)
+		}
+		if n := strings.Count(r.stdout+r.stderr, own[5:17]); n != 1 || !strings.Contains(r.stdout, `"token": "`+own+`"`) {
+			t.Errorf("%s holds the new token's value: printed %d times, want once, as the token:\n%s", field, n, r.stdout)
+		}
+	}
+}
+
+// TestListKeepsNullPolicyParts: a row that must be masked (the API key in
+// its hostname) keeps what the server sent for data and access, null
+// included: masking edits strings, not the row's shape.
+func TestListKeepsNullPolicyParts(t *testing.T) {
+	withNullData := hostileToken("ck-let-null-data-0123456789abcdef", "https://"+keyPart()+".example.com", "agent-1")
+	policyOf(withNullData)["data"] = nil
+	withNullAccess := hostileToken("ck-let-null-access-0123456789abcd", "https://"+keyPart()+".example.com", "agent-"+keyPart())
+	agentOf(withNullAccess)["access"] = nil
+	base := servePage(t, []map[string]any{withNullData, withNullAccess})
+	r := runCLI(t, envFor(base), "list", "--json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rows []any
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("not 2 rows (%v): %s", err, r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"data": null`) || strings.Count(r.stdout, `"access": null`) != 1 || leak(r.stdout, keyPart()) != "" {
+		t.Errorf("want data null in row 1, access null in row 2, the key masked:\n%s", r.stdout)
+	}
+}
+
+func policyOf(tok map[string]any) map[string]any { return tok["policy"].(map[string]any) }
+
+func agentOf(tok map[string]any) map[string]any {
+	return policyOf(tok)["data"].([]any)[0].(map[string]any)
+}
+
+// fieldsDiffering names the string leaves (by their key) that differ
+// between two JSON documents of the same shape.
+func fieldsDiffering(t *testing.T, a, b string) []string {
+	t.Helper()
+	var va, vb any
+	if err := json.Unmarshal([]byte(a), &va); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b), &vb); err != nil {
+		t.Fatal(err)
+	}
+	var diff []string
+	var walk func(key string, x, y any)
+	walk = func(key string, x, y any) {
+		switch x := x.(type) {
+		case map[string]any:
+			y, _ := y.(map[string]any)
+			for k := range x {
+				walk(k, x[k], y[k])
+			}
+		case []any:
+			y, _ := y.([]any)
+			for i := range x {
+				if i < len(y) {
+					walk(key, x[i], y[i])
+				} else {
+					diff = append(diff, key)
+				}
+			}
+		default:
+			if x != y && !slices.Contains(diff, key) {
+				diff = append(diff, key)
+			}
+		}
+	}
+	walk("", va, vb)
+	return diff
 }

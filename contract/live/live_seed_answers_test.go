@@ -164,7 +164,7 @@ func TestCheckLiveSeedCreateUnavailable(t *testing.T) {
 				if !errors.Is(err, live.ErrServerUnavailable) || !errors.As(err, &left) {
 					t.Fatalf("err %v; want ErrServerUnavailable and what the run left", err)
 				}
-				if left.Unanswered != 1 || left.Count != 0 || !strings.Contains(err.Error(), "1 create of this run got no usable answer") ||
+				if left.Unanswered != 1 || left.Count != 0 || !strings.Contains(err.Error(), "1 create of this run got no usable answer") || strings.Contains(err.Error(), "could not be deleted") ||
 					!strings.Contains(err.Error(), live.ListHint(left.Hostname)) {
 					t.Errorf("err %q; want the create named, with %q", err, live.ListHint(left.Hostname))
 				}

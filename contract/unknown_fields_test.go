@@ -8,21 +8,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The note for findings past the cap names the check of the first one
-// dropped, not of a later one.
-func TestCapFindingsNamesTheFirstDropped(t *testing.T) {
-	var fs Findings
-	for range maxFindingsPerSeverity {
-		fs = append(fs, Finding{Check: CheckSchema, Severity: Breaking})
-	}
-	fs = append(fs, Finding{Check: CheckExpiresAt, Severity: Breaking}, Finding{Check: CheckPageSize, Severity: Breaking})
-	out := capFindings(fs)
-	last := out[len(out)-1]
-	if len(out) != maxFindingsPerSeverity+1 || last.Check != CheckExpiresAt || !strings.Contains(last.Message, "not listed") {
-		t.Fatalf("%d findings, last %+v; want %d and a note naming %s", len(out), last, maxFindingsPerSeverity+1, CheckExpiresAt)
-	}
-}
-
 // declaredProperties merges the branches of allOf, oneOf and anyOf, in
 // any mix, and says when a schema declares nothing.
 func TestDeclaredPropertiesMergesBranches(t *testing.T) {
