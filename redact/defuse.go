@@ -20,33 +20,29 @@ import (
 // reordered by a bidi override, must not reach a terminal or a CI log as
 // such. b is returned as it is when there is nothing to defuse.
 func DefuseJSON(b []byte) []byte {
-	if !bytes.Contains(b, []byte("::")) && bytes.IndexByte(b, '#') < 0 && !hasHigh(b) {
-		return b
-	}
 	var out []byte
 	last := 0
-	lineStart := 0
 	for i := 0; i < len(b); i++ {
+		if !defuseStops[b[i]] {
+			continue // most bytes: one look-up each
+		}
 		var repl string
 		size := 1
 		switch b[i] {
-		case '\n':
-			lineStart = i + 1
 		case '#':
 			if i+1 < len(b) && b[i+1] == '[' {
 				repl = `\u0023`
 			}
 		case ':':
+			lineStart := bytes.LastIndexByte(b[:i], '\n') + 1
 			if i+1 < len(b) && b[i+1] == ':' && len(bytes.TrimLeftFunc(b[lineStart:i], runnerTrims)) == 0 {
 				repl = `\u003a`
 			}
-		default:
-			if b[i] >= 0x7f {
-				var r rune
-				r, size = utf8.DecodeRune(b[i:])
-				if (r != utf8.RuneError || size > 1) && !printable(r) {
-					repl = jsonEscape(r)
-				}
+		default: // DEL and above
+			var r rune
+			r, size = utf8.DecodeRune(b[i:])
+			if (r != utf8.RuneError || size > 1) && !printable(r) {
+				repl = jsonEscape(r)
 			}
 		}
 		if repl == "" {
@@ -67,15 +63,15 @@ func DefuseJSON(b []byte) []byte {
 	return append(out, b[last:]...)
 }
 
-// hasHigh reports whether b holds DEL or a non-ASCII byte.
-func hasHigh(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x7f {
-			return true
-		}
+// defuseStops are the bytes DefuseJSON looks at: '#', ':', DEL and every
+// byte of a non-ASCII character.
+var defuseStops = func() (stops [256]bool) {
+	stops['#'], stops[':'] = true, true
+	for c := 0x7f; c < len(stops); c++ {
+		stops[c] = true
 	}
-	return false
-}
+	return stops
+}()
 
 // jsonEscape is r as JSON \u escapes, a surrogate pair above the BMP.
 func jsonEscape(r rune) string {

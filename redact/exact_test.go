@@ -36,6 +36,13 @@ func TestDefuseJSONExact(t *testing.T) {
 		{"a\xffb\u202ec", "a\xffb\\u202ec"},
 		{"é\U000e0001é", `é\udb40\udc01é`},
 	}
+	// DEL and a format character at every byte of a word and past it,
+	// behind ASCII just below DEL ('~'): found wherever they fall.
+	for i := range 17 {
+		pad := strings.Repeat("~", i)
+		tests = append(tests, struct{ in, want string }{pad + "\x7f" + pad, pad + `\u007f` + pad},
+			struct{ in, want string }{pad + "\u200b", pad + `\u200b`}, struct{ in, want string }{pad + "~", pad + "~"})
+	}
 	for _, tt := range tests {
 		if got := string(DefuseJSON([]byte(tt.in))); got != tt.want {
 			t.Errorf("DefuseJSON(%q) = %q, want %q", tt.in, got, tt.want)

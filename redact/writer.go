@@ -82,7 +82,13 @@ func (w *Writer) Unwrap() io.Writer { return w.w }
 // emit masks and writes buf[:n], whole.
 func (w *Writer) emit(n int) {
 	line := w.unswallow(w.buf[:n])
-	w.write(w.m.Mask(string(line)))
+	// Mostly there is nothing to mask: then the bytes held go out as they
+	// are, not copied to a string and back.
+	if s := string(line); w.m.Holds(s) {
+		w.write(w.m.Mask(s))
+	} else if w.err == nil && len(line) > 0 {
+		_, w.err = w.w.Write(line)
+	}
 	w.buf = w.buf[:copy(w.buf, w.buf[n:])]
 }
 

@@ -27,20 +27,28 @@ import (
 type masker struct {
 	key    *redact.Masker // the run's (see boundary)
 	reveal bool
+	// keyFreeValues: no token value of the page holds the key (see page).
+	keyFreeValues bool
 }
 
 // page returns the masker for the rows of one page: it also masks, in
 // every field, each row's value that is not shaped like a token (shaped
 // ones are masked anyway), so that one row cannot print another's value.
 // Rows of other pages are not known here: a server that puts a value of
-// page 1 in a field of page 2 is caught only by shape.
+// page 1 in a field of page 2 is caught only by shape. It looks for the
+// key in all the page's values at once: a row's value is looked at alone
+// (see value) only when one of them holds it.
 func (m masker) page(tokens []gen.Token) masker {
 	var plain []string
-	for _, tok := range tokens {
+	values := make([]string, len(tokens))
+	for i, tok := range tokens {
 		if !strings.Contains(tok.Token, "k-let-") {
 			plain = append(plain, tok.Token)
 		}
+		values[i] = tok.Token
 	}
+	// One value a line: no secret spans two values.
+	m.keyFreeValues = !m.key.HoldsKey(strings.Join(values, "\n"))
 	m.key = m.key.With(plain...) // the same masker when there are none
 	return m
 }
@@ -117,7 +125,7 @@ func ownValues(values ...string) *redact.Masker { return redact.NewMasker("", va
 // value is the printable form of a token's own value.
 func (m masker) value(v string) string {
 	switch {
-	case m.key.HoldsKey(v):
+	case !m.keyFreeValues && m.key.HoldsKey(v):
 		return m.key.Mask(v)
 	case m.reveal:
 		return v

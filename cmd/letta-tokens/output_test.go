@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/gen"
+	"github.com/letta-tokens/letta-tokens/mock"
 )
 
 // servePage starts a loopback server that answers every request with one
@@ -314,7 +315,8 @@ func fill(v reflect.Value, s string) {
 
 // TestMaskerKeyForms: the key is found in every form Secrets knows, in
 // the token's own value too, whatever the key's shape (the keyCore
-// shortcut must never skip a form).
+// shortcut must never skip a form), and wherever the row is on a page of
+// ordinary ones (the page's values are scanned for the key at once).
 func TestMaskerKeyForms(t *testing.T) {
 	for _, key := range []string{"sk-let-KEYSECRET0123456789", "plain/SECRETkey+0123<&>", "a-b-c-d-SECRET-e-f", "mock-let-SECRET-0123"} {
 		jsonKey, _ := json.Marshal(key)
@@ -325,6 +327,11 @@ func TestMaskerKeyForms(t *testing.T) {
 				got, _ := json.Marshal(m.token(tok))
 				if strings.Contains(string(got), "SECRET") {
 					t.Errorf("key %q as %q (reveal %v): %s", key, form, reveal, got)
+				}
+				page := slices.Insert(mock.SeedTokens(3), 1, tok)
+				got, _ = json.Marshal(m.page(page).token(tok))
+				if strings.Contains(string(got), "SECRET") {
+					t.Errorf("key %q as %q (reveal %v), on a page: %s", key, form, reveal, got)
 				}
 			}
 		}
