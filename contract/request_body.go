@@ -39,18 +39,10 @@ func readRequestBody(r *http.Request) ([]byte, error) {
 			return nil, err
 		}
 		defer rc.Close()
-		return readCapped(rc)
+		return io.ReadAll(io.LimitReader(rc, MaxRequestBodyBytes+1))
 	}
-	data, err := readCapped(r.Body)
+	data, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBodyBytes+1))
 	r.Body = replayBody{Reader: io.MultiReader(bytes.NewReader(data), r.Body), Closer: r.Body}
-	return data, err
-}
-
-func readCapped(rd io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(rd, MaxRequestBodyBytes+1))
-	if err == nil && len(data) > MaxRequestBodyBytes {
-		err = errBodyTooLarge
-	}
 	return data, err
 }
 

@@ -2,11 +2,13 @@ package contract
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 const (
@@ -72,7 +74,9 @@ func TestValidateRequestRoutes(t *testing.T) {
 }
 
 // TestValidateRequestBody: the create body is validated against
-// CreateTokenRequest, each finding naming its field.
+// CreateTokenRequest, each finding naming its field, whether the validator
+// reads it (ValidateRequest) or is handed it (ValidateRequestBody, which
+// must not read r.Body).
 func TestValidateRequestBody(t *testing.T) {
 	v := newTestValidator(t)
 	edit := func(old, new string) string {
@@ -107,18 +111,27 @@ func TestValidateRequestBody(t *testing.T) {
 			if tt.contentType != "" {
 				r.Header.Set("Content-Type", tt.contentType)
 			}
-			fs := v.ValidateRequest(r)
-			if !fs.HasBreaking() {
-				t.Fatal("accepted")
-			}
-			f := fs[0]
-			if f.Pointer != tt.pointer || !strings.Contains(f.Message, tt.want) {
-				t.Errorf("finding %s %q, want %s and %q (all: %s)", f.Pointer, f.Message, tt.pointer, tt.want, fs)
-			}
-			if len(fs.String()) > 2000 {
-				t.Errorf("findings of %d bytes: a schema dump or the value leaked", len(fs.String()))
+			handed := r.Clone(r.Context())
+			handed.Body = io.NopCloser(iotest.ErrReader(errors.New("r.Body read")))
+			for _, fs := range []Findings{v.ValidateRequest(r), v.ValidateRequestBody(handed, []byte(tt.body))} {
+				if !fs.HasBreaking() {
+					t.Fatal("accepted")
+				}
+				f := fs[0]
+				if f.Pointer != tt.pointer || !strings.Contains(f.Message, tt.want) {
+					t.Errorf("finding %s %q, want %s and %q (all: %s)", f.Pointer, f.Message, tt.pointer, tt.want, fs)
+				}
+				if len(fs.String()) > 2000 {
+					t.Errorf("findings of %d bytes: a schema dump or the value leaked", len(fs.String()))
+				}
 			}
 		})
+	}
+	r := newRequest(t, http.MethodPost, createPath, "")
+	r.Header.Set("Content-Type", "application/json")
+	r.Body = io.NopCloser(iotest.ErrReader(errors.New("r.Body read")))
+	if fs := v.ValidateRequestBody(r, []byte(validCreate)); len(fs) != 0 {
+		t.Errorf("a valid body handed over: %s", fs)
 	}
 }
 

@@ -67,7 +67,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if limit <= 0 {
 		limit = defaultTransportMaxBodyBytes
 	}
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	// A declared length, within the cap, sizes the buffer once: growing it
+	// from nothing allocated twice the body.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+bytes.MinRead))
+	_, readErr := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	body := buf.Bytes()
 	switch {
 	case readErr != nil:
 		// The body broke off: hand the caller what arrived and the error, as

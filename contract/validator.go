@@ -92,6 +92,19 @@ func filterOptions() *openapi3filter.Options {
 // changed; a server's gets a body that replays what was read. The values
 // of path parameters (a token to delete) are masked in every finding.
 func (v *Validator) ValidateRequest(r *http.Request) Findings {
+	return v.validateRequest(r, func() ([]byte, error) { return readRequestBody(r) })
+}
+
+// ValidateRequestBody is ValidateRequest for a request whose body its
+// caller has read whole: body, at most [MaxRequestBodyBytes], is validated
+// as the request's, and r.Body is not read.
+func (v *Validator) ValidateRequestBody(r *http.Request, body []byte) Findings {
+	return v.validateRequest(r, func() ([]byte, error) { return body, nil })
+}
+
+// validateRequest reads the body, by readBody, only for an operation that
+// has one.
+func (v *Validator) validateRequest(r *http.Request, readBody func() ([]byte, error)) Findings {
 	route, params, err := v.findRoute(r)
 	masked := paramValues(params)
 	if err != nil {
@@ -99,7 +112,10 @@ func (v *Validator) ValidateRequest(r *http.Request) Findings {
 	}
 	var body []byte
 	if route.Operation.RequestBody != nil {
-		if body, err = readRequestBody(r); err != nil {
+		if body, err = readBody(); err == nil && len(body) > MaxRequestBodyBytes {
+			err = errBodyTooLarge
+		}
+		if err != nil {
 			msg := "request body could not be read"
 			if errors.Is(err, errBodyTooLarge) {
 				msg = err.Error()

@@ -188,6 +188,7 @@ func New(opts Options) (*Proxy, error) {
 			// transport negotiate gzip and decode it, so the client gets
 			// the body uncompressed. (A client's "br" could not be read.)
 			pr.Out.Header.Del("Accept-Encoding")
+			p.validateRequest(pr)
 		},
 		Transport:      base,
 		ModifyResponse: p.validate,
@@ -205,6 +206,7 @@ type exchange struct {
 	keyFP    uint64 // every credential of the request, fingerprinted
 	reqBody  []byte
 	reqWhole bool              // the request body was read whole, within the cap
+	unread   bool              // the request body could not be read: not sent
 	findings contract.Findings // the request's
 	epoch    uint64            // the walks' epoch when it was sent
 	rc       *http.ResponseController
@@ -255,35 +257,47 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{op: o, keyFP: fingerprint.Of(strings.Join(creds, "\n")), rc: http.NewResponseController(w)}
 	x.settle = func() { p.reqBudget.Release(x.budget) }
 	defer x.done()
-	if err := p.captureRequestBody(r, x); err != nil {
-		if r.Context().Err() == nil {
-			http.Error(w, "letta-tokens proxy: the request body could not be read", http.StatusBadRequest)
-		}
-		return
-	}
-	if x.reqWhole {
-		x.findings = p.keys.validator().ValidateRequest(r)
-	} else {
-		p.count(func(s *Stats) { s.OverCap++ })
-	}
-	x.findings = append(x.findings, contract.CheckBearerAuth(r)...)
-	x.epoch = p.walks.begin(o)
-	if o == opCreate || o == opDelete {
-		release := x.settle
-		x.settle = func() { release(); x.epoch = p.walks.end() }
-	}
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	// A deadline set for this answer must not outlive it on a connection
 	// kept alive.
 	_ = x.rc.SetWriteDeadline(time.Time{})
 }
 
-// captureRequestBody reads the body of r, at most
+// validateRequest is part of the reverse proxy's Rewrite: it reads the
+// body of a request of the three operations once and validates the
+// request before it is sent. A body that cannot be read is not sent: the
+// request's context is cancelled, so that its transport gives up at once,
+// and upstreamError answers the client.
+func (p *Proxy) validateRequest(pr *httputil.ProxyRequest) {
+	x := exchangeOf(pr.In)
+	if x == nil {
+		return
+	}
+	if err := p.readRequestBody(pr.In.Context(), pr.Out, x); err != nil {
+		x.unread = true
+		ctx, cancel := context.WithCancel(pr.Out.Context())
+		cancel()
+		pr.Out = pr.Out.WithContext(ctx)
+		return
+	}
+	if x.reqWhole {
+		x.findings = p.keys.validator().ValidateRequestBody(pr.In, x.reqBody)
+	} else {
+		p.count(func(s *Stats) { s.OverCap++ })
+	}
+	x.findings = append(x.findings, contract.CheckBearerAuth(pr.In)...)
+	x.epoch = p.walks.begin(x.op)
+	if x.op == opCreate || x.op == opDelete {
+		release := x.settle
+		x.settle = func() { release(); x.epoch = p.walks.end() }
+	}
+}
+
+// readRequestBody reads the body of r, at most
 // contract.MaxRequestBodyBytes, within the proxy's budget of request
 // bodies, and leaves r able to send it whole. x.reqWhole is true when the
-// body was read to its end; r then has a GetBody, which the validator
-// reads instead of Body.
-func (p *Proxy) captureRequestBody(r *http.Request, x *exchange) error {
+// body was read to its end, into x.reqBody.
+func (p *Proxy) readRequestBody(ctx context.Context, r *http.Request, x *exchange) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		x.reqWhole = true
 		return nil
@@ -297,7 +311,7 @@ func (p *Proxy) captureRequestBody(r *http.Request, x *exchange) error {
 	if r.ContentLength >= 0 {
 		want = r.ContentLength
 	}
-	if err := p.reqBudget.Acquire(r.Context(), want); err != nil {
+	if err := p.reqBudget.Acquire(ctx, want); err != nil {
 		return err
 	}
 	x.budget = want
@@ -321,6 +335,8 @@ func (p *Proxy) captureRequestBody(r *http.Request, x *exchange) error {
 	}
 	x.reqBody, x.reqWhole = data, true
 	r.Body = io.NopCloser(bytes.NewReader(data))
+	// For the transport: a request on a kept-alive connection that the
+	// upstream closed is sent again only if it has a GetBody.
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 	return nil
 }
@@ -405,12 +421,13 @@ func (e *clientBodyError) Error() string { return "reading the request body: " +
 
 // upstreamError answers a request the upstream did not answer.
 func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error) {
-	if x := exchangeOf(r); x != nil {
+	x := exchangeOf(r)
+	if x != nil {
 		x.done()
 	}
 	var be *clientBodyError
 	switch {
-	case errors.As(err, &be):
+	case errors.As(err, &be) || x != nil && x.unread:
 		http.Error(w, "letta-tokens proxy: the request body could not be read", http.StatusBadRequest)
 		return
 	case r.Context().Err() != nil:

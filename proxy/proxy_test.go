@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -377,6 +378,33 @@ func TestUnreachableUpstream(t *testing.T) {
 	}
 	if st := s.p.Stats(); st.Requests != 1 || st.Unreachable != 1 {
 		t.Errorf("stats %+v, want 1 request, 1 unreachable", st)
+	}
+}
+
+// TestUnreadableRequestBodyIsNotSent: a create whose body the client
+// breaks off gets a 400 from the proxy; the upstream never sees it, and it
+// is not counted as the upstream's failure.
+func TestUnreadableRequestBodyIsNotSent(t *testing.T) {
+	var hits atomic.Int32
+	up := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	t.Cleanup(up.Close)
+	u, _ := url.Parse(up.URL)
+	p, err := proxy.New(proxy.Options{Upstream: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, declared := range []int64{-1, 100} {
+		r := httptest.NewRequest(http.MethodPost, listPath, io.MultiReader(strings.NewReader(`{"policy":`), iotest.ErrReader(io.ErrUnexpectedEOF)))
+		r.ContentLength = declared
+		r.Header.Set("Authorization", "Bearer "+testKey)
+		w := httptest.NewRecorder()
+		p.ServeHTTP(w, r)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "request body could not be read") {
+			t.Errorf("Content-Length %d: %d %q, want 400 naming the body", declared, w.Code, w.Body)
+		}
+	}
+	if st := p.Stats(); hits.Load() != 0 || st.Unreachable != 0 || st.Validated != 0 {
+		t.Errorf("upstream hit %d times, stats %+v", hits.Load(), st)
 	}
 }
 
