@@ -605,23 +605,27 @@ func TestMaskerSecrets(t *testing.T) {
 	}
 }
 
-// Safe holds to its cap when masking lengthens what Line cut: a run of a
-// long value (masked in 15 bytes) that only escaping spelled.
-func TestSafeRecuts(t *testing.T) {
-	m := NewMasker("", `ab\x1bcdefghijklmnopqrstuvwxyz`)
+// Safe masks before it cuts, and masks what Line's escapes spell (a
+// token's shape out of what was none); it holds to its cap when masking
+// lengthens what Line cut: a run of a long value (masked in 15 bytes) that
+// only escaping spelled.
+func TestSafe(t *testing.T) {
+	long := NewMasker("", `ab\x1bcdefghijklmnopqrstuvwxyz`)
 	tests := []struct {
+		m     *Masker
 		in    string
 		limit int
 		want  string
 	}{
-		{"ab\x1bcdefghij", 14, `ab\x1bcd……`},
-		{"ab\x1bcdefghij", 15, `ab\x1bcd…wxyz`},
-		{"ab\x1bcdefghij", 0, `ab\x1bcd…wxyz`},
-		{"ab\x1bcdefg", 0, `ab\x1bcdefg`},
+		{NewMasker(""), "prefix ck-let-SECRETabcdef0123456789\x1b[2J", 24, "prefix ck-let-S…789…"},
+		{NewMasker(""), "ck-let-\x1c\x1cBBBBBBBBBBBBBBBBBBBBBBBB", MaxLine, `ck-let-\…`},
+		{long, "ab\x1bcdefghij", 14, `ab\x1bcd……`},
+		{long, "ab\x1bcdefghij", 15, `ab\x1bcd…wxyz`},
+		{long, "ab\x1bcdefghij", 0, `ab\x1bcd…wxyz`},
+		{long, "ab\x1bcdefg", 0, `ab\x1bcdefg`},
 	}
 	for _, tt := range tests {
-		got := m.Safe(tt.in, tt.limit)
-		if got != tt.want {
+		if got := tt.m.Safe(tt.in, tt.limit); got != tt.want {
 			t.Errorf("Safe(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 		}
 	}

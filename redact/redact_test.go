@@ -127,21 +127,3 @@ func TestLine(t *testing.T) {
 		})
 	}
 }
-
-func TestSafeMasksBeforeCutting(t *testing.T) {
-	const token = "ck-let-SECRETabcdef0123456789"
-	got := NewMasker("").Safe("prefix "+token+"\x1b[2J", 24)
-	if strings.Contains(got, "SECRET") || strings.Contains(got, "\x1b") {
-		t.Errorf("Safe = %q", got)
-	}
-}
-
-// Escaping can make a secret's shape out of what was none: Safe masks what
-// Line's escapes spell.
-func TestSafeMasksWhatEscapingSpells(t *testing.T) {
-	in := "ck-let-\x1c\x1c" + "BBBBBBBBBBBBBBBBBBBBBBBB"
-	got := NewMasker("").Safe(in, MaxLine)
-	if strings.Contains(got, "BBBBBBBB") {
-		t.Errorf("Safe(%q) = %q: the escaped text shows a token's shape unmasked", in, got)
-	}
-}
