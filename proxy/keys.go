@@ -40,6 +40,9 @@ type keySet struct {
 	// recording: each seenKey also holds what a fixture masks it with.
 	recording bool
 	v         *contract.Validator
+	// shapes masks what no key is needed for (secret shapes), escapes
+	// and caps: every finding's text passes it, keys seen or not.
+	shapes *redact.Masker
 }
 
 // seenKey is one key and its maskers.
@@ -59,7 +62,7 @@ func newKeySet(recording bool) (*keySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keySet{keys: make(map[string]bool), v: v, recording: recording}, nil
+	return &keySet{keys: make(map[string]bool), v: v, recording: recording, shapes: redact.NewMasker("")}, nil
 }
 
 // add remembers key and builds its maskers, when it is new.
@@ -119,7 +122,7 @@ func (k *keySet) secrets() []string {
 func (k *keySet) mask(fs contract.Findings) contract.Findings {
 	keys, ok := k.seen()
 	safe := func(s string) string {
-		s = redact.Safe(s, maxFindingText) // shapes, escapes and the cap
+		s = k.shapes.Safe(s, maxFindingText)
 		for _, sk := range keys {
 			s = sk.masker.Safe(s, maxFindingText)
 		}

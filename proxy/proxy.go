@@ -409,8 +409,7 @@ func (p *Proxy) Report() *contract.Report {
 }
 
 // Secrets returns every form of every key seen in Authorization, for a
-// caller to mask in what it prints besides findings (redact.Safe's extra
-// values).
+// caller to mask in what it prints besides findings.
 func (p *Proxy) Secrets() []string { return p.keys.secrets() }
 
 // clientBodyError is a request body the client broke off: not the

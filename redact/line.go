@@ -66,13 +66,6 @@ func Line(s string, limit int) string {
 	return b.String()
 }
 
-// Safe is NewMasker("").WithKeys(keys...).Safe(s, limit), built anew at
-// each call: kept for the proxy's findings until it is handed its run's
-// Masker. Everything else masks with the Masker of its run.
-func Safe(s string, limit int, keys ...string) string {
-	return NewMasker("").WithKeys(keys...).Safe(s, limit)
-}
-
 // startsCommand reports whether the byte at i would make s, printed, a
 // GitHub Actions workflow command, which the runner reads in every line a
 // step prints: a '#' before '[' (the legacy form "##[cmd]", found mid-line),

@@ -94,7 +94,7 @@ Examples:
 `)
 }
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) (err error) {
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) (err error) {
 	fs := newFlagSet("check")
 	useMock := fs.Bool("mock", false, "check an in-process mock instead of LETTA_BASE_URL (no account needed)")
 	agentID := fs.String("agent-id", "", "agent `ID` for the agentId filter check (default: the first agent seen)")
@@ -104,7 +104,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
 	deadline := addDeadlineFlag(fs, "the whole run")
-	reports := addReportFlags(fs, mask)
+	reports := addReportFlags(fs, env.mask)
 	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -124,14 +124,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			}
 		}()
 	}
-	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, getenv)
+	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, env)
 	if err != nil {
 		return err
 	}
 	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
 		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
-	discardReports, err := reports.prepare(getenv)
+	discardReports, err := reports.prepare(env.getenv)
 	if err != nil {
 		return err
 	}
@@ -142,8 +142,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 	}()
 
-	var what string // how the header names the target
-	runMask := mask // the boundary's, built for LETTA_API_KEY
+	var what string     // how the header names the target
+	runMask := env.mask // the boundary's, built for LETTA_API_KEY
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
 		runMask = redact.NewMasker(key)
@@ -162,7 +162,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, checkMockTokens)
 	} else {
 		var err error
-		if cfg, err = loadConfig(getenv); err != nil {
+		if cfg, err = loadConfig(env); err != nil {
 			return err
 		}
 		what = cfg.target
@@ -206,7 +206,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 			// run validated, and that it has no verdict.
 			reportsWritten = true
 			report.Target, report.Unfinished = cfg.target, err.Error()
-			if werr := reports.write(report, commands, getenv); werr != nil {
+			if werr := reports.write(report, commands, env.getenv); werr != nil {
 				return werr
 			}
 		}
@@ -224,7 +224,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	reportsWritten = true // or half-written: either way, no longer ours to remove
 	report.Target = cfg.target
-	if err := reports.write(report, commands, getenv); err != nil {
+	if err := reports.write(report, commands, env.getenv); err != nil {
 		return err
 	}
 	switch {
@@ -353,14 +353,14 @@ type checkLimits struct {
 
 // checkBounds validates the bounds flags, taking --max-tokens from
 // LETTA_MAX_TOKENS when the flag is not given.
-func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Duration, getenv func(string) string) (checkLimits, error) {
+func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Duration, env runEnv) (checkLimits, error) {
 	if err := checkTimeout("check", timeout); err != nil {
 		return checkLimits{}, err
 	}
 	if err := checkDeadline("check", deadline); err != nil {
 		return checkLimits{}, err
 	}
-	maxTokens, err := maxTokensBound("check", set, maxTokens, getenv)
+	maxTokens, err := maxTokensBound("check", set, maxTokens, env)
 	if err != nil {
 		return checkLimits{}, err
 	}

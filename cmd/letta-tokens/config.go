@@ -11,7 +11,6 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/redact"
 )
 
 // userAgent is put in front of the client's own User-Agent, so Letta can
@@ -21,19 +20,17 @@ const userAgent = progName + "-cli/" + lettatokens.Version
 // config is what list and check need from the environment.
 type config struct {
 	apiKey  string
-	mask    *redact.Masker // the run's, built for apiKey (see boundary)
-	baseURL string         // as given, or lettatokens.DefaultBaseURL
+	baseURL string // as given, or lettatokens.DefaultBaseURL
 	// target is baseURL as it may be printed: without a password in its
 	// user info or a trailing slash. The API key is never part of it.
 	target string
 }
 
-// loadConfig reads LETTA_API_KEY and LETTA_BASE_URL through getenv, with
-// lettatokens.LoadEnv, so that the command and the library trim and check
-// them alike. A missing key is a usage error that says how to set it, or
+// loadConfig takes LETTA_API_KEY and LETTA_BASE_URL from the run's
+// environment, which lettatokens.LoadEnv read, so that the command and the
+// library trim and check them alike. A missing key is a usage error that says how to set it, or
 // how to do without an account.
-func loadConfig(getenv func(string) string) (config, error) {
-	env, err := lettatokens.LoadEnv(getenv)
+func loadConfig(env runEnv) (config, error) {
 	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
 	if c.apiKey == "" {
 		// A prefix for one command, never an export: left in a shell, the
@@ -42,11 +39,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 			envAPIKey, envAPIKey, progName, progName)
 	}
 	var cfgErr *lettatokens.ConfigError
-	if errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
+	if errors.As(env.err, &cfgErr) && cfgErr.Setting == envBaseURL {
 		// The message names the variable and the rule, never the value,
 		// which may hold credentials. (Other variables are checked where
 		// they are used: LETTA_MAX_TOKENS only when no flag overrides it.)
-		return c, kindErrorf(lettatokens.KindInvalid, "%s", trimPrefix(err.Error()))
+		return c, kindErrorf(lettatokens.KindInvalid, "%s", trimPrefix(env.err.Error()))
 	}
 	if c.baseURL == "" {
 		c.baseURL = lettatokens.DefaultBaseURL
@@ -116,19 +113,18 @@ type apiCall struct {
 }
 
 // dial is the set-up of list, create and delete: the configuration from
-// getenv, a client with timeout on each attempt and a transport of its
+// the run's environment, a client with timeout on each attempt and a transport of its
 // own, and failures worded as doing ("listing tokens from") the target.
 // Nothing is sent. The caller defers closeIdle.
-func dial(getenv func(string) string, mask *redact.Masker, timeout time.Duration, doing string) (apiCall, error) {
-	cfg, err := loadConfig(getenv)
+func dial(env runEnv, timeout time.Duration, doing string) (apiCall, error) {
+	cfg, err := loadConfig(env)
 	if err != nil {
 		return apiCall{}, err
 	}
-	cfg.mask = mask
 	tr := newTransport()
 	client, err := lettatokens.NewClient(
 		lettatokens.WithAPIKey(cfg.apiKey),
-		lettatokens.WithMasker(cfg.mask),
+		lettatokens.WithMasker(env.mask),
 		lettatokens.WithBaseURL(cfg.baseURL),
 		lettatokens.WithTransport(tr),
 		lettatokens.WithUserAgent(userAgent),
@@ -176,11 +172,10 @@ func trimPrefix(msg string) string {
 // maxTokensBound is the walk bound a command uses: --max-tokens when given
 // (set holds the flags given), else LETTA_MAX_TOKENS, else the flag's
 // default. A value out of range, from either, is a usage error.
-func maxTokensBound(cmd string, set map[string]bool, flagValue int, getenv func(string) string) (int, error) {
+func maxTokensBound(cmd string, set map[string]bool, flagValue int, env runEnv) (int, error) {
 	if !set["max-tokens"] {
-		env, err := lettatokens.LoadEnv(getenv)
 		var cfgErr *lettatokens.ConfigError
-		if errors.As(err, &cfgErr) && cfgErr.Setting == envMaxTokens || env.MaxTokens > maxMaxTokens {
+		if errors.As(env.err, &cfgErr) && cfgErr.Setting == envMaxTokens || env.MaxTokens > maxMaxTokens {
 			return 0, usageErrorf(cmd, "%s: %s must be a whole number between 1 and %d", cmd, envMaxTokens, maxMaxTokens)
 		}
 		if env.MaxTokens > 0 {

@@ -65,7 +65,7 @@ var accessValues = []gen.AgentAccess{
 	gen.AgentAccessReadMessages, gen.AgentAccessWriteMessages, gen.AgentAccessReadAgent, gen.AgentAccessWriteAgent,
 }
 
-func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("create")
 	hostname := fs.String("hostname", "", "the `URL` of the application the token is for, with http:// or https:// (required)")
 	var agents, access repeatedFlag
@@ -90,7 +90,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 
-	api, err := dial(getenv, mask, *timeout, "creating a token at")
+	api, err := dial(env, *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
@@ -107,15 +107,15 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	case err != nil:
 		return api.fail.of(err)
 	}
-	if reason := unusableToken(tok.Token, mask); reason != "" {
+	if reason := unusableToken(tok.Token, env.mask); reason != "" {
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
 		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
 			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
-	note := createdNote(*tok, mask, time.Now())
-	if err := writeCreated(stdout, *tok, mask, *asJSON); err != nil {
+	note := createdNote(*tok, env.mask, time.Now())
+	if err := writeCreated(stdout, *tok, env.mask, *asJSON); err != nil {
 		// The token exists all the same: say which, so it can be found
 		// (list) and deleted.
 		return failf("writing output: %v; %s", err, note)

@@ -49,7 +49,7 @@ Examples:
 `)
 }
 
-func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("delete")
 	tokenFile := fs.String("token-file", "", "read the token from `FILE` instead of stdin")
 	timeout := addTimeoutFlag(fs)
@@ -71,7 +71,7 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err := checkTimeout("delete", *timeout); err != nil {
 		return err
 	}
-	api, err := dial(getenv, mask, *timeout, "deleting a token at")
+	api, err := dial(env, *timeout, "deleting a token at")
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		// screen, and a device such as /dev/null holds none.
 		return usageErrorf("delete", "delete: stdin is a terminal (or a device such as /dev/null), not a token: pipe the token in (letta-tokens delete < token.txt) or give --token-file; it is never taken from the command line")
 	}
-	token, err := readTokenInput(ctx, input, from, mask)
+	token, err := readTokenInput(ctx, input, from, env.mask)
 	if err != nil {
 		return err
 	}

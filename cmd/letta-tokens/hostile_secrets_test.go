@@ -108,7 +108,7 @@ func TestHostileControlCharactersAfterPrefix(t *testing.T) {
 // let tokens through (create and list --reveal print them on purpose).
 func TestMaskedStreams(t *testing.T) {
 	var out, errOut strings.Builder
-	mask := boundary(func(k string) string { return map[string]string{envAPIKey: " " + testKey + "\n"}[k] })
+	mask := loadRunEnv(func(k string) string { return map[string]string{envAPIKey: " " + testKey + "\n"}[k] }).mask
 	stdout, stderr := maskedStreams(&out, &errOut, mask, true)
 	const token = "ck-let-revealed-Hn3Jk8Lm2Pq7Rs4Tv"
 	fmt.Fprintf(stdout, "%s\nkey %s\n", token, escapeEach(testKey, "%%%02x"))

@@ -77,7 +77,7 @@ Examples:
 `)
 }
 
-func runList(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("list")
 	agentID := fs.String("agent-id", "", "list only tokens whose policy names this agent `ID`")
 	hostname := fs.String("hostname", "", "list only tokens whose hostname is `URL`, or starts with it when it ends in \"/\" (filtered here, not by the server)")
@@ -112,7 +112,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	case *concurrency < 1 || *concurrency > lettatokens.MaxConcurrency:
 		return usageErrorf("list", "list: --concurrency must be between 1 and %d, got %d", lettatokens.MaxConcurrency, *concurrency)
 	}
-	bound, err := maxTokensBound("list", set, *maxTokens, getenv)
+	bound, err := maxTokensBound("list", set, *maxTokens, env)
 	if err != nil {
 		return err
 	}
@@ -123,13 +123,13 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 
-	api, err := dial(getenv, mask, *timeout, "listing tokens from")
+	api, err := dial(env, *timeout, "listing tokens from")
 	if err != nil {
 		return err
 	}
 	defer api.closeIdle()
 
-	rows := masker{key: mask, reveal: *reveal}
+	rows := masker{key: env.mask, reveal: *reveal}
 	var sink tokenSink
 	if *asJSON {
 		sink = newJSONSink(stdout, rows)

@@ -87,11 +87,24 @@ func main() {
 	os.Exit(code)
 }
 
-// boundary masks every byte the command writes (maskedStreams, writeFile):
-// the key LoadEnv gives in any form, and anything shaped like a secret.
-func boundary(getenv func(string) string) *redact.Masker {
-	env, _ := lettatokens.LoadEnv(getenv)
-	return redact.NewMasker(env.APIKey)
+// runEnv is what a run reads from its environment, read once by one
+// LoadEnv, and the boundary's masker built from its key.
+type runEnv struct {
+	lettatokens.Env
+	// err is LoadEnv's: the first LETTA_* variable that cannot be used,
+	// refused by the command that uses it.
+	err error
+	// mask masks every byte the command writes (maskedStreams,
+	// writeFile): the key in any form, and anything shaped like a secret.
+	mask *redact.Masker
+	// getenv reads what LoadEnv does not (GITHUB_*, for the reports).
+	getenv func(string) string
+}
+
+// loadRunEnv reads the run's environment through getenv.
+func loadRunEnv(getenv func(string) string) runEnv {
+	env, err := lettatokens.LoadEnv(getenv)
+	return runEnv{Env: env, err: err, mask: redact.NewMasker(env.APIKey), getenv: getenv}
 }
 
 // maskedStreams wraps stdout and stderr in the boundary's writers. Token
@@ -144,7 +157,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	mask := boundary(getenv)
+	env := loadRunEnv(getenv)
+	mask := env.mask
 	outW, errW := maskedStreams(stdout, stderr, mask, len(args) > 0 && (args[0] == "list" || args[0] == "create"))
 	defer errW.Flush()
 	defer outW.Flush()
@@ -157,7 +171,7 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			code = exitFailure
 		}
 	}()
-	err := dispatch(ctx, args, stdin, stdout, stderr, getenv, mask)
+	err := dispatch(ctx, args, stdin, stdout, stderr, env)
 	if err == nil {
 		return exitOK
 	}
@@ -171,33 +185,33 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return ce.code
 }
 
-func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env runEnv) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, rootUsage)
 		return &cliError{code: exitUsage} // the usage said it all
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "list":
-		return runList(ctx, rest, stdout, stderr, getenv, mask)
+		return runList(ctx, rest, stdout, stderr, env)
 	case "create":
-		return runCreate(ctx, rest, stdout, stderr, getenv, mask)
+		return runCreate(ctx, rest, stdout, stderr, env)
 	case "delete":
-		return runDelete(ctx, rest, stdin, stdout, stderr, getenv, mask)
+		return runDelete(ctx, rest, stdin, stdout, stderr, env)
 	case "check":
-		return runCheck(ctx, rest, stdout, stderr, getenv, mask)
+		return runCheck(ctx, rest, stdout, stderr, env)
 	case "mock":
 		return runMock(ctx, rest, stdout, stderr)
 	case "spec-diff":
 		return runSpecDiff(ctx, rest, stdout)
 	case "proxy":
-		return runProxy(ctx, rest, stdout, stderr, getenv, mask)
+		return runProxy(ctx, rest, stdout, stderr, env)
 	case "--version", "-version", "version":
 		printVersion(stdout)
 		return nil
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 && cmd == "help" {
 			// "letta-tokens help list" is "letta-tokens list --help".
-			return dispatch(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, getenv, mask)
+			return dispatch(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, env)
 		}
 		fmt.Fprint(stdout, rootUsage)
 		return nil

@@ -219,6 +219,31 @@ func TestNoArguments(t *testing.T) {
 	}
 }
 
+// A run reads the environment once: one LoadEnv, whose Env the boundary,
+// the configuration and the walk bound share.
+func TestRunReadsEnvOnce(t *testing.T) {
+	ts := newMock(t, 3)
+	for _, args := range [][]string{{"list"}, {"list", "--all"}, {"check"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			env := envFor(ts.URL)
+			var keyReads atomic.Int64
+			getenv := func(k string) string {
+				if k == envAPIKey {
+					keyReads.Add(1)
+				}
+				return env[k]
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(t.Context(), args, &stdout, &stderr, getenv); code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if n := keyReads.Load(); n != 1 {
+				t.Errorf("%s read %d times, want once", envAPIKey, n)
+			}
+		})
+	}
+}
+
 func TestMissingKey(t *testing.T) {
 	ts := newMock(t, 3)
 	for _, cmd := range []string{"list", "check"} {

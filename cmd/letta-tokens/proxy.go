@@ -79,12 +79,12 @@ Examples:
 `)
 }
 
-func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, mask *redact.Masker) error {
+func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("proxy")
 	upstream := fs.String("upstream", "", "forward every request to `URL` (Letta's API or a stand-in); required")
 	addr := fs.String("addr", defaultProxyAddr, "listen on `HOST:PORT`; port 0 picks a free port")
 	record := fs.String("record", "", "write each validated exchange as a fixture into `DIR` (created if missing)")
-	reports := addReportFlags(fs, mask)
+	reports := addReportFlags(fs, env.mask)
 	usage := func(w io.Writer) { proxyUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
 	if err := parseFlags(fs, "proxy", args, stdout, usage); err != nil {
 		if errors.Is(err, errHelp) {
@@ -106,7 +106,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	// A report that cannot be written is refused before listening: the
 	// app's whole test suite must not run for nothing.
-	discardReports, err := reports.prepare(getenv)
+	discardReports, err := reports.prepare(env.getenv)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 	stats, findings := p.Stats(), p.Findings()
 	reportsWritten = true
-	if err := reports.write(p.Report(), stdout, getenv); err != nil {
+	if err := reports.write(p.Report(), stdout, env.getenv); err != nil {
 		return err
 	}
 	out.Lock()

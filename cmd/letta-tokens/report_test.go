@@ -115,6 +115,7 @@ func TestReportWorkflowCommandsCannotBeForged(t *testing.T) {
 	// its data is the finding masked and made one line: nothing is lost
 	// and nothing is added.
 	want := map[string]string{} // decoded data -> command
+	mask := redact.NewMasker("").WithKeys(reportKey)
 	for _, f := range report.Findings {
 		pointer := f.Pointer
 		if pointer == "" {
@@ -124,7 +125,7 @@ func TestReportWorkflowCommandsCannotBeForged(t *testing.T) {
 		if f.Severity == contract.Breaking {
 			command = "error"
 		}
-		want[redact.Safe(pointer, redact.MaxLine, reportKey)+": "+redact.Safe(f.Message, 5*redact.MaxLine, reportKey)] = command
+		want[mask.Safe(pointer, redact.MaxLine)+": "+mask.Safe(f.Message, 5*redact.MaxLine)] = command
 	}
 	for i, line := range lines {
 		m := workflowCommand.FindStringSubmatch(line)
@@ -342,8 +343,9 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 			t.Errorf("no test case for check %q", c)
 		}
 	}
+	mask := redact.NewMasker("").WithKeys(testKey)
 	for _, b := range breaking {
-		if !slices.Contains(failed[string(b.Check)], redact.Safe(b.String(), 5*redact.MaxLine, testKey)) {
+		if !slices.Contains(failed[string(b.Check)], mask.Safe(b.String(), 5*redact.MaxLine)) {
 			t.Errorf("breaking finding has no failure in case %q: %s", b.Check, b)
 		}
 	}
@@ -359,7 +361,7 @@ func TestReportJUnitDriftingServer(t *testing.T) {
 		}
 	}
 	for _, a := range report.Findings.Additive() {
-		if !strings.Contains(passedOut[string(a.Check)], redact.Safe(a.String(), 5*redact.MaxLine, testKey)) {
+		if !strings.Contains(passedOut[string(a.Check)], mask.Safe(a.String(), 5*redact.MaxLine)) {
 			t.Errorf("additive finding missing from the system-out of %q: %s", a.Check, a)
 		}
 	}
