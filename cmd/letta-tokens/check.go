@@ -131,16 +131,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
 		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
-	discardReports, err := reports.prepare(env.getenv)
-	if err != nil {
+	if err := reports.prepare(env.getenv); err != nil {
 		return err
 	}
-	reportsWritten := false
-	defer func() {
-		if !reportsWritten {
-			discardReports()
-		}
-	}()
+	defer reports.discardUnwritten()
 
 	var what string     // how the header names the target
 	runMask := env.mask // the boundary's, built for LETTA_API_KEY
@@ -204,7 +198,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		if report != nil && runCtx.Err() != nil {
 			// Interrupted, or past --deadline: the reports say what the
 			// run validated, and that it has no verdict.
-			reportsWritten = true
 			report.Target, report.Unfinished = cfg.target, err.Error()
 			if werr := reports.write(report, commands, env.getenv); werr != nil {
 				return werr
@@ -222,7 +215,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	} else {
 		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
 	}
-	reportsWritten = true // or half-written: either way, no longer ours to remove
 	report.Target = cfg.target
 	if err := reports.write(report, commands, env.getenv); err != nil {
 		return err

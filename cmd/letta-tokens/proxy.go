@@ -106,16 +106,10 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	// A report that cannot be written is refused before listening: the
 	// app's whole test suite must not run for nothing.
-	discardReports, err := reports.prepare(env.getenv)
-	if err != nil {
+	if err := reports.prepare(env.getenv); err != nil {
 		return err
 	}
-	reportsWritten := false
-	defer func() {
-		if !reportsWritten {
-			discardReports()
-		}
-	}()
+	defer reports.discardUnwritten()
 
 	// The boundary does not know the clients' keys, which an upstream can
 	// echo in what net/http logs (bytes sent after an answer): the
@@ -171,7 +165,6 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
-	reportsWritten = true
 	if err := reports.write(p.Report(), stdout, env.getenv); err != nil {
 		return err
 	}

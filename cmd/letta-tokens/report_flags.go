@@ -27,6 +27,9 @@ type reportFlags struct {
 	junit    string         // JUnit XML file, "" for none
 	markdown string         // Markdown summary file, "" for none
 	mask     *redact.Masker // the boundary's (see boundary), for every file
+	// created are the files prepare made that no report was written to
+	// yet: discardUnwritten removes them.
+	created []string
 }
 
 // addReportFlags defines --junit and --markdown on fs, masked by mask.
@@ -50,6 +53,7 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 // decided: an error (a report that could not be written) is exit 2, since
 // CI would otherwise miss what the run found.
 func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(string) string) error {
+	f.created = nil // written, or half-written: either way no longer ours to remove
 	if f.junit != "" {
 		var b bytes.Buffer
 		if err := report.JUnit(&b, r); err != nil {
@@ -85,45 +89,47 @@ func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(st
 // to the account) must not end in an unwritable path. Each file is opened
 // for writing, created if absent, never truncated: a step summary keeps
 // what earlier steps wrote, and a report file is only replaced once there
-// is a report. The returned discard removes the files prepare created;
-// call it when the run ends without writing its reports, so that CI never
-// finds an empty report and takes it for one.
-func (f *reportFlags) prepare(getenv func(string) string) (discard func(), err error) {
-	var created []string
-	discard = func() {
-		for _, path := range created {
-			_ = os.Remove(path)
-		}
-	}
+// is a report. Defer discardUnwritten, so that a run that ends without
+// writing its reports leaves no empty file that CI takes for a report.
+func (f *reportFlags) prepare(getenv func(string) string) error {
 	touch := func(what, path string) error {
 		_, statErr := os.Stat(path)
 		if err := f.writeFile(path, os.O_APPEND, nil); err != nil {
-			discard()
+			f.discardUnwritten()
 			return reportErrorf("cannot write %s (checked before anything is sent): %v", what, err)
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
-			created = append(created, path)
+			f.created = append(f.created, path)
 		}
 		return nil
 	}
 	if f.junit != "" {
 		if err := touch("the JUnit report", f.junit); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if f.markdown != "" {
 		if err := touch("the Markdown summary", f.markdown); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if strings.TrimSpace(getenv(envGitHubActions)) == "true" {
 		if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
 			if err := touch(envGitHubStepSummary+" "+path, path); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return discard, nil
+	return nil
+}
+
+// discardUnwritten removes the files prepare created that no report was
+// written to.
+func (f *reportFlags) discardUnwritten() {
+	for _, path := range f.created {
+		_ = os.Remove(path)
+	}
+	f.created = nil
 }
 
 // writeFile is how every report file is opened and written: created if
