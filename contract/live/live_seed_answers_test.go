@@ -114,17 +114,9 @@ func TestCheckLiveSeedDeleteAnswerLost(t *testing.T) {
 // TestCheckLiveSeedDeleteRejectedStillListed: a delete answered 400 whose
 // token is still listed is drift, and the token is named as left.
 func TestCheckLiveSeedDeleteRejectedStillListed(t *testing.T) {
-	m := newSeedMock(t, 3, func(_ *seedMock, h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodDelete {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusBadRequest)
-				w.Write([]byte(`{"message":"no"}`))
-				return
-			}
-			h.ServeHTTP(w, r)
-		})
-	})
+	m := newSeedMock(t, 3, on(http.MethodDelete, func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
+		writeJSON(w, http.StatusBadRequest, `{"message":"no"}`)
+	}))
 	report, err := live.CheckLive(context.Background(), seededConfig(m, 1))
 	if err != nil {
 		t.Fatal(err)
@@ -145,18 +137,16 @@ func TestCheckLiveSeedCreateUnavailable(t *testing.T) {
 		for _, retries := range []int{0, 2} {
 			t.Run(fmt.Sprintf("%d/retries=%d", status, retries), func(t *testing.T) {
 				var posts atomic.Int64
-				m := newSeedMock(t, 2, func(_ *seedMock, h http.Handler) http.Handler {
-					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-						if r.Method == http.MethodPost && posts.Add(1) > 1 {
-							// The server made the token, and then failed.
-							h.ServeHTTP(httptest.NewRecorder(), r)
-							w.Header().Set("Retry-After-Ms", "1")
-							http.Error(w, "busy", status)
-							return
-						}
+				m := newSeedMock(t, 2, on(http.MethodPost, func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+					if posts.Add(1) == 1 {
 						h.ServeHTTP(w, r)
-					})
-				})
+						return
+					}
+					// The server made the token, and then failed.
+					h.ServeHTTP(httptest.NewRecorder(), r)
+					w.Header().Set("Retry-After-Ms", "1")
+					http.Error(w, "busy", status)
+				}))
 				cfg := seededConfig(m, 1)
 				cfg.Options = []lettatokens.Option{lettatokens.WithMaxRetries(retries)}
 				_, err := live.CheckLive(context.Background(), cfg)
