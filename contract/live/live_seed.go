@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -54,7 +53,6 @@ type seeding struct {
 	index   map[string]int  // token value → position in tokens
 	deleted map[string]bool // token values deleted
 
-	mu   sync.Mutex
 	seen [sightings]map[int]gen.Token // the first listing of each, per walk
 }
 
@@ -123,46 +121,19 @@ func (s *seeding) add(tok gen.Token) {
 	s.tokens = append(s.tokens, tok)
 }
 
-// sight wraps pages so that the seeded tokens its pages hold are noted
-// for walk w. Without seeded tokens it is pages.
-func (s *seeding) sight(pages lettatokens.PageLister, w sighting) lettatokens.PageLister {
+// sight is the walkOptions.Listed of a walk w that notes the seeded
+// tokens it lists; nil without seeded tokens.
+func (s *seeding) sight(w sighting) func(*gen.Token) {
 	if s == nil || len(s.tokens) == 0 {
-		return pages
+		return nil
 	}
-	return sighter{pages, s, w}
-}
-
-// sighter is a PageLister that notes the seeded tokens of each page for
-// one walk.
-type sighter struct {
-	next lettatokens.PageLister
-	s    *seeding
-	w    sighting
-}
-
-func (l sighter) ListTokens(ctx context.Context, params lettatokens.ListOptions) (*gen.TokenPage, error) {
-	page, err := l.next.ListTokens(ctx, params)
-	if page == nil {
-		return page, err
-	}
-	s := l.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, tok := range page.Tokens {
+	return func(tok *gen.Token) {
 		if i, ok := s.index[tok.Token]; ok {
-			if _, dup := s.seen[l.w][i]; !dup {
-				s.seen[l.w][i] = tok
+			if _, dup := s.seen[w][i]; !dup {
+				s.seen[w][i] = *tok
 			}
 		}
 	}
-	return page, err
-}
-
-func (s *seeding) sighted(w sighting, i int) (gen.Token, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, ok := s.seen[w][i]
-	return tok, ok
 }
 
 // names reports whether seeded token i names agent.
@@ -263,7 +234,7 @@ func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 		if !s.names(i, r.agent) {
 			continue
 		}
-		if _, ok := s.sighted(sightFiltered, i); ok {
+		if _, ok := s.seen[sightFiltered][i]; ok {
 			continue
 		}
 		if !filtered.Complete {
@@ -283,7 +254,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		return nil
 	}
 	for i, created := range s.tokens {
-		listed, ok := s.sighted(sightFirst, i)
+		listed, ok := s.seen[sightFirst][i]
 		switch {
 		case ok:
 			r.walked.Add(r.mask(compareCreated(s.which(i), created, listed)))
@@ -302,7 +273,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, s.sight(r.client, sightGone), walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
+		res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
 		if err != nil {
 			return err
 		}
@@ -311,7 +282,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		}
 	}
 	for i := range s.tokens {
-		if _, ok := s.sighted(sightGone, i); ok && s.deleted[s.tokens[i].Token] {
+		if _, ok := s.seen[sightGone][i]; ok && s.deleted[s.tokens[i].Token] {
 			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
 				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
 		}

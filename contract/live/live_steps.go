@@ -38,7 +38,7 @@ func (r *liveRun) pagedWalks(ctx context.Context) error {
 		watch = r.seeds.agents[0] // the filter check then covers seeded tokens
 	}
 	var err error
-	r.first, err = r.walk(ctx, r.seeds.sight(r.client, sightFirst), walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch})
+	r.first, err = r.walk(ctx, r.client, walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch, Listed: r.seeds.sight(sightFirst)})
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (r *liveRun) filter(ctx context.Context) error {
 	}
 	size := r.cfg.PageSizes[0]
 	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
-	filtered, err := r.walk(ctx, r.seeds.sight(r.client, sightFiltered), walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent})
+	filtered, err := r.walk(ctx, r.client, walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent, Listed: r.seeds.sight(sightFiltered)})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,9 @@ type walkOptions struct {
 	// AgentTokens, for compareFiltered. Empty: the first agent that a
 	// token of the walk names.
 	WatchAgent string
+	// Listed, when set, sees every token the walk lists, the probe past
+	// the end included, on the walk's goroutine.
+	Listed func(*gen.Token)
 	// Concurrency is how many pages may be asked for at once, as the
 	// client's pager does (internal/prefetch): the next pages are requested
 	// while the current one is checked, and handed to the checks in offset
@@ -84,6 +87,9 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
 		return res, nil, errors.New("live: walkPages needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
+	if opts.Listed == nil {
+		opts.Listed = func(*gen.Token) {}
+	}
 	var out contract.Findings
 	// The tokens seen, dropped with the walk, so only the ordered
 	// fingerprints outlive it.
@@ -109,6 +115,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 		fresh, repeats, firstRepeat := 0, 0, -1
 		for i := range page.Tokens {
 			tok := &page.Tokens[i]
+			opts.Listed(tok)
 			if !seen.Add(tok.Token) {
 				if repeats == 0 {
 					firstRepeat = i
@@ -205,6 +212,9 @@ func probePastEnd(ctx context.Context, pages lettatokens.PageLister, opts walkOp
 	res.Pages++
 	if err != nil {
 		return res, out, err
+	}
+	for i := range page.Tokens {
+		opts.Listed(&page.Tokens[i])
 	}
 	if n := len(page.Tokens); n > 0 {
 		out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
