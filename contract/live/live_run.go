@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -57,13 +58,9 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		mask = redact.NewMasker(cfg.APIKey)
 	}
 	r.masker.Store(mask)
-	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask)}
-	if cfg.BaseURL != "" {
-		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
-	}
-	if cfg.APIKey != "" {
-		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
-	}
+	// Empty, BaseURL and APIKey leave the client to read the environment.
+	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
+		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey)}
 	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
 	if err != nil {
 		return nil, err
@@ -143,6 +140,12 @@ func (r *liveRun) mask(fs contract.Findings) contract.Findings {
 	return fs
 }
 
+// drift adds a breaking finding of the run's own to c, masked (see
+// breaking).
+func (r *liveRun) drift(c *contract.Collector, check contract.Check, pointer, format string, args ...any) {
+	c.Add(r.mask(contract.Findings{breaking(check, pointer, format, args...)}))
+}
+
 // safe masks the run's secrets in s, escapes and caps it.
 func (r *liveRun) safe(s string) string {
 	return r.masker.Load().Safe(s, maxFindingText)
@@ -169,7 +172,7 @@ func (r *liveRun) finish() *contract.Report {
 		AgentID: r.masker.Load().Mask(r.agent), Notes: r.notes, Exchanges: int(r.exchanges.Load())}
 	report.Findings = append(r.traffic.Findings(), r.walked.Findings()...).Dedupe()
 	if n := r.traffic.Dropped() + r.walked.Dropped(); n > 0 {
-		report.Notes = append(report.Notes, r.safe(fmtDropped(n)))
+		report.Notes = append(report.Notes, fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, contract.MaxKeptPerSeverity))
 	}
 	return report
 }

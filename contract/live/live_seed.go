@@ -183,7 +183,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			return err
 		case refused != nil:
 			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
-				i+1, len(plan), r.safeLine(trimClientPrefix(refused.Error())), len(s.tokens)))
+				i+1, len(plan), r.safeLine(strings.TrimPrefix(refused.Error(), "lettatokens: ")), len(s.tokens)))
 			return nil
 		}
 		// The ledger's word, not the client's: it judged the answer as it
@@ -222,8 +222,6 @@ func refusedCreate(status int) bool {
 	return status >= 400 && status < 500
 }
 
-func trimClientPrefix(s string) string { return strings.TrimPrefix(s, "lettatokens: ") }
-
 // checkFiltered checks that the filter walk for the run's agent listed
 // every seeded token naming that agent.
 func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
@@ -241,8 +239,7 @@ func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
 			continue
 		}
-		r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))}}))
+		r.drift(&r.walked, contract.CheckAgentFilter, "/tokens", "the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))
 	}
 }
 
@@ -259,8 +256,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		case ok:
 			r.walked.Add(r.mask(compareCreated(s.which(i), created, listed)))
 		case r.first.Complete:
-			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)}})
+			r.drift(&r.walked, contract.CheckRoundTrip, "/tokens", "created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)
 		default:
 			r.note(fmt.Sprintf("the walk at limit=%d did not reach created %s: it stopped first", r.first.Limit, s.which(i)))
 		}
@@ -283,8 +279,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 	}
 	for i := range s.tokens {
 		if _, ok := s.seen[sightGone][i]; ok && s.deleted[s.tokens[i].Token] {
-			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
+			r.drift(&r.walked, contract.CheckRoundTrip, "/tokens", "deleted %s is still listed after delete answered success", s.which(i))
 		}
 	}
 	return nil
@@ -305,8 +300,7 @@ func compareCreated(which string, created, listed gen.Token) contract.Findings {
 	}
 	var out contract.Findings
 	for _, field := range differ {
-		out = append(out, contract.Finding{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens/*/" + field,
-			Message: fmt.Sprintf("created %s is listed with another %s than create answered", which, field)})
+		out = append(out, breaking(contract.CheckRoundTrip, "/tokens/*/"+field, "created %s is listed with another %s than create answered", which, field))
 	}
 	return out
 }

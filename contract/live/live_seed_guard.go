@@ -200,33 +200,22 @@ func (l *createLedger) owned() []string {
 	return out
 }
 
-// unanswered counts the creates sent whose answer never came, or came
-// unusable (no token in it, or the token of another create): each may have
-// made a token the run cannot name.
-func (l *createLedger) unanswered() int {
+// unusable counts the creates sent whose answer never came, or came
+// unusable (no token in it, or the token of another create), each of
+// which may have made a token the run cannot name; and says, masked, each
+// token a create was answered with that the run did not take for its own.
+func (l *createLedger) unusable() (unanswered int, foreign []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := 0
 	for _, rec := range l.records {
-		if rec.state == createSent || rec.state == createRepeated {
-			n++
+		switch rec.state {
+		case createSent, createRepeated:
+			unanswered++
+		case createForeign:
+			foreign = append(foreign, foreignText(rec))
 		}
 	}
-	return n
-}
-
-// foreign says, masked, each token a create was answered with that the
-// run did not take for its own.
-func (l *createLedger) foreign() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, rec := range l.records {
-		if rec.state == createForeign {
-			out = append(out, foreignText(rec))
-		}
-	}
-	return out
+	return unanswered, foreign
 }
 
 func foreignText(rec *createRecord) string {
@@ -342,8 +331,7 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 // token the run will not take for its own (text: foreignText, or
 // repeatedText).
 func (r *liveRun) unusableAnswer(text string) {
-	r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
-		Message: text + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
+	r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(r.seeds.host))
 }
 
 // ListHint is how a person finds the tokens of a seeded run that the run
@@ -358,10 +346,10 @@ func ListHint(hostname string) string {
 // that is returned has those as findings already). nil when there is
 // none.
 func (r *liveRun) leftError(left, made int, withForeign bool) *UndeletedError {
-	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host,
-		Unanswered: r.ledger.unanswered()}
+	unanswered, foreign := r.ledger.unusable()
+	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host, Unanswered: unanswered}
 	if withForeign {
-		e.NotDeleted = r.ledger.foreign()
+		e.NotDeleted = foreign
 	}
 	if e.Count == 0 && e.Unanswered == 0 && len(e.NotDeleted) == 0 {
 		return nil
@@ -425,12 +413,4 @@ func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 		return nil
 	}
 	return err
-}
-
-// keyAgent is the breaking finding for an agent id the server listed that
-// holds the API key: no walk filters by it, which would put the key in a
-// URL.
-func (r *liveRun) keyAgent() {
-	r.walked.Add(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens/*/policy/data/*/id",
-		Message: "an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL"}})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
+	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
@@ -69,7 +70,9 @@ func (r *liveRun) filter(ctx context.Context) error {
 		return nil
 	}
 	if r.holdsKey(r.agent, r.cfg.APIKey) {
-		r.keyAgent()
+		// No walk filters by it: that would put the key in a URL.
+		r.drift(&r.walked, contract.CheckAgentFilter, "/tokens/*/policy/data/*/id",
+			"an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL")
 		return nil
 	}
 	size := r.cfg.PageSizes[0]

@@ -99,7 +99,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	// decoded pages is some 150 MB of validation at most.
 	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
 		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(pages, opts))
-	end := -1 // offset past the last page, once one said hasNextPage false
+	end := 0 // offset past the last page, once one said hasNextPage false
 	for p, err := range ahead {
 		res.Pages++
 		if fp, ok := err.(*fetchPanic); ok {
@@ -119,8 +119,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			if !seen.Add(tok.Token) {
 				if repeats == 0 {
 					firstRepeat = i
-					out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens/" + strconv.Itoa(i),
-						Message: fmt.Sprintf("token at offset %d was already returned earlier in the walk", offset+i)})
+					out = append(out, breaking(contract.CheckPagination, "/tokens/"+strconv.Itoa(i), "token at offset %d was already returned earlier in the walk", offset+i))
 				}
 				repeats++
 				continue
@@ -137,8 +136,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 		}
 		res.Received += len(page.Tokens)
 		if len(page.Tokens) > 0 && fresh == 0 {
-			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset)})
+			out = append(out, breaking(contract.CheckPagination, "/tokens", "page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset))
 			return res, out, nil
 		}
 		if !page.HasNextPage {
@@ -146,8 +144,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			break
 		}
 		if len(page.Tokens) == 0 {
-			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
-				Message: fmt.Sprintf("page at offset %d is empty but says hasNextPage true; walk stopped", offset)})
+			out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "page at offset %d is empty but says hasNextPage true; walk stopped", offset))
 			return res, out, nil
 		}
 		if res.Received >= opts.MaxTokens {
@@ -155,13 +152,9 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			return res, out, nil
 		}
 	}
-	if end < 0 {
-		// prefetch ends only after a page saying hasNextPage false or an
-		// empty one, both handled above; this is a guard, not a path.
-		return res, out, errors.New("live: walk ended without a last page")
-	}
-	// The probe is asked for on its own, after the walk: a page prefetched
-	// past the end was discarded with the walk.
+	// prefetch ends only after a page saying hasNextPage false or an empty
+	// one, both handled above. The probe is asked for on its own, after the
+	// walk: a page prefetched past the end was discarded with the walk.
 	return probePastEnd(ctx, pages, opts, end, res, out)
 }
 
@@ -217,8 +210,7 @@ func probePastEnd(ctx context.Context, pages lettatokens.PageLister, opts walkOp
 		opts.Listed(&page.Tokens[i])
 	}
 	if n := len(page.Tokens); n > 0 {
-		out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
-			Message: fmt.Sprintf("hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n))})
+		out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n)))
 		return res, out, nil
 	}
 	res.Complete = len(out) == 0
