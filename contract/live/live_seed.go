@@ -188,14 +188,14 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		}
 		// The ledger's word, not the client's: it judged the answer as it
 		// passed (createAnswered).
-		switch got := r.ledger.read(rec); got.state {
+		switch rec.state {
 		case createOwned:
-			s.add(got.token)
+			s.add(rec.token)
 		case createForeign:
-			r.unusableAnswer(foreignText(&got))
+			r.unusableAnswer(foreignText(rec))
 			return nil
 		case createRepeated:
-			r.unusableAnswer(repeatedText(&got))
+			r.unusableAnswer(repeatedText(rec))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -131,19 +130,16 @@ type createRecord struct {
 }
 
 // createLedger is every create a seeded run sent, written before it is
-// sent. It is safe for concurrent use.
+// sent. Only the run's goroutine uses it: creates are sent one at a time,
+// and the createWatcher sees each answer within the call that sent it.
 type createLedger struct {
-	mu      sync.Mutex
 	records []*createRecord
 	// before are the fingerprints of the tokens listed before the first
-	// create; beforeComplete says that walk reached its end.
-	before         map[uint64]bool
-	beforeComplete bool
+	// create.
+	before map[uint64]bool
 }
 
 func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	rec := &createRecord{which: which, policy: policy}
 	l.records = append(l.records, rec)
 	return rec
@@ -152,8 +148,6 @@ func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
 // inFlight is the create sent last whose answer has not come, or nil.
 // Creates are sent one at a time.
 func (l *createLedger) inFlight() *createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if n := len(l.records); n > 0 && l.records[n-1].state == createSent {
 		return l.records[n-1]
 	}
@@ -161,16 +155,12 @@ func (l *createLedger) inFlight() *createRecord {
 }
 
 func (l *createLedger) settle(rec *createRecord, state createState, tok gen.Token, name, why string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	rec.state, rec.token, rec.name, rec.why = state, tok, name, why
 }
 
 // answeredBefore is the position in the plan of a create other than rec
 // that was answered with value, or -1.
 func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, other := range l.records {
 		// Only a create answered with a token holds one.
 		if other != rec && other.token.Token == value {
@@ -180,17 +170,9 @@ func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
 	return -1
 }
 
-func (l *createLedger) read(rec *createRecord) createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return *rec
-}
-
 // owned is the values of the tokens the run made: the only ones it
 // deletes.
 func (l *createLedger) owned() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []string
 	for _, rec := range l.records {
 		if rec.state == createOwned {
@@ -205,8 +187,6 @@ func (l *createLedger) owned() []string {
 // which may have made a token the run cannot name; and says, masked, each
 // token a create was answered with that the run did not take for its own.
 func (l *createLedger) unusable() (unanswered int, foreign []string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, rec := range l.records {
 		switch rec.state {
 		case createSent, createRepeated:
@@ -243,7 +223,6 @@ func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
 	for _, fp := range res.Fingerprints {
 		r.ledger.before[fp] = true
 	}
-	r.ledger.beforeComplete = res.Complete
 	if !res.Complete {
 		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
 	}

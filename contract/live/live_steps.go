@@ -9,25 +9,13 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// defaultPage asks for the page a request without parameters gets. The
-// page (nil when the server's answer was not one) is where seed looks for
-// agents.
-func (r *liveRun) defaultPage(ctx context.Context) (*gen.TokenPage, error) {
-	var page *gen.TokenPage
-	err := r.step(ctx, func() (err error) {
-		page, err = r.client.ListTokens(ctx, lettatokens.ListOptions{})
+// list asks for one page as a step.
+func (r *liveRun) list(ctx context.Context, opts lettatokens.ListOptions) (page *gen.TokenPage, err error) {
+	err = r.step(ctx, func() (err error) {
+		page, err = r.client.ListTokens(ctx, opts)
 		return err
 	})
 	return page, err
-}
-
-// limitOne asks for a page of one token: after seed, so that a seeded
-// account shows whether limit is honoured.
-func (r *liveRun) limitOne(ctx context.Context) error {
-	return r.step(ctx, func() error {
-		_, err := r.client.ListTokens(ctx, lettatokens.ListOptions{Limit: 1})
-		return err
-	})
 }
 
 // pagedWalks walks every token at the first page size, then the first tokens
