@@ -55,9 +55,6 @@ func TestCheckLiveAgainstServers(t *testing.T) {
 		{name: "hostname dropped", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
 			return mocktest.RewritePages(h, func(p map[string]any) { mocktest.ForEachToken(p, func(tok map[string]any) { delete(tok, "hostname") }) })
 		}},
-		{name: "hasNextPage renamed", tokens: 23, wantCheck: contract.CheckSchema, wrap: func(h http.Handler) http.Handler {
-			return mocktest.RewritePages(h, func(p map[string]any) { p["has_next_page"] = p["hasNextPage"]; delete(p, "hasNextPage") })
-		}},
 		{name: "expiresAt as epoch", tokens: 23, wantCheck: contract.CheckExpiresAt, wrap: func(h http.Handler) http.Handler {
 			return mocktest.RewritePages(h, func(p map[string]any) {
 				mocktest.ForEachToken(p, func(tok map[string]any) { tok["expiresAt"] = "1795000000000" })
