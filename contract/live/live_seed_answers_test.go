@@ -2,9 +2,9 @@ package live_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -158,41 +158,18 @@ func TestCheckLiveSeedCreateUnavailable(t *testing.T) {
 func TestCheckLiveSeedDuplicateAnswer(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		edit func(first, second map[string]any) map[string]any
+		edit func(tok, first map[string]any, _ string)
 	}{
-		{"the first answer again", func(first, _ map[string]any) map[string]any { return first }},
-		{"the first token with the second's fields", func(first, second map[string]any) map[string]any {
-			second["token"] = first["token"]
-			return second
+		{"the first answer again", func(tok, first map[string]any, _ string) {
+			clear(tok)
+			maps.Copy(tok, first)
 		}},
+		{"the first token with the second's fields", func(tok, first map[string]any, _ string) { tok["token"] = first["token"] }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var deletes deleteLog
-			var firstAnswer map[string]any
 			m := newSeedMock(t, 2, func(m *seedMock, h http.Handler) http.Handler {
-				var posts atomic.Int64
-				return deletes.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if r.Method != http.MethodPost {
-						h.ServeHTTP(w, r)
-						return
-					}
-					n := posts.Add(1)
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, r)
-					var tok map[string]any
-					if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil {
-						panic(err)
-					}
-					switch n {
-					case 1:
-						firstAnswer = tok
-					case 2:
-						tok = tt.edit(firstAnswer, tok)
-					}
-					w.Header().Set("Content-Type", "application/json")
-					w.WriteHeader(rec.Code)
-					json.NewEncoder(w).Encode(tok)
-				}))
+				return deletes.wrap(rewriteCreate(tt.edit)(m, h))
 			})
 			report, err := live.CheckLive(context.Background(), seededConfig(m, 1))
 			if err != nil {

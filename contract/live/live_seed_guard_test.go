@@ -77,28 +77,30 @@ func (d *deleteLog) deleted() []string {
 }
 
 // rewriteCreate makes the second create's answer say what edit makes of
-// it (the mock made the token all the same); the first and third pass.
-// listed is the first token the mock listed, a token of the account before
-// the run.
-func rewriteCreate(edit func(tok map[string]any, listed string)) func(*seedMock, http.Handler) http.Handler {
+// it (the mock made the token all the same), given first, the first
+// create's answer, and listed, the first token the mock listed, a token of
+// the account before the run. The first and third pass.
+func rewriteCreate(edit func(tok, first map[string]any, listed string)) func(*seedMock, http.Handler) http.Handler {
 	return func(m *seedMock, h http.Handler) http.Handler {
 		var posts atomic.Int64
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodPost || posts.Add(1) != 2 {
-				h.ServeHTTP(w, r)
-				return
-			}
+		var first map[string]any
+		return on(http.MethodPost, func(w http.ResponseWriter, r *http.Request, h http.Handler) {
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, r)
 			var tok map[string]any
 			if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil {
 				panic(err)
 			}
-			edit(tok, firstListed(m))
+			switch posts.Add(1) {
+			case 1:
+				first = tok
+			case 2:
+				edit(tok, first, firstListed(m))
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(rec.Code)
 			json.NewEncoder(w).Encode(tok)
-		})
+		})(m, h)
 	}
 }
 
@@ -114,36 +116,36 @@ func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 	window := strings.TrimPrefix(testKey, "sk-let-")[3:15]
 	tests := []struct {
 		name string
-		edit func(tok map[string]any, listed string)
+		edit func(tok, _ map[string]any, listed string)
 		why  string
 	}{
-		{"the API key", func(tok map[string]any, _ string) { tok["token"] = testKey }, "holds the API key"},
-		{"the API key in upper case", func(tok map[string]any, _ string) { tok["token"] = strings.ToUpper(testKey) }, "holds the API key"},
-		{"a piece of the key's secret", func(tok map[string]any, _ string) {
+		{"the API key", func(tok, _ map[string]any, _ string) { tok["token"] = testKey }, "holds the API key"},
+		{"the API key in upper case", func(tok, _ map[string]any, _ string) { tok["token"] = strings.ToUpper(testKey) }, "holds the API key"},
+		{"a piece of the key's secret", func(tok, _ map[string]any, _ string) {
 			tok["token"] = "ck-let-" + strings.ToUpper(window) + "0123456789abcdef"
 		}, "holds the API key"},
-		{"a piece of the key, percent-encoded", func(tok map[string]any, _ string) {
+		{"a piece of the key, percent-encoded", func(tok, _ map[string]any, _ string) {
 			var b strings.Builder
 			for _, c := range []byte(window) {
 				fmt.Fprintf(&b, "%%%02X", c)
 			}
 			tok["token"] = "ck-let-" + b.String() + "0123456789"
 		}, "holds the API key"},
-		{"another key", func(tok map[string]any, _ string) { tok["token"] = "ck-let-abcdefsk-let-0123456789abcdefgh" }, "holds the API key"},
-		{"a token listed before the run", func(tok map[string]any, listed string) { tok["token"] = listed }, "was listed before the run"},
-		{"another hostname", func(tok map[string]any, _ string) { tok["hostname"] = "https://app.example.com" }, "another hostname"},
-		{"another policy", func(tok map[string]any, _ string) {
+		{"another key", func(tok, _ map[string]any, _ string) { tok["token"] = "ck-let-abcdefsk-let-0123456789abcdefgh" }, "holds the API key"},
+		{"a token listed before the run", func(tok, _ map[string]any, listed string) { tok["token"] = listed }, "was listed before the run"},
+		{"another hostname", func(tok, _ map[string]any, _ string) { tok["hostname"] = "https://app.example.com" }, "another hostname"},
+		{"another policy", func(tok, _ map[string]any, _ string) {
 			tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["access"] = []any{"write_agent"}
 		}, "another policy"},
-		{"an answer the spec does not allow", func(tok map[string]any, _ string) { tok["expiresAt"] = "soon" }, "spec does not allow"},
+		{"an answer the spec does not allow", func(tok, _ map[string]any, _ string) { tok["expiresAt"] = "soon" }, "spec does not allow"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var deletes deleteLog
 			var answered string
 			m := newSeedMock(t, 4, func(m *seedMock, h http.Handler) http.Handler {
-				return deletes.wrap(rewriteCreate(func(tok map[string]any, listed string) {
-					tt.edit(tok, listed)
+				return deletes.wrap(rewriteCreate(func(tok, first map[string]any, listed string) {
+					tt.edit(tok, first, listed)
 					answered = tok["token"].(string)
 				})(m, h))
 			})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -53,9 +54,7 @@ func newSeedMock(t *testing.T, tokens int, wrap func(m *seedMock, h http.Handler
 		case r.Method == http.MethodDelete && rec.Code == http.StatusNoContent:
 			m.deletes.Add(1)
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
+		maps.Copy(w.Header(), rec.Header())
 		w.WriteHeader(rec.Code)
 		w.Write(rec.Body.Bytes())
 	})
@@ -480,9 +479,7 @@ func TestCheckLiveSeededPlainTokensNeverPrinted(t *testing.T) {
 				}
 				out, _ = json.Marshal(body)
 			}
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
+			maps.Copy(w.Header(), rec.Header())
 			w.Header().Del("Content-Length")
 			w.WriteHeader(rec.Code)
 			w.Write(out)
