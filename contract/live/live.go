@@ -162,7 +162,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 			// its own trace.
 			panic(&SeedPanic{Value: recover(), Left: left})
 		}
-		r.panics.raiseAfterCleanup()
+		r.panics.raise()
 	}()
 
 	// The page a request without parameters gets is where seed looks for

@@ -78,12 +78,12 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
+	// The transport has carried no request yet: on an error there is
+	// nothing to close.
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
-		r.close()
 		return nil, err
 	}
 	if r.creator, err = lettatokens.NewClient(append(opts, lettatokens.WithMaxRetries(0))...); err != nil {
-		r.close()
 		return nil, err
 	}
 	return r, nil
@@ -182,7 +182,7 @@ func (r *liveRun) finish() *contract.Report {
 type panicBox struct {
 	mu     sync.Mutex
 	value  any
-	raised bool // a kept panic was raised: the run is unwinding
+	raised bool // a kept panic was raised: the run is unwinding from it
 }
 
 func (b *panicBox) keep(v any) {
@@ -193,28 +193,20 @@ func (b *panicBox) keep(v any) {
 	}
 }
 
-// raise panics with the kept value, if any, once.
+// raise panics with the kept value, if any, unless one was raised
+// already: a panic kept during the cleanup of a run unwinding from one
+// is not raised over it.
 func (b *panicBox) raise() {
 	b.mu.Lock()
 	v := b.value
 	b.value = nil
-	if v != nil {
-		b.raised = true
+	if b.raised {
+		v = nil
 	}
+	b.raised = b.raised || v != nil
 	b.mu.Unlock()
 	if v != nil {
 		panic(v)
-	}
-}
-
-// raiseAfterCleanup raises a panic kept during the cleanup, unless the
-// run is already unwinding from one.
-func (b *panicBox) raiseAfterCleanup() {
-	b.mu.Lock()
-	raised := b.raised
-	b.mu.Unlock()
-	if !raised {
-		b.raise()
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,11 +117,6 @@ func (s *seeding) plan() [][]gen.AgentPolicy {
 	}
 }
 
-func (s *seeding) add(tok gen.Token) {
-	s.index[tok.Token] = len(s.tokens)
-	s.tokens = append(s.tokens, tok)
-}
-
 // sight is the walkOptions.Listed of a walk w that notes the seeded
 // tokens it lists; nil without seeded tokens.
 func (s *seeding) sight(w sighting) func(*gen.Token) {
@@ -134,16 +130,6 @@ func (s *seeding) sight(w sighting) func(*gen.Token) {
 			}
 		}
 	}
-}
-
-// names reports whether seeded token i names agent.
-func (s *seeding) names(i int, agent string) bool {
-	for _, p := range s.tokens[i].Policy.Data {
-		if p.Id == agent {
-			return true
-		}
-	}
-	return false
 }
 
 // which is "token 2 of 3", how findings name a seeded token: its value is
@@ -190,7 +176,8 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		// passed (createAnswered).
 		switch rec.state {
 		case createOwned:
-			s.add(rec.token)
+			s.index[rec.token.Token] = len(s.tokens)
+			s.tokens = append(s.tokens, rec.token)
 		case createForeign:
 			r.unusableAnswer(foreignText(rec))
 			return nil
@@ -228,8 +215,8 @@ func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 	if s == nil {
 		return
 	}
-	for i := range s.tokens {
-		if !s.names(i, r.agent) {
+	for i, tok := range s.tokens {
+		if !slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == r.agent }) {
 			continue
 		}
 		if _, ok := s.seen[sightFiltered][i]; ok {

@@ -136,7 +136,7 @@ type createLedger struct {
 	records []*createRecord
 	// before are the fingerprints of the tokens listed before the first
 	// create.
-	before map[uint64]bool
+	before []uint64
 }
 
 func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
@@ -219,10 +219,7 @@ func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.ledger.before = make(map[uint64]bool, len(res.Fingerprints))
-	for _, fp := range res.Fingerprints {
-		r.ledger.before[fp] = true
-	}
+	r.ledger.before = res.Fingerprints
 	if !res.Complete {
 		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
 	}
@@ -281,7 +278,7 @@ func (r *liveRun) disown(req *http.Request, status int, header http.Header, body
 		return "names another hostname than the run's"
 	case !samePolicy(rec.policy, tok.Policy.Data):
 		return "names another policy than the run asked for"
-	case r.ledger.before[fingerprint.Of(tok.Token)]:
+	case slices.Contains(r.ledger.before, fingerprint.Of(tok.Token)):
 		return "was listed before the run"
 	}
 	return ""

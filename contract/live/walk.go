@@ -30,13 +30,8 @@ type walkOptions struct {
 	// Listed, when set, sees every token the walk lists, the probe past
 	// the end included, on the walk's goroutine.
 	Listed func(*gen.Token)
-	// Concurrency is how many pages may be asked for at once, as the
-	// client's pager does (internal/prefetch): the next pages are requested
-	// while the current one is checked, and handed to the checks in offset
-	// order, so every finding is what a sequential walk would report. 0
-	// means 1, each page asked for only after the one before it was
-	// checked. A walk that stops early (a finding, the bound) wastes at
-	// most Concurrency-1 requests.
+	// Concurrency is how many pages may be asked for at once (see
+	// LiveConfig.Concurrency); 0 means 1.
 	Concurrency int
 }
 
