@@ -41,8 +41,11 @@ const (
 	DefaultMaxPageBytes = 4 << 20
 	// DefaultCleanupTimeout bounds the cleanup of seeded tokens when
 	// LiveConfig.CleanupTimeout is zero; a caller with a deadline of its
-	// own (go test's -timeout) budgets around it.
-	DefaultCleanupTimeout = seedCleanupTimeout
+	// own (go test's -timeout) budgets around it. The cleanup deletes the
+	// tokens a run created when the run itself could not (it failed, its
+	// context ended, it panicked), with a context of its own, so that the
+	// deletes go out after a Ctrl-C.
+	DefaultCleanupTimeout = 30 * time.Second
 )
 
 // LiveConfig says where and how to run the live checks. Zero values take
@@ -205,7 +208,7 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 		cfg.Concurrency = 1
 	}
 	if cfg.CleanupTimeout <= 0 {
-		cfg.CleanupTimeout = seedCleanupTimeout
+		cfg.CleanupTimeout = DefaultCleanupTimeout
 	}
 	return cfg
 }

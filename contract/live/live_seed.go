@@ -1,9 +1,9 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -27,11 +27,6 @@ const (
 	// fails: long enough for a run over a large account to still list it
 	// at its last walk, short enough not to linger.
 	seedLifetime = time.Hour
-	// seedCleanupTimeout bounds the cleanup that deletes the tokens a run
-	// created when the run itself could not (it failed, its context
-	// ended, it panicked). The cleanup has a context of its own, so that
-	// the deletes go out after a Ctrl-C.
-	seedCleanupTimeout = 30 * time.Second
 )
 
 // sighting names a walk that looks for seeded tokens.
@@ -82,10 +77,7 @@ func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage)
 		}
 		return madeUpAgent()
 	}
-	s.agents[0] = agentID
-	if s.agents[0] == "" {
-		s.agents[0] = pick("")
-	}
+	s.agents[0] = cmp.Or(agentID, pick(""))
 	s.agents[1] = pick(s.agents[0])
 	for i := range s.seen {
 		s.seen[i] = map[int]gen.Token{}
@@ -155,26 +147,24 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		// create is accounted for. Its token may outlive a call that fails.
 		rec := r.ledger.sent(i, policy)
 		s.expires = time.Now().Add(seedLifetime)
-		var refused *lettatokens.Error
+		var refused error
 		err := r.step(ctx, func() (err error) {
 			_, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: seedLifetime})
-			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
-				return nil
+			if rec.state == createRefused {
+				refused, err = err, nil // a note, not drift nor the run's end
 			}
-			refused = nil
 			return err
 		})
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case refused != nil:
-			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
-				i+1, len(plan), r.safeLine(strings.TrimPrefix(refused.Error(), "lettatokens: ")), len(s.tokens)))
-			return nil
 		}
 		// The ledger's word, not the client's: it judged the answer as it
 		// passed (createAnswered).
 		switch rec.state {
+		case createRefused:
+			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
+				i+1, len(plan), r.safeLine(strings.TrimPrefix(refused.Error(), "lettatokens: ")), len(s.tokens)))
+			return nil
 		case createOwned:
 			s.index[rec.token.Token] = len(s.tokens)
 			s.tokens = append(s.tokens, rec.token)
@@ -305,7 +295,7 @@ func sameInstant(a, b string) bool {
 
 // cleanup deletes every seeded token not deleted yet, however the run
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
-// seedCleanupTimeout. Tokens it could not delete are said: in err when the
+// LiveConfig.CleanupTimeout. Tokens it could not delete are said: in err when the
 // run failed, else in the report's notes.
 func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err error) error {
 	s := r.seeds
