@@ -52,19 +52,13 @@ type junitCase struct {
 	Name      string         `xml:"name,attr"`
 	Classname string         `xml:"classname,attr"`
 	Time      string         `xml:"time,attr"`
-	Skipped   *junitSkipped  `xml:"skipped"`
-	Error     *junitError    `xml:"error"`
+	Skipped   *junitMessage  `xml:"skipped"` // a check that did not run, and why
+	Error     *junitMessage  `xml:"error"`   // a run that did not finish, and why
 	Failures  []junitFailure `xml:"failure"`
 	SystemOut string         `xml:"system-out,omitempty"`
 }
 
-// junitError marks a run that did not finish, saying why.
-type junitError struct {
-	Message string `xml:"message,attr"`
-}
-
-// junitSkipped marks a check that did not run, saying why.
-type junitSkipped struct {
+type junitMessage struct {
 	Message string `xml:"message,attr"`
 }
 
@@ -100,7 +94,7 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	for _, c := range v.checks {
 		tc := junitCase{Name: c.name, Classname: className, Time: "0"}
 		if c.skipped != "" {
-			tc.Skipped = &junitSkipped{Message: c.skipped}
+			tc.Skipped = &junitMessage{Message: c.skipped}
 			suite.Skipped++
 		}
 		var out []string
@@ -120,7 +114,7 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	if v.unfinished != "" {
 		// A case of its own, so that no CI takes the checks that passed
 		// so far for a passing run.
-		suite.Cases = append(suite.Cases, junitCase{Name: "run finished", Classname: junitClassName, Time: "0", Error: &junitError{Message: v.unfinished}})
+		suite.Cases = append(suite.Cases, junitCase{Name: "run finished", Classname: junitClassName, Time: "0", Error: &junitMessage{Message: v.unfinished}})
 		suite.Errors++
 	}
 	suite.Tests = len(suite.Cases)
