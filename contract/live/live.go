@@ -195,22 +195,19 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
 		cfg.PageSizes = [2]int{50, 7}
 	}
-	if cfg.MaxTokens < 1 {
-		cfg.MaxTokens = DefaultMaxTokens
-	}
-	if cfg.CompareTokens < 1 {
-		cfg.CompareTokens = DefaultCompareTokens
-	}
-	if cfg.MaxPageBytes < 1 {
-		cfg.MaxPageBytes = DefaultMaxPageBytes
-	}
-	if cfg.Concurrency == 0 {
-		cfg.Concurrency = 1
-	}
-	if cfg.CleanupTimeout <= 0 {
-		cfg.CleanupTimeout = DefaultCleanupTimeout
-	}
+	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
+	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
+	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
+	orDefault(&cfg.Concurrency, 1)
+	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
 	return cfg
+}
+
+// orDefault sets *v to def when it is below 1 (zero, or negative).
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v < 1 {
+		*v = def
+	}
 }
 
 // laterBound bounds a walk after the first: what a complete first walk

@@ -46,7 +46,6 @@ type seeding struct {
 	expires time.Time // when the tokens expire at the latest
 
 	tokens  []gen.Token     // as create answered them, in order
-	index   map[string]int  // token value → position in tokens
 	deleted map[string]bool // token values deleted
 
 	seen [sightings]map[int]gen.Token // the first listing of each, per walk
@@ -58,7 +57,7 @@ type seeding struct {
 // An agent id that holds the API key (key, or a key's shape) is never
 // picked: walks filter by these agents, in a URL.
 func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage) *seeding {
-	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
+	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), deleted: map[string]bool{}}
 	var seenAgents []string
 	if page != nil {
 		for _, tok := range page.Tokens {
@@ -116,10 +115,9 @@ func (s *seeding) sight(w sighting) func(*gen.Token) {
 		return nil
 	}
 	return func(tok *gen.Token) {
-		if i, ok := s.index[tok.Token]; ok {
-			if _, dup := s.seen[w][i]; !dup {
-				s.seen[w][i] = *tok
-			}
+		i := slices.IndexFunc(s.tokens, func(t gen.Token) bool { return t.Token == tok.Token })
+		if _, dup := s.seen[w][i]; i >= 0 && !dup {
+			s.seen[w][i] = *tok
 		}
 	}
 }
@@ -166,7 +164,6 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 				i+1, len(plan), r.safeLine(strings.TrimPrefix(refused.Error(), "lettatokens: ")), len(s.tokens)))
 			return nil
 		case createOwned:
-			s.index[rec.token.Token] = len(s.tokens)
 			s.tokens = append(s.tokens, rec.token)
 		case createForeign:
 			r.unusableAnswer(foreignText(rec))

@@ -154,10 +154,6 @@ func (l *createLedger) inFlight() *createRecord {
 	return nil
 }
 
-func (l *createLedger) settle(rec *createRecord, state createState, tok gen.Token, name, why string) {
-	rec.state, rec.token, rec.name, rec.why = state, tok, name, why
-}
-
 // answeredBefore is the position in the plan of a create other than rec
 // that was answered with value, or -1.
 func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
@@ -236,7 +232,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	}
 	if status < 200 || status > 299 {
 		if refusedCreate(status) {
-			r.ledger.settle(rec, createRefused, gen.Token{}, "", "")
+			rec.state = createRefused
 		}
 		// Anything else (5xx, 408, 429, a redirect) may or may not have
 		// made a token: the create stays in flight, named at the end.
@@ -254,14 +250,14 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	if earlier := r.ledger.answeredBefore(rec, tok.Token); earlier >= 0 {
 		// Not a second token of the run's: the one token is deleted once,
 		// as the earlier create's.
-		r.ledger.settle(rec, createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1))
+		rec.state, rec.token, rec.name, rec.why = createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1)
 		return
 	}
 	if why := r.disown(req, status, header, body, rec, tok); why != "" {
-		r.ledger.settle(rec, createForeign, tok, name, why)
+		rec.state, rec.token, rec.name, rec.why = createForeign, tok, name, why
 		return
 	}
-	r.ledger.settle(rec, createOwned, tok, "", "")
+	rec.state, rec.token = createOwned, tok
 }
 
 // disown says why tok, as a create answered it, is not the run's own, or

@@ -148,9 +148,24 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 		}
 	}
 	// prefetch ends only after a page saying hasNextPage false or an empty
-	// one, both handled above. The probe is asked for on its own, after the
-	// walk: a page prefetched past the end was discarded with the walk.
-	return probePastEnd(ctx, pages, opts, end, res, out)
+	// one, both handled above. The probe past the end is asked for on its
+	// own, after the walk (a page prefetched past the end was discarded
+	// with it): it must be empty, or hasNextPage false lied and tokens
+	// were silently cut off.
+	page, err := fetchPage(ctx, pages, opts, end)
+	res.Pages++
+	if err != nil {
+		return res, out, err
+	}
+	for i := range page.Tokens {
+		opts.Listed(&page.Tokens[i])
+	}
+	if n := len(page.Tokens); n > 0 {
+		out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "hasNextPage was false, but the page at offset %d holds %d token%s", end, n, plural(n)))
+		return res, out, nil
+	}
+	res.Complete = len(out) == 0
+	return res, out, nil
 }
 
 // fetchPanic carries a panic out of a fetch running on a prefetch
@@ -191,25 +206,6 @@ func (r *walkResult) watch(tok *gen.Token, fp uint64) {
 			return
 		}
 	}
-}
-
-// probePastEnd fetches the page after the last one: it must be empty, or
-// hasNextPage false lied and tokens were silently cut off.
-func probePastEnd(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int, res walkResult, out contract.Findings) (walkResult, contract.Findings, error) {
-	page, err := fetchPage(ctx, pages, opts, offset)
-	res.Pages++
-	if err != nil {
-		return res, out, err
-	}
-	for i := range page.Tokens {
-		opts.Listed(&page.Tokens[i])
-	}
-	if n := len(page.Tokens); n > 0 {
-		out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n)))
-		return res, out, nil
-	}
-	res.Complete = len(out) == 0
-	return res, out, nil
 }
 
 func fetchPage(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int) (*gen.TokenPage, error) {
