@@ -145,7 +145,9 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
+	if r.own != nil {
+		defer r.own.CloseIdleConnections()
+	}
 	// However the run ends, returning or panicking, the tokens it created
 	// are deleted, and one that could not be is said.
 	defer func() {

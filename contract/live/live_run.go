@@ -26,7 +26,7 @@ type liveRun struct {
 	client    *lettatokens.Client
 	creator   *lettatokens.Client // client, without retries: see seed
 	panics    panicBox
-	own       *http.Transport    // the run's own transport, closed by close; nil when the caller gave one
+	own       *http.Transport    // the run's own transport, closed by CheckLive; nil when the caller gave one
 	traffic   contract.Collector // findings of the exchanges
 	walked    contract.Collector // findings of the walks and comparisons
 	exchanges atomic.Int64       // exchanges validated
@@ -89,12 +89,6 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 	return r, nil
 }
 
-func (r *liveRun) close() {
-	if r.own != nil {
-		r.own.CloseIdleConnections()
-	}
-}
-
 // record is the validating transport's Report: every exchange, masked by
 // the validator with the run's masker (the tokens it created among its
 // secrets), counted, and handed to the caller's Report.
@@ -129,9 +123,6 @@ func (r *liveRun) callReport(x contract.Exchange) {
 // mask masks the findings the run builds itself (walks, comparisons,
 // errors) with the run's masker, escapes and caps them.
 func (r *liveRun) mask(fs contract.Findings) contract.Findings {
-	if len(fs) == 0 {
-		return fs
-	}
 	fs = slices.Clone(fs)
 	for i := range fs {
 		fs[i].Message = r.safe(fs[i].Message)

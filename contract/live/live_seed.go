@@ -165,11 +165,13 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			return nil
 		case createOwned:
 			s.tokens = append(s.tokens, rec.token)
-		case createForeign:
-			r.unusableAnswer(foreignText(rec))
-			return nil
-		case createRepeated:
-			r.unusableAnswer(repeatedText(rec))
+		case createForeign, createRepeated:
+			// A token the run will not take for its own: breaking.
+			text := foreignText(rec)
+			if rec.state == createRepeated {
+				text = repeatedText(rec)
+			}
+			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(s.host))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have
@@ -262,19 +264,18 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 // compareCreated compares a created token with its listing, field by
 // field, naming fields, never values.
 func compareCreated(which string, created, listed gen.Token) contract.Findings {
-	var differ []string
-	if created.Hostname != listed.Hostname {
-		differ = append(differ, "hostname")
-	}
-	if !sameInstant(created.ExpiresAt, listed.ExpiresAt) {
-		differ = append(differ, "expiresAt")
-	}
-	if !reflect.DeepEqual(created.Policy, listed.Policy) {
-		differ = append(differ, "policy")
-	}
 	var out contract.Findings
-	for _, field := range differ {
-		out = append(out, breaking(contract.CheckRoundTrip, "/tokens/*/"+field, "created %s is listed with another %s than create answered", which, field))
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"hostname", created.Hostname == listed.Hostname},
+		{"expiresAt", sameInstant(created.ExpiresAt, listed.ExpiresAt)},
+		{"policy", reflect.DeepEqual(created.Policy, listed.Policy)},
+	} {
+		if !f.same {
+			out = append(out, breaking(contract.CheckRoundTrip, "/tokens/*/"+f.name, "created %s is listed with another %s than create answered", which, f.name))
+		}
 	}
 	return out
 }
@@ -306,14 +307,9 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	made := r.ledger.owned()
 	left := 0
 	for _, value := range made {
-		if s.deleted[value] {
-			continue
+		if !s.deleted[value] && !r.deleteQuietly(cctx, value) {
+			left++
 		}
-		if r.deleteQuietly(cctx, value) {
-			s.deleted[value] = true
-			continue
-		}
-		left++
 	}
 	if report != nil {
 		report.Seeded = len(made)
@@ -357,8 +353,7 @@ type UndeletedError struct {
 func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			r.panics.keep(v)
-			ok = false
+			r.panics.keep(v) // ok stays false
 		}
 	}()
 	return r.deleteOwn(ctx, token) == nil

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -297,13 +296,6 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 		return out
 	}
 	return len(a) > 0 && slices.Equal(norm(a), norm(b))
-}
-
-// unusableAnswer is the breaking finding for a create answered with a
-// token the run will not take for its own (text: foreignText, or
-// repeatedText).
-func (r *liveRun) unusableAnswer(text string) {
-	r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(r.seeds.host))
 }
 
 // ListHint is how a person finds the tokens of a seeded run that the run
