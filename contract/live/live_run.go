@@ -58,7 +58,7 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		mask = redact.NewMasker(cfg.APIKey)
 	}
 	r.masker.Store(mask)
-	// Empty, BaseURL and APIKey leave the client to read the environment.
+	// An empty BaseURL or APIKey leaves the client to read the environment.
 	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
 		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey)}
 	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
