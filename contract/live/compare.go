@@ -18,12 +18,11 @@ func compareWalks(a, b walkResult) contract.Findings {
 		return nil
 	}
 	if i := firstDifference(a.Fingerprints, b.Fingerprints); i >= 0 {
-		return contract.Findings{{Check: contract.CheckWalkConsistency, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("walks at limit=%d and limit=%d differ at position %d", a.Limit, b.Limit, i)}}
+		return contract.Findings{breaking(contract.CheckWalkConsistency, "/tokens", "walks at limit=%d and limit=%d differ at position %d", a.Limit, b.Limit, i)}
 	}
 	if endedShort(a, b) || endedShort(b, a) {
-		return contract.Findings{{Check: contract.CheckWalkConsistency, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("walk at limit=%d yields %s, walk at limit=%d yields %s", a.Limit, count(a), b.Limit, count(b))}}
+		return contract.Findings{breaking(contract.CheckWalkConsistency, "/tokens",
+			"walk at limit=%d yields %s, walk at limit=%d yields %s", a.Limit, count(a), b.Limit, count(b))}
 	}
 	return nil
 }
@@ -40,8 +39,7 @@ func compareFiltered(all, filtered walkResult, agentID string) contract.Findings
 	}
 	want, got := all.AgentTokens, filtered.Fingerprints
 	if i := firstDifference(want, got); i >= 0 {
-		return contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("agentId filter differs from the unfiltered walk at position %d", i)}}
+		return contract.Findings{breaking(contract.CheckAgentFilter, "/tokens", "agentId filter differs from the unfiltered walk at position %d", i)}
 	}
 	short := len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete
 	if short {
@@ -49,10 +47,16 @@ func compareFiltered(all, filtered walkResult, agentID string) contract.Findings
 		if all.Truncated {
 			more = " or more"
 		}
-		return contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("agentId filter returned %d tokens; the unfiltered walk has %d%s naming that agent", len(got), len(want), more)}}
+		return contract.Findings{breaking(contract.CheckAgentFilter, "/tokens",
+			"agentId filter returned %d tokens; the unfiltered walk has %d%s naming that agent", len(got), len(want), more)}
 	}
 	return nil
+}
+
+// breaking is a breaking finding of the run's own, its message formatted
+// as by fmt.Sprintf.
+func breaking(check contract.Check, pointer, format string, args ...any) contract.Finding {
+	return contract.Finding{Check: check, Severity: contract.Breaking, Pointer: pointer, Message: fmt.Sprintf(format, args...)}
 }
 
 func comparable(w walkResult) bool { return w.Complete || w.Truncated }

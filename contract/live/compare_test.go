@@ -63,13 +63,8 @@ func TestCompareWalksHandBuilt(t *testing.T) {
 		parts []string
 	}{
 		{"same tokens, both ended", complete(1, 1, 2, 3), complete(50, 1, 2, 3), nil},
-		{"both empty", complete(1), complete(50), nil},
 		{"one ended early", complete(1, 1, 2, 3), complete(50, 1, 2, 3, 4),
 			[]string{"limit=1 yields 3 tokens", "limit=50 yields 4 tokens"}},
-		{"one ended with nothing", complete(1), complete(50, 1),
-			[]string{"limit=1 yields 0 tokens", "limit=50 yields 1 tokens"}},
-		{"last token differs", complete(1, 1, 2, 3), complete(50, 1, 2, 4),
-			[]string{"differ at position 2"}},
 		{"first token differs", complete(1, 1, 2), complete(50, 9, 2),
 			[]string{"differ at position 0"}},
 		{"last token differs, one walk longer", complete(1, 1, 2, 3), truncated(50, 1, 2, 4, 5),
@@ -79,7 +74,6 @@ func TestCompareWalksHandBuilt(t *testing.T) {
 		{"the ended walk is shorter than what a bounded walk saw", complete(1, 1, 2), truncated(50, 1, 2, 3),
 			[]string{"limit=1 yields 2 tokens", "limit=50 yields 3 tokens before its bound"}},
 		{"a pagination finding cut one short", cutShort(1, 1, 7), complete(50, 1, 2, 3), nil},
-		{"a pagination finding cut both short", cutShort(1, 1, 7), cutShort(50, 1, 2, 3), nil},
 		{"a pagination finding cut a bounded one short", cutShort(1, 5), truncated(50, 1, 2, 3), nil},
 	} {
 		wantFinding(t, tc.name, compareWalks(tc.a, tc.b), contract.CheckWalkConsistency, tc.parts...)
@@ -108,14 +102,10 @@ func TestCompareFilteredHandBuilt(t *testing.T) {
 		{"no token names the agent", agentWalk(complete(50, 1, 2)), complete(50), "agent-1", nil},
 		{"extra token from the filter", agentWalk(complete(50, 1, 2, 3, 4), 1, 3), complete(50, 1, 3, 4), "agent-1",
 			[]string{"returned 3 tokens", "has 2 naming that agent"}},
-		{"extra token where the walk saw none", agentWalk(complete(50, 1, 2)), complete(50, 2), "agent-1",
-			[]string{"returned 1 tokens", "has 0 naming"}},
 		{"filter ended early", agentWalk(complete(50, 1, 2, 3, 4), 1, 3), complete(50, 1), "agent-1",
 			[]string{"returned 1 tokens", "has 2 naming that agent"}},
 		{"filter ended early, the walk stopped at its bound", agentWalk(truncated(50, 1, 2, 3), 1, 3), complete(50, 1), "agent-1",
 			[]string{"returned 1 tokens", "has 2 or more naming"}},
-		{"last token differs", agentWalk(complete(50, 1, 2, 3, 4), 1, 3), complete(50, 1, 4), "agent-1",
-			[]string{"differs from the unfiltered walk at position 1"}},
 		{"first token differs", agentWalk(complete(50, 1, 2, 3), 1, 3), complete(50, 2, 3), "agent-1",
 			[]string{"at position 0"}},
 		{"the walk stopped at its bound, the filter saw more", agentWalk(truncated(50, 1, 2), 1), complete(50, 1, 3), "agent-1", nil},

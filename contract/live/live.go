@@ -41,8 +41,11 @@ const (
 	DefaultMaxPageBytes = 4 << 20
 	// DefaultCleanupTimeout bounds the cleanup of seeded tokens when
 	// LiveConfig.CleanupTimeout is zero; a caller with a deadline of its
-	// own (go test's -timeout) budgets around it.
-	DefaultCleanupTimeout = seedCleanupTimeout
+	// own (go test's -timeout) budgets around it. The cleanup deletes the
+	// tokens a run created when the run itself could not (it failed, its
+	// context ended, it panicked), with a context of its own, so that the
+	// deletes go out after a Ctrl-C.
+	DefaultCleanupTimeout = 30 * time.Second
 )
 
 // LiveConfig says where and how to run the live checks. Zero values take
@@ -142,7 +145,9 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
+	if r.own != nil {
+		defer r.own.CloseIdleConnections()
+	}
 	// However the run ends, returning or panicking, the tokens it created
 	// are deleted, and one that could not be is said.
 	defer func() {
@@ -162,27 +167,28 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 			// its own trace.
 			panic(&SeedPanic{Value: recover(), Left: left})
 		}
-		r.panics.raiseAfterCleanup()
+		r.panics.raise()
 	}()
 
-	first, err := r.defaultPage(ctx)
+	// The page a request without parameters gets is where seed looks for
+	// agents (nil when the server's answer was not one).
+	first, err := r.list(ctx, lettatokens.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
-	if err := r.seed(ctx, first); err != nil {
-		return nil, err
-	}
-	if err := r.limitOne(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.pagedWalks(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.filter(ctx); err != nil {
-		return nil, err
-	}
-	if err := r.roundTrip(ctx); err != nil {
-		return nil, err
+	for _, step := range []func(context.Context) error{
+		func(ctx context.Context) error { return r.seed(ctx, first) },
+		// After seed, so that a seeded account shows whether limit is
+		// honoured.
+		func(ctx context.Context) error {
+			_, err := r.list(ctx, lettatokens.ListOptions{Limit: 1})
+			return err
+		},
+		r.pagedWalks, r.filter, r.roundTrip,
+	} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return r.finish(), nil
 }
@@ -191,22 +197,19 @@ func withDefaults(cfg LiveConfig) LiveConfig {
 	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
 		cfg.PageSizes = [2]int{50, 7}
 	}
-	if cfg.MaxTokens < 1 {
-		cfg.MaxTokens = DefaultMaxTokens
-	}
-	if cfg.CompareTokens < 1 {
-		cfg.CompareTokens = DefaultCompareTokens
-	}
-	if cfg.MaxPageBytes < 1 {
-		cfg.MaxPageBytes = DefaultMaxPageBytes
-	}
-	if cfg.Concurrency == 0 {
-		cfg.Concurrency = 1
-	}
-	if cfg.CleanupTimeout <= 0 {
-		cfg.CleanupTimeout = seedCleanupTimeout
-	}
+	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
+	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
+	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
+	orDefault(&cfg.Concurrency, 1)
+	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
 	return cfg
+}
+
+// orDefault sets *v to def when it is below 1 (zero, or negative).
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v < 1 {
+		*v = def
+	}
 }
 
 // laterBound bounds a walk after the first: what a complete first walk

@@ -56,19 +56,16 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 		return fmt.Errorf("%w: no complete answer after the client's retries, the checks could not finish: %w", ErrServerUnavailable, err)
 	case lettatokens.KindRejected:
 		if !described {
-			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
-				Message: "the server rejected a request the spec allows: " + r.safeLine(err.Error())}}))
+			r.drift(&r.traffic, contract.CheckStatus, "", "the server rejected a request the spec allows: %s", r.safeLine(err.Error()))
 		}
 		return nil
 	case lettatokens.KindUndocumented:
 		switch {
 		case described:
 		case errors.As(err, &apiErr):
-			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckStatus, Severity: contract.Breaking,
-				Message: "the client could not use the server's answer: " + r.safeLine(apiErr.Error())}}))
+			r.drift(&r.traffic, contract.CheckStatus, "", "the client could not use the server's answer: %s", r.safeLine(apiErr.Error()))
 		default:
-			r.traffic.Add(r.mask(contract.Findings{{Check: contract.CheckJSON, Severity: contract.Breaking,
-				Message: "the client could not decode the server's answer: " + r.safeLine(err.Error())}}))
+			r.drift(&r.traffic, contract.CheckJSON, "", "the client could not decode the server's answer: %s", r.safeLine(err.Error()))
 		}
 		return nil
 	}
@@ -79,8 +76,4 @@ func (r *liveRun) classify(ctx context.Context, err error, described bool) error
 // escaped, capped at one server string's length.
 func (r *liveRun) safeLine(s string) string {
 	return r.masker.Load().Safe(s, redact.MaxLine)
-}
-
-func fmtDropped(n int) string {
-	return fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, contract.MaxKeptPerSeverity)
 }

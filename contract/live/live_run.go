@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -25,7 +26,7 @@ type liveRun struct {
 	client    *lettatokens.Client
 	creator   *lettatokens.Client // client, without retries: see seed
 	panics    panicBox
-	own       *http.Transport    // the run's own transport, closed by close; nil when the caller gave one
+	own       *http.Transport    // the run's own transport, closed by CheckLive; nil when the caller gave one
 	traffic   contract.Collector // findings of the exchanges
 	walked    contract.Collector // findings of the walks and comparisons
 	exchanges atomic.Int64       // exchanges validated
@@ -57,13 +58,9 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		mask = redact.NewMasker(cfg.APIKey)
 	}
 	r.masker.Store(mask)
-	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask)}
-	if cfg.BaseURL != "" {
-		opts = append(opts, lettatokens.WithBaseURL(cfg.BaseURL))
-	}
-	if cfg.APIKey != "" {
-		opts = append(opts, lettatokens.WithAPIKey(cfg.APIKey))
-	}
+	// An empty BaseURL or APIKey leaves the client to read the environment.
+	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
+		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey)}
 	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
 	if err != nil {
 		return nil, err
@@ -81,21 +78,15 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
 	opts = append(opts, lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
 	opts = append(opts, cfg.Options...)
+	// The transport has carried no request yet: on an error there is
+	// nothing to close.
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
-		r.close()
 		return nil, err
 	}
 	if r.creator, err = lettatokens.NewClient(append(opts, lettatokens.WithMaxRetries(0))...); err != nil {
-		r.close()
 		return nil, err
 	}
 	return r, nil
-}
-
-func (r *liveRun) close() {
-	if r.own != nil {
-		r.own.CloseIdleConnections()
-	}
 }
 
 // record is the validating transport's Report: every exchange, masked by
@@ -132,15 +123,18 @@ func (r *liveRun) callReport(x contract.Exchange) {
 // mask masks the findings the run builds itself (walks, comparisons,
 // errors) with the run's masker, escapes and caps them.
 func (r *liveRun) mask(fs contract.Findings) contract.Findings {
-	if len(fs) == 0 {
-		return fs
-	}
 	fs = slices.Clone(fs)
 	for i := range fs {
 		fs[i].Message = r.safe(fs[i].Message)
 		fs[i].Pointer = r.safe(fs[i].Pointer)
 	}
 	return fs
+}
+
+// drift adds a breaking finding of the run's own to c, masked (see
+// breaking).
+func (r *liveRun) drift(c *contract.Collector, check contract.Check, pointer, format string, args ...any) {
+	c.Add(r.mask(contract.Findings{breaking(check, pointer, format, args...)}))
 }
 
 // safe masks the run's secrets in s, escapes and caps it.
@@ -169,7 +163,7 @@ func (r *liveRun) finish() *contract.Report {
 		AgentID: r.masker.Load().Mask(r.agent), Notes: r.notes, Exchanges: int(r.exchanges.Load())}
 	report.Findings = append(r.traffic.Findings(), r.walked.Findings()...).Dedupe()
 	if n := r.traffic.Dropped() + r.walked.Dropped(); n > 0 {
-		report.Notes = append(report.Notes, r.safe(fmtDropped(n)))
+		report.Notes = append(report.Notes, fmt.Sprintf("%d more kinds of finding are not listed (at most %d of each severity are kept)", n, contract.MaxKeptPerSeverity))
 	}
 	return report
 }
@@ -179,7 +173,7 @@ func (r *liveRun) finish() *contract.Report {
 type panicBox struct {
 	mu     sync.Mutex
 	value  any
-	raised bool // a kept panic was raised: the run is unwinding
+	raised bool // a kept panic was raised: the run is unwinding from it
 }
 
 func (b *panicBox) keep(v any) {
@@ -190,28 +184,20 @@ func (b *panicBox) keep(v any) {
 	}
 }
 
-// raise panics with the kept value, if any, once.
+// raise panics with the kept value, if any, unless one was raised
+// already: a panic kept during the cleanup of a run unwinding from one
+// is not raised over it.
 func (b *panicBox) raise() {
 	b.mu.Lock()
 	v := b.value
 	b.value = nil
-	if v != nil {
-		b.raised = true
+	if b.raised {
+		v = nil
 	}
+	b.raised = b.raised || v != nil
 	b.mu.Unlock()
 	if v != nil {
 		panic(v)
-	}
-}
-
-// raiseAfterCleanup raises a panic kept during the cleanup, unless the
-// run is already unwinding from one.
-func (b *panicBox) raiseAfterCleanup() {
-	b.mu.Lock()
-	raised := b.raised
-	b.mu.Unlock()
-	if !raised {
-		b.raise()
 	}
 }
 

@@ -1,14 +1,14 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -27,11 +27,6 @@ const (
 	// fails: long enough for a run over a large account to still list it
 	// at its last walk, short enough not to linger.
 	seedLifetime = time.Hour
-	// seedCleanupTimeout bounds the cleanup that deletes the tokens a run
-	// created when the run itself could not (it failed, its context
-	// ended, it panicked). The cleanup has a context of its own, so that
-	// the deletes go out after a Ctrl-C.
-	seedCleanupTimeout = 30 * time.Second
 )
 
 // sighting names a walk that looks for seeded tokens.
@@ -51,10 +46,8 @@ type seeding struct {
 	expires time.Time // when the tokens expire at the latest
 
 	tokens  []gen.Token     // as create answered them, in order
-	index   map[string]int  // token value → position in tokens
 	deleted map[string]bool // token values deleted
 
-	mu   sync.Mutex
 	seen [sightings]map[int]gen.Token // the first listing of each, per walk
 }
 
@@ -64,7 +57,7 @@ type seeding struct {
 // An agent id that holds the API key (key, or a key's shape) is never
 // picked: walks filter by these agents, in a URL.
 func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage) *seeding {
-	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), index: map[string]int{}, deleted: map[string]bool{}}
+	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), deleted: map[string]bool{}}
 	var seenAgents []string
 	if page != nil {
 		for _, tok := range page.Tokens {
@@ -83,10 +76,7 @@ func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage)
 		}
 		return madeUpAgent()
 	}
-	s.agents[0] = agentID
-	if s.agents[0] == "" {
-		s.agents[0] = pick("")
-	}
+	s.agents[0] = cmp.Or(agentID, pick(""))
 	s.agents[1] = pick(s.agents[0])
 	for i := range s.seen {
 		s.seen[i] = map[int]gen.Token{}
@@ -118,61 +108,18 @@ func (s *seeding) plan() [][]gen.AgentPolicy {
 	}
 }
 
-func (s *seeding) add(tok gen.Token) {
-	s.index[tok.Token] = len(s.tokens)
-	s.tokens = append(s.tokens, tok)
-}
-
-// sight wraps pages so that the seeded tokens its pages hold are noted
-// for walk w. Without seeded tokens it is pages.
-func (s *seeding) sight(pages lettatokens.PageLister, w sighting) lettatokens.PageLister {
+// sight is the walkOptions.Listed of a walk w that notes the seeded
+// tokens it lists; nil without seeded tokens.
+func (s *seeding) sight(w sighting) func(*gen.Token) {
 	if s == nil || len(s.tokens) == 0 {
-		return pages
+		return nil
 	}
-	return sighter{pages, s, w}
-}
-
-// sighter is a PageLister that notes the seeded tokens of each page for
-// one walk.
-type sighter struct {
-	next lettatokens.PageLister
-	s    *seeding
-	w    sighting
-}
-
-func (l sighter) ListTokens(ctx context.Context, params lettatokens.ListOptions) (*gen.TokenPage, error) {
-	page, err := l.next.ListTokens(ctx, params)
-	if page == nil {
-		return page, err
-	}
-	s := l.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, tok := range page.Tokens {
-		if i, ok := s.index[tok.Token]; ok {
-			if _, dup := s.seen[l.w][i]; !dup {
-				s.seen[l.w][i] = tok
-			}
+	return func(tok *gen.Token) {
+		i := slices.IndexFunc(s.tokens, func(t gen.Token) bool { return t.Token == tok.Token })
+		if _, dup := s.seen[w][i]; i >= 0 && !dup {
+			s.seen[w][i] = *tok
 		}
 	}
-	return page, err
-}
-
-func (s *seeding) sighted(w sighting, i int) (gen.Token, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, ok := s.seen[w][i]
-	return tok, ok
-}
-
-// names reports whether seeded token i names agent.
-func (s *seeding) names(i int, agent string) bool {
-	for _, p := range s.tokens[i].Policy.Data {
-		if p.Id == agent {
-			return true
-		}
-	}
-	return false
 }
 
 // which is "token 2 of 3", how findings name a seeded token: its value is
@@ -198,33 +145,33 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 		// create is accounted for. Its token may outlive a call that fails.
 		rec := r.ledger.sent(i, policy)
 		s.expires = time.Now().Add(seedLifetime)
-		var refused *lettatokens.Error
+		var refused error
 		err := r.step(ctx, func() (err error) {
 			_, err = r.creator.CreateToken(ctx, lettatokens.CreateTokenParams{Hostname: s.host, Policy: policy, ExpiresIn: seedLifetime})
-			if errors.As(err, &refused) && refusedCreate(refused.StatusCode) {
-				return nil
+			if rec.state == createRefused {
+				refused, err = err, nil // a note, not drift nor the run's end
 			}
-			refused = nil
 			return err
 		})
-		switch {
-		case err != nil:
+		if err != nil {
 			return err
-		case refused != nil:
-			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
-				i+1, len(plan), r.safeLine(trimClientPrefix(refused.Error())), len(s.tokens)))
-			return nil
 		}
 		// The ledger's word, not the client's: it judged the answer as it
 		// passed (createAnswered).
-		switch got := r.ledger.read(rec); got.state {
-		case createOwned:
-			s.add(got.token)
-		case createForeign:
-			r.unusableAnswer(foreignText(&got))
+		switch rec.state {
+		case createRefused:
+			r.note(fmt.Sprintf("the server refused to create seeded token %d of %d (%s); the run goes on with %d seeded tokens (whether creating needs an existing agent is not known: LiveConfig.AgentID names one)",
+				i+1, len(plan), r.safeLine(strings.TrimPrefix(refused.Error(), "lettatokens: ")), len(s.tokens)))
 			return nil
-		case createRepeated:
-			r.unusableAnswer(repeatedText(&got))
+		case createOwned:
+			s.tokens = append(s.tokens, rec.token)
+		case createForeign, createRepeated:
+			// A token the run will not take for its own: breaking.
+			text := foreignText(rec)
+			if rec.state == createRepeated {
+				text = repeatedText(rec)
+			}
+			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(s.host))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have
@@ -251,27 +198,24 @@ func refusedCreate(status int) bool {
 	return status >= 400 && status < 500
 }
 
-func trimClientPrefix(s string) string { return strings.TrimPrefix(s, "lettatokens: ") }
-
 // checkFiltered checks that the filter walk for the run's agent listed
 // every seeded token naming that agent.
 func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
 	if s == nil {
 		return
 	}
-	for i := range s.tokens {
-		if !s.names(i, r.agent) {
+	for i, tok := range s.tokens {
+		if !slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == r.agent }) {
 			continue
 		}
-		if _, ok := s.sighted(sightFiltered, i); ok {
+		if _, ok := s.seen[sightFiltered][i]; ok {
 			continue
 		}
 		if !filtered.Complete {
 			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
 			continue
 		}
-		r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens",
-			Message: fmt.Sprintf("the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))}}))
+		r.drift(&r.walked, contract.CheckAgentFilter, "/tokens", "the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))
 	}
 }
 
@@ -283,13 +227,12 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		return nil
 	}
 	for i, created := range s.tokens {
-		listed, ok := s.sighted(sightFirst, i)
+		listed, ok := s.seen[sightFirst][i]
 		switch {
 		case ok:
 			r.walked.Add(r.mask(compareCreated(s.which(i), created, listed)))
 		case r.first.Complete:
-			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)}})
+			r.drift(&r.walked, contract.CheckRoundTrip, "/tokens", "created %s is not listed by the walk at limit=%d", s.which(i), r.first.Limit)
 		default:
 			r.note(fmt.Sprintf("the walk at limit=%d did not reach created %s: it stopped first", r.first.Limit, s.which(i)))
 		}
@@ -302,7 +245,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, s.sight(r.client, sightGone), walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent})
+		res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
 		if err != nil {
 			return err
 		}
@@ -311,9 +254,8 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		}
 	}
 	for i := range s.tokens {
-		if _, ok := s.sighted(sightGone, i); ok && s.deleted[s.tokens[i].Token] {
-			r.walked.Add(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("deleted %s is still listed after delete answered success", s.which(i))}})
+		if _, ok := s.seen[sightGone][i]; ok && s.deleted[s.tokens[i].Token] {
+			r.drift(&r.walked, contract.CheckRoundTrip, "/tokens", "deleted %s is still listed after delete answered success", s.which(i))
 		}
 	}
 	return nil
@@ -322,20 +264,18 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 // compareCreated compares a created token with its listing, field by
 // field, naming fields, never values.
 func compareCreated(which string, created, listed gen.Token) contract.Findings {
-	var differ []string
-	if created.Hostname != listed.Hostname {
-		differ = append(differ, "hostname")
-	}
-	if !sameInstant(created.ExpiresAt, listed.ExpiresAt) {
-		differ = append(differ, "expiresAt")
-	}
-	if !reflect.DeepEqual(created.Policy, listed.Policy) {
-		differ = append(differ, "policy")
-	}
 	var out contract.Findings
-	for _, field := range differ {
-		out = append(out, contract.Finding{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/tokens/*/" + field,
-			Message: fmt.Sprintf("created %s is listed with another %s than create answered", which, field)})
+	for _, f := range []struct {
+		name string
+		same bool
+	}{
+		{"hostname", created.Hostname == listed.Hostname},
+		{"expiresAt", sameInstant(created.ExpiresAt, listed.ExpiresAt)},
+		{"policy", reflect.DeepEqual(created.Policy, listed.Policy)},
+	} {
+		if !f.same {
+			out = append(out, breaking(contract.CheckRoundTrip, "/tokens/*/"+f.name, "created %s is listed with another %s than create answered", which, f.name))
+		}
 	}
 	return out
 }
@@ -353,7 +293,7 @@ func sameInstant(a, b string) bool {
 
 // cleanup deletes every seeded token not deleted yet, however the run
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
-// seedCleanupTimeout. Tokens it could not delete are said: in err when the
+// LiveConfig.CleanupTimeout. Tokens it could not delete are said: in err when the
 // run failed, else in the report's notes.
 func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err error) error {
 	s := r.seeds
@@ -367,14 +307,9 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	made := r.ledger.owned()
 	left := 0
 	for _, value := range made {
-		if s.deleted[value] {
-			continue
+		if !s.deleted[value] && !r.deleteQuietly(cctx, value) {
+			left++
 		}
-		if r.deleteQuietly(cctx, value) {
-			s.deleted[value] = true
-			continue
-		}
-		left++
 	}
 	if report != nil {
 		report.Seeded = len(made)
@@ -418,8 +353,7 @@ type UndeletedError struct {
 func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			r.panics.keep(v)
-			ok = false
+			r.panics.keep(v) // ok stays false
 		}
 	}()
 	return r.deleteOwn(ctx, token) == nil

@@ -9,11 +9,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/internal/fingerprint"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -131,19 +129,16 @@ type createRecord struct {
 }
 
 // createLedger is every create a seeded run sent, written before it is
-// sent. It is safe for concurrent use.
+// sent. Only the run's goroutine uses it: creates are sent one at a time,
+// and the createWatcher sees each answer within the call that sent it.
 type createLedger struct {
-	mu      sync.Mutex
 	records []*createRecord
 	// before are the fingerprints of the tokens listed before the first
-	// create; beforeComplete says that walk reached its end.
-	before         map[uint64]bool
-	beforeComplete bool
+	// create.
+	before []uint64
 }
 
 func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	rec := &createRecord{which: which, policy: policy}
 	l.records = append(l.records, rec)
 	return rec
@@ -152,25 +147,15 @@ func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
 // inFlight is the create sent last whose answer has not come, or nil.
 // Creates are sent one at a time.
 func (l *createLedger) inFlight() *createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if n := len(l.records); n > 0 && l.records[n-1].state == createSent {
 		return l.records[n-1]
 	}
 	return nil
 }
 
-func (l *createLedger) settle(rec *createRecord, state createState, tok gen.Token, name, why string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rec.state, rec.token, rec.name, rec.why = state, tok, name, why
-}
-
 // answeredBefore is the position in the plan of a create other than rec
 // that was answered with value, or -1.
 func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, other := range l.records {
 		// Only a create answered with a token holds one.
 		if other != rec && other.token.Token == value {
@@ -180,17 +165,9 @@ func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
 	return -1
 }
 
-func (l *createLedger) read(rec *createRecord) createRecord {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return *rec
-}
-
 // owned is the values of the tokens the run made: the only ones it
 // deletes.
 func (l *createLedger) owned() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []string
 	for _, rec := range l.records {
 		if rec.state == createOwned {
@@ -200,33 +177,20 @@ func (l *createLedger) owned() []string {
 	return out
 }
 
-// unanswered counts the creates sent whose answer never came, or came
-// unusable (no token in it, or the token of another create): each may have
-// made a token the run cannot name.
-func (l *createLedger) unanswered() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
+// unusable counts the creates sent whose answer never came, or came
+// unusable (no token in it, or the token of another create), each of
+// which may have made a token the run cannot name; and says, masked, each
+// token a create was answered with that the run did not take for its own.
+func (l *createLedger) unusable() (unanswered int, foreign []string) {
 	for _, rec := range l.records {
-		if rec.state == createSent || rec.state == createRepeated {
-			n++
+		switch rec.state {
+		case createSent, createRepeated:
+			unanswered++
+		case createForeign:
+			foreign = append(foreign, foreignText(rec))
 		}
 	}
-	return n
-}
-
-// foreign says, masked, each token a create was answered with that the
-// run did not take for its own.
-func (l *createLedger) foreign() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, rec := range l.records {
-		if rec.state == createForeign {
-			out = append(out, foreignText(rec))
-		}
-	}
-	return out
+	return unanswered, foreign
 }
 
 func foreignText(rec *createRecord) string {
@@ -250,11 +214,7 @@ func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.ledger.before = make(map[uint64]bool, len(res.Fingerprints))
-	for _, fp := range res.Fingerprints {
-		r.ledger.before[fp] = true
-	}
-	r.ledger.beforeComplete = res.Complete
+	r.ledger.before = res.Fingerprints
 	if !res.Complete {
 		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
 	}
@@ -271,7 +231,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	}
 	if status < 200 || status > 299 {
 		if refusedCreate(status) {
-			r.ledger.settle(rec, createRefused, gen.Token{}, "", "")
+			rec.state = createRefused
 		}
 		// Anything else (5xx, 408, 429, a redirect) may or may not have
 		// made a token: the create stays in flight, named at the end.
@@ -289,14 +249,14 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	if earlier := r.ledger.answeredBefore(rec, tok.Token); earlier >= 0 {
 		// Not a second token of the run's: the one token is deleted once,
 		// as the earlier create's.
-		r.ledger.settle(rec, createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1))
+		rec.state, rec.token, rec.name, rec.why = createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1)
 		return
 	}
 	if why := r.disown(req, status, header, body, rec, tok); why != "" {
-		r.ledger.settle(rec, createForeign, tok, name, why)
+		rec.state, rec.token, rec.name, rec.why = createForeign, tok, name, why
 		return
 	}
-	r.ledger.settle(rec, createOwned, tok, "", "")
+	rec.state, rec.token = createOwned, tok
 }
 
 // disown says why tok, as a create answered it, is not the run's own, or
@@ -313,7 +273,7 @@ func (r *liveRun) disown(req *http.Request, status int, header http.Header, body
 		return "names another hostname than the run's"
 	case !samePolicy(rec.policy, tok.Policy.Data):
 		return "names another policy than the run asked for"
-	case r.ledger.before[fingerprint.Of(tok.Token)]:
+	case slices.Contains(r.ledger.before, fingerprint.Of(tok.Token)):
 		return "was listed before the run"
 	}
 	return ""
@@ -338,14 +298,6 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 	return len(a) > 0 && slices.Equal(norm(a), norm(b))
 }
 
-// unusableAnswer is the breaking finding for a create answered with a
-// token the run will not take for its own (text: foreignText, or
-// repeatedText).
-func (r *liveRun) unusableAnswer(text string) {
-	r.walked.Add(r.mask(contract.Findings{{Check: contract.CheckRoundTrip, Severity: contract.Breaking, Pointer: "/token",
-		Message: text + "; seeding stopped (the run's tokens: " + ListHint(r.seeds.host) + ")"}}))
-}
-
 // ListHint is how a person finds the tokens of a seeded run that the run
 // could not name: their hostname is the run's.
 func ListHint(hostname string) string {
@@ -358,10 +310,10 @@ func ListHint(hostname string) string {
 // that is returned has those as findings already). nil when there is
 // none.
 func (r *liveRun) leftError(left, made int, withForeign bool) *UndeletedError {
-	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host,
-		Unanswered: r.ledger.unanswered()}
+	unanswered, foreign := r.ledger.unusable()
+	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host, Unanswered: unanswered}
 	if withForeign {
-		e.NotDeleted = r.ledger.foreign()
+		e.NotDeleted = foreign
 	}
 	if e.Count == 0 && e.Unanswered == 0 && len(e.NotDeleted) == 0 {
 		return nil
@@ -425,12 +377,4 @@ func (r *liveRun) deleteOwn(ctx context.Context, token string) error {
 		return nil
 	}
 	return err
-}
-
-// keyAgent is the breaking finding for an agent id the server listed that
-// holds the API key: no walk filters by it, which would put the key in a
-// URL.
-func (r *liveRun) keyAgent() {
-	r.walked.Add(contract.Findings{{Check: contract.CheckAgentFilter, Severity: contract.Breaking, Pointer: "/tokens/*/policy/data/*/id",
-		Message: "an agent id the server listed holds the API key: the agentId filter was not exercised on it, so that the key is not sent in a URL"}})
 }

@@ -27,13 +27,11 @@ type walkOptions struct {
 	// AgentTokens, for compareFiltered. Empty: the first agent that a
 	// token of the walk names.
 	WatchAgent string
-	// Concurrency is how many pages may be asked for at once, as the
-	// client's pager does (internal/prefetch): the next pages are requested
-	// while the current one is checked, and handed to the checks in offset
-	// order, so every finding is what a sequential walk would report. 0
-	// means 1, each page asked for only after the one before it was
-	// checked. A walk that stops early (a finding, the bound) wastes at
-	// most Concurrency-1 requests.
+	// Listed, when set, sees every token the walk lists, the probe past
+	// the end included, on the walk's goroutine.
+	Listed func(*gen.Token)
+	// Concurrency is how many pages may be asked for at once (see
+	// LiveConfig.Concurrency); 0 means 1.
 	Concurrency int
 }
 
@@ -84,6 +82,9 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	if opts.Limit < 1 || opts.MaxTokens < 1 || opts.Concurrency < 0 {
 		return res, nil, errors.New("live: walkPages needs Limit and MaxTokens of at least 1, and Concurrency not negative")
 	}
+	if opts.Listed == nil {
+		opts.Listed = func(*gen.Token) {}
+	}
 	var out contract.Findings
 	// The tokens seen, dropped with the walk, so only the ordered
 	// fingerprints outlive it.
@@ -93,7 +94,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	// decoded pages is some 150 MB of validation at most.
 	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
 		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(pages, opts))
-	end := -1 // offset past the last page, once one said hasNextPage false
+	end := 0 // offset past the last page, once one said hasNextPage false
 	for p, err := range ahead {
 		res.Pages++
 		if fp, ok := err.(*fetchPanic); ok {
@@ -109,11 +110,11 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 		fresh, repeats, firstRepeat := 0, 0, -1
 		for i := range page.Tokens {
 			tok := &page.Tokens[i]
+			opts.Listed(tok)
 			if !seen.Add(tok.Token) {
 				if repeats == 0 {
 					firstRepeat = i
-					out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens/" + strconv.Itoa(i),
-						Message: fmt.Sprintf("token at offset %d was already returned earlier in the walk", offset+i)})
+					out = append(out, breaking(contract.CheckPagination, "/tokens/"+strconv.Itoa(i), "token at offset %d was already returned earlier in the walk", offset+i))
 				}
 				repeats++
 				continue
@@ -130,8 +131,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 		}
 		res.Received += len(page.Tokens)
 		if len(page.Tokens) > 0 && fresh == 0 {
-			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/tokens",
-				Message: fmt.Sprintf("page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset)})
+			out = append(out, breaking(contract.CheckPagination, "/tokens", "page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset))
 			return res, out, nil
 		}
 		if !page.HasNextPage {
@@ -139,8 +139,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			break
 		}
 		if len(page.Tokens) == 0 {
-			out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
-				Message: fmt.Sprintf("page at offset %d is empty but says hasNextPage true; walk stopped", offset)})
+			out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "page at offset %d is empty but says hasNextPage true; walk stopped", offset))
 			return res, out, nil
 		}
 		if res.Received >= opts.MaxTokens {
@@ -148,14 +147,25 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			return res, out, nil
 		}
 	}
-	if end < 0 {
-		// prefetch ends only after a page saying hasNextPage false or an
-		// empty one, both handled above; this is a guard, not a path.
-		return res, out, errors.New("live: walk ended without a last page")
+	// prefetch ends only after a page saying hasNextPage false or an empty
+	// one, both handled above. The probe past the end is asked for on its
+	// own, after the walk (a page prefetched past the end was discarded
+	// with it): it must be empty, or hasNextPage false lied and tokens
+	// were silently cut off.
+	page, err := fetchPage(ctx, pages, opts, end)
+	res.Pages++
+	if err != nil {
+		return res, out, err
 	}
-	// The probe is asked for on its own, after the walk: a page prefetched
-	// past the end was discarded with the walk.
-	return probePastEnd(ctx, pages, opts, end, res, out)
+	for i := range page.Tokens {
+		opts.Listed(&page.Tokens[i])
+	}
+	if n := len(page.Tokens); n > 0 {
+		out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "hasNextPage was false, but the page at offset %d holds %d token%s", end, n, plural(n)))
+		return res, out, nil
+	}
+	res.Complete = len(out) == 0
+	return res, out, nil
 }
 
 // fetchPanic carries a panic out of a fetch running on a prefetch
@@ -196,23 +206,6 @@ func (r *walkResult) watch(tok *gen.Token, fp uint64) {
 			return
 		}
 	}
-}
-
-// probePastEnd fetches the page after the last one: it must be empty, or
-// hasNextPage false lied and tokens were silently cut off.
-func probePastEnd(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int, res walkResult, out contract.Findings) (walkResult, contract.Findings, error) {
-	page, err := fetchPage(ctx, pages, opts, offset)
-	res.Pages++
-	if err != nil {
-		return res, out, err
-	}
-	if n := len(page.Tokens); n > 0 {
-		out = append(out, contract.Finding{Check: contract.CheckPagination, Severity: contract.Breaking, Pointer: "/hasNextPage",
-			Message: fmt.Sprintf("hasNextPage was false, but the page at offset %d holds %d token%s", offset, n, plural(n))})
-		return res, out, nil
-	}
-	res.Complete = len(out) == 0
-	return res, out, nil
 }
 
 func fetchPage(ctx context.Context, pages lettatokens.PageLister, opts walkOptions, offset int) (*gen.TokenPage, error) {

@@ -1,8 +1,13 @@
 package report
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // ghDecode is what the runner does to an escaped property or message.
@@ -52,17 +57,23 @@ func TestMarkdownEscaping(t *testing.T) {
 	}
 }
 
-func TestXMLSafe(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"plain <&> text", "plain <&> text"},
-		{"a\x00b\x01c\x1bd", "a\ufffdb\ufffdc\ufffdd"},
-		{"tab\tlf\ncr\r", "tab\tlf\ncr\r"},
-		{"\ufffe\uffff", "\ufffd\ufffd"},
-		{"bad \xff utf-8", "bad \ufffd utf-8"},
-		{"emoji 🙂", "emoji 🙂"},
-	} {
-		if got := xmlSafe(tt.in); got != tt.want {
-			t.Errorf("xmlSafe(%q) = %q, want %q", tt.in, got, tt.want)
+// TestJUnitIsValidXML: whatever a report's strings hold (C0 controls,
+// U+FFFE, invalid UTF-8, markup), the JUnit document parses as XML.
+func TestJUnitIsValidXML(t *testing.T) {
+	const hostile = "a\x00b\x1bc\ufffe\uffff d\xff <x>&amp;]]> \U0001F642"
+	r := &contract.Report{Target: hostile, AgentID: hostile, Notes: []string{hostile}, Unfinished: hostile, Findings: contract.Findings{
+		{Check: contract.Check(hostile), Severity: contract.Breaking, Pointer: hostile, Message: hostile},
+		{Check: contract.CheckSchema, Severity: contract.Additive, Message: hostile},
+	}}
+	var b bytes.Buffer
+	if err := JUnit(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for dec := xml.NewDecoder(bytes.NewReader(b.Bytes())); ; {
+		if _, err := dec.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("not XML: %v\n%s", err, b.String())
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 )
@@ -53,19 +52,13 @@ type junitCase struct {
 	Name      string         `xml:"name,attr"`
 	Classname string         `xml:"classname,attr"`
 	Time      string         `xml:"time,attr"`
-	Skipped   *junitSkipped  `xml:"skipped"`
-	Error     *junitError    `xml:"error"`
+	Skipped   *junitMessage  `xml:"skipped"` // a check that did not run, and why
+	Error     *junitMessage  `xml:"error"`   // a run that did not finish, and why
 	Failures  []junitFailure `xml:"failure"`
 	SystemOut string         `xml:"system-out,omitempty"`
 }
 
-// junitError marks a run that did not finish, saying why.
-type junitError struct {
-	Message string `xml:"message,attr"`
-}
-
-// junitSkipped marks a check that did not run, saying why.
-type junitSkipped struct {
+type junitMessage struct {
 	Message string `xml:"message,attr"`
 }
 
@@ -101,7 +94,7 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	for _, c := range v.checks {
 		tc := junitCase{Name: c.name, Classname: className, Time: "0"}
 		if c.skipped != "" {
-			tc.Skipped = &junitSkipped{Message: c.skipped}
+			tc.Skipped = &junitMessage{Message: c.skipped}
 			suite.Skipped++
 		}
 		var out []string
@@ -121,7 +114,7 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	if v.unfinished != "" {
 		// A case of its own, so that no CI takes the checks that passed
 		// so far for a passing run.
-		suite.Cases = append(suite.Cases, junitCase{Name: "run finished", Classname: junitClassName, Time: "0", Error: &junitError{Message: v.unfinished}})
+		suite.Cases = append(suite.Cases, junitCase{Name: "run finished", Classname: junitClassName, Time: "0", Error: &junitMessage{Message: v.unfinished}})
 		suite.Errors++
 	}
 	suite.Tests = len(suite.Cases)
@@ -129,7 +122,9 @@ func JUnit(w io.Writer, r *contract.Report) error {
 		Name: v.command, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: "0",
 		Suites: []junitSuite{suite},
 	}
-	xmlSafeStrings(&doc)
+	// encoding/xml writes every character XML 1.0 forbids (most C0
+	// controls, U+FFFE, invalid UTF-8) as U+FFFD: whatever the view holds,
+	// the document stays valid.
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -140,48 +135,4 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-// xmlSafeStrings replaces, in every string of doc, the characters that
-// XML 1.0 forbids even as character references (most C0 controls, lone
-// surrogates, U+FFFE and U+FFFF). The view's strings are already escaped
-// by redact.Line; this keeps the document valid whatever a later change
-// puts in it.
-func xmlSafeStrings(doc *junitSuites) {
-	for i := range doc.Suites {
-		s := &doc.Suites[i]
-		s.Name, s.SystemOut = xmlSafe(s.Name), xmlSafe(s.SystemOut)
-		for j := range s.Properties {
-			p := &s.Properties[j]
-			p.Name, p.Value = xmlSafe(p.Name), xmlSafe(p.Value)
-		}
-		for j := range s.Cases {
-			c := &s.Cases[j]
-			c.Name, c.SystemOut = xmlSafe(c.Name), xmlSafe(c.SystemOut)
-			if c.Error != nil {
-				c.Error.Message = xmlSafe(c.Error.Message)
-			}
-			for k := range c.Failures {
-				f := &c.Failures[k]
-				f.Message, f.Type, f.Text = xmlSafe(f.Message), xmlSafe(f.Type), xmlSafe(f.Text)
-			}
-		}
-	}
-}
-
-// xmlSafe is s with every character outside XML 1.0's Char production, and
-// every invalid UTF-8 byte, replaced by U+FFFD.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || !xmlChar(r) {
-			return utf8.RuneError
-		}
-		return r
-	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
-}
-
-// xmlChar is XML 1.0's Char production.
-func xmlChar(r rune) bool {
-	return r == '\t' || r == '\n' || r == '\r' ||
-		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }

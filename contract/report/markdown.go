@@ -45,13 +45,7 @@ func Markdown(w io.Writer, r *contract.Report) {
 		if len(c.findings) == 0 {
 			continue
 		}
-		breaking := 0
-		for _, f := range c.findings {
-			if f.breaking {
-				breaking++
-			}
-		}
-		fmt.Fprintf(w, "### %s: %d breaking, %d additive\n\n", mdText(c.name), breaking, len(c.findings)-breaking)
+		fmt.Fprintf(w, "### %s: %d breaking, %d additive\n\n", mdText(c.name), c.breaking, len(c.findings)-c.breaking)
 		for i, f := range c.findings {
 			if i == markdownMaxPerCheck {
 				fmt.Fprintf(w, "- and %d more (see the log or the JUnit report)\n", len(c.findings)-i)

@@ -44,6 +44,7 @@ type reportView struct {
 type checkView struct {
 	name     string
 	findings []findingView
+	breaking int // findings that fail the run
 	// skipped, when set, says why the check did not run: it is then
 	// neither passed nor failed.
 	skipped string
@@ -107,6 +108,9 @@ func newReportView(r *contract.Report) *reportView {
 		pointer := f.Pointer
 		if pointer == "" {
 			pointer = "/"
+		}
+		if f.Severity == contract.Breaking {
+			v.checks[i].breaking++
 		}
 		v.checks[i].findings = append(v.checks[i].findings, findingView{
 			breaking: f.Severity == contract.Breaking,
