@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -155,30 +154,6 @@ func TestDeleteTokenNeverInErrors(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestDeleteTokenUnreachableNamesNoPath: with nothing listening, the error
-// is the transport's, and its URL is the origin: no token.
-func TestDeleteTokenUnreachableNamesNoPath(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ln.Close()
-	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(base), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.DeleteToken(context.Background(), awkwardToken)
-	assertNoAnswer(t, err, "delete token")
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) && urlErr.URL != base {
-		t.Errorf("*url.Error's URL = %q, want %s", urlErr.URL, base)
-	}
-	if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "client-side-access-tokens") {
-		t.Errorf("Error() = %q names the path or the token", err)
 	}
 }
 

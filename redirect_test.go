@@ -3,15 +3,10 @@ package lettatokens
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/internal/attempt"
@@ -220,64 +215,4 @@ func TestCallerCheckRedirectRunsAfterOurs(t *testing.T) {
 				err, calls.count(), len(target.got.all()))
 		}
 	})
-}
-
-// TestTLSFailureNamesNoPath: a failed TLS handshake is reported with the
-// origin only; net/http's own error quotes the whole request URL, whose
-// path and query are not the error's business (and could hold a secret
-// behind a proxy prefix).
-func TestTLSFailureNamesNoPath(t *testing.T) {
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshake is expected
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	tr := &http.Transport{} // does not trust the test certificate
-	t.Cleanup(tr.CloseIdleConnections)
-	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL+"/proxy/secret-prefix"),
-		WithHTTPClient(&http.Client{Transport: tr}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListTokens(context.Background(), ListOptions{})
-	assertNoAnswer(t, err, "list tokens")
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) && urlErr.URL != srv.URL {
-		t.Errorf("*url.Error's URL = %q, want the origin %s", urlErr.URL, srv.URL)
-	}
-	msg := err.Error()
-	if !strings.Contains(msg, srv.URL) {
-		t.Errorf("Error() = %q, want it to name %s", msg, srv.URL)
-	}
-	for _, leak := range []string{"secret-prefix", "client-side-access-tokens", "?"} {
-		if strings.Contains(msg, leak) {
-			t.Errorf("Error() = %q contains %q", msg, leak)
-		}
-	}
-}
-
-// TestTLSFailureIsNotRetried: a certificate that does not verify will not
-// verify on the next attempt either: one connection, no backoff.
-func TestTLSFailureIsNotRetried(t *testing.T) {
-	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake fails, as it should
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	rec := &waitRecorder{}
-	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithTransport(tr), withRetryWait(rec.wait))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListTokens(t.Context(), ListOptions{})
-	assertNoAnswer(t, err, "list tokens")
-	if n := conns.Load(); n != 1 || len(rec.recorded()) != 0 {
-		t.Errorf("%d connections after %d waits, want 1 after none", n, len(rec.recorded()))
-	}
 }
