@@ -132,23 +132,6 @@ func TestNewClientWithoutKeyNamesEnvVar(t *testing.T) {
 	}
 }
 
-func TestNewClientReadsEnvironment(t *testing.T) {
-	got, url := capturingServer(t)
-	t.Setenv(envAPIKey, "env-key-0123456789")
-	t.Setenv(envBaseURL, url+"/")
-	c, err := NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := got.all()
-	if len(reqs) != 1 || reqs[0].auth != "Bearer env-key-0123456789" {
-		t.Errorf("server saw %+v, want one request with the key from LETTA_API_KEY", reqs)
-	}
-}
-
 func TestOptionsOverrideEnvironment(t *testing.T) {
 	got, url := capturingServer(t)
 	t.Setenv(envAPIKey, "env-key-0123456789")
@@ -202,32 +185,40 @@ func TestBaseURLForms(t *testing.T) {
 	}
 }
 
+// TestNewClientRejectsBadOptions: each bad option is a *ConfigError, of
+// kind invalid, naming the option and its rule; the bounds themselves
+// (10 retries) are accepted.
 func TestNewClientRejectsBadOptions(t *testing.T) {
 	tests := []struct {
 		name string
 		opt  Option
+		want string // in Error()
 	}{
-		{"relative base URL", WithBaseURL("api.letta.com")},
-		{"base URL with bad scheme", WithBaseURL("ftp://api.letta.com")},
-		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1")},
-		{"unparsable base URL", WithBaseURL("http://[::1")},
-		{"negative retries", WithMaxRetries(-1)},
-		{"retries past the bound", WithMaxRetries(maxMaxRetries + 1)},
-		{"base URL ending in /v1", WithBaseURL("https://api.letta.com/v1")},
-		{"negative timeout", WithTimeout(-time.Second)},
-		{"zero body cap", WithMaxBodyBytes(0)},
+		{"relative base URL", WithBaseURL("api.letta.com"), "WithBaseURL is not a base URL"},
+		{"base URL with bad scheme", WithBaseURL("ftp://api.letta.com"), "WithBaseURL is not a base URL"},
+		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1"), "WithBaseURL is not a base URL"},
+		{"unparsable base URL", WithBaseURL("http://[::1"), "WithBaseURL is not a base URL"},
+		{"negative retries", WithMaxRetries(-1), "WithMaxRetries must be 0 to 10"},
+		{"retries past the bound", WithMaxRetries(maxMaxRetries + 1), "WithMaxRetries must be 0 to 10"},
+		{"retries far past the bound", WithMaxRetries(1000), "WithMaxRetries must be 0 to 10"},
+		{"base URL ending in /v1", WithBaseURL("https://api.letta.com/v1"), "WithBaseURL ends in /v1"},
+		{"negative timeout", WithTimeout(-time.Second), "WithTimeout must not be negative"},
+		{"zero body cap", WithMaxBodyBytes(0), "WithMaxBodyBytes must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := NewClient(WithAPIKey(testAPIKey), tt.opt)
 			var cfgErr *ConfigError
-			if !errors.As(err, &cfgErr) {
-				t.Errorf("NewClient: err = %v, want a *ConfigError", err)
+			if !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewClient: err = %v, want a *ConfigError saying %q", err, tt.want)
 			}
 			if KindOf(err) != KindInvalid {
 				t.Errorf("KindOf(%v) = %s, want %s", err, KindOf(err), KindInvalid)
 			}
 		})
+	}
+	if _, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(maxMaxRetries), WithMaxBodyBytes(1)); err != nil {
+		t.Errorf("WithMaxRetries(10), WithMaxBodyBytes(1): %v", err)
 	}
 }
 
@@ -337,20 +328,6 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
-}
-
-// TestMaxRetriesBound: up to 10 retries are accepted, and the error above
-// names the option and the bound.
-func TestMaxRetriesBound(t *testing.T) {
-	if _, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(10)); err != nil {
-		t.Errorf("WithMaxRetries(10): %v", err)
-	}
-	for _, n := range []int{11, 1000, -1} {
-		_, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(n))
-		if err == nil || !strings.Contains(err.Error(), "WithMaxRetries must be 0 to 10") {
-			t.Errorf("WithMaxRetries(%d): err = %v, want one naming the bound", n, err)
-		}
-	}
 }
 
 // TestFailedCallKeepsIdleConnections: a call that gives up after its

@@ -218,56 +218,6 @@ func TestCreateTokenLeavesParamsAlone(t *testing.T) {
 	}
 }
 
-// TestCreateTokenRetries: a create is retried like any request, as Letta's
-// SDKs do: a 503 then a 201 gives one token after two requests, each with
-// the same body. With WithMaxRetries(0), the 503 is the answer.
-func TestCreateTokenRetries(t *testing.T) {
-	for _, tt := range []struct {
-		name         string
-		opts         []Option
-		wantRequests int
-		wantStatus   int // 0: a token
-	}{
-		{"default retries", nil, 2, 0},
-		{"no retries", []Option{WithMaxRetries(0)}, 1, http.StatusServiceUnavailable},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			n := &counter{}
-			var bodies []string
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				body, _ := io.ReadAll(r.Body)
-				bodies = append(bodies, string(body))
-				if n.inc() == 1 {
-					writeJSON(t, w, http.StatusServiceUnavailable, gen.ErrorMessage{Message: "busy"})
-					return
-				}
-				var req gen.CreateTokenRequest
-				json.Unmarshal(body, &req)
-				writeJSON(t, w, http.StatusCreated, createdToken(req))
-			})
-			c, _ := newTestClient(t, srv, tt.opts...)
-			tok, err := c.CreateToken(context.Background(), CreateTokenParams{Hostname: "https://a.example",
-				Policy: []gen.AgentPolicy{{Id: "agent-1", Access: readMessages}}})
-			if n.count() != tt.wantRequests {
-				t.Errorf("%d requests, want %d", n.count(), tt.wantRequests)
-			}
-			if tt.wantStatus == 0 {
-				if err != nil || tok == nil || tok.Token == "" {
-					t.Fatalf("token %v, err %v; want the token of the second attempt", tok, err)
-				}
-				if bodies[0] != bodies[1] || bodies[0] == "" {
-					t.Errorf("the retry sent %q after %q; want the same body", bodies[1], bodies[0])
-				}
-				return
-			}
-			var apiErr *Error
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.wantStatus || tok != nil {
-				t.Errorf("token %v, err %v; want an *Error %d", tok, err, tt.wantStatus)
-			}
-		})
-	}
-}
-
 // TestCreateTokenUnusableAnswers: an answer without a whole token is an
 // *Error with its status, and a token of any shape in the body is masked.
 func TestCreateTokenUnusableAnswers(t *testing.T) {
