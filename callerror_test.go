@@ -106,41 +106,48 @@ func TestNoConnection(t *testing.T) {
 }
 
 // TestContextErrorIsWrappedWithTheOperation: a call whose context ends
-// returns the context's error, wrapped with the operation.
+// returns the context's error, wrapped with the operation, promptly, not an
+// *Error: before the headers come, or while a body trickles in under a
+// long per-attempt timeout.
 func TestContextErrorIsWrappedWithTheOperation(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done()
-	})
-	c, _ := newTestClient(t, srv)
-	for _, tt := range []struct {
-		name string
-		ctx  func() (context.Context, context.CancelFunc)
-		want error
-	}{
-		{"cancelled", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		}, context.Canceled},
-		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, context.DeadlineExceeded},
+	for _, h := range map[string]http.HandlerFunc{
+		"before the headers":      func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+		"while the body trickles": trickle(10*time.Millisecond, 0),
 	} {
-		t.Run(tt.name, func(t *testing.T) {
+		srv := newServer(t, h)
+		c, _ := newTestClient(t, srv, WithTimeout(30*time.Second))
+		for _, tt := range []struct {
+			name string
+			ctx  func() (context.Context, context.CancelFunc)
+			want error
+		}{
+			{"cancelled", func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+				return ctx, cancel
+			}, context.Canceled},
+			{"deadline", func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			}, context.DeadlineExceeded},
+		} {
 			ctx, cancel := tt.ctx()
-			defer cancel()
+			start := time.Now()
 			_, err := c.ListTokens(ctx, ListOptions{})
+			cancel()
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("err = %v, want errors.Is(err, %v)", err, tt.want)
+				t.Fatalf("%s: err = %v, want errors.Is(err, %v)", tt.name, err, tt.want)
 			}
 			var apiErr *Error
 			if errors.As(err, &apiErr) {
-				t.Errorf("err = %v is an *Error", err)
+				t.Errorf("%s: err = %v is an *Error", tt.name, err)
 			}
 			if want := "lettatokens: list tokens: " + tt.want.Error(); err.Error() != want {
-				t.Errorf("Error() = %q, want %q", err.Error(), want)
+				t.Errorf("%s: Error() = %q, want %q", tt.name, err.Error(), want)
 			}
-		})
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("%s: returned after %s, want promptly when the context ends", tt.name, elapsed)
+			}
+		}
 	}
 }
 

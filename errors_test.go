@@ -221,24 +221,6 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 	}
 }
 
-// TestBrokenOffBodyIsNoAnswer: a body shorter than its Content-Length is
-// no usable answer (and is retried, see TestBrokenBodyIsRetried): not an
-// *Error, but net/http's error wrapped with the operation, its cause
-// io.ErrUnexpectedEOF.
-func TestBrokenOffBodyIsNoAnswer(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", "100")
-		w.Write([]byte(`{"tokens":[`))
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	assertNoAnswer(t, err, "list tokens")
-	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "reading response body") {
-		t.Errorf("err = %v, want errors.Is(err, io.ErrUnexpectedEOF), saying it was reading the body", err)
-	}
-}
-
 func TestErrorString(t *testing.T) {
 	tests := []struct {
 		err  *Error
