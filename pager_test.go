@@ -476,7 +476,7 @@ func TestTokensHonoursContext(t *testing.T) {
 // (twice that when the server caps its pages below the limit asked for,
 // the first guesses being wrong).
 func TestTokensConcurrentWalk(t *testing.T) {
-	for _, total := range []int{0, 1, 99, 100, 250, 1000} { // 100 and 1000: exact multiples of the limit
+	for _, total := range []int{0, 1, 99, 100, 101, 250, 1000} { // 100 and 1000: exact multiples of the limit
 		for _, maxLimit := range []int{0, 30} {
 			for _, conc := range append(concurrencies, MaxConcurrency) {
 				t.Run(fmt.Sprintf("total=%d/cap=%d/concurrency=%d", total, maxLimit, conc), func(t *testing.T) {
