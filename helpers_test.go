@@ -145,6 +145,9 @@ func (f fakePages) ListTokens(_ context.Context, params ListOptions) (*gen.Token
 	return f(params.Offset)
 }
 
+// Collect is collect, for the external test package.
+var Collect = collect
+
 // collect gathers a walk's tokens, and its error, which ends it.
 func collect(walk iter.Seq2[gen.Token, error]) ([]gen.Token, error) {
 	var all []gen.Token
