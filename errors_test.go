@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,16 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 			wantBody:   "no no no",
 		},
 		{
+			name: "large error page under the cap",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusInternalServerError)
+				w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
+			},
+			wantStatus: 500,
+			wantBody:   "<html><p>oops",
+		},
+		{
 			name: "401 with a message and a request id",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Request-Id", "req_abc123")
@@ -161,6 +172,9 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
 				t.Errorf("err = %v, want it to wrap %v", err, tt.wantCause)
 			}
+			if tt.wantCause != ErrBodyTooLarge && errors.Is(err, ErrBodyTooLarge) {
+				t.Errorf("err = %v: a body under the cap is not too large", err)
+			}
 			if apiErr.Message != tt.wantMsg {
 				t.Errorf("Message = %q, want %q", apiErr.Message, tt.wantMsg)
 			}
@@ -187,37 +201,69 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 	}
 }
 
+// TestErrorsNeverContainSecrets: whatever the server echoes where
+// (message, body past the excerpt's end, request id, Content-Type,
+// redirect target), no error of a list or a delete shows the API key, a
+// token (one of known shape is redacted to its prefix), or the token a
+// delete names, of any shape, escaped or not; nor does a transport error.
 func TestErrorsNeverContainSecrets(t *testing.T) {
-	// The server echoes everything secret it can: the Authorization header
-	// and a token, in the message, in the body, and in the request id.
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		w.Header().Set("X-Request-Id", "req-"+testAPIKey)
-		writeJSON(t, w, http.StatusBadRequest, map[string]any{
-			"message": "bad " + auth + " for token " + echoedToken,
-			"detail":  strings.Repeat("pad ", 120) + auth + " " + echoedToken, // straddles the excerpt's end
-		})
-	})
-	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want *Error", err)
+	secrets := []string{testAPIKey, testAPIKey[:20], "SECRET", awkwardToken, url.PathEscape(awkwardToken), url.QueryEscape(awkwardToken)}
+	// echo is everything secret a request shows the server: the key, and
+	// the token a delete names; and a token of its own.
+	echo := func(r *http.Request) string {
+		return r.Header.Get("Authorization") + " for token " + echoedToken + " " + pathToken(r.URL)
 	}
-	for name, text := range map[string]string{
-		"Error()":   err.Error(),
-		"Message":   apiErr.Message,
-		"Body":      apiErr.Body,
-		"RequestID": apiErr.RequestID,
+	elsewhere := newServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	for _, tt := range []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"message, body and request id", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "req-"+echo(r))
+			writeJSON(t, w, http.StatusBadRequest, map[string]any{
+				"message": "bad " + echo(r),
+				"path":    r.URL.EscapedPath(),
+				"detail":  strings.Repeat("pad ", 120) + echo(r), // straddles the excerpt's end
+			})
+		}},
+		{"content type of a 404", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; x="+url.PathEscape(pathToken(r.URL)))
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "not deleted "+echo(r))
+		}},
+		{"redirect elsewhere", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, elsewhere.URL+r.URL.EscapedPath()+"?t="+url.QueryEscape(echo(r)), http.StatusTemporaryRedirect)
+		}},
+		{"connection closed", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		}},
 	} {
-		for _, secret := range []string{testAPIKey, echoedToken, testAPIKey[:20], "SECRETSECRET"} {
-			if strings.Contains(text, secret) {
-				t.Errorf("%s = %q contains %q", name, text, secret)
+		srv := newServer(t, tt.handler)
+		c, _ := newTestClient(t, srv, WithMaxRetries(0))
+		_, listErr := c.ListTokens(t.Context(), ListOptions{})
+		for call, err := range map[string]error{"list": listErr, "delete": c.DeleteToken(t.Context(), awkwardToken)} {
+			if err == nil {
+				t.Fatalf("%s, %s: want an error", tt.name, call)
+			}
+			texts := map[string]string{"Error()": err.Error()}
+			var apiErr *Error
+			if errors.As(err, &apiErr) {
+				texts["Message"], texts["Body"], texts["RequestID"] = apiErr.Message, apiErr.Body, apiErr.RequestID
+			}
+			for name, text := range texts {
+				for _, secret := range secrets {
+					if strings.Contains(text, secret) {
+						t.Errorf("%s, %s: %s = %q contains %q", tt.name, call, name, text, secret)
+					}
+				}
+			}
+			if tt.name == "message, body and request id" && !strings.Contains(apiErr.Message, "ck-let-S…") {
+				t.Errorf("%s: Message = %q, want the token redacted to its prefix", call, apiErr.Message)
 			}
 		}
-	}
-	if !strings.Contains(apiErr.Message, "ck-let-S…") {
-		t.Errorf("Message = %q, want the token redacted to its prefix", apiErr.Message)
 	}
 }
 
@@ -235,23 +281,6 @@ func TestErrorString(t *testing.T) {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
-	}
-}
-
-func TestLargeErrorPageUnderCapIsNotTooLarge(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.HasPrefix(apiErr.Body, "<html><p>oops") {
-		t.Fatalf("err = %v, want *Error 500 with an excerpt of the page", err)
-	}
-	if errors.Is(err, ErrBodyTooLarge) {
-		t.Errorf("err = %v: a page under the cap is not too large", err)
 	}
 }
 
