@@ -428,30 +428,6 @@ func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {
 	}
 }
 
-// TestErrorBodyAtTheCap: an unusable answer's body of exactly
-// WithMaxBodyBytes bytes (under the 64 KiB read for errors) is shown whole
-// and is not "too large"; one byte more is cut to the cap and is.
-func TestErrorBodyAtTheCap(t *testing.T) {
-	const limit = 64
-	for _, extra := range []int{0, 1} {
-		body := []byte(`{"message":"bad"` + strings.Repeat(" ", limit-len(`{"message":"bad"}`)+extra) + "}")
-		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
-			return fakeAnswer(req, http.StatusBadRequest, "application/json", body), nil
-		}), WithMaxBodyBytes(limit))
-		_, err := c.ListTokens(t.Context(), ListOptions{})
-		var apiErr *Error
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
-			t.Fatalf("%d bytes: err = %v, want an *Error 400", len(body), err)
-		}
-		if tooLarge := errors.Is(err, ErrBodyTooLarge); tooLarge != (extra > 0) {
-			t.Errorf("%d bytes, cap %d: errors.Is(err, ErrBodyTooLarge) = %v: %v", len(body), limit, tooLarge, err)
-		}
-		if extra == 0 && apiErr.Message != "bad" {
-			t.Errorf("%d bytes: Message = %q, want the body's message", len(body), apiErr.Message)
-		}
-	}
-}
-
 // TestErrorBodyBreaksOff: an unusable answer whose body breaks off is no
 // complete answer: a 400 so cut is unavailable, not rejected, its cause
 // the read's error. A 2xx HTML page so cut is still not JSON: drift, its
