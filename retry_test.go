@@ -55,7 +55,7 @@ func TestRetryPolicy(t *testing.T) {
 		wantWaits    []time.Duration
 	}{
 		{
-			name:         "429 with Retry-After then 200",
+			name:         "429 with Retry-After then 200, one wait",
 			steps:        []step{{429, map[string]string{"Retry-After": "2"}}, ok},
 			wantAttempts: 2,
 			wantWaits:    []time.Duration{2 * time.Second},
@@ -88,6 +88,9 @@ func TestRetryPolicy(t *testing.T) {
 			steps:        []step{{200, map[string]string{"X-Should-Retry": "true"}}},
 			wantAttempts: 1,
 		},
+		// The retry of the call that got a 429 waits its own backoff once:
+		// the throttle that answer set does not hold it again.
+		{name: "429 without a delay retried after one wait", steps: []step{{429, nil}, ok}, wantAttempts: 2},
 		{name: "408 retried", steps: []step{{408, nil}, ok}, wantAttempts: 2},
 		{name: "409 retried", steps: []step{{409, nil}, ok}, wantAttempts: 2},
 		{name: "502 retried", steps: []step{{502, nil}, {502, nil}, ok}, wantAttempts: 3},
