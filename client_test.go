@@ -127,8 +127,8 @@ func TestNewClientWithoutKeyNamesEnvVar(t *testing.T) {
 	if !errors.Is(err, ErrNoAPIKey) {
 		t.Fatalf("NewClient() error = %v, want ErrNoAPIKey", err)
 	}
-	if !strings.Contains(err.Error(), "LETTA_API_KEY") {
-		t.Errorf("error %q does not name LETTA_API_KEY", err)
+	if !strings.Contains(err.Error(), "LETTA_API_KEY") || KindOf(err) != KindInvalid {
+		t.Errorf("error %q (kind %s) does not name LETTA_API_KEY, or is not invalid", err, KindOf(err))
 	}
 }
 

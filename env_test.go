@@ -83,8 +83,8 @@ func TestLoadEnvBaseURL(t *testing.T) {
 				return
 			}
 			var cfgErr *ConfigError
-			if !errors.As(err, &cfgErr) || cfgErr.Setting != envBaseURL {
-				t.Fatalf("err = %v, want a *ConfigError for %s", err, envBaseURL)
+			if !errors.As(err, &cfgErr) || cfgErr.Setting != envBaseURL || KindOf(err) != KindInvalid {
+				t.Fatalf("err = %v, want a *ConfigError for %s, invalid", err, envBaseURL)
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, envBaseURL) || !strings.Contains(msg, tt.because) {

@@ -9,7 +9,6 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -125,15 +124,6 @@ func writePage(t testing.TB, w http.ResponseWriter, toks []gen.Token, hasNext bo
 		toks = []gen.Token{}
 	}
 	writeJSON(t, w, http.StatusOK, gen.TokenPage{Tokens: toks, HasNextPage: hasNext})
-}
-
-func mustParseURL(t testing.TB, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 // fakePages is an in-process PageLister whose pages

@@ -115,31 +115,14 @@ func TestKindOf(t *testing.T) {
 	}
 }
 
-// TestKindOfConfiguration: configuration refused before any request.
-func TestKindOfConfiguration(t *testing.T) {
-	t.Setenv(envAPIKey, "")
-	t.Setenv(envBaseURL, "")
-	_, noKey := NewClient()
-	_, envErr := LoadEnv(func(v string) string {
-		if v == envBaseURL {
-			return "https://api.letta.com/v1"
-		}
-		return ""
-	})
-	for name, err := range map[string]error{"no key": noKey, "LoadEnv": envErr} {
-		if got := KindOf(err); got != KindInvalid {
-			t.Errorf("%s: KindOf(%v) = %s, want %s", name, err, got, KindInvalid)
-		}
-	}
+// TestKindNames: each kind is one unique word; a Kind no constant names
+// (one past the last, or negative, as a conversion from a stored int may
+// give) is "unknown", never a panic, as is the kind of an error this
+// package did not make.
+func TestKindNames(t *testing.T) {
 	if got := KindOf(errors.New("something else")); got != KindUnknown {
 		t.Errorf("KindOf(unknown) = %s, want %s", got, KindUnknown)
 	}
-}
-
-// TestKindNames: each kind is one unique word; a Kind no constant names
-// (one past the last, or negative, as a conversion from a stored int may
-// give) is "unknown", never a panic.
-func TestKindNames(t *testing.T) {
 	seen := map[string]bool{}
 	for k := KindNone; k <= KindInvalid; k++ {
 		name := k.String()
