@@ -222,23 +222,19 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 	}
 }
 
-// recordingTransport counts the requests it carries to its base.
-type recordingTransport struct {
-	base http.RoundTripper
-	n    counter
-}
-
-func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rt.n.inc()
-	return rt.base.RoundTrip(req)
-}
-
 func TestCallerTransportAndClientHonoured(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writePage(t, w, nil, false) })
+	// counting returns a transport to srv that counts the requests it carries.
+	counting := func(n *counter) http.RoundTripper {
+		return transportFunc(func(req *http.Request) (*http.Response, error) {
+			n.inc()
+			return srv.Client().Transport.RoundTrip(req)
+		})
+	}
 
 	t.Run("WithHTTPClient", func(t *testing.T) {
-		rt := &recordingTransport{base: srv.Client().Transport}
-		hc := &http.Client{Transport: rt}
+		var n counter
+		hc := &http.Client{Transport: counting(&n)}
 		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithHTTPClient(hc))
 		if err != nil {
 			t.Fatal(err)
@@ -246,27 +242,23 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if rt.n.count() != 1 {
-			t.Errorf("caller's transport carried %d requests, want 1", rt.n.count())
-		}
-		if hc.Timeout != 0 || hc.Transport != rt {
-			t.Errorf("caller's client was modified: %+v", hc)
+		if n.count() != 1 || hc.Timeout != 0 || hc.CheckRedirect != nil {
+			t.Errorf("caller's transport carried %d requests, want 1; caller's client now %+v, want it unmodified", n.count(), hc)
 		}
 	})
 
 	t.Run("WithTransport wins over the client's", func(t *testing.T) {
-		clientRT := &recordingTransport{base: srv.Client().Transport}
-		optionRT := &recordingTransport{base: srv.Client().Transport}
+		var viaClient, viaOption counter
 		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL),
-			WithHTTPClient(&http.Client{Transport: clientRT}), WithTransport(optionRT))
+			WithHTTPClient(&http.Client{Transport: counting(&viaClient)}), WithTransport(counting(&viaOption)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if clientRT.n.count() != 0 || optionRT.n.count() != 1 {
-			t.Errorf("client transport carried %d, option transport %d; want 0 and 1", clientRT.n.count(), optionRT.n.count())
+		if viaClient.count() != 0 || viaOption.count() != 1 {
+			t.Errorf("client transport carried %d, option transport %d; want 0 and 1", viaClient.count(), viaOption.count())
 		}
 	})
 }
