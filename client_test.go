@@ -132,22 +132,6 @@ func TestNewClientWithoutKeyNamesEnvVar(t *testing.T) {
 	}
 }
 
-func TestOptionsOverrideEnvironment(t *testing.T) {
-	got, url := capturingServer(t)
-	t.Setenv(envAPIKey, "env-key-0123456789")
-	t.Setenv(envBaseURL, "http://127.0.0.1:1") // nothing listens there
-	c, err := NewClient(WithAPIKey("option-key-0123456789"), WithBaseURL(url))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer option-key-0123456789" {
-		t.Errorf("server saw %+v, want the option's key", reqs)
-	}
-}
-
 func TestDefaultBaseURL(t *testing.T) {
 	t.Setenv(envBaseURL, "")
 	c, err := NewClient(WithAPIKey(testAPIKey))
@@ -160,7 +144,11 @@ func TestDefaultBaseURL(t *testing.T) {
 	}
 }
 
+// TestBaseURLForms: the options win over the environment, and a base URL
+// is the API root however many slashes end it, or a gateway's prefix.
 func TestBaseURLForms(t *testing.T) {
+	t.Setenv(envAPIKey, "env-key-0123456789")
+	t.Setenv(envBaseURL, "http://127.0.0.1:1") // nothing listens there
 	tests := []struct{ suffix, wantPath string }{
 		{"", "/v1/client-side-access-tokens"},
 		{"/", "/v1/client-side-access-tokens"},
@@ -171,15 +159,15 @@ func TestBaseURLForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.suffix, func(t *testing.T) {
 			got, url := capturingServer(t)
-			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url+tt.suffix))
+			c, err := NewClient(WithAPIKey("option-key-0123456789"), WithBaseURL(url+tt.suffix))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath {
-				t.Errorf("server saw %+v, want path %q", reqs, tt.wantPath)
+			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath || reqs[0].auth != "Bearer option-key-0123456789" {
+				t.Errorf("server saw %+v, want path %q with the option's key", reqs, tt.wantPath)
 			}
 		})
 	}

@@ -91,11 +91,9 @@ func TestRetryPolicy(t *testing.T) {
 		// The retry of the call that got a 429 waits its own backoff once:
 		// the throttle that answer set does not hold it again.
 		{name: "429 without a delay retried after one wait", steps: []step{{429, nil}, ok}, wantAttempts: 2},
-		{name: "408 retried", steps: []step{{408, nil}, ok}, wantAttempts: 2},
 		{name: "409 retried", steps: []step{{409, nil}, ok}, wantAttempts: 2},
 		{name: "502 retried", steps: []step{{502, nil}, {502, nil}, ok}, wantAttempts: 3},
 		{name: "400 not retried", steps: []step{{400, nil}}, wantAttempts: 1, wantStatus: 400},
-		{name: "404 not retried", steps: []step{{404, nil}}, wantAttempts: 1, wantStatus: 404},
 		{
 			name:         "no retries when disabled",
 			steps:        []step{{503, nil}},
