@@ -295,21 +295,6 @@ func TestBearerAuthAloneWithGeneratedClient(t *testing.T) {
 	}
 }
 
-func TestClientIsSafeForConcurrentUse(t *testing.T) {
-	srv := newAccountServer(t, 30)
-	c, _ := newTestClient(t, srv.Server)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			got, err := collect(c.Tokens(context.Background(), ListOptions{Limit: 7}))
-			if err != nil || len(got) != 30 {
-				t.Errorf("got %d tokens, err %v", len(got), err)
-			}
-		})
-	}
-	wg.Wait()
-}
-
 // TestFailedCallKeepsIdleConnections: a call that gives up after its
 // retries leaves the pooled connections of a shared transport alone, so
 // the next call (here, of another Client on the same transport) reuses
