@@ -53,7 +53,7 @@ func collect(t *testing.T, a *account, opts Options[[]int]) ([]int, error) {
 			t.Fatalf("page at offset %d, want %d", p.Offset, next)
 		}
 		got = append(got, p.Value...)
-		next += p.Items
+		next += len(p.Value)
 	}
 	return got, nil
 }
@@ -186,14 +186,14 @@ func TestPagesLargerThanAsked(t *testing.T) {
 		fetch := func(_ context.Context, offset, _ int) ([]int, int, bool, error) {
 			requests.Add(1)
 			end := min(offset+30, 3000)
-			return nil, end - offset, end < 3000, nil
+			return make([]int, max(end-offset, 0)), end - offset, end < 3000, nil
 		}
 		items := 0
 		for p, err := range Pages(t.Context(), Options[[]int]{Limit: 10, Concurrency: conc}, fetch) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items += p.Items
+			items += len(p.Value)
 		}
 		// 100 pages, and at most Concurrency-1 wasted at the start (the
 		// first guess) and at the end each.
