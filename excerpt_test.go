@@ -59,9 +59,8 @@ func leaksWindow(text, secret string) (string, bool) {
 }
 
 // excerptEdges are the offsets at which a secret may be cut: the excerpt's
-// 512 bytes, the scan window of the code before the fix (the excerpt plus
-// room for each secret's escaped forms), and the cap on what is read of an
-// unusable answer's body.
+// 512 bytes, a scan window of the excerpt plus room for each secret's
+// escaped forms, and the cap on what is read of an unusable answer's body.
 func excerptEdges(secrets ...string) []int {
 	window := maxBodyExcerpt + 128
 	for _, s := range secrets {
@@ -75,9 +74,8 @@ func excerptEdges(secrets ...string) []int {
 // ListTokens; the token, to DeleteToken) behind white space of every kind,
 // at every offset around each edge where the body is cut. No field of the
 // *Error, nor its text, holds a 12-byte window of it, and the excerpt
-// keeps to its cap. The excerpt used to be cut before white space was
-// collapsed and secrets masked, so a run of CRLFs pulled a half secret, no
-// longer recognisable, into the 512 bytes.
+// keeps to its cap: a body cut before white space is collapsed and secrets
+// masked would let a run of CRLFs pull a half secret into the 512 bytes.
 func TestExcerptMasksBeforeCutting(t *testing.T) {
 	var body []byte // the answer to the next call; the calls are sequential
 	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {

@@ -223,11 +223,10 @@ func trickle(interval time.Duration, declared int) http.HandlerFunc {
 
 // TestTricklingBodyIsAnOutage: a body that does not arrive within the
 // per-attempt timeout is no answer at all, the same as a server that never
-// sends headers (the first row): each attempt times out, it is retried, and the caller gets
-// the timeout (net/http's *url.Error, cut to the origin) wrapped with the
-// operation, not an *Error: no usable answer arrived. (Read after the
-// retries were over, it used to be one attempt ending in an *Error with
-// status 200, which the contract runner called drift.)
+// sends headers (the first row): each attempt times out, it is retried, and
+// the caller gets the timeout (net/http's *url.Error, cut to the origin)
+// wrapped with the operation, not an *Error with status 200, which the
+// contract runner would call drift.
 func TestTricklingBodyIsAnOutage(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
