@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,10 +193,4 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// errorf is fmt.Errorf with the package prefix, for errors that are not
-// about a response (bad options, bad arguments).
-func errorf(format string, args ...any) error {
-	return fmt.Errorf("lettatokens: "+format, args...)
 }
