@@ -44,10 +44,6 @@ func appendPage(buf []byte, offset, limit, total int) []byte {
 	return append(buf, '}')
 }
 
-// benchServer serves an account of total tokens with honest pagination and
-// a declared Content-Length, as Letta's JSON responses have.
-func benchServer(b *testing.B, total int) string { return latencyServer(b, total, 0) }
-
 func TestAppendPageMatchesFixture(t *testing.T) {
 	var page gen.TokenPage
 	if err := json.Unmarshal(appendPage(nil, 3, 5, 7), &page); err != nil {
@@ -69,7 +65,7 @@ func TestAppendPageMatchesFixture(t *testing.T) {
 // through this client, and through the least a hand-written caller would
 // do with net/http and encoding/json, against the same loopback server.
 func BenchmarkDecodePage100(b *testing.B) {
-	url := benchServer(b, 100)
+	url := latencyServer(b, 100, 0)
 	ctx := context.Background()
 
 	b.Run("client", func(b *testing.B) {
@@ -130,7 +126,7 @@ func BenchmarkDecodePage100(b *testing.B) {
 // pool), as do the baseline's in BenchmarkDecodePage100.
 func BenchmarkWalk10000(b *testing.B) {
 	const total = 10000
-	url := benchServer(b, total)
+	url := latencyServer(b, total, 0)
 	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url))
 	if err != nil {
 		b.Fatal(err)
@@ -169,7 +165,7 @@ func BenchmarkWalk10000(b *testing.B) {
 func BenchmarkWalkPeakHeap(b *testing.B) {
 	for _, total := range []int{1000, 100000} {
 		b.Run("tokens="+strconv.Itoa(total), func(b *testing.B) {
-			url := benchServer(b, total)
+			url := latencyServer(b, total, 0)
 			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url))
 			if err != nil {
 				b.Fatal(err)
@@ -216,9 +212,10 @@ func baselineGet(ctx context.Context, b *testing.B, pageURL string) *http.Respon
 	return resp
 }
 
-// latencyServer is benchServer with a round trip of delay added to every
-// request, as a server tens of milliseconds away has; the sleep holds no
-// CPU, so pages requested at once wait for it together.
+// latencyServer serves an account of total tokens with honest pagination and
+// a declared Content-Length, as Letta's JSON responses have, each answer
+// after delay, as from a server that far away; the sleep holds no CPU, so
+// pages requested at once wait for it together.
 func latencyServer(b *testing.B, total int, delay time.Duration) string {
 	pool := sync.Pool{New: func() any { return new([]byte) }}
 	srv := newServer(b, func(w http.ResponseWriter, r *http.Request) {
@@ -276,7 +273,7 @@ func BenchmarkWalk10000Concurrency(b *testing.B) {
 // tokens), not with the number of tokens.
 func BenchmarkWalkPeakHeapConcurrency(b *testing.B) {
 	const total = 100000
-	url := benchServer(b, total)
+	url := latencyServer(b, total, 0)
 	for _, conc := range []int{1, 4, 8} {
 		b.Run(fmt.Sprintf("tokens=%d/concurrency=%d", total, conc), func(b *testing.B) {
 			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url))

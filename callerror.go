@@ -81,14 +81,22 @@ func isCollection(u *url.URL) bool {
 // transport errors quote what a server sent (a malformed header line), and
 // a server can put the API key, a token, terminal escapes or a megabyte
 // there. The text is masked (the call's secrets, whatever their shape, and
-// anything token-shaped), escaped and capped like any server string.
+// anything token-shaped), escaped and capped like any server string. The
+// cause of an *Error is made safe the same way (see newResponseError),
+// without the prefix.
 type callError struct {
 	err error
 	msg string
 }
 
+// newCallError makes cause safe, as the error of operation op, or, with op
+// empty, as the cause of an *Error.
 func newCallError(op string, cause error, mask *redact.Masker) *callError {
-	return &callError{err: cause, msg: "lettatokens: " + op + ": " + mask.Safe(cause.Error(), maxErrorCause)}
+	msg := mask.Safe(cause.Error(), maxErrorCause)
+	if op != "" {
+		msg = "lettatokens: " + op + ": " + msg
+	}
+	return &callError{err: cause, msg: msg}
 }
 
 func (e *callError) Error() string { return e.msg }

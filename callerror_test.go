@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,71 +36,118 @@ func assertNoAnswer(t *testing.T, err error, op string) {
 	}
 }
 
-// TestNoAnswerIsTheTransportError: a refused connection comes back as
-// itself (a *net.OpError inside net/http's *url.Error), wrapped with the
-// operation; its URL is cut to the origin.
-func TestNoAnswerIsTheTransportError(t *testing.T) {
+// TestNoConnection: a call that reaches no server (a refused connection,
+// a certificate that does not verify) returns the transport's error
+// wrapped with the operation, unreachable, its URL cut to the origin: no
+// base URL prefix, no token. A refused connection is retried, a TLS
+// failure is not (one connection a call, no backoff).
+func TestNoConnection(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String()
+	refused := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there now
-	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(base+"/prefix"), WithMaxRetries(0))
-	if err != nil {
-		t.Fatal(err)
+	var conns atomic.Int64
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake fails, as it should
+	tlsSrv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
 	}
-	_, err = c.ListTokens(context.Background(), ListOptions{})
-	assertNoAnswer(t, err, "list tokens")
-	var opErr *net.OpError
-	if !errors.As(err, &opErr) || opErr.Op != "dial" {
-		t.Errorf("err = %v, want errors.As(err, *net.OpError) for the dial", err)
+	tlsSrv.StartTLS()
+	t.Cleanup(tlsSrv.Close)
+	tr := &http.Transport{} // does not trust the test certificate
+	t.Cleanup(tr.CloseIdleConnections)
+	for _, tt := range []struct {
+		base      string
+		wantWaits int
+	}{{refused, 2 * defaultMaxRetries}, {tlsSrv.URL, 0}} {
+		rec := &waitRecorder{}
+		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(tt.base+"/proxy/secret-prefix"),
+			WithHTTPClient(&http.Client{Transport: tr}), withRetryWait(rec.wait))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for op, call := range map[string]func() error{
+			"list tokens": func() error {
+				_, err := c.ListTokens(t.Context(), ListOptions{})
+				return err
+			},
+			"delete token": func() error { return c.DeleteToken(t.Context(), awkwardToken) },
+		} {
+			err := call()
+			assertNoAnswer(t, err, op)
+			var urlErr *url.Error
+			if errors.As(err, &urlErr) && urlErr.URL != tt.base {
+				t.Errorf("%s: *url.Error's URL = %q, want the origin %s", op, urlErr.URL, tt.base)
+			}
+			var opErr *net.OpError
+			if tt.base == refused && (!errors.As(err, &opErr) || opErr.Op != "dial") {
+				t.Errorf("%s: err = %v, want errors.As(err, *net.OpError) for the dial", op, err)
+			}
+			for _, leak := range []string{"secret-prefix", "client-side-access-tokens", "?", "SECRET"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("%s: Error() = %q contains %q", op, err, leak)
+				}
+			}
+			if got := KindOf(err); got != KindUnreachable {
+				t.Errorf("%s: KindOf(%v) = %s, want %s", op, err, got, KindUnreachable)
+			}
+		}
+		if got := len(rec.recorded()); got != tt.wantWaits {
+			t.Errorf("%s: %d waits for two calls, want %d", tt.base, got, tt.wantWaits)
+		}
 	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) && urlErr.URL != base+"" && urlErr.URL != base {
-		t.Errorf("*url.Error's URL = %q, want the origin %s", urlErr.URL, base)
-	}
-	if strings.Contains(err.Error(), "prefix") || strings.Contains(err.Error(), "client-side-access-tokens") {
-		t.Errorf("Error() = %q names the path", err.Error())
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d TLS connections for two calls, want 2: a certificate that does not verify is not retried", n)
 	}
 }
 
 // TestContextErrorIsWrappedWithTheOperation: a call whose context ends
-// returns the context's error, wrapped with the operation.
+// returns the context's error, wrapped with the operation, promptly, not an
+// *Error: before the headers come, or while a body trickles in under a
+// long per-attempt timeout.
 func TestContextErrorIsWrappedWithTheOperation(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done()
-	})
-	c, _ := newTestClient(t, srv)
-	for _, tt := range []struct {
-		name string
-		ctx  func() (context.Context, context.CancelFunc)
-		want error
-	}{
-		{"cancelled", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		}, context.Canceled},
-		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, context.DeadlineExceeded},
+	for _, h := range map[string]http.HandlerFunc{
+		"before the headers":      func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+		"while the body trickles": trickle(10*time.Millisecond, 0),
 	} {
-		t.Run(tt.name, func(t *testing.T) {
+		srv := newServer(t, h)
+		c, _ := newTestClient(t, srv, WithTimeout(30*time.Second))
+		for _, tt := range []struct {
+			name string
+			ctx  func() (context.Context, context.CancelFunc)
+			want error
+		}{
+			{"cancelled", func() (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(context.Background())
+				time.AfterFunc(50*time.Millisecond, cancel)
+				return ctx, cancel
+			}, context.Canceled},
+			{"deadline", func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			}, context.DeadlineExceeded},
+		} {
 			ctx, cancel := tt.ctx()
-			defer cancel()
+			start := time.Now()
 			_, err := c.ListTokens(ctx, ListOptions{})
+			cancel()
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("err = %v, want errors.Is(err, %v)", err, tt.want)
+				t.Fatalf("%s: err = %v, want errors.Is(err, %v)", tt.name, err, tt.want)
 			}
 			var apiErr *Error
 			if errors.As(err, &apiErr) {
-				t.Errorf("err = %v is an *Error", err)
+				t.Errorf("%s: err = %v is an *Error", tt.name, err)
 			}
 			if want := "lettatokens: list tokens: " + tt.want.Error(); err.Error() != want {
-				t.Errorf("Error() = %q, want %q", err.Error(), want)
+				t.Errorf("%s: Error() = %q, want %q", tt.name, err.Error(), want)
 			}
-		})
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("%s: returned after %s, want promptly when the context ends", tt.name, elapsed)
+			}
+		}
 	}
 }
 

@@ -78,7 +78,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		gen.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
 	)
 	if err != nil {
-		return nil, errorf("creating client: %w", err)
+		return nil, fmt.Errorf("lettatokens: creating client: %w", err)
 	}
 	return &Client{generated: generated, mask: cfg.mask}, nil
 }

@@ -51,7 +51,10 @@ func (c *captured) all() []capturedRequest {
 
 func ptr[T any](v T) *T { return &v }
 
+// TestClientSendsExactRequest: the request line, the key, and a User-Agent
+// naming this module and its version, after the caller's own, if any.
 func TestClientSendsExactRequest(t *testing.T) {
+	const moduleUA = "letta-tokens-go/" + Version + " (+https://github.com/letta-tokens/letta-tokens)"
 	tests := []struct {
 		name      string
 		params    *gen.ListClientSideAccessTokensParams
@@ -62,26 +65,26 @@ func TestClientSendsExactRequest(t *testing.T) {
 		{
 			name:      "no params",
 			wantQuery: "",
-			wantUA:    defaultUserAgent,
+			wantUA:    moduleUA,
 		},
 		{
 			name:      "all params",
 			params:    &gen.ListClientSideAccessTokensParams{AgentId: ptr("agent-123"), Offset: ptr(200), Limit: ptr(50)},
 			wantQuery: "agentId=agent-123&offset=200&limit=50",
-			wantUA:    defaultUserAgent,
+			wantUA:    moduleUA,
 		},
 		{
 			name:      "agent id needing escapes",
 			params:    &gen.ListClientSideAccessTokensParams{AgentId: ptr("a b&c=d/é")},
 			wantQuery: "agentId=a+b%26c%3Dd%2F%C3%A9", // form encoding, as gen does
-			wantUA:    defaultUserAgent,
+			wantUA:    moduleUA,
 		},
 		{
 			name:      "caller user agent first",
 			opts:      []Option{WithUserAgent("my-app/1.2")},
 			params:    &gen.ListClientSideAccessTokensParams{Limit: ptr(0)},
 			wantQuery: "limit=0",
-			wantUA:    "my-app/1.2 " + defaultUserAgent,
+			wantUA:    "my-app/1.2 " + moduleUA,
 		},
 	}
 	for _, tt := range tests {
@@ -115,53 +118,14 @@ func TestClientSendsExactRequest(t *testing.T) {
 	}
 }
 
-func TestUserAgentNamesModuleAndVersion(t *testing.T) {
-	if !strings.HasPrefix(defaultUserAgent, "letta-tokens-go/"+Version+" ") {
-		t.Errorf("defaultUserAgent = %q", defaultUserAgent)
-	}
-}
-
 func TestNewClientWithoutKeyNamesEnvVar(t *testing.T) {
 	t.Setenv(envAPIKey, "")
 	_, err := NewClient(WithBaseURL("http://127.0.0.1:1"))
 	if !errors.Is(err, ErrNoAPIKey) {
 		t.Fatalf("NewClient() error = %v, want ErrNoAPIKey", err)
 	}
-	if !strings.Contains(err.Error(), "LETTA_API_KEY") {
-		t.Errorf("error %q does not name LETTA_API_KEY", err)
-	}
-}
-
-func TestNewClientReadsEnvironment(t *testing.T) {
-	got, url := capturingServer(t)
-	t.Setenv(envAPIKey, "env-key-0123456789")
-	t.Setenv(envBaseURL, url+"/")
-	c, err := NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := got.all()
-	if len(reqs) != 1 || reqs[0].auth != "Bearer env-key-0123456789" {
-		t.Errorf("server saw %+v, want one request with the key from LETTA_API_KEY", reqs)
-	}
-}
-
-func TestOptionsOverrideEnvironment(t *testing.T) {
-	got, url := capturingServer(t)
-	t.Setenv(envAPIKey, "env-key-0123456789")
-	t.Setenv(envBaseURL, "http://127.0.0.1:1") // nothing listens there
-	c, err := NewClient(WithAPIKey("option-key-0123456789"), WithBaseURL(url))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer option-key-0123456789" {
-		t.Errorf("server saw %+v, want the option's key", reqs)
+	if !strings.Contains(err.Error(), "LETTA_API_KEY") || KindOf(err) != KindInvalid {
+		t.Errorf("error %q (kind %s) does not name LETTA_API_KEY, or is not invalid", err, KindOf(err))
 	}
 }
 
@@ -177,7 +141,11 @@ func TestDefaultBaseURL(t *testing.T) {
 	}
 }
 
+// TestBaseURLForms: the options win over the environment, and a base URL
+// is the API root however many slashes end it, or a gateway's prefix.
 func TestBaseURLForms(t *testing.T) {
+	t.Setenv(envAPIKey, "env-key-0123456789")
+	t.Setenv(envBaseURL, "http://127.0.0.1:1") // nothing listens there
 	tests := []struct{ suffix, wantPath string }{
 		{"", "/v1/client-side-access-tokens"},
 		{"/", "/v1/client-side-access-tokens"},
@@ -188,66 +156,70 @@ func TestBaseURLForms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.suffix, func(t *testing.T) {
 			got, url := capturingServer(t)
-			c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(url+tt.suffix))
+			c, err := NewClient(WithAPIKey("option-key-0123456789"), WithBaseURL(url+tt.suffix))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath {
-				t.Errorf("server saw %+v, want path %q", reqs, tt.wantPath)
+			if reqs := got.all(); len(reqs) != 1 || reqs[0].path != tt.wantPath || reqs[0].auth != "Bearer option-key-0123456789" {
+				t.Errorf("server saw %+v, want path %q with the option's key", reqs, tt.wantPath)
 			}
 		})
 	}
 }
 
+// TestNewClientRejectsBadOptions: each bad option is a *ConfigError, of
+// kind invalid, naming the option and its rule; the bounds themselves
+// (10 retries) are accepted.
 func TestNewClientRejectsBadOptions(t *testing.T) {
 	tests := []struct {
 		name string
 		opt  Option
+		want string // in Error()
 	}{
-		{"relative base URL", WithBaseURL("api.letta.com")},
-		{"base URL with bad scheme", WithBaseURL("ftp://api.letta.com")},
-		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1")},
-		{"unparsable base URL", WithBaseURL("http://[::1")},
-		{"negative retries", WithMaxRetries(-1)},
-		{"retries past the bound", WithMaxRetries(maxMaxRetries + 1)},
-		{"base URL ending in /v1", WithBaseURL("https://api.letta.com/v1")},
-		{"negative timeout", WithTimeout(-time.Second)},
-		{"zero body cap", WithMaxBodyBytes(0)},
+		{"relative base URL", WithBaseURL("api.letta.com"), "WithBaseURL is not a base URL"},
+		{"base URL with bad scheme", WithBaseURL("ftp://api.letta.com"), "WithBaseURL is not a base URL"},
+		{"base URL with query", WithBaseURL("https://api.letta.com/?x=1"), "WithBaseURL is not a base URL"},
+		{"unparsable base URL", WithBaseURL("http://[::1"), "WithBaseURL is not a base URL"},
+		{"negative retries", WithMaxRetries(-1), "WithMaxRetries must be 0 to 10"},
+		{"retries past the bound", WithMaxRetries(maxMaxRetries + 1), "WithMaxRetries must be 0 to 10"},
+		{"retries far past the bound", WithMaxRetries(1000), "WithMaxRetries must be 0 to 10"},
+		{"base URL ending in /v1", WithBaseURL("https://api.letta.com/v1"), "WithBaseURL ends in /v1"},
+		{"negative timeout", WithTimeout(-time.Second), "WithTimeout must not be negative"},
+		{"zero body cap", WithMaxBodyBytes(0), "WithMaxBodyBytes must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := NewClient(WithAPIKey(testAPIKey), tt.opt)
 			var cfgErr *ConfigError
-			if !errors.As(err, &cfgErr) {
-				t.Errorf("NewClient: err = %v, want a *ConfigError", err)
+			if !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewClient: err = %v, want a *ConfigError saying %q", err, tt.want)
 			}
 			if KindOf(err) != KindInvalid {
 				t.Errorf("KindOf(%v) = %s, want %s", err, KindOf(err), KindInvalid)
 			}
 		})
 	}
-}
-
-// recordingTransport counts the requests it carries to its base.
-type recordingTransport struct {
-	base http.RoundTripper
-	n    counter
-}
-
-func (rt *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rt.n.inc()
-	return rt.base.RoundTrip(req)
+	if _, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(maxMaxRetries), WithMaxBodyBytes(1)); err != nil {
+		t.Errorf("WithMaxRetries(10), WithMaxBodyBytes(1): %v", err)
+	}
 }
 
 func TestCallerTransportAndClientHonoured(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writePage(t, w, nil, false) })
+	// counting returns a transport to srv that counts the requests it carries.
+	counting := func(n *counter) http.RoundTripper {
+		return transportFunc(func(req *http.Request) (*http.Response, error) {
+			n.inc()
+			return srv.Client().Transport.RoundTrip(req)
+		})
+	}
 
 	t.Run("WithHTTPClient", func(t *testing.T) {
-		rt := &recordingTransport{base: srv.Client().Transport}
-		hc := &http.Client{Transport: rt}
+		var n counter
+		hc := &http.Client{Transport: counting(&n)}
 		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL), WithHTTPClient(hc))
 		if err != nil {
 			t.Fatal(err)
@@ -255,27 +227,23 @@ func TestCallerTransportAndClientHonoured(t *testing.T) {
 		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if rt.n.count() != 1 {
-			t.Errorf("caller's transport carried %d requests, want 1", rt.n.count())
-		}
-		if hc.Timeout != 0 || hc.Transport != rt {
-			t.Errorf("caller's client was modified: %+v", hc)
+		if n.count() != 1 || hc.Timeout != 0 || hc.CheckRedirect != nil {
+			t.Errorf("caller's transport carried %d requests, want 1; caller's client now %+v, want it unmodified", n.count(), hc)
 		}
 	})
 
 	t.Run("WithTransport wins over the client's", func(t *testing.T) {
-		clientRT := &recordingTransport{base: srv.Client().Transport}
-		optionRT := &recordingTransport{base: srv.Client().Transport}
+		var viaClient, viaOption counter
 		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(srv.URL),
-			WithHTTPClient(&http.Client{Transport: clientRT}), WithTransport(optionRT))
+			WithHTTPClient(&http.Client{Transport: counting(&viaClient)}), WithTransport(counting(&viaOption)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := c.ListTokens(context.Background(), ListOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if clientRT.n.count() != 0 || optionRT.n.count() != 1 {
-			t.Errorf("client transport carried %d, option transport %d; want 0 and 1", clientRT.n.count(), optionRT.n.count())
+		if viaClient.count() != 0 || viaOption.count() != 1 {
+			t.Errorf("client transport carried %d, option transport %d; want 0 and 1", viaClient.count(), viaOption.count())
 		}
 	})
 }
@@ -321,35 +289,6 @@ func TestBearerAuthAloneWithGeneratedClient(t *testing.T) {
 	}
 	if reqs := got.all(); len(reqs) != 1 || reqs[0].auth != "Bearer "+testAPIKey {
 		t.Errorf("server saw %+v", reqs)
-	}
-}
-
-func TestClientIsSafeForConcurrentUse(t *testing.T) {
-	srv := newAccountServer(t, 30)
-	c, _ := newTestClient(t, srv.Server)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			got, err := collect(c.Tokens(context.Background(), ListOptions{Limit: 7}))
-			if err != nil || len(got) != 30 {
-				t.Errorf("got %d tokens, err %v", len(got), err)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// TestMaxRetriesBound: up to 10 retries are accepted, and the error above
-// names the option and the bound.
-func TestMaxRetriesBound(t *testing.T) {
-	if _, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(10)); err != nil {
-		t.Errorf("WithMaxRetries(10): %v", err)
-	}
-	for _, n := range []int{11, 1000, -1} {
-		_, err := NewClient(WithAPIKey(testAPIKey), WithMaxRetries(n))
-		if err == nil || !strings.Contains(err.Error(), "WithMaxRetries must be 0 to 10") {
-			t.Errorf("WithMaxRetries(%d): err = %v, want one naming the bound", n, err)
-		}
 	}
 }
 

@@ -62,14 +62,13 @@ type CreateTokenParams struct {
 // token, so the call fails with an error wrapping [ErrCreateUnconfirmed]
 // instead of creating another.
 func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*gen.Token, error) {
-	const op = "create token"
 	body, err := params.request(time.Now())
 	if err != nil {
 		return nil, err
 	}
 	resp, err := c.generated.CreateClientSideAccessToken(ctx, body)
 	if err != nil {
-		return nil, failed(op, err, c.mask)
+		return nil, failed("create token", err, c.mask)
 	}
 	defer resp.Body.Close()
 	raw := attempt.Body(resp)

@@ -20,7 +20,6 @@ import (
 // harmless, though a retry after a deletion whose answer was lost may end
 // in an error for a token that is in fact gone.
 func (c *Client) DeleteToken(ctx context.Context, token string) error {
-	const op = "delete token"
 	switch token {
 	case "":
 		return &ParamError{Field: "token", Reason: "is empty"}
@@ -31,7 +30,7 @@ func (c *Client) DeleteToken(ctx context.Context, token string) error {
 	// and no Content-Type for it, which the generated builder would add.
 	resp, err := c.generated.DeleteClientSideAccessTokenWithBody(ctx, token, "", nil, withoutContentType)
 	if err != nil {
-		return failed(op, err, c.mask.With(token))
+		return failed("delete token", err, c.mask.With(token))
 	}
 	return resp.Body.Close()
 }

@@ -83,8 +83,8 @@ func TestLoadEnvBaseURL(t *testing.T) {
 				return
 			}
 			var cfgErr *ConfigError
-			if !errors.As(err, &cfgErr) || cfgErr.Setting != envBaseURL {
-				t.Fatalf("err = %v, want a *ConfigError for %s", err, envBaseURL)
+			if !errors.As(err, &cfgErr) || cfgErr.Setting != envBaseURL || KindOf(err) != KindInvalid {
+				t.Fatalf("err = %v, want a *ConfigError for %s, invalid", err, envBaseURL)
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, envBaseURL) || !strings.Contains(msg, tt.because) {
@@ -122,9 +122,8 @@ func TestLoadEnvMaxTokens(t *testing.T) {
 
 // TestClientAndEnvironmentAgree: NewClient reads the environment through
 // LoadEnv, so it takes a key with a line break or a leading space as the
-// CLI does, and refuses a base URL ending in /v1 naming the variable
-// (issue 13: the library said "HTTP 404 Not Found" instead), before any
-// request; a gateway's prefix is kept.
+// CLI does, and refuses a base URL ending in /v1 naming the variable,
+// before any request; a gateway's prefix is kept.
 func TestClientAndEnvironmentAgree(t *testing.T) {
 	for _, key := range []string{"env-key-0123456789\n", " env-key-0123456789", "\tenv-key-0123456789 \r\n"} {
 		got, url := capturingServer(t)

@@ -1,9 +1,9 @@
 package lettatokens
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,43 +110,30 @@ type Error struct {
 //
 //	lettatokens: HTTP 401: Invalid API key (request id req_123)
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("lettatokens: ")
+	// Not from this package, which never returns an Error without a
+	// status; a caller may build one.
+	s := "lettatokens: request failed"
 	if e.StatusCode != 0 {
-		b.WriteString("HTTP ")
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		if text := http.StatusText(e.StatusCode); text != "" {
-			b.WriteString(" ")
-			b.WriteString(text)
-		}
-	} else {
-		// Not from this package, which never returns an Error without a
-		// status; a caller may build one.
-		b.WriteString("request failed")
+		s = strings.TrimSuffix("lettatokens: HTTP "+strconv.Itoa(e.StatusCode)+" "+http.StatusText(e.StatusCode), " ")
 	}
 	// The parts were masked when the Error was built (see
 	// newResponseError); they are escaped and capped again here, as an
 	// Error may be built by other code.
 	switch {
 	case e.Message != "":
-		b.WriteString(": ")
-		b.WriteString(redact.Line(e.Message, redact.MaxLine))
+		s += ": " + redact.Line(e.Message, redact.MaxLine)
 	case e.Err == nil && e.Body != "":
 		// Without a message or a cause, the start of the body (an HTML title,
 		// a proxy's plain-text complaint) is the only clue there is.
-		b.WriteString(": ")
-		b.WriteString(redact.Line(oneLine(e.Body), maxErrorLineBody))
+		s += ": " + redact.Line(oneLine(e.Body), maxErrorLineBody)
 	}
 	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(redact.Line(e.Err.Error(), maxErrorCause))
+		s += ": " + redact.Line(e.Err.Error(), maxErrorCause)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(redact.Line(e.RequestID, redact.MaxLine))
-		b.WriteString(")")
+		s += " (request id " + redact.Line(e.RequestID, redact.MaxLine) + ")"
 	}
-	return b.String()
+	return s
 }
 
 // Unwrap returns the underlying cause, so errors.Is(err, ErrBodyTooLarge)
@@ -160,12 +147,13 @@ func (e *Error) Unwrap() error { return e.Err }
 func newResponseError(resp *http.Response, body []byte, cause error, mask *redact.Masker) *Error {
 	e := &Error{}
 	if cause != nil {
-		e.Err = &maskedCause{err: cause, msg: mask.Safe(cause.Error(), maxErrorCause)}
+		e.Err = newCallError("", cause, mask)
 	}
 	if resp != nil {
 		e.bodyJSON = attempt.IsJSON(resp.Header.Get("Content-Type"))
 		e.StatusCode = resp.StatusCode
-		e.RequestID = mask.Safe(requestID(resp.Header), redact.MaxLine)
+		// The request id, under either of the names servers commonly use.
+		e.RequestID = mask.Safe(cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("Request-Id")), redact.MaxLine)
 	}
 	var msg struct {
 		Message string `json:"message"`
@@ -181,15 +169,6 @@ func newResponseError(resp *http.Response, body []byte, cause error, mask *redac
 	}
 	e.Body = redactedExcerpt(body, maxBodyExcerpt, mask)
 	return e
-}
-
-// requestID returns the request id response header, under either of the
-// names servers commonly use.
-func requestID(h http.Header) string {
-	if id := h.Get("X-Request-Id"); id != "" {
-		return id
-	}
-	return h.Get("Request-Id")
 }
 
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
@@ -215,21 +194,3 @@ func oneLine(s string) string {
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
-
-// errorf is fmt.Errorf with the package prefix, for errors that are not
-// about a response (bad options, bad arguments).
-func errorf(format string, args ...any) error {
-	return fmt.Errorf("lettatokens: "+format, args...)
-}
-
-// maskedCause is the cause of an *Error, with its text masked, escaped and
-// capped when the Error is built: a cause may quote what the server chose
-// (a Content-Type, the origin of a redirect). It unwraps to the cause
-// itself.
-type maskedCause struct {
-	err error
-	msg string
-}
-
-func (e *maskedCause) Error() string { return e.msg }
-func (e *maskedCause) Unwrap() error { return e.err }

@@ -3,10 +3,10 @@ package lettatokens
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,6 +123,16 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 			wantBody:   "no no no",
 		},
 		{
+			name: "large error page under the cap",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusInternalServerError)
+				w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
+			},
+			wantStatus: 500,
+			wantBody:   "<html><p>oops",
+		},
+		{
 			name: "401 with a message and a request id",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("X-Request-Id", "req_abc123")
@@ -162,6 +172,9 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 			if tt.wantCause != nil && !errors.Is(err, tt.wantCause) {
 				t.Errorf("err = %v, want it to wrap %v", err, tt.wantCause)
 			}
+			if tt.wantCause != ErrBodyTooLarge && errors.Is(err, ErrBodyTooLarge) {
+				t.Errorf("err = %v: a body under the cap is not too large", err)
+			}
 			if apiErr.Message != tt.wantMsg {
 				t.Errorf("Message = %q, want %q", apiErr.Message, tt.wantMsg)
 			}
@@ -188,68 +201,69 @@ func TestUnusableResponsesBecomeErrors(t *testing.T) {
 	}
 }
 
-func TestDecodeErrorIsAJSONError(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"tokens":"not a list","hasNextPage":false}`))
-	})
-	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &typeErr) {
-		t.Fatalf("err = %v, want it to wrap a *json.UnmarshalTypeError", err)
-	}
-}
-
+// TestErrorsNeverContainSecrets: whatever the server echoes where
+// (message, body past the excerpt's end, request id, Content-Type,
+// redirect target), no error of a list or a delete shows the API key, a
+// token (one of known shape is redacted to its prefix), or the token a
+// delete names, of any shape, escaped or not; nor does a transport error.
 func TestErrorsNeverContainSecrets(t *testing.T) {
-	// The server echoes everything secret it can: the Authorization header
-	// and a token, in the message, in the body, and in the request id.
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		auth := r.Header.Get("Authorization")
-		w.Header().Set("X-Request-Id", "req-"+testAPIKey)
-		writeJSON(t, w, http.StatusBadRequest, map[string]any{
-			"message": "bad " + auth + " for token " + echoedToken,
-			"detail":  strings.Repeat("pad ", 120) + auth + " " + echoedToken, // straddles the excerpt's end
-		})
-	})
-	c, _ := newTestClient(t, srv)
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want *Error", err)
+	secrets := []string{testAPIKey, testAPIKey[:20], "SECRET", awkwardToken, url.PathEscape(awkwardToken), url.QueryEscape(awkwardToken)}
+	// echo is everything secret a request shows the server: the key, and
+	// the token a delete names; and a token of its own.
+	echo := func(r *http.Request) string {
+		return r.Header.Get("Authorization") + " for token " + echoedToken + " " + pathToken(r.URL)
 	}
-	for name, text := range map[string]string{
-		"Error()":   err.Error(),
-		"Message":   apiErr.Message,
-		"Body":      apiErr.Body,
-		"RequestID": apiErr.RequestID,
+	elsewhere := newServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	for _, tt := range []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"message, body and request id", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "req-"+echo(r))
+			writeJSON(t, w, http.StatusBadRequest, map[string]any{
+				"message": "bad " + echo(r),
+				"path":    r.URL.EscapedPath(),
+				"detail":  strings.Repeat("pad ", 120) + echo(r), // straddles the excerpt's end
+			})
+		}},
+		{"content type of a 404", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; x="+url.PathEscape(pathToken(r.URL)))
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "not deleted "+echo(r))
+		}},
+		{"redirect elsewhere", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, elsewhere.URL+r.URL.EscapedPath()+"?t="+url.QueryEscape(echo(r)), http.StatusTemporaryRedirect)
+		}},
+		{"connection closed", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		}},
 	} {
-		for _, secret := range []string{testAPIKey, echoedToken, testAPIKey[:20], "SECRETSECRET"} {
-			if strings.Contains(text, secret) {
-				t.Errorf("%s = %q contains %q", name, text, secret)
+		srv := newServer(t, tt.handler)
+		c, _ := newTestClient(t, srv, WithMaxRetries(0))
+		_, listErr := c.ListTokens(t.Context(), ListOptions{})
+		for call, err := range map[string]error{"list": listErr, "delete": c.DeleteToken(t.Context(), awkwardToken)} {
+			if err == nil {
+				t.Fatalf("%s, %s: want an error", tt.name, call)
+			}
+			texts := map[string]string{"Error()": err.Error()}
+			var apiErr *Error
+			if errors.As(err, &apiErr) {
+				texts["Message"], texts["Body"], texts["RequestID"] = apiErr.Message, apiErr.Body, apiErr.RequestID
+			}
+			for name, text := range texts {
+				for _, secret := range secrets {
+					if strings.Contains(text, secret) {
+						t.Errorf("%s, %s: %s = %q contains %q", tt.name, call, name, text, secret)
+					}
+				}
+			}
+			if tt.name == "message, body and request id" && !strings.Contains(apiErr.Message, "ck-let-S…") {
+				t.Errorf("%s: Message = %q, want the token redacted to its prefix", call, apiErr.Message)
 			}
 		}
-	}
-	if !strings.Contains(apiErr.Message, "ck-let-S…") {
-		t.Errorf("Message = %q, want the token redacted to its prefix", apiErr.Message)
-	}
-}
-
-// TestBrokenOffBodyIsNoAnswer: a body shorter than its Content-Length is
-// no usable answer (and is retried, see TestBrokenBodyIsRetried): not an
-// *Error, but net/http's error wrapped with the operation, its cause
-// io.ErrUnexpectedEOF.
-func TestBrokenOffBodyIsNoAnswer(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", "100")
-		w.Write([]byte(`{"tokens":[`))
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	assertNoAnswer(t, err, "list tokens")
-	if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "reading response body") {
-		t.Errorf("err = %v, want errors.Is(err, io.ErrUnexpectedEOF), saying it was reading the body", err)
 	}
 }
 
@@ -270,23 +284,6 @@ func TestErrorString(t *testing.T) {
 	}
 }
 
-func TestLargeErrorPageUnderCapIsNotTooLarge(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("<html>" + strings.Repeat("<p>oops</p>", 20000) + "</html>")) // ~220 KB
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	_, err := c.ListTokens(context.Background(), ListOptions{})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.HasPrefix(apiErr.Body, "<html><p>oops") {
-		t.Fatalf("err = %v, want *Error 500 with an excerpt of the page", err)
-	}
-	if errors.Is(err, ErrBodyTooLarge) {
-		t.Errorf("err = %v: a page under the cap is not too large", err)
-	}
-}
-
 // hasControl reports whether s holds a byte or rune a terminal would act on
 // rather than print: C0 and C1 controls, DEL, or invalid UTF-8.
 func hasControl(s string) bool {
@@ -299,7 +296,8 @@ func hasControl(s string) bool {
 // TestServerStringsAreEscapedAndCapped: Message, RequestID and Body come
 // from the server, which may send terminal escapes, a newline followed by
 // a forged log line, or a megabyte. Each field, and Error(), must stay one
-// short line with every control character escaped.
+// short line with every control character escaped, and show nothing
+// token-shaped once escaped.
 func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 	const forged = "\nlettatokens: all good, nothing to see"
 	long := strings.Repeat("A", 32<<10) // under the 64 KB read of an error body
@@ -349,6 +347,18 @@ func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 			body: `{"message":"nope"}`, requestID: strings.Repeat("r", 64<<10),
 			wantReqID: "rrrr",
 		},
+		// "ck-let-" and control bytes is not token-shaped, but escaped
+		// ("ck-let-\x1c\x1cBBBB...") it is.
+		{
+			name: "control bytes in a token in the message", status: 400,
+			body:    `{"message":"ck-let-\u001c\u001cBBBBBBBBBBBBBBBBBBBBBBBB"}`,
+			wantMsg: `ck-let-`,
+		},
+		{
+			name: "control bytes in a token in the body", status: 400, ctype: "text/plain",
+			body:     "ck-let-\x1c\x1cBBBBBBBBBBBBBBBBBBBBBBBB",
+			wantBody: `ck-let-`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -384,38 +394,12 @@ func TestServerStringsAreEscapedAndCapped(t *testing.T) {
 				if !strings.Contains(f.got, f.want) {
 					t.Errorf("%s = %q, want it to contain %q", f.name, f.got, f.want)
 				}
+				if strings.Contains(f.got, "BBBBBBBBBBBB") || redact.NewMasker("").Holds(f.got) {
+					t.Errorf("%s = %q shows a token-shaped value", f.name, f.got)
+				}
 			}
 			if strings.Contains(err.Error(), forged) {
 				t.Errorf("Error() = %q carries the forged line", err)
-			}
-		})
-	}
-}
-
-// TestEscapingMakesNoTokenVisible: "ck-let-" followed by control bytes is
-// not token-shaped, but once escaped ("ck-let-\x1c\x1cBBBB...") it is, and
-// was printed whole. Found by FuzzPageWalk.
-func TestEscapingMakesNoTokenVisible(t *testing.T) {
-	for _, tt := range []struct{ name, ctype, body string }{
-		{"in the message", "application/json", `{"message":"ck-let-\u001c\u001cBBBBBBBBBBBBBBBBBBBBBBBB"}`},
-		{"in the body", "text/plain", "ck-let-\x1c\x1cBBBBBBBBBBBBBBBBBBBBBBBB"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", tt.ctype)
-				w.WriteHeader(http.StatusBadRequest)
-				io.WriteString(w, tt.body)
-			})
-			c, _ := newTestClient(t, srv, WithMaxRetries(0))
-			_, err := c.ListTokens(context.Background(), ListOptions{})
-			var apiErr *Error
-			if !errors.As(err, &apiErr) || apiErr.Message+apiErr.Body == "" {
-				t.Fatalf("err = %v, want an *Error with a message or a body", err)
-			}
-			for name, s := range map[string]string{"Message": apiErr.Message, "Body": apiErr.Body, "Error()": err.Error()} {
-				if strings.Contains(s, "BBBBBBBBBBBB") || redact.NewMasker("").Holds(s) {
-					t.Errorf("%s = %q shows a token-shaped value", name, s)
-				}
 			}
 		})
 	}
@@ -428,30 +412,6 @@ func TestErrorStringEscapesFieldsSetByHand(t *testing.T) {
 	got := e.Error()
 	if hasControl(got) || len(got) > 2048 {
 		t.Errorf("Error() = %.300q (%d bytes), want one short line without control characters", got, len(got))
-	}
-}
-
-// TestErrorBodyAtTheCap: an unusable answer's body of exactly
-// WithMaxBodyBytes bytes (under the 64 KiB read for errors) is shown whole
-// and is not "too large"; one byte more is cut to the cap and is.
-func TestErrorBodyAtTheCap(t *testing.T) {
-	const limit = 64
-	for _, extra := range []int{0, 1} {
-		body := []byte(`{"message":"bad"` + strings.Repeat(" ", limit-len(`{"message":"bad"}`)+extra) + "}")
-		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
-			return fakeAnswer(req, http.StatusBadRequest, "application/json", body), nil
-		}), WithMaxBodyBytes(limit))
-		_, err := c.ListTokens(t.Context(), ListOptions{})
-		var apiErr *Error
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
-			t.Fatalf("%d bytes: err = %v, want an *Error 400", len(body), err)
-		}
-		if tooLarge := errors.Is(err, ErrBodyTooLarge); tooLarge != (extra > 0) {
-			t.Errorf("%d bytes, cap %d: errors.Is(err, ErrBodyTooLarge) = %v: %v", len(body), limit, tooLarge, err)
-		}
-		if extra == 0 && apiErr.Message != "bad" {
-			t.Errorf("%d bytes: Message = %q, want the body's message", len(body), apiErr.Message)
-		}
 	}
 }
 

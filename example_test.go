@@ -17,16 +17,15 @@ import (
 )
 
 // fakeLetta stands in for Letta Cloud in the examples: an account of five
-// tokens, paginated with offset and limit, that rejects any key but one.
+// tokens, paginated with offset and limit, that rejects any key but one,
+// creates tokens with made-up values and deletes them.
 func fakeLetta() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Header.Get("Authorization") != "Bearer sk-let-example-key" {
-			w.Header().Set("X-Request-Id", "req_123")
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"message":"Invalid API key"}`)
-			return
-		}
+	fail := func(w http.ResponseWriter, status int, message string) {
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"message":%q}`, message)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/client-side-access-tokens", func(w http.ResponseWriter, r *http.Request) {
 		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
 		if err != nil {
@@ -47,6 +46,36 @@ func fakeLetta() *httptest.Server {
 		}
 		page.HasNextPage = offset+limit < total
 		json.NewEncoder(w).Encode(page)
+	})
+	mux.HandleFunc("POST /v1/client-side-access-tokens", func(w http.ResponseWriter, r *http.Request) {
+		var req gen.CreateTokenRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ExpiresAt == nil {
+			fail(w, http.StatusBadRequest, "bad request")
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(gen.Token{
+			Token:     "ck-let-example-created-0123456789",
+			Hostname:  req.Hostname,
+			ExpiresAt: *req.ExpiresAt,
+			Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: req.Policy},
+		})
+	})
+	mux.HandleFunc("DELETE /v1/client-side-access-tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("token") != "ck-let-example-created-0123456789" {
+			fail(w, http.StatusNotFound, "token not found")
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Header.Get("Authorization") != "Bearer sk-let-example-key" {
+			w.Header().Set("X-Request-Id", "req_123")
+			fail(w, http.StatusUnauthorized, "Invalid API key")
+			return
+		}
+		mux.ServeHTTP(w, r)
 	}))
 }
 
@@ -171,41 +200,8 @@ func ExampleErrCrossOriginRedirect() {
 	// Output: refused a redirect, status 302
 }
 
-// fakeTokenStore stands in for Letta Cloud in the create and delete
-// examples: it creates tokens with made-up values and deletes them.
-func fakeTokenStore() *httptest.Server {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/client-side-access-tokens", func(w http.ResponseWriter, r *http.Request) {
-		var req gen.CreateTokenRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.ExpiresAt == nil {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprint(w, `{"message":"bad request"}`)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(gen.Token{
-			Token:     "ck-let-example-created-0123456789",
-			Hostname:  req.Hostname,
-			ExpiresAt: *req.ExpiresAt,
-			Policy:    gen.TokenPolicy{Version: gen.TokenPolicyVersionV1, Data: req.Policy},
-		})
-	})
-	mux.HandleFunc("DELETE /v1/client-side-access-tokens/{token}", func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("token") != "ck-let-example-created-0123456789" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"message":"token not found"}`)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	return httptest.NewServer(mux)
-}
-
 func ExampleClient_CreateToken() {
-	srv := fakeTokenStore()
+	srv := fakeLetta()
 	defer srv.Close()
 	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
 	if err != nil {
@@ -240,7 +236,7 @@ func ExampleClient_CreateToken() {
 }
 
 func ExampleClient_DeleteToken() {
-	srv := fakeTokenStore()
+	srv := fakeLetta()
 	defer srv.Close()
 	client, err := lettatokens.NewClient(lettatokens.WithAPIKey("sk-let-example-key"), lettatokens.WithBaseURL(srv.URL))
 	if err != nil {

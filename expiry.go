@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -19,7 +20,7 @@ func ExpiresAt(t gen.Token) (time.Time, error) {
 		// time.ParseError quotes the whole input, which on a malformed page
 		// could be a token or a megabyte, so it is not wrapped; the value
 		// is redacted, escaped and cut to redact.MaxLine.
-		return time.Time{}, errorf(`expiresAt "%s" is not an RFC 3339 time`, redact.NewMasker("").Safe(t.ExpiresAt, redact.MaxLine))
+		return time.Time{}, fmt.Errorf(`lettatokens: expiresAt "%s" is not an RFC 3339 time`, redact.NewMasker("").Safe(t.ExpiresAt, redact.MaxLine))
 	}
 	return at, nil
 }

@@ -1,10 +1,8 @@
 package lettatokens
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,30 +11,6 @@ import (
 
 	"github.com/letta-tokens/letta-tokens/redact"
 )
-
-// pageTransport answers every request in memory, with no network: the
-// bodies in turn (A, B, A, B, ...), as 200 JSON, with the length declared
-// or not. It counts the requests.
-type pageTransport struct {
-	bodies   [2][]byte
-	declared bool
-	n        atomic.Int64
-}
-
-func (t *pageTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	body := t.bodies[(t.n.Add(1)-1)%2]
-	resp := &http.Response{
-		StatusCode:    http.StatusOK,
-		Header:        http.Header{"Content-Type": {"application/json"}},
-		Body:          io.NopCloser(bytes.NewReader(body)),
-		ContentLength: -1,
-		Request:       req,
-	}
-	if t.declared {
-		resp.ContentLength = int64(len(body))
-	}
-	return resp, nil
-}
 
 // FuzzPageWalk walks two pages served in turn (so that a server repeating
 // itself, alternating, or overlapping is covered) through a real Client,
@@ -92,12 +66,18 @@ func FuzzPageWalk(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, a, b []byte, maxTokens uint16, declared bool, conc uint8) {
 		concurrency := 1 + int(conc%8)
-		tr := &pageTransport{bodies: [2][]byte{a, b}, declared: declared}
-		c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL("http://127.0.0.1:1"),
-			WithTransport(tr), WithMaxRetries(0))
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The bodies in turn (A, B, A, B, ...), as 200 JSON, the length
+		// declared or not, with no network.
+		var requests atomic.Int64
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			body := [2][]byte{a, b}[(requests.Add(1)-1)%2]
+			resp := fakeAnswer(req, http.StatusOK, "application/json", body)
+			resp.ContentLength = -1
+			if declared {
+				resp.ContentLength = int64(len(body))
+			}
+			return resp, nil
+		}), WithMaxRetries(0))
 		bound := int(maxTokens)
 		if bound == 0 {
 			bound = DefaultMaxTokens
@@ -117,7 +97,7 @@ func FuzzPageWalk(f *testing.F) {
 		if len(seen) > bound {
 			t.Errorf("yielded %d tokens, bound %d", len(seen), bound)
 		}
-		if n := tr.n.Load(); n > 3*int64(concurrency) {
+		if n := requests.Load(); n > 3*int64(concurrency) {
 			t.Errorf("walk made %d requests at concurrency %d, want at most %d", n, concurrency, 3*concurrency)
 		}
 		if walkErr != nil {

@@ -9,7 +9,6 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -127,15 +126,6 @@ func writePage(t testing.TB, w http.ResponseWriter, toks []gen.Token, hasNext bo
 	writeJSON(t, w, http.StatusOK, gen.TokenPage{Tokens: toks, HasNextPage: hasNext})
 }
 
-func mustParseURL(t testing.TB, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
-
 // fakePages is an in-process PageLister whose pages
 // come from a function of the offset: no HTTP, for walks too long for a
 // loopback server.
@@ -144,6 +134,9 @@ type fakePages func(offset int) (*gen.TokenPage, error)
 func (f fakePages) ListTokens(_ context.Context, params ListOptions) (*gen.TokenPage, error) {
 	return f(params.Offset)
 }
+
+// Collect is collect, for the external test package.
+var Collect = collect
 
 // collect gathers a walk's tokens, and its error, which ends it.
 func collect(walk iter.Seq2[gen.Token, error]) ([]gen.Token, error) {

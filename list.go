@@ -32,12 +32,11 @@ func (c *Client) ListTokens(ctx context.Context, opts ListOptions) (*gen.TokenPa
 	if opts.AgentID != "" {
 		p.AgentId = &opts.AgentID
 	}
-	const op = "list tokens"
 	// The raw method goes through the attempt loop: a response that
 	// reaches here is 2xx JSON with a capped body, read whole.
 	resp, err := c.generated.ListClientSideAccessTokens(ctx, &p)
 	if err != nil {
-		return nil, failed(op, err, c.mask)
+		return nil, failed("list tokens", err, c.mask)
 	}
 	defer resp.Body.Close()
 	body := attempt.Body(resp)

@@ -44,24 +44,5 @@ func TestListTokens(t *testing.T) {
 	}
 }
 
-// TestGeneratedGoesThroughTheClient: the generated client a Client hands
-// out authenticates, and its raw methods see the same checks.
-func TestGeneratedGoesThroughTheClient(t *testing.T) {
-	auth := make(chan string, 1)
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		auth <- r.Header.Get("Authorization")
-		writeJSON(t, w, http.StatusInternalServerError, map[string]string{"message": "boom"})
-	})
-	c, _ := newTestClient(t, srv, WithMaxRetries(0))
-	resp, err := c.Generated().ListClientSideAccessTokensWithResponse(context.Background(), nil)
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Message != "boom" {
-		t.Fatalf("resp %+v, err %v; want *Error 500 boom", resp, err)
-	}
-	if got := <-auth; got != "Bearer "+testAPIKey {
-		t.Errorf("Authorization = %q", got)
-	}
-}
-
 // A *Client is what a walk takes.
 var _ PageLister = (*Client)(nil)

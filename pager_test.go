@@ -446,37 +446,13 @@ func TestTokensRejectsBadOptions(t *testing.T) {
 	}
 }
 
-func TestTokensHonoursContext(t *testing.T) {
-	srv := newAccountServer(t, 1000)
-	c, _ := newTestClient(t, srv.Server)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var last error
-	n := 0
-	for _, err := range c.Tokens(ctx, ListOptions{Limit: 10}) {
-		if err != nil {
-			last = err
-			break
-		}
-		if n++; n == 15 {
-			cancel()
-		}
-	}
-	if !errors.Is(last, context.Canceled) {
-		t.Errorf("walk ended with %v, want context.Canceled", last)
-	}
-	if got := len(srv.seen()); got != 2 {
-		t.Errorf("server saw %d requests, want 2", got)
-	}
-}
-
 // TestTokensConcurrentWalk: on an honest server, at every concurrency,
 // tokens come out in offset order, each once; at most Concurrency requests
 // are in flight at once, and at most Concurrency-1 are wasted past the end
 // (twice that when the server caps its pages below the limit asked for,
 // the first guesses being wrong).
 func TestTokensConcurrentWalk(t *testing.T) {
-	for _, total := range []int{0, 1, 99, 100, 250, 1000} { // 100 and 1000: exact multiples of the limit
+	for _, total := range []int{0, 1, 99, 100, 101, 250, 1000} { // 100 and 1000: exact multiples of the limit
 		for _, maxLimit := range []int{0, 30} {
 			for _, conc := range append(concurrencies, MaxConcurrency) {
 				t.Run(fmt.Sprintf("total=%d/cap=%d/concurrency=%d", total, maxLimit, conc), func(t *testing.T) {
@@ -505,12 +481,15 @@ func TestTokensConcurrentWalk(t *testing.T) {
 
 // TestTokensConcurrentCancel: cancelling the context mid-walk stops every
 // request in flight (the server holds them until the client goes away),
+// sends none after,
 // and the walk yields the context's error once, after the tokens of the
 // pages it had handed out, and leaves no goroutine behind.
 func TestTokensConcurrentCancel(t *testing.T) {
 	for _, conc := range concurrencies {
 		t.Run(strconv.Itoa(conc), func(t *testing.T) {
+			var n counter
 			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				n.inc()
 				offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 				if offset >= 300 {
 					select { // answered only when the client has gone
@@ -542,6 +521,9 @@ func TestTokensConcurrentCancel(t *testing.T) {
 			}
 			// The page of token 250 was handed out whole before the cancel.
 			wantTokens(t, got, 0, 300)
+			// Nothing is sent once the context has ended: at concurrency 1,
+			// the three pages handed out.
+			wantRequestsAt(t, n.count(), 3, conc, conc)
 			if elapsed := time.Since(start); elapsed > 5*time.Second {
 				t.Errorf("walk took %s, want it to end at the cancel", elapsed)
 			}

@@ -1,12 +1,10 @@
 package lettatokens_test
 
 import (
-	"iter"
 	"net/http/httptest"
 	"testing"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
-	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
@@ -31,7 +29,7 @@ func TestReadmeMockSnippets(t *testing.T) {
 	}))
 	t.Cleanup(drifting.Close)
 
-	tokens, err := collectAll(client.Tokens(t.Context(), lettatokens.ListOptions{}))
+	tokens, err := lettatokens.Collect(client.Tokens(t.Context(), lettatokens.ListOptions{}))
 	if err != nil || len(tokens) != 50 || tokens[0].Hostname == "" {
 		t.Fatalf("the mock: %d tokens, err %v", len(tokens), err)
 	}
@@ -39,7 +37,7 @@ func TestReadmeMockSnippets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err = collectAll(driftingClient.Tokens(t.Context(), lettatokens.ListOptions{}))
+	tokens, err = lettatokens.Collect(driftingClient.Tokens(t.Context(), lettatokens.ListOptions{}))
 	if err != nil || len(tokens) != 50 {
 		t.Fatalf("the drifting mock: %d tokens, err %v", len(tokens), err)
 	}
@@ -48,16 +46,4 @@ func TestReadmeMockSnippets(t *testing.T) {
 			t.Fatalf("token %d still has a hostname: the drifting mock does not drift", i)
 		}
 	}
-}
-
-// collectAll gathers a walk's tokens, and its error, which ends it.
-func collectAll(walk iter.Seq2[gen.Token, error]) ([]gen.Token, error) {
-	var all []gen.Token
-	for tok, err := range walk {
-		if err != nil {
-			return all, err
-		}
-		all = append(all, tok)
-	}
-	return all, nil
 }

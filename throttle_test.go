@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 )
@@ -98,22 +97,5 @@ func TestThrottleHonoursContext(t *testing.T) {
 	}
 	if n.count() != 1 {
 		t.Errorf("server saw %d requests, want 1: the held-back one must not be sent", n.count())
-	}
-}
-
-// TestThrottleDoesNotHoldARetryTwice: the request that got the 429 waits
-// its own backoff once, not that and the throttle's wait again.
-func TestThrottleDoesNotHoldARetryTwice(t *testing.T) {
-	for _, h := range []map[string]string{{"Retry-After-Ms": "800"}, nil} {
-		t.Run(strconv.Itoa(len(h)), func(t *testing.T) {
-			n, srv := scriptedServer(t, step{429, h}, step{status: http.StatusOK})
-			c, waits := newTestClient(t, srv)
-			if _, err := c.ListTokens(t.Context(), ListOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if got := waits.recorded(); len(got) != 1 || n.count() != 2 {
-				t.Errorf("waits = %v for %d requests, want one wait for 2", got, n.count())
-			}
-		})
 	}
 }

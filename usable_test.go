@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,100 +81,69 @@ func TestUnfollowedRedirectIsNoAnswer(t *testing.T) {
 	}
 }
 
-// TestEdgesOfSuccess: every 2xx with a JSON page is an answer, the last
-// one (299) included; the first status past them (300) is not.
-func TestEdgesOfSuccess(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for _, status := range []int{200, 203, 299} {
-		body := pageJSON(t)
-		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(status)
-			w.Write(body)
-		})
-		c, _ := newTestClient(t, srv)
-		page, err := c.ListTokens(ctx, ListOptions{})
-		if err != nil || len(page.Tokens) != 2 {
-			t.Errorf("HTTP %d with a page: page %v, err %v; want the page's 2 tokens", status, page, err)
-		}
-	}
-}
-
-// TestPlusJSONIsJSON: any +json media type is JSON, as Error's doc says.
-// A 2xx application/problem+json that holds a page is that page; one that
-// holds a problem document is an *Error whose cause is the decoding, not
-// the Content-Type; a 2xx text/json or application/jsonx is not JSON.
-func TestPlusJSONIsJSON(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	problem := []byte(`{"type":"about:blank","title":"Bad Request","status":400}`)
-	for _, tc := range []struct {
-		contentType string
-		body        []byte
-		wantPage    bool
-		wantNotJSON bool
+// TestListAnswers: what a list makes of a 2xx (or 204) answer, its length
+// undeclared (a caller's fake transport that never set ContentLength is
+// read to its end, not taken for an empty body). Any 2xx holding a page as
+// JSON (application/json or any type/subtype+json, in any case) is that
+// page, 299 included. Anything else is an *Error with the answer's status,
+// undocumented, and the walk fails with it rather than list no tokens: a
+// type that is not JSON (its cause attempt.ErrNotJSON), a 204, a body that
+// lacks the page's members, or one that does not decode (a
+// *json.UnmarshalTypeError, reachable).
+func TestListAnswers(t *testing.T) {
+	const js = "application/json"
+	page := string(pageJSON(t))
+	for _, tt := range []struct {
+		status            int
+		contentType, body string
+		wantErr           string // "" for the page's two tokens; else a part of Error()
 	}{
-		{"application/problem+json", pageJSON(t), true, false},
-		{"application/vnd.letta+json; charset=utf-8", pageJSON(t), true, false},
-		{"APPLICATION/PROBLEM+JSON", pageJSON(t), true, false},
-		{"application/problem+json", problem, false, false},
-		{"Application/JSON", pageJSON(t), true, false},
-		{"+json", pageJSON(t), false, true},
-		{"problem+json", pageJSON(t), false, true},
-		{"application/jsonx", pageJSON(t), false, true},
-		{"text/plain+jsonp", pageJSON(t), false, true},
-		{"text/html", pageJSON(t), false, true},
+		{200, js, page, ""},
+		{203, js, page, ""},
+		{299, js, page, ""},
+		{200, "application/problem+json", page, ""},
+		{200, "application/vnd.letta+json; charset=utf-8", page, ""},
+		{200, "APPLICATION/PROBLEM+JSON", page, ""},
+		{200, "Application/JSON", page, ""},
+		{200, "application/problem+json", `{"type":"about:blank","title":"Bad Request","status":400}`, `"tokens" is missing`},
+		{200, "+json", page, "response is not JSON"},
+		{200, "problem+json", page, "response is not JSON"},
+		{200, "application/jsonx", page, "response is not JSON"},
+		{200, "text/plain+jsonp", page, "response is not JSON"},
+		{200, "text/html", page, "response is not JSON"},
+		{204, "", "", "HTTP 204 No Content"},
+		{200, js, `{}`, `"tokens" is missing`},
+		{200, js, `null`, `"tokens" is missing`},
+		{200, js, `{"items":[{"token":"x"}],"has_next":true}`, `"tokens" is missing`},
+		{200, js, `{"tokens":null,"hasNextPage":false}`, `"tokens" is missing or null`},
+		{200, js, `{"tokens":[]}`, `"hasNextPage" is missing`},
+		{200, js, `{"tokens":[],"hasNextPage":null}`, `"hasNextPage" is missing or null`},
+		{200, js, `{"tokens":"not a list","hasNextPage":false}`, "cannot unmarshal"},
 	} {
-		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", tc.contentType)
-			w.Write(tc.body)
-		})
-		c, _ := newTestClient(t, srv)
-		page, err := c.ListTokens(ctx, ListOptions{})
-		if tc.wantPage {
-			if err != nil || len(page.Tokens) != 2 {
-				t.Errorf("200 %s with a page: page %v, err %v; want the page", tc.contentType, page, err)
+		name := fmt.Sprintf("%d %s %s", tt.status, tt.contentType, tt.body)
+		c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
+			return fakeAnswer(req, tt.status, tt.contentType, []byte(tt.body)), nil
+		}))
+		got, err := c.ListTokens(t.Context(), ListOptions{})
+		if tt.wantErr == "" {
+			if err != nil || len(got.Tokens) != 2 {
+				t.Errorf("%s: page %v, err %v; want the page's 2 tokens", name, got, err)
 			}
 			continue
 		}
 		var apiErr *Error
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusOK {
-			t.Errorf("200 %s with %s: err = %v, want an *Error", tc.contentType, tc.body, err)
-			continue
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tt.status || !strings.Contains(err.Error(), tt.wantErr) || KindOf(err) != KindUndocumented {
+			t.Errorf("%s: err = %v (kind %s), want an undocumented *Error %d saying %s", name, err, KindOf(err), tt.status, tt.wantErr)
 		}
-		if got := errors.Is(err, attempt.ErrNotJSON); got != tc.wantNotJSON {
-			t.Errorf("200 %s: errors.Is(err, attempt.ErrNotJSON) = %v, want %v (err %v)", tc.contentType, got, tc.wantNotJSON, err)
+		if notJSON := strings.Contains(tt.wantErr, "not JSON"); errors.Is(err, attempt.ErrNotJSON) != notJSON {
+			t.Errorf("%s: errors.Is(err, attempt.ErrNotJSON) = %v, want %v", name, !notJSON, notJSON)
 		}
-	}
-}
-
-// TestUndeclaredZeroLengthIsReadWhole: a response whose ContentLength is 0
-// although it has a body (a caller's fake transport that never set it) is
-// read to its end, within the cap, like one of unknown length: not taken
-// for an empty body.
-func TestUndeclaredZeroLengthIsReadWhole(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	body := pageJSON(t)
-	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
-		return fakeAnswer(req, http.StatusOK, "application/json", body), nil
-	}))
-	page, err := c.ListTokens(ctx, ListOptions{})
-	if err != nil || len(page.Tokens) != 2 {
-		t.Fatalf("ListTokens: page %v, err %v; want the page of two tokens", page, err)
-	}
-}
-
-// TestNoContentToAListIsNoPage: a 204 is usable as a delete's answer, but
-// a list answered 204 has no page: an *Error 204, drift.
-func TestNoContentToAListIsNoPage(t *testing.T) {
-	c, _ := newFakeClient(t, transportFunc(func(req *http.Request) (*http.Response, error) {
-		return fakeAnswer(req, http.StatusNoContent, "", nil), nil
-	}))
-	_, err := c.ListTokens(t.Context(), ListOptions{})
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNoContent || KindOf(err) != KindUndocumented {
-		t.Errorf("err = %v (kind %s), want an *Error 204, undocumented", err, KindOf(err))
+		var typeErr *json.UnmarshalTypeError
+		if strings.Contains(tt.wantErr, "cannot unmarshal") && !errors.As(err, &typeErr) {
+			t.Errorf("%s: err = %v, want it to wrap a *json.UnmarshalTypeError", name, err)
+		}
+		if _, err := collect(c.Tokens(t.Context(), ListOptions{})); err == nil {
+			t.Errorf("%s: the walk listed no tokens without an error", name)
+		}
 	}
 }

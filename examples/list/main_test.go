@@ -17,13 +17,6 @@ import (
 
 func TestMain(m *testing.M) { exampletest.Main(m, main) }
 
-// runExample runs main in a child process against baseURL and returns its
-// stdout, its stderr and whether it exited 0.
-func runExample(t *testing.T, baseURL string) (stdout, stderr string, ok bool) {
-	t.Helper()
-	return exampletest.Run(t, nil, "LETTA_BASE_URL="+baseURL, "LETTA_API_KEY=example-key")
-}
-
 // TestMainAgainstMock runs the README example against the mock: it must
 // print every token, redacted.
 func TestMainAgainstMock(t *testing.T) {
@@ -87,7 +80,7 @@ func TestMainPrintsTheCause(t *testing.T) {
 		{"invalid JSON", serve(http.StatusOK, `{"tokens": [`), []string{"unexpected end of JSON input"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, ok := runExample(t, tt.baseURL)
+			stdout, stderr, ok := exampletest.Run(t, nil, "LETTA_BASE_URL="+tt.baseURL, "LETTA_API_KEY=example-key")
 			if ok || stdout != "" {
 				t.Errorf("exit 0 or output on a failure: %q", stdout)
 			}

@@ -217,13 +217,9 @@ func resendable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 }
 
-// urlOp is how net/http's *url.Error names a method: "Get", "Post".
-func urlOp(method string) string {
-	if method == "" {
-		return "Get"
-	}
-	return method[:1] + strings.ToLower(method[1:])
-}
+// urlOp is how net/http's *url.Error names a method: "Get", "Post". The
+// generated client sets every request's method.
+func urlOp(method string) string { return method[:1] + strings.ToLower(method[1:]) }
 
 // ErrCreateUnconfirmed is in the chain of a create whose 2xx status
 // arrived but whose body did not arrive whole.

@@ -53,9 +53,6 @@ func (s *Set) Add(token string) bool {
 	return true
 }
 
-// Len returns how many distinct fingerprints s holds.
-func (s *Set) Len() int { return s.n }
-
 // insert puts h in its slot, probing linearly from the slot its low bits
 // name (maphash spreads them evenly), and reports whether it was absent.
 func (s *Set) insert(h uint64) bool {

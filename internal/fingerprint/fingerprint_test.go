@@ -16,8 +16,8 @@ func TestSet(t *testing.T) {
 		// full and grown only as needed: at least three eighths full past
 		// its first 256 slots. A table that fills up, or doubles on every
 		// add, fails here at once rather than by hanging.
-		if s.Len() != i+1 || s.n*4 > len(s.slots)*3 || len(s.slots) > max(256, 3*s.n) {
-			t.Fatalf("%d fingerprints in %d slots after %d adds, want as many, between three eighths and three quarters full", s.Len(), len(s.slots), i+1)
+		if s.n != i+1 || s.n*4 > len(s.slots)*3 || len(s.slots) > max(256, 3*s.n) {
+			t.Fatalf("%d fingerprints in %d slots after %d adds, want as many, between three eighths and three quarters full", s.n, len(s.slots), i+1)
 		}
 	}
 	for i := range n {
@@ -25,8 +25,8 @@ func TestSet(t *testing.T) {
 			t.Fatalf("token %d reported as new the second time", i)
 		}
 	}
-	if s.Len() != n || s.n*4 > len(s.slots)*3 {
-		t.Errorf("%d fingerprints in %d slots, want %d at most three quarters full", s.Len(), len(s.slots), n)
+	if s.n != n || s.n*4 > len(s.slots)*3 {
+		t.Errorf("%d fingerprints in %d slots, want %d at most three quarters full", s.n, len(s.slots), n)
 	}
 	// The type's promise: at most 21 bytes a token, so that a million
 	// tokens cost 16 MB, not 100.

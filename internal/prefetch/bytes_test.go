@@ -2,7 +2,6 @@ package prefetch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -155,14 +154,6 @@ func TestByteBudgetFollowsGrowingPages(t *testing.T) {
 	}
 	if afterLarge > 1 {
 		t.Errorf("%d large pages outstanding once their size was known, want at most 1 beside the one handed out", afterLarge)
-	}
-}
-
-func TestNegativeMaxBytes(t *testing.T) {
-	for _, err := range Pages(t.Context(), Options[[]int]{Limit: 1, Concurrency: 1, MaxBytes: -1}, (&account{}).fetch) {
-		if !errors.Is(err, ErrOptions) {
-			t.Errorf("err = %v", err)
-		}
 	}
 }
 

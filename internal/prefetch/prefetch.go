@@ -29,8 +29,6 @@ type Fetch[P any] func(ctx context.Context, offset, limit int) (page P, items in
 type Page[P any] struct {
 	Offset int
 	Value  P
-	Items  int
-	More   bool
 }
 
 // DefaultMaxBytes is Options.MaxBytes when it is 0 and Options.Size is
@@ -115,7 +113,7 @@ func Pages[P any](ctx context.Context, opts Options[P], fetch Fetch[P]) iter.Seq
 				yield(Page[P]{Offset: next}, r.err)
 				return
 			}
-			page := Page[P]{Offset: next, Value: r.page, Items: r.items, More: r.more}
+			page := Page[P]{Offset: next, Value: r.page}
 			if !yield(page, nil) || !r.more || r.items <= 0 {
 				return
 			}
