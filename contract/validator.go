@@ -250,16 +250,18 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		return Findings{{Check: CheckContentType, Severity: Breaking,
 			Message: fmt.Sprintf("HTTP %d with Content-Type %s, want application/json", status, v.quote(ct))}}
 	}
-	var value any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&value); err != nil {
-		return Findings{{Check: CheckJSON, Severity: Breaking,
-			Message: fmt.Sprintf("body is not valid JSON (%d bytes): %s", len(body), v.safe(jsonErrorText(err)))}}
-	}
-	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
-		return Findings{{Check: CheckJSON, Severity: Breaking,
-			Message: fmt.Sprintf("body has %d bytes after its JSON value", len(rest))}}
+	value, plain := decodePlainJSON(body)
+	if !plain {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&value); err != nil {
+			return Findings{{Check: CheckJSON, Severity: Breaking,
+				Message: fmt.Sprintf("body is not valid JSON (%d bytes): %s", len(body), v.safe(jsonErrorText(err)))}}
+		}
+		if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+			return Findings{{Check: CheckJSON, Severity: Breaking,
+				Message: fmt.Sprintf("body has %d bytes after its JSON value", len(rest))}}
+		}
 	}
 
 	var out Findings
