@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -23,11 +24,9 @@ func decodePlainJSON(body []byte) (value any, ok bool) {
 	if !utf8.ValidString(d.s) {
 		return nil, false
 	}
-	if value, ok = d.value(0); !ok {
-		return nil, false
-	}
-	d.space()
-	return value, d.i == len(d.s)
+	value, ok = d.value(0)
+	d.next()
+	return value, ok && d.i == len(d.s)
 }
 
 // plainDecoder reads s from i. Every method returns ok false, and leaves
@@ -37,23 +36,20 @@ type plainDecoder struct {
 	i int
 }
 
-// next is the byte at i after any whitespace, 0 at the end.
+// next skips whitespace and returns the byte at i, 0 at the end.
 func (d *plainDecoder) next() byte {
-	d.space()
+	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
+		d.i++
+	}
 	if d.i < len(d.s) {
 		return d.s[d.i]
 	}
 	return 0
 }
 
-func (d *plainDecoder) space() {
-	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
-		d.i++
-	}
-}
-
 func (d *plainDecoder) value(depth int) (any, bool) {
-	switch c := d.next(); {
+	c := d.next()
+	switch rest := d.s[d.i:]; {
 	case c == '{' && depth < maxPlainDepth:
 		return d.object(depth + 1)
 	case c == '[' && depth < maxPlainDepth:
@@ -63,15 +59,15 @@ func (d *plainDecoder) value(depth int) (any, bool) {
 		return s, ok
 	case c == '-' || c >= '0' && c <= '9':
 		return d.number()
-	}
-	for _, lit := range [...]struct {
-		text  string
-		value any
-	}{{"true", true}, {"false", false}, {"null", nil}} {
-		if len(d.s)-d.i >= len(lit.text) && d.s[d.i:d.i+len(lit.text)] == lit.text {
-			d.i += len(lit.text)
-			return lit.value, true
-		}
+	case strings.HasPrefix(rest, "true"):
+		d.i += 4
+		return true, true
+	case strings.HasPrefix(rest, "false"):
+		d.i += 5
+		return false, true
+	case strings.HasPrefix(rest, "null"):
+		d.i += 4
+		return nil, true
 	}
 	return nil, false
 }
