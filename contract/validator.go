@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -185,7 +187,7 @@ func (v *Validator) requestReason(re *openapi3filter.RequestError) string {
 			return v.schemaReason(se)
 		}
 		var pe *openapi3filter.ParseError
-		if asParseError(e, &pe) {
+		if errors.As(e, &pe) {
 			if pe.Kind == openapi3filter.KindInvalidFormat {
 				return "not a valid " + typeName(re.Parameter.Schema)
 			}
@@ -318,11 +320,7 @@ func (v *Validator) redactAll(fs Findings, values []string) Findings {
 }
 
 func documentedStatuses(op *openapi3.Operation) string {
-	var codes []string
-	for code := range op.Responses.Map() {
-		codes = append(codes, code)
-	}
-	return strings.Join(sortedStrings(codes), ", ")
+	return strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", ")
 }
 
 // jsonErrorText keeps encoding/json's description of where the syntax broke,

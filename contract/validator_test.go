@@ -15,7 +15,8 @@ import (
 )
 
 // A 204 the spec documents without a body passes with no Content-Type and
-// no body; a body on it is a finding.
+// no body; a body on it is a finding; a status the spec does not document
+// is one that names the documented ones, sorted.
 func TestValidateResponseNoContent(t *testing.T) {
 	v, err := contract.NewValidator()
 	if err != nil {
@@ -28,6 +29,10 @@ func TestValidateResponseNoContent(t *testing.T) {
 	fs := v.ValidateResponse(req, http.StatusNoContent, http.Header{"Content-Type": {"application/json"}}, []byte(`{"deleted":true}`))
 	if !fs.HasBreaking() || fs[0].Check != contract.CheckContentType {
 		t.Errorf("a 204 with a body: %s", fs)
+	}
+	want := "HTTP 200 is not a documented response (documented: 204, 400)"
+	if fs := v.ValidateResponse(req, http.StatusOK, http.Header{}, nil); len(fs) != 1 || fs[0].Message != want {
+		t.Errorf("an undocumented 200: %s", fs)
 	}
 }
 
