@@ -43,7 +43,7 @@ func TestValidateResponseNoContent(t *testing.T) {
 // value at every offset around the cap on a quoted name (it was cut to its
 // cap before the page's values were masked, so its start was printed).
 func TestFindingsHoldNoTokenValueOfTheBody(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	token := func(val, member string) map[string]any {
 		return map[string]any{"token": val, "hostname": "https://h", "expiresAt": "2030-01-02T03:04:05Z",
 			"policy": map[string]any{"version": "1", "data": []any{}}, member: 1}
@@ -102,7 +102,7 @@ func encodePage(t *testing.T, tokens []gen.Token, more bool) []byte {
 // the finding up to 64 bytes (the spec must learn it), and named by kind
 // beyond.
 func TestEnumValueQuotedUpToSixtyFour(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens?limit=5", nil)
 	for n, quoted := range map[int]bool{64: true, 65: false} {
 		value := strings.Repeat("v", n)
@@ -121,7 +121,7 @@ func TestEnumValueQuotedUpToSixtyFour(t *testing.T) {
 // listed, naming the check of the first one dropped; 100 exactly are listed
 // without the note, and the other severity is kept whole.
 func TestFindingsCappedPerSeverity(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	unknown := func(fields int) string {
 		var b strings.Builder
 		b.WriteString(`{"tokens":[],"hasNextPage":"not a boolean"`)

@@ -11,22 +11,13 @@ import (
 	"github.com/letta-tokens/letta-tokens/contract"
 )
 
-func newValidator(t *testing.T) *contract.Validator {
-	t.Helper()
-	v, err := contract.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 
 // TestRejectedCredentialsAreAnAuthFinding: a 401 and a 403 both say the
 // credentials were refused, whatever the spec documents for them; a 400
 // is not about credentials.
 func TestRejectedCredentialsAreAnAuthFinding(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens", nil)
 	body := []byte(`{"message":"no"}`)
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
@@ -79,7 +70,7 @@ func TestBearerCredentials(t *testing.T) {
 // allows none; without limit, the spec's default (10) bounds it; an
 // unusable limit is the request check's to report.
 func TestPageSizeAgainstLimit(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	for _, tc := range []struct {
 		query  string
 		tokens int
