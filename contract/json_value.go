@@ -24,9 +24,10 @@ func decodePlainJSON(body []byte) (value any, ok bool) {
 	if !utf8.ValidString(d.s) {
 		return nil, false
 	}
-	value, ok = d.value(0)
-	d.next()
-	return value, ok && d.i == len(d.s)
+	if value, ok = d.value(0); !ok || d.next() != 0 || d.i != len(d.s) {
+		return nil, false
+	}
+	return value, true
 }
 
 // plainDecoder reads s from i. Every method returns ok false, and leaves

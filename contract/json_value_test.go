@@ -53,6 +53,9 @@ func FuzzDecodePlainJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got, ok := decodePlainJSON(body)
 		if !ok {
+			if got != nil {
+				t.Fatalf("%q: not taken, yet a value %#v", body, got)
+			}
 			return
 		}
 		dec := json.NewDecoder(bytes.NewReader(body))
