@@ -79,6 +79,11 @@ func TestValidateResponseCreateAndDelete(t *testing.T) {
 			}
 		})
 	}
+	// An undocumented status is named with the documented ones, sorted.
+	fs := v.ValidateResponse(newRequest(t, http.MethodDelete, createPath+"/"+pathSecret, ""), http.StatusOK, jsonHeader, []byte(`{}`))
+	if want := "HTTP 200 is not a documented response (documented: 204, 400)"; len(fs) != 1 || fs[0].Message != want {
+		t.Errorf("an undocumented 200: %s, want %q", fs, want)
+	}
 }
 
 // redactedPathSecret is pathSecret as findings show it.
