@@ -55,6 +55,8 @@ func TestValidateResponseCreateAndDelete(t *testing.T) {
 		{"deleted, as 200", http.MethodDelete, createPath + "/" + pathSecret, http.StatusOK, jsonHeader, `{}`, CheckStatus, "", Breaking},
 		{"delete rejected", http.MethodDelete, createPath + "/" + pathSecret, http.StatusBadRequest, jsonHeader,
 			`{"message":"no token ` + pathSecret + `"}`, "", "", ""},
+		{"delete rejected, the path's token echoed in a field name", http.MethodDelete, createPath + "/" + pathSecret, http.StatusBadRequest, jsonHeader,
+			`{"message":7,"` + pathSecret + `":1}`, CheckUnknownField, "/" + redactedPathSecret, Additive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
