@@ -13,36 +13,46 @@ import (
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
-// BenchmarkValidatingTransport measures what contract.Transport adds to a
-// client call: one 100-token page from a loopback mock, decoded by the
-// client, without and with validation of every exchange. Compare the two
-// sub-benchmarks of one run (the ratio), not absolute numbers.
-func BenchmarkValidatingTransport(b *testing.B) {
+// benchClients are two clients of one loopback mock of 100 tokens: plain,
+// and validating every exchange through contract.Transport.
+func benchClients(b *testing.B) (plain, validated *lettatokens.Client) {
 	ts := mocktest.NewServer(b, mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
 	v, err := contract.NewValidator()
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := lettatokens.ListOptions{Limit: 100}
+	newClient := func(opts ...lettatokens.Option) *lettatokens.Client {
+		c, err := lettatokens.NewClient(append([]lettatokens.Option{
+			lettatokens.WithBaseURL(ts.URL), lettatokens.WithAPIKey("bench-key")}, opts...)...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}
+	return newClient(), newClient(lettatokens.WithTransport(&contract.Transport{Validator: v}))
+}
+
+// listPage lists one 100-token page through c, decoded by the client.
+func listPage(b *testing.B, c *lettatokens.Client) {
+	page, err := c.ListTokens(context.Background(), lettatokens.ListOptions{Limit: 100})
+	if err != nil || len(page.Tokens) != 100 {
+		b.Fatalf("page: %v", err)
+	}
+}
+
+// BenchmarkValidatingTransport measures what contract.Transport adds to a
+// client call: one page, without and with validation. Compare the two
+// sub-benchmarks of one run (the ratio), not absolute numbers.
+func BenchmarkValidatingTransport(b *testing.B) {
+	plain, validated := benchClients(b)
 	for _, bc := range []struct {
-		name string
-		opts []lettatokens.Option
-	}{
-		{"plain", nil},
-		{"validated", []lettatokens.Option{lettatokens.WithTransport(&contract.Transport{Validator: v})}},
-	} {
+		name   string
+		client *lettatokens.Client
+	}{{"plain", plain}, {"validated", validated}} {
 		b.Run(bc.name, func(b *testing.B) {
-			client, err := lettatokens.NewClient(append([]lettatokens.Option{
-				lettatokens.WithBaseURL(ts.URL), lettatokens.WithAPIKey("bench-key")}, bc.opts...)...)
-			if err != nil {
-				b.Fatal(err)
-			}
 			b.ReportAllocs()
 			for b.Loop() {
-				page, err := client.ListTokens(context.Background(), params)
-				if err != nil || len(page.Tokens) != 100 {
-					b.Fatalf("page: %v", err)
-				}
+				listPage(b, bc.client)
 			}
 		})
 	}
@@ -57,30 +67,11 @@ func BenchmarkValidatingTransport(b *testing.B) {
 //
 //	go test -run '^$' -bench ValidatingTransportPaired -count 5 ./contract
 func BenchmarkValidatingTransportPaired(b *testing.B) {
-	ts := mocktest.NewServer(b, mock.Options{Tokens: mock.SeedTokens(100), APIKey: "bench-key"})
-	v, err := contract.NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
-	newClient := func(opts ...lettatokens.Option) *lettatokens.Client {
-		c, err := lettatokens.NewClient(append([]lettatokens.Option{
-			lettatokens.WithBaseURL(ts.URL), lettatokens.WithAPIKey("bench-key")}, opts...)...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return c
-	}
-	plain := newClient()
-	validated := newClient(lettatokens.WithTransport(&contract.Transport{Validator: v}))
-	params := lettatokens.ListOptions{Limit: 100}
+	plain, validated := benchClients(b)
 	call := func(c *lettatokens.Client) time.Duration {
 		start := time.Now()
-		page, err := c.ListTokens(context.Background(), params)
-		took := time.Since(start)
-		if err != nil || len(page.Tokens) != 100 {
-			b.Fatalf("page: %v", err)
-		}
-		return took
+		listPage(b, c)
+		return time.Since(start)
 	}
 	var plainTime, validTime time.Duration
 	var ratios []float64

@@ -55,6 +55,8 @@ func TestValidateResponseCreateAndDelete(t *testing.T) {
 		{"deleted, as 200", http.MethodDelete, createPath + "/" + pathSecret, http.StatusOK, jsonHeader, `{}`, CheckStatus, "", Breaking},
 		{"delete rejected", http.MethodDelete, createPath + "/" + pathSecret, http.StatusBadRequest, jsonHeader,
 			`{"message":"no token ` + pathSecret + `"}`, "", "", ""},
+		{"delete rejected, the path's token echoed in a field name", http.MethodDelete, createPath + "/" + pathSecret, http.StatusBadRequest, jsonHeader,
+			`{"message":7,"` + pathSecret + `":1}`, CheckUnknownField, "/" + redactedPathSecret, Additive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +80,11 @@ func TestValidateResponseCreateAndDelete(t *testing.T) {
 				t.Errorf("no %s %s finding at %q in:\n%s", tt.severity, tt.check, tt.pointer, fs)
 			}
 		})
+	}
+	// An undocumented status is named with the documented ones, sorted.
+	fs := v.ValidateResponse(newRequest(t, http.MethodDelete, createPath+"/"+pathSecret, ""), http.StatusOK, jsonHeader, []byte(`{}`))
+	if want := "HTTP 200 is not a documented response (documented: 204, 400)"; len(fs) != 1 || fs[0].Message != want {
+		t.Errorf("an undocumented 200: %s, want %q", fs, want)
 	}
 }
 

@@ -47,6 +47,9 @@ func fixtureNames(t *testing.T, dir string) []string {
 	return names
 }
 
+// NewTestValidator is newTestValidator for the package's external tests.
+var NewTestValidator = newTestValidator
+
 func newTestValidator(t testing.TB) *Validator {
 	t.Helper()
 	v, err := NewValidator()

@@ -1,11 +1,7 @@
 package contract
 
 import (
-	"go/parser"
-	"go/token"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -22,20 +18,19 @@ const (
 	contractPk = module + "/contract"
 )
 
-// layerRule is one directory's forbidden imports: an import path equal to
-// one of exact, or under one of trees.
+// layerRule is one package's forbidden dependencies: an import path equal
+// to one of exact, or under one of trees.
 type layerRule struct {
-	dir   string // relative to this package's directory
-	what  string
+	pkg   string
 	exact []string
 	trees []string
 }
 
 var layerRules = []layerRule{
-	{dir: ".", what: "the validator (contract)", exact: []string{module}, trees: []string{livePkg}},
-	{dir: "../mock", what: "the mock", exact: []string{module}, trees: []string{livePkg}},
-	{dir: "../mock/mocktest", what: "the mock's test helpers", exact: []string{module}, trees: []string{livePkg}},
-	{dir: "..", what: "the client (root)", trees: []string{contractPk, module + "/mock", module + "/cmd"}},
+	{pkg: contractPk, exact: []string{module}, trees: []string{livePkg}},       // the validator
+	{pkg: module + "/mock", exact: []string{module}, trees: []string{livePkg}}, // the mock
+	{pkg: module + "/mock/mocktest", exact: []string{module}, trees: []string{livePkg}},
+	{pkg: module, trees: []string{contractPk, module + "/mock", module + "/cmd"}}, // the client
 }
 
 func (r layerRule) forbids(path string) bool {
@@ -52,37 +47,27 @@ func (r layerRule) forbids(path string) bool {
 	return false
 }
 
-// TestImportLayers fails when a non-test file imports a package above its
-// layer (see layerRules). It reads the files' import clauses, so it needs
-// no build.
+// TestImportLayers fails when a package depends on one above its layer
+// (see layerRules), directly or through another: go list -deps, which
+// leaves test files out.
 func TestImportLayers(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool on PATH")
+	}
 	for _, rule := range layerRules {
-		files, err := filepath.Glob(filepath.Join(rule.dir, "*.go"))
+		out, err := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}}", rule.pkg).CombinedOutput()
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("go list -deps %s: %v\n%s", rule.pkg, err, out)
 		}
-		checked := 0
-		for _, name := range files {
-			if strings.HasSuffix(name, "_test.go") {
-				continue
-			}
-			f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checked++
-			for _, imp := range f.Imports {
-				path, err := strconv.Unquote(imp.Path.Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if rule.forbids(path) {
-					t.Errorf("%s: %s imports %s, a layer above it", name, rule.what, path)
-				}
-			}
+		deps := strings.Fields(string(out))
+		if len(deps) < 10 {
+			t.Fatalf("go list -deps %s listed only %d packages", rule.pkg, len(deps))
 		}
-		if checked == 0 {
-			t.Errorf("no Go files in %s: is the test running in the package directory?", rule.dir)
+		for _, dep := range deps {
+			if rule.forbids(dep) {
+				t.Errorf("%s depends on %s, a layer above it", rule.pkg, dep)
+			}
 		}
 	}
 }
@@ -91,63 +76,26 @@ func TestImportLayers(t *testing.T) {
 // TestImportLayers cannot pass by matching nothing.
 func TestImportLayerRulesCatch(t *testing.T) {
 	cases := []struct {
-		dir, path string
+		pkg, path string
 		want      bool
 	}{
-		{".", module, true},
-		{".", livePkg, true},
-		{".", module + "/gen/server", false},
-		{"../mock", livePkg, true},
-		{"../mock", module, true},
-		{"../mock", contractPk, false},
-		{"..", contractPk, true},
-		{"..", livePkg, true},
-		{"..", module + "/mock/mocktest", true},
-		{"..", module + "/cmd/letta-tokens", true},
-		{"..", module + "/gen", false},
-		{"..", module + "/internal/prefetch", false},
+		{contractPk, module, true},
+		{contractPk, livePkg, true},
+		{contractPk, module + "/gen/server", false},
+		{module + "/mock", livePkg, true},
+		{module + "/mock", module, true},
+		{module + "/mock", contractPk, false},
+		{module, contractPk, true},
+		{module, livePkg, true},
+		{module, module + "/mock/mocktest", true},
+		{module, module + "/cmd/letta-tokens", true},
+		{module, module + "/gen", false},
+		{module, module + "/internal/prefetch", false},
 	}
 	for _, c := range cases {
 		for _, rule := range layerRules {
-			if rule.dir == c.dir && rule.forbids(c.path) != c.want {
-				t.Errorf("%s importing %s: forbidden %v, want %v", rule.what, c.path, !c.want, c.want)
-			}
-		}
-	}
-}
-
-// TestImportLayersDeps is TestImportLayers through every import, not only
-// the direct ones: go list -deps of the validator holds neither the client
-// nor the live runner, and the mock's holds no live runner.
-func TestImportLayersDeps(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go list")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool on PATH")
-	}
-	for _, c := range []struct {
-		pkg    string
-		denied []string
-	}{
-		{contractPk, []string{module, livePkg}},
-		{module + "/mock", []string{module, livePkg}},
-		{module + "/mock/mocktest", []string{module, livePkg}},
-	} {
-		out, err := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}}", c.pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v\n%s", c.pkg, err, out)
-		}
-		deps := strings.Fields(string(out))
-		if len(deps) < 10 {
-			t.Fatalf("go list -deps %s listed only %d packages", c.pkg, len(deps))
-		}
-		for _, dep := range deps {
-			for _, d := range c.denied {
-				if dep == d {
-					t.Errorf("%s depends on %s", c.pkg, d)
-				}
+			if rule.pkg == c.pkg && rule.forbids(c.path) != c.want {
+				t.Errorf("%s importing %s: forbidden %v, want %v", rule.pkg, c.path, !c.want, c.want)
 			}
 		}
 	}

@@ -15,7 +15,7 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 	tokens, _ := page["tokens"].([]any)
 	var out Findings
 
-	if limit, ok := v.effectiveLimit(r); ok && len(tokens) > limit {
+	if limit, ok := v.EffectiveLimit(r); ok && len(tokens) > limit {
 		out = append(out, Finding{Check: CheckPageSize, Severity: Breaking, Pointer: "/tokens",
 			Message: fmt.Sprintf("page holds %d tokens, more than limit=%d", len(tokens), limit)})
 	}
@@ -72,10 +72,10 @@ func namesAgent(token map[string]any, agentID string) bool {
 	return false
 }
 
-// effectiveLimit is the limit the server should have applied: the query's,
-// else the spec's default. ok is false when the query's value is unusable
-// (the request check reports that).
-func (v *Validator) effectiveLimit(r *http.Request) (int, bool) {
+// EffectiveLimit is the page size the server should apply to list
+// request r: its limit, else the spec's default. ok is false when r's
+// limit is unusable (the request check reports it).
+func (v *Validator) EffectiveLimit(r *http.Request) (int, bool) {
 	if raw := r.URL.Query().Get("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		return n, err == nil && n >= 0
@@ -98,8 +98,3 @@ func (v *Validator) defaultLimit() (int, bool) {
 	}
 	return 0, false
 }
-
-// EffectiveLimit is the page size the server should apply to list
-// request r: its limit, else the spec's default. ok is false when r's
-// limit is unusable (the request check reports it).
-func (v *Validator) EffectiveLimit(r *http.Request) (int, bool) { return v.effectiveLimit(r) }

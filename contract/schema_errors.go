@@ -3,7 +3,6 @@ package contract
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -151,13 +150,4 @@ func isSchemaErrors(errs []error) bool {
 		}
 	}
 	return true
-}
-
-func asParseError(err error, target **openapi3filter.ParseError) bool {
-	return errors.As(err, target)
-}
-
-func sortedStrings(s []string) []string {
-	slices.Sort(s)
-	return s
 }

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -100,5 +101,17 @@ func TestSpecCopiesAreTheCallers(t *testing.T) {
 		if doc.Components.Schemas["TokenPage"] == nil || doc.Components.Schemas["Token"].Value.Properties["token"].Value.MinLength == 1<<20 {
 			t.Errorf("a change to one caller's copy shows in %s", name)
 		}
+	}
+}
+
+// ValidateResponse visits bodies without kin's VisitAsResponse, which
+// checks writeOnly properties only: a spec that declares one needs it.
+func TestSpecDeclaresNoWriteOnly(t *testing.T) {
+	doc, err := loadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := json.Marshal(doc); err != nil || bytes.Contains(raw, []byte(`"writeOnly"`)) {
+		t.Errorf("the spec declares a writeOnly property (or did not marshal: %v); visit responses with VisitAsResponse", err)
 	}
 }

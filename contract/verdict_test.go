@@ -1,7 +1,6 @@
 package contract_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -9,16 +8,8 @@ import (
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/contract"
+	"github.com/letta-tokens/letta-tokens/mock"
 )
-
-func newValidator(t *testing.T) *contract.Validator {
-	t.Helper()
-	v, err := contract.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
 
 var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 
@@ -26,7 +17,7 @@ var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 // credentials were refused, whatever the spec documents for them; a 400
 // is not about credentials.
 func TestRejectedCredentialsAreAnAuthFinding(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens", nil)
 	body := []byte(`{"message":"no"}`)
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
@@ -79,7 +70,7 @@ func TestBearerCredentials(t *testing.T) {
 // allows none; without limit, the spec's default (10) bounds it; an
 // unusable limit is the request check's to report.
 func TestPageSizeAgainstLimit(t *testing.T) {
-	v := newValidator(t)
+	v := contract.NewTestValidator(t)
 	for _, tc := range []struct {
 		query  string
 		tokens int
@@ -95,7 +86,7 @@ func TestPageSizeAgainstLimit(t *testing.T) {
 		{"limit=x", 1, ""},
 	} {
 		req := httptest.NewRequest(http.MethodGet, "/v1/client-side-access-tokens?"+tc.query, nil)
-		fs := v.ValidateResponse(req, http.StatusOK, jsonHeader, pageBody(t, tc.tokens))
+		fs := v.ValidateResponse(req, http.StatusOK, jsonHeader, encodePage(t, mock.SeedTokens(tc.tokens), false))
 		got := false
 		for _, f := range fs {
 			if f.Check == contract.CheckPageSize {
@@ -112,25 +103,4 @@ func TestPageSizeAgainstLimit(t *testing.T) {
 			t.Errorf("%s, %d tokens: page-size finding %v, want %q (findings %s)", tc.query, tc.tokens, got, tc.want, fs)
 		}
 	}
-}
-
-// pageBody is a page of n valid tokens.
-func pageBody(t *testing.T, n int) []byte {
-	t.Helper()
-	tokens := make([]map[string]any, n)
-	for i := range tokens {
-		tokens[i] = map[string]any{
-			"token":     fmt.Sprintf("ck-let-%032d", i),
-			"hostname":  "app.example.com",
-			"expiresAt": "2030-01-02T03:04:05Z",
-			"policy": map[string]any{"version": "1", "data": []any{
-				map[string]any{"type": "agent", "id": "agent-1", "access": []string{"read_messages"}},
-			}},
-		}
-	}
-	b, err := json.Marshal(map[string]any{"tokens": tokens, "hasNextPage": false})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
