@@ -19,10 +19,14 @@ import (
 // whole request before its client left. TestLatencyCreateOutlivesClient
 // holds the mock to that.
 func (s *Server) wait(r *http.Request) {
-	if s.latency <= 0 {
-		return
+	if s.latency > 0 {
+		hold(r, s.latency)
 	}
-	t := time.NewTimer(s.latency)
+}
+
+// hold holds r for d, or drops it when its context ends first.
+func hold(r *http.Request, d time.Duration) {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

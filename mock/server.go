@@ -176,16 +176,6 @@ func (s *operations) ListClientSideAccessTokens(w http.ResponseWriter, r *http.R
 	if params.Limit != nil {
 		limit = *params.Limit
 	}
-	// Validation has rejected negatives already; this holds for a caller
-	// that invokes the method directly, bypassing ServeHTTP.
-	if offset < 0 {
-		writeMessage(w, http.StatusBadRequest, `query parameter "offset": must be at least 0`)
-		return
-	}
-	if limit < 0 {
-		writeMessage(w, http.StatusBadRequest, `query parameter "limit": must be at least 0`)
-		return
-	}
 	var agentID string
 	if params.AgentId != nil {
 		agentID = *params.AgentId
