@@ -164,11 +164,7 @@ func (m *Masker) With(values ...string) *Masker {
 		return m
 	}
 	n := *m
-	if len(m.values) == 0 {
-		n.values = secretsOf(values, false)
-	} else {
-		n.values = secretsOf(append(valuesOf(m.values), values...), false)
-	}
+	n.values = secretsOf(append(valuesOf(m.values), values...), false)
 	if len(n.values) > maxProbedValues {
 		n.index()
 	}
@@ -256,15 +252,23 @@ func (m *Masker) Mask(s string) string {
 	if len(hits) == 0 {
 		return s
 	}
+	return replaceHits(s, hits, len(s))
+}
+
+// replaceHits is s[:end] with the hits that start before end replaced.
+func replaceHits(s string, hits []hit, end int) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(end)
 	last := 0
 	for _, h := range hits {
+		if h.start >= end {
+			break
+		}
 		b.WriteString(s[last:h.start])
 		b.WriteString(h.repl())
 		last = h.end
 	}
-	b.WriteString(s[last:])
+	b.WriteString(s[last:end])
 	return b.String()
 }
 
