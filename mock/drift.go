@@ -123,9 +123,7 @@ func encodeJSON(v any) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if enc.Encode(v) != nil {
-		return []byte(internalErrorBody)
-	}
+	_ = enc.Encode(v) // decoded JSON, and the catalogue's plain values, always encode
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
