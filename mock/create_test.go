@@ -83,7 +83,7 @@ func allTokens(t testing.TB, ts *httptest.Server, agentID string) []string {
 	return tokenValues(get(t, ts, q.Encode()).page(t).Tokens)
 }
 
-func TestCreateListDelete(t *testing.T) {
+func TestCreateAndDelete(t *testing.T) {
 	const agent = "agent-created-1"
 	ts := newServer(t, mock.Options{SeedCount: 12, APIKey: testKey})
 	seeded := tokenValues(mock.SeedTokens(12))
@@ -98,33 +98,13 @@ func TestCreateListDelete(t *testing.T) {
 	if fmt.Sprint(tok) != fmt.Sprint(want) {
 		t.Errorf("created %+v\nwant %+v", tok, want)
 	}
-	second := create(t, ts, createBody(mock.SeedAgentID(1), "http://localhost:3000", ""))
-	if second.Token == tok.Token {
-		t.Fatal("two creates made the same value")
-	}
-
-	if got := allTokens(t, ts, ""); !slices.Equal(got, append(slices.Clone(seeded), tok.Token, second.Token)) {
-		t.Errorf("list after creates: %v", got)
-	}
-	if got := allTokens(t, ts, agent); !slices.Equal(got, []string{tok.Token}) {
-		t.Errorf("agent filter after create: %v", got)
-	}
-	if p := get(t, ts, "offset=12&limit=1").page(t); len(p.Tokens) != 1 || p.Tokens[0].Token != tok.Token || !p.HasNextPage {
-		t.Errorf("page at the first created token: %+v", p)
-	}
-
+	// What lists show after creates and deletes, TestChangesMatchModel
+	// checks.
 	for _, value := range []string{tok.Token, seeded[3]} {
 		e := send(t, ts, http.MethodDelete, deletePath(value), "")
 		if e.status != http.StatusNoContent || len(e.body) != 0 {
 			t.Fatalf("delete: status %d, body %q; want 204 and none", e.status, e.body)
 		}
-	}
-	wantAll := append(slices.Delete(slices.Clone(seeded), 3, 4), second.Token)
-	if got := allTokens(t, ts, ""); !slices.Equal(got, wantAll) {
-		t.Errorf("list after deletes: %v\nwant %v", got, wantAll)
-	}
-	if got := allTokens(t, ts, agent); len(got) != 0 {
-		t.Errorf("agent filter after delete: %v", got)
 	}
 
 	// Deleting again, or a value that was never a token: 400, and the
@@ -247,8 +227,6 @@ func TestDeleteBody(t *testing.T) {
 func TestDeleteNeedsAuth(t *testing.T) {
 	ts := newServer(t, mock.Options{SeedCount: 2, APIKey: testKey})
 	value := mock.SeedTokens(1)[0].Token
-	e := do(t, ts, http.MethodDelete, "", "Bearer wrong")
-	_ = e
 	req, _ := http.NewRequest(http.MethodDelete, ts.URL+deletePath(value), nil)
 	req.Header.Set("Authorization", "Bearer wrong-key")
 	resp, err := ts.Client().Do(req)
@@ -262,20 +240,5 @@ func TestDeleteNeedsAuth(t *testing.T) {
 	}
 	if got := allTokens(t, ts, ""); len(got) != 2 {
 		t.Errorf("an unauthorised delete deleted: %v", got)
-	}
-}
-
-// TestDeleteTokenNamingEmptyAgent: deleting a loaded token whose policy
-// also names the agent "" (the spec allows any string) removes that token
-// and no other.
-func TestDeleteTokenNamingEmptyAgent(t *testing.T) {
-	tokens := mock.SeedTokens(3)
-	tokens[1].Policy.Data = append(tokens[1].Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: "", Access: []gen.AgentAccess{}})
-	ts := newServer(t, mock.Options{Tokens: tokens, APIKey: testKey})
-	if e := send(t, ts, http.MethodDelete, deletePath(tokens[1].Token), ""); e.status != http.StatusNoContent {
-		t.Fatalf("delete: status %d", e.status)
-	}
-	if got, want := allTokens(t, ts, ""), []string{tokens[0].Token, tokens[2].Token}; !slices.Equal(got, want) {
-		t.Errorf("after the delete: %v, want %v", got, want)
 	}
 }
