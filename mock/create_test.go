@@ -36,16 +36,7 @@ func send(t testing.TB, ts *httptest.Server, method, path, body string) exchange
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+testKey)
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return exchange{req: req, status: resp.StatusCode, header: resp.Header, body: data}
+	return roundTrip(t, ts, req)
 }
 
 func createBody(agentID, hostname, expiresAt string) string {
@@ -229,14 +220,8 @@ func TestDeleteNeedsAuth(t *testing.T) {
 	value := mock.SeedTokens(1)[0].Token
 	req, _ := http.NewRequest(http.MethodDelete, ts.URL+deletePath(value), nil)
 	req.Header.Set("Authorization", "Bearer wrong-key")
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), value) {
-		t.Errorf("status %d, body %s", resp.StatusCode, body)
+	if e := roundTrip(t, ts, req); e.status != http.StatusUnauthorized || strings.Contains(string(e.body), value) {
+		t.Errorf("status %d, body %s", e.status, e.body)
 	}
 	if got := allTokens(t, ts, ""); len(got) != 2 {
 		t.Errorf("an unauthorised delete deleted: %v", got)
