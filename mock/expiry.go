@@ -94,11 +94,9 @@ func parseExpiresAt(s string) (time.Time, bool) {
 	return time.Date(year, time.Month(month), day, hour, minute, second, nanos, zone), true
 }
 
-// isoTime matches the forms parseExpiresAt reads: a year (YYYY or a sign
-// and six digits), then -MM and -DD, then T (or t or a space) and HH:mm,
-// :ss and .fraction, then Z (or z) or ±HH:mm (or ±HHmm). Submatches: 1
-// year, 2 month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 the
-// offset's sign, 9 and 10 its hours and minutes. RE2's \d is ASCII only.
+// isoTime matches the forms parseExpiresAt reads. Submatches: 1 year, 2
+// month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 the offset's
+// sign, 9 and 10 its hours and minutes. RE2's \d is ASCII only.
 var isoTime = regexp.MustCompile(`^([+-]\d{6}|\d{4})(?:-(\d\d)(?:-(\d\d))?)?` +
 	`(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:[Zz]|([+-])(\d\d):?(\d\d))?)?$`)
 

@@ -36,20 +36,12 @@ func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
 }
 
 // paramErrorMessage words a binding error in the validator's style, naming
-// the parameter.
+// the parameter. The binder reports a bad value (limit=1&limit=2 among
+// them) as InvalidParamFormatError; its other errors name their parameter
+// already.
 func paramErrorMessage(err error) string {
-	var (
-		invalid  *server.InvalidParamFormatError
-		tooMany  *server.TooManyValuesForParamError
-		required *server.RequiredParamError
-	)
-	switch {
-	case errors.As(err, &invalid):
+	if invalid, ok := errors.AsType[*server.InvalidParamFormatError](err); ok {
 		return fmt.Sprintf("query parameter %q: %v", invalid.ParamName, invalid.Err)
-	case errors.As(err, &tooMany):
-		return fmt.Sprintf("query parameter %q: want one value, got %d", tooMany.ParamName, tooMany.Count)
-	case errors.As(err, &required):
-		return fmt.Sprintf("query parameter %q is required", required.ParamName)
 	}
-	return err.Error() // every generated parameter error names its parameter
+	return err.Error()
 }

@@ -14,8 +14,8 @@ func TestParamErrorMessage(t *testing.T) {
 		wantParts []string
 	}{
 		{&server.InvalidParamFormatError{ParamName: "limit", Err: errors.New("not an int")}, []string{`"limit"`, "not an int"}},
-		{&server.TooManyValuesForParamError{ParamName: "offset", Count: 2}, []string{`"offset"`, "got 2"}},
-		{&server.RequiredParamError{ParamName: "agentId"}, []string{`"agentId"`, "required"}},
+		{&server.TooManyValuesForParamError{ParamName: "offset", Count: 2}, []string{"offset", "got 2"}},
+		{&server.RequiredParamError{ParamName: "agentId"}, []string{"agentId", "required"}},
 		{&server.UnmarshalingParamError{ParamName: "limit", Err: errors.New("bad")}, []string{"limit"}},
 	}
 	for _, tt := range tests {
