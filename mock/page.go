@@ -60,9 +60,7 @@ func streamPage(ctx context.Context, w http.ResponseWriter, c pageCut) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, streamBufferSize)
-	// gen.TokenPage's fields in declaration order, as json.Marshal writes
-	// them; TestChangesMatchModel holds the two equal.
-	bw.WriteString(`{"hasNextPage":` + strconv.FormatBool(c.hasNext) + `,"tokens":[`)
+	bw.WriteString(pageHead(c.hasNext))
 	for k := range c.n {
 		if k%streamCheckEvery == 0 && ctx.Err() != nil {
 			panic(http.ErrAbortHandler)
@@ -99,9 +97,7 @@ func writeWholePage(w http.ResponseWriter, c pageCut, maxBytes int) {
 		}
 		tokens.Write(tok)
 	}
-	// gen.TokenPage's fields in declaration order, as json.Marshal writes
-	// them, like streamPage.
-	head := `{"hasNextPage":` + strconv.FormatBool(hasNext) + `,"tokens":[`
+	head := pageHead(hasNext)
 	const tail = `]}`
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
@@ -111,4 +107,11 @@ func writeWholePage(w http.ResponseWriter, c pageCut, maxBytes int) {
 	_, _ = io.WriteString(w, head)
 	_, _ = w.Write(tokens.Bytes())
 	_, _ = io.WriteString(w, tail)
+}
+
+// pageHead is a gen.TokenPage's JSON up to its first token: its fields in
+// declaration order, as json.Marshal writes them (TestChangesMatchModel
+// holds the two equal).
+func pageHead(hasNext bool) string {
+	return `{"hasNextPage":` + strconv.FormatBool(hasNext) + `,"tokens":[`
 }

@@ -158,7 +158,9 @@ func New(opts Options) (*Server, error) {
 // that Options.Faults draws for the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fault := s.faults.draw()
-	s.wait(r)
+	if s.latency > 0 {
+		hold(r, s.latency)
+	}
 	if inject(w, r, fault) {
 		return
 	}

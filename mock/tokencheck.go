@@ -47,14 +47,7 @@ func checkRawToken(v *contract.Validator, raw json.RawMessage) error {
 		ptr = "/"
 	}
 	if more := len(breaking) - 1; more > 0 {
-		return fmt.Errorf("%s: %s (and %s)", ptr, first.Message, plural(more, "more violation"))
+		return fmt.Errorf("%s: %s (and %d more)", ptr, first.Message, more)
 	}
 	return fmt.Errorf("%s: %s", ptr, first.Message)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
