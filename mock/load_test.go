@@ -41,7 +41,6 @@ func TestLoadTokensAccepts(t *testing.T) {
 		{"page without hasNextPage", `{"tokens":[` + validToken + `]}`, want},
 		{"surrounding whitespace", "\n  [" + validToken + "]\n", want},
 		{"empty array", "[]", []gen.Token{}},
-		{"empty page", `{"tokens":[],"hasNextPage":false}`, []gen.Token{}},
 		{"empty access and data", `[{"token":"t","hostname":"h","expiresAt":"e","policy":{"version":"1","data":[]}}]`,
 			[]gen.Token{{Token: "t", Hostname: "h", ExpiresAt: "e", Policy: gen.TokenPolicy{Version: "1", Data: []gen.AgentPolicy{}}}}},
 	}

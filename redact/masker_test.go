@@ -784,14 +784,11 @@ func TestMaskerDecodes(t *testing.T) {
 		// What stands for no character reads as one 0xFF byte.
 		{lead + "h\xff\xff", lead + `h\udc00\udc00`},
 		{lead + "h\xff", lead + `h\ud800`},
-		{lead + "h\xff", lead + `h\udbff`},
 		{lead + "h\xff", lead + `h\udc00`},
-		{lead + "h\xff", lead + `h\udfff`},
 		{lead + "h\xffA", lead + `h\ud800\u0041`},
 		{lead + "h\xff\ue000", lead + `h\ud800\ue000`},
 		{lead + "h\xff\xff", lead + `h\ud800\ud800`},
 		{lead + "h\xff", lead + `h\U00110000`},
-		{lead + "h\xff", lead + `h\UFFFFFFFF`},
 	}
 	for _, tt := range tests {
 		m := NewMasker("").WithKeys(tt.key)
