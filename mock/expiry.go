@@ -16,9 +16,7 @@ const expiresAtMessage = "request body /expires_at: not an ISO 8601 date or date
 // expires: now plus defaultExpiry when absent, else the time expiresAt
 // names (see parseExpiresAt), which must be after now and no later than
 // year 9999, the last that Cloud's format (Date.toISOString) writes with
-// four digits. The spec says only "string"; Cloud's handler makes a
-// JavaScript Date of it, so the mock accepts what that Date accepts in
-// ISO 8601 form. Messages name the field, never its value.
+// four digits. Messages name the field, never its value.
 func expiryOf(expiresAt *string, now time.Time) (time.Time, string, bool) {
 	if expiresAt == nil {
 		return now.Add(defaultExpiry), "", true

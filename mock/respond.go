@@ -30,18 +30,13 @@ func writeMessage(w http.ResponseWriter, status int, message string) {
 
 // writeParamError is the generated wrapper's ErrorHandlerFunc. It sees only
 // what the spec validator let through but the binder still refuses, such as
-// a repeated parameter (limit=1&limit=2).
+// a repeated parameter (limit=1&limit=2). The binder reports every bad
+// value as InvalidParamFormatError, worded here in the validator's style;
+// its other errors name their parameter already.
 func writeParamError(w http.ResponseWriter, _ *http.Request, err error) {
-	writeMessage(w, http.StatusBadRequest, paramErrorMessage(err))
-}
-
-// paramErrorMessage words a binding error in the validator's style, naming
-// the parameter. The binder reports a bad value (limit=1&limit=2 among
-// them) as InvalidParamFormatError; its other errors name their parameter
-// already.
-func paramErrorMessage(err error) string {
+	msg := err.Error()
 	if invalid, ok := errors.AsType[*server.InvalidParamFormatError](err); ok {
-		return fmt.Sprintf("query parameter %q: %v", invalid.ParamName, invalid.Err)
+		msg = fmt.Sprintf("query parameter %q: %v", invalid.ParamName, invalid.Err)
 	}
-	return err.Error()
+	writeMessage(w, http.StatusBadRequest, msg)
 }

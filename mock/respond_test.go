@@ -1,14 +1,18 @@
 package mock
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/gen/server"
 )
 
-func TestParamErrorMessage(t *testing.T) {
+func TestWriteParamError(t *testing.T) {
 	tests := []struct {
 		err       error
 		wantParts []string
@@ -19,10 +23,16 @@ func TestParamErrorMessage(t *testing.T) {
 		{&server.UnmarshalingParamError{ParamName: "limit", Err: errors.New("bad")}, []string{"limit"}},
 	}
 	for _, tt := range tests {
-		got := paramErrorMessage(tt.err)
+		rec := httptest.NewRecorder()
+		writeParamError(rec, nil, tt.err)
+		var m gen.ErrorMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil || rec.Code != http.StatusBadRequest {
+			t.Errorf("%T: status %d, body %s", tt.err, rec.Code, rec.Body)
+		}
+		got := m.Message
 		for _, w := range tt.wantParts {
 			if !strings.Contains(got, w) {
-				t.Errorf("paramErrorMessage(%T) = %q, want it to contain %q", tt.err, got, w)
+				t.Errorf("writeParamError(%T) = %q, want it to contain %q", tt.err, got, w)
 			}
 		}
 	}
