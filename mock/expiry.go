@@ -72,19 +72,16 @@ func parseExpiresAt(s string) (time.Time, bool) {
 	if m[7] != "" {
 		nanos, _ = strconv.Atoi((m[7] + "00000000")[:9])
 	}
+	oh, om := num(9, 0), num(10, 0)
 	zone := time.UTC
 	if m[8] != "" {
-		oh, om := num(9, 0), num(10, 0)
-		if oh > 23 || om > 59 {
-			return time.Time{}, false
-		}
 		offset := oh*3600 + om*60
 		if m[8] == "-" {
 			offset = -offset
 		}
 		zone = time.FixedZone("", offset)
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) ||
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) || oh > 23 || om > 59 ||
 		hour > 24 || minute > 59 || second > 59 || hour == 24 && (minute != 0 || second != 0 || nanos != 0) {
 		return time.Time{}, false
 	}

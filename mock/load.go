@@ -70,28 +70,23 @@ func loadTokens(r io.Reader) ([]gen.Token, error) {
 
 // splitTokenList returns the raw tokens of an array or of a page object.
 func splitTokenList(data []byte) ([]json.RawMessage, error) {
-	if len(data) == 0 {
+	switch {
+	case len(data) == 0:
 		return nil, fmt.Errorf("empty input: %w", errNotTokenList)
-	}
-	var raws []json.RawMessage
-	switch data[0] {
-	case '[':
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, err
-		}
-	case '{':
-		var page struct {
-			Tokens *[]json.RawMessage `json:"tokens"`
-		}
-		if err := json.Unmarshal(data, &page); err != nil {
-			return nil, err
-		}
-		if page.Tokens == nil {
-			return nil, fmt.Errorf(`object has no "tokens" array: %w`, errNotTokenList)
-		}
-		raws = *page.Tokens
-	default:
+	case data[0] == '[':
+		var raws []json.RawMessage
+		return raws, json.Unmarshal(data, &raws)
+	case data[0] != '{':
 		return nil, errNotTokenList
 	}
-	return raws, nil
+	var page struct {
+		Tokens *[]json.RawMessage `json:"tokens"`
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return nil, err
+	}
+	if page.Tokens == nil {
+		return nil, fmt.Errorf(`object has no "tokens" array: %w`, errNotTokenList)
+	}
+	return *page.Tokens, nil
 }

@@ -87,15 +87,11 @@ type Server struct {
 }
 
 // operations is the Server as the generated router sees it: its methods
-// implement [server.ServerInterface]. They are on this unexported type, not
-// on Server, so that no caller can invoke an operation around ServeHTTP's
-// authentication and validation.
+// implement [server.ServerInterface] (New hands it to the router, which
+// asks for one). They are on this unexported type, not on Server, so that
+// no caller can invoke an operation around ServeHTTP's authentication and
+// validation.
 type operations Server
-
-var (
-	_ server.ServerInterface = (*operations)(nil)
-	_ http.Handler           = (*Server)(nil)
-)
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
 // sense: a SeedCount out of range, both Tokens and SeedCount, a negative

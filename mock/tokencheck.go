@@ -8,9 +8,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/gen"
 )
 
-// tokenSchema is the spec's schema every served token must match.
-const tokenSchema = "Token"
-
 // checkTokens checks tokens against the spec's Token schema, as the
 // contract validator checks a served page: what the gen types cannot
 // enforce by themselves (enum values), and what JSON shows of them (a nil
@@ -33,7 +30,7 @@ func checkRawToken(v *contract.Validator, raw json.RawMessage) error {
 	if err := json.Unmarshal(raw, &value); err != nil {
 		return err
 	}
-	findings, err := v.ValidateValue(tokenSchema, value)
+	findings, err := v.ValidateValue("Token", value)
 	if err != nil {
 		return err
 	}
