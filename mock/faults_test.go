@@ -47,12 +47,9 @@ func TestParseFaults(t *testing.T) {
 		"429":                   `"429" is not KIND=RATE`,
 		"429=":                  `"429="`,
 		"429=abc":               `"429=abc"`,
-		"429=-0.1":              `"429=-0.1"`,
 		"429=+0.1":              `"429=+0.1"`,
 		"429=1.5":               "between 0 and 1",
 		"429=1e-1":              `"429=1e-1"`,
-		"429=0x1p-3":            `"429=0x1p-3"`,
-		"429=NaN":               `"429=NaN"`,
 		"429=Inf":               `"429=Inf"`,
 		"418=0.1":               `"418=0.1": unknown kind "418"`,
 		"RESET=0.1":             `unknown kind "RESET"`,
@@ -68,12 +65,6 @@ func TestParseFaults(t *testing.T) {
 		if !errors.Is(err, mock.ErrInvalidFaults) || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseFaults(%q) = %v, want ErrInvalidFaults saying %q", spec, err, want)
 		}
-	}
-	if _, err := mock.New(mock.Options{Faults: mock.Faults{"429": 2}}); !errors.Is(err, mock.ErrInvalidOptions) || !errors.Is(err, mock.ErrInvalidFaults) {
-		t.Errorf("New with a rate of 2: %v", err)
-	}
-	if _, err := mock.New(mock.Options{Faults: mock.Faults{"418": 0.1}}); !errors.Is(err, mock.ErrInvalidFaults) {
-		t.Errorf("New with an unknown kind: %v", err)
 	}
 }
 

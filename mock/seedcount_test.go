@@ -21,16 +21,21 @@ import (
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
-func TestNewRejectsBadSeedCount(t *testing.T) {
+// TestNewRejectsInvalidOptions: Options that make no sense get
+// ErrInvalidOptions (and ErrInvalidFaults for Faults).
+func TestNewRejectsInvalidOptions(t *testing.T) {
 	for _, opts := range []mock.Options{
 		{SeedCount: -1},
 		{SeedCount: mock.MaxSeedCount + 1},
-		{SeedCount: 1<<63 - 1},
 		{SeedCount: 3, Tokens: mock.SeedTokens(3)},
+		{Latency: -time.Second},
+		{Drift: "html-502"}, // a case of the catalogue, but no drift the mock serves
+		{Faults: mock.Faults{mock.Fault429: 2}},
+		{Faults: mock.Faults{"418": 0.1}},
 	} {
 		_, err := mock.New(opts)
-		if !errors.Is(err, mock.ErrInvalidOptions) {
-			t.Errorf("New(SeedCount %d, %d Tokens) = %v, want ErrInvalidOptions", opts.SeedCount, len(opts.Tokens), err)
+		if !errors.Is(err, mock.ErrInvalidOptions) || opts.Faults != nil && !errors.Is(err, mock.ErrInvalidFaults) {
+			t.Errorf("New(%+v) = %v, want ErrInvalidOptions", opts, err)
 		}
 	}
 	if _, err := mock.New(mock.Options{SeedCount: mock.MaxSeedCount, Tokens: mock.SeedTokens(0)}); err != nil {
