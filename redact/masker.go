@@ -164,7 +164,11 @@ func (m *Masker) With(values ...string) *Masker {
 		return m
 	}
 	n := *m
-	n.values = secretsOf(append(valuesOf(m.values), values...), false)
+	if len(m.values) == 0 {
+		n.values = secretsOf(values, false) // a row's masker: no copy of values
+	} else {
+		n.values = secretsOf(append(valuesOf(m.values), values...), false)
+	}
 	if len(n.values) > maxProbedValues {
 		n.index()
 	}
