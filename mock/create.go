@@ -19,7 +19,6 @@ const defaultExpiry = 5 * time.Minute
 // validated the body against the spec's CreateTokenRequest.
 func (s *operations) CreateClientSideAccessToken(w http.ResponseWriter, r *http.Request) {
 	var req gen.CreateTokenRequest
-	// The guard has read the body, bounded, and validated it.
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		writeMessage(w, http.StatusBadRequest, "request body: want a JSON CreateTokenRequest")
 		return
