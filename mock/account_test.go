@@ -72,14 +72,6 @@ func checkPages(t *testing.T, h http.Handler, m model, agentIDs []string) {
 	}
 }
 
-func shortValues(tokens []gen.Token) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = t.Token[:min(len(t.Token), 19)]
-	}
-	return out
-}
-
 // call serves one authorised request to h.
 func call(h http.Handler, method, target, body string) *httptest.ResponseRecorder {
 	var rd io.Reader

@@ -11,17 +11,18 @@ import (
 // keys: Bearer scheme, non-empty credentials, and, when the mock is given a
 // key, that key.
 type bearerAuth struct {
-	// wantHash is the SHA-256 of the configured key. Comparing hashes in
-	// constant time hides both the key's bytes and its length.
-	wantHash [sha256.Size]byte
-	keyed    bool
+	// wantHash is the SHA-256 of the configured key, nil for none.
+	// Comparing hashes in constant time hides both the key's bytes and
+	// its length.
+	wantHash *[sha256.Size]byte
 }
 
 func newBearerAuth(apiKey string) bearerAuth {
 	if apiKey == "" {
 		return bearerAuth{}
 	}
-	return bearerAuth{wantHash: sha256.Sum256([]byte(apiKey)), keyed: true}
+	sum := sha256.Sum256([]byte(apiKey))
+	return bearerAuth{wantHash: &sum}
 }
 
 // authenticate reports whether r carries acceptable credentials and, if not,
@@ -39,7 +40,7 @@ func (a bearerAuth) authenticate(r *http.Request) (message string, ok bool) {
 	if credentials == "" {
 		return "empty bearer token: send Authorization: Bearer <API key>", false
 	}
-	if a.keyed {
+	if a.wantHash != nil {
 		got := sha256.Sum256([]byte(credentials))
 		if subtle.ConstantTimeCompare(got[:], a.wantHash[:]) != 1 {
 			return "invalid API key", false

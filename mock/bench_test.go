@@ -1,7 +1,6 @@
 package mock_test
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -153,17 +152,16 @@ func BenchmarkPageWithChanges(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	serve := func(method, target, body string) *httptest.ResponseRecorder { return call(s, method, target, body) }
+	// Seeded values read from an unchanged mock: SeedTokens(i+1) would
+	// build all i tokens before it.
+	ref := newHandler(b, mock.Options{SeedCount: 100_000_000, APIKey: testKey})
 	body := createBody(mock.SeedAgentID(1), "https://a.example.com", "")
 	for i := range changes {
-		if rec := serve(http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
+		if rec := call(s, http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
 			b.Fatalf("create: %d %s", rec.Code, rec.Body)
 		}
-		value := mock.SeedTokens(1)[0].Token
-		if i > 0 {
-			value = seedValue(i * 9_999)
-		}
-		if rec := serve(http.MethodDelete, listPath+"/"+value, ""); rec.Code != http.StatusNoContent {
+		value := decodePage(b, serve(b, ref, "limit=1&offset="+strconv.Itoa(i*9_999))).Tokens[0].Token
+		if rec := call(s, http.MethodDelete, listPath+"/"+value, ""); rec.Code != http.StatusNoContent {
 			b.Fatalf("delete %d: %d %s", i, rec.Code, rec.Body)
 		}
 	}
@@ -177,7 +175,7 @@ func BenchmarkPageWithChanges(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if rec := serve(http.MethodGet, listPath+bb.query, ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ck-let-") {
+				if rec := call(s, http.MethodGet, listPath+bb.query, ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ck-let-") {
 					b.Fatalf("status %d: %.200s", rec.Code, rec.Body)
 				}
 			}
@@ -186,22 +184,9 @@ func BenchmarkPageWithChanges(b *testing.B) {
 	b.Run("create", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if rec := serve(http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
+			if rec := call(s, http.MethodPost, listPath, body); rec.Code != http.StatusCreated {
 				b.Fatalf("create: %d", rec.Code)
 			}
 		}
 	})
-}
-
-// seedValue is seeded token i's value, read from a page of a lazily seeded
-// mock: SeedTokens(i+1) would build all i tokens before it.
-func seedValue(i int) string {
-	s, _ := mock.New(mock.Options{SeedCount: i + 1})
-	req := httptest.NewRequest(http.MethodGet, listPath+"?limit=1&offset="+strconv.Itoa(i), nil)
-	req.Header.Set("Authorization", "Bearer k")
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	var p struct{ Tokens []struct{ Token string } }
-	_ = json.Unmarshal(rec.Body.Bytes(), &p)
-	return p.Tokens[0].Token
 }

@@ -17,21 +17,23 @@ import (
 const MaxRequestBodyBytes = contract.MaxRequestBodyBytes
 
 // readBody reads r's body, at most MaxRequestBodyBytes, and gives r a body
-// that replays it for the validator and then the handler. It reports the
-// status and message of a body it refuses.
-func readBody(w http.ResponseWriter, r *http.Request) (status int, message string, ok bool) {
+// that replays it for the validator and then the handler. It answers a
+// body it refuses itself, and reports whether r may go on.
+func readBody(w http.ResponseWriter, r *http.Request) bool {
 	if r.Body == nil || r.Body == http.NoBody {
-		return 0, "", true
+		return true
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes))
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", MaxRequestBodyBytes), false
+		writeMessage(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", MaxRequestBodyBytes))
+		return false
 	case err != nil:
-		return http.StatusBadRequest, "request body could not be read", false
+		writeMessage(w, http.StatusBadRequest, "request body could not be read")
+		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(data))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return 0, "", true
+	return true
 }

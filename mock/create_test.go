@@ -36,16 +36,7 @@ func send(t testing.TB, ts *httptest.Server, method, path, body string) exchange
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+testKey)
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return exchange{req: req, status: resp.StatusCode, header: resp.Header, body: data}
+	return roundTrip(t, ts, req)
 }
 
 func createBody(agentID, hostname, expiresAt string) string {
@@ -83,7 +74,7 @@ func allTokens(t testing.TB, ts *httptest.Server, agentID string) []string {
 	return tokenValues(get(t, ts, q.Encode()).page(t).Tokens)
 }
 
-func TestCreateListDelete(t *testing.T) {
+func TestCreateAndDelete(t *testing.T) {
 	const agent = "agent-created-1"
 	ts := newServer(t, mock.Options{SeedCount: 12, APIKey: testKey})
 	seeded := tokenValues(mock.SeedTokens(12))
@@ -98,33 +89,13 @@ func TestCreateListDelete(t *testing.T) {
 	if fmt.Sprint(tok) != fmt.Sprint(want) {
 		t.Errorf("created %+v\nwant %+v", tok, want)
 	}
-	second := create(t, ts, createBody(mock.SeedAgentID(1), "http://localhost:3000", ""))
-	if second.Token == tok.Token {
-		t.Fatal("two creates made the same value")
-	}
-
-	if got := allTokens(t, ts, ""); !slices.Equal(got, append(slices.Clone(seeded), tok.Token, second.Token)) {
-		t.Errorf("list after creates: %v", got)
-	}
-	if got := allTokens(t, ts, agent); !slices.Equal(got, []string{tok.Token}) {
-		t.Errorf("agent filter after create: %v", got)
-	}
-	if p := get(t, ts, "offset=12&limit=1").page(t); len(p.Tokens) != 1 || p.Tokens[0].Token != tok.Token || !p.HasNextPage {
-		t.Errorf("page at the first created token: %+v", p)
-	}
-
+	// What lists show after creates and deletes, TestChangesMatchModel
+	// checks.
 	for _, value := range []string{tok.Token, seeded[3]} {
 		e := send(t, ts, http.MethodDelete, deletePath(value), "")
 		if e.status != http.StatusNoContent || len(e.body) != 0 {
 			t.Fatalf("delete: status %d, body %q; want 204 and none", e.status, e.body)
 		}
-	}
-	wantAll := append(slices.Delete(slices.Clone(seeded), 3, 4), second.Token)
-	if got := allTokens(t, ts, ""); !slices.Equal(got, wantAll) {
-		t.Errorf("list after deletes: %v\nwant %v", got, wantAll)
-	}
-	if got := allTokens(t, ts, agent); len(got) != 0 {
-		t.Errorf("agent filter after delete: %v", got)
 	}
 
 	// Deleting again, or a value that was never a token: 400, and the
@@ -168,13 +139,11 @@ func TestCreateRejects(t *testing.T) {
 		want       []string
 	}{
 		{"no hostname", edit(`"hostname":"https://a.example.com",`, ""), 400, []string{"hostname", "missing"}},
-		{"hostname without protocol", edit(`"https://a.example.com"`, `"a.example.com"`), 400, []string{"/hostname"}},
 		{"ftp hostname", edit(`"https://a.example.com"`, `"ftp://a.example.com"`), 400, []string{"/hostname", "regular expression"}},
 		{"no policy", `{"hostname":"https://a.example.com"}`, 400, []string{"policy", "missing"}},
 		{"unknown access", edit(`"write_agent"`, `"fly"`), 400, []string{"/policy/0/access/1", `"fly"`}},
 		{"policy without id", edit(`"id":"agent-1",`, ""), 400, []string{"/policy/0/id", "missing"}},
 		{"expires_at not a time", edit(future, "tomorrow"), 400, []string{"/expires_at", "ISO 8601"}},
-		{"expires_at a day February lacks", edit(future, "2031-02-29"), 400, []string{"/expires_at", "ISO 8601"}},
 		{"expires_at in the past", edit(future, "2001-01-01T00:00:00Z"), 400, []string{"/expires_at", "future"}},
 		{"expires_at a number", edit(`"`+future+`"`, "1"), 400, []string{"/expires_at", "string"}},
 		{"not JSON", `{"policy":`, 400, []string{"request body"}},
@@ -247,35 +216,12 @@ func TestDeleteBody(t *testing.T) {
 func TestDeleteNeedsAuth(t *testing.T) {
 	ts := newServer(t, mock.Options{SeedCount: 2, APIKey: testKey})
 	value := mock.SeedTokens(1)[0].Token
-	e := do(t, ts, http.MethodDelete, "", "Bearer wrong")
-	_ = e
 	req, _ := http.NewRequest(http.MethodDelete, ts.URL+deletePath(value), nil)
 	req.Header.Set("Authorization", "Bearer wrong-key")
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(body), value) {
-		t.Errorf("status %d, body %s", resp.StatusCode, body)
+	if e := roundTrip(t, ts, req); e.status != http.StatusUnauthorized || strings.Contains(string(e.body), value) {
+		t.Errorf("status %d, body %s", e.status, e.body)
 	}
 	if got := allTokens(t, ts, ""); len(got) != 2 {
 		t.Errorf("an unauthorised delete deleted: %v", got)
-	}
-}
-
-// TestDeleteTokenNamingEmptyAgent: deleting a loaded token whose policy
-// also names the agent "" (the spec allows any string) removes that token
-// and no other.
-func TestDeleteTokenNamingEmptyAgent(t *testing.T) {
-	tokens := mock.SeedTokens(3)
-	tokens[1].Policy.Data = append(tokens[1].Policy.Data, gen.AgentPolicy{Type: gen.AgentPolicyTypeAgent, Id: "", Access: []gen.AgentAccess{}})
-	ts := newServer(t, mock.Options{Tokens: tokens, APIKey: testKey})
-	if e := send(t, ts, http.MethodDelete, deletePath(tokens[1].Token), ""); e.status != http.StatusNoContent {
-		t.Fatalf("delete: status %d", e.status)
-	}
-	if got, want := allTokens(t, ts, ""), []string{tokens[0].Token, tokens[2].Token}; !slices.Equal(got, want) {
-		t.Errorf("after the delete: %v, want %v", got, want)
 	}
 }

@@ -5,13 +5,10 @@ import (
 )
 
 // DeleteClientSideAccessToken removes the token whose value is token and
-// answers 204 without a body. It implements [server.ServerInterface].
-//
-// A value that names no live token (never created, or deleted already)
-// gets 400 {"message": ...}: upstream documents no 404 for this
-// operation, only 400 with a message, so a conformant client handles that.
-// The message never repeats the value, which may be a live secret typed
-// with one character wrong.
+// answers 204 without a body. It implements [server.ServerInterface]. A
+// value that names no live token gets 400, as upstream documents (the
+// package doc says more), with a message that never repeats the value,
+// which may be a live secret typed with one character wrong.
 func (s *operations) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, token string) {
 	// Both of delete's errors (ErrTokenNotFound, ErrMockFull) are the
 	// client's to fix, and their text holds no value.

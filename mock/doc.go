@@ -48,45 +48,23 @@
 //   - Creates and deletes are bounded ([MaxCreatedTokens],
 //     [MaxCreatedBytes], [MaxDeletedTokens]); past a bound they get 400
 //     with a message saying which.
-//   - [Options].Latency delays every answer, for measuring latency-bound
-//     behaviour offline. A list or delete whose client gives up meanwhile
-//     is dropped; a create is still carried out when the wait ends, as a
-//     real server that received the whole request would carry it out
-//     (net/http sees a client's departure only after reading the body).
-//   - [Options].Faults makes a share of requests fail, for testing a
-//     client's retries: 429, 500, 502, 503 or 504 answers (a 429 or 503
-//     with Retry-After: 1 and retry-after-ms: 100), a reset connection, or
-//     a slow answer (FaultSlowDelay, 1 s, late). [ParseFaults] reads specs
-//     such as "429=0.1,503=0.05". The fault is decided when the request
-//     arrives, before anything else, so a faulted request changes nothing;
-//     a reset in particular closes the connection before the body is read
-//     and without an answer, so a create that meets it creates no token
-//     (a client that retries it creates one token, not two). The k-th
-//     request to arrive draws its fault from [Options].FaultSeed and k, so
-//     a client that sends one request at a time meets the same faults in
-//     every run; concurrent requests may arrive in another order.
-//     [Server.Stats] counts the requests served and the faults drawn.
-//   - [Options].Drift makes the mock drift from the spec in one way, named
-//     after a case of contract/testdata/drift ([DriftCases] lists them), on
-//     every list and create answer, by rewriting the mock's own answer: a
-//     field renamed, missing, null or of the wrong type, an unknown enum
-//     value, another envelope, HTML, invalid JSON, a wrong status, an
-//     ignored agentId filter, a page over the limit. Errors and delete's
-//     204 are served as they are.
+//   - [Options].Latency delays every answer, [Options].Faults makes a
+//     share of requests fail (429, 500, 502, 503, 504, a reset connection
+//     or a slow answer; [ParseFaults] reads specs such as
+//     "429=0.1,503=0.05") and [Options].Drift makes every list and create
+//     answer drift from the spec in one way ([DriftCases] lists them):
+//     offline tests of a client's timeouts, retries and drift reports.
+//     A faulted request changes nothing; [Server.Stats] counts the
+//     requests served and the faults drawn.
 //
 // Tokens come from [SeedTokens] (deterministic synthetic data) or from
 // [LoadTokens]/[LoadTokensFile] (a JSON file), passed as [Options].Tokens
 // and held in memory; or, for accounts of any size up to [MaxSeedCount],
 // from [Options].SeedCount, which serves the same seeded tokens without
-// holding them. Creates and deletes are kept beside that fixed list, under
-// a read-write mutex: created tokens come after it, deleted ones are
-// skipped by a binary search over their sorted ranks, so a page of the
-// seeded part still costs what its tokens cost (and O(log d) each for d
-// deletes), and the rest costs in proportion to the tokens created. A page
-// is never torn by a concurrent change: its tokens are copied under the
-// read lock. A page of more than 1000 tokens is streamed (without a
-// Content-Length) rather than built whole, from a copy of the deletes and
-// creates it reads, so it too is the account as it was when it was cut,
-// and no change waits for a slow reader.
+// holding them. Creates and deletes are kept beside that fixed list under
+// a mutex, so a page costs what its tokens cost however large the account.
+// A page is the account as it was when it was cut, whatever changes run
+// meanwhile; one of more than 1000 tokens is streamed (without a
+// Content-Length), and no change waits for its slow reader.
 // The mock never logs; its messages never echo a token value or an API key.
 package mock

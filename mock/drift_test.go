@@ -2,7 +2,6 @@ package mock_test
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -40,12 +39,6 @@ func TestDriftCasesAreTheCatalogue(t *testing.T) {
 		if !served[name] && !notDrift[name] {
 			t.Errorf("contract/testdata/drift/%s.http is not served by mock --drift", name)
 		}
-	}
-}
-
-func TestDriftUnknownName(t *testing.T) {
-	if _, err := mock.New(mock.Options{Drift: "html-502"}); !errors.Is(err, mock.ErrInvalidOptions) {
-		t.Errorf("New with an unknown drift: %v, want ErrInvalidOptions", err)
 	}
 }
 

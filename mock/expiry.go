@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -14,9 +16,7 @@ const expiresAtMessage = "request body /expires_at: not an ISO 8601 date or date
 // expires: now plus defaultExpiry when absent, else the time expiresAt
 // names (see parseExpiresAt), which must be after now and no later than
 // year 9999, the last that Cloud's format (Date.toISOString) writes with
-// four digits. The spec says only "string"; Cloud's handler makes a
-// JavaScript Date of it, so the mock accepts what that Date accepts in
-// ISO 8601 form. Messages name the field, never its value.
+// four digits. Messages name the field, never its value.
 func expiryOf(expiresAt *string, now time.Time) (time.Time, string, bool) {
 	if expiresAt == nil {
 		return now.Add(defaultExpiry), "", true
@@ -55,135 +55,47 @@ func expiryOf(expiresAt *string, now time.Time) (time.Time, string, bool) {
 // leading spaces; "Sat Dec 01 2029 …"), whose reading differs between
 // JavaScript engines.
 func parseExpiresAt(s string) (time.Time, bool) {
-	c := isoCursor{s: s}
-	year, ok := c.year()
-	if !ok {
+	m := isoTime.FindStringSubmatch(s)
+	if m == nil || m[1] == "-000000" {
 		return time.Time{}, false
 	}
-	month, day := 1, 1
-	if c.eat('-') {
-		if month, ok = c.number(2); !ok || month < 1 || month > 12 {
-			return time.Time{}, false
+	num := func(i, absent int) int {
+		if m[i] == "" {
+			return absent
 		}
-		if c.eat('-') {
-			if day, ok = c.number(2); !ok || day < 1 || day > daysIn(year, time.Month(month)) {
-				return time.Time{}, false
-			}
-		}
+		n, _ := strconv.Atoi(m[i]) // digits only, and few
+		return n
 	}
-	if c.done() {
-		return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), true
+	year, month, day := num(1, 0), num(2, 1), num(3, 1)
+	hour, minute, second := num(4, 0), num(5, 0), num(6, 0)
+	nanos := 0
+	if m[7] != "" {
+		nanos, _ = strconv.Atoi((m[7] + "00000000")[:9])
 	}
-	if !c.eat('T') && !c.eat('t') && !c.eat(' ') {
-		return time.Time{}, false
-	}
-	hour, ok1 := c.number(2)
-	colon := c.eat(':')
-	minute, ok2 := c.number(2)
-	if !ok1 || !colon || !ok2 || hour > 24 || minute > 59 {
-		return time.Time{}, false
-	}
-	second, nanos := 0, 0
-	if c.eat(':') {
-		if second, ok = c.number(2); !ok || second > 59 {
-			return time.Time{}, false
-		}
-		if c.eat('.') {
-			if nanos, ok = c.fraction(); !ok {
-				return time.Time{}, false
-			}
-		}
-	}
-	if hour == 24 && (minute != 0 || second != 0 || nanos != 0) {
-		return time.Time{}, false
-	}
+	oh, om := num(9, 0), num(10, 0)
 	zone := time.UTC
-	switch {
-	case c.done():
-	case c.eat('Z') || c.eat('z'):
-	case c.peek('+') || c.peek('-'):
-		sign := 1
-		if c.eat('-') {
-			sign = -1
-		} else {
-			c.eat('+')
+	if m[8] != "" {
+		offset := oh*3600 + om*60
+		if m[8] == "-" {
+			offset = -offset
 		}
-		oh, ok1 := c.number(2)
-		c.eat(':') // ±HH:mm, or ISO 8601's basic ±HHmm
-		om, ok2 := c.number(2)
-		if !ok1 || !ok2 || oh > 23 || om > 59 {
-			return time.Time{}, false
-		}
-		zone = time.FixedZone("", sign*(oh*3600+om*60))
-	default:
-		return time.Time{}, false
+		zone = time.FixedZone("", offset)
 	}
-	if !c.done() {
+	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) || oh > 23 || om > 59 ||
+		hour > 24 || minute > 59 || second > 59 || hour == 24 && (minute != 0 || second != 0 || nanos != 0) {
 		return time.Time{}, false
 	}
 	// time.Date carries hour 24 over to the next day.
 	return time.Date(year, time.Month(month), day, hour, minute, second, nanos, zone), true
 }
 
+// isoTime matches the forms parseExpiresAt reads. Submatches: 1 year, 2
+// month, 3 day, 4 hour, 5 minute, 6 second, 7 fraction, 8 the offset's
+// sign, 9 and 10 its hours and minutes. RE2's \d is ASCII only.
+var isoTime = regexp.MustCompile(`^([+-]\d{6}|\d{4})(?:-(\d\d)(?:-(\d\d))?)?` +
+	`(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:[Zz]|([+-])(\d\d):?(\d\d))?)?$`)
+
 // daysIn is the number of days of month in year.
 func daysIn(year int, month time.Month) int {
 	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// isoCursor reads an ISO 8601 string from left to right.
-type isoCursor struct {
-	s string
-	i int
-}
-
-func (c *isoCursor) done() bool { return c.i == len(c.s) }
-
-func (c *isoCursor) peek(b byte) bool { return c.i < len(c.s) && c.s[c.i] == b }
-
-// eat moves past b if it comes next.
-func (c *isoCursor) eat(b byte) bool {
-	if c.peek(b) {
-		c.i++
-		return true
-	}
-	return false
-}
-
-// number reads exactly n decimal digits.
-func (c *isoCursor) number(n int) (int, bool) {
-	if len(c.s)-c.i < n {
-		return 0, false
-	}
-	v := 0
-	for _, b := range []byte(c.s[c.i : c.i+n]) {
-		if b < '0' || b > '9' {
-			return 0, false
-		}
-		v = v*10 + int(b-'0')
-	}
-	c.i += n
-	return v, true
-}
-
-// year reads YYYY, or a sign and six digits.
-func (c *isoCursor) year() (int, bool) {
-	switch {
-	case c.eat('+'):
-		return c.number(6)
-	case c.eat('-'):
-		y, ok := c.number(6)
-		return -y, ok && y != 0
-	}
-	return c.number(4)
-}
-
-// fraction reads one or more digits after a decimal point, as nanoseconds.
-func (c *isoCursor) fraction() (int, bool) {
-	start, nanos, scale := c.i, 0, 100_000_000
-	for c.i < len(c.s) && c.s[c.i] >= '0' && c.s[c.i] <= '9' {
-		nanos += int(c.s[c.i]-'0') * scale
-		scale /= 10
-		c.i++
-	}
-	return nanos, c.i > start
 }

@@ -242,13 +242,7 @@ func inject(w http.ResponseWriter, r *http.Request, fault FaultKind) bool {
 	case "":
 		return false
 	case FaultSlow:
-		t := time.NewTimer(FaultSlowDelay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			panic(http.ErrAbortHandler)
-		}
+		hold(r, FaultSlowDelay)
 		return false
 	case FaultReset:
 		resetConnection(w)

@@ -30,8 +30,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			writeMessage(w, http.StatusUnauthorized, msg)
 			return
 		}
-		if status, msg, ok := readBody(w, r); !ok {
-			writeMessage(w, status, msg)
+		if !readBody(w, r) {
 			return
 		}
 		if msg, ok := s.validateRequest(r); !ok {

@@ -46,6 +46,12 @@ func do(t testing.TB, ts *httptest.Server, method, query, authorization string) 
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
+	return roundTrip(t, ts, req)
+}
+
+// roundTrip sends req to ts and reads the whole response.
+func roundTrip(t testing.TB, ts *httptest.Server, req *http.Request) exchange {
+	t.Helper()
 	resp, err := ts.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -68,12 +68,6 @@ func TestLatencyDelaysEveryAnswer(t *testing.T) {
 	}
 }
 
-func TestNegativeLatencyIsInvalid(t *testing.T) {
-	if _, err := mock.New(mock.Options{Latency: -time.Second}); !errors.Is(err, mock.ErrInvalidOptions) {
-		t.Errorf("New with a negative latency: %v, want ErrInvalidOptions", err)
-	}
-}
-
 // TestLatencyCreateOutlivesClient: a create whose client gives up while the
 // mock waits is still carried out (its body had arrived whole), as on a
 // real server: the token is listed afterwards. A list whose client gives

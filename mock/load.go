@@ -58,50 +58,35 @@ func loadTokens(r io.Reader) ([]gen.Token, error) {
 	}
 	tokens := make([]gen.Token, len(raws))
 	for i, raw := range raws {
-		if tokens[i], err = decodeToken(v, raw); err != nil {
+		// Checked against the schema, a token decodes into the gen type,
+		// which drops the fields the spec does not know.
+		if err := checkRawToken(v, raw); err != nil {
 			return nil, fmt.Errorf("token %d: %w", i, err)
 		}
+		_ = json.Unmarshal(raw, &tokens[i])
 	}
 	return tokens, nil
 }
 
 // splitTokenList returns the raw tokens of an array or of a page object.
 func splitTokenList(data []byte) ([]json.RawMessage, error) {
-	if len(data) == 0 {
+	switch {
+	case len(data) == 0:
 		return nil, fmt.Errorf("empty input: %w", errNotTokenList)
-	}
-	var raws []json.RawMessage
-	switch data[0] {
-	case '[':
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, err
-		}
-	case '{':
-		var page struct {
-			Tokens *[]json.RawMessage `json:"tokens"`
-		}
-		if err := json.Unmarshal(data, &page); err != nil {
-			return nil, err
-		}
-		if page.Tokens == nil {
-			return nil, fmt.Errorf(`object has no "tokens" array: %w`, errNotTokenList)
-		}
-		raws = *page.Tokens
-	default:
+	case data[0] == '[':
+		var raws []json.RawMessage
+		return raws, json.Unmarshal(data, &raws)
+	case data[0] != '{':
 		return nil, errNotTokenList
 	}
-	return raws, nil
-}
-
-// decodeToken checks one token against the spec's Token schema, then
-// decodes it into the gen type, dropping fields the spec does not know.
-func decodeToken(v *contract.Validator, raw json.RawMessage) (gen.Token, error) {
-	var t gen.Token
-	if err := checkRawToken(v, raw); err != nil {
-		return t, err
+	var page struct {
+		Tokens *[]json.RawMessage `json:"tokens"`
 	}
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return t, errors.New("does not decode as a token") // unreachable once the schema passed
+	if err := json.Unmarshal(data, &page); err != nil {
+		return nil, err
 	}
-	return t, nil
+	if page.Tokens == nil {
+		return nil, fmt.Errorf(`object has no "tokens" array: %w`, errNotTokenList)
+	}
+	return *page.Tokens, nil
 }

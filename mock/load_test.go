@@ -41,7 +41,6 @@ func TestLoadTokensAccepts(t *testing.T) {
 		{"page without hasNextPage", `{"tokens":[` + validToken + `]}`, want},
 		{"surrounding whitespace", "\n  [" + validToken + "]\n", want},
 		{"empty array", "[]", []gen.Token{}},
-		{"empty page", `{"tokens":[],"hasNextPage":false}`, []gen.Token{}},
 		{"empty access and data", `[{"token":"t","hostname":"h","expiresAt":"e","policy":{"version":"1","data":[]}}]`,
 			[]gen.Token{{Token: "t", Hostname: "h", ExpiresAt: "e", Policy: gen.TokenPolicy{Version: "1", Data: []gen.AgentPolicy{}}}}},
 	}
@@ -96,22 +95,15 @@ func TestLoadTokensRejects(t *testing.T) {
 		{"null tokens", `{"tokens":null}`, []string{`no "tokens" array`}},
 		{"token not an object", `[` + validToken + `, 5]`, []string{"token 1", "object"}},
 		{"missing token", "[" + validToken + "," + edit(`"token":"ck-let-mock-load-0",`, "") + "]", []string{"token 1", "token", "missing"}},
-		{"missing hostname", "[" + edit(`"hostname":"https://app-1.example.com",`, "") + "]", []string{"token 0", "hostname", "missing"}},
 		{"missing expiresAt", "[" + validToken + "," + validToken + "," + edit(`"expiresAt":"2030-01-01T00:00:00.000Z",`, "") + "]", []string{"token 2", "expiresAt", "missing"}},
-		{"null hostname", "[" + edit(`"https://app-1.example.com"`, "null") + "]", []string{"token 0", "hostname", "null"}},
 		{"missing policy", `[{"token":"t","hostname":"h","expiresAt":"e"}]`, []string{"token 0", "policy", "missing"}},
 		{"policy not an object", "[" + edit(`"policy":{`, `"policy":[],"x":{`) + "]", []string{"token 0", "policy", "object"}},
-		{"missing version", "[" + edit(`"version":"1",`, "") + "]", []string{"token 0", "/policy/version", "missing"}},
 		{"unknown version", "[" + edit(`"version":"1"`, `"version":"2"`) + "]", []string{"token 0", "/policy/version", `"2"`}},
 		{"null data", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":null`) + "]", []string{"token 0", "/policy/data", "null"}},
-		{"data not an array", "[" + edit(`"data":[{"type":"agent","id":"agent-1","access":["read_messages","write_agent"]}]`, `"data":{}`) + "]", []string{"token 0", "/policy/data", "array"}},
-		{"missing id", "[" + edit(`"id":"agent-1",`, "") + "]", []string{"token 0", "/policy/data/0/id", "missing"}},
-		{"missing access", "[" + edit(`,"access":["read_messages","write_agent"]`, "") + "]", []string{"token 0", "/policy/data/0/access", "missing"}},
 		{"unknown policy type", "[" + edit(`"type":"agent"`, `"type":"identity"`) + "]", []string{"token 0", "/policy/data/0/type", `"identity"`}},
 		{"unknown access", "[" + edit(`"write_agent"`, `"delete_agent"`) + "]", []string{"token 0", "/policy/data/0/access/1", `"delete_agent"`}},
 		{"null access item", "[" + edit(`"write_agent"`, `null`) + "]", []string{"token 0", "/policy/data/0/access/1"}},
 		{"hostname a number", "[" + edit(`"https://app-1.example.com"`, "42") + "]", []string{"token 0", "hostname", "string", "number"}},
-		{"token a number", "[" + edit(`"ck-let-mock-load-0"`, "7") + "]", []string{"token 0", "token", "string"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

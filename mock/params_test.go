@@ -11,49 +11,40 @@ import (
 func TestBadParams(t *testing.T) {
 	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(20), APIKey: testKey})
 	tests := []struct {
-		query     string
-		wantParam string
+		query      string
+		wantParams []string
 	}{
-		{"limit=abc", "limit"},
-		{"limit=-5", "limit"},
-		{"limit=1.5", "limit"},
-		{"limit=1e3", "limit"},
-		{"limit=99999999999999999999", "limit"},
-		{"offset=-1", "offset"},
-		{"offset=abc", "offset"},
-		{"offset=0x10", "offset"},
-		{"limit=5&offset=-1", "offset"},
+		{"limit=abc", []string{"limit"}},
+		{"limit=-5", []string{"limit"}},
+		{"limit=1.5", []string{"limit"}},
+		{"limit=1e3", []string{"limit"}},
+		{"limit=99999999999999999999", []string{"limit"}},
+		{"offset=-1", []string{"offset"}},
+		{"offset=abc", []string{"offset"}},
+		{"offset=0x10", []string{"offset"}},
+		{"limit=5&offset=-1", []string{"offset"}},
 		// The spec validator lets a repeated parameter through; the
 		// generated binder refuses it, and the mock's error handler words it.
-		{"limit=1&limit=2", "limit"},
+		{"limit=1&limit=2", []string{"limit"}},
+		// Every broken parameter is named.
+		{"limit=abc&offset=-1", []string{"limit", "offset"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			e := get(t, ts, tt.query)
 			msg := e.message(t, http.StatusBadRequest)
-			if !strings.Contains(msg, tt.wantParam) {
-				t.Errorf("message %q does not name parameter %q", msg, tt.wantParam)
+			for _, p := range tt.wantParams {
+				if !strings.Contains(msg, p) {
+					t.Errorf("message %q does not name parameter %q", msg, p)
+				}
 			}
 		})
-	}
-}
-
-func TestBadParamsNameEveryParameter(t *testing.T) {
-	ts := newServer(t, mock.Options{})
-	msg := get(t, ts, "limit=abc&offset=-1").message(t, http.StatusBadRequest)
-	for _, p := range []string{"limit", "offset"} {
-		if !strings.Contains(msg, p) {
-			t.Errorf("message %q does not name %q", msg, p)
-		}
 	}
 }
 
 func TestAcceptedParams(t *testing.T) {
 	ts := newServer(t, mock.Options{Tokens: mock.SeedTokens(20)})
 	for _, q := range []string{
-		"",
-		"limit=0",
-		"offset=0",
 		"unknown=1",             // Cloud ignores parameters it does not know
 		"agentId=agent-anybody", // any string is an agent ID
 	} {

@@ -26,6 +26,11 @@ func TestSeedTokensDeterministic(t *testing.T) {
 	if short := mock.SeedTokens(20); !reflect.DeepEqual(short, a[:20]) {
 		t.Error("SeedTokens(20) is not a prefix of SeedTokens(50)")
 	}
+	// A golden value: seeded data must not drift between releases, since
+	// callers' tests may pin it (TestSeedExpiryGolden pins expiresAt).
+	if a[0].Hostname != "https://app-1.example.com" || a[0].ExpiresAt != "2030-01-01T01:00:00.137Z" {
+		t.Errorf("first seeded token %+v", a[0])
+	}
 }
 
 func TestSeedTokensShape(t *testing.T) {
@@ -87,17 +92,5 @@ func TestSeedTokensNoneForNonPositive(t *testing.T) {
 		if got := mock.SeedTokens(n); got == nil || len(got) != 0 {
 			t.Errorf("SeedTokens(%d) = %v, want an empty non-nil slice", n, got)
 		}
-	}
-}
-
-func TestSeedExpiresAtIsFixed(t *testing.T) {
-	// A golden value: seeded data must not drift between releases, since
-	// callers' tests may pin it.
-	tok := mock.SeedTokens(1)[0]
-	if tok.ExpiresAt != "2030-01-01T01:00:00.137Z" {
-		t.Errorf("first seeded expiresAt = %q", tok.ExpiresAt)
-	}
-	if tok.Hostname != "https://app-1.example.com" {
-		t.Errorf("first seeded hostname = %q", tok.Hostname)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,68 +21,21 @@ import (
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
-// TestSeedCountDeepPages serves pages deep in the largest account a mock
-// can seed and in one of 10^8 tokens: right tokens, valid responses.
-func TestSeedCountDeepPages(t *testing.T) {
-	v, err := contract.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range []int{100_000_000, mock.MaxSeedCount} {
-		ts := newServer(t, mock.Options{SeedCount: n, APIKey: testKey})
-		for _, tt := range []struct {
-			query     string
-			wantFirst string // prefix of the first token's value
-			wantLen   int
-			wantNext  bool
-		}{
-			{fmt.Sprintf("offset=%d", n-10), fmt.Sprintf("ck-let-mock-%d-", n-10), 10, false},
-			{fmt.Sprintf("offset=%d&limit=3", n-5), fmt.Sprintf("ck-let-mock-%d-", n-5), 3, true},
-			{fmt.Sprintf("offset=%d", n), "", 0, false},
-			{fmt.Sprintf("offset=%d&limit=0", n-1), "", 0, true},
-		} {
-			e := get(t, ts, tt.query)
-			p := e.page(t)
-			if len(p.Tokens) != tt.wantLen || p.HasNextPage != tt.wantNext {
-				t.Errorf("n=%d %s: %d tokens, hasNextPage %v; want %d, %v", n, tt.query, len(p.Tokens), p.HasNextPage, tt.wantLen, tt.wantNext)
-			}
-			if tt.wantLen > 0 && !bytes.HasPrefix([]byte(p.Tokens[0].Token), []byte(tt.wantFirst)) {
-				t.Errorf("n=%d %s: first token %s, want %s…", n, tt.query, p.Tokens[0].Token, tt.wantFirst)
-			}
-			if fs := v.ValidateResponse(e.req, e.status, e.header, e.body); len(fs) != 0 {
-				t.Errorf("n=%d %s: %v", n, tt.query, fs)
-			}
-		}
-		// An agent's tokens, deep in the list: the filter holds, and the
-		// page runs off the end exactly where the agent's tokens do.
-		agentID := mock.SeedAgentID(2)
-		q := url.Values{"agentId": {agentID}, "offset": {fmt.Sprint(n / 4)}, "limit": {"50"}}
-		e := get(t, ts, q.Encode())
-		p := e.page(t)
-		if len(p.Tokens) != 50 || !p.HasNextPage {
-			t.Errorf("n=%d %s: %d tokens, hasNextPage %v", n, q.Encode(), len(p.Tokens), p.HasNextPage)
-		}
-		for _, tok := range p.Tokens {
-			if !namesAgent(tok, agentID) {
-				t.Errorf("n=%d: token %s does not name %s", n, tok.Token, agentID)
-			}
-		}
-		if fs := v.ValidateResponse(e.req, e.status, e.header, e.body); len(fs) != 0 {
-			t.Errorf("n=%d %s: %v", n, q.Encode(), fs)
-		}
-	}
-}
-
-func TestNewRejectsBadSeedCount(t *testing.T) {
+// TestNewRejectsInvalidOptions: Options that make no sense get
+// ErrInvalidOptions (and ErrInvalidFaults for Faults).
+func TestNewRejectsInvalidOptions(t *testing.T) {
 	for _, opts := range []mock.Options{
 		{SeedCount: -1},
 		{SeedCount: mock.MaxSeedCount + 1},
-		{SeedCount: 1<<63 - 1},
 		{SeedCount: 3, Tokens: mock.SeedTokens(3)},
+		{Latency: -time.Second},
+		{Drift: "html-502"}, // a case of the catalogue, but no drift the mock serves
+		{Faults: mock.Faults{mock.Fault429: 2}},
+		{Faults: mock.Faults{"418": 0.1}},
 	} {
 		_, err := mock.New(opts)
-		if !errors.Is(err, mock.ErrInvalidOptions) {
-			t.Errorf("New(SeedCount %d, %d Tokens) = %v, want ErrInvalidOptions", opts.SeedCount, len(opts.Tokens), err)
+		if !errors.Is(err, mock.ErrInvalidOptions) || opts.Faults != nil && !errors.Is(err, mock.ErrInvalidFaults) {
+			t.Errorf("New(%+v) = %v, want ErrInvalidOptions", opts, err)
 		}
 	}
 	if _, err := mock.New(mock.Options{SeedCount: mock.MaxSeedCount, Tokens: mock.SeedTokens(0)}); err != nil {
@@ -245,17 +199,41 @@ func TestHugePageStopsWhenRequestEnds(t *testing.T) {
 }
 
 // TestMaxSeedCountTakesChanges: the largest account a mock can seed (what
-// `letta-tokens mock --tokens 1000000000` serves) takes deletes deep in it
-// and creates after it, and its pages, plain and by agent, show them at
-// once, without memory in proportion to the account.
+// `letta-tokens mock --tokens 1000000000` serves) serves its last tokens
+// and an agent's deep in it, valid by the contract; it takes deletes deep
+// in it and creates after it, and its pages, plain and by agent, show them
+// at once, without memory in proportion to the account.
 func TestMaxSeedCountTakesChanges(t *testing.T) {
+	v, err := contract.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := newHandler(t, mock.Options{SeedCount: mock.MaxSeedCount, APIKey: testKey})
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	tail := fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-10)
 	agentPage := "agentId=" + url.QueryEscape(mock.SeedAgentID(2)) + "&offset=200000000&limit=10"
-	m := model(decodePage(t, serve(t, h, tail)).Tokens)
-	agentTokens := model(decodePage(t, serve(t, h, agentPage+"0")).Tokens) // 100 of them
+	read := func(query string) model {
+		rec := call(h, http.MethodGet, listPath+"?"+query, "")
+		if fs := v.ValidateResponse(httptest.NewRequest(http.MethodGet, listPath+"?"+query, nil), rec.Code, rec.Header(), rec.Body.Bytes()); len(fs) != 0 {
+			t.Errorf("%s: %v", query, fs)
+		}
+		p := decodePage(t, rec.Body.Bytes())
+		if len(p.Tokens) == 0 || p.HasNextPage != strings.HasPrefix(query, "agentId") {
+			t.Fatalf("%s: %d tokens, hasNextPage %v", query, len(p.Tokens), p.HasNextPage)
+		}
+		return p.Tokens
+	}
+	m := read(tail)
+	if want := fmt.Sprintf("ck-let-mock-%d-", mock.MaxSeedCount-10); len(m) != 10 || !strings.HasPrefix(m[0].Token, want) {
+		t.Fatalf("%s: %d tokens from %s, want 10 from %s…", tail, len(m), m[0].Token, want)
+	}
+	agentTokens := read(agentPage + "0") // 100 of them
+	for _, tok := range agentTokens {
+		if !namesAgent(tok, mock.SeedAgentID(2)) {
+			t.Errorf("token %s does not name %s", tok.Token, mock.SeedAgentID(2))
+		}
+	}
 	agentTokens = deleteToken(t, h, agentTokens, agentTokens[2].Token)
 	m = deleteToken(t, h, deleteToken(t, h, m, m[3].Token), m[7].Token)
 	m = createToken(t, h, m, agentPolicy(mock.SeedAgentID(2)))
@@ -263,10 +241,10 @@ func TestMaxSeedCountTakesChanges(t *testing.T) {
 	// The agent's token was deleted before the tail: it starts one earlier.
 	tail = fmt.Sprintf("offset=%d&limit=20", mock.MaxSeedCount-11)
 	if got := decodePage(t, serve(t, h, tail)); !slices.Equal(tokenValues(got.Tokens), tokenValues(m)) || got.HasNextPage {
-		t.Errorf("%s after the changes: %v (next %v), want %v", tail, shortValues(got.Tokens), got.HasNextPage, shortValues(m))
+		t.Errorf("%s after the changes: %v (next %v), want %v", tail, tokenValues(got.Tokens), got.HasNextPage, tokenValues(m))
 	}
 	if got := decodePage(t, serve(t, h, agentPage)); !slices.Equal(tokenValues(got.Tokens), tokenValues(agentTokens[:10])) {
-		t.Errorf("%s after the changes: %v, want %v", agentPage, shortValues(got.Tokens), shortValues(agentTokens[:10]))
+		t.Errorf("%s after the changes: %v, want %v", agentPage, tokenValues(got.Tokens), tokenValues(agentTokens[:10]))
 	}
 	runtime.ReadMemStats(&after)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
@@ -274,7 +252,7 @@ func TestMaxSeedCountTakesChanges(t *testing.T) {
 	}
 }
 
-func decodePage(t *testing.T, body []byte) gen.TokenPage {
+func decodePage(t testing.TB, body []byte) gen.TokenPage {
 	t.Helper()
 	var p gen.TokenPage
 	if err := json.Unmarshal(body, &p); err != nil {

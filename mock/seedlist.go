@@ -71,6 +71,7 @@ var (
 )
 
 // seedPositions is one agent's positions among the first n seeded tokens.
+// Every seeded agent has residues: it is the first agent of token a.
 type seedPositions struct {
 	residues []int
 	n        int
@@ -79,9 +80,6 @@ type seedPositions struct {
 // len counts the agent's tokens below n: residues per whole period, then
 // those below the remainder. O(log seedPeriod).
 func (p seedPositions) len() int {
-	if len(p.residues) == 0 {
-		return 0
-	}
 	below, _ := slices.BinarySearch(p.residues, p.n%seedPeriod)
 	return p.n/seedPeriod*len(p.residues) + below
 }

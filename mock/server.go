@@ -87,15 +87,11 @@ type Server struct {
 }
 
 // operations is the Server as the generated router sees it: its methods
-// implement [server.ServerInterface]. They are on this unexported type, not
-// on Server, so that no caller can invoke an operation around ServeHTTP's
-// authentication and validation.
+// implement [server.ServerInterface] (New hands it to the router, which
+// asks for one). They are on this unexported type, not on Server, so that
+// no caller can invoke an operation around ServeHTTP's authentication and
+// validation.
 type operations Server
-
-var (
-	_ server.ServerInterface = (*operations)(nil)
-	_ http.Handler           = (*Server)(nil)
-)
 
 // ErrInvalidOptions is wrapped by New's error for Options that make no
 // sense: a SeedCount out of range, both Tokens and SeedCount, a negative
@@ -158,7 +154,9 @@ func New(opts Options) (*Server, error) {
 // that Options.Faults draws for the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fault := s.faults.draw()
-	s.wait(r)
+	if s.latency > 0 {
+		hold(r, s.latency)
+	}
 	if inject(w, r, fault) {
 		return
 	}
@@ -175,16 +173,6 @@ func (s *operations) ListClientSideAccessTokens(w http.ResponseWriter, r *http.R
 	}
 	if params.Limit != nil {
 		limit = *params.Limit
-	}
-	// Validation has rejected negatives already; this holds for a caller
-	// that invokes the method directly, bypassing ServeHTTP.
-	if offset < 0 {
-		writeMessage(w, http.StatusBadRequest, `query parameter "offset": must be at least 0`)
-		return
-	}
-	if limit < 0 {
-		writeMessage(w, http.StatusBadRequest, `query parameter "limit": must be at least 0`)
-		return
 	}
 	var agentID string
 	if params.AgentId != nil {

@@ -3,8 +3,6 @@ package mock
 import (
 	"net/http"
 	"strings"
-
-	"github.com/letta-tokens/letta-tokens/contract"
 )
 
 // validateRequest checks r against the spec's parameters and reports
@@ -17,15 +15,13 @@ func (s *Server) validateRequest(r *http.Request) (message string, ok bool) {
 		r = r.WithContext(r.Context())
 		r.Method = http.MethodGet
 	}
-	findings := s.validator.ValidateRequest(r)
-	if !findings.HasBreaking() {
+	breaking := s.validator.ValidateRequest(r).Breaking()
+	if len(breaking) == 0 {
 		return "", true
 	}
-	var messages []string
-	for _, f := range findings {
-		if f.Severity == contract.Breaking {
-			messages = append(messages, f.Message)
-		}
+	messages := make([]string, len(breaking))
+	for i, f := range breaking {
+		messages[i] = f.Message
 	}
 	return strings.Join(messages, "; "), false
 }

@@ -76,8 +76,8 @@ func startsCommand(s string, i int) bool {
 	switch s[i] {
 	case '#':
 		// Any '#' before '[', not only the second of "##": the text printed
-		// before s may end in '#'.
-		return hashBracket(s, i)
+		// before s may end in '#', and the runner finds "##[" anywhere.
+		return i+1 < len(s) && s[i+1] == '['
 	case ':':
 		return i+1 < len(s) && s[i+1] == ':' && strings.TrimLeftFunc(s[:i], runnerTrims) == ""
 	}
@@ -93,21 +93,10 @@ func runnerTrims(r rune) bool {
 		r == '\u180e' || r == '\u200b' || r == '\u2060' || r == '\ufeff'
 }
 
-// hashBracket reports whether the '#' at i is followed by '['. The runner
-// finds the legacy "##[" anywhere in a line, so what it trims around a
-// line changes nothing here.
-func hashBracket(s string, i int) bool {
-	return i+1 < len(s) && s[i+1] == '['
-}
-
-// commandLine reports whether s, after what the runner trims, starts with
-// "::" or holds a '#' before '['.
-func commandLine(s string) bool {
-	return strings.Contains(s, "#[") || strings.HasPrefix(strings.TrimLeftFunc(s, runnerTrims), "::")
-}
-
+// needsEscape reports whether Line must rewrite s: it holds a workflow
+// command or a character that is not printable.
 func needsEscape(s string) bool {
-	if commandLine(s) {
+	if strings.Contains(s, "#[") || strings.HasPrefix(strings.TrimLeftFunc(s, runnerTrims), "::") {
 		return true
 	}
 	for i := 0; i < len(s); i++ {

@@ -165,7 +165,7 @@ func (m *Masker) With(values ...string) *Masker {
 	}
 	n := *m
 	if len(m.values) == 0 {
-		n.values = secretsOf(values, false)
+		n.values = secretsOf(values, false) // a row's masker: no copy of values
 	} else {
 		n.values = secretsOf(append(valuesOf(m.values), values...), false)
 	}
@@ -256,15 +256,23 @@ func (m *Masker) Mask(s string) string {
 	if len(hits) == 0 {
 		return s
 	}
+	return replaceHits(s, hits, len(s))
+}
+
+// replaceHits is s[:end] with the hits that start before end replaced.
+func replaceHits(s string, hits []hit, end int) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(end)
 	last := 0
 	for _, h := range hits {
+		if h.start >= end {
+			break
+		}
 		b.WriteString(s[last:h.start])
 		b.WriteString(h.repl())
 		last = h.end
 	}
-	b.WriteString(s[last:])
+	b.WriteString(s[last:end])
 	return b.String()
 }
 
@@ -341,9 +349,17 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 		a, b := v.span(i, j)
 		hits = append(hits, hit{a, b, kind, text})
 	}
+	// addRun adds a run of a secret found by extend, once however many
+	// probes find it.
+	var prevA, prevB int // no span: a run is MinWindow bytes at least
+	addRun := func(a, b, kind int, text string) {
+		if b-a >= MinWindow && (a != prevA || b != prevB) {
+			add(withPrefix(s, a), b, kind, text)
+			prevA, prevB = a, b
+		}
+	}
 	// Runs of the keys' secret parts: probe one gram every probeStride bytes.
 	if m.grams != nil {
-		var prevA, prevB int // no span: a run is MinWindow bytes at least
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			g := coarse(gram(s[i:]))
 			h := filterHash(g)
@@ -356,10 +372,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 					continue
 				}
 				a, b := extend(s, i, k.low, int(at.off))
-				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(withPrefix(s, a), b, kind, k.whole)
-					prevA, prevB = a, b
-				}
+				addRun(a, b, kind, k.whole)
 			}
 		}
 	}
@@ -380,7 +393,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 			continue
 		}
 		// Values are few and short: find each probe in the value itself.
-		var prevA, prevB int // no span: a run is MinWindow bytes at least
+		prevA, prevB = 0, 0
 		var probe [8]byte
 		for i := 0; i+gramLen <= len(s); i += probeStride {
 			binary.LittleEndian.PutUint64(probe[:], foldGram(gram(s[i:])))
@@ -391,10 +404,7 @@ func (m *Masker) search(v *view, hits []hit, keysOnly bool) []hit {
 				}
 				o += from
 				a, b := extend(s, i, val.low, o)
-				if b-a >= MinWindow && (a != prevA || b != prevB) {
-					add(withPrefix(s, a), b, kindValue, val.whole)
-					prevA, prevB = a, b
-				}
+				addRun(a, b, kindValue, val.whole)
 				from = o + 1
 			}
 		}

@@ -5,68 +5,28 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
-func TestToken(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"short", "…"},
-		{"ck-let-0123456789abcdef", "ck-let-0…"},
-		{"ck-let-mock-000042-0123456789abcdef", "ck-let-m…cdef"},
-		{"ck-let-ééééééééééééééééé", "ck-let-…éé"}, // never splits a UTF-8 sequence
-	}
-	for _, tt := range tests {
-		if got := Token(tt.in); got != tt.want {
-			t.Errorf("Token(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if !utf8.ValidString(Token(tt.in)) {
-			t.Errorf("Token(%q) is not valid UTF-8", tt.in)
-		}
-	}
-}
-
-// keyMasker masks each of keys as the API key.
-func keyMasker(keys ...string) *Masker { return NewMasker("").WithKeys(keys...) }
-
+// A key given to WithKeys that is no Letta key, with characters encoders
+// escape ('/', '+', '<', '&', '>'), is masked in each encoder's spelling
+// and keeps its first 8 characters only.
 func TestSecrets(t *testing.T) {
-	const token = "ck-let-SECRETabcdef0123456789"
 	const key = "my-custom-api-key-value/SECRET+0123<&>"
-	tests := []struct{ name, text string }{
-		{"token in JSON", `{"token":"` + token + `"}`},
-		{"key in a header dump", "Authorization: Bearer " + key},
-		{"key JSON-escaped by Go", `{"echo":"my-custom-api-key-value/SECRET+0123\u003c\u0026\u003e"}`},
-		{"key JSON-escaped with \\/", `{"echo":"my-custom-api-key-value\/SECRET+0123<&>"}`},
-		{"key URL-encoded in a query", "GET /x?key=my-custom-api-key-value%2FSECRET%2B0123%3C%26%3E"},
-		{"key URL-encoded in a path", "GET /x/my-custom-api-key-value%2FSECRET+0123%3C&%3E"},
-		{"shaped key", "key sk-let-KEYSECRETKEYKEYKEYKEYKEY."},
-		{"after an underscore", `{"message":"bad x_` + token + `"}`},
-		{"JSON-escaped slash inside a token", `ck-let-abc\/defSECRETghijklmnop`},
-		{"percent inside a token", `ck-let-abc%2FdefSECRETghijklmnop`},
-		{"token as an agent id", `agent ` + token + ` (read_messages)`},
+	m := NewMasker("").WithKeys(key)
+	for _, text := range []string{
+		"Authorization: Bearer " + key,
+		`{"echo":"my-custom-api-key-value/SECRET+0123\u003c\u0026\u003e"}`,
+		`{"echo":"my-custom-api-key-value\/SECRET+0123<&>"}`,
+		"GET /x?key=my-custom-api-key-value%2FSECRET%2B0123%3C%26%3E",
+		"GET /x/my-custom-api-key-value%2FSECRET+0123%3C&%3E",
+	} {
+		got := m.Mask(text)
+		if strings.Contains(got, "SECRET") || m.Mask(got) != got || !m.Holds(text) {
+			t.Errorf("Mask(%q) = %q: a secret survived, Mask is not idempotent, or Holds is false", text, got)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := keyMasker(key).Mask(tt.text)
-			if strings.Contains(got, "SECRET") {
-				t.Errorf("Secrets(%q) = %q: a secret survived", tt.text, got)
-			}
-			if again := keyMasker(key).Mask(got); again != got {
-				t.Errorf("not idempotent: %q then %q", got, again)
-			}
-			if !keyMasker(key).Holds(tt.text) {
-				t.Errorf("Contains(%q) = false", tt.text)
-			}
-		})
-	}
-	if got := keyMasker(key).Mask("Bearer " + key); got != "Bearer my-custo…" {
+	if got := m.Mask("Bearer " + key); got != "Bearer my-custo…" {
 		t.Errorf("a configured key keeps its prefix only, got %q", got)
-	}
-	if got := keyMasker(key).Mask(`"` + token + `"`); got != `"ck-let-S…6789"` {
-		t.Errorf("a token keeps prefix and last four, got %q", got)
-	}
-	if got := keyMasker(key).Mask("plain text with no secret"); got != "plain text with no secret" {
-		t.Errorf("plain text changed: %q", got)
 	}
 }
 

@@ -104,16 +104,8 @@ func backslash(s string, buf []byte) (int, []byte) {
 	switch s[1] {
 	case '"', '\\', '/', '\'':
 		return 2, []byte{s[1]}
-	case 'n':
-		return 2, []byte{'\n'}
-	case 't':
-		return 2, []byte{'\t'}
-	case 'r':
-		return 2, []byte{'\r'}
-	case 'b':
-		return 2, []byte{'\b'}
-	case 'f':
-		return 2, []byte{'\f'}
+	case 'n', 't', 'r', 'b', 'f':
+		return 2, []byte{"\n\t\r\b\f"[strings.IndexByte("ntrbf", s[1])]}
 	case 'x':
 		if len(s) >= 4 {
 			if h, ok := hex2(s[2], s[3]); ok {

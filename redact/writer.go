@@ -122,28 +122,13 @@ func (w *Writer) chunk() {
 			break
 		}
 	}
-	var out []byte
 	if c <= 0 {
 		// One secret fills the chunk: write its masked form, and drop what
 		// follows of it as it comes.
-		h := hits[0]
-		out = append(out, s[:h.start]...)
-		out = append(out, h.repl()...)
-		c = h.end
-		w.swallow = h.end == len(s)
-	} else {
-		last := 0
-		for _, h := range hits {
-			if h.start >= c {
-				break
-			}
-			out = append(out, s[last:h.start]...)
-			out = append(out, h.repl()...)
-			last = h.end
-		}
-		out = append(out, s[last:c]...)
+		c = hits[0].end
+		w.swallow = c == len(s)
 	}
-	w.write(string(out))
+	w.write(replaceHits(s, hits, c))
 	w.buf = w.buf[:copy(w.buf, b[c:])]
 }
 

@@ -1,13 +1,10 @@
 package mocktest_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
@@ -21,24 +18,6 @@ type fakeTB struct {
 func (f *fakeTB) Helper()                           {}
 func (f *fakeTB) Cleanup(fn func())                 { f.cleanups = append(f.cleanups, fn) }
 func (f *fakeTB) Fatalf(format string, args ...any) { f.fatal = fmt.Sprintf(format, args...) }
-
-func TestNewServer(t *testing.T) {
-	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3)})
-	req, err := http.NewRequest(http.MethodGet, ts.URL+"/v1/client-side-access-tokens", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer k")
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var page gen.TokenPage
-	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil || len(page.Tokens) != 3 {
-		t.Errorf("got %d tokens (%v), want 3", len(page.Tokens), err)
-	}
-}
 
 func TestNewServerCleansUpAndFails(t *testing.T) {
 	var f fakeTB
