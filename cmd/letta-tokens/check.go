@@ -26,8 +26,8 @@ import (
 // (50 and 7) and for every agent of the seed.
 const checkMockTokens = 25
 
-func checkUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+// checkUsage is the help of check: checkUsage, the flags, checkUsageTail.
+const checkUsage = `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                           [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
 
 Checks a server against openapi.yaml, validating every exchange: the default
@@ -41,7 +41,7 @@ The server is LETTA_BASE_URL, called with LETTA_API_KEY; with --mock it is an
 in-process mock seeded with 25 tokens, and no account or key is needed.
 
 --seed writes to the account: the run first creates 3 tokens of its own
-(hostname `+live.SeedHostname+`<run id>, expiring after 1h, for
+(hostname ` + live.SeedHostname + `<run id>, expiring after 1h, for
 --agent-id or an agent seen in the data, and a second agent), so that an
 account without tokens still exercises every check, and checks create, list
 (each token listed as created, the agentId filter) and delete (204, then gone
@@ -73,9 +73,9 @@ run interrupted (Ctrl-C, SIGTERM) or stopped at --deadline still writes
 verdict). --json prints one object however the run ends once the flags
 parse, always with "passed"; "error" says why a run did not finish.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
+`
+
+const checkUsageTail = "\n" + envHelp + `  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
   (LETTA_API_KEY and LETTA_BASE_URL are not read with --mock)
 
 Exit status: 0 no breaking drift; 1 breaking drift; 2 usage error,
@@ -91,8 +91,7 @@ run that could not be checked completely (--max-tokens) or finished
 Examples:
   letta-tokens check --mock
   letta-tokens check --agent-id agent-123 --json
-`)
-}
+`
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) (err error) {
 	fs := newFlagSet("check")
@@ -105,11 +104,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	timeout := addTimeoutFlag(fs)
 	deadline := addDeadlineFlag(fs, "the whole run")
 	reports := addReportFlags(fs, env.mask)
-	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "check", args, stdout, checkUsage, checkUsageTail); err != nil {
 		return err
 	}
 	// Once the flags parse, --json prints one object however the run

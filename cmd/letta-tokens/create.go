@@ -15,8 +15,8 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-func createUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
+// createUsage is the help of create: createUsage, the flags, createUsageTail.
+const createUsage = `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                            [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
 
 Creates a client-side access token for the application at --hostname,
@@ -40,9 +40,9 @@ acted, the retry creates a second token, in rare cases: the same access
 for the same hostname, live until it expires, and listed by 'letta-tokens
 list'. Only the last one is printed.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`
+`
+
+const createUsageTail = "\n" + envHelp + `
 Exit status: 0 created; 1 the server's answer shows a change in the API (an
 undocumented status such as 404, an answer that is not a token, or a token
 value that cannot be printed safely); 2 usage error, LETTA_API_KEY missing or
@@ -56,8 +56,7 @@ Examples:
     --agent-id agent-00000000-0000-4000-8000-000000000001 --access read_messages,write_messages --expires-in 1h)
   letta-tokens create --hostname https://app.example.com --agent-id agent-1 --agent-id agent-2 \
     --access read_agent --expires-at 2030-01-02T15:04:05Z --json
-`)
-}
+`
 
 // accessValues are the values --access accepts: the spec's AgentAccess
 // enum, in its order (a test holds them equal).
@@ -75,11 +74,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	expiresAt := fs.String("expires-at", "", "the token expires at `TIME`, in RFC 3339, such as 2030-01-02T15:04:05Z")
 	asJSON := fs.Bool("json", false, "print the created token as JSON, its value in full, instead of the value alone")
 	timeout := addTimeoutFlag(fs)
-	usage := func(w io.Writer) { createUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "create", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "create", args, stdout, createUsage, createUsageTail); err != nil {
 		return err
 	}
 	params, err := createParams(flagsSet(fs), *hostname, agents, access, *expiresIn, *expiresAt, time.Now())

@@ -172,7 +172,7 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}()
 	err := dispatch(ctx, args, stdin, stdout, stderr, env)
-	if err == nil {
+	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
 	var ce *cliError
@@ -325,11 +325,12 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args for subcommand cmd. On -h/--help it prints usage
-// to stdout and returns errHelp; any other problem is a usage error. No
+// parseFlags parses args for subcommand cmd. On -h/--help it prints the
+// command's help to stdout (head, the flags, tail) and returns errHelp,
+// which ends the run with exit 0; any other problem is a usage error. No
 // positional arguments are accepted.
-func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
-	if err := parseFlagsOnly(fs, cmd, args, stdout, usage); err != nil {
+func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
+	if err := parseFlagsOnly(fs, cmd, args, stdout, head, tail); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -340,10 +341,12 @@ func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, u
 
 // parseFlagsOnly is parseFlags without the check for positional
 // arguments, for a command that words that error itself.
-func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
+func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
+			fmt.Fprint(stdout, head)
+			printFlags(stdout, fs)
+			fmt.Fprint(stdout, tail)
 			return errHelp
 		}
 		msg := flagError(err)
@@ -397,7 +400,7 @@ func isDurationFlagError(fs *flag.FlagSet, err error) bool {
 	return ok
 }
 
-// errHelp ends a subcommand successfully after its usage was printed.
+// errHelp ends a subcommand successfully after its help was printed.
 var errHelp = errors.New("help requested")
 
 // printFlags lists fs's flags as "  --name ARG  usage (default ...)".

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,8 +29,8 @@ const (
 	maxMockLatency = 10 * time.Second
 )
 
-func mockUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
+// mockUsage is the help of mock: mockUsage, the flags, mockUsageTail.
+const mockUsage = `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
                          [--faults SPEC [--fault-seed N]] [--drift NAME|list]
 
 Serves a mock of Letta Cloud's client-side access tokens that behaves like
@@ -77,9 +76,9 @@ wrong status, an ignored agentId filter, a page over the limit), so that
 'letta-tokens check' against it reports breaking drift and exits 1. Errors
 and delete's 204 are not changed. '--drift list' prints the names.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const mockUsageTail = `
 Environment: none is read; the mock's key is --key, which is the mock's own
 and not a Letta key.
 
@@ -96,8 +95,7 @@ Examples:
   letta-tokens mock --faults 429=0.1,503=0.05,reset=0.01 --fault-seed 7
   letta-tokens mock --drift list
   letta-tokens mock --drift renamed-expiresAt
-`)
-}
+`
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("mock")
@@ -109,11 +107,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	faultSpec := fs.String("faults", "", "inject faults at these rates: `SPEC` such as 429=0.1,503=0.05,reset=0.01")
 	faultSeed := fs.Uint64("fault-seed", 1, "seed `N` of --faults: the same seed, the same faults")
 	driftName := fs.String("drift", "", "serve the drift `NAME` on every answer; 'list' lists the names")
-	usage := func(w io.Writer) { mockUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "mock", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "mock", args, stdout, mockUsage, mockUsageTail); err != nil {
 		return err
 	}
 	set := flagsSet(fs)

@@ -27,8 +27,8 @@ const (
 	proxyShutdownGrace = 10 * time.Second
 )
 
-func proxyUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
+// proxyUsage is the help of proxy: proxyUsage, the flags, proxyUsageTail.
+const proxyUsage = `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
 
 A validating reverse proxy: point any client (Letta's TypeScript or Python
 SDK, your app) at it with LETTA_BASE_URL, and it forwards every request to
@@ -62,9 +62,9 @@ format of contract/testdata (NNNNNN-list.http, ...): Authorization and
 cookies dropped, any key seen replaced, and every token value replaced by
 a fake, the same fake for the same token across the recording.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const proxyUsageTail = `
 Environment: none is read; the key is the client's.
 
 Exit status: 0 no breaking finding; 1 a breaking finding; 2 usage error
@@ -76,8 +76,7 @@ fixture that could not be written.
 Examples:
   letta-tokens proxy --upstream https://api.letta.com --junit proxy.xml
   letta-tokens proxy --upstream http://127.0.0.1:8283 --record fixtures/
-`)
-}
+`
 
 func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("proxy")
@@ -85,11 +84,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	addr := fs.String("addr", defaultProxyAddr, "listen on `HOST:PORT`; port 0 picks a free port")
 	record := fs.String("record", "", "write each validated exchange as a fixture into `DIR` (created if missing)")
 	reports := addReportFlags(fs, env.mask)
-	usage := func(w io.Writer) { proxyUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "proxy", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "proxy", args, stdout, proxyUsage, proxyUsageTail); err != nil {
 		return err
 	}
 	target, err := proxyUpstream(*upstream)

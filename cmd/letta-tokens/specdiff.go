@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,8 +32,8 @@ var embeddedDeclarations []byte
 // boundary masks secrets): oasdiff's messages quote the upstream document.
 const specDiffLineCap = 5 * redact.MaxLine
 
-func specDiffUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
+// specDiffUsage is the help of spec-diff: specDiffUsage, the flags, specDiffUsageTail.
+const specDiffUsage = `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
 
 Compares Letta's published OpenAPI description of the
 /v1/client-side-access-tokens paths with openapi.yaml, using oasdiff:
@@ -53,17 +52,16 @@ changes with every SDK release (openapi_spec_url in the SDK's .stats.yml).
 Give the URL or file to watch; nothing else is ever fetched (references to
 other documents are refused), and no credentials are sent.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const specDiffUsageTail = `
 Exit status: 0 no breaking difference; 1 a breaking difference; 2 usage
 error, or a document that could not be fetched or parsed.
 
 Examples:
   letta-tokens spec-diff --upstream https://example.com/letta/openapi.json
   letta-tokens spec-diff --upstream letta-openapi.json --spec openapi.yaml
-`)
-}
+`
 
 func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlagSet("spec-diff")
@@ -71,11 +69,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	specFile := fs.String("spec", "", "our spec, the base of the comparison (`FILE`; default: the one built in)")
 	declaredFile := fs.String("declared", "", "the deliberate differences (`FILE`; default: those built in)")
 	timeout := addTimeoutFlag(fs)
-	usage := func(w io.Writer) { specDiffUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "spec-diff", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "spec-diff", args, stdout, specDiffUsage, specDiffUsageTail); err != nil {
 		return err
 	}
 	if *upstream == "" {
