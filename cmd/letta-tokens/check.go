@@ -119,7 +119,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			}
 		}()
 	}
-	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, env)
+	bound, err := walkBounds("check", flagsSet(fs), *maxTokens, *timeout, *deadline, env)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
+	runCtx, cancel := context.WithTimeout(ctx, *deadline)
 	defer cancel()
 	prog := newCheckProgress(stderr)
 	var exchanges atomic.Int64
@@ -172,13 +172,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		Masker:    runMask,
 		AgentID:   *agentID,
 		Transport: tr,
-		MaxTokens: bounds.maxTokens,
+		MaxTokens: bound,
 		// The later walks stop at --max-tokens too: 'check --max-tokens
 		// 100' bounds the whole run, not just its first walk.
-		CompareTokens: min(bounds.maxTokens, live.DefaultCompareTokens),
+		CompareTokens: min(bound, live.DefaultCompareTokens),
 		Concurrency:   *concurrency,
 		Seed:          *seed,
-		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(*timeout)},
 		Report:        func(contract.Exchange) { prog.update(int(exchanges.Add(1))) },
 	})
 	prog.abort()
@@ -189,7 +189,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	if err != nil {
 		seen = report
-		err = checkError(ctx, runCtx, err, cfg, bounds)
+		err = checkError(ctx, runCtx, err, cfg, *timeout, *deadline)
 		if report != nil && runCtx.Err() != nil {
 			// Interrupted, or past --deadline: the reports say what the
 			// run validated, and that it has no verdict.
@@ -208,7 +208,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			return writeError(err)
 		}
 	} else {
-		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
+		writeCheckText(stdout, cfg, report, breaking, additive, bound)
 	}
 	report.Target = cfg.target
 	if err := reports.write(report, commands, env.getenv); err != nil {
@@ -221,7 +221,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		return kindErrorf(lettatokens.KindUndocumented, "")
 	case report.Truncated:
 		return kindErrorf(lettatokens.KindBoundReached, "%s could not be checked completely: the walk reached --max-tokens %d with more tokens to come; raise --max-tokens or %s",
-			cfg.target, bounds.maxTokens, envMaxTokens)
+			cfg.target, bound, envMaxTokens)
 	}
 	return nil
 }
@@ -296,17 +296,17 @@ func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, failed str
 // checkError words an error that stopped the checks: there is no verdict
 // on drift. ctx is the command's (a signal ends it), runCtx the run's
 // (--deadline ends it); any other ending is worded as list's are.
-func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
+func checkError(ctx, runCtx context.Context, err error, cfg config, timeout, deadline time.Duration) error {
 	// Whatever ended the run, the tokens of --seed still in the account (a
 	// key refused on delete, a deadline passed) are named: no one should
 	// believe the account clean.
-	fail := failure{cfg: cfg, timeout: b.timeout, doing: "checking"}
+	fail := failure{cfg: cfg, timeout: timeout, doing: "checking"}
 	if u := (*live.UndeletedError)(nil); errors.As(err, &u) {
 		fail.after = "; " + redact.Line(u.Error(), 4*redact.MaxLine)
 	}
 	if ctx.Err() == nil && runCtx.Err() != nil {
 		return kindErrorf(lettatokens.KindUnavailable, "could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s",
-			cfg.target, b.deadline, fail.after)
+			cfg.target, deadline, fail.after)
 	}
 	return fail.of(err)
 }
@@ -330,29 +330,6 @@ const (
 	maxCheckConcurrency     = 16 // each page in flight may hold 4 MiB, validated at about ten times that
 	maxCheckDeadline        = 24 * time.Hour
 )
-
-// checkLimits are check's bounds, validated.
-type checkLimits struct {
-	maxTokens int
-	timeout   time.Duration
-	deadline  time.Duration
-}
-
-// checkBounds validates the bounds flags, taking --max-tokens from
-// LETTA_MAX_TOKENS when the flag is not given.
-func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Duration, env runEnv) (checkLimits, error) {
-	if err := checkTimeout("check", timeout); err != nil {
-		return checkLimits{}, err
-	}
-	if err := checkDeadline("check", deadline); err != nil {
-		return checkLimits{}, err
-	}
-	maxTokens, err := maxTokensBound("check", set, maxTokens, env)
-	if err != nil {
-		return checkLimits{}, err
-	}
-	return checkLimits{maxTokens: maxTokens, timeout: timeout, deadline: deadline}, nil
-}
 
 // serveInBackground serves h on ln until the returned stop is called; stop
 // closes the server and its connections and waits for it to finish.

@@ -107,14 +107,8 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	case *concurrency < 1 || *concurrency > lettatokens.MaxConcurrency:
 		return usageErrorf("list", "list: --concurrency must be between 1 and %d, got %d", lettatokens.MaxConcurrency, *concurrency)
 	}
-	bound, err := maxTokensBound("list", set, *maxTokens, env)
+	bound, err := walkBounds("list", set, *maxTokens, *timeout, *deadline, env)
 	if err != nil {
-		return err
-	}
-	if err := checkTimeout("list", *timeout); err != nil {
-		return err
-	}
-	if err := checkDeadline("list", *deadline); err != nil {
 		return err
 	}
 
