@@ -146,12 +146,6 @@ func routeStdLog(w io.Writer) (restore func()) {
 	return func() { log.SetOutput(prev) }
 }
 
-// run is runStdin with an empty standard input, for commands that read
-// none (every one but delete).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	return runStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
-}
-
 // runStdin is the whole command: it parses args, runs a subcommand reading
 // stdin (delete only) and writing to stdout and stderr, and returns the
 // exit status. It reads configuration only through getenv, so tests can run

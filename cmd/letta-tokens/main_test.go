@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -63,6 +64,12 @@ func runCLIStdin(t *testing.T, env map[string]string, stdin io.Reader, args ...s
 		t.Errorf("%q: stderr looks like a stack trace: %s", args, r.stderr)
 	}
 	return r
+}
+
+// run is runStdin with an empty standard input, for commands that read
+// none (every one but delete).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
 }
 
 // envFor is the environment that points the command at url.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -132,7 +133,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *driftName == "list" {
 		return printDriftCases(stdout)
 	}
-	if *driftName != "" && !isDriftCase(*driftName) {
+	if *driftName != "" && !slices.ContainsFunc(mock.DriftCases(), func(c mock.DriftCase) bool { return c.Name == *driftName }) {
 		return usageErrorf("mock", "mock: unknown --drift %q ('--drift list' lists them)", *driftName)
 	}
 	var faults mock.Faults
@@ -199,21 +200,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer stopServing()
 	hs := newHTTPServer(srv)
 	hs.BaseContext = func(net.Listener) context.Context { return serving }
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
 		return failf("mock: %v", err)
-	case <-ctx.Done():
 	}
-	stopServing()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), mockShutdownGrace)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		// Requests still running after the grace period are cut off.
-		_ = hs.Close()
-	}
-	<-errc // http.ErrServerClosed
 	fmt.Fprintln(stderr, servedLine(srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
@@ -245,15 +234,6 @@ func printDriftCases(w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-func isDriftCase(name string) bool {
-	for _, c := range mock.DriftCases() {
-		if c.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // mockSpec is what the flags ask the mock to serve.
@@ -311,6 +291,30 @@ const listPath = "/v1/client-side-access-tokens"
 // otherwise hold a connection and a handler for as long as it likes. A var
 // so that a test can shorten it.
 var readBodyTimeout = 30 * time.Second
+
+// serveUntil serves hs on ln until ctx ends, then calls stopping (when
+// not nil) and lets the requests in flight finish within grace; those
+// still running after it are cut off. An error is Serve's, before ctx
+// ended.
+func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration, stopping func()) error {
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	if stopping != nil {
+		stopping()
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_ = hs.Close()
+	}
+	<-errc // http.ErrServerClosed
+	return nil
+}
 
 // newHTTPServer returns a server for h with the timeouts a long-running
 // loopback server needs. Its ErrorLog is the standard logger, which a run

@@ -145,19 +145,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 
 	hs := newHTTPServer(p)
 	hs.ErrorLog = log.New(io.Discard, "", 0)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace, nil); err != nil {
 		return failf("proxy: %v", err)
-	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), proxyShutdownGrace)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		_ = hs.Close() // exchanges still running past the grace are cut off
-	}
-	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
 	if err := reports.write(p.Report(), stdout, env.getenv); err != nil {
@@ -180,7 +170,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	case stats.Validated == stats.Rejected:
 		return nothingChecked(stats, shown, p.Secrets())
 	case stats.RecordFailed > 0:
-		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
+		return unfinishedf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
 	}
 	return nil
 }

@@ -97,14 +97,14 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
+		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("comparing %s with %s: %s", redact.Line(specName, specDiffLineCap), name, redact.Line(err.Error(), specDiffLineCap))
+		return unfinishedf("comparing %s with %s: %s", redact.Line(specName, specDiffLineCap), name, redact.Line(err.Error(), specDiffLineCap))
 	}
 	if err := writeSpecDiff(stdout, res, specName, declaredName, name); err != nil {
 		return writeError(err)
@@ -121,13 +121,13 @@ func readSpec(path string) ([]byte, string, error) {
 	if path == "" {
 		data, err := server.GetSpecJSON()
 		if err != nil {
-			return nil, "", specDiffErrorf("reading the built-in spec: %v", err)
+			return nil, "", unfinishedf("reading the built-in spec: %v", err)
 		}
 		return data, embeddedSpecName, nil
 	}
 	data, err := readFileCapped(path)
 	if err != nil {
-		return nil, "", specDiffErrorf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
+		return nil, "", unfinishedf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
 	}
 	return data, path, nil
 }
@@ -139,18 +139,18 @@ func readDeclarations(path string) (*declarations, string, error) {
 	if path == "" {
 		decl, err := parseDeclarations(bytes.NewReader(embeddedDeclarations))
 		if err != nil {
-			return nil, "", specDiffErrorf("%s: %v", embeddedDeclaredName, err)
+			return nil, "", unfinishedf("%s: %v", embeddedDeclaredName, err)
 		}
 		return decl, embeddedDeclaredName, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", specDiffErrorf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
+		return nil, "", unfinishedf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
 	}
 	defer f.Close()
 	decl, err := parseDeclarations(f)
 	if err != nil {
-		return nil, "", specDiffErrorf("%s: %v", path, err)
+		return nil, "", unfinishedf("%s: %v", path, err)
 	}
 	return decl, path, nil
 }
@@ -183,10 +183,4 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 // trimFetch drops errFetch's words from a message that says them already.
 func trimFetch(err error) string {
 	return strings.TrimPrefix(err.Error(), errFetch.Error()+": ")
-}
-
-// specDiffErrorf is a spec that could not be read or compared: exit 2,
-// there is no verdict.
-func specDiffErrorf(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }
