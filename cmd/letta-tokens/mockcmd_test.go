@@ -45,52 +45,63 @@ func (b *syncBuffer) String() string {
 
 var baseURLLine = regexp.MustCompile(`^http://127\.0\.0\.1:[0-9]+$`)
 
-// startMock runs "letta-tokens mock args..." in the background and returns
-// its base URL, read from the first line of its stdout, and a stop function
-// that interrupts it and returns its exit status and stderr.
-func startMock(t *testing.T, args ...string) (base string, stop func() (int, string)) {
+// startCmd runs "letta-tokens args..." (mock or proxy) in the background
+// with env, and returns its base URL, which must be its one stdout line,
+// and a stop that ends its context, as SIGINT does, and returns how it
+// ended (the same result when called again).
+func startCmd(t *testing.T, env map[string]string, args ...string) (base string, stop func() result) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"mock"}, args...), &stdout, &stderr, func(string) string { return "" })
+		done <- run(ctx, args, &stdout, &stderr, func(k string) string { return env[k] })
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(stdout.String(), "\n") {
 		select {
 		case code := <-done:
 			cancel()
-			t.Fatalf("mock exited %d before printing its URL: %s", code, stderr.String())
+			t.Fatalf("%s exited %d before printing its URL: %s", args[0], code, stderr.String())
 		case <-time.After(5 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			cancel()
 			<-done
-			t.Fatal("mock printed no URL within 10s")
+			t.Fatalf("%s printed no URL within 10s", args[0])
 		}
 	}
 	first, rest, _ := strings.Cut(stdout.String(), "\n")
 	if !baseURLLine.MatchString(first) || rest != "" {
-		t.Errorf("stdout %q: want exactly the base URL on one line", stdout.String())
+		t.Fatalf("stdout %q: want exactly the base URL on one line", stdout.String())
 	}
-	stopped := false
-	stop = func() (int, string) {
-		if stopped {
-			return -1, ""
+	var res *result
+	stop = func() result {
+		if res != nil {
+			return *res
 		}
-		stopped = true
 		cancel()
 		select {
 		case code := <-done:
-			return code, stderr.String()
-		case <-time.After(10 * time.Second):
-			t.Fatal("mock did not stop within 10s of its context ending")
-			return -1, ""
+			res = &result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("%s did not stop within 15s of its context ending", args[0])
 		}
+		return *res
 	}
 	t.Cleanup(func() { stop() })
 	return first, stop
+}
+
+// startMock is startCmd for "letta-tokens mock args...", whose stop
+// returns the exit status and stderr.
+func startMock(t *testing.T, args ...string) (base string, stop func() (int, string)) {
+	t.Helper()
+	base, stopCmd := startCmd(t, nil, append([]string{"mock"}, args...)...)
+	return base, func() (int, string) {
+		r := stopCmd()
+		return r.code, r.stderr
+	}
 }
 
 func TestMockServes(t *testing.T) {

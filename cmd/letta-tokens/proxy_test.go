@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -18,51 +17,11 @@ import (
 // keys it saw can mask it.
 const proxyKey = "proxy-cli-key-0123456789abcdef"
 
-// startProxyCmd runs "letta-tokens proxy args..." in the background with
-// env, and returns its base URL (its first stdout line) and a stop that
-// ends its context, as SIGINT does, and returns how it ended.
+// startProxyCmd is startCmd for "letta-tokens proxy --addr
+// 127.0.0.1:0 args...".
 func startProxyCmd(t *testing.T, env map[string]string, args ...string) (base string, stop func() result) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, append([]string{"proxy", "--addr", "127.0.0.1:0"}, args...), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stdout.String(), "\n") {
-		select {
-		case code := <-done:
-			cancel()
-			t.Fatalf("proxy exited %d before printing its URL: %s", code, stderr.String())
-		case <-time.After(5 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			<-done
-			t.Fatal("proxy printed no URL within 10s")
-		}
-	}
-	first, _, _ := strings.Cut(stdout.String(), "\n")
-	if !baseURLLine.MatchString(first) {
-		t.Fatalf("first stdout line %q is not a base URL", first)
-	}
-	var res *result
-	stop = func() result {
-		if res != nil {
-			return *res
-		}
-		cancel()
-		select {
-		case code := <-done:
-			res = &result{code: code, stdout: stdout.String(), stderr: stderr.String()}
-		case <-time.After(15 * time.Second):
-			t.Fatal("proxy did not stop within 15s of its context ending")
-		}
-		return *res
-	}
-	t.Cleanup(func() { stop() })
-	return first, stop
+	return startCmd(t, env, append([]string{"proxy", "--addr", "127.0.0.1:0"}, args...)...)
 }
 
 // proxyGet sends a GET with proxyKey through the proxy at base.
