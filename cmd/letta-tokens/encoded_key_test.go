@@ -85,18 +85,13 @@ func encodedLeak(out, key string) string {
 // every form it might (whole, its secret part alone, %xx, \u00xx,
 // upper-cased, base64 and hex: keyForms and encodedForms), in every field
 // of every token (hostname, agent id, an unknown field's name and value),
-// and in a 400's message. No output of list, create or check (the table,
+// in a 400's message, a 500's JSON body and a 404's text. No output of list, create or check (the table,
 // --json, stderr, --junit, --markdown, the annotations and the step
 // summary under GitHub Actions) holds a run of it; each shows it masked
 // as the key.
 func TestKeyEchoReachesNoOutput(t *testing.T) {
 	forms := append(keyForms(), encodedForms(testKey)...)
-	keyLeak := func(out string) string {
-		if w := keyLeak(out); w != "" {
-			return w
-		}
-		return keyLeak(out)
-	}
+	keyLeak := func(out string) string { return encodedLeak(out, testKey) + keyLeak(out) }
 	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(5), APIKey: testKey}),
 		func(page map[string]any) {
 			i := 0
@@ -110,7 +105,14 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 				}
 			})
 		})).URL
-	rejecting := jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(strings.Join(forms, " "), `\`, `\\`)+`"}`)
+	// A 400's message is printed, the key in it masked; a 500's JSON body
+	// and a 404's text are quoted or not, never the key in them.
+	inBody := strings.Join(forms, " ")
+	rejecting := map[string]string{
+		"400": jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
+		"500": jsonServer(t, http.StatusInternalServerError, `{"detail":"`+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
+		"404": textServer(t, http.StatusNotFound, "no such route /x?key="+inBody),
+	}
 
 	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {
 		r := runCLI(t, envFor(echo), args...)
@@ -121,13 +123,15 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
 		}
 	}
-	for _, args := range [][]string{{"list"}, {"list", "--json"}, createArgs(), {"check"}} {
-		r := runCLI(t, envFor(rejecting), args...)
-		if r.code == exitOK || !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
-			t.Errorf("%q against a 400: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
-		}
-		if w := keyLeak(r.stdout + r.stderr); w != "" {
-			t.Errorf("%q against a 400: %q printed:\n%s", args, w, r.stderr)
+	for status, url := range rejecting {
+		for _, args := range [][]string{{"list"}, {"list", "--json"}, createArgs(), {"check"}} {
+			r := runCLI(t, envFor(url), args...)
+			if r.code == exitOK || status == "400" && !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
+				t.Errorf("%q against a %s: exit %d, the echoed key not printed masked: %s%s", args, status, r.code, r.stdout, r.stderr)
+			}
+			if w := keyLeak(r.stdout + r.stderr); w != "" {
+				t.Errorf("%q against a %s: %q printed:\n%s", args, status, w, r.stderr)
+			}
 		}
 	}
 	for _, asJSON := range []bool{false, true} {
