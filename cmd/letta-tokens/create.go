@@ -241,33 +241,27 @@ func (r *repeatedFlag) Set(v string) error {
 	return nil
 }
 
-// createdNote is the line create writes on stderr: what was created, for
-// whom, until when. Every field came from the server: the new token's value
-// is masked wherever else the server put it (ownValues; stderr's boundary
-// masks the key and every shape), and each field escaped and capped.
 // maxNoteAgents is how many of a created token's agents its stderr line
 // names; the rest are counted.
 const maxNoteAgents = 8
 
+// createdNote is the line create writes on stderr: what was created, for
+// whom, until when. Every field came from the server: each is masked as
+// list masks a row (the new token's value redacted, and wherever else the
+// server put it), escaped and capped.
 func createdNote(tok gen.Token, key *redact.Masker, now time.Time) string {
-	mask := ownValues(tok.Token).Mask
 	// Only what the line can show is masked: a server's answer may hold
 	// hundreds of thousands of policy entries, and the line is capped.
-	shown := tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]
-	policy := gen.TokenPolicy{Data: make([]gen.AgentPolicy, len(shown))}
-	for i, d := range shown {
-		access := make([]gen.AgentAccess, len(d.Access))
-		for j, a := range d.Access {
-			access[j] = gen.AgentAccess(mask(string(a)))
-		}
-		policy.Data[i] = gen.AgentPolicy{Type: gen.AgentPolicyType(mask(string(d.Type))), Id: mask(d.Id), Access: access}
-	}
-	agents := agentsCell(policy)
-	if more := len(tok.Policy.Data) - len(shown); more > 0 {
+	more := len(tok.Policy.Data) - maxNoteAgents
+	shown := tok
+	shown.Policy.Data = tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]
+	shown = masker{key: key}.token(shown)
+	agents := agentsCell(shown.Policy)
+	if more > 0 {
 		agents += fmt.Sprintf(" and %d more", more)
 	}
-	line := "created token " + cell(masker{key: key}.value(tok.Token)) + " for " + cell(mask(tok.Hostname)) +
-		", agents " + agents + ", expires " + cell(mask(tok.ExpiresAt))
+	line := "created token " + cell(shown.Token) + " for " + cell(shown.Hostname) +
+		", agents " + agents + ", expires " + cell(shown.ExpiresAt)
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
 		if d := at.Sub(now); d > 0 {
 			line += " (in " + roughDuration(d) + ")"

@@ -147,21 +147,43 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
-	setup := make(chan mockSetup, 1)
-	spec := mockSpec{count: *count, from: *from, key: *key, latency: *latency, faults: faults, faultSeed: *faultSeed, drift: *driftName}
-	go func() { setup <- startMockServer(spec) }()
-	var srv *mock.Server
-	var source string
+	type started struct {
+		srv    *mock.Server
+		source string // how the banner names its tokens
+		err    error
+	}
+	setup := make(chan started, 1)
+	go func() {
+		// Seeded lazily, so that its cost does not depend on the count,
+		// or holding the tokens of the --from file.
+		opts := mock.Options{SeedCount: *count, APIKey: *key, Latency: *latency, Faults: faults, FaultSeed: *faultSeed, Drift: *driftName}
+		source := plural(*count, "seeded token")
+		if *from != "" {
+			tokens, err := mock.LoadTokensFile(*from)
+			if err != nil {
+				setup <- started{err: failf("%v", err)}
+				return
+			}
+			opts.SeedCount, opts.Tokens = 0, tokens
+			source = plural(len(tokens), "token") + " from " + *from
+		}
+		srv, err := mock.New(opts)
+		if err != nil {
+			err = failf("%v", err)
+		}
+		setup <- started{srv, source, err}
+	}()
+	var s started
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(stderr, "mock: stopped")
 		return nil
-	case s := <-setup:
+	case s = <-setup:
 		if s.err != nil {
 			return s.err
 		}
-		srv, source = s.srv, s.source
 	}
+	srv := s.srv
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -182,7 +204,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *key != "" {
 		keyHint = "<the value of --key>"
 	}
-	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
+	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
 	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
 	if faults != nil {
 		fmt.Fprintf(stderr, "mock: injecting faults %s (seed %d)\n", faults, *faultSeed)
@@ -234,45 +256,6 @@ func printDriftCases(w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// mockSpec is what the flags ask the mock to serve.
-type mockSpec struct {
-	count     int
-	from, key string
-	latency   time.Duration
-	faults    mock.Faults
-	faultSeed uint64
-	drift     string
-}
-
-// mockSetup is a started mock and how its banner names its tokens, or why
-// it could not start.
-type mockSetup struct {
-	srv    *mock.Server
-	source string
-	err    error
-}
-
-// startMockServer builds the mock spec asks for: seeded lazily, so that its cost
-// does not depend on the count, or holding the tokens of the --from file.
-func startMockServer(spec mockSpec) mockSetup {
-	opts := mock.Options{SeedCount: spec.count}
-	source := plural(spec.count, "seeded token")
-	if spec.from != "" {
-		tokens, err := mock.LoadTokensFile(spec.from)
-		if err != nil {
-			return mockSetup{err: failf("%v", err)}
-		}
-		opts = mock.Options{Tokens: tokens}
-		source = plural(len(tokens), "token") + " from " + spec.from
-	}
-	opts.APIKey, opts.Latency, opts.Faults, opts.FaultSeed, opts.Drift = spec.key, spec.latency, spec.faults, spec.faultSeed, spec.drift
-	srv, err := mock.New(opts)
-	if err != nil {
-		return mockSetup{err: failf("%v", err)}
-	}
-	return mockSetup{srv: srv, source: source}
 }
 
 // latencyNote is the banner's word on --latency.

@@ -92,7 +92,15 @@ func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(st
 // is a report. Defer discardUnwritten, so that a run that ends without
 // writing its reports leaves no empty file that CI takes for a report.
 func (f *reportFlags) prepare(getenv func(string) string) error {
-	touch := func(what, path string) error {
+	files := [][2]string{{"the JUnit report", f.junit}, {"the Markdown summary", f.markdown}}
+	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" && strings.TrimSpace(getenv(envGitHubActions)) == "true" {
+		files = append(files, [2]string{envGitHubStepSummary + " " + path, path})
+	}
+	for _, file := range files {
+		what, path := file[0], file[1]
+		if path == "" {
+			continue
+		}
 		_, statErr := os.Stat(path)
 		if err := f.writeFile(path, os.O_APPEND, nil); err != nil {
 			f.discardUnwritten()
@@ -100,24 +108,6 @@ func (f *reportFlags) prepare(getenv func(string) string) error {
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
 			f.created = append(f.created, path)
-		}
-		return nil
-	}
-	if f.junit != "" {
-		if err := touch("the JUnit report", f.junit); err != nil {
-			return err
-		}
-	}
-	if f.markdown != "" {
-		if err := touch("the Markdown summary", f.markdown); err != nil {
-			return err
-		}
-	}
-	if strings.TrimSpace(getenv(envGitHubActions)) == "true" {
-		if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
-			if err := touch(envGitHubStepSummary+" "+path, path); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
