@@ -100,7 +100,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	maxTokens := fs.Int("max-tokens", live.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
-	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
+	concurrency := fs.Int("concurrency", defaultConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
 	deadline := addDeadlineFlag(fs, "the whole run")
 	reports := addReportFlags(fs, env.mask)
@@ -119,12 +119,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			}
 		}()
 	}
-	bound, err := walkBounds("check", flagsSet(fs), *maxTokens, *timeout, *deadline, env)
+	bound, err := walkBounds("check", flagsSet(fs), *maxTokens, *concurrency, *timeout, *deadline, env)
 	if err != nil {
 		return err
-	}
-	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
-		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
 	if err := reports.prepare(env.getenv); err != nil {
 		return err
@@ -320,15 +317,11 @@ const maxCheckLine = 2000
 // the live test (contract/live).
 const envMaxTokens = "LETTA_MAX_TOKENS"
 
-// Bounds of check's flags.
+// Bounds of the walks' flags (list --all and check).
 const (
 	maxMaxTokens         = 10_000_000 // a walk holds about 40 bytes a token at its peak: some 400 MB here
 	defaultCheckDeadline = 3 * time.Hour
-	// defaultCheckConcurrency is pages in flight per walk: four times
-	// fewer waits on a distant server, at four pages' memory.
-	defaultCheckConcurrency = 4
-	maxCheckConcurrency     = 16 // each page in flight may hold 4 MiB, validated at about ten times that
-	maxCheckDeadline        = 24 * time.Hour
+	maxCheckDeadline     = 24 * time.Hour
 )
 
 // serveInBackground serves h on ln until the returned stop is called; stop

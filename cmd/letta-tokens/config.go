@@ -161,11 +161,14 @@ func trimPrefix(msg string) string {
 	return strings.TrimPrefix(msg, "lettatokens: ")
 }
 
-// walkBounds checks a walk's --timeout and --deadline, and returns its
-// bound: --max-tokens when given (set holds the flags given), else
-// LETTA_MAX_TOKENS, else the flag's default. A value out of range, from
-// either, is a usage error.
-func walkBounds(cmd string, set map[string]bool, flagValue int, timeout, deadline time.Duration, env runEnv) (int, error) {
+// walkBounds checks a walk's --concurrency, --timeout and --deadline, and
+// returns its bound: --max-tokens when given (set holds the flags given),
+// else LETTA_MAX_TOKENS, else the flag's default. A value out of range,
+// from either, is a usage error.
+func walkBounds(cmd string, set map[string]bool, flagValue, concurrency int, timeout, deadline time.Duration, env runEnv) (int, error) {
+	if concurrency < 1 || concurrency > lettatokens.MaxConcurrency {
+		return 0, usageErrorf(cmd, "%s: --concurrency must be between 1 and %d, got %d", cmd, lettatokens.MaxConcurrency, concurrency)
+	}
 	if err := checkTimeout(cmd, timeout); err != nil {
 		return 0, err
 	}
@@ -190,5 +193,6 @@ func walkBounds(cmd string, set map[string]bool, flagValue int, timeout, deadlin
 // defaultConcurrency is --concurrency's default for walks: four pages in
 // flight make a walk over a link tens of milliseconds long several times
 // faster (BENCHMARKS.md), while a server sees no more than four requests of
-// ours at once.
+// ours at once, and each page in flight may hold 4 MiB, validated (check)
+// at about ten times that.
 const defaultConcurrency = 4

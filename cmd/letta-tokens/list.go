@@ -104,10 +104,8 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return usageErrorf("list", "list: --max-tokens bounds a walk: use it with --all")
 	case !*all && set["concurrency"]:
 		return usageErrorf("list", "list: --concurrency is for walks: use it with --all")
-	case *concurrency < 1 || *concurrency > lettatokens.MaxConcurrency:
-		return usageErrorf("list", "list: --concurrency must be between 1 and %d, got %d", lettatokens.MaxConcurrency, *concurrency)
 	}
-	bound, err := walkBounds("list", set, *maxTokens, *timeout, *deadline, env)
+	bound, err := walkBounds("list", set, *maxTokens, *concurrency, *timeout, *deadline, env)
 	if err != nil {
 		return err
 	}
