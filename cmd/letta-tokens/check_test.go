@@ -116,18 +116,6 @@ func TestCheckEmptyAccountNotes(t *testing.T) {
 	}
 }
 
-func TestCheckRejectedKey(t *testing.T) {
-	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
-	r := runCLI(t, envFor(ts.URL), "check")
-	if r.code != exitUsage {
-		t.Errorf("exit %d, want %d", r.code, exitUsage)
-	}
-	// The status, as list, create and delete say it (issue 14).
-	if want := "letta-tokens: credentials rejected by " + ts.URL + " (HTTP 401): check LETTA_API_KEY\n"; r.stderr != want {
-		t.Errorf("stderr %q\nwant   %q", r.stderr, want)
-	}
-}
-
 func TestCheckMockJSON(t *testing.T) {
 	r := runCLI(t, nil, "check", "--mock", "--json")
 	var report checkJSON

@@ -302,15 +302,16 @@ func TestListLyingPagination(t *testing.T) {
 	}
 }
 
-func TestListRejectedKey(t *testing.T) {
+// A rejected key is worded alike by list and check.
+func TestRejectedKey(t *testing.T) {
 	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
-	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}} {
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, {"check"}} {
 		r := runCLI(t, envFor(ts.URL), args...)
 		if r.code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, r.code, exitUsage)
 		}
 		want := "letta-tokens: credentials rejected by " + ts.URL + " (HTTP 401): check LETTA_API_KEY\n"
-		if r.stderr != want || r.stdout != "" {
+		if r.stderr != want || args[0] == "list" && r.stdout != "" {
 			t.Errorf("%q:\nstderr %q\nwant   %q\nstdout %q", args, r.stderr, want, r.stdout)
 		}
 	}
@@ -551,7 +552,7 @@ func TestListAllStopsOnAnyDuplicate(t *testing.T) {
 // Reaching the walk's bound on an honest account is not drift: exit 2,
 // and the message says the listing is incomplete.
 func TestListAllBoundIsIncomplete(t *testing.T) {
-	ts := newMock(t, 12)
+	ts := newMock(t, 30)
 	for name, run := range map[string]func() result{
 		"flag": func() result { return runCLI(t, envFor(ts.URL), "list", "--all", "--limit", "2", "--max-tokens", "5") },
 		"environment": func() result {
@@ -572,6 +573,12 @@ func TestListAllBoundIsIncomplete(t *testing.T) {
 			}
 		})
 	}
+	// --json stays one valid array of the tokens listed.
+	r := runCLI(t, envFor(ts.URL), "list", "--all", "--limit", "4", "--max-tokens", "10", "--json")
+	if tokens := decodeTokens(t, r.stdout); r.code != exitUsage || len(tokens) != 10 {
+		t.Errorf("--json: exit %d, %d tokens, want %d and the 10 listed", r.code, len(tokens), exitUsage)
+	}
+	oneLine(t, r, "--max-tokens")
 }
 
 // A redirect to another origin is not followed with the key, and list and

@@ -159,7 +159,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"-h"}, []string{"Usage:"}},
 		{[]string{"help"}, []string{"Usage:"}},
 		{[]string{"list", "--help"}, []string{"--agent-id ID", "--limit N", "--offset N", "--all", "--json", "--reveal", "--timeout DURATION", "(default 1m0s)", envAPIKey, envBaseURL, "Exit status", "never the API key",
-			"11 to 21 bytes per token listed"}}, // what memory grows with
+			"11 to 21 bytes per token listed", "--deadline DURATION", "the whole walk"}},
 		{[]string{"help", "list"}, []string{"Usage: letta-tokens list"}},
 		{[]string{"create", "--help"}, []string{"--hostname URL", "--agent-id ID", "--access LIST", "--expires-in DURATION", "--expires-at TIME",
 			"--json", "--timeout DURATION", "(default 1m0s)", "repeat", "5 minutes", "second token", envAPIKey, envBaseURL, "Exit status", "TOKEN=$(letta-tokens create"}},
@@ -173,6 +173,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"check", "--help"}, []string{"--mock", "--agent-id ID", "--json", envAPIKey, envBaseURL, "Exit status: 0 no breaking drift; 1 breaking drift; 2",
 			"--max-tokens N", "--timeout DURATION", "--deadline DURATION", "(default 3h0m0s)", "(default 1000000)", envMaxTokens,
 			"--concurrency", "pages each walk asks for at once", "--seed", "writes to the account", live.SeedHostname}},
+		{[]string{"spec-diff", "--help"}, []string{"Usage: letta-tokens spec-diff --upstream URL|FILE", "--upstream URL", "--spec FILE", "--declared FILE", "--timeout DURATION",
+			"Exit status: 0 no breaking difference; 1 a breaking difference; 2"}},
 		{[]string{"mock", "--help"}, []string{"--addr HOST:PORT", "--tokens N", "--key K", "--from FILE", "(default 127.0.0.1:8283)", "(default 25)", "first line on stdout",
 			"list (GET /v1/client-side-access-tokens", "create (POST /v1/client-side-access-tokens)", "delete\n(DELETE /v1/client-side-access-tokens/{token})", "--latency DURATION"}},
 	} {
@@ -216,6 +218,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"list", "--concurrency", "2"}, "--concurrency is for walks: use it with --all"},
 		{[]string{"list", "--max-tokens", "5"}, "--max-tokens bounds a walk: use it with --all"},
 		{[]string{"list", "--all", "--max-tokens", "0"}, "--max-tokens must be between 1 and 10000000, got 0"},
+		{[]string{"list", "--all", "--deadline", "0s"}, "--deadline must be above 0 and at most 24h"},
+		{[]string{"list", "--all", "--deadline", "25h"}, "--deadline must be above 0 and at most 24h"},
 		{[]string{"check", "--bogus"}, "unknown flag --bogus"},
 		{[]string{"check", "--max-tokens", "0"}, "--max-tokens must be between"},
 		{[]string{"check", "--max-tokens", "-3"}, "--max-tokens must be between"},
@@ -228,6 +232,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "--concurrency", "17"}, "--concurrency must be between 1 and 16, got 17"},
 		{[]string{"check", "--concurrency", "-1"}, "--concurrency must be between 1 and 16, got -1"},
 		{[]string{"check", "--concurrency", "x"}, `invalid value "x" for --concurrency`},
+		{[]string{"spec-diff"}, "--upstream is required"},
+		{[]string{"spec-diff", "--upstream", "ftp://example.com/spec.json"}, "not an http(s) URL"},
+		{[]string{"spec-diff", "--upstream", "https://user:pw@127.0.0.1:1/spec.json"}, "must not hold credentials"}, // and not echoed
+		{[]string{"spec-diff", "--upstream", upstreamExtract, "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
+		{[]string{"spec-diff", "--upstream", upstreamExtract, "extra"}, `unexpected argument "extra"`},
 		// The mock refuses what it cannot serve before it allocates or
 		// listens.
 		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative, got -1"},
@@ -255,7 +264,9 @@ func TestUsageErrors(t *testing.T) {
 			if r.stdout != "" {
 				t.Errorf("stdout %q, want nothing", r.stdout)
 			}
-			oneLine(t, r, tt.want, "--help')")
+			if line := oneLine(t, r, tt.want, "--help')"); strings.Contains(line, "pw@") {
+				t.Errorf("credentials echoed: %s", line)
+			}
 		})
 	}
 }

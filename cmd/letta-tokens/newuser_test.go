@@ -75,23 +75,9 @@ func TestCheckJSONAlwaysCarriesPassed(t *testing.T) {
 	}
 }
 
-// TestListAllMaxTokensJSONEndsValid: a listing cut at --max-tokens is
-// still one valid JSON array on stdout, the bound on stderr and exit 2.
-func TestListAllMaxTokensJSONEndsValid(t *testing.T) {
-	ts := newMock(t, 30)
-	r := runCLI(t, envFor(ts.URL), "list", "--all", "--limit", "4", "--max-tokens", "10", "--json")
-	if r.code != exitUsage {
-		t.Errorf("exit %d, want %d: %s", r.code, exitUsage, r.stderr)
-	}
-	var tokens []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &tokens); err != nil || len(tokens) != 10 {
-		t.Errorf("stdout is not a JSON array of the 10 tokens listed (%v, %d):\n%s", err, len(tokens), r.stdout)
-	}
-	oneLine(t, r, "--max-tokens")
-}
-
 // TestListAllDeadline: a walk that never ends (a server of a billion
-// tokens, one a page) is bounded in time by --deadline, said in --help.
+// tokens, one a page) is bounded in time by --deadline (its help and
+// range: TestHelp, TestUsageErrors).
 func TestListAllDeadline(t *testing.T) {
 	ts := mocktest.NewServer(t, mock.Options{SeedCount: mock.MaxSeedCount})
 	start := time.Now()
@@ -106,15 +92,6 @@ func TestListAllDeadline(t *testing.T) {
 	var tokens []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &tokens); err != nil || len(tokens) == 0 {
 		t.Errorf("stdout is not a JSON array of the tokens listed (%v, %d)", err, len(tokens))
-	}
-	help := runCLI(t, nil, "list", "--help")
-	if !strings.Contains(help.stdout, "--deadline DURATION") || !strings.Contains(help.stdout, "the whole walk") {
-		t.Errorf("list --help does not say --deadline bounds the walk:\n%s", help.stdout)
-	}
-	for _, bad := range []string{"0s", "25h"} {
-		if r := runCLI(t, envFor(ts.URL), "list", "--all", "--deadline", bad); r.code != exitUsage {
-			t.Errorf("--deadline %s: exit %d, want %d", bad, r.code, exitUsage)
-		}
 	}
 }
 
