@@ -222,16 +222,20 @@ func TestCheckSendsNoEncodedKeyInURL(t *testing.T) {
 }
 
 // TestProxyMasksEncodedKey: an upstream echoes the client's key encoded,
-// in a page's fields and names. Neither the proxy's stderr (its findings)
-// nor its --record fixture holds a run of it.
+// and its secret part alone (upper-cased, %-escaped), in a page's fields
+// and names. Neither the proxy's stderr (its findings) nor its --record
+// fixture, a file meant to be committed, holds a run of it.
 func TestProxyMasksEncodedKey(t *testing.T) {
 	up := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		forms := encodedForms(key)
-		tok := hostileToken("ck-let-0123456789abcdef0123456789abcdef", "https://h.example.com/"+forms[0], "agent-"+forms[2])
+		part := strings.TrimPrefix(key, "sk-let-")
+		tok := hostileToken("ck-let-0123456789abcdef0123456789abcdef", "https://h.example.com/"+forms[0], "agent-"+forms[2]+escapeEach(part, "%%%02x"))
 		for j, f := range forms {
 			tok["x"+string(rune('a'+j))+"-"+f] = f
 		}
+		tok["extra-"+part] = 1
+		tok["expiresAt"] = strings.ToUpper(part)
 		page, _ := json.Marshal(map[string]any{"tokens": []any{tok}, "hasNextPage": false})
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", forms[len(forms)-1])
@@ -267,9 +271,13 @@ func TestProxyMasksEncodedKey(t *testing.T) {
 	}
 	for name, out := range outputs {
 		for _, key := range []string{proxyKey, testKey} {
-			if w := encodedLeak(out, key); w != "" {
-				t.Errorf("%s holds %q of %q encoded:\n%s", name, w, key, out)
+			part := strings.ToLower(strings.TrimPrefix(key, "sk-let-"))
+			if w := encodedLeak(out, key) + leak(strings.ToLower(out), part); w != "" {
+				t.Errorf("%s holds %q of %q:\n%s", name, w, key, out)
 			}
+		}
+		if name != "stderr" && !strings.Contains(out, "SECRET") {
+			t.Errorf("%s: the token's fake is gone:\n%s", name, out)
 		}
 	}
 }

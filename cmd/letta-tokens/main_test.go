@@ -237,6 +237,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"spec-diff", "--upstream", "https://user:pw@127.0.0.1:1/spec.json"}, "must not hold credentials"}, // and not echoed
 		{[]string{"spec-diff", "--upstream", upstreamExtract, "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
 		{[]string{"spec-diff", "--upstream", upstreamExtract, "extra"}, `unexpected argument "extra"`},
+		{[]string{"proxy"}, "--upstream is required"},
+		{[]string{"proxy", "--upstream", "ftp://example.com"}, "--upstream must be an http or https URL with a host"},
+		{[]string{"proxy", "--upstream", "example.com"}, "--upstream must be an http or https URL with a host"},
+		{[]string{"proxy", "--upstream", "https://user:pw@example.com"}, "--upstream must not hold credentials"},
+		{[]string{"proxy", "--upstream", "https://example.com?x=1"}, "--upstream must have no query or fragment"},
+		{[]string{"proxy", "--upstream", "https://example.com", "extra"}, `unexpected argument "extra"`},
+		{[]string{"proxy", "--upstream", "https://example.com", "--record", ""}, "--record needs a directory"},
+		{[]string{"proxy", "--upstream", "https://example.com", "--nope"}, "unknown flag --nope"},
 		// The mock refuses what it cannot serve before it allocates or
 		// listens.
 		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative, got -1"},

@@ -93,26 +93,6 @@ func TestProxyExitStatus(t *testing.T) {
 	}
 }
 
-// TestProxyUsageErrors: exit 2, one line, for flags the proxy cannot work
-// with; an upstream with credentials in it is refused, not forwarded.
-func TestProxyUsageErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"proxy"},
-		{"proxy", "--upstream", "ftp://example.com"},
-		{"proxy", "--upstream", "example.com"},
-		{"proxy", "--upstream", "https://user:pass@example.com"},
-		{"proxy", "--upstream", "https://example.com?x=1"},
-		{"proxy", "--upstream", "https://example.com", "extra"},
-		{"proxy", "--upstream", "https://example.com", "--record", ""},
-		{"proxy", "--upstream", "https://example.com", "--nope"},
-	} {
-		r := runCLI(t, nil, args...)
-		if r.code != exitUsage || strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, "pass") {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, r.code, r.stderr)
-		}
-	}
-}
-
 // TestProxyFinishesInFlightExchangeOnSignal: a request being answered
 // when the signal comes still gets its whole answer, and is counted in
 // the report, before the proxy exits.
