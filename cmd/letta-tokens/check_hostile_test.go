@@ -146,6 +146,9 @@ func TestCheckEscapesServerStrings(t *testing.T) {
 				entry["type"] = json.Number(huge)
 				tok["\x1b[31mred"+forged] = "x"
 				tok["expiresAt"] = "soon\x1b[2J" + forged
+				// Characters encoding/json leaves raw, after each letter of the key.
+				tok["hostname"] = interleave(testKey, "\u200b")
+				tok["field\u009b"] = interleave(testKey, "\u202e")
 			})
 		}))
 	for _, args := range [][]string{{"check"}, {"check", "--agent-id", "agent-\x1b[2J" + forged}} {
@@ -154,8 +157,8 @@ func TestCheckEscapesServerStrings(t *testing.T) {
 			t.Errorf("%q: exit %d, want %d\n%s%s", args, r.code, exitFailure, r.stdout, r.stderr)
 		}
 		out := r.stdout + r.stderr
-		if loc := controlChar.FindStringIndex(out); loc != nil {
-			t.Errorf("%q: control character %q printed:\n%q", args, out[loc[0]:loc[1]], out)
+		if loc := controlChar.FindStringIndex(out); loc != nil || strings.Contains(out, "\u200b") {
+			t.Errorf("%q: control or invisible character printed:\n%q", args, out)
 		}
 		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 		for i, line := range lines {
@@ -171,6 +174,9 @@ func TestCheckEscapesServerStrings(t *testing.T) {
 		}
 	}
 	r := runCLI(t, envFor(ts.URL), "check", "--json")
+	if strings.ContainsAny(r.stdout+r.stderr, "\u200b\u202e\u009b") {
+		t.Errorf("--json printed an invisible character raw:\n%s", r.stdout)
+	}
 	var report checkJSON
 	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
 		t.Fatalf("--json is not JSON: %v\n%.500s", err, r.stdout)

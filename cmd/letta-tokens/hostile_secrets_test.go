@@ -82,25 +82,3 @@ func TestHostileControlCharactersAfterPrefix(t *testing.T) {
 		t.Errorf("create: exit %d, report printed the odd token:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
-
-// The streams every command writes to mask the API key in any form, and
-// let tokens through (create and list --reveal print them on purpose).
-func TestMaskedStreams(t *testing.T) {
-	var out, errOut strings.Builder
-	mask := loadRunEnv(func(k string) string { return map[string]string{envAPIKey: " " + testKey + "\n"}[k] }).mask
-	stdout, stderr := maskedStreams(&out, &errOut, mask, true)
-	const token = "ck-let-revealed-Hn3Jk8Lm2Pq7Rs4Tv"
-	fmt.Fprintf(stdout, "%s\nkey %s\n", token, escapeEach(testKey, "%%%02x"))
-	fmt.Fprintf(stderr, "echo %s.example.com", keyPart())
-	if out.String() != token+"\nkey sk-let-c…\n" {
-		t.Errorf("stdout: %q", out.String())
-	}
-	if errOut.String() != "" {
-		t.Errorf("stderr written before its line ended: %q", errOut.String())
-	}
-	stdout.Flush()
-	stderr.Flush()
-	if leak(errOut.String(), keyPart()) != "" || !strings.HasPrefix(errOut.String(), "echo sk-let-c…") {
-		t.Errorf("stderr: %q", errOut.String())
-	}
-}
