@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
 )
 
 // interleave writes sep after each byte of s: the key spelled so that a

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -166,6 +167,11 @@ func TestMockFrom(t *testing.T) {
 func TestMockFailures(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`[{"token": "ck-let-x"}]`), 0o600)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -173,6 +179,9 @@ func TestMockFailures(t *testing.T) {
 		{[]string{"--from", filepath.Join(t.TempDir(), "missing.json")}, "no such file"},
 		{[]string{"--from", bad}, "token 0"},
 		{[]string{"--addr", "not-an-address"}, "mock: cannot listen on not-an-address"},
+		// A port already taken: say how to get a free one.
+		{[]string{"--addr", busy.Addr().String()}, "mock: cannot listen on " + busy.Addr().String() + ": "},
+		{[]string{"--addr", busy.Addr().String()}, "(--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := runCLI(t, nil, append([]string{"mock"}, tt.args...)...)

@@ -9,7 +9,6 @@ import (
 	"go/token"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -220,21 +219,6 @@ func TestCheckInterruptedWritesReports(t *testing.T) {
 	if !strings.HasPrefix(string(summary), "## letta-tokens check: not finished") || !strings.Contains(string(summary), "interrupted") {
 		t.Errorf("Markdown summary of an interrupted run:\n%s", summary)
 	}
-}
-
-// TestMockBusyPortSuggestsPortZero: mock on a port already taken says how
-// to get a free one.
-func TestMockBusyPortSuggestsPortZero(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	r := runCLI(t, nil, "mock", "--addr", ln.Addr().String())
-	if r.code == exitOK {
-		t.Fatalf("mock on a busy port exited 0")
-	}
-	oneLine(t, r, "cannot listen on "+ln.Addr().String(), "--addr 127.0.0.1:0")
 }
 
 // TestNoOutputSuggestsExportingTheKey: no string of the module's non-test
