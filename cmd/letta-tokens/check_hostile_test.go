@@ -15,11 +15,10 @@ import (
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
 )
 
-// trickleServer sends a 200 with JSON headers, then one byte of body per
+// trickle sends a 200 with JSON headers, then one byte of body per
 // interval until the client gives up: a server that is up but useless.
-func trickleServer(t *testing.T, interval time.Duration) string {
-	t.Helper()
-	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func trickle(interval time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		w.(http.Flusher).Flush()
@@ -36,12 +35,11 @@ func trickleServer(t *testing.T, interval time.Duration) string {
 				w.(http.Flusher).Flush()
 			}
 		}
-	}))
-	return ts.URL
+	}
 }
 
 func TestCheckTricklingBodyIsAnOutage(t *testing.T) {
-	url := trickleServer(t, 100*time.Millisecond)
+	url := newServer(t, trickle(100*time.Millisecond)).URL
 	r := runCLI(t, envFor(url), "check", "--timeout", "300ms")
 	if r.code != exitUsage {
 		t.Errorf("exit %d, want %d (an outage is not drift)\nstdout: %s\nstderr: %s", r.code, exitUsage, r.stdout, r.stderr)
@@ -55,7 +53,7 @@ func TestCheckTricklingBodyIsAnOutage(t *testing.T) {
 
 func TestCheckDeadline(t *testing.T) {
 	// Each attempt may take 10 s, the whole run only a fraction of that.
-	url := trickleServer(t, 100*time.Millisecond)
+	url := newServer(t, trickle(100*time.Millisecond)).URL
 	r := runCLI(t, envFor(url), "check", "--timeout", "10s", "--deadline", "400ms")
 	if r.code != exitUsage {
 		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, exitUsage, r.stdout, r.stderr)

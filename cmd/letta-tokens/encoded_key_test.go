@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"html"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -111,7 +112,11 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 	rejecting := map[string]string{
 		"400": jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
 		"500": jsonServer(t, http.StatusInternalServerError, `{"detail":"`+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
-		"404": textServer(t, http.StatusNotFound, "no such route /x?key="+inBody),
+		"404": newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "no such route /x?key="+inBody)
+		})).URL,
 	}
 
 	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"unicode"
@@ -37,17 +36,6 @@ func escapeEach(s, format string) string {
 		fmt.Fprintf(&b, format, s[i])
 	}
 	return b.String()
-}
-
-// textServer answers every request with status and body as plain text.
-func textServer(t *testing.T, status int, body string) string {
-	t.Helper()
-	return newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		w.Header().Set("X-Should-Retry", "false")
-		w.WriteHeader(status)
-		w.Write([]byte(body))
-	})).URL
 }
 
 // The GitHub runner trims every Unicode space around a line before it

@@ -349,23 +349,6 @@ func TestUnreachable(t *testing.T) {
 	}
 }
 
-// trickle answers 200 with the start of a page, then a byte now and then,
-// never finishing within a short --timeout.
-func trickle(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(`{"tokens":[`))
-	w.(http.Flusher).Flush()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-time.After(20 * time.Millisecond):
-			w.Write([]byte(" "))
-			w.(http.Flusher).Flush()
-		}
-	}
-}
-
 // TestListExitClasses: the exit status says who must act. 1 is kept for an
 // answer that shows a change in the API; an outage (every attempt timed
 // out, 429/5xx after the retries, nothing listening) is 2, like every run
@@ -398,7 +381,7 @@ func TestListExitClasses(t *testing.T) {
 		code    int
 		wants   []string
 	}{
-		{"body trickles past --timeout", http.HandlerFunc(trickle), []string{"--timeout", "300ms"}, exitUsage,
+		{"body trickles past --timeout", trickle(20 * time.Millisecond), []string{"--timeout", "300ms"}, exitUsage,
 			[]string{"is unavailable", "timed out", "--timeout 300ms"}},
 		{"every attempt times out", slowHeaders, []string{"--timeout", "100ms"}, exitUsage,
 			[]string{"is unavailable", "timed out", "--timeout 100ms"}},

@@ -193,13 +193,9 @@ func TestMockFailures(t *testing.T) {
 	}
 }
 
-// TestMockBannerCounts: the banner says "1 seeded token", not "1 tokens".
+// TestMockBannerCounts: the banner says "1 seeded token", not "1 tokens"
+// (and names a --from file: TestMockFrom).
 func TestMockBannerCounts(t *testing.T) {
-	one := filepath.Join(t.TempDir(), "one.json")
-	data, _ := json.Marshal(mock.SeedTokens(1))
-	if err := os.WriteFile(one, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		args []string
 		want string
@@ -207,7 +203,6 @@ func TestMockBannerCounts(t *testing.T) {
 		{[]string{"--tokens", "1"}, "mock: serving 1 seeded token at "},
 		{[]string{"--tokens", "0"}, "mock: serving 0 seeded tokens at "},
 		{[]string{"--tokens", "2"}, "mock: serving 2 seeded tokens at "},
-		{[]string{"--from", one}, "mock: serving 1 token from " + one + " at "},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			_, stop := startMock(t, append([]string{"--addr", "127.0.0.1:0"}, tt.args...)...)
