@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -113,18 +112,5 @@ func TestCheckEmptyAccountNotes(t *testing.T) {
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitOK || !strings.Contains(r.stdout, "\nnote: the account holds no tokens") || !strings.Contains(lastLine(r.stdout), "0 tokens, no agent:") {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
-	}
-}
-
-func TestCheckMockJSON(t *testing.T) {
-	r := runCLI(t, nil, "check", "--mock", "--json")
-	var report checkJSON
-	dec := json.NewDecoder(bytes.NewReader([]byte(r.stdout)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&report); err != nil {
-		t.Fatalf("--json: %v\n%s", err, r.stdout)
-	}
-	if r.code != exitOK || !report.Passed || report.Tokens != 25 || report.Breaking != 0 || report.Findings == nil || report.Notes == nil {
-		t.Errorf("exit %d, report %+v", r.code, report)
 	}
 }

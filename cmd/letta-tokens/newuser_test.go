@@ -66,10 +66,19 @@ func TestCheckJSONAlwaysCarriesPassed(t *testing.T) {
 			if !ok || passed != tt.passed {
 				t.Errorf("passed = %#v, want %v: %s", out["passed"], tt.passed, r.stdout)
 			}
-			if _, ok := out["error"]; ok == (tt.code != exitFailure && tt.code != exitOK) {
-				return
+			if _, ok := out["error"]; ok != (tt.code != exitFailure && tt.code != exitOK) {
+				t.Errorf("an error field only when the run ended with one (exit %d): %s", r.code, r.stdout)
 			}
-			t.Errorf("an error field only when the run ended with one (exit %d): %s", r.code, r.stdout)
+			// Every field is checkJSON's, findings and notes [] when none.
+			var report checkJSON
+			dec := json.NewDecoder(strings.NewReader(r.stdout))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&report); err != nil || report.Findings == nil || report.Notes == nil {
+				t.Errorf("not checkJSON (%v), or null findings or notes: %s", err, r.stdout)
+			}
+			if tt.name == "mock" && (report.Tokens != 25 || report.Breaking != 0) {
+				t.Errorf("check --mock --json: %+v", report)
+			}
 		})
 	}
 }
