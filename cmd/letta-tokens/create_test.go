@@ -272,12 +272,6 @@ func TestCreateFailures(t *testing.T) {
 			}
 		})
 	}
-
-	r := runCLI(t, envFor(deadURL(t)), createArgs()...)
-	if r.code != exitUsage {
-		t.Errorf("unreachable: exit %d, want %d", r.code, exitUsage)
-	}
-	oneLine(t, r, "cannot reach ", "connection refused")
 }
 
 // hostileCreate is a server that answers every create with tok, 201.

@@ -170,32 +170,3 @@ func TestDeleteInterrupted(t *testing.T) {
 		t.Fatal("delete did not stop within 10s of the signal while reading stdin")
 	}
 }
-
-// TestCreateDeleteCrossOriginRedirect: a redirect to another origin is not
-// followed with the key (or the token), and is exit 2, as for list.
-func TestCreateDeleteCrossOriginRedirect(t *testing.T) {
-	var reached atomic.Int64
-	other := newServer(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
-	redirecting := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
-	}))
-	for _, tt := range []struct {
-		args  []string
-		stdin string
-	}{
-		{createArgs(), ""},
-		{[]string{"delete"}, "ck-let-redirected-0123456789abcdef\n"},
-	} {
-		r := runCLIStdin(t, envFor(redirecting.URL), strings.NewReader(tt.stdin), tt.args...)
-		if r.code != exitUsage || r.stdout != "" {
-			t.Errorf("%s: exit %d, stdout %q; want %d and nothing", tt.args[0], r.code, r.stdout, exitUsage)
-		}
-		line := oneLine(t, r, redirecting.URL+" redirected to another origin, which is not followed with the API key")
-		if strings.Contains(line, "redirected-0123456789abcdef") {
-			t.Errorf("%s: the token in the redirect's URL was printed: %q", tt.args[0], line)
-		}
-	}
-	if n := reached.Load(); n != 0 {
-		t.Errorf("the other origin got %d requests, want none", n)
-	}
-}

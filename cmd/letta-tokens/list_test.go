@@ -295,14 +295,18 @@ func TestListServerError(t *testing.T) {
 	}
 }
 
-// TestUnreachable: an unreachable host is an outage, exit 2, for list and
-// check alike. Each takes the client's retries, about 1.5 s.
+// TestUnreachable: an unreachable host is an outage, exit 2, for every
+// command alike. Each takes the client's retries, about 1.5 s.
 func TestUnreachable(t *testing.T) {
 	url := deadURL(t)
-	for _, cmd := range []string{"list", "check"} {
+	for _, cmd := range []string{"list", "check", "create"} {
 		t.Run(cmd, func(t *testing.T) {
 			t.Parallel()
-			r := runCLI(t, envFor(url), cmd)
+			args := []string{cmd}
+			if cmd == "create" {
+				args = createArgs()
+			}
+			r := runCLI(t, envFor(url), args...)
 			if r.code != exitUsage {
 				t.Errorf("exit %d, want %d", r.code, exitUsage)
 			}
@@ -526,8 +530,9 @@ func TestListAllBoundIsIncomplete(t *testing.T) {
 	oneLine(t, r, "--max-tokens")
 }
 
-// A redirect to another origin is not followed with the key, and list and
-// check say so with exit 2: a configuration matter, not drift.
+// A redirect to another origin is not followed with the key (or delete's
+// token), and every command says so with exit 2: a configuration matter,
+// not drift.
 func TestRedirectToAnotherOrigin(t *testing.T) {
 	var reached atomic.Int64
 	elsewhere := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -536,14 +541,14 @@ func TestRedirectToAnotherOrigin(t *testing.T) {
 	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 	}))
-	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, {"check"}} {
-		r := runCLI(t, envFor(ts.URL), args...)
-		if r.code != exitUsage {
+	for _, args := range [][]string{{"list"}, {"list", "--all", "--json"}, {"check"}, createArgs(), {"delete"}} {
+		r := runCLIStdin(t, envFor(ts.URL), strings.NewReader("ck-let-redirected-0123456789abcdef\n"), args...)
+		if r.code != exitUsage || args[0] != "check" && r.stdout != "" {
 			t.Errorf("%q: exit %d, want %d\n%s%s", args, r.code, exitUsage, r.stdout, r.stderr)
 		}
-		oneLine(t, r, "another origin", strings.TrimPrefix(elsewhere.URL, "http://"))
-		if strings.Contains(r.stdout, "drift") {
-			t.Errorf("%q: reported as drift:\n%s", args, r.stdout)
+		line := oneLine(t, r, ts.URL+" redirected to another origin, which is not followed with the API key", strings.TrimPrefix(elsewhere.URL, "http://"))
+		if strings.Contains(r.stdout, "drift") || strings.Contains(line, "redirected-0123456789abcdef") {
+			t.Errorf("%q: reported as drift, or the token printed:\n%s%s", args, r.stdout, line)
 		}
 	}
 	if n := reached.Load(); n != 0 {
