@@ -188,14 +188,6 @@ func TestCheckEscapesServerStrings(t *testing.T) {
 	}
 }
 
-func TestCheckSummaryWording(t *testing.T) {
-	ts := newMock(t, 1)
-	r := runCLI(t, envFor(ts.URL), "check")
-	if r.code != exitOK || !strings.Contains(lastLine(r.stdout), " exchanges, 1 token, agent ") {
-		t.Errorf("exit %d, summary %q", r.code, lastLine(r.stdout))
-	}
-}
-
 func TestCheckAgentIDMatchingNothingIsNoted(t *testing.T) {
 	ts := newMock(t, 9)
 	r := runCLI(t, envFor(ts.URL), "check", "--agent-id", "agent-that-does-not-exist")

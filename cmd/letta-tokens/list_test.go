@@ -145,17 +145,15 @@ func TestListAll(t *testing.T) {
 	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: seed}), &requests))
 	env := envFor(ts.URL)
 
-	// One page at a time, so that requests can be counted exactly;
-	// TestListAllConcurrency covers pages in flight.
+	// One page at a time, so that requests can be counted exactly (5 at
+	// limit 50: TestListAllStreams); TestListAllConcurrency covers pages
+	// in flight.
 	r := runCLI(t, env, "list", "--all", "--json", "--limit", "50", "--concurrency", "1")
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	if got := decodeTokens(t, r.stdout); !tokensEqual(got, redacted(seed)) {
 		t.Errorf("--all --json: got %d tokens, not the mock's 237 redacted", len(got))
-	}
-	if n := requests.Load(); n != 5 {
-		t.Errorf("%d requests for 237 tokens at limit 50, want 5", n)
 	}
 
 	r = runCLI(t, env, "list", "--all", "--limit", "50", "--concurrency", "1")
@@ -215,6 +213,7 @@ func TestListAllStreams(t *testing.T) {
 	}
 }
 
+// The table of one agent's page: TestListNextPageHintKeepsFlags.
 func TestListAgentFilter(t *testing.T) {
 	seed := mock.SeedTokens(100)
 	agent := mock.SeedAgentID(1)
@@ -232,12 +231,6 @@ func TestListAgentFilter(t *testing.T) {
 	got := decodeTokens(t, r.stdout)
 	if len(want) == 0 || !tokensEqual(got, redacted(want)) {
 		t.Errorf("--agent-id: %d tokens, want the %d naming %s", len(got), len(want), agent)
-	}
-	r = runCLI(t, envFor(ts.URL), "list", "--agent-id", agent)
-	for _, row := range tableRows(t, r.stdout) {
-		if !strings.Contains(row, agent+"(") {
-			t.Errorf("row without the agent: %q", row)
-		}
 	}
 }
 
