@@ -185,20 +185,10 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	srv := s.srv
 
-	ln, err := net.Listen("tcp", *addr)
+	// The port is taken, most often: say how to get a free one.
+	ln, base, err := listen("mock", *addr, " (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", stdout)
 	if err != nil {
-		// The port is taken, most often: say how to get a free one.
-		return failf("mock: cannot listen on %s: %v (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", *addr, err)
-	}
-	base := baseURLOf(ln.Addr())
-	// The first line on stdout is the base URL, alone, for scripts. Writes
-	// to an *os.File are not buffered, so it is out before serving starts.
-	if _, err := fmt.Fprintln(stdout, base); err != nil {
-		ln.Close()
-		return writeError(err)
-	}
-	if f, ok := stdout.(interface{ Flush() error }); ok {
-		_ = f.Flush()
+		return err
 	}
 	keyHint := "<any non-empty value>"
 	if *key != "" {
@@ -274,6 +264,24 @@ const listPath = "/v1/client-side-access-tokens"
 // otherwise hold a connection and a handler for as long as it likes. A var
 // so that a test can shorten it.
 var readBodyTimeout = 30 * time.Second
+
+// listen listens on addr for cmd (mock, proxy), hint added to the error
+// when it cannot, and writes the base URL, alone, as the first line on
+// stdout, for scripts: flushed, so that it is out before serving starts.
+func listen(cmd, addr, hint string, stdout io.Writer) (ln net.Listener, base string, err error) {
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		return nil, "", failf("%s: cannot listen on %s: %v%s", cmd, addr, err, hint)
+	}
+	base = baseURLOf(ln.Addr())
+	if _, err := fmt.Fprintln(stdout, base); err != nil {
+		ln.Close()
+		return nil, "", writeError(err)
+	}
+	if f, ok := stdout.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
+	return ln, base, nil
+}
 
 // serveUntil serves hs on ln until ctx ends, then calls stopping (when
 // not nil) and lets the requests in flight finish within grace; those

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -130,14 +129,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if err != nil {
 		return failf("%v", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, base, err := listen("proxy", *addr, "", stdout)
 	if err != nil {
-		return failf("proxy: cannot listen on %s: %v", *addr, err)
-	}
-	base := baseURLOf(ln.Addr())
-	if _, err := fmt.Fprintln(stdout, base); err != nil {
-		ln.Close()
-		return writeError(err)
+		return err
 	}
 	shown := target.String()
 	fmt.Fprintf(stderr, "proxy: forwarding %s to %s, validating list, create and delete (Ctrl-C to stop)\n", base, shown)
