@@ -377,21 +377,15 @@ func flagError(err error) string {
 // isDurationFlagError reports whether err is about the value of one of fs's
 // time.Duration flags, whose parse errors are not about whole numbers.
 func isDurationFlagError(fs *flag.FlagSet, err error) bool {
-	_, name, ok := strings.Cut(err.Error(), " for flag -")
-	if !ok {
-		return false
-	}
+	_, name, _ := strings.Cut(err.Error(), " for flag -") // "" when not about a value
 	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
-	f := fs.Lookup(name)
-	if f == nil {
-		return false
+	if f := fs.Lookup(name); f != nil {
+		if getter, ok := f.Value.(flag.Getter); ok {
+			_, ok = getter.Get().(time.Duration)
+			return ok
+		}
 	}
-	getter, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	_, ok = getter.Get().(time.Duration)
-	return ok
+	return false
 }
 
 // errHelp ends a subcommand successfully after its help was printed.
