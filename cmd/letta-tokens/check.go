@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -141,8 +140,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		if err != nil {
 			return failf("starting the mock: %v", err)
 		}
-		stop := serveInBackground(ln, srv)
-		defer stop()
+		mockCtx, stopMock := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0, nil) }()
+		defer func() { stopMock(); <-served }() // no grace: the run is over
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
 		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, checkMockTokens)
@@ -323,21 +324,6 @@ const (
 	defaultCheckDeadline = 3 * time.Hour
 	maxCheckDeadline     = 24 * time.Hour
 )
-
-// serveInBackground serves h on ln until the returned stop is called; stop
-// closes the server and its connections and waits for it to finish.
-func serveInBackground(ln net.Listener, h http.Handler) (stop func()) {
-	srv := newHTTPServer(h)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ln) // ErrServerClosed once stop is called
-	}()
-	return func() {
-		_ = srv.Close()
-		<-done
-	}
-}
 
 // baseURLOf is the base URL clients use for a listener's address. A
 // listener on all interfaces is reached through loopback.
