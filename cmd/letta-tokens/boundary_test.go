@@ -75,25 +75,11 @@ func TestReportFilesLeaveThroughBoundary(t *testing.T) {
 }
 
 // Tokens pass the boundary only on the stdout of list and create, which
-// print them on purpose: on stderr, and on every other command's stdout,
-// anything shaped like a token is masked there too.
+// print them on purpose (TestListReveal, TestCreateListDelete): on stderr
+// (TestListServerError), and on every other command's stdout, anything
+// shaped like a token is masked there too.
 func TestBoundaryLetsTokensOutOnlyWhereTheyArePrinted(t *testing.T) {
 	const token = "ck-let-FOREIGN-Wk5Xm9Bq2Ld7Fz3Hr8"
-	for _, tokens := range []bool{true, false} {
-		var out, errOut strings.Builder
-		stdout, stderr := maskedStreams(&out, &errOut, redact.NewMasker(testKey), tokens)
-		for _, w := range []*redact.Writer{stdout, stderr} {
-			if _, err := w.Write([]byte(token + " " + testKey + "\n")); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if got := strings.Contains(out.String(), token); got != tokens {
-			t.Errorf("tokens %v: stdout %q", tokens, out.String())
-		}
-		if strings.Contains(errOut.String(), "FOREIGN") || strings.Contains(out.String()+errOut.String(), keyPart()) {
-			t.Errorf("tokens %v: stderr %q, stdout %q", tokens, errOut.String(), out.String())
-		}
-	}
 	// A token-shaped agent id reaches check's report, masked.
 	ts := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey}),
 		func(page map[string]any) {
@@ -109,35 +95,51 @@ func TestBoundaryLetsTokensOutOnlyWhereTheyArePrinted(t *testing.T) {
 	}
 }
 
-// TestMarkupKeyReachesNoReport: a key holding what Markdown escapes
-// (_ * ~ @) and what XML writes as references (& < " ') is split by the
-// renderers' escapes into runs the boundary cannot see whole; a server's
-// echo of it is masked at the value, before any renderer, so no report
-// shows a run of it once its escapes are read.
+// TestMarkupKeyReachesNoReport: a key of no Letta shape (only the
+// configured key can get it masked), holding what Markdown escapes
+// (_ * ~ @), what XML writes as references (& < " ') and what a JSON
+// pointer or JSON escapes (/ as ~1 or \/), is split by the renderers'
+// escapes into runs the boundary cannot see whole; a server's echo of it
+// (in a hostname, an agent id, a field's name and value) is masked at the
+// value, before any renderer, so no output of check, text or --json, nor
+// any report shows a run of it once its escapes are read.
 func TestMarkupKeyReachesNoReport(t *testing.T) {
-	const key = `my_pass*word~for@the&letta<server>"quo'ted"`
+	const key = `my_pass*word~for@the/letta<server>"quo'ted"+&`
 	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: key}),
 		func(page map[string]any) {
 			mocktest.ForEachToken(page, func(tok map[string]any) {
 				tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["id"] = "agent " + key
+				tok["hostname"] = "https://" + key + ".example.com"
 				tok["x-"+key] = key // an unknown field: a finding quotes it
 			})
 		})).URL
-	dir := t.TempDir()
-	junit, markdown, summary := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "step-summary.md")
-	env := envFor(echo)
-	env[envAPIKey], env[envGitHubActions], env[envGitHubStepSummary] = key, "true", summary
-	r := runCLI(t, env, "check", "--junit", junit, "--markdown", markdown)
-	if r.code != exitFailure {
-		t.Fatalf("exit %d, want the unknown field as drift: %s%s", r.code, r.stdout, r.stderr)
-	}
 	unmarkdown := regexp.MustCompile(`\\(.)`)
-	for name, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "junit": readFile(t, junit), "markdown": readFile(t, markdown), "summary": readFile(t, summary)} {
-		// What a reader sees: the escapes undone.
-		seen := strings.ToLower(html.UnescapeString(unmarkdown.ReplaceAllString(text, "$1")))
-		for i := 0; i+12 <= len(key); i++ {
-			if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
-				t.Fatalf("%s shows %q of the key once its escapes are read:\n%s", name, w, text)
+	for _, asJSON := range []bool{false, true} {
+		dir := t.TempDir()
+		junit, markdown, summary := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "step-summary.md")
+		env := envFor(echo)
+		env[envAPIKey] = key
+		args := []string{"check", "--junit", junit, "--markdown", markdown}
+		if asJSON {
+			args = append(args, "--json")
+		} else {
+			env[envGitHubActions], env[envGitHubStepSummary] = "true", summary
+		}
+		r := runCLI(t, env, args...)
+		if r.code != exitFailure {
+			t.Fatalf("%q: exit %d, want the unknown field as drift: %s%s", args, r.code, r.stdout, r.stderr)
+		}
+		outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr, "junit": readFile(t, junit), "markdown": readFile(t, markdown)}
+		if !asJSON {
+			outputs["summary"] = readFile(t, summary)
+		}
+		for name, text := range outputs {
+			// What a reader sees: the escapes undone.
+			seen := strings.ToLower(html.UnescapeString(unmarkdown.ReplaceAllString(text, "$1")))
+			for i := 0; i+12 <= len(key); i++ {
+				if w := strings.ToLower(key[i : i+12]); strings.Contains(seen, w) {
+					t.Fatalf("%q: %s shows %q of the key once its escapes are read:\n%s", args, name, w, text)
+				}
 			}
 		}
 	}

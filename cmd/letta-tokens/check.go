@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -26,8 +25,8 @@ import (
 // (50 and 7) and for every agent of the seed.
 const checkMockTokens = 25
 
-func checkUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
+// checkUsage is the help of check: checkUsage, the flags, checkUsageTail.
+const checkUsage = `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                           [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
 
 Checks a server against openapi.yaml, validating every exchange: the default
@@ -41,7 +40,7 @@ The server is LETTA_BASE_URL, called with LETTA_API_KEY; with --mock it is an
 in-process mock seeded with 25 tokens, and no account or key is needed.
 
 --seed writes to the account: the run first creates 3 tokens of its own
-(hostname `+live.SeedHostname+`<run id>, expiring after 1h, for
+(hostname ` + live.SeedHostname + `<run id>, expiring after 1h, for
 --agent-id or an agent seen in the data, and a second agent), so that an
 account without tokens still exercises every check, and checks create, list
 (each token listed as created, the agentId filter) and delete (204, then gone
@@ -73,9 +72,9 @@ run interrupted (Ctrl-C, SIGTERM) or stopped at --deadline still writes
 verdict). --json prints one object however the run ends once the flags
 parse, always with "passed"; "error" says why a run did not finish.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
+`
+
+const checkUsageTail = "\n" + envHelp + `  LETTA_MAX_TOKENS  default of --max-tokens (the flag wins)
   (LETTA_API_KEY and LETTA_BASE_URL are not read with --mock)
 
 Exit status: 0 no breaking drift; 1 breaking drift; 2 usage error,
@@ -91,8 +90,7 @@ run that could not be checked completely (--max-tokens) or finished
 Examples:
   letta-tokens check --mock
   letta-tokens check --agent-id agent-123 --json
-`)
-}
+`
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) (err error) {
 	fs := newFlagSet("check")
@@ -101,15 +99,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	maxTokens := fs.Int("max-tokens", live.DefaultMaxTokens, "stop the first walk after `N` tokens, at most 10000000; "+envMaxTokens+" sets the default")
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
-	concurrency := fs.Int("concurrency", defaultCheckConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
+	concurrency := fs.Int("concurrency", defaultConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
 	deadline := addDeadlineFlag(fs, "the whole run")
 	reports := addReportFlags(fs, env.mask)
-	usage := func(w io.Writer) { checkUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "check", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "check", args, stdout, checkUsage, checkUsageTail); err != nil {
 		return err
 	}
 	// Once the flags parse, --json prints one object however the run
@@ -124,12 +118,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			}
 		}()
 	}
-	bounds, err := checkBounds(flagsSet(fs), *maxTokens, *timeout, *deadline, env)
+	bound, err := walkBounds("check", flagsSet(fs), *maxTokens, *concurrency, *timeout, *deadline, env)
 	if err != nil {
 		return err
-	}
-	if *concurrency < 1 || *concurrency > maxCheckConcurrency {
-		return usageErrorf("check", "check: --concurrency must be between 1 and %d, got %d", maxCheckConcurrency, *concurrency)
 	}
 	if err := reports.prepare(env.getenv); err != nil {
 		return err
@@ -149,8 +140,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		if err != nil {
 			return failf("starting the mock: %v", err)
 		}
-		stop := serveInBackground(ln, srv)
-		defer stop()
+		mockCtx, stopMock := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0, nil) }()
+		defer func() { stopMock(); <-served }() // no grace: the run is over
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
 		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, checkMockTokens)
@@ -167,7 +160,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
-	runCtx, cancel := context.WithTimeout(ctx, bounds.deadline)
+	runCtx, cancel := context.WithTimeout(ctx, *deadline)
 	defer cancel()
 	prog := newCheckProgress(stderr)
 	var exchanges atomic.Int64
@@ -177,13 +170,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		Masker:    runMask,
 		AgentID:   *agentID,
 		Transport: tr,
-		MaxTokens: bounds.maxTokens,
+		MaxTokens: bound,
 		// The later walks stop at --max-tokens too: 'check --max-tokens
 		// 100' bounds the whole run, not just its first walk.
-		CompareTokens: min(bounds.maxTokens, live.DefaultCompareTokens),
+		CompareTokens: min(bound, live.DefaultCompareTokens),
 		Concurrency:   *concurrency,
 		Seed:          *seed,
-		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(bounds.timeout)},
+		Options:       []lettatokens.Option{lettatokens.WithUserAgent(userAgent), lettatokens.WithTimeout(*timeout)},
 		Report:        func(contract.Exchange) { prog.update(int(exchanges.Add(1))) },
 	})
 	prog.abort()
@@ -194,7 +187,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	if err != nil {
 		seen = report
-		err = checkError(ctx, runCtx, err, cfg, bounds)
+		err = checkError(ctx, runCtx, err, cfg, *timeout, *deadline)
 		if report != nil && runCtx.Err() != nil {
 			// Interrupted, or past --deadline: the reports say what the
 			// run validated, and that it has no verdict.
@@ -213,7 +206,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			return writeError(err)
 		}
 	} else {
-		writeCheckText(stdout, cfg, report, breaking, additive, bounds.maxTokens)
+		writeCheckText(stdout, cfg, report, breaking, additive, bound)
 	}
 	report.Target = cfg.target
 	if err := reports.write(report, commands, env.getenv); err != nil {
@@ -226,7 +219,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		return kindErrorf(lettatokens.KindUndocumented, "")
 	case report.Truncated:
 		return kindErrorf(lettatokens.KindBoundReached, "%s could not be checked completely: the walk reached --max-tokens %d with more tokens to come; raise --max-tokens or %s",
-			cfg.target, bounds.maxTokens, envMaxTokens)
+			cfg.target, bound, envMaxTokens)
 	}
 	return nil
 }
@@ -301,17 +294,17 @@ func writeCheckJSON(w io.Writer, cfg config, report *contract.Report, failed str
 // checkError words an error that stopped the checks: there is no verdict
 // on drift. ctx is the command's (a signal ends it), runCtx the run's
 // (--deadline ends it); any other ending is worded as list's are.
-func checkError(ctx, runCtx context.Context, err error, cfg config, b checkLimits) error {
+func checkError(ctx, runCtx context.Context, err error, cfg config, timeout, deadline time.Duration) error {
 	// Whatever ended the run, the tokens of --seed still in the account (a
 	// key refused on delete, a deadline passed) are named: no one should
 	// believe the account clean.
-	fail := failure{cfg: cfg, timeout: b.timeout, doing: "checking"}
+	fail := failure{cfg: cfg, timeout: timeout, doing: "checking"}
 	if u := (*live.UndeletedError)(nil); errors.As(err, &u) {
 		fail.after = "; " + redact.Line(u.Error(), 4*redact.MaxLine)
 	}
 	if ctx.Err() == nil && runCtx.Err() != nil {
 		return kindErrorf(lettatokens.KindUnavailable, "could not finish checking %s within --deadline %s: raise --deadline (no verdict on drift)%s",
-			cfg.target, b.deadline, fail.after)
+			cfg.target, deadline, fail.after)
 	}
 	return fail.of(err)
 }
@@ -325,54 +318,12 @@ const maxCheckLine = 2000
 // the live test (contract/live).
 const envMaxTokens = "LETTA_MAX_TOKENS"
 
-// Bounds of check's flags.
+// Bounds of the walks' flags (list --all and check).
 const (
 	maxMaxTokens         = 10_000_000 // a walk holds about 40 bytes a token at its peak: some 400 MB here
 	defaultCheckDeadline = 3 * time.Hour
-	// defaultCheckConcurrency is pages in flight per walk: four times
-	// fewer waits on a distant server, at four pages' memory.
-	defaultCheckConcurrency = 4
-	maxCheckConcurrency     = 16 // each page in flight may hold 4 MiB, validated at about ten times that
-	maxCheckDeadline        = 24 * time.Hour
+	maxCheckDeadline     = 24 * time.Hour
 )
-
-// checkLimits are check's bounds, validated.
-type checkLimits struct {
-	maxTokens int
-	timeout   time.Duration
-	deadline  time.Duration
-}
-
-// checkBounds validates the bounds flags, taking --max-tokens from
-// LETTA_MAX_TOKENS when the flag is not given.
-func checkBounds(set map[string]bool, maxTokens int, timeout, deadline time.Duration, env runEnv) (checkLimits, error) {
-	if err := checkTimeout("check", timeout); err != nil {
-		return checkLimits{}, err
-	}
-	if err := checkDeadline("check", deadline); err != nil {
-		return checkLimits{}, err
-	}
-	maxTokens, err := maxTokensBound("check", set, maxTokens, env)
-	if err != nil {
-		return checkLimits{}, err
-	}
-	return checkLimits{maxTokens: maxTokens, timeout: timeout, deadline: deadline}, nil
-}
-
-// serveInBackground serves h on ln until the returned stop is called; stop
-// closes the server and its connections and waits for it to finish.
-func serveInBackground(ln net.Listener, h http.Handler) (stop func()) {
-	srv := newHTTPServer(h)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ln) // ErrServerClosed once stop is called
-	}()
-	return func() {
-		_ = srv.Close()
-		<-done
-	}
-}
 
 // baseURLOf is the base URL clients use for a listener's address. A
 // listener on all interfaces is reached through loopback.

@@ -1,28 +1,12 @@
 package main
 
 import (
-	"net/http"
 	"strconv"
 	"sync/atomic"
 	"testing"
 
 	"github.com/letta-tokens/letta-tokens/mock"
 )
-
-// countingMock is a seeded mock that counts the requests it gets.
-func countingMock(t *testing.T, tokens int) (url string, requests *atomic.Int64) {
-	t.Helper()
-	srv, err := mock.New(mock.Options{SeedCount: tokens, APIKey: testKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	requests = new(atomic.Int64)
-	ts := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
-		srv.ServeHTTP(w, r)
-	}))
-	return ts.URL, requests
-}
 
 // --max-tokens bounds every walk of check, not only the first: against
 // 20,000 tokens, --max-tokens 100 costs a few dozen requests at any
@@ -31,7 +15,8 @@ func countingMock(t *testing.T, tokens int) (url string, requests *atomic.Int64)
 func TestCheckMaxTokensBoundsEveryWalk(t *testing.T) {
 	for _, conc := range []int{1, 4, 16} {
 		t.Run(strconv.Itoa(conc), func(t *testing.T) {
-			url, requests := countingMock(t, 20_000)
+			var requests atomic.Int64
+			url := newServer(t, countRequests(mockHandler(t, mock.Options{SeedCount: 20_000, APIKey: testKey}), &requests)).URL
 			r := runCLI(t, envFor(url), "check", "--max-tokens", "100", "--concurrency", strconv.Itoa(conc))
 			if r.code != exitUsage {
 				t.Errorf("exit %d, want 2 (could not be checked completely); stderr %s", r.code, r.stderr)

@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/letta-tokens/letta-tokens/mock"
 )
 
 // An unwritable report destination is exit 2 before anything is sent:
@@ -24,7 +27,8 @@ func TestCheckUnwritableReportSendsNothing(t *testing.T) {
 		{"with --seed", []string{"--seed", "--junit", missing}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			url, requests := countingMock(t, 30)
+			var requests atomic.Int64
+			url := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(30)}), &requests)).URL
 			env := envFor(url)
 			for k, v := range tt.env {
 				env[k] = v
@@ -70,7 +74,7 @@ func TestCheckReportFilesOnEarlyFailure(t *testing.T) {
 		t.Errorf("step summary changed by a run without a report: %q", got)
 	}
 
-	url, _ := countingMock(t, 30)
+	url := newMock(t, 30).URL
 	env = envFor(url)
 	env[envGitHubActions], env[envGitHubStepSummary] = "true", summary
 	if r := runCLI(t, env, "check", "--junit", junit); r.code != exitOK {

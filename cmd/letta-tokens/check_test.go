@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -113,30 +112,5 @@ func TestCheckEmptyAccountNotes(t *testing.T) {
 	r := runCLI(t, envFor(ts.URL), "check")
 	if r.code != exitOK || !strings.Contains(r.stdout, "\nnote: the account holds no tokens") || !strings.Contains(lastLine(r.stdout), "0 tokens, no agent:") {
 		t.Errorf("exit %d:\n%s", r.code, r.stdout)
-	}
-}
-
-func TestCheckRejectedKey(t *testing.T) {
-	ts := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: "sk-let-the-right-key-0123456789"})
-	r := runCLI(t, envFor(ts.URL), "check")
-	if r.code != exitUsage {
-		t.Errorf("exit %d, want %d", r.code, exitUsage)
-	}
-	// The status, as list, create and delete say it (issue 14).
-	if want := "letta-tokens: credentials rejected by " + ts.URL + " (HTTP 401): check LETTA_API_KEY\n"; r.stderr != want {
-		t.Errorf("stderr %q\nwant   %q", r.stderr, want)
-	}
-}
-
-func TestCheckMockJSON(t *testing.T) {
-	r := runCLI(t, nil, "check", "--mock", "--json")
-	var report checkJSON
-	dec := json.NewDecoder(bytes.NewReader([]byte(r.stdout)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&report); err != nil {
-		t.Fatalf("--json: %v\n%s", err, r.stdout)
-	}
-	if r.code != exitOK || !report.Passed || report.Tokens != 25 || report.Breaking != 0 || report.Findings == nil || report.Notes == nil {
-		t.Errorf("exit %d, report %+v", r.code, report)
 	}
 }

@@ -74,14 +74,6 @@ func addDeadlineFlag(fs *flag.FlagSet, what string) *time.Duration {
 	return fs.Duration("deadline", defaultCheckDeadline, "give up "+what+" after `DURATION`; at most 24h")
 }
 
-// checkDeadline is the usage error for a --deadline out of range, or nil.
-func checkDeadline(cmd string, d time.Duration) error {
-	if d <= 0 || d > maxCheckDeadline {
-		return usageErrorf(cmd, "%s: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", cmd, shortDuration(maxCheckDeadline), d)
-	}
-	return nil
-}
-
 // checkTimeout is the usage error for a --timeout out of range, or nil.
 func checkTimeout(cmd string, d time.Duration) error {
 	if d <= 0 || d > maxRequestTimeout {
@@ -169,10 +161,20 @@ func trimPrefix(msg string) string {
 	return strings.TrimPrefix(msg, "lettatokens: ")
 }
 
-// maxTokensBound is the walk bound a command uses: --max-tokens when given
-// (set holds the flags given), else LETTA_MAX_TOKENS, else the flag's
-// default. A value out of range, from either, is a usage error.
-func maxTokensBound(cmd string, set map[string]bool, flagValue int, env runEnv) (int, error) {
+// walkBounds checks a walk's --concurrency, --timeout and --deadline, and
+// returns its bound: --max-tokens when given (set holds the flags given),
+// else LETTA_MAX_TOKENS, else the flag's default. A value out of range,
+// from either, is a usage error.
+func walkBounds(cmd string, set map[string]bool, flagValue, concurrency int, timeout, deadline time.Duration, env runEnv) (int, error) {
+	if concurrency < 1 || concurrency > lettatokens.MaxConcurrency {
+		return 0, usageErrorf(cmd, "%s: --concurrency must be between 1 and %d, got %d", cmd, lettatokens.MaxConcurrency, concurrency)
+	}
+	if err := checkTimeout(cmd, timeout); err != nil {
+		return 0, err
+	}
+	if deadline <= 0 || deadline > maxCheckDeadline {
+		return 0, usageErrorf(cmd, "%s: --deadline must be above 0 and at most %s (such as 30m or 3h), got %s", cmd, shortDuration(maxCheckDeadline), deadline)
+	}
 	if !set["max-tokens"] {
 		var cfgErr *lettatokens.ConfigError
 		if errors.As(env.err, &cfgErr) && cfgErr.Setting == envMaxTokens || env.MaxTokens > maxMaxTokens {
@@ -191,5 +193,6 @@ func maxTokensBound(cmd string, set map[string]bool, flagValue int, env runEnv) 
 // defaultConcurrency is --concurrency's default for walks: four pages in
 // flight make a walk over a link tens of milliseconds long several times
 // faster (BENCHMARKS.md), while a server sees no more than four requests of
-// ours at once.
+// ours at once, and each page in flight may hold 4 MiB, validated (check)
+// at about ten times that.
 const defaultConcurrency = 4

@@ -15,8 +15,8 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-func createUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
+// createUsage is the help of create: createUsage, the flags, createUsageTail.
+const createUsage = `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                            [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
 
 Creates a client-side access token for the application at --hostname,
@@ -40,9 +40,9 @@ acted, the retry creates a second token, in rare cases: the same access
 for the same hostname, live until it expires, and listed by 'letta-tokens
 list'. Only the last one is printed.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`
+`
+
+const createUsageTail = "\n" + envHelp + `
 Exit status: 0 created; 1 the server's answer shows a change in the API (an
 undocumented status such as 404, an answer that is not a token, or a token
 value that cannot be printed safely); 2 usage error, LETTA_API_KEY missing or
@@ -56,8 +56,7 @@ Examples:
     --agent-id agent-00000000-0000-4000-8000-000000000001 --access read_messages,write_messages --expires-in 1h)
   letta-tokens create --hostname https://app.example.com --agent-id agent-1 --agent-id agent-2 \
     --access read_agent --expires-at 2030-01-02T15:04:05Z --json
-`)
-}
+`
 
 // accessValues are the values --access accepts: the spec's AgentAccess
 // enum, in its order (a test holds them equal).
@@ -75,11 +74,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	expiresAt := fs.String("expires-at", "", "the token expires at `TIME`, in RFC 3339, such as 2030-01-02T15:04:05Z")
 	asJSON := fs.Bool("json", false, "print the created token as JSON, its value in full, instead of the value alone")
 	timeout := addTimeoutFlag(fs)
-	usage := func(w io.Writer) { createUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "create", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "create", args, stdout, createUsage, createUsageTail); err != nil {
 		return err
 	}
 	params, err := createParams(flagsSet(fs), *hostname, agents, access, *expiresIn, *expiresAt, time.Now())
@@ -246,33 +241,27 @@ func (r *repeatedFlag) Set(v string) error {
 	return nil
 }
 
-// createdNote is the line create writes on stderr: what was created, for
-// whom, until when. Every field came from the server: the new token's value
-// is masked wherever else the server put it (ownValues; stderr's boundary
-// masks the key and every shape), and each field escaped and capped.
 // maxNoteAgents is how many of a created token's agents its stderr line
 // names; the rest are counted.
 const maxNoteAgents = 8
 
+// createdNote is the line create writes on stderr: what was created, for
+// whom, until when. Every field came from the server: each is masked as
+// list masks a row (the new token's value redacted, and wherever else the
+// server put it), escaped and capped.
 func createdNote(tok gen.Token, key *redact.Masker, now time.Time) string {
-	mask := ownValues(tok.Token).Mask
 	// Only what the line can show is masked: a server's answer may hold
 	// hundreds of thousands of policy entries, and the line is capped.
-	shown := tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]
-	policy := gen.TokenPolicy{Data: make([]gen.AgentPolicy, len(shown))}
-	for i, d := range shown {
-		access := make([]gen.AgentAccess, len(d.Access))
-		for j, a := range d.Access {
-			access[j] = gen.AgentAccess(mask(string(a)))
-		}
-		policy.Data[i] = gen.AgentPolicy{Type: gen.AgentPolicyType(mask(string(d.Type))), Id: mask(d.Id), Access: access}
-	}
-	agents := agentsCell(policy)
-	if more := len(tok.Policy.Data) - len(shown); more > 0 {
+	more := len(tok.Policy.Data) - maxNoteAgents
+	shown := tok
+	shown.Policy.Data = tok.Policy.Data[:min(len(tok.Policy.Data), maxNoteAgents)]
+	shown = masker{key: key}.token(shown)
+	agents := agentsCell(shown.Policy)
+	if more > 0 {
 		agents += fmt.Sprintf(" and %d more", more)
 	}
-	line := "created token " + cell(masker{key: key}.value(tok.Token)) + " for " + cell(mask(tok.Hostname)) +
-		", agents " + agents + ", expires " + cell(mask(tok.ExpiresAt))
+	line := "created token " + cell(shown.Token) + " for " + cell(shown.Hostname) +
+		", agents " + agents + ", expires " + cell(shown.ExpiresAt)
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
 		if d := at.Sub(now); d > 0 {
 			line += " (in " + roughDuration(d) + ")"

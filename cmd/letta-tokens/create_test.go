@@ -272,12 +272,6 @@ func TestCreateFailures(t *testing.T) {
 			}
 		})
 	}
-
-	r := runCLI(t, envFor(deadURL(t)), createArgs()...)
-	if r.code != exitUsage {
-		t.Errorf("unreachable: exit %d, want %d", r.code, exitUsage)
-	}
-	oneLine(t, r, "cannot reach ", "connection refused")
 }
 
 // hostileCreate is a server that answers every create with tok, 201.
@@ -293,8 +287,8 @@ func hostileCreate(t *testing.T, tok any) string {
 // TestCreateHostileToken: a server answers create with a token whose
 // fields hold escape sequences, the API key and other secrets. Plain
 // output is the value alone; --json keeps every field valid JSON, masked;
-// stderr is escaped and masked. A value that is not a usable token (escape
-// sequences, the API key, a megabyte) is printed nowhere, exit 1.
+// stderr is escaped and masked. (A value that is not a usable token:
+// TestTokenValues.)
 func TestCreateHostileToken(t *testing.T) {
 	const value = "ck-let-hostile-value-0123456789abcdef"
 	const other = "ck-let-someone-elses-token-0123456789"
@@ -341,30 +335,6 @@ func TestCreateHostileToken(t *testing.T) {
 		t.Errorf("--json: hostname %q, want the value kept whole (escaped by JSON) with the other token masked", tok.Hostname)
 	}
 
-	for name, bad := range map[string]string{
-		"escape sequence": "ck-let-abc\x1b]0;pwned\x07def0123456789",
-		"newline":         "ck-let-abc0123456789\nforged line",
-		"API key":         "ck-let-x" + testKey,
-		"key shape":       "sk-let-not-a-token-0123456789",
-		"space":           "ck-let-abc 0123456789abcdef",
-		"a megabyte":      "ck-let-" + strings.Repeat("a", 1<<20),
-	} {
-		t.Run(name, func(t *testing.T) {
-			evil := map[string]any{"token": bad, "hostname": "https://h", "expiresAt": "2099-01-01T00:00:00.000Z",
-				"policy": map[string]any{"version": "1", "data": []any{}}}
-			url := hostileCreate(t, evil)
-			for _, args := range [][]string{createArgs(), createArgs("--json")} {
-				r := runCLI(t, envFor(url), args...)
-				if r.code != exitFailure || r.stdout != "" {
-					t.Errorf("%q: exit %d, stdout %q; want %d and nothing", args[len(args)-1], r.code, r.stdout, exitFailure)
-				}
-				line := oneLine(t, r, "answered a token value that cannot be used", "it is not printed", "expires 2099-01-01T00:00:00.000Z")
-				if strings.Contains(line, "\x1b") || strings.Contains(line, "pwned") || strings.Contains(line, "forged") || len(line) > 1200 {
-					t.Errorf("stderr %q", line)
-				}
-			}
-		})
-	}
 }
 
 // brokenWriter fails every write, as stdout does when the reading end of

@@ -12,8 +12,8 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-func deleteUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens delete [--token-file FILE] [--timeout DURATION] < token
+// deleteUsage is the help of delete: deleteUsage, the flags, deleteUsageTail.
+const deleteUsage = `Usage: letta-tokens delete [--token-file FILE] [--timeout DURATION] < token
 
 Deletes one client-side access token, which then stops working at once.
 
@@ -31,9 +31,9 @@ The token is never printed in full, whatever the server answers. A delete
 is retried like every request; a retry after a deletion whose answer was
 lost gets the server's "not found", for a token that is in fact gone.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`
+`
+
+const deleteUsageTail = "\n" + envHelp + `
 Exit status: 0 deleted; 1 the server's answer shows a change in the API (an
 undocumented status such as 404); 2 usage error (bad input, see above),
 LETTA_API_KEY missing or rejected, a request the server rejected (HTTP 400,
@@ -46,18 +46,13 @@ Examples:
   letta-tokens delete < token.txt
   letta-tokens delete --token-file token.txt
   echo "$TOKEN" | letta-tokens delete
-`)
-}
+`
 
 func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("delete")
 	tokenFile := fs.String("token-file", "", "read the token from `FILE` instead of stdin")
 	timeout := addTimeoutFlag(fs)
-	usage := func(w io.Writer) { deleteUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlagsOnly(fs, "delete", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlagsOnly(fs, "delete", args, stdout, deleteUsage, deleteUsageTail); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

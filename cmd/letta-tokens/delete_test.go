@@ -44,9 +44,10 @@ func TestDeleteTokenFile(t *testing.T) {
 	}
 }
 
-// TestDeleteInputErrors: delete reads exactly one token, one line, of a
-// sane length, from stdin or --token-file; anything else is a usage error
-// that quotes none of the input, and no request is sent.
+// TestDeleteInputErrors: delete reads exactly one token, one line, from
+// stdin or --token-file; anything else is a usage error that quotes none
+// of the input, and no request is sent. (A line that is no token:
+// TestTokenValues.)
 func TestDeleteInputErrors(t *testing.T) {
 	var requests atomic.Int64
 	ts := newServer(t, countRequests(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(2)}), &requests))
@@ -74,12 +75,7 @@ func TestDeleteInputErrors(t *testing.T) {
 		{"empty stdin", strings.NewReader(""), nil, "stdin holds no token"},
 		{"blank stdin", strings.NewReader(" \n\r\n\t\n"), nil, "stdin holds no token"},
 		{"two lines", strings.NewReader(secret + "\n" + secret + "x\n"), nil, "stdin holds more than one line"},
-		{"long line", strings.NewReader("ck-let-" + strings.Repeat("S", 5000) + "\n"), nil, "stdin holds a line of 5007 bytes, longer than any token (at most 4096)"},
 		{"64 KiB and a byte", strings.NewReader("ck-let-SECRET" + strings.Repeat(" ", maxTokenInput-len("ck-let-SECRET")) + "\n"), nil, "stdin holds more than 64 KiB: want one token on one line"},
-		{"control character", strings.NewReader(secret + "\x1b[2J"), nil, "stdin holds a character no token has"},
-		{"inner space", strings.NewReader("ck-let-SECRET SECRET0123456789"), nil, "stdin holds a character no token has"},
-		{"the API key", strings.NewReader(testKey + "\n"), nil, "stdin holds an API key, not a client-side access token"},
-		{"a key shape", strings.NewReader("sk-let-SECRETSECRET0123456789\n"), nil, "stdin holds an API key"},
 		{"dot segment", strings.NewReader("..\n"), nil, "the token is a dot segment"},
 		{"terminal", devNull, nil, "stdin is a terminal"},
 		{"empty file", strings.NewReader(secret), []string{"--token-file", file("empty", "")}, "--token-file holds no token"},
@@ -172,34 +168,5 @@ func TestDeleteInterrupted(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("delete did not stop within 10s of the signal while reading stdin")
-	}
-}
-
-// TestCreateDeleteCrossOriginRedirect: a redirect to another origin is not
-// followed with the key (or the token), and is exit 2, as for list.
-func TestCreateDeleteCrossOriginRedirect(t *testing.T) {
-	var reached atomic.Int64
-	other := newServer(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
-	redirecting := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
-	}))
-	for _, tt := range []struct {
-		args  []string
-		stdin string
-	}{
-		{createArgs(), ""},
-		{[]string{"delete"}, "ck-let-redirected-0123456789abcdef\n"},
-	} {
-		r := runCLIStdin(t, envFor(redirecting.URL), strings.NewReader(tt.stdin), tt.args...)
-		if r.code != exitUsage || r.stdout != "" {
-			t.Errorf("%s: exit %d, stdout %q; want %d and nothing", tt.args[0], r.code, r.stdout, exitUsage)
-		}
-		line := oneLine(t, r, redirecting.URL+" redirected to another origin, which is not followed with the API key")
-		if strings.Contains(line, "redirected-0123456789abcdef") {
-			t.Errorf("%s: the token in the redirect's URL was printed: %q", tt.args[0], line)
-		}
-	}
-	if n := reached.Load(); n != 0 {
-		t.Errorf("the other origin got %d requests, want none", n)
 	}
 }

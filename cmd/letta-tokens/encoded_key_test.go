@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"html"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -85,18 +86,13 @@ func encodedLeak(out, key string) string {
 // every form it might (whole, its secret part alone, %xx, \u00xx,
 // upper-cased, base64 and hex: keyForms and encodedForms), in every field
 // of every token (hostname, agent id, an unknown field's name and value),
-// and in a 400's message. No output of list, create or check (the table,
+// in a 400's message, a 500's JSON body and a 404's text. No output of list, create or check (the table,
 // --json, stderr, --junit, --markdown, the annotations and the step
 // summary under GitHub Actions) holds a run of it; each shows it masked
 // as the key.
 func TestKeyEchoReachesNoOutput(t *testing.T) {
 	forms := append(keyForms(), encodedForms(testKey)...)
-	keyLeak := func(out string) string {
-		if w := keyLeak(out); w != "" {
-			return w
-		}
-		return keyLeak(out)
-	}
+	keyLeak := func(out string) string { return encodedLeak(out, testKey) + keyLeak(out) }
 	echo := newServer(t, mocktest.RewritePages(mockHandler(t, mock.Options{Tokens: mock.SeedTokens(5), APIKey: testKey}),
 		func(page map[string]any) {
 			i := 0
@@ -110,7 +106,18 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 				}
 			})
 		})).URL
-	rejecting := jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(strings.Join(forms, " "), `\`, `\\`)+`"}`)
+	// A 400's message is printed, the key in it masked; a 500's JSON body
+	// and a 404's text are quoted or not, never the key in them.
+	inBody := strings.Join(forms, " ")
+	rejecting := map[string]string{
+		"400": jsonServer(t, http.StatusBadRequest, `{"message":"bad key `+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
+		"500": jsonServer(t, http.StatusInternalServerError, `{"detail":"`+strings.ReplaceAll(inBody, `\`, `\\`)+`"}`),
+		"404": newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "no such route /x?key="+inBody)
+		})).URL,
+	}
 
 	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"list", "--reveal"}, {"list", "--all", "--json", "--reveal"}} {
 		r := runCLI(t, envFor(echo), args...)
@@ -121,13 +128,15 @@ func TestKeyEchoReachesNoOutput(t *testing.T) {
 			t.Errorf("%q: %q printed:\n%s%s", args, w, r.stdout, r.stderr)
 		}
 	}
-	for _, args := range [][]string{{"list"}, {"list", "--json"}, createArgs(), {"check"}} {
-		r := runCLI(t, envFor(rejecting), args...)
-		if r.code == exitOK || !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
-			t.Errorf("%q against a 400: exit %d, the echoed key not printed masked: %s%s", args, r.code, r.stdout, r.stderr)
-		}
-		if w := keyLeak(r.stdout + r.stderr); w != "" {
-			t.Errorf("%q against a 400: %q printed:\n%s", args, w, r.stderr)
+	for status, url := range rejecting {
+		for _, args := range [][]string{{"list"}, {"list", "--json"}, createArgs(), {"check"}} {
+			r := runCLI(t, envFor(url), args...)
+			if r.code == exitOK || status == "400" && !strings.Contains(r.stdout+r.stderr, redact.Key(testKey)) {
+				t.Errorf("%q against a %s: exit %d, the echoed key not printed masked: %s%s", args, status, r.code, r.stdout, r.stderr)
+			}
+			if w := keyLeak(r.stdout + r.stderr); w != "" {
+				t.Errorf("%q against a %s: %q printed:\n%s", args, status, w, r.stderr)
+			}
 		}
 	}
 	for _, asJSON := range []bool{false, true} {
@@ -218,16 +227,20 @@ func TestCheckSendsNoEncodedKeyInURL(t *testing.T) {
 }
 
 // TestProxyMasksEncodedKey: an upstream echoes the client's key encoded,
-// in a page's fields and names. Neither the proxy's stderr (its findings)
-// nor its --record fixture holds a run of it.
+// and its secret part alone (upper-cased, %-escaped), in a page's fields
+// and names. Neither the proxy's stderr (its findings) nor its --record
+// fixture, a file meant to be committed, holds a run of it.
 func TestProxyMasksEncodedKey(t *testing.T) {
 	up := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		forms := encodedForms(key)
-		tok := hostileToken("ck-let-0123456789abcdef0123456789abcdef", "https://h.example.com/"+forms[0], "agent-"+forms[2])
+		part := strings.TrimPrefix(key, "sk-let-")
+		tok := hostileToken("ck-let-0123456789abcdef0123456789abcdef", "https://h.example.com/"+forms[0], "agent-"+forms[2]+escapeEach(part, "%%%02x"))
 		for j, f := range forms {
 			tok["x"+string(rune('a'+j))+"-"+f] = f
 		}
+		tok["extra-"+part] = 1
+		tok["expiresAt"] = strings.ToUpper(part)
 		page, _ := json.Marshal(map[string]any{"tokens": []any{tok}, "hasNextPage": false})
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", forms[len(forms)-1])
@@ -263,9 +276,13 @@ func TestProxyMasksEncodedKey(t *testing.T) {
 	}
 	for name, out := range outputs {
 		for _, key := range []string{proxyKey, testKey} {
-			if w := encodedLeak(out, key); w != "" {
-				t.Errorf("%s holds %q of %q encoded:\n%s", name, w, key, out)
+			part := strings.ToLower(strings.TrimPrefix(key, "sk-let-"))
+			if w := encodedLeak(out, key) + leak(strings.ToLower(out), part); w != "" {
+				t.Errorf("%s holds %q of %q:\n%s", name, w, key, out)
 			}
+		}
+		if name != "stderr" && !strings.Contains(out, "SECRET") {
+			t.Errorf("%s: the token's fake is gone:\n%s", name, out)
 		}
 	}
 }

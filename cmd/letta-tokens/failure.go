@@ -154,7 +154,8 @@ func (f failure) describe(e *lettatokens.Error) string {
 
 // serverText makes one string that a server chose (or that quotes one, as a
 // transport error quotes a malformed header) fit for an error line: the
-// run's own values masked (ownValues), escaped, at most redact.MaxLine.
+// run's own values masked (f.secrets, which need not be shaped like
+// tokens; the boundary masks the key), escaped, at most redact.MaxLine.
 func (f failure) serverText(s string) string {
-	return redact.Line(ownValues(f.secrets...).Mask(trimPrefix(s)), redact.MaxLine)
+	return redact.Line(redact.NewMasker("", f.secrets...).Mask(trimPrefix(s)), redact.MaxLine)
 }

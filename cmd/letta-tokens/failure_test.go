@@ -36,8 +36,8 @@ func TestExitStatus(t *testing.T) {
 
 // TestFailureTable is the table from a failure to its exit status and
 // words, kind by kind, with the exact line: who must act, and how, is the
-// whole point of each. (KindNotAPI and the endless redirect need a server:
-// TestFailureTableFromServers.)
+// whole point of each. (The endless redirect needs a server:
+// TestFailureTableFromServers; KindNotAPI: TestNotLettasAPI.)
 func TestFailureTable(t *testing.T) {
 	const target = "https://letta.test"
 	var syntaxErr error = json.Unmarshal([]byte("{"), new(any))
@@ -136,14 +136,6 @@ func TestFailureTableFromServers(t *testing.T) {
 		t.Errorf("%d requests for one list: the redirects were not stopped", n)
 	}
 
-	notAPI := textServer(t, http.StatusNotFound, "<html>Not Found</html>")
-	r = runCLI(t, envFor(notAPI), "list")
-	if r.code != exitUsage {
-		t.Errorf("404 without JSON on the collection: exit %d, want %d", r.code, exitUsage)
-	}
-	if want := "letta-tokens: " + notAPI + " is possibly not Letta's API: it answered HTTP 404 Not Found for the token collection, without JSON; check LETTA_BASE_URL, which must be the API root, such as " + lettatokens.DefaultBaseURL + "\n"; r.stderr != want {
-		t.Errorf("404 without JSON:\n got %q\nwant %q", r.stderr, want)
-	}
 }
 
 // cliResult is the exit status and line of the command's error err.

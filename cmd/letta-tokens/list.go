@@ -18,8 +18,8 @@ import (
 // times fewer round trips than the server's default of 10.
 const allDefaultLimit = 100
 
-func listUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
+// listUsage is the help of list: listUsage, the flags, listUsageTail.
+const listUsage = `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
                          [--all [--max-tokens N] [--concurrency N]] [--json] [--reveal]
                          [--timeout DURATION] [--deadline DURATION]
 
@@ -39,7 +39,7 @@ agents cell at 800) with "…"; --json prints values whole, as valid JSON.
 ends in "/", starts with it; the API has no such filter, so the tokens are
 fetched and filtered here (use --all to look at every page). It finds the
 tokens a seeded check left (check --seed names its run's hostname), or
-every seeded run's: --hostname `+live.SeedHostname+`
+every seeded run's: --hostname ` + live.SeedHostname + `
 
 With --all, --concurrency pages (default 4) are requested at once and
 printed in order as they arrive; progress goes to stderr when stderr is a
@@ -57,9 +57,9 @@ it: past it, the walk ends with exit 2. A listing cut short by
 (the exit status says it is incomplete); one the server broke (drift, an
 outage) is left without its closing bracket.
 
-`)
-	fs(w)
-	fmt.Fprint(w, "\n"+envHelp+`
+`
+
+const listUsageTail = "\n" + envHelp + `
 Exit status: 0 listed; 1 the server's answer shows a change in the API
 (inconsistent pagination, invalid JSON, an undocumented status such as 404);
 2 usage error, LETTA_API_KEY missing or rejected, a request the server
@@ -72,10 +72,9 @@ Examples:
   letta-tokens list --limit 20
   letta-tokens list --all --json > tokens.json
   letta-tokens list --all --timeout 2m --deadline 30m
-  letta-tokens list --all --hostname `+live.SeedHostname+`
+  letta-tokens list --all --hostname ` + live.SeedHostname + `
   LETTA_BASE_URL=http://127.0.0.1:8283 LETTA_API_KEY=any letta-tokens list --all
-`)
-}
+`
 
 func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("list")
@@ -90,11 +89,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
 	timeout := addTimeoutFlag(fs)
 	deadline := addDeadlineFlag(fs, "the whole walk")
-	usage := func(w io.Writer) { listUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "list", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "list", args, stdout, listUsage, listUsageTail); err != nil {
 		return err
 	}
 	set := flagsSet(fs)
@@ -109,17 +104,9 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return usageErrorf("list", "list: --max-tokens bounds a walk: use it with --all")
 	case !*all && set["concurrency"]:
 		return usageErrorf("list", "list: --concurrency is for walks: use it with --all")
-	case *concurrency < 1 || *concurrency > lettatokens.MaxConcurrency:
-		return usageErrorf("list", "list: --concurrency must be between 1 and %d, got %d", lettatokens.MaxConcurrency, *concurrency)
 	}
-	bound, err := maxTokensBound("list", set, *maxTokens, env)
+	bound, err := walkBounds("list", set, *maxTokens, *concurrency, *timeout, *deadline, env)
 	if err != nil {
-		return err
-	}
-	if err := checkTimeout("list", *timeout); err != nil {
-		return err
-	}
-	if err := checkDeadline("list", *deadline); err != nil {
 		return err
 	}
 

@@ -146,12 +146,6 @@ func routeStdLog(w io.Writer) (restore func()) {
 	return func() { log.SetOutput(prev) }
 }
 
-// run is runStdin with an empty standard input, for commands that read
-// none (every one but delete).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	return runStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
-}
-
 // runStdin is the whole command: it parses args, runs a subcommand reading
 // stdin (delete only) and writing to stdout and stderr, and returns the
 // exit status. It reads configuration only through getenv, so tests can run
@@ -172,7 +166,7 @@ func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}()
 	err := dispatch(ctx, args, stdin, stdout, stderr, env)
-	if err == nil {
+	if err == nil || errors.Is(err, errHelp) {
 		return exitOK
 	}
 	var ce *cliError
@@ -325,11 +319,12 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args for subcommand cmd. On -h/--help it prints usage
-// to stdout and returns errHelp; any other problem is a usage error. No
+// parseFlags parses args for subcommand cmd. On -h/--help it prints the
+// command's help to stdout (head, the flags, tail) and returns errHelp,
+// which ends the run with exit 0; any other problem is a usage error. No
 // positional arguments are accepted.
-func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
-	if err := parseFlagsOnly(fs, cmd, args, stdout, usage); err != nil {
+func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
+	if err := parseFlagsOnly(fs, cmd, args, stdout, head, tail); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -340,10 +335,12 @@ func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, u
 
 // parseFlagsOnly is parseFlags without the check for positional
 // arguments, for a command that words that error itself.
-func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, usage func(io.Writer)) error {
+func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
+			fmt.Fprint(stdout, head)
+			printFlags(stdout, fs)
+			fmt.Fprint(stdout, tail)
 			return errHelp
 		}
 		msg := flagError(err)
@@ -380,24 +377,18 @@ func flagError(err error) string {
 // isDurationFlagError reports whether err is about the value of one of fs's
 // time.Duration flags, whose parse errors are not about whole numbers.
 func isDurationFlagError(fs *flag.FlagSet, err error) bool {
-	_, name, ok := strings.Cut(err.Error(), " for flag -")
-	if !ok {
-		return false
-	}
+	_, name, _ := strings.Cut(err.Error(), " for flag -") // "" when not about a value
 	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
-	f := fs.Lookup(name)
-	if f == nil {
-		return false
+	if f := fs.Lookup(name); f != nil {
+		if getter, ok := f.Value.(flag.Getter); ok {
+			_, ok = getter.Get().(time.Duration)
+			return ok
+		}
 	}
-	getter, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	_, ok = getter.Get().(time.Duration)
-	return ok
+	return false
 }
 
-// errHelp ends a subcommand successfully after its usage was printed.
+// errHelp ends a subcommand successfully after its help was printed.
 var errHelp = errors.New("help requested")
 
 // printFlags lists fs's flags as "  --name ARG  usage (default ...)".

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/letta-tokens/letta-tokens/contract/live"
 	"github.com/letta-tokens/letta-tokens/gen"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
@@ -63,6 +66,12 @@ func runCLIStdin(t *testing.T, env map[string]string, stdin io.Reader, args ...s
 		t.Errorf("%q: stderr looks like a stack trace: %s", args, r.stderr)
 	}
 	return r
+}
+
+// run is runStdin with an empty standard input, for commands that read
+// none (every one but delete).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runStdin(ctx, args, strings.NewReader(""), stdout, stderr, getenv)
 }
 
 // envFor is the environment that points the command at url.
@@ -149,7 +158,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"--help"}, []string{"letta-tokens list", "letta-tokens create", "letta-tokens delete", "letta-tokens check", "letta-tokens mock", envAPIKey, envBaseURL, "check --mock"}},
 		{[]string{"-h"}, []string{"Usage:"}},
 		{[]string{"help"}, []string{"Usage:"}},
-		{[]string{"list", "--help"}, []string{"--agent-id ID", "--limit N", "--offset N", "--all", "--json", "--reveal", "--timeout DURATION", "(default 1m0s)", envAPIKey, envBaseURL, "Exit status", "never the API key"}},
+		{[]string{"list", "--help"}, []string{"--agent-id ID", "--limit N", "--offset N", "--all", "--json", "--reveal", "--timeout DURATION", "(default 1m0s)", envAPIKey, envBaseURL, "Exit status", "never the API key",
+			"11 to 21 bytes per token listed", "--deadline DURATION", "the whole walk"}},
 		{[]string{"help", "list"}, []string{"Usage: letta-tokens list"}},
 		{[]string{"create", "--help"}, []string{"--hostname URL", "--agent-id ID", "--access LIST", "--expires-in DURATION", "--expires-at TIME",
 			"--json", "--timeout DURATION", "(default 1m0s)", "repeat", "5 minutes", "second token", envAPIKey, envBaseURL, "Exit status", "TOKEN=$(letta-tokens create"}},
@@ -158,8 +168,15 @@ func TestHelp(t *testing.T) {
 			"deleted ck-let-a…9f3c", envAPIKey, envBaseURL, "Exit status"}},
 		{[]string{"delete", "-h"}, []string{"Usage: letta-tokens delete"}},
 		{[]string{"list", "-h"}, []string{"Usage: letta-tokens list"}},
-		{[]string{"check", "--help"}, []string{"--mock", "--agent-id ID", "--json", envAPIKey, envBaseURL, "Exit status: 0 no breaking drift; 1 breaking drift; 2"}},
-		{[]string{"mock", "--help"}, []string{"--addr HOST:PORT", "--tokens N", "--key K", "--from FILE", "(default 127.0.0.1:8283)", "(default 25)", "first line on stdout"}},
+		// The help words the seeded tokens' bounds (1h, 30s); contract/live's
+		// TestSeedBoundsAreTheDocumented keeps its unexported constants to them.
+		{[]string{"check", "--help"}, []string{"--mock", "--agent-id ID", "--json", envAPIKey, envBaseURL, "Exit status: 0 no breaking drift; 1 breaking drift; 2",
+			"--max-tokens N", "--timeout DURATION", "--deadline DURATION", "(default 3h0m0s)", "(default 1000000)", envMaxTokens,
+			"--concurrency", "pages each walk asks for at once", "--seed", "writes to the account", live.SeedHostname}},
+		{[]string{"spec-diff", "--help"}, []string{"Usage: letta-tokens spec-diff --upstream URL|FILE", "--upstream URL", "--spec FILE", "--declared FILE", "--timeout DURATION",
+			"Exit status: 0 no breaking difference; 1 a breaking difference; 2"}},
+		{[]string{"mock", "--help"}, []string{"--addr HOST:PORT", "--tokens N", "--key K", "--from FILE", "(default 127.0.0.1:8283)", "(default 25)", "first line on stdout",
+			"list (GET /v1/client-side-access-tokens", "create (POST /v1/client-side-access-tokens)", "delete\n(DELETE /v1/client-side-access-tokens/{token})", "--latency DURATION"}},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := runCLI(t, nil, tt.args...)
@@ -185,7 +202,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"--json"}, "unknown flag --json"},
 		{[]string{"list", "--bogus"}, "unknown flag --bogus"},
-		{[]string{"list", "--limit", "abc"}, `invalid value "abc" for --limit`},
+		{[]string{"list", "--limit", "abc"}, `invalid value "abc" for --limit: not a whole number`},
 		{[]string{"list", "--limit"}, "missing value for --limit"},
 		{[]string{"list", "--limit", "0"}, "--limit must be at least 1"},
 		{[]string{"list", "--offset", "-1"}, "--offset must not be negative"},
@@ -194,8 +211,56 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"list", "--all=maybe"}, "want true or false"},
 		{[]string{"list", "--timeout", "soon"}, `invalid value "soon" for --timeout: want a duration such as 30s or 2m`},
 		{[]string{"list", "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
+		{[]string{"list", "--timeout", "-1s"}, "--timeout must be above 0 and at most 10m"},
+		{[]string{"list", "--timeout", "11m"}, "--timeout must be above 0 and at most 10m"},
+		{[]string{"list", "--all", "--concurrency", "0"}, "--concurrency must be between 1 and 16, got 0"},
+		{[]string{"list", "--all", "--concurrency", "17"}, "--concurrency must be between 1 and 16, got 17"},
+		{[]string{"list", "--concurrency", "2"}, "--concurrency is for walks: use it with --all"},
+		{[]string{"list", "--max-tokens", "5"}, "--max-tokens bounds a walk: use it with --all"},
+		{[]string{"list", "--all", "--max-tokens", "0"}, "--max-tokens must be between 1 and 10000000, got 0"},
+		{[]string{"list", "--all", "--deadline", "0s"}, "--deadline must be above 0 and at most 24h"},
+		{[]string{"list", "--all", "--deadline", "25h"}, "--deadline must be above 0 and at most 24h"},
 		{[]string{"check", "--bogus"}, "unknown flag --bogus"},
-		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative"},
+		{[]string{"check", "--max-tokens", "0"}, "--max-tokens must be between"},
+		{[]string{"check", "--max-tokens", "-3"}, "--max-tokens must be between"},
+		{[]string{"check", "--max-tokens", "999999999999"}, "--max-tokens must be between"},
+		{[]string{"check", "--max-tokens", "many"}, `invalid value "many" for --max-tokens`},
+		{[]string{"check", "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
+		{[]string{"check", "--deadline", "0s"}, "--deadline must be above 0 and at most 24h (such as 30m or 3h)"},
+		{[]string{"check", "--deadline", "100000h"}, "--deadline must be above 0 and at most 24h (such as 30m or 3h)"},
+		{[]string{"check", "--concurrency", "0"}, "--concurrency must be between 1 and 16, got 0"},
+		{[]string{"check", "--concurrency", "17"}, "--concurrency must be between 1 and 16, got 17"},
+		{[]string{"check", "--concurrency", "-1"}, "--concurrency must be between 1 and 16, got -1"},
+		{[]string{"check", "--concurrency", "x"}, `invalid value "x" for --concurrency`},
+		{[]string{"spec-diff"}, "--upstream is required"},
+		{[]string{"spec-diff", "--upstream", "ftp://example.com/spec.json"}, "not an http(s) URL"},
+		{[]string{"spec-diff", "--upstream", "https://user:pw@127.0.0.1:1/spec.json"}, "must not hold credentials"}, // and not echoed
+		{[]string{"spec-diff", "--upstream", upstreamExtract, "--timeout", "0s"}, "--timeout must be above 0 and at most 10m (such as 30s or 2m), got "},
+		{[]string{"spec-diff", "--upstream", upstreamExtract, "extra"}, `unexpected argument "extra"`},
+		{[]string{"proxy"}, "--upstream is required"},
+		{[]string{"proxy", "--upstream", "ftp://example.com"}, "--upstream must be an http or https URL with a host"},
+		{[]string{"proxy", "--upstream", "example.com"}, "--upstream must be an http or https URL with a host"},
+		{[]string{"proxy", "--upstream", "https://user:pw@example.com"}, "--upstream must not hold credentials"},
+		{[]string{"proxy", "--upstream", "https://example.com?x=1"}, "--upstream must have no query or fragment"},
+		{[]string{"proxy", "--upstream", "https://example.com", "extra"}, `unexpected argument "extra"`},
+		{[]string{"proxy", "--upstream", "https://example.com", "--record", ""}, "--record needs a directory"},
+		{[]string{"proxy", "--upstream", "https://example.com", "--nope"}, "unknown flag --nope"},
+		// The mock refuses what it cannot serve before it allocates or
+		// listens.
+		{[]string{"mock", "--tokens", "-1"}, "--tokens must not be negative, got -1"},
+		{[]string{"mock", "--tokens", fmt.Sprint(mock.MaxSeedCount + 1)}, fmt.Sprintf("--tokens must be at most %d", mock.MaxSeedCount)},
+		{[]string{"mock", "--tokens", "99999999999999"}, fmt.Sprintf("--tokens must be at most %d", mock.MaxSeedCount)},
+		{[]string{"mock", "--latency", "-1s"}, "--latency must be between 0 and 10s, got -1s"},
+		{[]string{"mock", "--latency", "10001ms"}, "--latency must be between 0 and 10s, got 10.001s"},
+		{[]string{"mock", "--latency", "1h"}, "--latency must be between 0 and 10s, got 1h0m0s"},
+		{[]string{"mock", "--latency", "soon"}, `invalid value "soon" for --latency: want a duration`},
+		{[]string{"mock", "--faults", "429=0.1,503=lots"}, `mock: --faults: "503=lots": the rate is not a decimal number`},
+		{[]string{"mock", "--faults", "429=0.1,418=0.1"}, `mock: --faults: "418=0.1": unknown kind "418"`},
+		{[]string{"mock", "--faults", "429=1.2"}, "mock: --faults: 429=1.2: a rate is between 0 and 1"},
+		{[]string{"mock", "--faults", "429=0.7,503=0.7"}, "mock: --faults: the rates add up to 1.4, more than 1"},
+		{[]string{"mock", "--faults", ""}, "mock: --faults: the spec is empty"},
+		{[]string{"mock", "--fault-seed", "3"}, "mock: --fault-seed needs --faults"},
+		{[]string{"mock", "--faults", "429=0.1", "--fault-seed", "-1"}, `invalid value "-1" for --fault-seed`},
 		{[]string{"mock", "--tokens", "3", "--from", "x.json"}, "cannot be used together"},
 		{[]string{"mock", "--key="}, "--key must not be empty"},
 	} {
@@ -207,7 +272,9 @@ func TestUsageErrors(t *testing.T) {
 			if r.stdout != "" {
 				t.Errorf("stdout %q, want nothing", r.stdout)
 			}
-			oneLine(t, r, tt.want, "--help')")
+			if line := oneLine(t, r, tt.want, "--help')"); strings.Contains(line, "pw@") {
+				t.Errorf("credentials echoed: %s", line)
+			}
 		})
 	}
 }
@@ -309,21 +376,3 @@ func TestBaseURLWithPath(t *testing.T) {
 		}
 	}
 }
-
-func TestFlagErrorWording(t *testing.T) {
-	for in, want := range map[string]string{
-		"flag provided but not defined: -x":                 "unknown flag --x",
-		"flag needs an argument: -limit":                    "missing value for --limit",
-		`invalid value "a" for flag -limit: parse error`:    `invalid value "a" for --limit: not a whole number`,
-		`invalid boolean value "m" for -all: parse error`:   `invalid boolean value "m" for --all: want true or false`,
-		"flag provided but not defined: --already-two-dash": "unknown flag --already-two-dash",
-	} {
-		if got := flagError(errString(in)); got != want {
-			t.Errorf("flagError(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-type errString string
-
-func (e errString) Error() string { return string(e) }

@@ -117,11 +117,6 @@ func (m masker) fieldsHoldSecret(row *redact.Masker, tok gen.Token) bool {
 	return row.Holds(b.String())
 }
 
-// ownValues masks the token values the run handles (the one delete names,
-// the one create made), which the boundary cannot know: they need not be
-// shaped like tokens. The key is the boundary's.
-func ownValues(values ...string) *redact.Masker { return redact.NewMasker("", values...) }
-
 // value is the printable form of a token's own value.
 func (m masker) value(v string) string {
 	switch {

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +30,8 @@ const (
 	maxMockLatency = 10 * time.Second
 )
 
-func mockUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
+// mockUsage is the help of mock: mockUsage, the flags, mockUsageTail.
+const mockUsage = `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
                          [--faults SPEC [--fault-seed N]] [--drift NAME|list]
 
 Serves a mock of Letta Cloud's client-side access tokens that behaves like
@@ -77,9 +77,9 @@ wrong status, an ignored agentId filter, a page over the limit), so that
 'letta-tokens check' against it reports breaking drift and exits 1. Errors
 and delete's 204 are not changed. '--drift list' prints the names.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const mockUsageTail = `
 Environment: none is read; the mock's key is --key, which is the mock's own
 and not a Letta key.
 
@@ -96,8 +96,7 @@ Examples:
   letta-tokens mock --faults 429=0.1,503=0.05,reset=0.01 --fault-seed 7
   letta-tokens mock --drift list
   letta-tokens mock --drift renamed-expiresAt
-`)
-}
+`
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("mock")
@@ -109,11 +108,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	faultSpec := fs.String("faults", "", "inject faults at these rates: `SPEC` such as 429=0.1,503=0.05,reset=0.01")
 	faultSeed := fs.Uint64("fault-seed", 1, "seed `N` of --faults: the same seed, the same faults")
 	driftName := fs.String("drift", "", "serve the drift `NAME` on every answer; 'list' lists the names")
-	usage := func(w io.Writer) { mockUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "mock", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "mock", args, stdout, mockUsage, mockUsageTail); err != nil {
 		return err
 	}
 	set := flagsSet(fs)
@@ -138,7 +133,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *driftName == "list" {
 		return printDriftCases(stdout)
 	}
-	if *driftName != "" && !isDriftCase(*driftName) {
+	if *driftName != "" && !slices.ContainsFunc(mock.DriftCases(), func(c mock.DriftCase) bool { return c.Name == *driftName }) {
 		return usageErrorf("mock", "mock: unknown --drift %q ('--drift list' lists them)", *driftName)
 	}
 	var faults mock.Faults
@@ -152,42 +147,54 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
-	setup := make(chan mockSetup, 1)
-	spec := mockSpec{count: *count, from: *from, key: *key, latency: *latency, faults: faults, faultSeed: *faultSeed, drift: *driftName}
-	go func() { setup <- startMockServer(spec) }()
-	var srv *mock.Server
-	var source string
+	type started struct {
+		srv    *mock.Server
+		source string // how the banner names its tokens
+		err    error
+	}
+	setup := make(chan started, 1)
+	go func() {
+		// Seeded lazily, so that its cost does not depend on the count,
+		// or holding the tokens of the --from file.
+		opts := mock.Options{SeedCount: *count, APIKey: *key, Latency: *latency, Faults: faults, FaultSeed: *faultSeed, Drift: *driftName}
+		source := plural(*count, "seeded token")
+		if *from != "" {
+			tokens, err := mock.LoadTokensFile(*from)
+			if err != nil {
+				setup <- started{err: failf("%v", err)}
+				return
+			}
+			opts.SeedCount, opts.Tokens = 0, tokens
+			source = plural(len(tokens), "token") + " from " + *from
+		}
+		srv, err := mock.New(opts)
+		if err != nil {
+			err = failf("%v", err)
+		}
+		setup <- started{srv, source, err}
+	}()
+	var s started
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(stderr, "mock: stopped")
 		return nil
-	case s := <-setup:
+	case s = <-setup:
 		if s.err != nil {
 			return s.err
 		}
-		srv, source = s.srv, s.source
 	}
+	srv := s.srv
 
-	ln, err := net.Listen("tcp", *addr)
+	// The port is taken, most often: say how to get a free one.
+	ln, base, err := listen("mock", *addr, " (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", stdout)
 	if err != nil {
-		// The port is taken, most often: say how to get a free one.
-		return failf("mock: cannot listen on %s: %v (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", *addr, err)
-	}
-	base := baseURLOf(ln.Addr())
-	// The first line on stdout is the base URL, alone, for scripts. Writes
-	// to an *os.File are not buffered, so it is out before serving starts.
-	if _, err := fmt.Fprintln(stdout, base); err != nil {
-		ln.Close()
-		return writeError(err)
-	}
-	if f, ok := stdout.(interface{ Flush() error }); ok {
-		_ = f.Flush()
+		return err
 	}
 	keyHint := "<any non-empty value>"
 	if *key != "" {
 		keyHint = "<the value of --key>"
 	}
-	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
+	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
 	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
 	if faults != nil {
 		fmt.Fprintf(stderr, "mock: injecting faults %s (seed %d)\n", faults, *faultSeed)
@@ -205,21 +212,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer stopServing()
 	hs := newHTTPServer(srv)
 	hs.BaseContext = func(net.Listener) context.Context { return serving }
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
 		return failf("mock: %v", err)
-	case <-ctx.Done():
 	}
-	stopServing()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), mockShutdownGrace)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		// Requests still running after the grace period are cut off.
-		_ = hs.Close()
-	}
-	<-errc // http.ErrServerClosed
 	fmt.Fprintln(stderr, servedLine(srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
@@ -253,54 +248,6 @@ func printDriftCases(w io.Writer) error {
 	return nil
 }
 
-func isDriftCase(name string) bool {
-	for _, c := range mock.DriftCases() {
-		if c.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// mockSpec is what the flags ask the mock to serve.
-type mockSpec struct {
-	count     int
-	from, key string
-	latency   time.Duration
-	faults    mock.Faults
-	faultSeed uint64
-	drift     string
-}
-
-// mockSetup is a started mock and how its banner names its tokens, or why
-// it could not start.
-type mockSetup struct {
-	srv    *mock.Server
-	source string
-	err    error
-}
-
-// startMockServer builds the mock spec asks for: seeded lazily, so that its cost
-// does not depend on the count, or holding the tokens of the --from file.
-func startMockServer(spec mockSpec) mockSetup {
-	opts := mock.Options{SeedCount: spec.count}
-	source := plural(spec.count, "seeded token")
-	if spec.from != "" {
-		tokens, err := mock.LoadTokensFile(spec.from)
-		if err != nil {
-			return mockSetup{err: failf("%v", err)}
-		}
-		opts = mock.Options{Tokens: tokens}
-		source = plural(len(tokens), "token") + " from " + spec.from
-	}
-	opts.APIKey, opts.Latency, opts.Faults, opts.FaultSeed, opts.Drift = spec.key, spec.latency, spec.faults, spec.faultSeed, spec.drift
-	srv, err := mock.New(opts)
-	if err != nil {
-		return mockSetup{err: failf("%v", err)}
-	}
-	return mockSetup{srv: srv, source: source}
-}
-
 // latencyNote is the banner's word on --latency.
 func latencyNote(d time.Duration) string {
 	if d == 0 {
@@ -317,6 +264,48 @@ const listPath = "/v1/client-side-access-tokens"
 // otherwise hold a connection and a handler for as long as it likes. A var
 // so that a test can shorten it.
 var readBodyTimeout = 30 * time.Second
+
+// listen listens on addr for cmd (mock, proxy), hint added to the error
+// when it cannot, and writes the base URL, alone, as the first line on
+// stdout, for scripts: flushed, so that it is out before serving starts.
+func listen(cmd, addr, hint string, stdout io.Writer) (ln net.Listener, base string, err error) {
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		return nil, "", failf("%s: cannot listen on %s: %v%s", cmd, addr, err, hint)
+	}
+	base = baseURLOf(ln.Addr())
+	if _, err := fmt.Fprintln(stdout, base); err != nil {
+		ln.Close()
+		return nil, "", writeError(err)
+	}
+	if f, ok := stdout.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
+	return ln, base, nil
+}
+
+// serveUntil serves hs on ln until ctx ends, then calls stopping (when
+// not nil) and lets the requests in flight finish within grace; those
+// still running after it are cut off. An error is Serve's, before ctx
+// ended.
+func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration, stopping func()) error {
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	if stopping != nil {
+		stopping()
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_ = hs.Close()
+	}
+	<-errc // http.ErrServerClosed
+	return nil
+}
 
 // newHTTPServer returns a server for h with the timeouts a long-running
 // loopback server needs. Its ErrorLog is the standard logger, which a run

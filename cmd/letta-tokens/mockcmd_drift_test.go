@@ -123,16 +123,3 @@ func TestMockDriftList(t *testing.T) {
 		}
 	}
 }
-
-// TestMockDriftServes: letta-tokens mock --drift serves the drift, says so
-// in its banner, and leaves errors alone.
-func TestMockDriftServes(t *testing.T) {
-	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--drift", "renamed-expiresAt")
-	body := httpGet(t, base+listPath+"?limit=2")
-	if !strings.Contains(body, `"expires_at":`) || strings.Contains(body, `"expiresAt":`) {
-		t.Errorf("page %s: want expires_at instead of expiresAt", body)
-	}
-	if _, stderr := stop(); !strings.Contains(stderr, "mock: drifting from the spec: renamed-expiresAt\n") {
-		t.Errorf("the banner does not name the drift:\n%s", stderr)
-	}
-}

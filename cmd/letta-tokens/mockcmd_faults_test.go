@@ -63,31 +63,6 @@ func TestMockServedWithoutFaults(t *testing.T) {
 	}
 }
 
-// TestMockFaultsUsage: a --faults SPEC that does not parse, or a
-// --fault-seed without --faults, is a usage error naming the bad part.
-func TestMockFaultsUsage(t *testing.T) {
-	for _, tt := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--faults", "429=0.1,503=lots"}, `mock: --faults: "503=lots": the rate is not a decimal number`},
-		{[]string{"--faults", "429=0.1,418=0.1"}, `mock: --faults: "418=0.1": unknown kind "418"`},
-		{[]string{"--faults", "429=1.2"}, "mock: --faults: 429=1.2: a rate is between 0 and 1"},
-		{[]string{"--faults", "429=0.7,503=0.7"}, "mock: --faults: the rates add up to 1.4, more than 1"},
-		{[]string{"--faults", ""}, "mock: --faults: the spec is empty"},
-		{[]string{"--fault-seed", "3"}, "mock: --fault-seed needs --faults"},
-		{[]string{"--faults", "429=0.1", "--fault-seed", "-1"}, "fault-seed"},
-	} {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			r := runCLI(t, nil, append([]string{"mock", "--addr", "127.0.0.1:0"}, tt.args...)...)
-			if r.code != exitUsage || r.stdout != "" {
-				t.Errorf("exit %d, stdout %q; want 2 and no URL", r.code, r.stdout)
-			}
-			oneLine(t, r, tt.want)
-		})
-	}
-}
-
 // TestReadmeFaultsSummary keeps the README's example of the mock's exit
 // line true: it runs the README's two commands (a mock serving faults, and
 // list --all walking it one page at a time with the client's default

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/mock"
 )
 
@@ -35,7 +36,7 @@ func TestNotLettasAPI(t *testing.T) {
 			if r.code != exitUsage {
 				t.Errorf("exit %d, want %d: a server that is not the API is no drift", r.code, exitUsage)
 			}
-			line := oneLine(t, r, ts.URL+" is possibly not Letta's API", "HTTP 404 Not Found", envBaseURL)
+			line := oneLine(t, r, "letta-tokens: "+ts.URL+" is possibly not Letta's API: it answered HTTP 404 Not Found for the token collection, without JSON; check LETTA_BASE_URL, which must be the API root, such as "+lettatokens.DefaultBaseURL+"\n")
 			if strings.Contains(line, "drift") {
 				t.Errorf("called drift: %s", line)
 			}

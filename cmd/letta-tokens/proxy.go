@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,8 +26,8 @@ const (
 	proxyShutdownGrace = 10 * time.Second
 )
 
-func proxyUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
+// proxyUsage is the help of proxy: proxyUsage, the flags, proxyUsageTail.
+const proxyUsage = `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
 
 A validating reverse proxy: point any client (Letta's TypeScript or Python
 SDK, your app) at it with LETTA_BASE_URL, and it forwards every request to
@@ -62,9 +61,9 @@ format of contract/testdata (NNNNNN-list.http, ...): Authorization and
 cookies dropped, any key seen replaced, and every token value replaced by
 a fake, the same fake for the same token across the recording.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const proxyUsageTail = `
 Environment: none is read; the key is the client's.
 
 Exit status: 0 no breaking finding; 1 a breaking finding; 2 usage error
@@ -76,8 +75,7 @@ fixture that could not be written.
 Examples:
   letta-tokens proxy --upstream https://api.letta.com --junit proxy.xml
   letta-tokens proxy --upstream http://127.0.0.1:8283 --record fixtures/
-`)
-}
+`
 
 func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("proxy")
@@ -85,11 +83,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	addr := fs.String("addr", defaultProxyAddr, "listen on `HOST:PORT`; port 0 picks a free port")
 	record := fs.String("record", "", "write each validated exchange as a fixture into `DIR` (created if missing)")
 	reports := addReportFlags(fs, env.mask)
-	usage := func(w io.Writer) { proxyUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "proxy", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "proxy", args, stdout, proxyUsage, proxyUsageTail); err != nil {
 		return err
 	}
 	target, err := proxyUpstream(*upstream)
@@ -135,14 +129,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if err != nil {
 		return failf("%v", err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, base, err := listen("proxy", *addr, "", stdout)
 	if err != nil {
-		return failf("proxy: cannot listen on %s: %v", *addr, err)
-	}
-	base := baseURLOf(ln.Addr())
-	if _, err := fmt.Fprintln(stdout, base); err != nil {
-		ln.Close()
-		return writeError(err)
+		return err
 	}
 	shown := target.String()
 	fmt.Fprintf(stderr, "proxy: forwarding %s to %s, validating list, create and delete (Ctrl-C to stop)\n", base, shown)
@@ -150,19 +139,9 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 
 	hs := newHTTPServer(p)
 	hs.ErrorLog = log.New(io.Discard, "", 0)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace, nil); err != nil {
 		return failf("proxy: %v", err)
-	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), proxyShutdownGrace)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		_ = hs.Close() // exchanges still running past the grace are cut off
-	}
-	<-errc // http.ErrServerClosed
 
 	stats, findings := p.Stats(), p.Findings()
 	if err := reports.write(p.Report(), stdout, env.getenv); err != nil {
@@ -185,7 +164,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	case stats.Validated == stats.Rejected:
 		return nothingChecked(stats, shown, p.Secrets())
 	case stats.RecordFailed > 0:
-		return reportErrorf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
+		return unfinishedf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
 	}
 	return nil
 }

@@ -69,26 +69,36 @@ func TestProxyClientMistakesExitZero(t *testing.T) {
 	}
 }
 
-// TestProxyReportsNameTheProxy: the proxy's reports say letta-tokens
-// proxy, count requests and tokens, name the operation in each finding,
-// list only the checks it runs, and never advise --seed.
+// TestProxyReportsNameTheProxy: --junit and --markdown are written on
+// stop, and under GitHub Actions the annotations (stdout) and the job
+// summary, as check writes them; none holds the client's key. They say
+// letta-tokens proxy, count requests and tokens, name the operation in
+// each finding, list only the checks it runs, and never advise --seed.
 func TestProxyReportsNameTheProxy(t *testing.T) {
 	dir := t.TempDir()
-	junit, md := filepath.Join(dir, "proxy.xml"), filepath.Join(dir, "proxy.md")
-	base, stop := startProxyCmd(t, nil, "--upstream", renamingUpstream(t), "--junit", junit, "--markdown", md)
+	junit, md, job := filepath.Join(dir, "proxy.xml"), filepath.Join(dir, "proxy.md"), filepath.Join(dir, "summary.md")
+	env := map[string]string{envGitHubActions: "true", envGitHubStepSummary: job}
+	base, stop := startProxyCmd(t, env, "--upstream", renamingUpstream(t), "--junit", junit, "--markdown", md)
 	proxyGet(t, base, listPath+"?limit=2")
 	proxyGet(t, base, listPath+"?limit=2&offset=2")
-	if r := stop(); r.code != exitFailure {
-		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
+	r := stop()
+	if r.code != exitFailure || !strings.Contains(r.stdout, "\n::error title=letta-tokens proxy") {
+		t.Fatalf("exit %d, want 1 and an annotation on stdout\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	read := func(path string) string {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !strings.Contains(string(b), "expiresAt") || strings.Contains(string(b), proxyKey[:20]) {
+			t.Errorf("%s: want the finding and not the key:\n%s", filepath.Base(path), b)
+		}
 		return string(b)
 	}
 	summary, report := read(md), read(junit)
+	if read(job) != summary {
+		t.Errorf("the job summary is not the Markdown summary")
+	}
 	for _, want := range []string{"## letta-tokens proxy: breaking drift", "2 requests, 2 exchanges, 4 tokens", "list: required property"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, summary)

@@ -51,7 +51,9 @@ func TestReadmeCheckReports(t *testing.T) {
 	}
 	base, stop := startMock(t, "--addr", "127.0.0.1:0", "--drift", string(m[1]))
 	drift := runCLI(t, envFor(base), "check")
-	stop()
+	if _, stderr := stop(); !strings.Contains(stderr, "mock: drifting from the spec: "+string(m[1])+"\n") {
+		t.Errorf("the mock's banner does not name the drift:\n%s", stderr)
+	}
 	if want := readmeText(t, "checking http://127.0.0.1:PORT against openapi.yaml\nbreaking"); comparable(drift.stdout) != comparable(want) || drift.code != exitFailure {
 		t.Errorf("exit %d; README.md shows:\n%s\ncheck against mock --drift %s prints:\n%s", drift.code, want, m[1], drift.stdout)
 	}

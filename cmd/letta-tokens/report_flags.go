@@ -57,28 +57,28 @@ func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(st
 	if f.junit != "" {
 		var b bytes.Buffer
 		if err := report.JUnit(&b, r); err != nil {
-			return reportErrorf("writing the JUnit report %s: %v", f.junit, err)
+			return unfinishedf("writing the JUnit report %s: %v", f.junit, err)
 		}
 		if err := f.writeFile(f.junit, os.O_TRUNC, b.Bytes()); err != nil {
-			return reportErrorf("writing the JUnit report: %v", err)
+			return unfinishedf("writing the JUnit report: %v", err)
 		}
 	}
 	var summary bytes.Buffer
 	report.Markdown(&summary, r)
 	if f.markdown != "" {
 		if err := f.writeFile(f.markdown, os.O_TRUNC, summary.Bytes()); err != nil {
-			return reportErrorf("writing the Markdown summary: %v", err)
+			return unfinishedf("writing the Markdown summary: %v", err)
 		}
 	}
 	if strings.TrimSpace(getenv(envGitHubActions)) != "true" {
 		return nil
 	}
 	if err := report.Annotations(stdout, r); err != nil {
-		return reportErrorf("writing GitHub annotations: %v", err)
+		return unfinishedf("writing GitHub annotations: %v", err)
 	}
 	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
 		if err := f.writeFile(path, os.O_APPEND, summary.Bytes()); err != nil {
-			return reportErrorf("appending to %s: %v", envGitHubStepSummary, err)
+			return unfinishedf("appending to %s: %v", envGitHubStepSummary, err)
 		}
 	}
 	return nil
@@ -92,32 +92,22 @@ func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(st
 // is a report. Defer discardUnwritten, so that a run that ends without
 // writing its reports leaves no empty file that CI takes for a report.
 func (f *reportFlags) prepare(getenv func(string) string) error {
-	touch := func(what, path string) error {
+	files := [][2]string{{"the JUnit report", f.junit}, {"the Markdown summary", f.markdown}}
+	if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" && strings.TrimSpace(getenv(envGitHubActions)) == "true" {
+		files = append(files, [2]string{envGitHubStepSummary + " " + path, path})
+	}
+	for _, file := range files {
+		what, path := file[0], file[1]
+		if path == "" {
+			continue
+		}
 		_, statErr := os.Stat(path)
 		if err := f.writeFile(path, os.O_APPEND, nil); err != nil {
 			f.discardUnwritten()
-			return reportErrorf("cannot write %s (checked before anything is sent): %v", what, err)
+			return unfinishedf("cannot write %s (checked before anything is sent): %v", what, err)
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
 			f.created = append(f.created, path)
-		}
-		return nil
-	}
-	if f.junit != "" {
-		if err := touch("the JUnit report", f.junit); err != nil {
-			return err
-		}
-	}
-	if f.markdown != "" {
-		if err := touch("the Markdown summary", f.markdown); err != nil {
-			return err
-		}
-	}
-	if strings.TrimSpace(getenv(envGitHubActions)) == "true" {
-		if path := strings.TrimSpace(getenv(envGitHubStepSummary)); path != "" {
-			if err := touch(envGitHubStepSummary+" "+path, path); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
@@ -150,8 +140,8 @@ func (f *reportFlags) writeFile(path string, mode int, data []byte) error {
 	return err
 }
 
-// reportErrorf is a report that could not be written: exit 2, the run did
-// not finish what it was asked to do.
-func reportErrorf(format string, args ...any) error {
+// unfinishedf is a run that could not finish what it was asked to do (a
+// report not written, a spec not read or compared): exit 2, no verdict.
+func unfinishedf(format string, args ...any) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,8 +32,8 @@ var embeddedDeclarations []byte
 // boundary masks secrets): oasdiff's messages quote the upstream document.
 const specDiffLineCap = 5 * redact.MaxLine
 
-func specDiffUsage(w io.Writer, fs func(io.Writer)) {
-	fmt.Fprint(w, `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
+// specDiffUsage is the help of spec-diff: specDiffUsage, the flags, specDiffUsageTail.
+const specDiffUsage = `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
 
 Compares Letta's published OpenAPI description of the
 /v1/client-side-access-tokens paths with openapi.yaml, using oasdiff:
@@ -53,17 +52,16 @@ changes with every SDK release (openapi_spec_url in the SDK's .stats.yml).
 Give the URL or file to watch; nothing else is ever fetched (references to
 other documents are refused), and no credentials are sent.
 
-`)
-	fs(w)
-	fmt.Fprint(w, `
+`
+
+const specDiffUsageTail = `
 Exit status: 0 no breaking difference; 1 a breaking difference; 2 usage
 error, or a document that could not be fetched or parsed.
 
 Examples:
   letta-tokens spec-diff --upstream https://example.com/letta/openapi.json
   letta-tokens spec-diff --upstream letta-openapi.json --spec openapi.yaml
-`)
-}
+`
 
 func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlagSet("spec-diff")
@@ -71,11 +69,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	specFile := fs.String("spec", "", "our spec, the base of the comparison (`FILE`; default: the one built in)")
 	declaredFile := fs.String("declared", "", "the deliberate differences (`FILE`; default: those built in)")
 	timeout := addTimeoutFlag(fs)
-	usage := func(w io.Writer) { specDiffUsage(w, func(w io.Writer) { printFlags(w, fs) }) }
-	if err := parseFlags(fs, "spec-diff", args, stdout, usage); err != nil {
-		if errors.Is(err, errHelp) {
-			return nil
-		}
+	if err := parseFlags(fs, "spec-diff", args, stdout, specDiffUsage, specDiffUsageTail); err != nil {
 		return err
 	}
 	if *upstream == "" {
@@ -103,14 +97,14 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
+		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return specDiffErrorf("comparing %s with %s: %s", redact.Line(specName, specDiffLineCap), name, redact.Line(err.Error(), specDiffLineCap))
+		return unfinishedf("comparing %s with %s: %s", redact.Line(specName, specDiffLineCap), name, redact.Line(err.Error(), specDiffLineCap))
 	}
 	if err := writeSpecDiff(stdout, res, specName, declaredName, name); err != nil {
 		return writeError(err)
@@ -127,13 +121,13 @@ func readSpec(path string) ([]byte, string, error) {
 	if path == "" {
 		data, err := server.GetSpecJSON()
 		if err != nil {
-			return nil, "", specDiffErrorf("reading the built-in spec: %v", err)
+			return nil, "", unfinishedf("reading the built-in spec: %v", err)
 		}
 		return data, embeddedSpecName, nil
 	}
 	data, err := readFileCapped(path)
 	if err != nil {
-		return nil, "", specDiffErrorf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
+		return nil, "", unfinishedf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
 	}
 	return data, path, nil
 }
@@ -145,18 +139,18 @@ func readDeclarations(path string) (*declarations, string, error) {
 	if path == "" {
 		decl, err := parseDeclarations(bytes.NewReader(embeddedDeclarations))
 		if err != nil {
-			return nil, "", specDiffErrorf("%s: %v", embeddedDeclaredName, err)
+			return nil, "", unfinishedf("%s: %v", embeddedDeclaredName, err)
 		}
 		return decl, embeddedDeclaredName, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", specDiffErrorf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
+		return nil, "", unfinishedf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
 	}
 	defer f.Close()
 	decl, err := parseDeclarations(f)
 	if err != nil {
-		return nil, "", specDiffErrorf("%s: %v", path, err)
+		return nil, "", unfinishedf("%s: %v", path, err)
 	}
 	return decl, path, nil
 }
@@ -189,10 +183,4 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 // trimFetch drops errFetch's words from a message that says them already.
 func trimFetch(err error) string {
 	return strings.TrimPrefix(err.Error(), errFetch.Error()+": ")
-}
-
-// specDiffErrorf is a spec that could not be read or compared: exit 2,
-// there is no verdict.
-func specDiffErrorf(format string, args ...any) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -273,7 +274,7 @@ func (w *schemaWalker) schema(ref *openapi3.SchemaRef) {
 		children = append(children, refs...)
 	}
 	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas} {
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			children = append(children, m[name])
 		}
 	}
@@ -293,13 +294,4 @@ func collapsible(s *openapi3.Schema) bool {
 	rest.Title, rest.Description = "", ""
 	rest.Extensions, rest.Origin = nil, nil
 	return rest.IsEmpty()
-}
-
-func sortedKeys(m openapi3.Schemas) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

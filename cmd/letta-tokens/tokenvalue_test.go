@@ -47,6 +47,7 @@ func TestTokenValues(t *testing.T) {
 		{"::error::ck-let-0123456789", workflow, ""},
 		{"ck-let-0123456789#[x]", workflow, ""},
 		{testKey, "an API key, not a client-side access token", ""},
+		{"sk-let-not-a-token-0123456789", "an API key, not a client-side access token", ""}, // the shape of one
 		{tokenOf(maxTokenLen), "", ""},
 		{tokenOf(maxTokenLen + 1), "a line of 4097 bytes, longer than any token (at most 4096)", ""},
 		{capped, "", capped + strings.Repeat(" ", maxTokenInput-len(capped)-1) + "\n"},
@@ -80,7 +81,10 @@ func TestTokenValues(t *testing.T) {
 			if c.code != exitFailure || c.stdout != "" {
 				t.Errorf("create answering %.40q: exit %d, stdout %.80q; want %d and nothing", tt.value, c.code, c.stdout, exitFailure)
 			}
-			oneLine(t, c, "answered a token value that cannot be used ("+tt.reason+"): it is not printed")
+			line := oneLine(t, c, "answered a token value that cannot be used ("+tt.reason+"): it is not printed; the token, if it exists, expires 2030-01-01T00:00:00.000Z")
+			if strings.Contains(line, tt.value) {
+				t.Errorf("create answering %.40q: the value is quoted: %q", tt.value, line)
+			}
 		}
 	}
 }

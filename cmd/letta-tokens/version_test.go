@@ -6,24 +6,29 @@ import (
 	"testing"
 )
 
-// --version prints the module version the go command recorded, and
-// "(devel)" when it recorded none.
+// --version prints the version stamped by the release build (-ldflags
+// "-X main.version=…", tools/release) whatever the build info says, else
+// the module version the go command recorded, and "(devel)" when it
+// recorded none.
 func TestVersion(t *testing.T) {
 	for _, tt := range []struct {
-		name string
-		info *debug.BuildInfo
-		ok   bool
-		want string
+		name    string
+		stamped string
+		info    *debug.BuildInfo
+		ok      bool
+		want    string
 	}{
-		{"released", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/letta-tokens/letta-tokens", Version: "v1.2.3"}}, true, "letta-tokens v1.2.3 (go1.26.8)\n"},
-		{"clone", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261130120000-abcdef123456+dirty"}}, true, "letta-tokens v0.0.0-20261130120000-abcdef123456+dirty\n"},
-		{"no version recorded", &debug.BuildInfo{GoVersion: "go1.26.8"}, true, "letta-tokens (devel) (go1.26.8)\n"},
-		{"no build info", nil, false, "letta-tokens (devel)\n"},
+		{"stamped", "v1.2.3", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true, "letta-tokens v1.2.3 (go1.26.8)\n"},
+		{"released", "", &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Path: "github.com/letta-tokens/letta-tokens", Version: "v1.2.3"}}, true, "letta-tokens v1.2.3 (go1.26.8)\n"},
+		{"clone", "", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261130120000-abcdef123456+dirty"}}, true, "letta-tokens v0.0.0-20261130120000-abcdef123456+dirty\n"},
+		{"no version recorded", "", &debug.BuildInfo{GoVersion: "go1.26.8"}, true, "letta-tokens (devel) (go1.26.8)\n"},
+		{"no build info", "", nil, false, "letta-tokens (devel)\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			saved := readBuildInfo
-			t.Cleanup(func() { readBuildInfo = saved })
+			savedInfo, savedVersion := readBuildInfo, version
+			t.Cleanup(func() { readBuildInfo, version = savedInfo, savedVersion })
 			readBuildInfo = func() (*debug.BuildInfo, bool) { return tt.info, tt.ok }
+			version = tt.stamped
 			for _, arg := range []string{"--version", "version"} {
 				r := runCLI(t, nil, arg)
 				if r.code != exitOK || r.stdout != tt.want || r.stderr != "" {
@@ -31,20 +36,6 @@ func TestVersion(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// A version stamped with -ldflags "-X main.version=…" (the release build,
-// tools/release) names the binary whatever the build info says.
-func TestVersionStamped(t *testing.T) {
-	savedInfo, savedVersion := readBuildInfo, version
-	t.Cleanup(func() { readBuildInfo, version = savedInfo, savedVersion })
-	readBuildInfo = func() (*debug.BuildInfo, bool) {
-		return &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "(devel)"}}, true
-	}
-	version = "v1.2.3"
-	if r := runCLI(t, nil, "--version"); r.code != exitOK || r.stdout != "letta-tokens v1.2.3 (go1.26.8)\n" {
-		t.Errorf("exit %d, stdout %q; want letta-tokens v1.2.3 (go1.26.8)", r.code, r.stdout)
 	}
 }
 

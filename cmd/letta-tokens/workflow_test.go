@@ -72,21 +72,3 @@ func TestServerStringsForgeNoWorkflowCommand(t *testing.T) {
 		})
 	}
 }
-
-// TestCreateRefusesWorkflowCommandToken: create prints the token's value
-// whole, so a value that a runner would read as a workflow command is not
-// printed (exit 1), like any other value that cannot be printed safely.
-func TestCreateRefusesWorkflowCommandToken(t *testing.T) {
-	for _, value := range []string{"::error::forged-token-00000000000001", "ck-let-##[error]forged-0000000000001"} {
-		url := hostileCreate(t, map[string]any{
-			"token": value, "hostname": "https://app.example.com", "expiresAt": "2030-01-01T00:00:00.000Z",
-			"policy": map[string]any{"version": "1", "data": []any{map[string]any{"type": "agent", "id": "agent-1", "access": []any{"read_messages"}}}},
-		})
-		for _, args := range [][]string{createArgs(), createArgs("--json")} {
-			r := runCLI(t, envFor(url), args...)
-			if r.code != exitFailure || strings.Contains(r.stdout+r.stderr, value) {
-				t.Errorf("%q, token %q: exit %d, want %d, the value printed nowhere\nstdout: %s\nstderr: %s", args, value, r.code, exitFailure, r.stdout, r.stderr)
-			}
-		}
-	}
-}
