@@ -98,12 +98,20 @@ func (k *keySet) add(key string) {
 // kept or printed.
 func (k *keySet) validator() *contract.Validator { return k.v }
 
-// seen is every key seen, or ok false once there were more than the set
-// holds.
-func (k *keySet) seen() (keys []*seenKey, ok bool) {
+// seenKeys is the keys seen up to some moment: an exchange is masked
+// with the keys seen when its answer came, which are all the keys its
+// upstream could have echoed, however long its validation waits.
+type seenKeys struct {
+	list []*seenKey
+	ok   bool // false once there were more than the set holds
+	k    *keySet
+}
+
+// seen is every key seen so far.
+func (k *keySet) seen() seenKeys {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.list, !k.overflow
+	return seenKeys{k.list, !k.overflow, k}
 }
 
 func (k *keySet) secrets() []string {
@@ -119,18 +127,17 @@ func (k *keySet) secrets() []string {
 // mask masks every key seen in each finding's text: a finding of an
 // exchange made with one key may echo another (an upstream knows them
 // all). Past maxKeys, the text is withheld.
-func (k *keySet) mask(fs contract.Findings) contract.Findings {
-	keys, ok := k.seen()
+func (keys seenKeys) mask(fs contract.Findings) contract.Findings {
 	safe := func(s string) string {
-		s = k.shapes.Safe(s, maxFindingText)
-		for _, sk := range keys {
+		s = keys.k.shapes.Safe(s, maxFindingText)
+		for _, sk := range keys.list {
 			s = sk.masker.Safe(s, maxFindingText)
 		}
 		return s
 	}
 	out := make(contract.Findings, len(fs))
 	for i, f := range fs {
-		if !ok {
+		if !keys.ok {
 			f.Message, f.Pointer = withheld, ""
 		} else {
 			f.Message, f.Pointer = safe(f.Message), safe(f.Pointer)
@@ -142,12 +149,11 @@ func (k *keySet) mask(fs contract.Findings) contract.Findings {
 
 // maskFixture masks every key seen in a fixture's text, or reports false
 // once there were more than the set holds.
-func (k *keySet) maskFixture(text string) (string, bool) {
-	keys, ok := k.seen()
-	if !ok {
+func (keys seenKeys) maskFixture(text string) (string, bool) {
+	if !keys.ok {
 		return "", false
 	}
-	for _, sk := range keys {
+	for _, sk := range keys.list {
 		text = sk.fixtureMasker.Mask(sk.replacer.Replace(text))
 	}
 	return text, true

@@ -47,7 +47,9 @@ func (s *started) onFinding(f contract.Finding) {
 	s.reported = append(s.reported, f)
 }
 
+// findings is what OnFinding received, once every answer is validated.
 func (s *started) findings() contract.Findings {
+	s.p.Findings()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.reported)
@@ -475,8 +477,9 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Fatalf("delete: %d", resp.StatusCode)
 	}
 
+	st := s.p.Stats()
 	names, _ := filepath.Glob(filepath.Join(dir, "*.http"))
-	if len(names) != 4 || s.p.Stats().Recorded != 4 {
+	if len(names) != 4 || st.Recorded != 4 {
 		t.Fatalf("recorded %q (stats %+v), want 4 fixtures", names, s.p.Stats())
 	}
 	v, err := contract.NewValidator()

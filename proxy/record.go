@@ -77,7 +77,7 @@ func (r *recorder) fail(msg string) {
 // record writes one exchange, every key seen masked by keys: once there
 // were more keys than it holds, recording stops, since a key could be
 // written unmasked.
-func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *keySet) {
+func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys seenKeys) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
