@@ -39,7 +39,6 @@ type keySet struct {
 	overflow bool
 	// recording: each seenKey also holds what a fixture masks it with.
 	recording bool
-	v         *contract.Validator
 	// shapes masks what no key is needed for (secret shapes), escapes
 	// and caps: every finding's text passes it, keys seen or not.
 	shapes *redact.Masker
@@ -57,12 +56,8 @@ type seenKey struct {
 
 // newKeySet returns an empty keySet; recording says whether it also
 // builds what a recording masks keys with.
-func newKeySet(recording bool) (*keySet, error) {
-	v, err := contract.NewValidator()
-	if err != nil {
-		return nil, err
-	}
-	return &keySet{keys: make(map[string]bool), v: v, recording: recording, shapes: redact.NewMasker("")}, nil
+func newKeySet(recording bool) *keySet {
+	return &keySet{keys: make(map[string]bool), recording: recording, shapes: redact.NewMasker("")}
 }
 
 // add remembers key and builds its maskers, when it is new.
@@ -92,11 +87,6 @@ func (k *keySet) add(key string) {
 	}
 	k.list = append(k.list, sk)
 }
-
-// validator validates the exchanges. It knows no key: every string of a
-// finding is masked afterwards (mask), with every key seen, before it is
-// kept or printed.
-func (k *keySet) validator() *contract.Validator { return k.v }
 
 // seenKeys is the keys seen up to some moment: an exchange is masked
 // with the keys seen when its answer came, which are all the keys its

@@ -138,6 +138,7 @@ type Proxy struct {
 	retryable func(*http.Response) bool
 	onFinding func(contract.Finding)
 	upstream  string
+	v         *contract.Validator
 	sem       chan struct{}
 	reqBudget *semaphore.Weighted
 	keys      *keySet
@@ -159,7 +160,9 @@ func New(opts Options) (*Proxy, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, errors.New("proxy: Upstream must have no credentials, query or fragment")
 	}
-	keys, err := newKeySet(opts.RecordDir != "")
+	// The validator knows no key: every string of a finding is masked
+	// afterwards, with every key seen, before it is kept or printed.
+	v, err := contract.NewValidator()
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +173,8 @@ func New(opts Options) (*Proxy, error) {
 		onFinding: opts.OnFinding,
 		sem:       make(chan struct{}, maxValidating),
 		reqBudget: semaphore.NewWeighted(requestBodyBudget),
-		keys:      keys,
+		v:         v,
+		keys:      newKeySet(opts.RecordDir != ""),
 		walks:     newWalks(),
 		upstream:  u.String(),
 	}
@@ -238,18 +242,15 @@ func (x *exchange) done() { x.once.Do(x.settle) }
 // ServeHTTP forwards r to the upstream.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.count(func(s *Stats) { s.Requests++ })
-	auths := r.Header.Values("Authorization")
-	for _, a := range auths {
+	// Every Authorization value is a key to mask: a client may send more
+	// than one, and an upstream may echo any.
+	var creds []string
+	for _, a := range r.Header.Values("Authorization") {
 		if len(a) > MaxAuthorizationBytes {
 			http.Error(w, fmt.Sprintf("letta-tokens proxy: an Authorization value over %d bytes is not forwarded", MaxAuthorizationBytes),
 				http.StatusRequestHeaderFieldsTooLarge)
 			return
 		}
-	}
-	// Every Authorization value is a key to mask: a client may send more
-	// than one, and an upstream may echo any.
-	var creds []string
-	for _, a := range auths {
 		if c := credential(a); c != "" {
 			p.keys.add(c)
 			creds = append(creds, c)
@@ -291,7 +292,7 @@ func (p *Proxy) validateRequest(pr *httputil.ProxyRequest) {
 		return
 	}
 	if x.reqWhole {
-		x.findings = p.keys.validator().ValidateRequestBody(pr.In, x.reqBody)
+		x.findings = p.v.ValidateRequestBody(pr.In, x.reqBody)
 	} else {
 		p.count(func(s *Stats) { s.OverCap++ })
 	}
@@ -515,8 +516,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 // the order the answers came (turn), follows the walks, records it and
 // counts it, masked with keys.
 func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.Header, body []byte, turn uint64, keys seenKeys) {
-	v := p.keys.validator()
-	findings := append(slices.Clip(x.findings), v.ValidateResponse(req, status, header, body)...)
+	findings := append(slices.Clip(x.findings), p.v.ValidateResponse(req, status, header, body)...)
 	p.queue.wait(turn)
 	defer p.queue.done()
 	rejected := status == http.StatusUnauthorized || status == http.StatusForbidden
@@ -536,7 +536,7 @@ func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.He
 	tokens := 0
 	switch {
 	case x.op == opList && status == http.StatusOK:
-		limit, _ := v.EffectiveLimit(req)
+		limit, _ := p.v.EffectiveLimit(req)
 		var fs contract.Findings
 		fs, tokens = p.walks.page(x.keyFP, req.URL.Query(), limit, x.epoch, body)
 		findings = append(findings, fs...)
@@ -552,6 +552,13 @@ func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.He
 	if p.rec != nil {
 		p.rec.record(x.op, req, x.reqBody, x.reqWhole, status, header, body, keys)
 	}
+	var mistake contract.Finding
+	if len(mistakes) > 0 {
+		mistake = keys.mask(contract.Findings{named(x.op, mistakes[0])})[0]
+		if mistake.Pointer != "" {
+			mistake.Message += " (" + mistake.Pointer + ")"
+		}
+	}
 	p.count(func(s *Stats) {
 		s.Validated++
 		s.Tokens += tokens
@@ -560,11 +567,9 @@ func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.He
 		}
 		if len(mistakes) > 0 {
 			s.ClientErrors++
+			s.ClientError = cmp.Or(s.ClientError, mistake.Message)
 		}
 	})
-	if len(mistakes) > 0 {
-		p.noteClientError(keys.mask(contract.Findings{named(x.op, mistakes[0])})[0])
-	}
 	p.collect(x.op, findings, keys)
 }
 
@@ -627,18 +632,6 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 func (p *Proxy) count(f func(*Stats)) {
 	p.mu.Lock()
 	f(&p.stats)
-	p.mu.Unlock()
-}
-
-// noteClientError keeps the first client mistake, f, masked.
-func (p *Proxy) noteClientError(f contract.Finding) {
-	p.mu.Lock()
-	if p.stats.ClientError == "" {
-		p.stats.ClientError = f.Message
-		if f.Pointer != "" {
-			p.stats.ClientError += " (" + f.Pointer + ")"
-		}
-	}
 	p.mu.Unlock()
 }
 

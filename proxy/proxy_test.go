@@ -340,16 +340,7 @@ func TestEchoedKeyIsNeverPrinted(t *testing.T) {
 // whole and byte for byte, and is counted as not validated, not reported
 // as drift.
 func TestOverCapBodyForwardedWhole(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`{"tokens":[`)
-	for i := range 200 {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"token":"ck-let-capSECRET%020d","hostname":"https://a.example.com","expiresAt":"2030-01-01T00:00:00.000Z","policy":{"version":"1","data":[]}}`, i)
-	}
-	b.WriteString(`],"hasNextPage":false}`)
-	page := b.String()
+	page := string(pageBody(200))
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, page)
