@@ -501,7 +501,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 	}
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	x.done()
+	x.done() // now, so that check reads the epoch the change ended at
 	turn, keys := p.queue.add(), p.keys.seen()
 	x.checked.Add(1)
 	go func() {
