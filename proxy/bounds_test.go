@@ -41,9 +41,10 @@ func echoingUpstream(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// recorded is every fixture in dir, concatenated.
-func recorded(t *testing.T, dir string) string {
+// recorded is every fixture p wrote to dir, concatenated.
+func recorded(t *testing.T, p *proxy.Proxy, dir string) string {
 	t.Helper()
+	p.Stats()
 	names, _ := filepath.Glob(filepath.Join(dir, "*.http"))
 	var b strings.Builder
 	for _, name := range names {
@@ -68,7 +69,7 @@ func TestKeysPastTheBoundStopRecording(t *testing.T) {
 	for i := range 257 {
 		s.do(t, http.MethodGet, listPath, "", auth(key(i)))
 	}
-	text := recorded(t, dir)
+	text := recorded(t, s.p, dir)
 	if !strings.Contains(text, "echo0") {
 		t.Fatal("nothing was recorded before the bound")
 	}
@@ -94,7 +95,7 @@ func TestEveryAuthorizationValueIsMasked(t *testing.T) {
 	if len(fs) == 0 {
 		t.Fatal("the echoed fields were not reported")
 	}
-	out := fs.String() + recorded(t, dir)
+	out := fs.String() + recorded(t, s.p, dir)
 	for _, k := range []string{testKey, second} {
 		if strings.Contains(out, k[6:18]) {
 			t.Errorf("findings or fixtures hold %q:\n%s", k, out)

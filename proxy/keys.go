@@ -39,7 +39,6 @@ type keySet struct {
 	overflow bool
 	// recording: each seenKey also holds what a fixture masks it with.
 	recording bool
-	v         *contract.Validator
 	// shapes masks what no key is needed for (secret shapes), escapes
 	// and caps: every finding's text passes it, keys seen or not.
 	shapes *redact.Masker
@@ -57,12 +56,8 @@ type seenKey struct {
 
 // newKeySet returns an empty keySet; recording says whether it also
 // builds what a recording masks keys with.
-func newKeySet(recording bool) (*keySet, error) {
-	v, err := contract.NewValidator()
-	if err != nil {
-		return nil, err
-	}
-	return &keySet{keys: make(map[string]bool), v: v, recording: recording, shapes: redact.NewMasker("")}, nil
+func newKeySet(recording bool) *keySet {
+	return &keySet{keys: make(map[string]bool), recording: recording, shapes: redact.NewMasker("")}
 }
 
 // add remembers key and builds its maskers, when it is new.
@@ -93,17 +88,20 @@ func (k *keySet) add(key string) {
 	k.list = append(k.list, sk)
 }
 
-// validator validates the exchanges. It knows no key: every string of a
-// finding is masked afterwards (mask), with every key seen, before it is
-// kept or printed.
-func (k *keySet) validator() *contract.Validator { return k.v }
+// seenKeys is the keys seen up to some moment: an exchange is masked
+// with the keys seen when its answer came, which are all the keys its
+// upstream could have echoed, however long its validation waits.
+type seenKeys struct {
+	list []*seenKey
+	ok   bool // false once there were more than the set holds
+	k    *keySet
+}
 
-// seen is every key seen, or ok false once there were more than the set
-// holds.
-func (k *keySet) seen() (keys []*seenKey, ok bool) {
+// seen is every key seen so far.
+func (k *keySet) seen() seenKeys {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.list, !k.overflow
+	return seenKeys{k.list, !k.overflow, k}
 }
 
 func (k *keySet) secrets() []string {
@@ -119,18 +117,17 @@ func (k *keySet) secrets() []string {
 // mask masks every key seen in each finding's text: a finding of an
 // exchange made with one key may echo another (an upstream knows them
 // all). Past maxKeys, the text is withheld.
-func (k *keySet) mask(fs contract.Findings) contract.Findings {
-	keys, ok := k.seen()
+func (keys seenKeys) mask(fs contract.Findings) contract.Findings {
 	safe := func(s string) string {
-		s = k.shapes.Safe(s, maxFindingText)
-		for _, sk := range keys {
+		s = keys.k.shapes.Safe(s, maxFindingText)
+		for _, sk := range keys.list {
 			s = sk.masker.Safe(s, maxFindingText)
 		}
 		return s
 	}
 	out := make(contract.Findings, len(fs))
 	for i, f := range fs {
-		if !ok {
+		if !keys.ok {
 			f.Message, f.Pointer = withheld, ""
 		} else {
 			f.Message, f.Pointer = safe(f.Message), safe(f.Pointer)
@@ -142,12 +139,11 @@ func (k *keySet) mask(fs contract.Findings) contract.Findings {
 
 // maskFixture masks every key seen in a fixture's text, or reports false
 // once there were more than the set holds.
-func (k *keySet) maskFixture(text string) (string, bool) {
-	keys, ok := k.seen()
-	if !ok {
+func (keys seenKeys) maskFixture(text string) (string, bool) {
+	if !keys.ok {
 		return "", false
 	}
-	for _, sk := range keys {
+	for _, sk := range keys.list {
 		text = sk.fixtureMasker.Mask(sk.replacer.Replace(text))
 	}
 	return text, true

@@ -3,7 +3,8 @@
 // an app's own code) and Letta Cloud or a stand-in, and every exchange of
 // the three operations (list, create, delete) is checked against
 // openapi.yaml by the contract validator, while the client gets exactly what
-// the upstream answered.
+// the upstream answered, as soon as it is read: the validation follows,
+// off the client's path, in the order the answers came.
 //
 // What it checks on someone else's traffic: the request's parameters and
 // body, the response's status, content type, schema and unknown fields, and
@@ -81,10 +82,12 @@ type Options struct {
 	// every answer.
 	Retryable func(*http.Response) bool
 	// OnFinding receives each new kind of finding once, masked (see
-	// Findings), one call at a time.
+	// Findings), one call at a time, at the latest when Stats, Findings
+	// or Report returns.
 	OnFinding func(contract.Finding)
 	// RecordDir, when set, receives each validated exchange as a fixture
-	// in the format of contract/testdata (see recorder). It must exist.
+	// in the format of contract/testdata (see recorder), at the latest
+	// when Stats, Findings or Report returns. It must exist.
 	RecordDir string
 	// WriteTimeout bounds the time a client takes to read an answer of
 	// the three operations, from when the upstream answered: a client
@@ -135,12 +138,14 @@ type Proxy struct {
 	retryable func(*http.Response) bool
 	onFinding func(contract.Finding)
 	upstream  string
+	v         *contract.Validator
 	sem       chan struct{}
 	reqBudget *semaphore.Weighted
 	keys      *keySet
 	walks     *walks
 	rec       *recorder
 
+	queue    queue // the validations of answers handed on
 	mu       sync.Mutex
 	stats    Stats
 	findings contract.Collector
@@ -155,7 +160,9 @@ func New(opts Options) (*Proxy, error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, errors.New("proxy: Upstream must have no credentials, query or fragment")
 	}
-	keys, err := newKeySet(opts.RecordDir != "")
+	// The validator knows no key: every string of a finding is masked
+	// afterwards, with every key seen, before it is kept or printed.
+	v, err := contract.NewValidator()
 	if err != nil {
 		return nil, err
 	}
@@ -166,10 +173,12 @@ func New(opts Options) (*Proxy, error) {
 		onFinding: opts.OnFinding,
 		sem:       make(chan struct{}, maxValidating),
 		reqBudget: semaphore.NewWeighted(requestBodyBudget),
-		keys:      keys,
+		v:         v,
+		keys:      newKeySet(opts.RecordDir != ""),
 		walks:     newWalks(),
 		upstream:  u.String(),
 	}
+	p.queue.cond.L = &p.queue.mu
 	if p.maxBody <= 0 {
 		p.maxBody = DefaultMaxBodyBytes
 	}
@@ -210,6 +219,7 @@ type exchange struct {
 	findings contract.Findings // the request's
 	epoch    uint64            // the walks' epoch when it was sent
 	rc       *http.ResponseController
+	checked  sync.WaitGroup // the validation of its answer
 
 	once   sync.Once
 	budget int64 // of reqBudget, held
@@ -232,18 +242,15 @@ func (x *exchange) done() { x.once.Do(x.settle) }
 // ServeHTTP forwards r to the upstream.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.count(func(s *Stats) { s.Requests++ })
-	auths := r.Header.Values("Authorization")
-	for _, a := range auths {
+	// Every Authorization value is a key to mask: a client may send more
+	// than one, and an upstream may echo any.
+	var creds []string
+	for _, a := range r.Header.Values("Authorization") {
 		if len(a) > MaxAuthorizationBytes {
 			http.Error(w, fmt.Sprintf("letta-tokens proxy: an Authorization value over %d bytes is not forwarded", MaxAuthorizationBytes),
 				http.StatusRequestHeaderFieldsTooLarge)
 			return
 		}
-	}
-	// Every Authorization value is a key to mask: a client may send more
-	// than one, and an upstream may echo any.
-	var creds []string
-	for _, a := range auths {
 		if c := credential(a); c != "" {
 			p.keys.add(c)
 			creds = append(creds, c)
@@ -256,10 +263,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x := &exchange{op: o, keyFP: fingerprint.Of(strings.Join(creds, "\n")), rc: http.NewResponseController(w)}
 	x.settle = func() { p.reqBudget.Release(x.budget) }
+	// The request ends once its exchange is validated, so that a server's
+	// Shutdown or Close waits for the validation too.
+	defer x.checked.Wait()
 	defer x.done()
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
-	// A deadline set for this answer must not outlive it on a connection
-	// kept alive.
+	// The answer goes out whole, within its deadline, before the wait; the
+	// deadline must not outlive it on a connection kept alive.
+	_ = x.rc.Flush()
 	_ = x.rc.SetWriteDeadline(time.Time{})
 }
 
@@ -281,7 +292,7 @@ func (p *Proxy) validateRequest(pr *httputil.ProxyRequest) {
 		return
 	}
 	if x.reqWhole {
-		x.findings = p.keys.validator().ValidateRequestBody(pr.In, x.reqBody)
+		x.findings = p.v.ValidateRequestBody(pr.In, x.reqBody)
 	} else {
 		p.count(func(s *Stats) { s.OverCap++ })
 	}
@@ -353,8 +364,10 @@ func (b clientBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Stats returns the counts so far.
+// Stats returns the counts so far, once every answer already handed on
+// is validated.
 func (p *Proxy) Stats() Stats {
+	p.queue.settled()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.stats
@@ -367,8 +380,10 @@ func (p *Proxy) Stats() Stats {
 
 // Findings returns the findings kept so far, one of each kind (see
 // contract.Finding.Kind) in the order found, each masked: no key seen in
-// Authorization, in any form keyForms lists, and no token value.
+// Authorization, in any form keyForms lists, and no token value. It
+// returns once every answer already handed on is validated.
 func (p *Proxy) Findings() contract.Findings {
+	p.queue.settled()
 	return p.findings.Findings()
 }
 
@@ -437,13 +452,16 @@ func (p *Proxy) upstreamError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // validate is the reverse proxy's ModifyResponse: it buffers an answer to
-// one of the three operations, within the cap, validates the exchange,
-// and hands the client the answer unchanged.
+// one of the three operations, within the cap, hands the client the
+// answer unchanged at once, and validates the exchange in the background
+// (check): the client does not wait for the validator.
 func (p *Proxy) validate(resp *http.Response) error {
 	x := exchangeOf(resp.Request)
 	if x == nil {
 		return nil // another endpoint: forwarded as it is
 	}
+	// The answer has come: a create's or delete's change shows in the
+	// listings the client may ask for as soon as it has it.
 	defer x.done()
 	// A client that never reads cannot hold its answer for ever.
 	_ = x.rc.SetWriteDeadline(time.Now().Add(p.writeTime))
@@ -453,13 +471,13 @@ func (p *Proxy) validate(resp *http.Response) error {
 	}
 	// The slot is taken once the upstream has answered, and given back
 	// once the answer is validated: neither a slow upstream nor a slow
-	// client holds one while it waits.
+	// client holds one while it waits. With every slot taken, an answer
+	// waits for a validation to end before it is read and handed on.
 	select {
 	case p.sem <- struct{}{}:
 	case <-resp.Request.Context().Done():
 		return resp.Request.Context().Err()
 	}
-	defer func() { <-p.sem }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
 	switch {
 	case err != nil:
@@ -470,6 +488,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), errReader{err}), resp.Body}
 		p.count(func(s *Stats) { s.NotValidated++ })
+		<-p.sem
 		return nil
 	case int64(len(body)) > p.maxBody:
 		resp.Body = struct {
@@ -477,14 +496,29 @@ func (p *Proxy) validate(resp *http.Response) error {
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
 		p.count(func(s *Stats) { s.NotValidated++; s.OverCap++ })
+		<-p.sem
 		return nil
 	}
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
+	x.done() // now, so that check reads the epoch the change ended at
+	turn, keys := p.queue.add(), p.keys.seen()
+	x.checked.Add(1)
+	go func() {
+		defer x.checked.Done()
+		defer func() { <-p.sem }()
+		p.check(x, resp.Request, resp.StatusCode, resp.Header.Clone(), body, turn, keys)
+	}()
+	return nil
+}
 
-	v := p.keys.validator()
-	findings := append(slices.Clip(x.findings), v.ValidateResponse(resp.Request, resp.StatusCode, resp.Header, body)...)
-	status := resp.StatusCode
+// check validates one exchange whose answer was handed on, and then, in
+// the order the answers came (turn), follows the walks, records it and
+// counts it, masked with keys.
+func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.Header, body []byte, turn uint64, keys seenKeys) {
+	findings := append(slices.Clip(x.findings), p.v.ValidateResponse(req, status, header, body)...)
+	p.queue.wait(turn)
+	defer p.queue.done()
 	rejected := status == http.StatusUnauthorized || status == http.StatusForbidden
 	if rejected {
 		// The upstream refused the client's credentials: an app's test of
@@ -502,23 +536,28 @@ func (p *Proxy) validate(resp *http.Response) error {
 	tokens := 0
 	switch {
 	case x.op == opList && status == http.StatusOK:
-		limit, _ := v.EffectiveLimit(resp.Request)
+		limit, _ := p.v.EffectiveLimit(req)
 		var fs contract.Findings
-		fs, tokens = p.walks.page(x.keyFP, resp.Request.URL.Query(), limit, x.epoch, body)
+		fs, tokens = p.walks.page(x.keyFP, req.URL.Query(), limit, x.epoch, body)
 		findings = append(findings, fs...)
 	case x.op == opCreate && status == http.StatusCreated:
 		tokens = 1
-		x.done() // the change is made: listings from now on show it
 		p.walks.createdToken(x.keyFP, x.epoch, body)
 	case x.op == opDelete && status == http.StatusNoContent:
-		x.done()
-		segs := strings.Split(resp.Request.URL.EscapedPath(), "/")
+		segs := strings.Split(req.URL.EscapedPath(), "/")
 		if token, err := url.PathUnescape(segs[len(segs)-1]); err == nil {
 			p.walks.deletedToken(x.keyFP, x.epoch, token)
 		}
 	}
 	if p.rec != nil {
-		p.rec.record(x.op, resp.Request, x.reqBody, x.reqWhole, status, resp.Header, body, p.keys)
+		p.rec.record(x.op, req, x.reqBody, x.reqWhole, status, header, body, keys)
+	}
+	var mistake contract.Finding
+	if len(mistakes) > 0 {
+		mistake = keys.mask(contract.Findings{named(x.op, mistakes[0])})[0]
+		if mistake.Pointer != "" {
+			mistake.Message += " (" + mistake.Pointer + ")"
+		}
 	}
 	p.count(func(s *Stats) {
 		s.Validated++
@@ -528,13 +567,51 @@ func (p *Proxy) validate(resp *http.Response) error {
 		}
 		if len(mistakes) > 0 {
 			s.ClientErrors++
+			s.ClientError = cmp.Or(s.ClientError, mistake.Message)
 		}
 	})
-	if len(mistakes) > 0 {
-		p.noteClientError(x.op, mistakes[0])
+	p.collect(x.op, findings, keys)
+}
+
+// queue orders the background validations: each answer handed on takes
+// the next turn, and follows the walks in its turn, so that the walks see
+// the exchanges in the order they happened (a create before the listing
+// that must show it), whichever validation ends first.
+type queue struct {
+	mu         sync.Mutex
+	cond       sync.Cond
+	next, ends uint64 // turns given, turns ended
+}
+
+func (q *queue) add() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.next++
+	return q.next - 1
+}
+
+// wait returns once every turn before turn has ended.
+func (q *queue) wait(turn uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.ends < turn {
+		q.cond.Wait()
 	}
-	p.collect(x.op, findings)
-	return nil
+}
+
+func (q *queue) done() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ends++
+	q.cond.Broadcast()
+}
+
+// settled returns once every answer handed on so far is validated.
+func (q *queue) settled() {
+	q.mu.Lock()
+	next := q.next
+	q.mu.Unlock()
+	q.wait(next)
 }
 
 // isRequestFinding reports a finding about the request itself.
@@ -558,41 +635,22 @@ func (p *Proxy) count(f func(*Stats)) {
 	p.mu.Unlock()
 }
 
-// noteClientError keeps the first client mistake, masked.
-func (p *Proxy) noteClientError(o op, f contract.Finding) {
-	p.mu.Lock()
-	first := p.stats.ClientError == ""
-	p.mu.Unlock()
-	if !first {
-		return
-	}
-	f = p.keys.mask(contract.Findings{named(o, f)})[0]
-	p.mu.Lock()
-	if p.stats.ClientError == "" {
-		p.stats.ClientError = f.Message
-		if f.Pointer != "" {
-			p.stats.ClientError += " (" + f.Pointer + ")"
-		}
-	}
-	p.mu.Unlock()
-}
-
 // named is f with its operation named first in its message.
 func named(o op, f contract.Finding) contract.Finding {
 	f.Message = o.String() + ": " + f.Message
 	return f
 }
 
-// collect names the operation in each of fs, masks them, keeps the first
-// of each kind, and passes each new one to OnFinding.
-func (p *Proxy) collect(o op, fs contract.Findings) {
+// collect names the operation in each of fs, masks them with keys, keeps
+// the first of each kind, and passes each new one to OnFinding.
+func (p *Proxy) collect(o op, fs contract.Findings, keys seenKeys) {
 	if len(fs) == 0 {
 		return
 	}
 	for i := range fs {
 		fs[i] = named(o, fs[i])
 	}
-	fs = p.keys.mask(fs)
+	fs = keys.mask(fs)
 	// Under p.mu: OnFinding gets one call at a time.
 	p.mu.Lock()
 	defer p.mu.Unlock()

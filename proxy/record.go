@@ -77,7 +77,7 @@ func (r *recorder) fail(msg string) {
 // record writes one exchange, every key seen masked by keys: once there
 // were more keys than it holds, recording stops, since a key could be
 // written unmasked.
-func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys *keySet) {
+func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool, status int, header http.Header, body []byte, keys seenKeys) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
@@ -127,7 +127,7 @@ func (r *recorder) record(o op, req *http.Request, reqBody []byte, reqWhole bool
 	// upstream may echo of a key in part (its secret part without
 	// sk-let-, upper-cased, %-escaped, as a field name), which redact's
 	// masker knows. Fakes, shaped like tokens, stay.
-	text, ok := keys.maskFixture(replaceLongestFirst(b.String(), pairs))
+	text, ok := keys.maskFixture(longestFirst(pairs).Replace(b.String()))
 	if !ok {
 		r.stopped = true
 		r.fail(fmt.Sprintf("more than %d distinct keys seen in Authorization: recording stopped at exchange %d, since the proxy cannot mask them all", maxKeys, r.n))
@@ -219,12 +219,8 @@ func valueForms(v string) []string {
 	return out
 }
 
-// replaceLongestFirst replaces each old of pairs by its new, longest olds
-// first, so that a value containing another is replaced whole.
-func replaceLongestFirst(s string, pairs []string) string { return longestFirst(pairs).Replace(s) }
-
 // longestFirst is a replacer of each old of pairs by its new, longest olds
-// first.
+// first, so that a value containing another is replaced whole.
 func longestFirst(pairs []string) *strings.Replacer {
 	type pair struct{ old, new string }
 	var ps []pair

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
@@ -19,9 +20,10 @@ import (
 )
 
 // TestClientMistakesAreNotDrift: invalid requests (limit 2.5, offset -5,
-// a create without a policy) that the upstream refuses with a 4xx are
-// counted apart, not reported as drift; an upstream that accepts an
-// invalid request still gets the request finding.
+// a create without a policy) that the upstream refuses with a 4xx, and a
+// wrong key refused with a 401 (an app's test of it: check does not call
+// it drift either), are counted apart, not reported as drift; an upstream
+// that accepts an invalid request still gets the request finding.
 func TestClientMistakesAreNotDrift(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
 	s := startProxy(t, srv.URL, proxy.Options{})
@@ -35,34 +37,21 @@ func TestClientMistakesAreNotDrift(t *testing.T) {
 	if resp, _ := s.do(t, http.MethodPost, listPath, `{"hostname":"x"}`, h); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("create: status %d, want 400", resp.StatusCode)
 	}
+	if resp, _ := s.do(t, http.MethodGet, listPath, "", auth("proxy-wrong-key-0123456789")); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status %d, want the mock's 401", resp.StatusCode)
+	}
 	if fs := s.findings(); len(fs) != 0 {
 		t.Errorf("a client's refused mistakes were reported:\n%s", fs)
 	}
 	st := s.p.Stats()
-	if st.ClientErrors != 3 || st.Validated != 3 || st.Breaking != 0 || !strings.Contains(st.ClientError, "list: ") || !strings.Contains(st.ClientError, "limit") {
-		t.Errorf("stats %+v: want 3 client errors, the first named, and nothing breaking", st)
+	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || !strings.Contains(st.ClientError, "list: ") || !strings.Contains(st.ClientError, "limit") {
+		t.Errorf("stats %+v: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st)
 	}
 
 	accepting := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
 	accepting.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
 	if checks := checksOf(accepting.findings()); checks[contract.CheckRequest] != 1 {
 		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
-	}
-}
-
-// TestFindingsNameTheOperation: each finding's message starts with the
-// operation whose exchange showed it.
-func TestFindingsNameTheOperation(t *testing.T) {
-	s := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
-	s.do(t, http.MethodGet, listPath, "", auth(testKey))
-	fs := s.findings()
-	if len(fs) == 0 {
-		t.Fatal("no finding")
-	}
-	for _, f := range fs {
-		if !strings.HasPrefix(f.Message, "list: ") {
-			t.Errorf("finding does not name its operation: %s", f)
-		}
 	}
 }
 
@@ -215,5 +204,66 @@ func TestAnotherKeysChangeIsNoPaginationDrift(t *testing.T) {
 	wg.Wait()
 	if fs := s.findings(); len(fs) != 0 {
 		t.Errorf("a change by another key was reported as drift:\n%s", fs)
+	}
+}
+
+// TestWalksFollowTheOrderOfAnswers: a listing asked for as soon as a
+// create's answer began (on another connection) is judged after the
+// create, however much longer the create takes to validate (half a
+// million values): the listing that omits the created token is a finding.
+func TestWalksFollowTheOrderOfAnswers(t *testing.T) {
+	created := strings.TrimSuffix(createdJSON, "}") + `,"padding":[` + strings.Repeat(`{"a":1},`, 500_000) + `{}]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodPost {
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, created)
+			return
+		}
+		io.WriteString(w, `{"tokens":[],"hasNextPage":false}`)
+	}))
+	t.Cleanup(srv.Close)
+	s := startProxy(t, srv.URL, proxy.Options{})
+	req, _ := http.NewRequest(http.MethodPost, s.url+listPath, strings.NewReader(createBody("agent-1")))
+	req.Header = auth(testKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.do(t, http.MethodGet, listPath+"?agentId=agent-1", "", auth(testKey))
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if checks := checksOf(s.findings()); checks[contract.CheckAgentFilter] != 1 {
+		t.Errorf("findings:\n%s\nwant the created token missing from the filtered listing", s.findings())
+	}
+}
+
+// TestAnswerIsNotHeldForValidation: the client has its answer before the
+// exchange is validated, and Stats and Findings wait for the validation.
+func TestAnswerIsNotHeldForValidation(t *testing.T) {
+	answered := make(chan struct{})
+	u, _ := url.Parse(driftingUpstream(t).URL)
+	p, err := proxy.New(proxy.Options{Upstream: u, OnFinding: func(contract.Finding) {
+		select {
+		case <-answered:
+		case <-time.After(5 * time.Second):
+			t.Error("the client had no answer while its exchange was being validated")
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(p)
+	t.Cleanup(ts.Close)
+	resp, err := ts.Client().Get(ts.URL + listPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	close(answered)
+	if st := p.Stats(); st.Validated != 1 || st.Breaking == 0 || len(p.Findings()) == 0 {
+		t.Errorf("stats %+v, findings %s: want the exchange validated, with its findings", st, p.Findings())
 	}
 }

@@ -209,7 +209,7 @@ func (w *walks) page(key uint64, q url.Values, limit int, epoch uint64, body []b
 	if st == nil || st.epoch != epoch || offset == 0 && st.hasPage(0) {
 		w.drop(k)
 		for len(w.m) >= maxWalks {
-			w.evictOldest()
+			w.evictOldestBut(k) // k is not in w.m: any walk
 		}
 		st = &walkState{seen: make(map[uint64]int), pages: make(map[int]pageSeen), epoch: epoch,
 			endAt: -1, furthest: -1, shortEnds: make(map[int]pageSeen), empties: make(map[int]bool)}
@@ -387,8 +387,6 @@ func (w *walks) drop(k walkKey) {
 		delete(w.m, k)
 	}
 }
-
-func (w *walks) evictOldest() { w.evictOldestBut(walkKey{limit: "\x00none"}) }
 
 // evictOldestBut drops the least recently used walk other than keep, and
 // reports whether there was one.
