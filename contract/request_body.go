@@ -20,10 +20,6 @@ import (
 // this of any request.
 const MaxRequestBodyBytes = 1 << 20
 
-// errBodyTooLarge is why a request body over MaxRequestBodyBytes was not
-// validated.
-var errBodyTooLarge = fmt.Errorf("request body is larger than %d bytes; not validated", MaxRequestBodyBytes)
-
 // readRequestBody reads at most MaxRequestBodyBytes+1 of r's body for
 // validation and leaves r able to send or serve it whole: a client's
 // request is read through GetBody and left untouched (a RoundTripper must

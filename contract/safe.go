@@ -55,13 +55,6 @@ func (v *Validator) quoteScalar(x any) string {
 	return "(" + jsonKind(x) + ")"
 }
 
-// guard is the last pass over a finding's text, with a masker that knows
-// the page's token values too (found in any form a finding spells them:
-// Go-quoted, escaped in a JSON pointer): masked, escaped, capped.
-func guard(mask *redact.Masker, s string) string {
-	return mask.Safe(s, maxFindingText)
-}
-
 // tokenValues lists the token values of a body, which no finding may
 // quote, whatever field a server echoed one in: a page's (tokens[*].token)
 // and a created token's own (token).
