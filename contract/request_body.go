@@ -42,7 +42,7 @@ func readRequestBody(r *http.Request) ([]byte, error) {
 	return data, err
 }
 
-// replayBody is a request body put back after validation read its start.
+// replayBody is a body put back after validation read its start.
 type replayBody struct {
 	io.Reader
 	io.Closer
@@ -75,12 +75,7 @@ func (v *Validator) bodyFindings(re *openapi3filter.RequestError) Findings {
 		if field != "" {
 			where += " " + field
 		}
-		out = append(out, Finding{
-			Check:    CheckRequest,
-			Severity: Breaking,
-			Pointer:  "/body" + field,
-			Message:  where + ": " + v.schemaReason(se),
-		})
+		out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Pointer: "/body" + field, Message: where + ": " + v.schemaReason(se)})
 	}
 	if len(out) > 0 {
 		return out

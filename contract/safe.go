@@ -78,8 +78,7 @@ func tokenValues(body any) []string {
 // capFindings keeps the first maxFindingsPerSeverity findings of each
 // severity, and says how many more there were.
 func capFindings(fs Findings) Findings {
-	var kept [2]int
-	var dropped [2]int
+	var kept, dropped [2]int
 	var droppedCheck [2]Check
 	out := fs[:0:0]
 	for _, f := range fs {

@@ -27,12 +27,7 @@ func (v *Validator) schemaFindings(err error) Findings {
 			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.safe(msg)})
 			continue
 		}
-		out = append(out, Finding{
-			Check:    CheckSchema,
-			Severity: Breaking,
-			Pointer:  v.schemaPointer(se),
-			Message:  v.schemaReason(se),
-		})
+		out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Pointer: v.schemaPointer(se), Message: v.schemaReason(se)})
 	}
 	return out
 }

@@ -132,8 +132,14 @@ func (v *Validator) requestFindings(err error) Findings {
 	if err == nil {
 		return nil
 	}
+	// The errors kin collected, one per parameter and one for the body,
+	// without looking inside them.
+	top := []error{err}
+	if me, ok := err.(openapi3.MultiError); ok {
+		top = me
+	}
 	var out Findings
-	for _, e := range topLevel(err) {
+	for _, e := range top {
 		if re, ok := e.(*openapi3filter.RequestError); ok && re.RequestBody != nil {
 			out = append(out, v.bodyFindings(re)...)
 			continue
@@ -141,15 +147,6 @@ func (v *Validator) requestFindings(err error) Findings {
 		out = append(out, v.paramFindings(e)...)
 	}
 	return out
-}
-
-// topLevel is the errors kin collected, one per parameter and one for
-// the body, without looking inside them.
-func topLevel(err error) []error {
-	if me, ok := err.(openapi3.MultiError); ok {
-		return me
-	}
-	return []error{err}
 }
 
 func (v *Validator) paramFindings(err error) Findings {
@@ -161,12 +158,8 @@ func (v *Validator) paramFindings(err error) Findings {
 			continue
 		}
 		p := re.Parameter
-		out = append(out, Finding{
-			Check:    CheckRequest,
-			Severity: Breaking,
-			Pointer:  v.pointer(p.In, p.Name),
-			Message:  fmt.Sprintf("%s parameter %s: %s", p.In, v.quote(p.Name), v.safe(v.requestReason(re))),
-		})
+		out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Pointer: v.pointer(p.In, p.Name),
+			Message: fmt.Sprintf("%s parameter %s: %s", p.In, v.quote(p.Name), v.safe(v.requestReason(re)))})
 	}
 	return out
 }
