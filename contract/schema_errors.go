@@ -120,9 +120,6 @@ func flatten(err error) []error {
 		}
 		return out
 	}
-	if se, ok := err.(*openapi3.SchemaError); ok {
-		return []error{se}
-	}
 	switch e := err.(type) {
 	case *openapi3filter.ResponseError:
 		if e.Err != nil {
