@@ -80,19 +80,11 @@ func (v *Validator) EffectiveLimit(r *http.Request) (int, bool) {
 		n, err := strconv.Atoi(raw)
 		return n, err == nil && n >= 0
 	}
-	return v.defaultLimit()
-}
-
-func (v *Validator) defaultLimit() (int, bool) {
 	for _, item := range v.doc.Paths.Map() {
 		if op := item.Get; op != nil {
 			if p := op.Parameters.GetByInAndName("query", "limit"); p != nil && p.Schema != nil && p.Schema.Value != nil {
-				switch d := p.Schema.Value.Default.(type) {
-				case float64:
-					return int(d), true
-				case int:
-					return d, true
-				}
+				d, ok := p.Schema.Value.Default.(float64) // as kin decodes every JSON number
+				return int(d), ok
 			}
 		}
 	}

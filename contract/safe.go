@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -62,14 +63,10 @@ func tokenValues(body any) []string {
 	page, _ := body.(map[string]any)
 	tokens, _ := page["tokens"].([]any)
 	var out []string
-	if s, ok := page["token"].(string); ok && len(s) >= redact.MinWindow {
-		out = append(out, s)
-	}
-	for _, item := range tokens {
-		if tok, _ := item.(map[string]any); tok != nil {
-			if s, ok := tok["token"].(string); ok && len(s) >= redact.MinWindow {
-				out = append(out, s)
-			}
+	for _, item := range slices.Concat([]any{page}, tokens) {
+		tok, _ := item.(map[string]any)
+		if s, ok := tok["token"].(string); ok && len(s) >= redact.MinWindow {
+			out = append(out, s)
 		}
 	}
 	return out

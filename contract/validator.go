@@ -66,21 +66,6 @@ func NewValidator(opts ...ValidatorOption) (*Validator, error) {
 	return v, nil
 }
 
-// options for kin: every schema error, not just the first; security is
-// checked by us (kin would need a live authenticator); request defaults are
-// not written back into the caller's request.
-func filterOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:          true,
-		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-		SkipSettingDefaults: true,
-		// kin checks no "uri" format of its own; the spec's hostname has one.
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.WithStringFormatValidator("uri", uriFormat{}),
-		},
-	}
-}
-
 // ValidateRequest checks a request's method, path, parameters and JSON
 // body. It does not check credentials (see [CheckBearerAuth]). It reads at
 // most [MaxRequestBodyBytes] of the body, and leaves the request with its
@@ -116,12 +101,19 @@ func (v *Validator) validateRequest(r *http.Request, readBody func() ([]byte, er
 				Message: fmt.Sprintf("request body is larger than %d bytes; not validated", MaxRequestBodyBytes)}}
 		}
 	}
-	opts := filterOptions()
 	// kin's JSON decoder stops after the first value, so a body with more
 	// after it would pass: the syntax is checked whole here.
 	bad := v.jsonBodySyntax(r, body)
-	if bad != nil {
-		opts.ExcludeRequestBody = true
+	// Every schema error, not just the first; security is checked by us
+	// (kin would need a live authenticator); request defaults are not
+	// written back into the caller's request; kin checks no "uri" format of
+	// its own, and the spec's hostname has one.
+	opts := &openapi3filter.Options{
+		MultiError:              true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults:     true,
+		ExcludeRequestBody:      bad != nil,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidator("uri", uriFormat{})},
 	}
 	input := &openapi3filter.RequestValidationInput{Request: forKin(r, body), PathParams: params, Route: route, Options: opts}
 	err := openapi3filter.ValidateRequest(context.Background(), input)
@@ -172,23 +164,19 @@ func (v *Validator) requestReason(re *openapi3filter.RequestError) string {
 		}
 		var pe *openapi3filter.ParseError
 		if errors.As(e, &pe) {
-			if pe.Kind == openapi3filter.KindInvalidFormat {
-				return "not a valid " + typeName(re.Parameter.Schema)
+			if pe.Kind != openapi3filter.KindInvalidFormat {
+				return pe.Reason
 			}
-			return pe.Reason
+			if s := re.Parameter.Schema; s != nil && s.Value != nil && len(s.Value.Type.Slice()) > 0 {
+				return "not a valid " + s.Value.Type.Slice()[0]
+			}
+			return "not a valid value"
 		}
 	}
 	if re.Reason != "" {
 		return re.Reason
 	}
 	return "invalid value"
-}
-
-func typeName(ref *openapi3.SchemaRef) string {
-	if ref == nil || ref.Value == nil || ref.Value.Type == nil || len(*ref.Value.Type) == 0 {
-		return "value"
-	}
-	return (*ref.Value.Type)[0]
 }
 
 // CheckBearerAuth reports a request that carries no bearer credentials, as
@@ -218,7 +206,8 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	respRef := route.Operation.Responses.Status(status)
 	if respRef == nil || respRef.Value == nil {
 		return Findings{{Check: CheckStatus, Severity: Breaking,
-			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status, documentedStatuses(route.Operation))}}
+			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status,
+				strings.Join(slices.Sorted(maps.Keys(route.Operation.Responses.Map())), ", "))}}
 	}
 	if len(respRef.Value.Content) == 0 {
 		// A response the spec gives no body (delete's 204): nothing to
@@ -288,10 +277,6 @@ func (v *Validator) redactAll(fs Findings, values []string) Findings {
 		fs[i].Pointer = mask.Safe(fs[i].Pointer, maxFindingText)
 	}
 	return fs
-}
-
-func documentedStatuses(op *openapi3.Operation) string {
-	return strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", ")
 }
 
 // jsonErrorText keeps encoding/json's description of where the syntax broke,
