@@ -124,10 +124,8 @@ func (r *Recorder) Exchanges() []Exchange {
 
 // Findings returns every recorded finding, in order.
 func (r *Recorder) Findings() Findings {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var out Findings
-	for _, x := range r.exchanges {
+	for _, x := range r.Exchanges() {
 		out = append(out, x.Findings...)
 	}
 	return out
