@@ -25,12 +25,8 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 		if token == nil {
 			continue
 		}
-		if s, ok := token["expiresAt"].(string); ok {
-			if !isRFC3339(s) {
-				out = append(out, Finding{Check: CheckExpiresAt, Severity: Breaking,
-					Pointer: jsonPointer("tokens", strconv.Itoa(i), "expiresAt"),
-					Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", v.quoteScalar(s))})
-			}
+		if s, ok := token["expiresAt"].(string); ok && !isRFC3339(s) {
+			out = append(out, v.expiresAtFinding(jsonPointer("tokens", strconv.Itoa(i), "expiresAt"), s))
 		}
 		if agentID != "" && !namesAgent(token, agentID) {
 			out = append(out, Finding{Check: CheckAgentFilter, Severity: Breaking,
@@ -46,10 +42,14 @@ func (v *Validator) pageBehaviour(r *http.Request, body any) Findings {
 func (v *Validator) createdBehaviour(body any) Findings {
 	token, _ := body.(map[string]any)
 	if s, ok := token["expiresAt"].(string); ok && !isRFC3339(s) {
-		return Findings{{Check: CheckExpiresAt, Severity: Breaking, Pointer: "/expiresAt",
-			Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", v.quoteScalar(s))}}
+		return Findings{v.expiresAtFinding("/expiresAt", s)}
 	}
 	return nil
+}
+
+func (v *Validator) expiresAtFinding(pointer, expiresAt string) Finding {
+	return Finding{Check: CheckExpiresAt, Severity: Breaking, Pointer: pointer,
+		Message: fmt.Sprintf("expiresAt %s is not an RFC 3339 timestamp", v.quoteScalar(expiresAt))}
 }
 
 // isRFC3339 is the rule expiresAt is held to: an RFC 3339 time, with or
@@ -80,19 +80,11 @@ func (v *Validator) EffectiveLimit(r *http.Request) (int, bool) {
 		n, err := strconv.Atoi(raw)
 		return n, err == nil && n >= 0
 	}
-	return v.defaultLimit()
-}
-
-func (v *Validator) defaultLimit() (int, bool) {
 	for _, item := range v.doc.Paths.Map() {
 		if op := item.Get; op != nil {
 			if p := op.Parameters.GetByInAndName("query", "limit"); p != nil && p.Schema != nil && p.Schema.Value != nil {
-				switch d := p.Schema.Value.Default.(type) {
-				case float64:
-					return int(d), true
-				case int:
-					return d, true
-				}
+				d, ok := p.Schema.Value.Default.(float64) // as kin decodes every JSON number
+				return int(d), ok
 			}
 		}
 	}

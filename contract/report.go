@@ -70,10 +70,9 @@ func (c *Collector) Add(fs Findings) (kept Findings) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range fs {
-		i := 1
+		i := severityIndex(f.Severity)
 		if f.Severity == Breaking {
 			c.breaking++
-			i = 0
 		}
 		kind := f.kind()
 		if c.kinds[kind] {

@@ -90,21 +90,34 @@ func (t pathTemplate) match(segments []string) (map[string]string, bool) {
 // match the spec's servers (https://api.letta.com), which would reject
 // traffic to a test server or to LETTA_BASE_URL; matching the path's last
 // segments also accepts a base URL with a path prefix, such as a proxy's.
-// It returns the values of the path's parameters too.
-func (v *Validator) findRoute(r *http.Request) (*routers.Route, map[string]string, error) {
-	segments := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
-	for _, t := range v.paths {
-		params, ok := t.match(segments)
-		if !ok {
-			continue
-		}
-		op := t.item.GetOperation(r.Method)
-		if op == nil {
-			return nil, params, fmt.Errorf("method %s is not in the spec for %s", r.Method, t.path)
-		}
+// It returns the values of the path's parameters too, or, for a request
+// the spec has no operation for, the finding that says so.
+func (v *Validator) findRoute(r *http.Request) (*routers.Route, map[string]string, Findings) {
+	segments := pathSegments(r)
+	t, params, ok := v.match(segments)
+	var msg string
+	if !ok {
+		msg = fmt.Sprintf("path %s is not in the spec", v.maskParams(segments))
+	} else if op := t.item.GetOperation(r.Method); op != nil {
 		return &routers.Route{Spec: v.doc, Path: t.path, PathItem: t.item, Method: r.Method, Operation: op}, params, nil
+	} else {
+		msg = fmt.Sprintf("method %s is not in the spec for %s", r.Method, t.path)
 	}
-	return nil, nil, fmt.Errorf("path %s is not in the spec", v.maskParams(segments))
+	return nil, nil, v.redactAll(Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(msg)}}, paramValues(params))
+}
+
+// match finds the most specific spec path that segments match.
+func (v *Validator) match(segments []string) (pathTemplate, map[string]string, bool) {
+	for _, t := range v.paths {
+		if params, ok := t.match(segments); ok {
+			return t, params, true
+		}
+	}
+	return pathTemplate{}, nil, false
+}
+
+func pathSegments(r *http.Request) []string {
+	return strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
 }
 
 // maskParams is an unrouted path for a message, with every segment that
@@ -134,12 +147,9 @@ func (v *Validator) maskParams(segments []string) string {
 // matches no route, every segment where the spec puts a parameter masked
 // (see maskParams); then masked, escaped and capped as any server string.
 func (v *Validator) displayPath(r *http.Request) string {
-	segments := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
-	path := ""
-	for _, t := range v.paths {
-		if _, ok := t.match(segments); !ok {
-			continue
-		}
+	segments := pathSegments(r)
+	var path string
+	if t, _, ok := v.match(segments); ok {
 		tail := len(segments) - len(t.segments)
 		for i, s := range t.segments {
 			if isParamSegment(s) {
@@ -148,13 +158,11 @@ func (v *Validator) displayPath(r *http.Request) string {
 			}
 		}
 		path = "/" + strings.Join(segments, "/")
-		break
-	}
-	if path == "" {
+	} else {
 		path = v.maskParams(segments)
 	}
 	if r.URL.RawQuery != "" {
 		path += "?" + r.URL.RawQuery
 	}
-	return v.redact(path)
+	return v.masker().Safe(path, maxFindingText)
 }

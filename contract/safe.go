@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -55,13 +56,6 @@ func (v *Validator) quoteScalar(x any) string {
 	return "(" + jsonKind(x) + ")"
 }
 
-// guard is the last pass over a finding's text, with a masker that knows
-// the page's token values too (found in any form a finding spells them:
-// Go-quoted, escaped in a JSON pointer): masked, escaped, capped.
-func guard(mask *redact.Masker, s string) string {
-	return mask.Safe(s, maxFindingText)
-}
-
 // tokenValues lists the token values of a body, which no finding may
 // quote, whatever field a server echoed one in: a page's (tokens[*].token)
 // and a created token's own (token).
@@ -69,14 +63,10 @@ func tokenValues(body any) []string {
 	page, _ := body.(map[string]any)
 	tokens, _ := page["tokens"].([]any)
 	var out []string
-	if s, ok := page["token"].(string); ok && len(s) >= redact.MinWindow {
-		out = append(out, s)
-	}
-	for _, item := range tokens {
-		if tok, _ := item.(map[string]any); tok != nil {
-			if s, ok := tok["token"].(string); ok && len(s) >= redact.MinWindow {
-				out = append(out, s)
-			}
+	for _, item := range slices.Concat([]any{page}, tokens) {
+		tok, _ := item.(map[string]any)
+		if s, ok := tok["token"].(string); ok && len(s) >= redact.MinWindow {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -85,8 +75,7 @@ func tokenValues(body any) []string {
 // capFindings keeps the first maxFindingsPerSeverity findings of each
 // severity, and says how many more there were.
 func capFindings(fs Findings) Findings {
-	var kept [2]int
-	var dropped [2]int
+	var kept, dropped [2]int
 	var droppedCheck [2]Check
 	out := fs[:0:0]
 	for _, f := range fs {

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -9,30 +8,18 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
-// schemaFindings turns kin's response error into one finding per schema
-// violation. It never calls SchemaError.Error(), whose text embeds the whole
-// schema and the offending value (a token, perhaps).
+// schemaFindings turns kin's error from visiting a body into one finding
+// per schema violation. It never calls SchemaError.Error(), whose text
+// embeds the whole schema and the offending value (a token, perhaps).
 func (v *Validator) schemaFindings(err error) Findings {
 	var out Findings
 	for _, e := range flatten(err) {
 		se, ok := e.(*openapi3.SchemaError)
 		if !ok {
-			// Not a schema violation: a decode failure or an undocumented
-			// media type. Report kin's reason, without its wrapped error.
-			msg := e.Error()
-			var re *openapi3filter.ResponseError
-			if errors.As(e, &re) {
-				msg = re.Reason
-			}
-			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.safe(msg)})
+			out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Message: v.safe(e.Error())})
 			continue
 		}
-		out = append(out, Finding{
-			Check:    CheckSchema,
-			Severity: Breaking,
-			Pointer:  v.schemaPointer(se),
-			Message:  v.schemaReason(se),
-		})
+		out = append(out, Finding{Check: CheckSchema, Severity: Breaking, Pointer: v.schemaPointer(se), Message: v.schemaReason(se)})
 	}
 	return out
 }
@@ -125,29 +112,8 @@ func flatten(err error) []error {
 		}
 		return out
 	}
-	if se, ok := err.(*openapi3.SchemaError); ok {
-		return []error{se}
-	}
-	switch e := err.(type) {
-	case *openapi3filter.ResponseError:
-		if e.Err != nil {
-			if inner := flatten(e.Err); len(inner) > 0 && isSchemaErrors(inner) {
-				return inner
-			}
-		}
-	case *openapi3filter.RequestError:
-		if e.Parameter == nil && e.Err != nil {
-			return flatten(e.Err)
-		}
+	if re, ok := err.(*openapi3filter.RequestError); ok && re.Parameter == nil && re.Err != nil {
+		return flatten(re.Err)
 	}
 	return []error{err}
-}
-
-func isSchemaErrors(errs []error) bool {
-	for _, e := range errs {
-		if _, ok := e.(*openapi3.SchemaError); !ok {
-			return false
-		}
-	}
-	return true
 }

@@ -80,10 +80,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{readErr}))
 		return resp, nil
 	case int64(len(body)) > limit:
-		resp.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+		resp.Body = replayBody{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
 		x.Findings = append(findings, Finding{Check: CheckJSON, Severity: Breaking,
 			Message: fmt.Sprintf("body is larger than %d bytes; not validated", limit)})
 	default:
@@ -127,10 +124,8 @@ func (r *Recorder) Exchanges() []Exchange {
 
 // Findings returns every recorded finding, in order.
 func (r *Recorder) Findings() Findings {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var out Findings
-	for _, x := range r.exchanges {
+	for _, x := range r.Exchanges() {
 		out = append(out, x.Findings...)
 	}
 	return out

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,12 +37,8 @@ func (v *Validator) walkUnknown(schema *openapi3.Schema, value any, path []strin
 		for name, child := range val {
 			ref, known := props[name]
 			if !known {
-				*out = append(*out, Finding{
-					Check:    CheckUnknownField,
-					Severity: Additive,
-					Pointer:  v.pointer(append(path, name)...),
-					Message:  fmt.Sprintf("field %s is not in the spec (%s); add it to openapi.yaml", v.quote(name), jsonKind(child)),
-				})
+				*out = append(*out, Finding{Check: CheckUnknownField, Severity: Additive, Pointer: v.pointer(append(path, name)...),
+					Message: fmt.Sprintf("field %s is not in the spec (%s); add it to openapi.yaml", v.quote(name), jsonKind(child))})
 				continue
 			}
 			if ref != nil {
@@ -68,18 +65,14 @@ func declaredProperties(s *openapi3.Schema) (props openapi3.Schemas, ok bool) {
 	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) == 0 {
 		return s.Properties, len(s.Properties) > 0 // the common case: no copy
 	}
-	merged := openapi3.Schemas{}
-	for k, v := range s.Properties {
-		merged[k] = v
+	merged := maps.Clone(s.Properties)
+	if merged == nil {
+		merged = openapi3.Schemas{}
 	}
-	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
-		for _, ref := range group {
-			if ref != nil && ref.Value != nil {
-				branch, _ := declaredProperties(ref.Value)
-				for k, v := range branch {
-					merged[k] = v
-				}
-			}
+	for _, ref := range slices.Concat(s.AllOf, s.OneOf, s.AnyOf) {
+		if ref != nil && ref.Value != nil {
+			branch, _ := declaredProperties(ref.Value)
+			maps.Copy(merged, branch)
 		}
 	}
 	return merged, len(merged) > 0

@@ -66,27 +66,6 @@ func NewValidator(opts ...ValidatorOption) (*Validator, error) {
 	return v, nil
 }
 
-// redact makes a string for an Exchange safe to print: masked, escaped,
-// capped.
-func (v *Validator) redact(s string) string {
-	return v.masker().Safe(s, maxFindingText)
-}
-
-// options for kin: every schema error, not just the first; security is
-// checked by us (kin would need a live authenticator); request defaults are
-// not written back into the caller's request.
-func filterOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		MultiError:          true,
-		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-		SkipSettingDefaults: true,
-		// kin checks no "uri" format of its own; the spec's hostname has one.
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.WithStringFormatValidator("uri", uriFormat{}),
-		},
-	}
-}
-
 // ValidateRequest checks a request's method, path, parameters and JSON
 // body. It does not check credentials (see [CheckBearerAuth]). It reads at
 // most [MaxRequestBodyBytes] of the body, and leaves the request with its
@@ -107,42 +86,52 @@ func (v *Validator) ValidateRequestBody(r *http.Request, body []byte) Findings {
 // validateRequest reads the body, by readBody, only for an operation that
 // has one.
 func (v *Validator) validateRequest(r *http.Request, readBody func() ([]byte, error)) Findings {
-	route, params, err := v.findRoute(r)
-	masked := paramValues(params)
-	if err != nil {
-		return v.redactAll(Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}, masked)
+	route, params, unrouted := v.findRoute(r)
+	if unrouted != nil {
+		return unrouted
 	}
 	var body []byte
 	if route.Operation.RequestBody != nil {
-		if body, err = readBody(); err == nil && len(body) > MaxRequestBodyBytes {
-			err = errBodyTooLarge
-		}
-		if err != nil {
-			msg := "request body could not be read"
-			if errors.Is(err, errBodyTooLarge) {
-				msg = err.Error()
-			}
-			return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body", Message: msg}}
+		var err error
+		switch body, err = readBody(); {
+		case err != nil:
+			return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body", Message: "request body could not be read"}}
+		case len(body) > MaxRequestBodyBytes:
+			return Findings{{Check: CheckRequest, Severity: Breaking, Pointer: "/body",
+				Message: fmt.Sprintf("request body is larger than %d bytes; not validated", MaxRequestBodyBytes)}}
 		}
 	}
-	opts := filterOptions()
 	// kin's JSON decoder stops after the first value, so a body with more
 	// after it would pass: the syntax is checked whole here.
 	bad := v.jsonBodySyntax(r, body)
-	if bad != nil {
-		opts.ExcludeRequestBody = true
+	// Every schema error, not just the first; security is checked by us
+	// (kin would need a live authenticator); request defaults are not
+	// written back into the caller's request; kin checks no "uri" format of
+	// its own, and the spec's hostname has one.
+	opts := &openapi3filter.Options{
+		MultiError:              true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults:     true,
+		ExcludeRequestBody:      bad != nil,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidator("uri", uriFormat{})},
 	}
 	input := &openapi3filter.RequestValidationInput{Request: forKin(r, body), PathParams: params, Route: route, Options: opts}
-	err = openapi3filter.ValidateRequest(context.Background(), input)
-	return v.redactAll(capFindings(append(bad, v.requestFindings(err)...)), masked)
+	err := openapi3filter.ValidateRequest(context.Background(), input)
+	return v.redactAll(capFindings(append(bad, v.requestFindings(err)...)), paramValues(params))
 }
 
 func (v *Validator) requestFindings(err error) Findings {
 	if err == nil {
 		return nil
 	}
+	// The errors kin collected, one per parameter and one for the body,
+	// without looking inside them.
+	top := []error{err}
+	if me, ok := err.(openapi3.MultiError); ok {
+		top = me
+	}
 	var out Findings
-	for _, e := range topLevel(err) {
+	for _, e := range top {
 		if re, ok := e.(*openapi3filter.RequestError); ok && re.RequestBody != nil {
 			out = append(out, v.bodyFindings(re)...)
 			continue
@@ -150,15 +139,6 @@ func (v *Validator) requestFindings(err error) Findings {
 		out = append(out, v.paramFindings(e)...)
 	}
 	return out
-}
-
-// topLevel is the errors kin collected, one per parameter and one for
-// the body, without looking inside them.
-func topLevel(err error) []error {
-	if me, ok := err.(openapi3.MultiError); ok {
-		return me
-	}
-	return []error{err}
 }
 
 func (v *Validator) paramFindings(err error) Findings {
@@ -170,12 +150,8 @@ func (v *Validator) paramFindings(err error) Findings {
 			continue
 		}
 		p := re.Parameter
-		out = append(out, Finding{
-			Check:    CheckRequest,
-			Severity: Breaking,
-			Pointer:  v.pointer(p.In, p.Name),
-			Message:  fmt.Sprintf("%s parameter %s: %s", p.In, v.quote(p.Name), v.safe(v.requestReason(re))),
-		})
+		out = append(out, Finding{Check: CheckRequest, Severity: Breaking, Pointer: v.pointer(p.In, p.Name),
+			Message: fmt.Sprintf("%s parameter %s: %s", p.In, v.quote(p.Name), v.safe(v.requestReason(re)))})
 	}
 	return out
 }
@@ -188,23 +164,19 @@ func (v *Validator) requestReason(re *openapi3filter.RequestError) string {
 		}
 		var pe *openapi3filter.ParseError
 		if errors.As(e, &pe) {
-			if pe.Kind == openapi3filter.KindInvalidFormat {
-				return "not a valid " + typeName(re.Parameter.Schema)
+			if pe.Kind != openapi3filter.KindInvalidFormat {
+				return pe.Reason
 			}
-			return pe.Reason
+			if s := re.Parameter.Schema; s != nil && s.Value != nil && len(s.Value.Type.Slice()) > 0 {
+				return "not a valid " + s.Value.Type.Slice()[0]
+			}
+			return "not a valid value"
 		}
 	}
 	if re.Reason != "" {
 		return re.Reason
 	}
 	return "invalid value"
-}
-
-func typeName(ref *openapi3.SchemaRef) string {
-	if ref == nil || ref.Value == nil || ref.Value.Type == nil || len(*ref.Value.Type) == 0 {
-		return "value"
-	}
-	return (*ref.Value.Type)[0]
 }
 
 // CheckBearerAuth reports a request that carries no bearer credentials, as
@@ -223,10 +195,9 @@ func CheckBearerAuth(r *http.Request) Findings {
 // page can show on its own (page size, expiresAt format, the agentId filter).
 // body is the whole response body.
 func (v *Validator) ValidateResponse(r *http.Request, status int, header http.Header, body []byte) Findings {
-	route, params, err := v.findRoute(r)
-	masked := paramValues(params)
-	if err != nil {
-		return v.redactAll(Findings{{Check: CheckRequest, Severity: Breaking, Message: v.safe(err.Error())}}, masked)
+	route, params, unrouted := v.findRoute(r)
+	if unrouted != nil {
+		return unrouted
 	}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		return Findings{{Check: CheckAuth, Severity: Breaking,
@@ -235,7 +206,8 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	respRef := route.Operation.Responses.Status(status)
 	if respRef == nil || respRef.Value == nil {
 		return Findings{{Check: CheckStatus, Severity: Breaking,
-			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status, documentedStatuses(route.Operation))}}
+			Message: fmt.Sprintf("HTTP %d is not a documented response (documented: %s)", status,
+				strings.Join(slices.Sorted(maps.Keys(route.Operation.Responses.Map())), ", "))}}
 	}
 	if len(respRef.Value.Content) == 0 {
 		// A response the spec gives no body (delete's 204): nothing to
@@ -266,27 +238,14 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		}
 	}
 
+	// The body goes to its schema directly, not through openapi3filter,
+	// which would decode it again; of the rest of a response openapi3filter
+	// checks only declared headers, and the spec declares none (a test keeps
+	// it so). Not VisitAsResponse either: it only checks writeOnly
+	// properties, which the spec has none of (the same test), and costs a
+	// sorted copy of every object's property names.
 	var out Findings
-	// openapi3filter checks what the spec says of the response besides its
-	// body (headers, when the spec declares any). The body, already decoded
-	// above, goes to the schema directly: letting openapi3filter decode it a
-	// second time doubled the cost of validation.
-	opts := filterOptions()
-	opts.ExcludeResponseBody = true
-	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: opts},
-		Status:                 status,
-		Header:                 header,
-		Options:                opts,
-	}
-	input.SetBodyBytes(body)
-	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
-		out = append(out, v.schemaFindings(err)...)
-	}
 	if schema := respRef.Value.Content.Get(media).Schema; schema != nil && schema.Value != nil {
-		// Not VisitAsResponse: it only checks writeOnly properties, which the
-		// spec has none of (a test keeps it so), and costs a sorted copy of
-		// every object's property names.
 		if err := schema.Value.VisitJSON(value, openapi3.MultiErrors()); err != nil {
 			out = append(out, v.schemaFindings(err)...)
 		}
@@ -301,26 +260,23 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if len(out) == 0 {
 		return nil
 	}
-	return v.redactAll(capFindings(out), append(tokenValues(value), masked...))
+	return v.redactAll(capFindings(out), append(tokenValues(value), paramValues(params)...))
 }
 
 // redactAll is the last step of every check that may quote the server.
 // Findings are built from safe parts; this pass makes sure that no message
 // or pointer (a member name can be anything) leaves the validator with a
 // secret, a token value of the page (values, the token values of the
-// page's tokens, in whatever field they were echoed), a control character,
-// or an unbounded length.
+// page's tokens, in whatever field and form a finding spells them:
+// Go-quoted, escaped in a JSON pointer), a control character, or an
+// unbounded length.
 func (v *Validator) redactAll(fs Findings, values []string) Findings {
 	mask := v.masker().With(values...)
 	for i := range fs {
-		fs[i].Message = guard(mask, fs[i].Message)
-		fs[i].Pointer = guard(mask, fs[i].Pointer)
+		fs[i].Message = mask.Safe(fs[i].Message, maxFindingText)
+		fs[i].Pointer = mask.Safe(fs[i].Pointer, maxFindingText)
 	}
 	return fs
-}
-
-func documentedStatuses(op *openapi3.Operation) string {
-	return strings.Join(slices.Sorted(maps.Keys(op.Responses.Map())), ", ")
 }
 
 // jsonErrorText keeps encoding/json's description of where the syntax broke,
