@@ -4,7 +4,10 @@
 // the three operations (list, create, delete) is checked against
 // openapi.yaml by the contract validator, while the client gets exactly what
 // the upstream answered, as soon as it is read: the validation follows,
-// off the client's path, in the order the answers came.
+// off the client's path, in the order the answers came. ServeHTTP returns
+// once the answer is written, so that a client's next request on the same
+// connection does not wait for the validator either; Stats, Findings and
+// Report wait for every validation of an answer already handed on.
 //
 // What it checks on someone else's traffic: the request's parameters and
 // body, the response's status, content type, schema and unknown fields, and
@@ -219,7 +222,6 @@ type exchange struct {
 	findings contract.Findings // the request's
 	epoch    uint64            // the walks' epoch when it was sent
 	rc       *http.ResponseController
-	checked  sync.WaitGroup // the validation of its answer
 
 	once   sync.Once
 	budget int64 // of reqBudget, held
@@ -263,9 +265,6 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	x := &exchange{op: o, keyFP: fingerprint.Of(strings.Join(creds, "\n")), rc: http.NewResponseController(w)}
 	x.settle = func() { p.reqBudget.Release(x.budget) }
-	// The request ends once its exchange is validated, so that a server's
-	// Shutdown or Close waits for the validation too.
-	defer x.checked.Wait()
 	defer x.done()
 	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	// The answer goes out whole, within its deadline, before the wait; the
@@ -503,9 +502,7 @@ func (p *Proxy) validate(resp *http.Response) error {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	x.done() // now, so that check reads the epoch the change ended at
 	turn, keys := p.queue.add(), p.keys.seen()
-	x.checked.Add(1)
 	go func() {
-		defer x.checked.Done()
 		defer func() { <-p.sem }()
 		p.check(x, resp.Request, resp.StatusCode, resp.Header.Clone(), body, turn, keys)
 	}()
@@ -650,11 +647,9 @@ func (p *Proxy) collect(o op, fs contract.Findings, keys seenKeys) {
 	for i := range fs {
 		fs[i] = named(o, fs[i])
 	}
-	fs = keys.mask(fs)
-	// Under p.mu: OnFinding gets one call at a time.
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, f := range p.findings.Add(fs) {
+	// collect runs in its exchange's turn (see queue), so OnFinding gets
+	// one call at a time, and holds no lock a new request needs.
+	for _, f := range p.findings.Add(keys.mask(fs)) {
 		if p.onFinding != nil {
 			p.onFinding(f)
 		}

@@ -1,11 +1,13 @@
 package proxy_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -242,13 +244,15 @@ func TestWalksFollowTheOrderOfAnswers(t *testing.T) {
 // TestAnswerIsNotHeldForValidation: the client has its answer before the
 // exchange is validated, and Stats and Findings wait for the validation.
 func TestAnswerIsNotHeldForValidation(t *testing.T) {
+	// The client asks twice on one kept-alive connection while the first
+	// exchange's validation is held: both answers must come.
 	answered := make(chan struct{})
 	u, _ := url.Parse(driftingUpstream(t).URL)
 	p, err := proxy.New(proxy.Options{Upstream: u, OnFinding: func(contract.Finding) {
 		select {
 		case <-answered:
 		case <-time.After(5 * time.Second):
-			t.Error("the client had no answer while its exchange was being validated")
+			t.Error("the client had no answers while its first exchange was being validated")
 		}
 	}})
 	if err != nil {
@@ -256,14 +260,22 @@ func TestAnswerIsNotHeldForValidation(t *testing.T) {
 	}
 	ts := httptest.NewServer(p)
 	t.Cleanup(ts.Close)
-	resp, err := ts.Client().Get(ts.URL + listPath)
-	if err != nil {
-		t.Fatal(err)
+	for i := range 2 {
+		reused := false
+		trace := &httptrace.ClientTrace{GotConn: func(c httptrace.GotConnInfo) { reused = c.Reused }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, ts.URL+listPath, nil)
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if i == 1 && !reused {
+			t.Fatal("the second request did not reuse the connection")
+		}
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
 	close(answered)
-	if st := p.Stats(); st.Validated != 1 || st.Breaking == 0 || len(p.Findings()) == 0 {
-		t.Errorf("stats %+v, findings %s: want the exchange validated, with its findings", st, p.Findings())
+	if st := p.Stats(); st.Validated != 2 || st.Breaking == 0 || len(p.Findings()) == 0 {
+		t.Errorf("stats %+v, findings %s: want both exchanges validated, with their findings", st, p.Findings())
 	}
 }
