@@ -102,22 +102,14 @@ func (r *liveRun) record(x contract.Exchange) {
 	r.exchanges.Add(1)
 	r.traffic.Add(x.Findings)
 	if r.cfg.Report != nil {
-		r.callReport(x)
+		// A panic in Report is raised again when the step ends (see step),
+		// on the goroutine that called CheckLive: raised here, it would
+		// lose the answer of the call under way (a token just created,
+		// which the cleanup could then not delete), and on a walk's
+		// prefetch goroutine it would end the process.
+		defer r.panics.catch()
+		r.cfg.Report(x)
 	}
-}
-
-// callReport hands x to the caller's Report. A panic there is kept and
-// raised again when the step ends (see step), on the goroutine that called
-// CheckLive: raised here, it would lose the answer of the call under way
-// (a token just created, which the cleanup could then not delete), and on
-// a walk's prefetch goroutine it would end the process.
-func (r *liveRun) callReport(x contract.Exchange) {
-	defer func() {
-		if v := recover(); v != nil {
-			r.panics.keep(v)
-		}
-	}()
-	r.cfg.Report(x)
 }
 
 // mask masks the findings the run builds itself (walks, comparisons,
@@ -176,7 +168,9 @@ type panicBox struct {
 	raised bool // a kept panic was raised: the run is unwinding from it
 }
 
-func (b *panicBox) keep(v any) {
+// catch, deferred, keeps a panic of the function that deferred it.
+func (b *panicBox) catch() {
+	v := recover()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.value == nil {

@@ -167,11 +167,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			s.tokens = append(s.tokens, rec.token)
 		case createForeign, createRepeated:
 			// A token the run will not take for its own: breaking.
-			text := foreignText(rec)
-			if rec.state == createRepeated {
-				text = repeatedText(rec)
-			}
-			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(s.host))
+			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", rec.text, ListHint(s.host))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have
@@ -304,24 +300,25 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	defer cancel()
 	// Every token a create was answered with that the run made, whether
 	// the client call returned it or not; never one it did not make.
-	made := r.ledger.owned()
-	left := 0
-	for _, value := range made {
-		if !s.deleted[value] && !r.deleteQuietly(cctx, value) {
-			left++
+	made, left := 0, 0
+	for _, rec := range r.ledger.records {
+		if rec.state == createOwned {
+			made++
+			if !s.deleted[rec.token.Token] && !r.deleteQuietly(cctx, rec.token.Token) {
+				left++
+			}
 		}
 	}
-	if report != nil {
-		report.Seeded = len(made)
-		// Tokens not the run's are breaking findings of the report.
-		if undeleted := r.leftError(left, len(made), false); undeleted != nil {
+	// Without a report the run failed or panicked, and its error says it
+	// all; a report has the tokens not the run's as breaking findings.
+	undeleted := r.leftError(left, made, report == nil)
+	switch {
+	case report != nil:
+		report.Seeded = made
+		if undeleted != nil {
 			report.Notes = append(report.Notes, r.safe(undeleted.Error()))
 		}
 		return err
-	}
-	// No report: the run failed or panicked, and its error says it all.
-	undeleted := r.leftError(left, len(made), true)
-	switch {
 	case undeleted == nil:
 		return err
 	case err != nil:
@@ -351,10 +348,6 @@ type UndeletedError struct {
 // deleteQuietly deletes one token in the cleanup: a panic (in a caller's
 // transport) is kept for later rather than stopping the other deletes.
 func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
-	defer func() {
-		if v := recover(); v != nil {
-			r.panics.keep(v) // ok stays false
-		}
-	}()
+	defer r.panics.catch() // ok stays false
 	return r.deleteOwn(ctx, token) == nil
 }
