@@ -34,7 +34,7 @@ func Markdown(w io.Writer, r *contract.Report) {
 	fmt.Fprint(w, ".\n\n| breaking | additive |\n| ---: | ---: |\n")
 	fmt.Fprintf(w, "| %d | %d |\n\n", v.breaking, v.additive)
 	if v.breaking+v.additive == 0 {
-		fmt.Fprintf(w, "No findings: all %d checks that ran passed.\n", v.ran())
+		fmt.Fprintf(w, "No findings: all %d checks that ran passed.\n", v.ran)
 	}
 	for _, c := range v.checks {
 		if c.skipped != "" {
