@@ -46,9 +46,9 @@ type liveRun struct {
 	// deletes the tokens it says the run made, and names the rest.
 	ledger *createLedger
 
-	first, second walkResult
-	agent         string // agent of the filter check, as the server spelled it
-	seeds         *seeding
+	first walkResult
+	agent string // agent of the filter check, as the server spelled it
+	seeds *seeding
 }
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
@@ -164,8 +164,8 @@ func (r *liveRun) finish() *contract.Report {
 // can raise it where its defers run. It is safe for concurrent use.
 type panicBox struct {
 	mu     sync.Mutex
-	value  any
-	raised bool // a kept panic was raised: the run is unwinding from it
+	value  any  // the first panic kept
+	raised bool // it was raised: the run is unwinding from it
 }
 
 // catch, deferred, keeps a panic of the function that deferred it.
@@ -183,14 +183,10 @@ func (b *panicBox) catch() {
 // is not raised over it.
 func (b *panicBox) raise() {
 	b.mu.Lock()
-	v := b.value
-	b.value = nil
-	if b.raised {
-		v = nil
-	}
-	b.raised = b.raised || v != nil
+	v, raise := b.value, b.value != nil && !b.raised
+	b.raised = b.raised || raise
 	b.mu.Unlock()
-	if v != nil {
+	if raise {
 		panic(v)
 	}
 }

@@ -194,27 +194,6 @@ func refusedCreate(status int) bool {
 	return status >= 400 && status < 500
 }
 
-// checkFiltered checks that the filter walk for the run's agent listed
-// every seeded token naming that agent.
-func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
-	if s == nil {
-		return
-	}
-	for i, tok := range s.tokens {
-		if !slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == r.agent }) {
-			continue
-		}
-		if _, ok := s.seen[sightFiltered][i]; ok {
-			continue
-		}
-		if !filtered.Complete {
-			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
-			continue
-		}
-		r.drift(&r.walked, contract.CheckAgentFilter, "/tokens", "the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))
-	}
-}
-
 // roundTrip checks the seeded tokens: each is listed as create answered
 // it, delete answers each, and each is gone from the list afterwards.
 func (r *liveRun) roundTrip(ctx context.Context) error {

@@ -96,11 +96,7 @@ func chosenParts(u *url.URL) []string {
 		out = append(out, p)
 	}
 	for _, kv := range strings.Split(u.RawQuery, "&") {
-		if _, v, ok := strings.Cut(kv, "="); ok {
-			out = append(out, v)
-		} else {
-			out = append(out, kv)
-		}
+		out = append(out, kv[strings.IndexByte(kv, '=')+1:]) // the value, or all of a pair without one
 	}
 	return out
 }

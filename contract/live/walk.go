@@ -92,8 +92,20 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	// Pages ahead are bounded in bytes as well as in count: a page is
 	// validated as it arrives, at about ten times its size, so 16 MiB of
 	// decoded pages is some 150 MB of validation at most.
+	fetch := func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
+			}
+		}()
+		page, err = fetchPage(ctx, pages, opts, offset)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		return page, len(page.Tokens), page.HasNextPage, nil
+	}
 	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
-		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(pages, opts))
+		Size: pagebytes.Of, MaxBytes: 16 << 20}, fetch)
 	end := 0 // offset past the last page, once one said hasNextPage false
 	for p, err := range ahead {
 		res.Pages++
@@ -175,23 +187,6 @@ type fetchPanic struct{ value any }
 
 func (p *fetchPanic) Error() string {
 	return fmt.Sprintf("live: panic in a page fetch: %v", p.value)
-}
-
-// pageFetch adapts pages to prefetch, with each page checked for a nil
-// answer and every error saying which page it was.
-func pageFetch(pages lettatokens.PageLister, opts walkOptions) prefetch.Fetch[*gen.TokenPage] {
-	return func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
-		defer func() {
-			if v := recover(); v != nil {
-				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
-			}
-		}()
-		page, err = fetchPage(ctx, pages, opts, offset)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		return page, len(page.Tokens), page.HasNextPage, nil
-	}
 }
 
 // watch records tok in AgentTokens when it names the watched agent,
