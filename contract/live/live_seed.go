@@ -268,8 +268,9 @@ func sameInstant(a, b string) bool {
 
 // cleanup deletes every seeded token not deleted yet, however the run
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
-// LiveConfig.CleanupTimeout. Tokens it could not delete are said: in err when the
-// run failed, else in the report's notes.
+// LiveConfig.CleanupTimeout. What the run leaves (tokens it could not
+// delete, creates without a usable answer, tokens it did not take for its
+// own) is said: in err when the run failed, else in the report's notes.
 func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err error) error {
 	s := r.seeds
 	if s == nil {
@@ -277,33 +278,39 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
-	// Every token a create was answered with that the run made, whether
-	// the client call returned it or not; never one it did not make.
-	made, left := 0, 0
+	left := &UndeletedError{Expires: s.expires.UTC(), Hostname: s.host}
 	for _, rec := range r.ledger.records {
-		if rec.state == createOwned {
-			made++
+		switch rec.state {
+		case createOwned:
+			// A token the run made, whether the client call returned it
+			// or not; never one it did not make.
+			left.Created++
 			if !s.deleted[rec.token.Token] && !r.deleteQuietly(cctx, rec.token.Token) {
-				left++
+				left.Count++
+			}
+		case createSent, createRepeated:
+			left.Unanswered++
+		case createForeign:
+			// A report has these as breaking findings already; without
+			// one, the run failed or panicked, and its error says it all.
+			if report == nil {
+				left.NotDeleted = append(left.NotDeleted, rec.text)
 			}
 		}
 	}
-	// Without a report the run failed or panicked, and its error says it
-	// all; a report has the tokens not the run's as breaking findings.
-	undeleted := r.leftError(left, made, report == nil)
+	if report != nil {
+		report.Seeded = left.Created
+	}
 	switch {
-	case report != nil:
-		report.Seeded = made
-		if undeleted != nil {
-			report.Notes = append(report.Notes, r.safe(undeleted.Error()))
-		}
+	case left.Count == 0 && left.Unanswered == 0 && len(left.NotDeleted) == 0:
 		return err
-	case undeleted == nil:
+	case report != nil:
+		report.Notes = append(report.Notes, r.safe(left.Error()))
 		return err
 	case err != nil:
-		return fmt.Errorf("%w; %w", err, undeleted)
+		return fmt.Errorf("%w; %w", err, left)
 	}
-	return undeleted // a panic is unwinding: CheckLive raises it with this
+	return left // a panic is unwinding: CheckLive raises it with this
 }
 
 // UndeletedError says that a seeded run could not delete every token it

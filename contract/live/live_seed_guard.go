@@ -244,27 +244,6 @@ func ListHint(hostname string) string {
 	return "letta-tokens list --all --hostname " + hostname
 }
 
-// leftError is what a seeded run leaves that a person must know of: tokens
-// it made and could not delete, creates without a usable answer, and
-// tokens it was answered with that it did not delete (when withForeign: a
-// report that is returned has those as findings already). nil when there
-// is none.
-func (r *liveRun) leftError(left, made int, withForeign bool) *UndeletedError {
-	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host}
-	for _, rec := range r.ledger.records {
-		switch {
-		case rec.state == createSent || rec.state == createRepeated:
-			e.Unanswered++
-		case rec.state == createForeign && withForeign:
-			e.NotDeleted = append(e.NotDeleted, rec.text)
-		}
-	}
-	if e.Count == 0 && e.Unanswered == 0 && len(e.NotDeleted) == 0 {
-		return nil
-	}
-	return e
-}
-
 func (e *UndeletedError) Error() string {
 	var parts []string
 	expires := e.Expires.Format(time.RFC3339)
