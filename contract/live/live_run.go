@@ -58,14 +58,10 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		mask = redact.NewMasker(cfg.APIKey)
 	}
 	r.masker.Store(mask)
-	// An empty BaseURL or APIKey leaves the client to read the environment.
-	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
-		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey)}
-	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
-	if err != nil {
+	var err error
+	if r.validator, err = contract.NewValidator(contract.WithMasker(r.masker.Load)); err != nil {
 		return nil, err
 	}
-	r.validator = v
 	base := cfg.Transport
 	if base == nil {
 		// A transport of our own, closed on return: the run must not leave
@@ -74,10 +70,13 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		r.own = http.DefaultTransport.(*http.Transport).Clone()
 		base = r.own
 	}
-	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
+	validating := &contract.Transport{Base: base, Validator: r.validator, Report: r.record,
 		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
-	opts = append(opts, lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
-	opts = append(opts, cfg.Options...)
+	// An empty BaseURL or APIKey leaves the client to read the environment.
+	opts := append([]lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
+		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey),
+		lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}),
+	}, cfg.Options...)
 	// The transport has carried no request yet: on an error there is
 	// nothing to close.
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {

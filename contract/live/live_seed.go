@@ -58,26 +58,19 @@ type seeding struct {
 // picked: walks filter by these agents, in a URL.
 func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage) *seeding {
 	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), deleted: map[string]bool{}}
-	var seenAgents []string
+	var agents []string // to pick from, in order
 	if page != nil {
 		for _, tok := range page.Tokens {
 			for _, p := range tok.Policy.Data {
 				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id) {
-					seenAgents = append(seenAgents, p.Id)
+					agents = append(agents, p.Id)
 				}
 			}
 		}
 	}
-	pick := func(avoid string) string {
-		for _, a := range seenAgents {
-			if a != avoid {
-				return a
-			}
-		}
-		return madeUpAgent()
-	}
-	s.agents[0] = cmp.Or(agentID, pick(""))
-	s.agents[1] = pick(s.agents[0])
+	agents = append(agents, madeUpAgent(), madeUpAgent())
+	s.agents[0] = cmp.Or(agentID, agents[0])
+	s.agents[1] = agents[slices.IndexFunc(agents, func(a string) bool { return a != s.agents[0] })]
 	for i := range s.seen {
 		s.seen[i] = map[int]gen.Token{}
 	}
@@ -134,8 +127,16 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if !r.cfg.Seed {
 		return nil
 	}
-	if err := r.listBeforeSeeding(ctx); err != nil {
+	// The account's tokens before the first create, so that a create
+	// answered with a token that was already there is known as not the
+	// run's. Only fingerprints are kept.
+	before, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
+	if err != nil {
 		return err
+	}
+	r.ledger.before = before.Fingerprints
+	if !before.Complete {
+		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", before.Tokens()))
 	}
 	s := newSeeding(r.cfg.AgentID, r.masker.Load().HoldsKey, page)
 	r.seeds = s

@@ -139,21 +139,6 @@ func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
 	return rec
 }
 
-// listBeforeSeeding walks the account's tokens before the first create, so
-// that a create answered with a token that was already there is known as
-// not the run's. Only fingerprints are kept.
-func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
-	res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
-	if err != nil {
-		return err
-	}
-	r.ledger.before = res.Fingerprints
-	if !res.Complete {
-		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
-	}
-	return nil
-}
-
 // createAnswered is the createWatcher's: it sees every answer to a
 // create, before the client has it, and settles the create in flight.
 func (r *liveRun) createAnswered(req *http.Request, status int, header http.Header, body []byte) {
