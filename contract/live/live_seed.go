@@ -279,6 +279,12 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
+	// A panic in a delete (in a caller's transport) is kept for later
+	// rather than stopping the other deletes.
+	deleteQuietly := func(token string) (ok bool) {
+		defer r.panics.catch() // ok stays false
+		return r.deleteOwn(cctx, token) == nil
+	}
 	left := &UndeletedError{Expires: s.expires.UTC(), Hostname: s.host}
 	for _, rec := range r.ledger.records {
 		switch rec.state {
@@ -286,7 +292,7 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 			// A token the run made, whether the client call returned it
 			// or not; never one it did not make.
 			left.Created++
-			if !s.deleted[rec.token.Token] && !r.deleteQuietly(cctx, rec.token.Token) {
+			if !s.deleted[rec.token.Token] && !deleteQuietly(rec.token.Token) {
 				left.Count++
 			}
 		case createSent, createRepeated:
@@ -330,11 +336,4 @@ type UndeletedError struct {
 	// NotDeleted names, masked, tokens a create was answered with that
 	// the run did not take for its own, and so did not delete.
 	NotDeleted []string
-}
-
-// deleteQuietly deletes one token in the cleanup: a panic (in a caller's
-// transport) is kept for later rather than stopping the other deletes.
-func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
-	defer r.panics.catch() // ok stays false
-	return r.deleteOwn(ctx, token) == nil
 }

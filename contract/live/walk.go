@@ -49,7 +49,6 @@ type walkResult struct {
 	// AgentTokens are the fingerprints of the distinct tokens whose policy
 	// names Agent, in order.
 	AgentTokens []uint64
-	Received    int // tokens received, repeats included
 	// Pages is the pages walked, including the probe past the last one;
 	// pages requested ahead and discarded are not counted.
 	Pages int
@@ -106,7 +105,8 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	}
 	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
 		Size: pagebytes.Of, MaxBytes: 16 << 20}, fetch)
-	end := 0 // offset past the last page, once one said hasNextPage false
+	end := 0      // offset past the last page, once one said hasNextPage false
+	received := 0 // tokens, repeats included
 	for p, err := range ahead {
 		res.Pages++
 		if fp, ok := err.(*fetchPanic); ok {
@@ -141,7 +141,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			// repeated tokens is one line, not 40,000.
 			out[len(out)-1].Message += fmt.Sprintf(" (%d tokens of this page from index %d repeat earlier ones)", repeats, firstRepeat)
 		}
-		res.Received += len(page.Tokens)
+		received += len(page.Tokens)
 		if len(page.Tokens) > 0 && fresh == 0 {
 			out = append(out, breaking(contract.CheckPagination, "/tokens", "page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset))
 			return res, out, nil
@@ -154,7 +154,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "page at offset %d is empty but says hasNextPage true; walk stopped", offset))
 			return res, out, nil
 		}
-		if res.Received >= opts.MaxTokens {
+		if received >= opts.MaxTokens {
 			res.Truncated = true
 			return res, out, nil
 		}
