@@ -43,8 +43,13 @@ type liveRun struct {
 
 	// ledger is every create of a seeded run, written before it is sent,
 	// settled as its answer passes (see createWatcher); the cleanup
-	// deletes the tokens it says the run made, and names the rest.
-	ledger *createLedger
+	// deletes the tokens it says the run made, and names the rest. Only
+	// the run's goroutine uses it: creates are sent one at a time, and the
+	// createWatcher sees each answer within the call that sent it.
+	ledger []*createRecord
+	// before are the fingerprints of the tokens listed before the first
+	// create.
+	before []uint64
 
 	first walkResult
 	agent string // agent of the filter check, as the server spelled it
@@ -52,7 +57,7 @@ type liveRun struct {
 }
 
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
-	r := &liveRun{cfg: cfg, ledger: &createLedger{}}
+	r := &liveRun{cfg: cfg}
 	mask := cfg.Masker
 	if mask == nil {
 		mask = redact.NewMasker(cfg.APIKey)

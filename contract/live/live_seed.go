@@ -134,7 +134,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if err != nil {
 		return err
 	}
-	r.ledger.before = before.Fingerprints
+	r.before = before.Fingerprints
 	if !before.Complete {
 		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", before.Tokens()))
 	}
@@ -144,7 +144,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	for i, policy := range plan {
 		// Written down before it is sent: however the run ends, this
 		// create is accounted for. Its token may outlive a call that fails.
-		rec := r.ledger.sent(i, policy)
+		rec := r.sent(i, policy)
 		s.expires = time.Now().Add(seedLifetime)
 		var refused error
 		err := r.step(ctx, func() (err error) {
@@ -286,7 +286,7 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 		return r.deleteOwn(cctx, token) == nil
 	}
 	left := &UndeletedError{Expires: s.expires.UTC(), Hostname: s.host}
-	for _, rec := range r.ledger.records {
+	for _, rec := range r.ledger {
 		switch rec.state {
 		case createOwned:
 			// A token the run made, whether the client call returned it

@@ -123,19 +123,10 @@ type createRecord struct {
 	text string
 }
 
-// createLedger is every create a seeded run sent, written before it is
-// sent. Only the run's goroutine uses it: creates are sent one at a time,
-// and the createWatcher sees each answer within the call that sent it.
-type createLedger struct {
-	records []*createRecord
-	// before are the fingerprints of the tokens listed before the first
-	// create.
-	before []uint64
-}
-
-func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
+// sent writes a create in the ledger, before it is sent.
+func (r *liveRun) sent(which int, policy []gen.AgentPolicy) *createRecord {
 	rec := &createRecord{which: which, policy: policy}
-	l.records = append(l.records, rec)
+	r.ledger = append(r.ledger, rec)
 	return rec
 }
 
@@ -143,10 +134,10 @@ func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
 // create, before the client has it, and settles the create in flight.
 func (r *liveRun) createAnswered(req *http.Request, status int, header http.Header, body []byte) {
 	var rec *createRecord
-	if n := len(r.ledger.records); n > 0 && r.ledger.records[n-1].state == createSent {
-		rec = r.ledger.records[n-1] // creates are sent one at a time
+	if n := len(r.ledger); n > 0 && r.ledger[n-1].state == createSent {
+		rec = r.ledger[n-1] // creates are sent one at a time
 	} else {
-		rec = r.ledger.sent(-1, nil) // only seed creates: a guard, not a path
+		rec = r.sent(-1, nil) // only seed creates: a guard, not a path
 	}
 	if status < 200 || status > 299 {
 		if refusedCreate(status) {
@@ -165,7 +156,7 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	if r.holdsKey(tok.Token, bearer(req)) {
 		name = "a value that holds the API key (not shown)"
 	}
-	for _, earlier := range r.ledger.records {
+	for _, earlier := range r.ledger {
 		if earlier != rec && earlier.token.Token == tok.Token {
 			// Not a second token of the run's: the one token is deleted
 			// once, as the earlier create's, and a token the server made
@@ -198,7 +189,7 @@ func (r *liveRun) disown(req *http.Request, status int, header http.Header, body
 		return "names another hostname than the run's"
 	case !samePolicy(rec.policy, tok.Policy.Data):
 		return "names another policy than the run asked for"
-	case slices.Contains(r.ledger.before, fingerprint.Of(tok.Token)):
+	case slices.Contains(r.before, fingerprint.Of(tok.Token)):
 		return "was listed before the run"
 	}
 	return ""
