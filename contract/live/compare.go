@@ -41,8 +41,7 @@ func compareFiltered(all, filtered walkResult, agentID string) contract.Findings
 	if i := firstDifference(want, got); i >= 0 {
 		return contract.Findings{breaking(contract.CheckAgentFilter, "/tokens", "agentId filter differs from the unfiltered walk at position %d", i)}
 	}
-	short := len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete
-	if short {
+	if len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete {
 		more := ""
 		if all.Truncated {
 			more = " or more"

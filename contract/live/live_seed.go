@@ -130,7 +130,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	// The account's tokens before the first create, so that a create
 	// answered with a token that was already there is known as not the
 	// run's. Only fingerprints are kept.
-	before, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
+	before, err := r.walk(ctx, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
+		res, err := r.walk(ctx, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
 		if err != nil {
 			return err
 		}

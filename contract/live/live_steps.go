@@ -28,12 +28,12 @@ func (r *liveRun) pagedWalks(ctx context.Context) error {
 		watch = r.seeds.agents[0] // the filter check then covers seeded tokens
 	}
 	var err error
-	r.first, err = r.walk(ctx, r.client, walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch, Listed: r.seeds.sight(sightFirst)})
+	r.first, err = r.walk(ctx, walkOptions{Limit: sizes[0], MaxTokens: r.cfg.MaxTokens, WatchAgent: watch, Listed: r.seeds.sight(sightFirst)})
 	if err != nil {
 		return err
 	}
 	bound := laterBound(r.first, r.first.Tokens(), sizes[1], r.cfg.CompareTokens)
-	second, err := r.walk(ctx, r.client, walkOptions{Limit: sizes[1], MaxTokens: bound})
+	second, err := r.walk(ctx, walkOptions{Limit: sizes[1], MaxTokens: bound})
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (r *liveRun) filter(ctx context.Context) error {
 	}
 	size := r.cfg.PageSizes[0]
 	bound := laterBound(r.first, len(r.first.AgentTokens), size, r.cfg.CompareTokens)
-	filtered, err := r.walk(ctx, r.client, walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent, Listed: r.seeds.sight(sightFiltered)})
+	filtered, err := r.walk(ctx, walkOptions{Limit: size, MaxTokens: bound, AgentID: r.agent, Listed: r.seeds.sight(sightFiltered)})
 	if err != nil {
 		return err
 	}
