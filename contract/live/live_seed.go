@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -182,17 +181,6 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	// each delete took is for the delete checks and the cleanup to say.
 	r.note(fmt.Sprintf("seeded %d tokens for agents %s and %s (hostname %s); the run deletes them before it ends, and names any it cannot", len(s.tokens), s.agents[0], s.agents[1], s.host))
 	return nil
-}
-
-// refusedCreate reports whether a create's status means the server would
-// not create the token (its rules, this key's rights), rather than an
-// outage: 4xx except the statuses the client retries.
-func refusedCreate(status int) bool {
-	switch status {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
-		return false
-	}
-	return status >= 400 && status < 500
 }
 
 // roundTrip checks the seeded tokens: each is listed as create answered

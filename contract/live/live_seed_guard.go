@@ -140,11 +140,14 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 		rec = r.sent(-1, nil) // only seed creates: a guard, not a path
 	}
 	if status < 200 || status > 299 {
-		if refusedCreate(status) {
+		// A 4xx but those the client retries is a refusal (the server's
+		// rules, this key's rights): nothing was made. Anything else (5xx,
+		// 408, 409, 429, a redirect) may or may not have made a token: the
+		// create stays in flight, named at the end.
+		retried := status == http.StatusRequestTimeout || status == http.StatusConflict || status == http.StatusTooManyRequests
+		if status >= 400 && status < 500 && !retried {
 			rec.state = createRefused
 		}
-		// Anything else (5xx, 408, 429, a redirect) may or may not have
-		// made a token: the create stays in flight, named at the end.
 		return
 	}
 	var tok gen.Token
