@@ -139,7 +139,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 	if cfg.Concurrency < 0 {
 		return nil, fmt.Errorf("live: LiveConfig.Concurrency must not be negative, got %d", cfg.Concurrency)
 	}
-	r, err := newLiveRun(withDefaults(cfg))
+	r, err := newLiveRun(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -189,18 +189,6 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 		}
 	}
 	return r.finish(), nil
-}
-
-func withDefaults(cfg LiveConfig) LiveConfig {
-	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
-		cfg.PageSizes = [2]int{50, 7}
-	}
-	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
-	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
-	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
-	orDefault(&cfg.Concurrency, 1)
-	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
-	return cfg
 }
 
 // orDefault sets *v to def when it is below 1 (zero, or negative).

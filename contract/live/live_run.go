@@ -56,7 +56,16 @@ type liveRun struct {
 	seeds *seeding
 }
 
+// newLiveRun is the run of cfg, its zero values set to their defaults.
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
+	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
+		cfg.PageSizes = [2]int{50, 7}
+	}
+	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
+	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
+	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
+	orDefault(&cfg.Concurrency, 1)
+	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
 	r := &liveRun{cfg: cfg}
 	mask := cfg.Masker
 	if mask == nil {
