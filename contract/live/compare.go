@@ -20,7 +20,7 @@ func compareWalks(a, b walkResult) contract.Findings {
 	if i := firstDifference(a.Fingerprints, b.Fingerprints); i >= 0 {
 		return contract.Findings{breaking(contract.CheckWalkConsistency, "/tokens", "walks at limit=%d and limit=%d differ at position %d", a.Limit, b.Limit, i)}
 	}
-	if endedShort(a, b) || endedShort(b, a) {
+	if a.Complete && a.Tokens() < b.Tokens() || b.Complete && b.Tokens() < a.Tokens() {
 		return contract.Findings{breaking(contract.CheckWalkConsistency, "/tokens",
 			"walk at limit=%d yields %s, walk at limit=%d yields %s", a.Limit, count(a), b.Limit, count(b))}
 	}
@@ -41,8 +41,7 @@ func compareFiltered(all, filtered walkResult, agentID string) contract.Findings
 	if i := firstDifference(want, got); i >= 0 {
 		return contract.Findings{breaking(contract.CheckAgentFilter, "/tokens", "agentId filter differs from the unfiltered walk at position %d", i)}
 	}
-	short := len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete
-	if short {
+	if len(got) < len(want) && filtered.Complete || len(want) < len(got) && all.Complete {
 		more := ""
 		if all.Truncated {
 			more = " or more"
@@ -60,12 +59,6 @@ func breaking(check contract.Check, pointer, format string, args ...any) contrac
 }
 
 func comparable(w walkResult) bool { return w.Complete || w.Truncated }
-
-// endedShort reports whether walk a ended (hasNextPage false) having seen
-// fewer tokens than b.
-func endedShort(a, b walkResult) bool {
-	return a.Complete && len(a.Fingerprints) < len(b.Fingerprints)
-}
 
 func count(w walkResult) string {
 	if w.Truncated {

@@ -40,11 +40,7 @@ const (
 	// holds about ten times a body's size while it runs).
 	DefaultMaxPageBytes = 4 << 20
 	// DefaultCleanupTimeout bounds the cleanup of seeded tokens when
-	// LiveConfig.CleanupTimeout is zero; a caller with a deadline of its
-	// own (go test's -timeout) budgets around it. The cleanup deletes the
-	// tokens a run created when the run itself could not (it failed, its
-	// context ended, it panicked), with a context of its own, so that the
-	// deletes go out after a Ctrl-C.
+	// LiveConfig.CleanupTimeout is zero (see there).
 	DefaultCleanupTimeout = 30 * time.Second
 )
 
@@ -108,9 +104,11 @@ type LiveConfig struct {
 	// ends the run.
 	Seed bool
 	// CleanupTimeout bounds the cleanup that deletes the seeded tokens
-	// the run itself could not delete. Zero or less: 30 seconds. A caller
-	// with a hard deadline of its own (go test's -timeout) keeps this much
-	// time for it after ctx ends.
+	// the run itself could not (it failed, ctx ended, it panicked), with
+	// a context of its own, so that the deletes go out after a Ctrl-C.
+	// Zero or less: DefaultCleanupTimeout. A caller with a hard deadline
+	// of its own (go test's -timeout) keeps this much time for it after
+	// ctx ends.
 	CleanupTimeout time.Duration
 	// Report, when set, receives every exchange of the run as it is
 	// validated, its findings masked as the report's are; with Concurrency
@@ -128,11 +126,11 @@ type LiveConfig struct {
 // sizes, the agentId filter, and for seeded tokens that the list shows
 // them as created and that delete removes them. It returns an error only
 // when checking was impossible (credentials rejected, server unreachable
-// or unavailable, context ended); drift is reported in the Report, whose producer is
-// contract.ProducerCheck. When
-// ctx ends the run (an interrupt, a deadline), the report returned with
-// the error holds what was validated before it stopped (findings,
-// exchanges): a partial record for a caller's reports, never a verdict.
+// or unavailable, context ended); drift is reported in the Report, whose
+// producer is contract.ProducerCheck. When ctx ends the run (an interrupt,
+// a deadline), the report returned with the error holds what was
+// validated before it stopped (findings, exchanges): a partial record for
+// a caller's reports, never a verdict.
 //
 // Memory is bounded whatever the server sends: bodies by MaxPageBytes,
 // walks by MaxTokens and CompareTokens at 8 bytes a token, findings by
@@ -141,7 +139,7 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 	if cfg.Concurrency < 0 {
 		return nil, fmt.Errorf("live: LiveConfig.Concurrency must not be negative, got %d", cfg.Concurrency)
 	}
-	r, err := newLiveRun(withDefaults(cfg))
+	r, err := newLiveRun(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -191,18 +189,6 @@ func CheckLive(ctx context.Context, cfg LiveConfig) (report *contract.Report, er
 		}
 	}
 	return r.finish(), nil
-}
-
-func withDefaults(cfg LiveConfig) LiveConfig {
-	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
-		cfg.PageSizes = [2]int{50, 7}
-	}
-	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
-	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
-	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
-	orDefault(&cfg.Concurrency, 1)
-	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
-	return cfg
 }
 
 // orDefault sets *v to def when it is below 1 (zero, or negative).

@@ -20,12 +20,12 @@ func (r *liveRun) step(ctx context.Context, run func() error) error {
 
 // walk runs one walk as a step, its findings kept, at the run's
 // concurrency and page size bounds.
-func (r *liveRun) walk(ctx context.Context, fetch lettatokens.PageLister, opts walkOptions) (walkResult, error) {
+func (r *liveRun) walk(ctx context.Context, opts walkOptions) (walkResult, error) {
 	var res walkResult
 	opts.Concurrency = r.cfg.Concurrency
 	err := r.step(ctx, func() (err error) {
 		var f contract.Findings
-		res, f, err = walkPages(ctx, fetch, opts)
+		res, f, err = walkPages(ctx, r.client, opts)
 		r.walked.Add(r.mask(f))
 		return err
 	})

@@ -43,29 +43,39 @@ type liveRun struct {
 
 	// ledger is every create of a seeded run, written before it is sent,
 	// settled as its answer passes (see createWatcher); the cleanup
-	// deletes the tokens it says the run made, and names the rest.
-	ledger *createLedger
+	// deletes the tokens it says the run made, and names the rest. Only
+	// the run's goroutine uses it: creates are sent one at a time, and the
+	// createWatcher sees each answer within the call that sent it.
+	ledger []*createRecord
+	// before are the fingerprints of the tokens listed before the first
+	// create.
+	before []uint64
 
-	first, second walkResult
-	agent         string // agent of the filter check, as the server spelled it
-	seeds         *seeding
+	first walkResult
+	agent string // agent of the filter check, as the server spelled it
+	seeds *seeding
 }
 
+// newLiveRun is the run of cfg, its zero values set to their defaults.
 func newLiveRun(cfg LiveConfig) (*liveRun, error) {
-	r := &liveRun{cfg: cfg, ledger: &createLedger{}}
+	if cfg.PageSizes[0] < 1 || cfg.PageSizes[1] < 1 {
+		cfg.PageSizes = [2]int{50, 7}
+	}
+	orDefault(&cfg.MaxTokens, DefaultMaxTokens)
+	orDefault(&cfg.CompareTokens, DefaultCompareTokens)
+	orDefault(&cfg.MaxPageBytes, DefaultMaxPageBytes)
+	orDefault(&cfg.Concurrency, 1)
+	orDefault(&cfg.CleanupTimeout, DefaultCleanupTimeout)
+	r := &liveRun{cfg: cfg}
 	mask := cfg.Masker
 	if mask == nil {
 		mask = redact.NewMasker(cfg.APIKey)
 	}
 	r.masker.Store(mask)
-	// An empty BaseURL or APIKey leaves the client to read the environment.
-	opts := []lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
-		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey)}
-	v, err := contract.NewValidator(contract.WithMasker(r.masker.Load))
-	if err != nil {
+	var err error
+	if r.validator, err = contract.NewValidator(contract.WithMasker(r.masker.Load)); err != nil {
 		return nil, err
 	}
-	r.validator = v
 	base := cfg.Transport
 	if base == nil {
 		// A transport of our own, closed on return: the run must not leave
@@ -74,10 +84,13 @@ func newLiveRun(cfg LiveConfig) (*liveRun, error) {
 		r.own = http.DefaultTransport.(*http.Transport).Clone()
 		base = r.own
 	}
-	validating := &contract.Transport{Base: base, Validator: v, Report: r.record,
+	validating := &contract.Transport{Base: base, Validator: r.validator, Report: r.record,
 		Retryable: lettatokens.Retryable, MaxBodyBytes: cfg.MaxPageBytes}
-	opts = append(opts, lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}))
-	opts = append(opts, cfg.Options...)
+	// An empty BaseURL or APIKey leaves the client to read the environment.
+	opts := append([]lettatokens.Option{lettatokens.WithMaxBodyBytes(cfg.MaxPageBytes), lettatokens.WithMasker(mask),
+		lettatokens.WithBaseURL(cfg.BaseURL), lettatokens.WithAPIKey(cfg.APIKey),
+		lettatokens.WithTransport(keyURLGuard{holdsKey: r.holdsKey, next: &createWatcher{next: validating, maxBytes: cfg.MaxPageBytes, answered: r.createAnswered}}),
+	}, cfg.Options...)
 	// The transport has carried no request yet: on an error there is
 	// nothing to close.
 	if r.client, err = lettatokens.NewClient(opts...); err != nil {
@@ -102,22 +115,14 @@ func (r *liveRun) record(x contract.Exchange) {
 	r.exchanges.Add(1)
 	r.traffic.Add(x.Findings)
 	if r.cfg.Report != nil {
-		r.callReport(x)
+		// A panic in Report is raised again when the step ends (see step),
+		// on the goroutine that called CheckLive: raised here, it would
+		// lose the answer of the call under way (a token just created,
+		// which the cleanup could then not delete), and on a walk's
+		// prefetch goroutine it would end the process.
+		defer r.panics.catch()
+		r.cfg.Report(x)
 	}
-}
-
-// callReport hands x to the caller's Report. A panic there is kept and
-// raised again when the step ends (see step), on the goroutine that called
-// CheckLive: raised here, it would lose the answer of the call under way
-// (a token just created, which the cleanup could then not delete), and on
-// a walk's prefetch goroutine it would end the process.
-func (r *liveRun) callReport(x contract.Exchange) {
-	defer func() {
-		if v := recover(); v != nil {
-			r.panics.keep(v)
-		}
-	}()
-	r.cfg.Report(x)
 }
 
 // mask masks the findings the run builds itself (walks, comparisons,
@@ -172,11 +177,13 @@ func (r *liveRun) finish() *contract.Report {
 // can raise it where its defers run. It is safe for concurrent use.
 type panicBox struct {
 	mu     sync.Mutex
-	value  any
-	raised bool // a kept panic was raised: the run is unwinding from it
+	value  any  // the first panic kept
+	raised bool // it was raised: the run is unwinding from it
 }
 
-func (b *panicBox) keep(v any) {
+// catch, deferred, keeps a panic of the function that deferred it.
+func (b *panicBox) catch() {
+	v := recover()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.value == nil {
@@ -189,14 +196,10 @@ func (b *panicBox) keep(v any) {
 // is not raised over it.
 func (b *panicBox) raise() {
 	b.mu.Lock()
-	v := b.value
-	b.value = nil
-	if b.raised {
-		v = nil
-	}
-	b.raised = b.raised || v != nil
+	v, raise := b.value, b.value != nil && !b.raised
+	b.raised = b.raised || raise
 	b.mu.Unlock()
-	if v != nil {
+	if raise {
 		panic(v)
 	}
 }

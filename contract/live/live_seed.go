@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -58,26 +57,19 @@ type seeding struct {
 // picked: walks filter by these agents, in a URL.
 func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage) *seeding {
 	s := &seeding{host: SeedHostname + strings.ToLower(rand.Text()[:16]), deleted: map[string]bool{}}
-	var seenAgents []string
+	var agents []string // to pick from, in order
 	if page != nil {
 		for _, tok := range page.Tokens {
 			for _, p := range tok.Policy.Data {
 				if p.Id != "" && p.Id != agentID && !holdsKey(p.Id) {
-					seenAgents = append(seenAgents, p.Id)
+					agents = append(agents, p.Id)
 				}
 			}
 		}
 	}
-	pick := func(avoid string) string {
-		for _, a := range seenAgents {
-			if a != avoid {
-				return a
-			}
-		}
-		return madeUpAgent()
-	}
-	s.agents[0] = cmp.Or(agentID, pick(""))
-	s.agents[1] = pick(s.agents[0])
+	agents = append(agents, madeUpAgent(), madeUpAgent())
+	s.agents[0] = cmp.Or(agentID, agents[0])
+	s.agents[1] = agents[slices.IndexFunc(agents, func(a string) bool { return a != s.agents[0] })]
 	for i := range s.seen {
 		s.seen[i] = map[int]gen.Token{}
 	}
@@ -134,8 +126,16 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	if !r.cfg.Seed {
 		return nil
 	}
-	if err := r.listBeforeSeeding(ctx); err != nil {
+	// The account's tokens before the first create, so that a create
+	// answered with a token that was already there is known as not the
+	// run's. Only fingerprints are kept.
+	before, err := r.walk(ctx, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
+	if err != nil {
 		return err
+	}
+	r.before = before.Fingerprints
+	if !before.Complete {
+		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", before.Tokens()))
 	}
 	s := newSeeding(r.cfg.AgentID, r.masker.Load().HoldsKey, page)
 	r.seeds = s
@@ -143,7 +143,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	for i, policy := range plan {
 		// Written down before it is sent: however the run ends, this
 		// create is accounted for. Its token may outlive a call that fails.
-		rec := r.ledger.sent(i, policy)
+		rec := r.sent(i, policy)
 		s.expires = time.Now().Add(seedLifetime)
 		var refused error
 		err := r.step(ctx, func() (err error) {
@@ -167,11 +167,7 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 			s.tokens = append(s.tokens, rec.token)
 		case createForeign, createRepeated:
 			// A token the run will not take for its own: breaking.
-			text := foreignText(rec)
-			if rec.state == createRepeated {
-				text = repeatedText(rec)
-			}
-			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", text, ListHint(s.host))
+			r.drift(&r.walked, contract.CheckRoundTrip, "/token", "%s; seeding stopped (the run's tokens: %s)", rec.text, ListHint(s.host))
 			return nil
 		default:
 			// No usable answer (drift, reported as such): a token may have
@@ -185,38 +181,6 @@ func (r *liveRun) seed(ctx context.Context, page *gen.TokenPage) error {
 	// each delete took is for the delete checks and the cleanup to say.
 	r.note(fmt.Sprintf("seeded %d tokens for agents %s and %s (hostname %s); the run deletes them before it ends, and names any it cannot", len(s.tokens), s.agents[0], s.agents[1], s.host))
 	return nil
-}
-
-// refusedCreate reports whether a create's status means the server would
-// not create the token (its rules, this key's rights), rather than an
-// outage: 4xx except the statuses the client retries.
-func refusedCreate(status int) bool {
-	switch status {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
-		return false
-	}
-	return status >= 400 && status < 500
-}
-
-// checkFiltered checks that the filter walk for the run's agent listed
-// every seeded token naming that agent.
-func (s *seeding) checkFiltered(r *liveRun, filtered walkResult) {
-	if s == nil {
-		return
-	}
-	for i, tok := range s.tokens {
-		if !slices.ContainsFunc(tok.Policy.Data, func(p gen.AgentPolicy) bool { return p.Id == r.agent }) {
-			continue
-		}
-		if _, ok := s.seen[sightFiltered][i]; ok {
-			continue
-		}
-		if !filtered.Complete {
-			r.note(fmt.Sprintf("the agentId walk did not reach created %s: it stopped first", s.which(i)))
-			continue
-		}
-		r.drift(&r.walked, contract.CheckAgentFilter, "/tokens", "the agentId=%s walk does not list created %s, whose policy names that agent", r.safe(r.agent), s.which(i))
-	}
 }
 
 // roundTrip checks the seeded tokens: each is listed as create answered
@@ -245,7 +209,7 @@ func (r *liveRun) roundTrip(ctx context.Context) error {
 		s.deleted[tok.Token] = err == nil
 	}
 	for _, agent := range s.agents {
-		res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
+		res, err := r.walk(ctx, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.CompareTokens, AgentID: agent, Listed: s.sight(sightGone)})
 		if err != nil {
 			return err
 		}
@@ -293,8 +257,9 @@ func sameInstant(a, b string) bool {
 
 // cleanup deletes every seeded token not deleted yet, however the run
 // ended, with a context of its own (ctx may have ended: Ctrl-C) bounded by
-// LiveConfig.CleanupTimeout. Tokens it could not delete are said: in err when the
-// run failed, else in the report's notes.
+// LiveConfig.CleanupTimeout. What the run leaves (tokens it could not
+// delete, creates without a usable answer, tokens it did not take for its
+// own) is said: in err when the run failed, else in the report's notes.
 func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err error) error {
 	s := r.seeds
 	if s == nil {
@@ -302,32 +267,45 @@ func (r *liveRun) cleanup(ctx context.Context, report *contract.Report, err erro
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.CleanupTimeout)
 	defer cancel()
-	// Every token a create was answered with that the run made, whether
-	// the client call returned it or not; never one it did not make.
-	made := r.ledger.owned()
-	left := 0
-	for _, value := range made {
-		if !s.deleted[value] && !r.deleteQuietly(cctx, value) {
-			left++
+	// A panic in a delete (in a caller's transport) is kept for later
+	// rather than stopping the other deletes.
+	deleteQuietly := func(token string) (ok bool) {
+		defer r.panics.catch() // ok stays false
+		return r.deleteOwn(cctx, token) == nil
+	}
+	left := &UndeletedError{Expires: s.expires.UTC(), Hostname: s.host}
+	for _, rec := range r.ledger {
+		switch rec.state {
+		case createOwned:
+			// A token the run made, whether the client call returned it
+			// or not; never one it did not make.
+			left.Created++
+			if !s.deleted[rec.token.Token] && !deleteQuietly(rec.token.Token) {
+				left.Count++
+			}
+		case createSent, createRepeated:
+			left.Unanswered++
+		case createForeign:
+			// A report has these as breaking findings already; without
+			// one, the run failed or panicked, and its error says it all.
+			if report == nil {
+				left.NotDeleted = append(left.NotDeleted, rec.text)
+			}
 		}
 	}
 	if report != nil {
-		report.Seeded = len(made)
-		// Tokens not the run's are breaking findings of the report.
-		if undeleted := r.leftError(left, len(made), false); undeleted != nil {
-			report.Notes = append(report.Notes, r.safe(undeleted.Error()))
-		}
-		return err
+		report.Seeded = left.Created
 	}
-	// No report: the run failed or panicked, and its error says it all.
-	undeleted := r.leftError(left, len(made), true)
 	switch {
-	case undeleted == nil:
+	case left.Count == 0 && left.Unanswered == 0 && len(left.NotDeleted) == 0:
+		return err
+	case report != nil:
+		report.Notes = append(report.Notes, r.safe(left.Error()))
 		return err
 	case err != nil:
-		return fmt.Errorf("%w; %w", err, undeleted)
+		return fmt.Errorf("%w; %w", err, left)
 	}
-	return undeleted // a panic is unwinding: CheckLive raises it with this
+	return left // a panic is unwinding: CheckLive raises it with this
 }
 
 // UndeletedError says that a seeded run could not delete every token it
@@ -346,15 +324,4 @@ type UndeletedError struct {
 	// NotDeleted names, masked, tokens a create was answered with that
 	// the run did not take for its own, and so did not delete.
 	NotDeleted []string
-}
-
-// deleteQuietly deletes one token in the cleanup: a panic (in a caller's
-// transport) is kept for later rather than stopping the other deletes.
-func (r *liveRun) deleteQuietly(ctx context.Context, token string) (ok bool) {
-	defer func() {
-		if v := recover(); v != nil {
-			r.panics.keep(v) // ok stays false
-		}
-	}()
-	return r.deleteOwn(ctx, token) == nil
 }

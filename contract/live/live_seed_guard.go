@@ -96,11 +96,7 @@ func chosenParts(u *url.URL) []string {
 		out = append(out, p)
 	}
 	for _, kv := range strings.Split(u.RawQuery, "&") {
-		if _, v, ok := strings.Cut(kv, "="); ok {
-			out = append(out, v)
-		} else {
-			out = append(out, kv)
-		}
+		out = append(out, kv[strings.IndexByte(kv, '=')+1:]) // the value, or all of a pair without one
 	}
 	return out
 }
@@ -122,119 +118,36 @@ type createRecord struct {
 	policy []gen.AgentPolicy // as sent
 	state  createState
 	token  gen.Token // as answered (createOwned, createForeign, createRepeated)
-	// name is how a foreign or repeated token is named, masked; why says
-	// why a foreign one is not the run's, or which create's token a
-	// repeated one is.
-	name, why string
+	// text says, the token masked, why a foreign or repeated answer is not
+	// the run's token.
+	text string
 }
 
-// createLedger is every create a seeded run sent, written before it is
-// sent. Only the run's goroutine uses it: creates are sent one at a time,
-// and the createWatcher sees each answer within the call that sent it.
-type createLedger struct {
-	records []*createRecord
-	// before are the fingerprints of the tokens listed before the first
-	// create.
-	before []uint64
-}
-
-func (l *createLedger) sent(which int, policy []gen.AgentPolicy) *createRecord {
+// sent writes a create in the ledger, before it is sent.
+func (r *liveRun) sent(which int, policy []gen.AgentPolicy) *createRecord {
 	rec := &createRecord{which: which, policy: policy}
-	l.records = append(l.records, rec)
+	r.ledger = append(r.ledger, rec)
 	return rec
-}
-
-// inFlight is the create sent last whose answer has not come, or nil.
-// Creates are sent one at a time.
-func (l *createLedger) inFlight() *createRecord {
-	if n := len(l.records); n > 0 && l.records[n-1].state == createSent {
-		return l.records[n-1]
-	}
-	return nil
-}
-
-// answeredBefore is the position in the plan of a create other than rec
-// that was answered with value, or -1.
-func (l *createLedger) answeredBefore(rec *createRecord, value string) int {
-	for _, other := range l.records {
-		// Only a create answered with a token holds one.
-		if other != rec && other.token.Token == value {
-			return other.which
-		}
-	}
-	return -1
-}
-
-// owned is the values of the tokens the run made: the only ones it
-// deletes.
-func (l *createLedger) owned() []string {
-	var out []string
-	for _, rec := range l.records {
-		if rec.state == createOwned {
-			out = append(out, rec.token.Token)
-		}
-	}
-	return out
-}
-
-// unusable counts the creates sent whose answer never came, or came
-// unusable (no token in it, or the token of another create), each of
-// which may have made a token the run cannot name; and says, masked, each
-// token a create was answered with that the run did not take for its own.
-func (l *createLedger) unusable() (unanswered int, foreign []string) {
-	for _, rec := range l.records {
-		switch rec.state {
-		case createSent, createRepeated:
-			unanswered++
-		case createForeign:
-			foreign = append(foreign, foreignText(rec))
-		}
-	}
-	return unanswered, foreign
-}
-
-func foreignText(rec *createRecord) string {
-	return fmt.Sprintf("seeded token %d was answered with %s, which %s: the run did not delete it", rec.which+1, rec.name, rec.why)
-}
-
-// repeatedText says that a create was answered with the token of an
-// earlier one: that token is deleted once, as the earlier create's, and a
-// token the server made for this create, if any, is one the run cannot
-// name.
-func repeatedText(rec *createRecord) string {
-	return fmt.Sprintf("seeded token %d was answered with the token of %s (%s): a token the server made for it, if any, is one this run cannot name",
-		rec.which+1, rec.why, rec.name)
-}
-
-// listBeforeSeeding walks the account's tokens before the first create, so
-// that a create answered with a token that was already there is known as
-// not the run's. Only fingerprints are kept.
-func (r *liveRun) listBeforeSeeding(ctx context.Context) error {
-	res, err := r.walk(ctx, r.client, walkOptions{Limit: r.cfg.PageSizes[0], MaxTokens: r.cfg.MaxTokens})
-	if err != nil {
-		return err
-	}
-	r.ledger.before = res.Fingerprints
-	if !res.Complete {
-		r.note(fmt.Sprintf("the walk before seeding did not reach its end: a created token was checked against the first %d tokens of the account only", res.Tokens()))
-	}
-	return nil
 }
 
 // createAnswered is the createWatcher's: it sees every answer to a
 // create, before the client has it, and settles the create in flight.
 func (r *liveRun) createAnswered(req *http.Request, status int, header http.Header, body []byte) {
-	rec := r.ledger.inFlight()
-	if rec == nil {
-		// Only seed creates; this is a guard, not a path.
-		rec = r.ledger.sent(-1, nil)
+	var rec *createRecord
+	if n := len(r.ledger); n > 0 && r.ledger[n-1].state == createSent {
+		rec = r.ledger[n-1] // creates are sent one at a time
+	} else {
+		rec = r.sent(-1, nil) // only seed creates: a guard, not a path
 	}
 	if status < 200 || status > 299 {
-		if refusedCreate(status) {
+		// A 4xx but those the client retries is a refusal (the server's
+		// rules, this key's rights): nothing was made. Anything else (5xx,
+		// 408, 409, 429, a redirect) may or may not have made a token: the
+		// create stays in flight, named at the end.
+		retried := status == http.StatusRequestTimeout || status == http.StatusConflict || status == http.StatusTooManyRequests
+		if status >= 400 && status < 500 && !retried {
 			rec.state = createRefused
 		}
-		// Anything else (5xx, 408, 429, a redirect) may or may not have
-		// made a token: the create stays in flight, named at the end.
 		return
 	}
 	var tok gen.Token
@@ -246,14 +159,20 @@ func (r *liveRun) createAnswered(req *http.Request, status int, header http.Head
 	if r.holdsKey(tok.Token, bearer(req)) {
 		name = "a value that holds the API key (not shown)"
 	}
-	if earlier := r.ledger.answeredBefore(rec, tok.Token); earlier >= 0 {
-		// Not a second token of the run's: the one token is deleted once,
-		// as the earlier create's.
-		rec.state, rec.token, rec.name, rec.why = createRepeated, tok, name, fmt.Sprintf("seeded token %d", earlier+1)
-		return
+	for _, earlier := range r.ledger {
+		if earlier != rec && earlier.token.Token == tok.Token {
+			// Not a second token of the run's: the one token is deleted
+			// once, as the earlier create's, and a token the server made
+			// for this create, if any, is one the run cannot name.
+			rec.state, rec.token = createRepeated, tok
+			rec.text = fmt.Sprintf("seeded token %d was answered with the token of seeded token %d (%s): a token the server made for it, if any, is one this run cannot name",
+				rec.which+1, earlier.which+1, name)
+			return
+		}
 	}
 	if why := r.disown(req, status, header, body, rec, tok); why != "" {
-		rec.state, rec.token, rec.name, rec.why = createForeign, tok, name, why
+		rec.state, rec.token = createForeign, tok
+		rec.text = fmt.Sprintf("seeded token %d was answered with %s, which %s: the run did not delete it", rec.which+1, name, why)
 		return
 	}
 	rec.state, rec.token = createOwned, tok
@@ -273,7 +192,7 @@ func (r *liveRun) disown(req *http.Request, status int, header http.Header, body
 		return "names another hostname than the run's"
 	case !samePolicy(rec.policy, tok.Policy.Data):
 		return "names another policy than the run asked for"
-	case slices.Contains(r.ledger.before, fingerprint.Of(tok.Token)):
+	case slices.Contains(r.before, fingerprint.Of(tok.Token)):
 		return "was listed before the run"
 	}
 	return ""
@@ -302,23 +221,6 @@ func samePolicy(a, b []gen.AgentPolicy) bool {
 // could not name: their hostname is the run's.
 func ListHint(hostname string) string {
 	return "letta-tokens list --all --hostname " + hostname
-}
-
-// leftError is what a seeded run leaves that a person must know of: tokens
-// it made and could not delete, creates without an answer, and tokens it
-// was answered with that it did not delete (when withForeign: a report
-// that is returned has those as findings already). nil when there is
-// none.
-func (r *liveRun) leftError(left, made int, withForeign bool) *UndeletedError {
-	unanswered, foreign := r.ledger.unusable()
-	e := &UndeletedError{Count: left, Created: made, Expires: r.seeds.expires.UTC(), Hostname: r.seeds.host, Unanswered: unanswered}
-	if withForeign {
-		e.NotDeleted = foreign
-	}
-	if e.Count == 0 && e.Unanswered == 0 && len(e.NotDeleted) == 0 {
-		return nil
-	}
-	return e
 }
 
 func (e *UndeletedError) Error() string {

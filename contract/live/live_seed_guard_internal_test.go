@@ -89,14 +89,14 @@ func TestCreateAnsweredSettlesEvery2xx(t *testing.T) {
 		status int
 		sent   bool
 	}{{200, true}, {201, true}, {299, true}, {201, false}} {
-		r := &liveRun{ledger: &createLedger{}, validator: v}
+		r := &liveRun{validator: v}
 		r.masker.Store(redact.NewMasker("sk-let-test-key"))
 		if c.sent {
-			r.ledger.sent(0, nil)
+			r.sent(0, nil)
 		}
 		req := httptest.NewRequest(http.MethodPost, "/v1/client-side-access-tokens", nil)
 		r.createAnswered(req, c.status, http.Header{"Content-Type": {"application/json"}}, body)
-		if n := len(r.ledger.records); n != 1 || r.ledger.records[0].state != createForeign {
+		if n := len(r.ledger); n != 1 || r.ledger[0].state != createForeign {
 			t.Errorf("HTTP %d with a token, sent %v: %d records, want one settled as foreign", c.status, c.sent, n)
 		}
 	}

@@ -177,6 +177,9 @@ func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 			if !strings.Contains(found.Message, "seeded token 2 was answered with") || !strings.Contains(found.Message, "did not delete it") {
 				t.Errorf("finding %q", found.Message)
 			}
+			if notes := strings.Join(report.Notes, "\n"); strings.Contains(notes, "did not delete it") {
+				t.Errorf("the notes repeat the finding: %q", notes)
+			}
 			if tt.why != "holds the API key" && !strings.Contains(found.Message, redact.Token(answered)) {
 				t.Errorf("finding %q does not name the token as %s", found.Message, redact.Token(answered))
 			}

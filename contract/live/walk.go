@@ -49,7 +49,6 @@ type walkResult struct {
 	// AgentTokens are the fingerprints of the distinct tokens whose policy
 	// names Agent, in order.
 	AgentTokens []uint64
-	Received    int // tokens received, repeats included
 	// Pages is the pages walked, including the probe past the last one;
 	// pages requested ahead and discarded are not counted.
 	Pages int
@@ -92,9 +91,22 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	// Pages ahead are bounded in bytes as well as in count: a page is
 	// validated as it arrives, at about ten times its size, so 16 MiB of
 	// decoded pages is some 150 MB of validation at most.
+	fetch := func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
+			}
+		}()
+		page, err = fetchPage(ctx, pages, opts, offset)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		return page, len(page.Tokens), page.HasNextPage, nil
+	}
 	ahead := prefetch.Pages(ctx, prefetch.Options[*gen.TokenPage]{Limit: opts.Limit, Concurrency: max(1, opts.Concurrency),
-		Size: pagebytes.Of, MaxBytes: 16 << 20}, pageFetch(pages, opts))
-	end := 0 // offset past the last page, once one said hasNextPage false
+		Size: pagebytes.Of, MaxBytes: 16 << 20}, fetch)
+	end := 0      // offset past the last page, once one said hasNextPage false
+	received := 0 // tokens, repeats included
 	for p, err := range ahead {
 		res.Pages++
 		if fp, ok := err.(*fetchPanic); ok {
@@ -129,7 +141,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			// repeated tokens is one line, not 40,000.
 			out[len(out)-1].Message += fmt.Sprintf(" (%d tokens of this page from index %d repeat earlier ones)", repeats, firstRepeat)
 		}
-		res.Received += len(page.Tokens)
+		received += len(page.Tokens)
 		if len(page.Tokens) > 0 && fresh == 0 {
 			out = append(out, breaking(contract.CheckPagination, "/tokens", "page at offset %d only repeats earlier tokens: offset seems ignored; walk stopped", offset))
 			return res, out, nil
@@ -142,7 +154,7 @@ func walkPages(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 			out = append(out, breaking(contract.CheckPagination, "/hasNextPage", "page at offset %d is empty but says hasNextPage true; walk stopped", offset))
 			return res, out, nil
 		}
-		if res.Received >= opts.MaxTokens {
+		if received >= opts.MaxTokens {
 			res.Truncated = true
 			return res, out, nil
 		}
@@ -175,23 +187,6 @@ type fetchPanic struct{ value any }
 
 func (p *fetchPanic) Error() string {
 	return fmt.Sprintf("live: panic in a page fetch: %v", p.value)
-}
-
-// pageFetch adapts pages to prefetch, with each page checked for a nil
-// answer and every error saying which page it was.
-func pageFetch(pages lettatokens.PageLister, opts walkOptions) prefetch.Fetch[*gen.TokenPage] {
-	return func(ctx context.Context, offset, _ int) (page *gen.TokenPage, items int, more bool, err error) {
-		defer func() {
-			if v := recover(); v != nil {
-				page, items, more, err = nil, 0, false, &fetchPanic{value: v}
-			}
-		}()
-		page, err = fetchPage(ctx, pages, opts, offset)
-		if err != nil {
-			return nil, 0, false, err
-		}
-		return page, len(page.Tokens), page.HasNextPage, nil
-	}
 }
 
 // watch records tok in AgentTokens when it names the watched agent,

@@ -36,7 +36,7 @@ func Annotations(w io.Writer, r *contract.Report) error {
 			if f.breaking {
 				command, kind = "error", "breaking"
 			}
-			title := fmt.Sprintf("%s: %s drift (%s)", v.command, kind, f.check)
+			title := fmt.Sprintf("%s: %s drift (%s)", v.command, kind, c.name)
 			fmt.Fprintf(bw, "::%s title=%s::%s\n", command, ghProperty(title), ghData(f.pointer+": "+f.message))
 		}
 	}

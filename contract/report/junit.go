@@ -125,14 +125,10 @@ func JUnit(w io.Writer, r *contract.Report) error {
 	// encoding/xml writes every character XML 1.0 forbids (most C0
 	// controls, U+FFFE, invalid UTF-8) as U+FFFD: whatever the view holds,
 	// the document stays valid.
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
 		return err
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
+	_, err = io.WriteString(w, xml.Header+string(out)+"\n")
 	return err
 }

@@ -31,10 +31,9 @@ func Markdown(w io.Writer, r *contract.Report) {
 	if v.agentID != "" {
 		fmt.Fprintf(w, ", agent %s", mdCode(v.agentID))
 	}
-	fmt.Fprint(w, ".\n\n| breaking | additive |\n| ---: | ---: |\n")
-	fmt.Fprintf(w, "| %d | %d |\n\n", v.breaking, v.additive)
+	fmt.Fprintf(w, ".\n\n| breaking | additive |\n| ---: | ---: |\n| %d | %d |\n\n", v.breaking, v.additive)
 	if v.breaking+v.additive == 0 {
-		fmt.Fprintf(w, "No findings: all %d checks that ran passed.\n", v.ran())
+		fmt.Fprintf(w, "No findings: all %d checks that ran passed.\n", v.ran)
 	}
 	for _, c := range v.checks {
 		if c.skipped != "" {

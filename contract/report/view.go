@@ -29,6 +29,7 @@ type reportView struct {
 	agentID   string
 	breaking  int
 	additive  int
+	ran       int // checks that ran (were not skipped)
 	// checks are the producer's, each one test case of the JUnit report
 	// (so that a passing run still lists what was checked), then any other
 	// seen in a finding.
@@ -50,26 +51,10 @@ type checkView struct {
 	skipped string
 }
 
-// roundTripSkipped is why the round-trip check does not run without
-// --seed: it needs tokens of the run's own to create, list and delete.
-const roundTripSkipped = "not run: it needs --seed (tokens the run creates, lists and deletes)"
-
-// ran counts the checks that ran (were not skipped).
-func (v *reportView) ran() int {
-	n := 0
-	for _, c := range v.checks {
-		if c.skipped == "" {
-			n++
-		}
-	}
-	return n
-}
-
 // findingView is one finding, safe to print.
 type findingView struct {
 	breaking bool   // fails the run; anything else is reported and passes
 	severity string // as the contract package names it
-	check    string
 	pointer  string // "/" for the whole body
 	message  string
 	line     string // the report line: severity, check, pointer, message
@@ -105,18 +90,13 @@ func newReportView(r *contract.Report) *reportView {
 			index[f.Check] = i
 			v.checks = append(v.checks, checkView{name: redact.Line(string(f.Check), redact.MaxLine)})
 		}
-		pointer := f.Pointer
-		if pointer == "" {
-			pointer = "/"
-		}
 		if f.Severity == contract.Breaking {
 			v.checks[i].breaking++
 		}
 		v.checks[i].findings = append(v.checks[i].findings, findingView{
 			breaking: f.Severity == contract.Breaking,
 			severity: redact.Line(string(f.Severity), redact.MaxLine),
-			check:    v.checks[i].name,
-			pointer:  redact.Line(pointer, redact.MaxLine),
+			pointer:  redact.Line(cmp.Or(f.Pointer, "/"), redact.MaxLine),
 			message:  redact.Line(f.Message, reportLineCap),
 			line:     redact.Line(f.String(), reportLineCap),
 		})
@@ -124,8 +104,11 @@ func newReportView(r *contract.Report) *reportView {
 	for _, n := range r.Notes {
 		v.notes = append(v.notes, redact.Line(n, reportLineCap))
 	}
+	v.ran = len(v.checks)
 	if i, ok := index[contract.CheckRoundTrip]; ok && v.command == contract.ProducerCheck && r.Seeded == 0 && len(v.checks[i].findings) == 0 {
-		v.checks[i].skipped = roundTripSkipped
+		// It needs tokens of the run's own to create, list and delete.
+		v.checks[i].skipped = "not run: it needs --seed (tokens the run creates, lists and deletes)"
+		v.ran--
 	}
 	return v
 }
