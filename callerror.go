@@ -11,9 +11,8 @@ import (
 )
 
 // doer is the gen.HttpRequestDoer of a Client: the attempt loop, its
-// failures worded as this package's errors, masked of the call's secrets.
-// An answer the loop could not use is an *Error; a call without one fails
-// with its cause wrapped (see callError).
+// failures worded as this package's errors (an *Error, a callError),
+// masked of the call's secrets.
 type doer struct {
 	loop *attempt.Loop
 	mask *redact.Masker // the client's
@@ -69,21 +68,13 @@ func isCollection(u *url.URL) bool {
 	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), collectionPath)
 }
 
-// callError is how a call fails when no usable HTTP answer arrived: no
-// connection, a TLS failure, a timeout, a body that timed out or broke off
-// on every attempt, or the caller's context ending. It wraps the cause as
-// it is (net/http's *url.Error, cut to the origin; the context's error), so
-// that errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr)
-// and errors.As(err, &urlErr) work, and names the operation, as
-// fmt.Errorf("lettatokens: list tokens: %w", cause) would.
-//
-// Unlike fmt.Errorf, its text is made safe once, when it is built: some
-// transport errors quote what a server sent (a malformed header line), and
-// a server can put the API key, a token, terminal escapes or a megabyte
-// there. The text is masked (the call's secrets, whatever their shape, and
-// anything token-shaped), escaped and capped like any server string. The
-// cause of an *Error is made safe the same way (see newResponseError),
-// without the prefix.
+// callError is how a call fails when no usable answer arrived (see
+// [Error]): the cause, named with the operation as
+// fmt.Errorf("lettatokens: list tokens: %w", cause) would name it, but
+// with its text made safe once, when it is built: some transport errors
+// quote what a server sent (a malformed header line), and a server can put
+// a secret, terminal escapes or a megabyte there. Without the prefix, it is
+// the cause of an *Error.
 type callError struct {
 	err error
 	msg string

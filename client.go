@@ -16,17 +16,16 @@ import (
 
 // Client calls Letta's client-side access tokens API: [Client.CreateToken],
 // [Client.ListTokens] (one page), [Client.Tokens] (every page) and
-// [Client.DeleteToken]. It is configured for production
-// use: API key and base URL from options or the environment, Bearer
-// authentication, a User-Agent, a timeout per attempt, retries, a cap on
-// response bodies, typed errors ([*Error] for an answer that cannot be
-// used, [*ParamError] for arguments refused before sending, the transport's
-// or the context's own error, wrapped, for a call that got no answer), and
-// redaction of the API key and tokens from every error.
+// [Client.DeleteToken]. It is configured for production use: API key and
+// base URL from options or the environment, Bearer authentication, a
+// User-Agent, a timeout per attempt, retries of failed attempts (see
+// [WithMaxRetries]), a cap on response bodies.
 //
-// The generated client is reachable with [Client.Generated] for anything
-// these methods do not cover; its methods go through the same attempt
-// loop, checks and authentication.
+// Every method fails with a [*ParamError], and sends nothing, for
+// arguments the spec rules out; with an [*Error] for an answer it cannot
+// use (a non-2xx status, a body that is not JSON or lacks a member the
+// spec requires); and with its cause wrapped when no answer came (see
+// [Error]). No error shows the API key or a token.
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -35,14 +34,12 @@ type Client struct {
 	mask *redact.Masker // masks the errors of its calls
 }
 
-// Generated returns the generated client that c's methods use: every
-// request it sends carries c's authentication and User-Agent, is retried
-// by c's policy, and gets a response only for a 204, any 2xx to a delete
-// (its body dropped), or a 2xx JSON body within the cap; any other answer
-// is an [*Error], a call without an
-// answer returns its cause wrapped. It is for operations or options these
-// methods do not offer; prefer them where they do, as they also check
-// arguments and decode strictly.
+// Generated returns the generated client that c's methods use, for
+// operations or options they do not offer: every request it sends carries
+// c's authentication and User-Agent, is retried by c's policy, and gets a
+// response only for a 204, any 2xx to a delete (its body dropped), or a
+// 2xx JSON body within the cap; it fails as c's methods do. Prefer those
+// where they serve, as they also check arguments and decode strictly.
 func (c *Client) Generated() *gen.ClientWithResponses { return c.generated }
 
 // NewClient returns a Client configured by opts, falling back to the

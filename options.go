@@ -87,9 +87,8 @@ func WithTransport(rt http.RoundTripper) Option {
 
 // WithMaxRetries sets how many times a failed request is retried; the
 // default is 2 (3 attempts in all). 0 disables retries; more than 10, or a
-// negative number, is an error from NewClient. Creates are
-// retried too, as in Letta's SDKs, which can create a second token when an
-// answer is lost (see [Client.CreateToken]).
+// negative number, is an error from NewClient. Creates are retried too
+// (see [Client.CreateToken] for what that means).
 func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = n }
 }
