@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
-	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // CreateTokenParams describes a token to create with [Client.CreateToken].
@@ -37,14 +36,9 @@ type CreateTokenParams struct {
 }
 
 // CreateToken creates a client-side access token and returns it, its
-// value (Token, a secret) in full.
-//
-// The parameters are checked before anything is sent, against what the
-// spec says (see [CreateTokenParams]); a violation is a [*ParamError]
-// naming the field, never its value. An answer that is not a whole token
-// (a non-2xx status such as the documented 400, a body that is not JSON
-// or lacks a member) is an [*Error]; a call without an answer returns its
-// cause wrapped (see [Error]).
+// value (Token, a secret) in full. The parameters are checked as
+// [CreateTokenParams] says; a [*ParamError] names the field, never its
+// value.
 //
 // Retries: a create is retried like any other call (a connection error, a
 // timeout, 408, 409, 429, 5xx; up to [WithMaxRetries], 2 by default), as
@@ -67,18 +61,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 		return nil, err
 	}
 	resp, err := c.generated.CreateClientSideAccessToken(ctx, body)
-	if err != nil {
-		return nil, failed("create token", err, c.mask)
-	}
-	defer resp.Body.Close()
-	raw := attempt.Body(resp)
-	tok, secret, err := decodeToken(raw)
-	if err != nil {
-		// The body may hold the new token in a shape redaction does not
-		// recognise: mask it by value too.
-		return nil, newResponseError(resp, raw, err, c.mask.With(secret))
-	}
-	return tok, nil
+	return answer(c, "create token", resp, err, decodeToken)
 }
 
 // rfc3339Millis is how Letta writes times, and how an expiry is sent.
