@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -64,7 +65,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	loop := doer{mask: cfg.mask, loop: &attempt.Loop{
 		Client:       cfg.attemptClient(),
-		Timeout:      cfg.attemptTimeout(),
+		Timeout:      cfg.timeout,
 		MaxRetries:   cfg.maxRetries,
 		MaxBodyBytes: cfg.maxBodyBytes,
 		Wait:         cfg.retryWait,
@@ -118,14 +119,20 @@ func (c *config) complete(getenv func(string) string) error {
 	case c.maxBodyBytes <= 0:
 		return &ConfigError{Setting: "WithMaxBodyBytes", Reason: fmt.Sprintf("must be positive, got %d", c.maxBodyBytes)}
 	}
+	// Each attempt's limit: WithTimeout's, else the caller's client's, else
+	// the default.
+	if c.timeout == 0 && c.httpClient != nil && c.httpClient.Timeout > 0 {
+		c.timeout = c.httpClient.Timeout
+	}
+	c.timeout = cmp.Or(c.timeout, defaultTimeout)
 	return nil
 }
 
 // attemptClient returns the *http.Client that makes each single attempt: a
 // copy of the caller's, if any, so that its Transport and Jar are
 // honoured, with our redirect policy in front of the caller's. Its Timeout
-// is cleared: the loop limits each attempt with a context instead (see
-// attemptTimeout), so that the body is read under the same limit.
+// is cleared: the loop limits each attempt with a context instead, so
+// that the body is read under the same limit.
 func (c *config) attemptClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -139,16 +146,4 @@ func (c *config) attemptClient() *http.Client {
 	hc.CheckRedirect = attempt.SameOriginRedirects(c.origin, hc.CheckRedirect)
 	hc.Timeout = 0
 	return hc
-}
-
-// attemptTimeout is the limit of each attempt: WithTimeout's, else the
-// Timeout of the caller's client, else the default.
-func (c *config) attemptTimeout() time.Duration {
-	switch {
-	case c.timeout > 0:
-		return c.timeout
-	case c.httpClient != nil && c.httpClient.Timeout > 0:
-		return c.httpClient.Timeout
-	}
-	return defaultTimeout
 }
