@@ -73,7 +73,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	generated, err := gen.NewClientWithResponses(cfg.baseURL,
 		gen.WithHTTPClient(loop),
 		gen.WithRequestEditorFn(BearerAuth(cfg.apiKey)),
-		gen.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
+		// The caller's product token, if any, then this module's.
+		gen.WithRequestEditorFn(setHeader("User-Agent", strings.TrimPrefix(cfg.userAgent+" "+defaultUserAgent, " "))),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("lettatokens: creating client: %w", err)
