@@ -82,21 +82,18 @@ type Error struct {
 	// transport's error instead (see above).
 	StatusCode int
 	// Message is Letta's error message (the "message" member of a JSON error
-	// body), when the body had one; escaped, and cut to [redact.MaxLine]
-	// bytes.
+	// body), when the body had one.
 	Message string
 	// RequestID is the server's request id header (x-request-id or
 	// request-id), when present; quote it when asking Letta for support.
-	// Escaped, and cut to [redact.MaxLine] bytes.
 	RequestID string
-	// Body is a redacted excerpt of at most 512 bytes of the response body,
-	// with runs of white space (line breaks included) collapsed to one
-	// space and other control characters escaped.
+	// Body is an excerpt of at most 512 bytes of the response body, runs of
+	// white space (line breaks included) collapsed to one space.
 	Body string
 	// Err is the underlying cause, if any: a decoding error,
-	// ErrBodyTooLarge, ErrCrossOriginRedirect. It is what Unwrap returns;
-	// its text is masked of the call's secrets, and errors.Is and errors.As
-	// see through it to the cause.
+	// ErrBodyTooLarge, ErrCrossOriginRedirect. Its text is masked of the
+	// call's secrets, and errors.Is and errors.As see through it to the
+	// cause.
 	Err error
 
 	// bodyJSON is whether the body was JSON (declared or valid), and
@@ -136,8 +133,7 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Unwrap returns the underlying cause, so errors.Is(err, ErrBodyTooLarge)
-// and errors.As(err, &someNetError) see through an *Error.
+// Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // newResponseError builds the *Error for a response the caller cannot use.
