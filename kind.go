@@ -94,8 +94,7 @@ func KindOf(err error) Kind {
 	case errors.As(err, &syntaxErr), errors.As(err, &typeErr):
 		return KindUndocumented
 	case errors.As(err, &urlErr), errors.As(err, &netErr):
-		// No answer at all: refused, no such host, TLS. (A timeout or a
-		// body that broke off was sorted above.)
+		// No answer at all: refused, no such host, TLS.
 		return KindUnreachable
 	}
 	return KindUnknown

@@ -38,11 +38,7 @@ type config struct {
 	maxBodyBytes int64
 	userAgent    string
 	mask         *redact.Masker
-
-	// retryWait turns the wait the retry policy asks for into the wait that
-	// is actually slept. It is the identity outside tests, which shrink it
-	// so that a test of a 10 s Retry-After takes milliseconds.
-	retryWait func(time.Duration) time.Duration
+	retryWait    func(time.Duration) time.Duration // attempt.Loop.Wait
 }
 
 // WithAPIKey sets the Letta API key, trimmed of white space as

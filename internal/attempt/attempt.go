@@ -45,7 +45,8 @@ type Loop struct {
 	MaxRetries   int
 	MaxBodyBytes int64
 	// Wait turns a wait the loop asks for into the wait slept: the
-	// identity outside tests, which shrink it.
+	// identity outside tests, which shrink it so that a test of a 10 s
+	// Retry-After takes milliseconds.
 	Wait func(time.Duration) time.Duration
 
 	throttle throttle
