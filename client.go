@@ -92,18 +92,11 @@ func (c *config) complete(getenv func(string) string) error {
 		if c.baseURL == "" && errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
 			return err
 		}
-		if c.apiKey == "" {
-			c.apiKey = env.APIKey
-		}
-		if c.baseURL == "" {
-			c.baseURL = env.BaseURL
-		}
+		c.apiKey = cmp.Or(c.apiKey, env.APIKey)
+		c.baseURL = cmp.Or(c.baseURL, env.BaseURL, DefaultBaseURL)
 	}
 	if c.apiKey == "" {
 		return ErrNoAPIKey
-	}
-	if c.baseURL == "" {
-		c.baseURL = DefaultBaseURL
 	}
 	base, err := checkBaseURL("WithBaseURL", strings.TrimSpace(c.baseURL))
 	if err != nil {
