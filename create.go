@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -70,15 +71,10 @@ const rfc3339Millis = "2006-01-02T15:04:05.000Z07:00"
 // request checks p and builds the request body; now is the time an
 // ExpiresIn counts from and an expiry must be after.
 func (p CreateTokenParams) request(now time.Time) (gen.CreateTokenRequest, error) {
-	if err := checkHostname(p.Hostname); err != nil {
-		return gen.CreateTokenRequest{}, err
-	}
-	policy, err := checkPolicy(p.Policy)
-	if err != nil {
-		return gen.CreateTokenRequest{}, err
-	}
-	expires, err := p.expiry(now)
-	if err != nil {
+	policy, policyErr := checkPolicy(p.Policy)
+	expires, expiryErr := p.expiry(now)
+	// The first problem, in the fields' order.
+	if err := cmp.Or(checkHostname(p.Hostname), policyErr, expiryErr); err != nil {
 		return gen.CreateTokenRequest{}, err
 	}
 	return gen.CreateTokenRequest{Hostname: p.Hostname, Policy: policy, ExpiresAt: expires}, nil
