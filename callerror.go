@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -93,19 +94,15 @@ func newCallError(op string, cause error, mask *redact.Masker) *callError {
 func (e *callError) Error() string { return e.msg }
 func (e *callError) Unwrap() error { return e.err }
 
-// operation names what a request does, for error messages. The API has one
+// operations name what a request does, for error messages. The API has one
 // operation per method, so the method says which; raw generated calls
 // through Client.Generated are named the same way.
+var operations = map[string]string{
+	http.MethodGet: "list tokens", http.MethodPost: "create token", http.MethodDelete: "delete token",
+}
+
 func operation(req *http.Request) string {
-	switch req.Method {
-	case http.MethodGet:
-		return "list tokens"
-	case http.MethodPost:
-		return "create token"
-	case http.MethodDelete:
-		return "delete token"
-	}
-	return req.Method + " request"
+	return cmp.Or(operations[req.Method], req.Method+" request")
 }
 
 // failed returns err as the error of operation op: an *Error or an error
