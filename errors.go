@@ -168,15 +168,12 @@ func newResponseError(resp *http.Response, body []byte, cause error, mask *redac
 }
 
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
-// white space collapsed and control characters escaped. It masks the whole
-// body, then cuts: collapsing white space and masking both shorten the
-// text, so a body cut first to some window could bring a secret cut at the
-// window's edge, no longer recognisable, into the excerpt. The body is at
-// most attempt.MaxErrorBodyRead bytes when it comes from an unusable answer; a
-// longer one (a 2xx that did not decode) is scanned that far only. A
-// secret cut where the body was read is masked as any run of MinWindow
-// characters of it is, in any form (see redact.Masker.Mask); what is left
-// is shorter than the masker masks anywhere else in a text.
+// white space collapsed and control characters escaped. It masks, then
+// cuts: both collapsing and masking shorten the text, so a body cut first
+// could bring a secret cut at the window's edge, no longer recognisable,
+// into the excerpt. A body is scanned up to attempt.MaxErrorBodyRead bytes
+// (a 2xx that did not decode may be longer); a secret cut there is masked
+// as any run of it is (see redact.Masker.Mask).
 func redactedExcerpt(body []byte, n int, mask *redact.Masker) string {
 	text := mask.Mask(string(body[:min(len(body), attempt.MaxErrorBodyRead)]))
 	return mask.Safe(oneLine(text), n)

@@ -52,10 +52,8 @@ func answer[T any](c *Client, op string, resp *http.Response, err error, decode 
 	return v, nil
 }
 
-// pageEnvelope mirrors gen.TokenPage with pointers, so that a body lacking
-// the page's required members is told apart from an empty last page.
-// encoding/json fills a TokenPage from {}, null or a renamed envelope
-// without complaint, and a caller would silently see no tokens.
+// pageEnvelope is gen.TokenPage as tokenEnvelope is gen.Token: a body
+// lacking "tokens" is not an empty last page.
 type pageEnvelope struct {
 	Tokens      *[]gen.Token `json:"tokens"`
 	HasNextPage *bool        `json:"hasNextPage"`
