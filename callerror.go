@@ -27,10 +27,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	// The secrets no error of req may show: the API key, and the token
 	// that a delete names in its path (of any shape: a caller may pass a
 	// malformed one, which the server may echo).
-	mask := d.mask
-	if token := pathToken(req.URL); token != "" {
-		mask = mask.With(token)
-	}
+	mask := d.mask.With(pathToken(req.URL))
 	u, ok := err.(*attempt.Unusable) //nolint:errorlint // the loop returns it unwrapped
 	if !ok {
 		return nil, newCallError(operation(req), err, mask)
