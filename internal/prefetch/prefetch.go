@@ -189,10 +189,7 @@ func (w *walk[P]) fill() {
 }
 
 // roomForOneMore reports whether one more request fits the byte budget
-// next to those pending: each fetched page counted at its size, each
-// request still in flight, and the one considered, at the largest size
-// seen. Before any page has been handed out its size is anyone's guess,
-// and nothing is asked for ahead.
+// next to those pending, counted as Options.Size says.
 func (w *walk[P]) roomForOneMore() bool {
 	if w.opts.Size == nil {
 		return true
