@@ -91,11 +91,7 @@ func (l *Loop) Do(req *http.Request) (*http.Response, error) {
 		if !out.retry || n >= l.MaxRetries || lostBody {
 			return out.resp, out.err
 		}
-		var h http.Header
-		if out.answer != nil {
-			h = out.answer.Header
-		}
-		sleep(ctx, l.Wait(retryDelay(n, h, rand.Float64)))
+		sleep(ctx, l.Wait(retryDelay(n, out.answer, rand.Float64)))
 	}
 }
 
