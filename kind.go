@@ -105,10 +105,8 @@ func (e *Error) kind() Kind {
 	switch code := e.StatusCode; {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return KindUnauthorized
-	case timedOut(e.Err), brokeOff(e.Err):
-		// An error body that stopped arriving: no complete answer.
-		return KindUnavailable
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500,
+		timedOut(e.Err), brokeOff(e.Err): // an error body that stopped arriving
 		return KindUnavailable
 	case code == http.StatusBadRequest:
 		return KindRejected
