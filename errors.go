@@ -28,13 +28,11 @@ var ErrCreateUnconfirmed = attempt.ErrCreateUnconfirmed
 var ErrBodyTooLarge = attempt.ErrBodyTooLarge
 
 // ErrCrossOriginRedirect is the cause (see [Error.Err]) when the server
-// redirects a request to another origin: another scheme, host or port than
-// the configured base URL's. Such a redirect is not followed, since the
-// request carries the API key (net/http drops it only when the host name
-// changes, not on another port or on a switch from https to http), and it
-// is not retried. The *Error has the redirect's 3xx status as StatusCode;
-// its message names the origin the server pointed to, never the path or
-// query of that URL.
+// redirects a request to another scheme, host or port than the base
+// URL's: not followed, since the request carries the API key (net/http
+// drops it only when the host name changes), and not retried. The *Error
+// has the 3xx status; its message names the origin pointed to, never the
+// path or query.
 var ErrCrossOriginRedirect = attempt.ErrCrossOriginRedirect
 
 // maxBodyExcerpt bounds Error.Body: enough to recognise an HTML error page
