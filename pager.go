@@ -168,7 +168,7 @@ func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Tok
 		var seen fingerprint.Set
 		n := 0 // tokens yielded so far
 		pageNum := 0
-		for p, err := range pages {
+		for p, err := range pages { // the last is the first without a next page
 			pageNum++
 			offset := start + n
 			if err != nil {
@@ -204,10 +204,8 @@ func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Tok
 				yield(gen.Token{}, &LimitError{MaxTokens: maxTokens, Offset: start + n})
 				return
 			}
-			if !page.HasNextPage {
-				return
-			}
 		}
+
 	}
 }
 
