@@ -139,15 +139,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // client's, with the token a call names) masks every field and the cause's
 // text, which are escaped and capped too.
 func newResponseError(resp *http.Response, body []byte, cause error, mask *redact.Masker) *Error {
-	e := &Error{}
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		// The request id, under either of the names servers commonly use.
+		RequestID: mask.Safe(cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("Request-Id")), redact.MaxLine),
+		Body:      redactedExcerpt(body, maxBodyExcerpt, mask),
+		bodyJSON:  attempt.IsJSON(resp.Header.Get("Content-Type")),
+	}
 	if cause != nil {
 		e.Err = newCallError("", cause, mask)
-	}
-	if resp != nil {
-		e.bodyJSON = attempt.IsJSON(resp.Header.Get("Content-Type"))
-		e.StatusCode = resp.StatusCode
-		// The request id, under either of the names servers commonly use.
-		e.RequestID = mask.Safe(cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("Request-Id")), redact.MaxLine)
 	}
 	var msg struct {
 		Message string `json:"message"`
@@ -161,7 +161,6 @@ func newResponseError(resp *http.Response, body []byte, cause error, mask *redac
 	} else if !e.bodyJSON {
 		e.bodyJSON = json.Valid(body)
 	}
-	e.Body = redactedExcerpt(body, maxBodyExcerpt, mask)
 	return e
 }
 
