@@ -1,9 +1,5 @@
 // Package attempt is the attempt loop of a Client: the one place where a
-// request is sent, retried and judged. It reads top to bottom: wait while
-// the server has asked the whole Client to slow down, send one attempt
-// under its own time limit, read the body of a usable answer within that
-// limit, judge the answer, decide whether to retry, sleep the backoff,
-// rewind the request body, go round again.
+// request is sent, retried and judged.
 //
 // The loop is written out rather than taken from a retry library because
 // each step needs to see the others: the throttle must know which call an
