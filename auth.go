@@ -14,9 +14,14 @@ import (
 //	c, err := gen.NewClientWithResponses(lettatokens.DefaultBaseURL,
 //		gen.WithRequestEditorFn(lettatokens.BearerAuth(key)))
 func BearerAuth(apiKey string) gen.RequestEditorFn {
-	value := "Bearer " + apiKey // built once, not per request
+	return setHeader("Authorization", "Bearer "+apiKey)
+}
+
+// setHeader returns a request editor that sets header name to value, built
+// once rather than per request.
+func setHeader(name, value string) gen.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
-		req.Header.Set("Authorization", value)
+		req.Header.Set(name, value)
 		return nil
 	}
 }
@@ -27,16 +32,3 @@ const Version = "0.1.0"
 // defaultUserAgent names this module and its version, so Letta can tell
 // its traffic apart.
 const defaultUserAgent = "letta-tokens-go/" + Version + " (+https://github.com/letta-tokens/letta-tokens)"
-
-// userAgentEditor sets the User-Agent header: the caller's product token,
-// if any, followed by this module's.
-func userAgentEditor(callerUA string) gen.RequestEditorFn {
-	value := defaultUserAgent
-	if callerUA != "" {
-		value = callerUA + " " + defaultUserAgent
-	}
-	return func(_ context.Context, req *http.Request) error {
-		req.Header.Set("User-Agent", value)
-		return nil
-	}
-}

@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,9 +12,8 @@ import (
 )
 
 // doer is the gen.HttpRequestDoer of a Client: the attempt loop, its
-// failures worded as this package's errors, masked of the call's secrets.
-// An answer the loop could not use is an *Error; a call without one fails
-// with its cause wrapped (see callError).
+// failures worded as this package's errors (an *Error, a callError),
+// masked of the call's secrets.
 type doer struct {
 	loop *attempt.Loop
 	mask *redact.Masker // the client's
@@ -27,10 +27,7 @@ func (d doer) Do(req *http.Request) (*http.Response, error) {
 	// The secrets no error of req may show: the API key, and the token
 	// that a delete names in its path (of any shape: a caller may pass a
 	// malformed one, which the server may echo).
-	mask := d.mask
-	if token := pathToken(req.URL); token != "" {
-		mask = mask.With(token)
-	}
+	mask := d.mask.With(pathToken(req.URL))
 	u, ok := err.(*attempt.Unusable) //nolint:errorlint // the loop returns it unwrapped
 	if !ok {
 		return nil, newCallError(operation(req), err, mask)
@@ -69,21 +66,13 @@ func isCollection(u *url.URL) bool {
 	return strings.HasSuffix(strings.TrimRight(u.EscapedPath(), "/"), collectionPath)
 }
 
-// callError is how a call fails when no usable HTTP answer arrived: no
-// connection, a TLS failure, a timeout, a body that timed out or broke off
-// on every attempt, or the caller's context ending. It wraps the cause as
-// it is (net/http's *url.Error, cut to the origin; the context's error), so
-// that errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr)
-// and errors.As(err, &urlErr) work, and names the operation, as
-// fmt.Errorf("lettatokens: list tokens: %w", cause) would.
-//
-// Unlike fmt.Errorf, its text is made safe once, when it is built: some
-// transport errors quote what a server sent (a malformed header line), and
-// a server can put the API key, a token, terminal escapes or a megabyte
-// there. The text is masked (the call's secrets, whatever their shape, and
-// anything token-shaped), escaped and capped like any server string. The
-// cause of an *Error is made safe the same way (see newResponseError),
-// without the prefix.
+// callError is how a call fails when no usable answer arrived (see
+// [Error]): the cause, named with the operation as
+// fmt.Errorf("lettatokens: list tokens: %w", cause) would name it, but
+// with its text made safe once, when it is built: some transport errors
+// quote what a server sent (a malformed header line), and a server can put
+// a secret, terminal escapes or a megabyte there. Without the prefix, it is
+// the cause of an *Error.
 type callError struct {
 	err error
 	msg string
@@ -102,19 +91,15 @@ func newCallError(op string, cause error, mask *redact.Masker) *callError {
 func (e *callError) Error() string { return e.msg }
 func (e *callError) Unwrap() error { return e.err }
 
-// operation names what a request does, for error messages. The API has one
+// operations name what a request does, for error messages. The API has one
 // operation per method, so the method says which; raw generated calls
 // through Client.Generated are named the same way.
+var operations = map[string]string{
+	http.MethodGet: "list tokens", http.MethodPost: "create token", http.MethodDelete: "delete token",
+}
+
 func operation(req *http.Request) string {
-	switch req.Method {
-	case http.MethodGet:
-		return "list tokens"
-	case http.MethodPost:
-		return "create token"
-	case http.MethodDelete:
-		return "delete token"
-	}
-	return req.Method + " request"
+	return cmp.Or(operations[req.Method], req.Method+" request")
 }
 
 // failed returns err as the error of operation op: an *Error or an error

@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,17 +17,16 @@ import (
 
 // Client calls Letta's client-side access tokens API: [Client.CreateToken],
 // [Client.ListTokens] (one page), [Client.Tokens] (every page) and
-// [Client.DeleteToken]. It is configured for production
-// use: API key and base URL from options or the environment, Bearer
-// authentication, a User-Agent, a timeout per attempt, retries, a cap on
-// response bodies, typed errors ([*Error] for an answer that cannot be
-// used, [*ParamError] for arguments refused before sending, the transport's
-// or the context's own error, wrapped, for a call that got no answer), and
-// redaction of the API key and tokens from every error.
+// [Client.DeleteToken]. It is configured for production use: API key and
+// base URL from options or the environment, Bearer authentication, a
+// User-Agent, a timeout per attempt, retries of failed attempts (see
+// [WithMaxRetries]), a cap on response bodies.
 //
-// The generated client is reachable with [Client.Generated] for anything
-// these methods do not cover; its methods go through the same attempt
-// loop, checks and authentication.
+// Every method fails with a [*ParamError], and sends nothing, for
+// arguments the spec rules out; with an [*Error] for an answer it cannot
+// use (a non-2xx status, a body that is not JSON or lacks a member the
+// spec requires); and with its cause wrapped when no answer came (see
+// [Error]). No error shows the API key or a token.
 //
 // A Client is safe for concurrent use.
 type Client struct {
@@ -35,14 +35,12 @@ type Client struct {
 	mask *redact.Masker // masks the errors of its calls
 }
 
-// Generated returns the generated client that c's methods use: every
-// request it sends carries c's authentication and User-Agent, is retried
-// by c's policy, and gets a response only for a 204, any 2xx to a delete
-// (its body dropped), or a 2xx JSON body within the cap; any other answer
-// is an [*Error], a call without an
-// answer returns its cause wrapped. It is for operations or options these
-// methods do not offer; prefer them where they do, as they also check
-// arguments and decode strictly.
+// Generated returns the generated client that c's methods use, for
+// operations or options they do not offer: every request it sends carries
+// c's authentication and User-Agent, is retried by c's policy, and gets a
+// response only for a 204, any 2xx to a delete (its body dropped), or a
+// 2xx JSON body within the cap; it fails as c's methods do. Prefer those
+// where they serve, as they also check arguments and decode strictly.
 func (c *Client) Generated() *gen.ClientWithResponses { return c.generated }
 
 // NewClient returns a Client configured by opts, falling back to the
@@ -67,7 +65,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	loop := doer{mask: cfg.mask, loop: &attempt.Loop{
 		Client:       cfg.attemptClient(),
-		Timeout:      cfg.attemptTimeout(),
+		Timeout:      cfg.timeout,
 		MaxRetries:   cfg.maxRetries,
 		MaxBodyBytes: cfg.maxBodyBytes,
 		Wait:         cfg.retryWait,
@@ -75,7 +73,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	generated, err := gen.NewClientWithResponses(cfg.baseURL,
 		gen.WithHTTPClient(loop),
 		gen.WithRequestEditorFn(BearerAuth(cfg.apiKey)),
-		gen.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
+		// The caller's product token, if any, then this module's.
+		gen.WithRequestEditorFn(setHeader("User-Agent", strings.TrimPrefix(cfg.userAgent+" "+defaultUserAgent, " "))),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("lettatokens: creating client: %w", err)
@@ -93,18 +92,11 @@ func (c *config) complete(getenv func(string) string) error {
 		if c.baseURL == "" && errors.As(err, &cfgErr) && cfgErr.Setting == envBaseURL {
 			return err
 		}
-		if c.apiKey == "" {
-			c.apiKey = env.APIKey
-		}
-		if c.baseURL == "" {
-			c.baseURL = env.BaseURL
-		}
+		c.apiKey = cmp.Or(c.apiKey, env.APIKey)
+		c.baseURL = cmp.Or(c.baseURL, env.BaseURL, DefaultBaseURL)
 	}
 	if c.apiKey == "" {
 		return ErrNoAPIKey
-	}
-	if c.baseURL == "" {
-		c.baseURL = DefaultBaseURL
 	}
 	base, err := checkBaseURL("WithBaseURL", strings.TrimSpace(c.baseURL))
 	if err != nil {
@@ -121,14 +113,20 @@ func (c *config) complete(getenv func(string) string) error {
 	case c.maxBodyBytes <= 0:
 		return &ConfigError{Setting: "WithMaxBodyBytes", Reason: fmt.Sprintf("must be positive, got %d", c.maxBodyBytes)}
 	}
+	// Each attempt's limit: WithTimeout's, else the caller's client's, else
+	// the default.
+	if c.timeout == 0 && c.httpClient != nil && c.httpClient.Timeout > 0 {
+		c.timeout = c.httpClient.Timeout
+	}
+	c.timeout = cmp.Or(c.timeout, defaultTimeout)
 	return nil
 }
 
 // attemptClient returns the *http.Client that makes each single attempt: a
 // copy of the caller's, if any, so that its Transport and Jar are
 // honoured, with our redirect policy in front of the caller's. Its Timeout
-// is cleared: the loop limits each attempt with a context instead (see
-// attemptTimeout), so that the body is read under the same limit.
+// is cleared: the loop limits each attempt with a context instead, so
+// that the body is read under the same limit.
 func (c *config) attemptClient() *http.Client {
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -142,16 +140,4 @@ func (c *config) attemptClient() *http.Client {
 	hc.CheckRedirect = attempt.SameOriginRedirects(c.origin, hc.CheckRedirect)
 	hc.Timeout = 0
 	return hc
-}
-
-// attemptTimeout is the limit of each attempt: WithTimeout's, else the
-// Timeout of the caller's client, else the default.
-func (c *config) attemptTimeout() time.Duration {
-	switch {
-	case c.timeout > 0:
-		return c.timeout
-	case c.httpClient != nil && c.httpClient.Timeout > 0:
-		return c.httpClient.Timeout
-	}
-	return defaultTimeout
 }

@@ -261,11 +261,14 @@ func TestAttemptTimeoutPrecedence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := config{httpClient: &http.Client{Timeout: tt.callerTimeout}}
+			cfg := config{apiKey: testAPIKey, maxBodyBytes: 1, httpClient: &http.Client{Timeout: tt.callerTimeout}}
 			for _, o := range tt.opts {
 				o(&cfg)
 			}
-			if got := cfg.attemptTimeout(); got != tt.want {
+			if err := cfg.complete(func(string) string { return "" }); err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.timeout; got != tt.want {
 				t.Errorf("attempt timeout = %s, want %s", got, tt.want)
 			}
 			// The loop limits each attempt by its context; a Timeout left on

@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/gen"
-	"github.com/letta-tokens/letta-tokens/internal/attempt"
 )
 
 // CreateTokenParams describes a token to create with [Client.CreateToken].
@@ -37,14 +37,9 @@ type CreateTokenParams struct {
 }
 
 // CreateToken creates a client-side access token and returns it, its
-// value (Token, a secret) in full.
-//
-// The parameters are checked before anything is sent, against what the
-// spec says (see [CreateTokenParams]); a violation is a [*ParamError]
-// naming the field, never its value. An answer that is not a whole token
-// (a non-2xx status such as the documented 400, a body that is not JSON
-// or lacks a member) is an [*Error]; a call without an answer returns its
-// cause wrapped (see [Error]).
+// value (Token, a secret) in full. The parameters are checked as
+// [CreateTokenParams] says; a [*ParamError] names the field, never its
+// value.
 //
 // Retries: a create is retried like any other call (a connection error, a
 // timeout, 408, 409, 429, 5xx; up to [WithMaxRetries], 2 by default), as
@@ -67,18 +62,7 @@ func (c *Client) CreateToken(ctx context.Context, params CreateTokenParams) (*ge
 		return nil, err
 	}
 	resp, err := c.generated.CreateClientSideAccessToken(ctx, body)
-	if err != nil {
-		return nil, failed("create token", err, c.mask)
-	}
-	defer resp.Body.Close()
-	raw := attempt.Body(resp)
-	tok, secret, err := decodeToken(raw)
-	if err != nil {
-		// The body may hold the new token in a shape redaction does not
-		// recognise: mask it by value too.
-		return nil, newResponseError(resp, raw, err, c.mask.With(secret))
-	}
-	return tok, nil
+	return answer(c, "create token", resp, err, decodeToken)
 }
 
 // rfc3339Millis is how Letta writes times, and how an expiry is sent.
@@ -87,15 +71,10 @@ const rfc3339Millis = "2006-01-02T15:04:05.000Z07:00"
 // request checks p and builds the request body; now is the time an
 // ExpiresIn counts from and an expiry must be after.
 func (p CreateTokenParams) request(now time.Time) (gen.CreateTokenRequest, error) {
-	if err := checkHostname(p.Hostname); err != nil {
-		return gen.CreateTokenRequest{}, err
-	}
-	policy, err := checkPolicy(p.Policy)
-	if err != nil {
-		return gen.CreateTokenRequest{}, err
-	}
-	expires, err := p.expiry(now)
-	if err != nil {
+	policy, policyErr := checkPolicy(p.Policy)
+	expires, expiryErr := p.expiry(now)
+	// The first problem, in the fields' order.
+	if err := cmp.Or(checkHostname(p.Hostname), policyErr, expiryErr); err != nil {
 		return gen.CreateTokenRequest{}, err
 	}
 	return gen.CreateTokenRequest{Hostname: p.Hostname, Policy: policy, ExpiresAt: expires}, nil

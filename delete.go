@@ -12,13 +12,12 @@ import (
 // character may appear in it), and it appears in no error this method
 // returns, whatever the server echoes, nor in the URL a transport error
 // quotes (cut to the origin). An empty token, "." and ".." are a
-// [*ParamError], and nothing is sent: resolved as a URL path, they would
-// address another resource. Any other answer is an [*Error] (the documented
-// 400 included, and 404 for a token that does not exist); a call without
-// an answer returns its cause wrapped (see [Error]). A failed attempt is
-// retried like any call (see [WithMaxRetries]); deleting twice is
-// harmless, though a retry after a deletion whose answer was lost may end
-// in an error for a token that is in fact gone.
+// [*ParamError]: resolved as a URL path, they would address another
+// resource. Any other answer is an [*Error] (the documented 400 included,
+// and 404 for a token that does not exist). A failed attempt is retried
+// like any call; deleting twice is harmless, though a retry after a
+// deletion whose answer was lost may end in an error for a token that is
+// in fact gone.
 func (c *Client) DeleteToken(ctx context.Context, token string) error {
 	switch token {
 	case "":

@@ -1,6 +1,7 @@
 package lettatokens
 
 import (
+	"cmp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -67,26 +68,18 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 		ContractSeed: strings.TrimSpace(getenv(envContractSeed)) == "1",
 		RequireLive:  strings.TrimSpace(getenv(envRequireLive)) == "1",
 	}
-	var first error
+	var baseErr, maxErr error
 	if v := strings.TrimSpace(getenv(envBaseURL)); v != "" {
-		u, err := checkBaseURL(envBaseURL, v)
-		if err != nil {
-			first = err
-		} else {
-			env.BaseURL = u
-		}
+		env.BaseURL, baseErr = checkBaseURL(envBaseURL, v) // "" when bad
 	}
 	if v := strings.TrimSpace(getenv(envMaxTokens)); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			if first == nil {
-				first = &ConfigError{Setting: envMaxTokens, Reason: "must be a whole number of tokens, at least 1"}
-			}
-		} else {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 {
 			env.MaxTokens = n
+		} else {
+			maxErr = &ConfigError{Setting: envMaxTokens, Reason: "must be a whole number of tokens, at least 1"}
 		}
 	}
-	return env, first
+	return env, cmp.Or(baseErr, maxErr)
 }
 
 // checkBaseURL checks a base URL given as setting and returns it without

@@ -28,13 +28,11 @@ var ErrCreateUnconfirmed = attempt.ErrCreateUnconfirmed
 var ErrBodyTooLarge = attempt.ErrBodyTooLarge
 
 // ErrCrossOriginRedirect is the cause (see [Error.Err]) when the server
-// redirects a request to another origin: another scheme, host or port than
-// the configured base URL's. Such a redirect is not followed, since the
-// request carries the API key (net/http drops it only when the host name
-// changes, not on another port or on a switch from https to http), and it
-// is not retried. The *Error has the redirect's 3xx status as StatusCode;
-// its message names the origin the server pointed to, never the path or
-// query of that URL.
+// redirects a request to another scheme, host or port than the base
+// URL's: not followed, since the request carries the API key (net/http
+// drops it only when the host name changes), and not retried. The *Error
+// has the 3xx status; its message names the origin pointed to, never the
+// path or query.
 var ErrCrossOriginRedirect = attempt.ErrCrossOriginRedirect
 
 // maxBodyExcerpt bounds Error.Body: enough to recognise an HTML error page
@@ -82,21 +80,18 @@ type Error struct {
 	// transport's error instead (see above).
 	StatusCode int
 	// Message is Letta's error message (the "message" member of a JSON error
-	// body), when the body had one; escaped, and cut to [redact.MaxLine]
-	// bytes.
+	// body), when the body had one.
 	Message string
 	// RequestID is the server's request id header (x-request-id or
 	// request-id), when present; quote it when asking Letta for support.
-	// Escaped, and cut to [redact.MaxLine] bytes.
 	RequestID string
-	// Body is a redacted excerpt of at most 512 bytes of the response body,
-	// with runs of white space (line breaks included) collapsed to one
-	// space and other control characters escaped.
+	// Body is an excerpt of at most 512 bytes of the response body, runs of
+	// white space (line breaks included) collapsed to one space.
 	Body string
 	// Err is the underlying cause, if any: a decoding error,
-	// ErrBodyTooLarge, ErrCrossOriginRedirect. It is what Unwrap returns;
-	// its text is masked of the call's secrets, and errors.Is and errors.As
-	// see through it to the cause.
+	// ErrBodyTooLarge, ErrCrossOriginRedirect. Its text is masked of the
+	// call's secrets, and errors.Is and errors.As see through it to the
+	// cause.
 	Err error
 
 	// bodyJSON is whether the body was JSON (declared or valid), and
@@ -136,8 +131,7 @@ func (e *Error) Error() string {
 	return s
 }
 
-// Unwrap returns the underlying cause, so errors.Is(err, ErrBodyTooLarge)
-// and errors.As(err, &someNetError) see through an *Error.
+// Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
 // newResponseError builds the *Error for a response the caller cannot use.
@@ -145,15 +139,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // client's, with the token a call names) masks every field and the cause's
 // text, which are escaped and capped too.
 func newResponseError(resp *http.Response, body []byte, cause error, mask *redact.Masker) *Error {
-	e := &Error{}
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		// The request id, under either of the names servers commonly use.
+		RequestID: mask.Safe(cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("Request-Id")), redact.MaxLine),
+		Body:      redactedExcerpt(body, maxBodyExcerpt, mask),
+		bodyJSON:  attempt.IsJSON(resp.Header.Get("Content-Type")),
+	}
 	if cause != nil {
 		e.Err = newCallError("", cause, mask)
-	}
-	if resp != nil {
-		e.bodyJSON = attempt.IsJSON(resp.Header.Get("Content-Type"))
-		e.StatusCode = resp.StatusCode
-		// The request id, under either of the names servers commonly use.
-		e.RequestID = mask.Safe(cmp.Or(resp.Header.Get("X-Request-Id"), resp.Header.Get("Request-Id")), redact.MaxLine)
 	}
 	var msg struct {
 		Message string `json:"message"`
@@ -167,20 +161,16 @@ func newResponseError(resp *http.Response, body []byte, cause error, mask *redac
 	} else if !e.bodyJSON {
 		e.bodyJSON = json.Valid(body)
 	}
-	e.Body = redactedExcerpt(body, maxBodyExcerpt, mask)
 	return e
 }
 
 // redactedExcerpt returns the first n bytes of body with secrets redacted,
-// white space collapsed and control characters escaped. It masks the whole
-// body, then cuts: collapsing white space and masking both shorten the
-// text, so a body cut first to some window could bring a secret cut at the
-// window's edge, no longer recognisable, into the excerpt. The body is at
-// most attempt.MaxErrorBodyRead bytes when it comes from an unusable answer; a
-// longer one (a 2xx that did not decode) is scanned that far only. A
-// secret cut where the body was read is masked as any run of MinWindow
-// characters of it is, in any form (see redact.Masker.Mask); what is left
-// is shorter than the masker masks anywhere else in a text.
+// white space collapsed and control characters escaped. It masks, then
+// cuts: both collapsing and masking shorten the text, so a body cut first
+// could bring a secret cut at the window's edge, no longer recognisable,
+// into the excerpt. A body is scanned up to attempt.MaxErrorBodyRead bytes
+// (a 2xx that did not decode may be longer); a secret cut there is masked
+// as any run of it is (see redact.Masker.Mask).
 func redactedExcerpt(body []byte, n int, mask *redact.Masker) string {
 	text := mask.Mask(string(body[:min(len(body), attempt.MaxErrorBodyRead)]))
 	return mask.Safe(oneLine(text), n)

@@ -15,64 +15,43 @@ import (
 
 // Kind sorts a failure by who must act on it. [KindOf] decides it for any
 // error this package returns; it is the one place that sorts failures, so
-// the CLI, the contract runner and a caller's code agree:
-//
-//	KindNone          no failure (a nil error)
-//	KindUndocumented  an answer the API does not document: a status the spec
-//	                  does not list (404, 409, …), a body that is not JSON or
-//	                  lacks members, a body over the cap, lying pagination
-//	KindUnauthorized  the API key was refused: 401 or 403
-//	KindRejected      the server refused the request: 400
-//	KindUnavailable   no complete answer in time: 408, 429 or 5xx still after
-//	                  the retries, every attempt timed out, a body broke off
-//	KindUnreachable   no connection: refused, DNS, TLS
-//	KindRedirected    a redirect not followed: to another origin (the key stays
-//	                  home), or past ten hops
-//	KindNotAPI        404 without JSON on the collection itself: the server is
-//	                  reachable but probably not Letta's API (check the base URL)
-//	KindBoundReached  a walk stopped at ListOptions.MaxTokens ([*LimitError])
-//	KindInterrupted   the context was cancelled
-//	KindInvalid       arguments or configuration refused before sending
-//	                  ([*ParamError], [*ConfigError], [ErrNoAPIKey])
-//	KindUnknown       anything else
-//
-// Only KindUndocumented is drift, what a contract check exists to catch.
-// Every other kind says the check could not be made, and someone other
-// than the API's authors must act. A refused redirect is a kind of its own
-// rather than unreachable: a server did answer, and the fix (the base
-// URL, or the server's redirect) is not the network's.
+// the CLI, the contract runner and a caller's code agree. Only
+// KindUndocumented is drift, what a contract check exists to catch. Every
+// other kind says the check could not be made, and someone other than the
+// API's authors must act.
 type Kind int
 
-// The kinds of failure; see [Kind].
+// The kinds of failure.
 const (
-	KindNone Kind = iota
-	KindUnknown
+	KindNone    Kind = iota // no failure (a nil error)
+	KindUnknown             // anything else
+	// KindUndocumented is an answer the API does not document: a status the
+	// spec does not list (404, 409, …), a body that is not JSON or lacks
+	// members, a body over the cap, lying pagination.
 	KindUndocumented
-	KindUnauthorized
-	KindRejected
+	KindUnauthorized // the API key was refused: 401 or 403
+	KindRejected     // the server refused the request: 400
+	// KindUnavailable is no complete answer in time: 408, 429 or 5xx still
+	// after the retries, every attempt timed out, a body broke off.
 	KindUnavailable
-	KindUnreachable
+	KindUnreachable // no connection: refused, DNS, TLS
+	// KindRedirected is a redirect not followed: to another origin (the key
+	// stays home), or past ten hops. A server did answer, and the fix (the
+	// base URL, or the server's redirect) is not the network's.
 	KindRedirected
+	// KindNotAPI is a 404 without JSON on the collection itself: the server
+	// is reachable but probably not Letta's API (check the base URL).
 	KindNotAPI
-	KindBoundReached
-	KindInterrupted
+	KindBoundReached // a walk stopped at ListOptions.MaxTokens ([*LimitError])
+	KindInterrupted  // the context was cancelled
+	// KindInvalid is arguments or configuration refused before sending
+	// ([*ParamError], [*ConfigError], [ErrNoAPIKey]).
 	KindInvalid
 )
 
-var kindNames = [...]string{
-	KindNone:         "none",
-	KindUnknown:      "unknown",
-	KindUndocumented: "undocumented",
-	KindUnauthorized: "unauthorized",
-	KindRejected:     "rejected",
-	KindUnavailable:  "unavailable",
-	KindUnreachable:  "unreachable",
-	KindRedirected:   "redirected",
-	KindNotAPI:       "not-api",
-	KindBoundReached: "bound-reached",
-	KindInterrupted:  "interrupted",
-	KindInvalid:      "invalid",
-}
+// kindNames are the kinds' words, in the constants' order.
+var kindNames = [...]string{"none", "unknown", "undocumented", "unauthorized", "rejected", "unavailable",
+	"unreachable", "redirected", "not-api", "bound-reached", "interrupted", "invalid"}
 
 // String names the kind in one lower-case word, such as "unavailable".
 func (k Kind) String() string {
@@ -115,8 +94,7 @@ func KindOf(err error) Kind {
 	case errors.As(err, &syntaxErr), errors.As(err, &typeErr):
 		return KindUndocumented
 	case errors.As(err, &urlErr), errors.As(err, &netErr):
-		// No answer at all: refused, no such host, TLS. (A timeout or a
-		// body that broke off was sorted above.)
+		// No answer at all: refused, no such host, TLS.
 		return KindUnreachable
 	}
 	return KindUnknown
@@ -127,10 +105,8 @@ func (e *Error) kind() Kind {
 	switch code := e.StatusCode; {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return KindUnauthorized
-	case timedOut(e.Err), brokeOff(e.Err):
-		// An error body that stopped arriving: no complete answer.
-		return KindUnavailable
-	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500,
+		timedOut(e.Err), brokeOff(e.Err): // an error body that stopped arriving
 		return KindUnavailable
 	case code == http.StatusBadRequest:
 		return KindRejected

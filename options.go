@@ -38,11 +38,7 @@ type config struct {
 	maxBodyBytes int64
 	userAgent    string
 	mask         *redact.Masker
-
-	// retryWait turns the wait the retry policy asks for into the wait that
-	// is actually slept. It is the identity outside tests, which shrink it
-	// so that a test of a 10 s Retry-After takes milliseconds.
-	retryWait func(time.Duration) time.Duration
+	retryWait    func(time.Duration) time.Duration // attempt.Loop.Wait
 }
 
 // WithAPIKey sets the Letta API key, trimmed of white space as
@@ -87,9 +83,8 @@ func WithTransport(rt http.RoundTripper) Option {
 
 // WithMaxRetries sets how many times a failed request is retried; the
 // default is 2 (3 attempts in all). 0 disables retries; more than 10, or a
-// negative number, is an error from NewClient. Creates are
-// retried too, as in Letta's SDKs, which can create a second token when an
-// answer is lost (see [Client.CreateToken]).
+// negative number, is an error from NewClient. Creates are retried too
+// (see [Client.CreateToken] for what that means).
 func WithMaxRetries(n int) Option {
 	return func(c *config) { c.maxRetries = n }
 }

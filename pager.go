@@ -17,8 +17,7 @@ import (
 const (
 	// DefaultMaxTokens bounds a walk: a million tokens, far more than an
 	// account holds, while a walk that a server would otherwise keep going
-	// forever still ends, its memory (a fingerprint per token, see
-	// ListOptions.MaxTokens) then at about 16 MB.
+	// forever still ends (see ListOptions.MaxTokens).
 	DefaultMaxTokens = 1_000_000
 	// MaxConcurrency is the most pages a walk may request at once
 	// (ListOptions.Concurrency). Beyond a handful, more requests in flight
@@ -122,15 +121,11 @@ type PageLister interface {
 }
 
 // Tokens walks every token of the account (or of opts.AgentID) from
-// opts.Offset, page by page, until a page says hasNextPage is false.
+// opts.Offset, page by page, until a page says hasNextPage is false, with
+// up to opts.Concurrency pages requested at once and memory bounded as
+// ListOptions says. Breaking out of the range loop stops fetching and
+// cancels the requests in flight.
 //
-// With opts.Concurrency at 1 (the default) each page is fetched only when
-// the previous one has been consumed; with more, up to that many pages are
-// requested ahead, and tokens still come out in offset order. Breaking out
-// of the range loop stops fetching and cancels the requests in flight; at
-// most Concurrency pages are held at a time (fewer when they are large,
-// see ListOptions.Concurrency), plus a fingerprint of each token listed
-// (see ListOptions.MaxTokens), so memory is bounded by the walk's bound.
 // An error ends the walk and is yielded once, with a zero Token: a
 // [*ParamError] for options out of range, and otherwise what
 // [Client.ListTokens] returns, a [*PaginationError] for a server whose
@@ -141,8 +136,8 @@ func (c *Client) Tokens(ctx context.Context, opts ListOptions) iter.Seq2[gen.Tok
 	return walk(ctx, c, opts)
 }
 
-// serverPageLimit is the spec's default page size, the guess of a walk's pages ahead when Limit
-// is 0.
+// serverPageLimit is the spec's default page size, the guess of a walk's
+// pages ahead when Limit is 0.
 const serverPageLimit = 10
 
 func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Token, error] {
@@ -173,7 +168,7 @@ func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Tok
 		var seen fingerprint.Set
 		n := 0 // tokens yielded so far
 		pageNum := 0
-		for p, err := range pages {
+		for p, err := range pages { // the last is the first without a next page
 			pageNum++
 			offset := start + n
 			if err != nil {
@@ -209,10 +204,8 @@ func walk(ctx context.Context, c PageLister, opts ListOptions) iter.Seq2[gen.Tok
 				yield(gen.Token{}, &LimitError{MaxTokens: maxTokens, Offset: start + n})
 				return
 			}
-			if !page.HasNextPage {
-				return
-			}
 		}
+
 	}
 }
 

@@ -1,9 +1,5 @@
 // Package attempt is the attempt loop of a Client: the one place where a
-// request is sent, retried and judged. It reads top to bottom: wait while
-// the server has asked the whole Client to slow down, send one attempt
-// under its own time limit, read the body of a usable answer within that
-// limit, judge the answer, decide whether to retry, sleep the backoff,
-// rewind the request body, go round again.
+// request is sent, retried and judged.
 //
 // The loop is written out rather than taken from a retry library because
 // each step needs to see the others: the throttle must know which call an
@@ -45,7 +41,8 @@ type Loop struct {
 	MaxRetries   int
 	MaxBodyBytes int64
 	// Wait turns a wait the loop asks for into the wait slept: the
-	// identity outside tests, which shrink it.
+	// identity outside tests, which shrink it so that a test of a 10 s
+	// Retry-After takes milliseconds.
 	Wait func(time.Duration) time.Duration
 
 	throttle throttle
@@ -84,14 +81,13 @@ func (l *Loop) Do(req *http.Request) (*http.Response, error) {
 			// answer arrived as the context ended.
 			return nil, err
 		}
-		if !out.retry || n >= l.MaxRetries || !resendable(req) {
+		// A body that cannot be had afresh cannot be sent again
+		// (http.NewRequest sets GetBody for the bodies gen builds).
+		lostBody := req.Body != nil && req.Body != http.NoBody && req.GetBody == nil
+		if !out.retry || n >= l.MaxRetries || lostBody {
 			return out.resp, out.err
 		}
-		var h http.Header
-		if out.answer != nil {
-			h = out.answer.Header
-		}
-		sleep(ctx, l.Wait(retryDelay(n, h, rand.Float64)))
+		sleep(ctx, l.Wait(retryDelay(n, out.answer, rand.Float64)))
 	}
 }
 
@@ -165,7 +161,10 @@ func (l *Loop) judge(req *http.Request, resp *http.Response) outcome {
 		if req.Method == http.MethodPost {
 			err = fmt.Errorf("%w: %w (HTTP %d)", ErrCreateUnconfirmed, err, resp.StatusCode)
 		}
-		cause := &url.Error{Op: urlOp(req.Method), URL: req.URL.String(), Err: BodyReadError{err}}
+		// Op as net/http names a method ("Get", "Post"); gen sets every
+		// request's method.
+		op := req.Method[:1] + strings.ToLower(req.Method[1:])
+		cause := &url.Error{Op: op, URL: req.URL.String(), Err: BodyReadError{err}}
 		return outcome{err: WithoutPath(cause), retry: req.Method != http.MethodPost}
 	case tooLarge:
 		return outcome{err: &Unusable{Resp: resp, Cause: l.tooLarge()}, answer: resp}
@@ -209,17 +208,6 @@ func refusedRedirect(req *http.Request, resp *http.Response, err error) error {
 	// redirect stayed at the configured origin, so that is named instead.
 	return &url.Error{Op: ue.Op, URL: Origin(req.URL), Err: ue.Err}
 }
-
-// resendable reports whether req can be sent again: it has no body, or a
-// way to get it afresh (http.NewRequest sets GetBody for the bodies gen
-// builds).
-func resendable(req *http.Request) bool {
-	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-}
-
-// urlOp is how net/http's *url.Error names a method: "Get", "Post". The
-// generated client sets every request's method.
-func urlOp(method string) string { return method[:1] + strings.ToLower(method[1:]) }
 
 // ErrCreateUnconfirmed is in the chain of a create whose 2xx status
 // arrived but whose body did not arrive whole.

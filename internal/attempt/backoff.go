@@ -19,15 +19,17 @@ const (
 )
 
 // retryDelay is how long to wait after attempt (0 for the first) failed
-// with an answer carrying h (nil without an answer): what the server asked
+// with the answer resp (nil without an answer): what the server asked
 // for in retry-after-ms or Retry-After when that is sane, else exponential
 // backoff from initialRetryDelay doubling up to maxRetryDelay, less up to
 // 25% jitter so that many clients do not retry in lockstep. random returns
 // a value in [0, 1). Any attempt number is safe: the doubling stops at the
 // cap, so it cannot overflow into a negative wait.
-func retryDelay(attempt int, h http.Header, random func() float64) time.Duration {
-	if d, ok := serverRetryDelay(h, time.Now()); ok {
-		return d
+func retryDelay(attempt int, resp *http.Response, random func() float64) time.Duration {
+	if resp != nil {
+		if d, ok := serverRetryDelay(resp.Header, time.Now()); ok {
+			return d
+		}
 	}
 	delay := initialRetryDelay
 	for i := 0; i < attempt && delay < maxRetryDelay; i++ {

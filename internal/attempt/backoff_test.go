@@ -45,11 +45,7 @@ func TestRetryDelay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var h http.Header
-			if tt.resp != nil {
-				h = tt.resp.Header
-			}
-			if got := retryDelay(tt.attempt, h, tt.random); got != tt.want {
+			if got := retryDelay(tt.attempt, tt.resp, tt.random); got != tt.want {
 				t.Errorf("retryDelay = %s, want %s", got, tt.want)
 			}
 		})

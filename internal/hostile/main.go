@@ -55,15 +55,9 @@ func main() {
 }
 
 var modes = map[string]http.HandlerFunc{
-	"fat": func(w http.ResponseWriter, r *http.Request) {
-		writeTokens(w, offsetOf(r), 40_000)
-	},
-	"huge": func(w http.ResponseWriter, r *http.Request) {
-		writeTokens(w, offsetOf(r), 130_000)
-	},
-	"big": func(w http.ResponseWriter, r *http.Request) {
-		writeTokens(w, offsetOf(r), 16_500)
-	},
+	"fat":  pagesOf(40_000),
+	"huge": pagesOf(130_000),
+	"big":  pagesOf(16_500),
 	"endless": func(w http.ResponseWriter, r *http.Request) {
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
 		if err != nil {
@@ -101,6 +95,11 @@ var modes = map[string]http.HandlerFunc{
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// pagesOf serves pages of n tokens, whatever the limit asked for.
+func pagesOf(n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { writeTokens(w, offsetOf(r), n) }
 }
 
 func offsetOf(r *http.Request) int {

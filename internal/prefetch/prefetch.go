@@ -96,14 +96,13 @@ func Pages[P any](ctx context.Context, opts Options[P], fetch Fetch[P]) iter.Seq
 		w := &walk[P]{ctx: ctx, opts: opts, fetch: fetch, stride: opts.Limit}
 		defer w.discard()
 		next := 0 // offset of the next page to hand out
-		w.issueAt = 0
 		for {
 			w.fill()
 			f := w.pending[0]
 			r := <-f.done // fetch honours its context; discard cancels it
 			w.pending = w.pending[1:]
 			f.cancel()
-			w.largest, w.handedOut = max(w.largest, r.size), true
+			w.largest, w.handedOut = max(w.largest, f.size.Load()), true
 			if err := ctx.Err(); err != nil && r.err == nil {
 				// Pages fetched ahead would otherwise keep coming after the
 				// caller cancelled, up to Concurrency-1 of them.
@@ -139,14 +138,14 @@ type result[P any] struct {
 	items int
 	more  bool
 	err   error
-	size  int64 // Options.Size of page; 0 without Size or on error
 }
 
 type future[P any] struct {
 	done   chan result[P]
 	cancel context.CancelFunc
 	// size is the page's Options.Size once it has been fetched, -1 until
-	// then: fill reads it while the request may still be running.
+	// then (and without Size, or on error): fill reads it while the
+	// request may still be running.
 	size atomic.Int64
 }
 
@@ -180,8 +179,7 @@ func (w *walk[P]) fill() {
 			var r result[P]
 			r.page, r.items, r.more, r.err = w.fetch(ctx, offset, w.opts.Limit)
 			if r.err == nil && w.opts.Size != nil {
-				r.size = w.opts.Size(r.page)
-				f.size.Store(r.size)
+				f.size.Store(w.opts.Size(r.page))
 			}
 			f.done <- r
 		}()
@@ -191,10 +189,7 @@ func (w *walk[P]) fill() {
 }
 
 // roomForOneMore reports whether one more request fits the byte budget
-// next to those pending: each fetched page counted at its size, each
-// request still in flight, and the one considered, at the largest size
-// seen. Before any page has been handed out its size is anyone's guess,
-// and nothing is asked for ahead.
+// next to those pending, counted as Options.Size says.
 func (w *walk[P]) roomForOneMore() bool {
 	if w.opts.Size == nil {
 		return true
