@@ -131,7 +131,11 @@ func TestKindNames(t *testing.T) {
 		}
 		seen[name] = true
 	}
-	for k, want := range map[Kind]string{KindNone: "none", KindInvalid: "invalid", KindInvalid + 1: "unknown", -1: "unknown"} {
+	for k, want := range map[Kind]string{KindNone: "none", KindUnknown: "unknown", KindUndocumented: "undocumented",
+		KindUnauthorized: "unauthorized", KindRejected: "rejected", KindUnavailable: "unavailable",
+		KindUnreachable: "unreachable", KindRedirected: "redirected", KindNotAPI: "not-api",
+		KindBoundReached: "bound-reached", KindInterrupted: "interrupted", KindInvalid: "invalid",
+		KindInvalid + 1: "unknown", -1: "unknown"} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
 		}
