@@ -16,10 +16,6 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 )
 
-// specDiffPath is the path that spec-diff compares, with the paths below
-// it (/v1/client-side-access-tokens/{token}).
-const specDiffPath = "/v1/client-side-access-tokens"
-
 // maxSchemaNodes bounds the schema walk of the normalization: far above
 // what the token paths hold (a few dozen), far below what could exhaust
 // memory or time.
@@ -51,18 +47,9 @@ type specDifference struct {
 // specDiffResult is what a comparison found.
 type specDiffResult struct {
 	differences []specDifference     // sorted: breaking first, then warning, info, declared
+	count       map[string]int       // differences by severity
 	stale       []declaredDifference // declared, but not seen
 	notes       []string
-}
-
-func (r *specDiffResult) count(severity string) int {
-	n := 0
-	for _, d := range r.differences {
-		if d.severity == severity {
-			n++
-		}
-	}
-	return n
 }
 
 // loadSpec parses an OpenAPI 3.0 or 3.1 document. References to other
@@ -106,13 +93,13 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	if err != nil {
 		return nil, err
 	}
-	res = &specDiffResult{}
+	res = &specDiffResult{count: map[string]int{}}
 	keepTokenPaths(base)
 	keepTokenPaths(rev)
 	if rev.Paths.Len() == 0 {
-		res.notes = append(res.notes, "the upstream document has no path "+specDiffPath+": is it Letta's spec?")
+		res.notes = append(res.notes, "the upstream document has no path "+listPath+": is it Letta's spec?")
 	}
-	if decl.normalizes(normalizeCollapseOneOf) {
+	if slices.Contains(decl.Normalize, normalizeCollapseOneOf) {
 		for _, doc := range []*openapi3.T{base, rev} {
 			if err := collapseSingleBranchOneOf(doc); err != nil {
 				return nil, err
@@ -154,6 +141,7 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 			delete(declared, key)
 		}
 		res.differences = append(res.differences, d)
+		res.count[d.severity]++
 	}
 	for _, d := range decl.Differences {
 		if _, ok := declared[d.key()]; ok {
@@ -175,7 +163,7 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 func keepTokenPaths(doc *openapi3.T) {
 	kept := openapi3.NewPaths()
 	for path, item := range doc.Paths.Map() {
-		if path == specDiffPath || strings.HasPrefix(path, specDiffPath+"/") {
+		if path == listPath || strings.HasPrefix(path, listPath+"/") {
 			kept.Set(path, item)
 		}
 	}
@@ -218,7 +206,7 @@ func collapseSingleBranchOneOf(doc *openapi3.T) error {
 		}
 	}
 	if w.nodes > maxSchemaNodes {
-		return fmt.Errorf("%w: more than %d schemas under %s", errUnparsable, maxSchemaNodes, specDiffPath)
+		return fmt.Errorf("%w: more than %d schemas under %s", errUnparsable, maxSchemaNodes, listPath)
 	}
 	return nil
 }
