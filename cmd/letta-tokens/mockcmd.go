@@ -15,7 +15,10 @@ import (
 )
 
 const (
-	defaultMockAddr   = "127.0.0.1:8283"
+	defaultMockAddr = "127.0.0.1:8283"
+	// defaultMockTokens is also what check --mock serves: enough for
+	// several pages at the checks' page sizes (50 and 7) and for every
+	// agent of the seed.
 	defaultMockTokens = 25
 	// readHeaderTimeout stops a client that never finishes its headers from
 	// holding a connection open (Slowloris).
@@ -195,7 +198,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		keyHint = "<the value of --key>"
 	}
 	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
-	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
+	latencyNote := ""
+	if *latency > 0 {
+		latencyNote = fmt.Sprintf(", each answered after %v", *latency)
+	}
+	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote)
 	if faults != nil {
 		fmt.Fprintf(stderr, "mock: injecting faults %s (seed %d)\n", faults, *faultSeed)
 	}
@@ -248,15 +255,8 @@ func printDriftCases(w io.Writer) error {
 	return nil
 }
 
-// latencyNote is the banner's word on --latency.
-func latencyNote(d time.Duration) string {
-	if d == 0 {
-		return ""
-	}
-	return fmt.Sprintf(", each answered after %v", d)
-}
-
-// listPath is the operation's path, for the mock's banner.
+// listPath is the tokens' collection: the mock's banner names it, and
+// spec-diff compares it and the paths below it.
 const listPath = "/v1/client-side-access-tokens"
 
 // readBodyTimeout bounds reading a whole request, body included: a client
