@@ -67,9 +67,9 @@ var accessValues = []gen.AgentAccess{
 func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("create")
 	hostname := fs.String("hostname", "", "the `URL` of the application the token is for, with http:// or https:// (required)")
-	var agents, access repeatedFlag
-	fs.Var(&agents, "agent-id", "give the token access to the agent `ID` (required); repeat for several agents")
-	fs.Var(&access, "access", "what the token may do with each agent: a comma-separated `LIST` of "+accessList(", ")+" (required)")
+	var agents, access []string
+	fs.Func("agent-id", "give the token access to the agent `ID` (required); repeat for several agents", appendTo(&agents))
+	fs.Func("access", "what the token may do with each agent: a comma-separated `LIST` of "+accessList(", ")+" (required)", appendTo(&access))
 	expiresIn := fs.Duration("expires-in", 0, "the token expires `DURATION` from now, such as 30m or 24h (default: the server's, 5 minutes)")
 	expiresAt := fs.String("expires-at", "", "the token expires at `TIME`, in RFC 3339, such as 2030-01-02T15:04:05Z")
 	asJSON := fs.Bool("json", false, "print the created token as JSON, its value in full, instead of the value alone")
@@ -81,11 +81,8 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return err
 	}
-	if err := checkTimeout("create", *timeout); err != nil {
-		return err
-	}
 
-	api, err := dial(env, *timeout, "creating a token at")
+	api, err := dial(env, "create", *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
@@ -230,15 +227,12 @@ func quoteArg(s string) string {
 	return `"` + redact.Line(s, redact.MaxLine) + `"`
 }
 
-// repeatedFlag is a flag that may be given several times, and keeps every
-// value: --agent-id a --agent-id b.
-type repeatedFlag []string
-
-func (r *repeatedFlag) String() string { return strings.Join(*r, ",") }
-
-func (r *repeatedFlag) Set(v string) error {
-	*r = append(*r, v)
-	return nil
+// appendTo is the Set of a repeatable flag: every value is kept.
+func appendTo(values *[]string) func(string) error {
+	return func(v string) error {
+		*values = append(*values, v)
+		return nil
+	}
 }
 
 // maxNoteAgents is how many of a created token's agents its stderr line

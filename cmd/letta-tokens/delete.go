@@ -63,10 +63,7 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if set["token-file"] && *tokenFile == "" {
 		return usageErrorf("delete", "delete: --token-file needs a file name")
 	}
-	if err := checkTimeout("delete", *timeout); err != nil {
-		return err
-	}
-	api, err := dial(env, *timeout, "deleting a token at")
+	api, err := dial(env, "delete", *timeout, "deleting a token at")
 	if err != nil {
 		return err
 	}

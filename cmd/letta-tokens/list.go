@@ -110,7 +110,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return err
 	}
 
-	api, err := dial(env, *timeout, "listing tokens from")
+	api, err := dial(env, "list", *timeout, "listing tokens from")
 	if err != nil {
 		return err
 	}
