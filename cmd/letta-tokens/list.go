@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -128,13 +129,10 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	defer cancel()
 
 	if *all {
-		pageSize := allDefaultLimit
-		if set["limit"] {
-			pageSize = *limit
-		}
+		// --limit is at least 1 when given: 0 is its absence.
 		err := listAll(runCtx, api, sink, keep, stdout, stderr, lettatokens.ListOptions{
 			AgentID:     *agentID,
-			Limit:       pageSize,
+			Limit:       cmp.Or(*limit, allDefaultLimit),
 			MaxTokens:   bound,
 			Concurrency: *concurrency,
 		})
@@ -145,14 +143,8 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return err
 	}
 
-	// Unset, the limit is the server's default; the offset is 0 either way.
-	params := lettatokens.ListOptions{AgentID: *agentID}
-	if set["limit"] {
-		params.Limit = *limit
-	}
-	if set["offset"] {
-		params.Offset = *offset
-	}
+	// Unset, the limit is 0: the server's default.
+	params := lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset}
 	page, err := api.client.ListTokens(runCtx, params)
 	if err != nil {
 		if ctx.Err() == nil && runCtx.Err() != nil {
