@@ -35,6 +35,9 @@ const (
 
 var severityOrder = []string{diffBreaking, diffWarning, diffInfo, diffDeclared}
 
+// severityOf is the severity of an oasdiff level above info.
+var severityOf = map[checker.Level]string{checker.ERR: diffBreaking, checker.WARN: diffWarning}
+
 // specDifference is one change from our spec to upstream's, as oasdiff
 // words it. Its strings come from the upstream document: escape them.
 type specDifference struct {
@@ -123,17 +126,10 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	localizer := checker.NewDefaultLocalizer()
 	for _, c := range changes {
 		d := specDifference{
+			severity:  cmp.Or(severityOf[c.GetLevel()], diffInfo),
 			id:        c.GetId(),
 			operation: c.GetOperation() + " " + c.GetPath(),
 			text:      c.GetUncolorizedText(localizer),
-		}
-		switch c.GetLevel() {
-		case checker.ERR:
-			d.severity = diffBreaking
-		case checker.WARN:
-			d.severity = diffWarning
-		default:
-			d.severity = diffInfo
 		}
 		key := declaredDifference{ID: d.id, Operation: d.operation, Text: d.text}.key()
 		if _, ok := declared[key]; ok {
