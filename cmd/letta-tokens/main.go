@@ -94,28 +94,11 @@ type runEnv struct {
 	// err is LoadEnv's: the first LETTA_* variable that cannot be used,
 	// refused by the command that uses it.
 	err error
-	// mask masks every byte the command writes (maskedStreams,
+	// mask masks every byte the command writes (runStdin,
 	// writeFile): the key in any form, and anything shaped like a secret.
 	mask *redact.Masker
 	// getenv reads what LoadEnv does not (GITHUB_*, for the reports).
 	getenv func(string) string
-}
-
-// loadRunEnv reads the run's environment through getenv.
-func loadRunEnv(getenv func(string) string) runEnv {
-	env, err := lettatokens.LoadEnv(getenv)
-	return runEnv{Env: env, err: err, mask: redact.NewMasker(env.APIKey), getenv: getenv}
-}
-
-// maskedStreams wraps stdout and stderr in the boundary's writers. Token
-// shapes pass on stdout only when tokens is set: list and create print
-// tokens there on purpose. Flush both before the process ends.
-func maskedStreams(stdout, stderr io.Writer, mask *redact.Masker, tokens bool) (*redact.Writer, *redact.Writer) {
-	out := mask
-	if tokens {
-		out = mask.AllowTokens()
-	}
-	return redact.NewWriter(stdout, out), redact.NewWriter(stderr, mask)
 }
 
 // stdLogLines is where the standard library's logger writes during a
@@ -151,9 +134,15 @@ func routeStdLog(w io.Writer) (restore func()) {
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	env := loadRunEnv(getenv)
-	mask := env.mask
-	outW, errW := maskedStreams(stdout, stderr, mask, len(args) > 0 && (args[0] == "list" || args[0] == "create"))
+	loaded, loadErr := lettatokens.LoadEnv(getenv)
+	env := runEnv{Env: loaded, err: loadErr, mask: redact.NewMasker(loaded.APIKey), getenv: getenv}
+	// The boundary's writers. Token shapes pass on stdout only for list
+	// and create, which print tokens there on purpose.
+	mask, outMask := env.mask, env.mask
+	if len(args) > 0 && (args[0] == "list" || args[0] == "create") {
+		outMask = mask.AllowTokens()
+	}
+	outW, errW := redact.NewWriter(stdout, outMask), redact.NewWriter(stderr, mask)
 	defer errW.Flush()
 	defer outW.Flush()
 	defer routeStdLog(stdLogLines{errW, mask})()
