@@ -184,10 +184,7 @@ func collapseSingleBranchOneOf(doc *openapi3.T) error {
 			if op.RequestBody != nil && op.RequestBody.Value != nil {
 				w.content(op.RequestBody.Value.Content)
 			}
-			if op.Responses == nil {
-				continue
-			}
-			for _, resp := range op.Responses.Map() {
+			for _, resp := range op.Responses.Map() { // nil-safe
 				if resp == nil || resp.Value == nil {
 					continue
 				}
