@@ -33,7 +33,6 @@ const (
 	maxMockLatency = 10 * time.Second
 )
 
-// mockUsage is the help of mock: mockUsage, the flags, mockUsageTail.
 const mockUsage = `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
                          [--faults SPEC [--fault-seed N]] [--drift NAME|list]
 
@@ -164,16 +163,13 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *from != "" {
 			tokens, err := mock.LoadTokensFile(*from)
 			if err != nil {
-				setup <- started{err: failf("%v", err)}
+				setup <- started{err: err}
 				return
 			}
 			opts.SeedCount, opts.Tokens = 0, tokens
 			source = plural(len(tokens), "token") + " from " + *from
 		}
 		srv, err := mock.New(opts)
-		if err != nil {
-			err = failf("%v", err)
-		}
 		setup <- started{srv, source, err}
 	}()
 	var s started
@@ -183,10 +179,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	case s = <-setup:
 		if s.err != nil {
-			return s.err
+			return failf("%v", s.err)
 		}
 	}
-	srv := s.srv
 
 	// The port is taken, most often: say how to get a free one.
 	ln, base, err := listen("mock", *addr, " (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", stdout)
@@ -217,12 +212,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// being streamed (it may be all 10^9 tokens) ends at once.
 	serving, stopServing := context.WithCancel(context.Background())
 	defer stopServing()
-	hs := newHTTPServer(srv)
+	hs := newHTTPServer(s.srv)
 	hs.BaseContext = func(net.Listener) context.Context { return serving }
 	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
 		return failf("mock: %v", err)
 	}
-	fmt.Fprintln(stderr, servedLine(srv.Stats()))
+	fmt.Fprintln(stderr, servedLine(s.srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
 }
