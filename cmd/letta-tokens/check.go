@@ -20,7 +20,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// checkUsage is the help of check: checkUsage, the flags, checkUsageTail.
 const checkUsage = `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                           [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
 

@@ -15,7 +15,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// createUsage is the help of create: createUsage, the flags, createUsageTail.
 const createUsage = `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                            [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
 
@@ -87,7 +86,6 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		return err
 	}
 	defer api.closeIdle()
-	cfg := api.fail.cfg
 
 	tok, err := api.client.CreateToken(ctx, params)
 	var paramErr *lettatokens.ParamError
@@ -103,7 +101,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
 		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
-			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
+			api.fail.cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
 	note := createdNote(*tok, env.mask, time.Now())

@@ -12,7 +12,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// deleteUsage is the help of delete: deleteUsage, the flags, deleteUsageTail.
 const deleteUsage = `Usage: letta-tokens delete [--token-file FILE] [--timeout DURATION] < token
 
 Deletes one client-side access token, which then stops working at once.

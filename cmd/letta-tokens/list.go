@@ -19,7 +19,6 @@ import (
 // times fewer round trips than the server's default of 10.
 const allDefaultLimit = 100
 
-// listUsage is the help of list: listUsage, the flags, listUsageTail.
 const listUsage = `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
                          [--all [--max-tokens N] [--concurrency N]] [--json] [--reveal]
                          [--timeout DURATION] [--deadline DURATION]

@@ -309,7 +309,8 @@ func newFlagSet(name string) *flag.FlagSet {
 }
 
 // parseFlags parses args for subcommand cmd. On -h/--help it prints the
-// command's help to stdout (head, the flags, tail) and returns errHelp,
+// command's help to stdout (head, the flags, tail: each command's help is
+// its constants xUsage and xUsageTail around its flags) and returns errHelp,
 // which ends the run with exit 0; any other problem is a usage error. No
 // positional arguments are accepted.
 func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {

@@ -31,7 +31,6 @@ var embeddedDeclarations []byte
 // boundary masks secrets): oasdiff's messages quote the upstream document.
 const specDiffLineCap = 5 * redact.MaxLine
 
-// specDiffUsage is the help of spec-diff: specDiffUsage, the flags, specDiffUsageTail.
 const specDiffUsage = `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
 
 Compares Letta's published OpenAPI description of the
