@@ -213,6 +213,7 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 			return nil
 		}
 		if err := sink.page(batch); err != nil {
+			prog.abort()
 			return writeError(err)
 		}
 		total += len(batch)
@@ -242,13 +243,11 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		batch = append(batch, tok)
 		if len(batch) == opts.Limit {
 			if err := flush(); err != nil {
-				prog.abort()
 				return err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		prog.abort()
 		return err
 	}
 	prog.done(total)
