@@ -191,17 +191,13 @@ func createParams(set map[string]bool, hostname string, agents, access []string,
 // createFlagOf names the flag behind a field of CreateTokenParams, as a
 // *lettatokens.ParamError names it ("Hostname", "Policy[1].Id").
 func createFlagOf(field string) string {
-	switch {
-	case field == "Hostname":
-		return "--hostname"
-	case field == "ExpiresAt":
-		return "--expires-at"
-	case field == "ExpiresIn":
-		return "--expires-in"
-	case strings.Contains(field, ".Id"):
-		return "--agent-id"
-	case strings.Contains(field, ".Access"):
-		return "--access"
+	for _, f := range []struct{ field, flag string }{
+		{"Hostname", "--hostname"}, {"ExpiresAt", "--expires-at"}, {"ExpiresIn", "--expires-in"},
+		{".Id", "--agent-id"}, {".Access", "--access"},
+	} {
+		if strings.Contains(field, f.field) {
+			return f.flag
+		}
 	}
 	return field
 }
