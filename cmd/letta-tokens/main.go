@@ -53,6 +53,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -383,9 +384,8 @@ var errHelp = errors.New("help requested")
 
 // printFlags lists fs's flags as "  --name ARG  usage (default ...)".
 func printFlags(w io.Writer, fs *flag.FlagSet) {
-	type line struct{ left, right string }
-	var lines []line
-	width := 0
+	fmt.Fprintln(w, "Flags:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, usage := flag.UnquoteUsage(f)
 		left := "  --" + f.Name
@@ -395,14 +395,10 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
 			usage += " (default " + f.DefValue + ")"
 		}
-		lines = append(lines, line{left, usage})
-		width = max(width, len(left))
+		fmt.Fprintf(tw, "%s\t%s\n", left, usage)
 	})
-	fmt.Fprintln(w, "Flags:")
-	for _, l := range lines {
-		fmt.Fprintf(w, "%-*s  %s\n", width, l.left, l.right)
-	}
-	fmt.Fprintf(w, "  %-*s  %s\n", width-2, "-h, --help", "show this help")
+	fmt.Fprintln(tw, "  -h, --help\tshow this help")
+	tw.Flush()
 }
 
 // flagsSet reports which flags were given on the command line.
