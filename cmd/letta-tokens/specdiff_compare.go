@@ -119,9 +119,9 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	changes := checker.CheckBackwardCompatibilityUntilLevel(
 		checker.NewConfig(checker.GetAllChecks()), pathsDiff, sources, checker.INFO)
 
-	declared := map[string]declaredDifference{}
+	unseen := map[string]bool{} // declared, not (yet) seen
 	for _, d := range decl.Differences {
-		declared[d.key()] = d
+		unseen[d.key()] = true
 	}
 	localizer := checker.NewDefaultLocalizer()
 	for _, c := range changes {
@@ -132,18 +132,14 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 			text:      c.GetUncolorizedText(localizer),
 		}
 		key := declaredDifference{ID: d.id, Operation: d.operation, Text: d.text}.key()
-		if _, ok := declared[key]; ok {
+		if unseen[key] {
 			d.severity = diffDeclared
-			delete(declared, key)
+			delete(unseen, key)
 		}
 		res.differences = append(res.differences, d)
 		res.count[d.severity]++
 	}
-	for _, d := range decl.Differences {
-		if _, ok := declared[d.key()]; ok {
-			res.stale = append(res.stale, d)
-		}
-	}
+	res.stale = slices.DeleteFunc(slices.Clone(decl.Differences), func(d declaredDifference) bool { return !unseen[d.key()] })
 	slices.SortStableFunc(res.differences, func(a, b specDifference) int {
 		return cmp.Or(
 			cmp.Compare(slices.Index(severityOrder, a.severity), slices.Index(severityOrder, b.severity)),
