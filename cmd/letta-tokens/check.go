@@ -20,12 +20,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// checkMockTokens is how many seeded tokens the in-process mock of
-// check --mock serves: enough for several pages at the checks' page sizes
-// (50 and 7) and for every agent of the seed.
-const checkMockTokens = 25
-
-// checkUsage is the help of check: checkUsage, the flags, checkUsageTail.
 const checkUsage = `Usage: letta-tokens check [--mock] [--seed] [--agent-id ID] [--json] [--junit FILE] [--markdown FILE]
                           [--max-tokens N] [--concurrency N] [--timeout DURATION] [--deadline DURATION]
 
@@ -132,7 +126,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
 		runMask = redact.NewMasker(key)
-		srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(checkMockTokens), APIKey: key, Masker: runMask})
+		srv, err := mock.New(mock.Options{Tokens: mock.SeedTokens(defaultMockTokens), APIKey: key, Masker: runMask})
 		if err != nil {
 			return failf("starting the mock: %v", err)
 		}
@@ -146,7 +140,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		defer func() { stopMock(); <-served }() // no grace: the run is over
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
-		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, checkMockTokens)
+		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, defaultMockTokens)
 	} else {
 		var err error
 		if cfg, err = loadConfig(env); err != nil {

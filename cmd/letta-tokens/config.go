@@ -104,11 +104,15 @@ type apiCall struct {
 	closeIdle func()
 }
 
-// dial is the set-up of list, create and delete: the configuration from
-// the run's environment, a client with timeout on each attempt and a transport of its
-// own, and failures worded as doing ("listing tokens from") the target.
-// Nothing is sent. The caller defers closeIdle.
-func dial(env runEnv, timeout time.Duration, doing string) (apiCall, error) {
+// dial is the set-up of list, create and delete (cmd): --timeout checked,
+// the configuration from the run's environment, a client with timeout on
+// each attempt and a transport of its own, and failures worded as doing
+// ("listing tokens from") the target. Nothing is sent. The caller defers
+// closeIdle.
+func dial(env runEnv, cmd string, timeout time.Duration, doing string) (apiCall, error) {
+	if err := checkTimeout(cmd, timeout); err != nil {
+		return apiCall{}, err
+	}
 	cfg, err := loadConfig(env)
 	if err != nil {
 		return apiCall{}, err

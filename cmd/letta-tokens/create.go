@@ -15,7 +15,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// createUsage is the help of create: createUsage, the flags, createUsageTail.
 const createUsage = `Usage: letta-tokens create --hostname URL --agent-id ID [--agent-id ID]... --access LIST
                            [--expires-in DURATION | --expires-at TIME] [--json] [--timeout DURATION]
 
@@ -67,9 +66,9 @@ var accessValues = []gen.AgentAccess{
 func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env runEnv) error {
 	fs := newFlagSet("create")
 	hostname := fs.String("hostname", "", "the `URL` of the application the token is for, with http:// or https:// (required)")
-	var agents, access repeatedFlag
-	fs.Var(&agents, "agent-id", "give the token access to the agent `ID` (required); repeat for several agents")
-	fs.Var(&access, "access", "what the token may do with each agent: a comma-separated `LIST` of "+accessList(", ")+" (required)")
+	var agents, access []string
+	fs.Func("agent-id", "give the token access to the agent `ID` (required); repeat for several agents", appendTo(&agents))
+	fs.Func("access", "what the token may do with each agent: a comma-separated `LIST` of "+accessList(", ")+" (required)", appendTo(&access))
 	expiresIn := fs.Duration("expires-in", 0, "the token expires `DURATION` from now, such as 30m or 24h (default: the server's, 5 minutes)")
 	expiresAt := fs.String("expires-at", "", "the token expires at `TIME`, in RFC 3339, such as 2030-01-02T15:04:05Z")
 	asJSON := fs.Bool("json", false, "print the created token as JSON, its value in full, instead of the value alone")
@@ -81,16 +80,12 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	if err != nil {
 		return err
 	}
-	if err := checkTimeout("create", *timeout); err != nil {
-		return err
-	}
 
-	api, err := dial(env, *timeout, "creating a token at")
+	api, err := dial(env, "create", *timeout, "creating a token at")
 	if err != nil {
 		return err
 	}
 	defer api.closeIdle()
-	cfg := api.fail.cfg
 
 	tok, err := api.client.CreateToken(ctx, params)
 	var paramErr *lettatokens.ParamError
@@ -106,7 +101,7 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		// Printed, such a value would write to the terminal, or break
 		// TOKEN=$(…), or show the key; delete could not read it back.
 		return kindErrorf(lettatokens.KindUndocumented, "%s answered a token value that cannot be used (%s): it is not printed; the token, if it exists, expires %s",
-			cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
+			api.fail.cfg.target, reason, api.fail.serverText(tok.ExpiresAt))
 	}
 
 	note := createdNote(*tok, env.mask, time.Now())
@@ -196,17 +191,13 @@ func createParams(set map[string]bool, hostname string, agents, access []string,
 // createFlagOf names the flag behind a field of CreateTokenParams, as a
 // *lettatokens.ParamError names it ("Hostname", "Policy[1].Id").
 func createFlagOf(field string) string {
-	switch {
-	case field == "Hostname":
-		return "--hostname"
-	case field == "ExpiresAt":
-		return "--expires-at"
-	case field == "ExpiresIn":
-		return "--expires-in"
-	case strings.Contains(field, ".Id"):
-		return "--agent-id"
-	case strings.Contains(field, ".Access"):
-		return "--access"
+	for _, f := range []struct{ field, flag string }{
+		{"Hostname", "--hostname"}, {"ExpiresAt", "--expires-at"}, {"ExpiresIn", "--expires-in"},
+		{".Id", "--agent-id"}, {".Access", "--access"},
+	} {
+		if strings.Contains(field, f.field) {
+			return f.flag
+		}
 	}
 	return field
 }
@@ -230,15 +221,12 @@ func quoteArg(s string) string {
 	return `"` + redact.Line(s, redact.MaxLine) + `"`
 }
 
-// repeatedFlag is a flag that may be given several times, and keeps every
-// value: --agent-id a --agent-id b.
-type repeatedFlag []string
-
-func (r *repeatedFlag) String() string { return strings.Join(*r, ",") }
-
-func (r *repeatedFlag) Set(v string) error {
-	*r = append(*r, v)
-	return nil
+// appendTo is the Set of a repeatable flag: every value is kept.
+func appendTo(values *[]string) func(string) error {
+	return func(v string) error {
+		*values = append(*values, v)
+		return nil
+	}
 }
 
 // maxNoteAgents is how many of a created token's agents its stderr line

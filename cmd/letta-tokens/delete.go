@@ -12,7 +12,6 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// deleteUsage is the help of delete: deleteUsage, the flags, deleteUsageTail.
 const deleteUsage = `Usage: letta-tokens delete [--token-file FILE] [--timeout DURATION] < token
 
 Deletes one client-side access token, which then stops working at once.
@@ -63,10 +62,7 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if set["token-file"] && *tokenFile == "" {
 		return usageErrorf("delete", "delete: --token-file needs a file name")
 	}
-	if err := checkTimeout("delete", *timeout); err != nil {
-		return err
-	}
-	api, err := dial(env, *timeout, "deleting a token at")
+	api, err := dial(env, "delete", *timeout, "deleting a token at")
 	if err != nil {
 		return err
 	}

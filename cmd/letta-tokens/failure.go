@@ -124,11 +124,7 @@ func exitStatus(kind lettatokens.Kind) int {
 
 // status is "HTTP 404 Not Found", or "HTTP 418".
 func (f failure) status(e *lettatokens.Error) string {
-	s := "HTTP " + strconv.Itoa(e.StatusCode)
-	if text := http.StatusText(e.StatusCode); text != "" {
-		s += " " + text
-	}
-	return s
+	return strings.TrimSuffix("HTTP "+strconv.Itoa(e.StatusCode)+" "+http.StatusText(e.StatusCode), " ")
 }
 
 // describe words an *Error as "HTTP 404 Not Found: message: cause (request

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,7 +19,6 @@ import (
 // times fewer round trips than the server's default of 10.
 const allDefaultLimit = 100
 
-// listUsage is the help of list: listUsage, the flags, listUsageTail.
 const listUsage = `Usage: letta-tokens list [--agent-id ID] [--hostname URL] [--limit N] [--offset N]
                          [--all [--max-tokens N] [--concurrency N]] [--json] [--reveal]
                          [--timeout DURATION] [--deadline DURATION]
@@ -110,7 +110,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return err
 	}
 
-	api, err := dial(env, *timeout, "listing tokens from")
+	api, err := dial(env, "list", *timeout, "listing tokens from")
 	if err != nil {
 		return err
 	}
@@ -128,13 +128,10 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	defer cancel()
 
 	if *all {
-		pageSize := allDefaultLimit
-		if set["limit"] {
-			pageSize = *limit
-		}
+		// --limit is at least 1 when given: 0 is its absence.
 		err := listAll(runCtx, api, sink, keep, stdout, stderr, lettatokens.ListOptions{
 			AgentID:     *agentID,
-			Limit:       pageSize,
+			Limit:       cmp.Or(*limit, allDefaultLimit),
 			MaxTokens:   bound,
 			Concurrency: *concurrency,
 		})
@@ -145,14 +142,8 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 		return err
 	}
 
-	// Unset, the limit is the server's default; the offset is 0 either way.
-	params := lettatokens.ListOptions{AgentID: *agentID}
-	if set["limit"] {
-		params.Limit = *limit
-	}
-	if set["offset"] {
-		params.Offset = *offset
-	}
+	// Unset, the limit is 0: the server's default.
+	params := lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset}
 	page, err := api.client.ListTokens(runCtx, params)
 	if err != nil {
 		if ctx.Err() == nil && runCtx.Err() != nil {
@@ -222,6 +213,7 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 			return nil
 		}
 		if err := sink.page(batch); err != nil {
+			prog.abort()
 			return writeError(err)
 		}
 		total += len(batch)
@@ -251,13 +243,11 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		batch = append(batch, tok)
 		if len(batch) == opts.Limit {
 			if err := flush(); err != nil {
-				prog.abort()
 				return err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		prog.abort()
 		return err
 	}
 	prog.done(total)

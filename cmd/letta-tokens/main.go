@@ -53,6 +53,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	lettatokens "github.com/letta-tokens/letta-tokens"
@@ -94,28 +95,11 @@ type runEnv struct {
 	// err is LoadEnv's: the first LETTA_* variable that cannot be used,
 	// refused by the command that uses it.
 	err error
-	// mask masks every byte the command writes (maskedStreams,
+	// mask masks every byte the command writes (runStdin,
 	// writeFile): the key in any form, and anything shaped like a secret.
 	mask *redact.Masker
 	// getenv reads what LoadEnv does not (GITHUB_*, for the reports).
 	getenv func(string) string
-}
-
-// loadRunEnv reads the run's environment through getenv.
-func loadRunEnv(getenv func(string) string) runEnv {
-	env, err := lettatokens.LoadEnv(getenv)
-	return runEnv{Env: env, err: err, mask: redact.NewMasker(env.APIKey), getenv: getenv}
-}
-
-// maskedStreams wraps stdout and stderr in the boundary's writers. Token
-// shapes pass on stdout only when tokens is set: list and create print
-// tokens there on purpose. Flush both before the process ends.
-func maskedStreams(stdout, stderr io.Writer, mask *redact.Masker, tokens bool) (*redact.Writer, *redact.Writer) {
-	out := mask
-	if tokens {
-		out = mask.AllowTokens()
-	}
-	return redact.NewWriter(stdout, out), redact.NewWriter(stderr, mask)
 }
 
 // stdLogLines is where the standard library's logger writes during a
@@ -151,9 +135,15 @@ func routeStdLog(w io.Writer) (restore func()) {
 // exit status. It reads configuration only through getenv, so tests can run
 // it with any environment.
 func runStdin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	env := loadRunEnv(getenv)
-	mask := env.mask
-	outW, errW := maskedStreams(stdout, stderr, mask, len(args) > 0 && (args[0] == "list" || args[0] == "create"))
+	loaded, loadErr := lettatokens.LoadEnv(getenv)
+	env := runEnv{Env: loaded, err: loadErr, mask: redact.NewMasker(loaded.APIKey), getenv: getenv}
+	// The boundary's writers. Token shapes pass on stdout only for list
+	// and create, which print tokens there on purpose.
+	mask, outMask := env.mask, env.mask
+	if len(args) > 0 && (args[0] == "list" || args[0] == "create") {
+		outMask = mask.AllowTokens()
+	}
+	outW, errW := redact.NewWriter(stdout, outMask), redact.NewWriter(stderr, mask)
 	defer errW.Flush()
 	defer outW.Flush()
 	defer routeStdLog(stdLogLines{errW, mask})()
@@ -320,7 +310,8 @@ func newFlagSet(name string) *flag.FlagSet {
 }
 
 // parseFlags parses args for subcommand cmd. On -h/--help it prints the
-// command's help to stdout (head, the flags, tail) and returns errHelp,
+// command's help to stdout (head, the flags, tail: each command's help is
+// its constants xUsage and xUsageTail around its flags) and returns errHelp,
 // which ends the run with exit 0; any other problem is a usage error. No
 // positional arguments are accepted.
 func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
@@ -393,9 +384,8 @@ var errHelp = errors.New("help requested")
 
 // printFlags lists fs's flags as "  --name ARG  usage (default ...)".
 func printFlags(w io.Writer, fs *flag.FlagSet) {
-	type line struct{ left, right string }
-	var lines []line
-	width := 0
+	fmt.Fprintln(w, "Flags:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, usage := flag.UnquoteUsage(f)
 		left := "  --" + f.Name
@@ -405,14 +395,10 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
 			usage += " (default " + f.DefValue + ")"
 		}
-		lines = append(lines, line{left, usage})
-		width = max(width, len(left))
+		fmt.Fprintf(tw, "%s\t%s\n", left, usage)
 	})
-	fmt.Fprintln(w, "Flags:")
-	for _, l := range lines {
-		fmt.Fprintf(w, "%-*s  %s\n", width, l.left, l.right)
-	}
-	fmt.Fprintf(w, "  %-*s  %s\n", width-2, "-h, --help", "show this help")
+	fmt.Fprintln(tw, "  -h, --help\tshow this help")
+	tw.Flush()
 }
 
 // flagsSet reports which flags were given on the command line.

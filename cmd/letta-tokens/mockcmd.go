@@ -15,7 +15,10 @@ import (
 )
 
 const (
-	defaultMockAddr   = "127.0.0.1:8283"
+	defaultMockAddr = "127.0.0.1:8283"
+	// defaultMockTokens is also what check --mock serves: enough for
+	// several pages at the checks' page sizes (50 and 7) and for every
+	// agent of the seed.
 	defaultMockTokens = 25
 	// readHeaderTimeout stops a client that never finishes its headers from
 	// holding a connection open (Slowloris).
@@ -30,7 +33,6 @@ const (
 	maxMockLatency = 10 * time.Second
 )
 
-// mockUsage is the help of mock: mockUsage, the flags, mockUsageTail.
 const mockUsage = `Usage: letta-tokens mock [--addr HOST:PORT] [--tokens N] [--key K] [--from FILE] [--latency DURATION]
                          [--faults SPEC [--fault-seed N]] [--drift NAME|list]
 
@@ -161,16 +163,13 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *from != "" {
 			tokens, err := mock.LoadTokensFile(*from)
 			if err != nil {
-				setup <- started{err: failf("%v", err)}
+				setup <- started{err: err}
 				return
 			}
 			opts.SeedCount, opts.Tokens = 0, tokens
 			source = plural(len(tokens), "token") + " from " + *from
 		}
 		srv, err := mock.New(opts)
-		if err != nil {
-			err = failf("%v", err)
-		}
 		setup <- started{srv, source, err}
 	}()
 	var s started
@@ -180,10 +179,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	case s = <-setup:
 		if s.err != nil {
-			return s.err
+			return failf("%v", s.err)
 		}
 	}
-	srv := s.srv
 
 	// The port is taken, most often: say how to get a free one.
 	ln, base, err := listen("mock", *addr, " (--addr 127.0.0.1:0 picks a free port; the base URL is the first line on stdout)", stdout)
@@ -195,7 +193,11 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		keyHint = "<the value of --key>"
 	}
 	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
-	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote(*latency))
+	latencyNote := ""
+	if *latency > 0 {
+		latencyNote = fmt.Sprintf(", each answered after %v", *latency)
+	}
+	fmt.Fprintf(stderr, "mock: list (GET), create (POST) and delete (DELETE %s/{token})%s\n", listPath, latencyNote)
 	if faults != nil {
 		fmt.Fprintf(stderr, "mock: injecting faults %s (seed %d)\n", faults, *faultSeed)
 	}
@@ -210,12 +212,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// being streamed (it may be all 10^9 tokens) ends at once.
 	serving, stopServing := context.WithCancel(context.Background())
 	defer stopServing()
-	hs := newHTTPServer(srv)
+	hs := newHTTPServer(s.srv)
 	hs.BaseContext = func(net.Listener) context.Context { return serving }
 	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
 		return failf("mock: %v", err)
 	}
-	fmt.Fprintln(stderr, servedLine(srv.Stats()))
+	fmt.Fprintln(stderr, servedLine(s.srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
 }
@@ -248,15 +250,8 @@ func printDriftCases(w io.Writer) error {
 	return nil
 }
 
-// latencyNote is the banner's word on --latency.
-func latencyNote(d time.Duration) string {
-	if d == 0 {
-		return ""
-	}
-	return fmt.Sprintf(", each answered after %v", d)
-}
-
-// listPath is the operation's path, for the mock's banner.
+// listPath is the tokens' collection: the mock's banner names it, and
+// spec-diff compares it and the paths below it.
 const listPath = "/v1/client-side-access-tokens"
 
 // readBodyTimeout bounds reading a whole request, body included: a client

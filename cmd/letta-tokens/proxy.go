@@ -26,7 +26,6 @@ const (
 	proxyShutdownGrace = 10 * time.Second
 )
 
-// proxyUsage is the help of proxy: proxyUsage, the flags, proxyUsageTail.
 const proxyUsage = `Usage: letta-tokens proxy --upstream URL [--addr HOST:PORT] [--junit FILE] [--markdown FILE] [--record DIR]
 
 A validating reverse proxy: point any client (Letta's TypeScript or Python

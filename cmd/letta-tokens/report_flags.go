@@ -41,11 +41,9 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 }
 
 // write writes the reports that the flags and the environment ask for:
-// the JUnit file, the Markdown file and, when GITHUB_ACTIONS is "true", a
-// workflow command per finding on stdout (an ::error for breaking, a
-// ::warning for additive) and the Markdown summary appended to the file
-// named by GITHUB_STEP_SUMMARY. Every server string is escaped and capped
-// by package report, and every file written through the boundary (see
+// the JUnit file, the Markdown file and, when GITHUB_ACTIONS is "true",
+// report.Annotations on stdout and the Markdown summary appended to the
+// file named by GITHUB_STEP_SUMMARY; every file through the boundary (see
 // writeFile), as stdout is. A run that stopped before its end says why in
 // r.Unfinished.
 //

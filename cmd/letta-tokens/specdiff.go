@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/letta-tokens/letta-tokens/gen/server"
 	"github.com/letta-tokens/letta-tokens/redact"
@@ -32,7 +31,6 @@ var embeddedDeclarations []byte
 // boundary masks secrets): oasdiff's messages quote the upstream document.
 const specDiffLineCap = 5 * redact.MaxLine
 
-// specDiffUsage is the help of spec-diff: specDiffUsage, the flags, specDiffUsageTail.
 const specDiffUsage = `Usage: letta-tokens spec-diff --upstream URL|FILE [--spec FILE] [--declared FILE] [--timeout DURATION]
 
 Compares Letta's published OpenAPI description of the
@@ -97,7 +95,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
 		}
-		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(trimFetch(err), specDiffLineCap))
+		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(err.Error(), specDiffLineCap))
 	}
 	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
 	if err != nil {
@@ -109,7 +107,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := writeSpecDiff(stdout, res, specName, declaredName, name); err != nil {
 		return writeError(err)
 	}
-	if res.count(diffBreaking) > 0 {
+	if res.count[diffBreaking] > 0 {
 		return &cliError{code: exitFailure} // the report said it
 	}
 	return nil
@@ -127,7 +125,7 @@ func readSpec(path string) ([]byte, string, error) {
 	}
 	data, err := readFileCapped(path)
 	if err != nil {
-		return nil, "", unfinishedf("reading the spec: %v (or leave out --spec to use the built-in one)", trimFetch(err))
+		return nil, "", unfinishedf("reading the spec: %v (or leave out --spec to use the built-in one)", err)
 	}
 	return data, path, nil
 }
@@ -136,23 +134,21 @@ func readSpec(path string) ([]byte, string, error) {
 // the built-in ones when path is empty. It returns the name the report
 // gives them.
 func readDeclarations(path string) (*declarations, string, error) {
-	if path == "" {
-		decl, err := parseDeclarations(bytes.NewReader(embeddedDeclarations))
+	var r io.Reader = bytes.NewReader(embeddedDeclarations)
+	name := embeddedDeclaredName
+	if path != "" {
+		f, err := os.Open(path)
 		if err != nil {
-			return nil, "", unfinishedf("%s: %v", embeddedDeclaredName, err)
+			return nil, "", unfinishedf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
 		}
-		return decl, embeddedDeclaredName, nil
+		defer f.Close()
+		r, name = f, path
 	}
-	f, err := os.Open(path)
+	decl, err := parseDeclarations(r)
 	if err != nil {
-		return nil, "", unfinishedf("reading the declared differences: %v (or leave out --declared to use the built-in ones)", err)
+		return nil, "", unfinishedf("%s: %v", name, err)
 	}
-	defer f.Close()
-	decl, err := parseDeclarations(f)
-	if err != nil {
-		return nil, "", unfinishedf("%s: %v", path, err)
-	}
-	return decl, path, nil
+	return decl, name, nil
 }
 
 // writeSpecDiff prints one line per difference, the notes and a summary.
@@ -172,15 +168,10 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 		fmt.Fprintln(bw, "note: "+redact.Line(n, specDiffLineCap))
 	}
 	verdict := "no breaking difference"
-	if res.count(diffBreaking) > 0 {
+	if res.count[diffBreaking] > 0 {
 		verdict = "breaking difference"
 	}
 	fmt.Fprintf(bw, "compared %s with %s: %d breaking, %d warning, %d info, %d declared — %s\n",
-		redact.Line(specFile, specDiffLineCap), upstream, res.count(diffBreaking), res.count(diffWarning), res.count(diffInfo), res.count(diffDeclared), verdict)
+		redact.Line(specFile, specDiffLineCap), upstream, res.count[diffBreaking], res.count[diffWarning], res.count[diffInfo], res.count[diffDeclared], verdict)
 	return bw.Flush()
-}
-
-// trimFetch drops errFetch's words from a message that says them already.
-func trimFetch(err error) string {
-	return strings.TrimPrefix(err.Error(), errFetch.Error()+": ")
 }

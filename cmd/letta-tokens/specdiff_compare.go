@@ -16,10 +16,6 @@ import (
 	"github.com/oasdiff/oasdiff/load"
 )
 
-// specDiffPath is the path that spec-diff compares, with the paths below
-// it (/v1/client-side-access-tokens/{token}).
-const specDiffPath = "/v1/client-side-access-tokens"
-
 // maxSchemaNodes bounds the schema walk of the normalization: far above
 // what the token paths hold (a few dozen), far below what could exhaust
 // memory or time.
@@ -39,6 +35,9 @@ const (
 
 var severityOrder = []string{diffBreaking, diffWarning, diffInfo, diffDeclared}
 
+// severityOf is the severity of an oasdiff level above info.
+var severityOf = map[checker.Level]string{checker.ERR: diffBreaking, checker.WARN: diffWarning}
+
 // specDifference is one change from our spec to upstream's, as oasdiff
 // words it. Its strings come from the upstream document: escape them.
 type specDifference struct {
@@ -51,18 +50,9 @@ type specDifference struct {
 // specDiffResult is what a comparison found.
 type specDiffResult struct {
 	differences []specDifference     // sorted: breaking first, then warning, info, declared
+	count       map[string]int       // differences by severity
 	stale       []declaredDifference // declared, but not seen
 	notes       []string
-}
-
-func (r *specDiffResult) count(severity string) int {
-	n := 0
-	for _, d := range r.differences {
-		if d.severity == severity {
-			n++
-		}
-	}
-	return n
 }
 
 // loadSpec parses an OpenAPI 3.0 or 3.1 document. References to other
@@ -106,13 +96,13 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	if err != nil {
 		return nil, err
 	}
-	res = &specDiffResult{}
+	res = &specDiffResult{count: map[string]int{}}
 	keepTokenPaths(base)
 	keepTokenPaths(rev)
 	if rev.Paths.Len() == 0 {
-		res.notes = append(res.notes, "the upstream document has no path "+specDiffPath+": is it Letta's spec?")
+		res.notes = append(res.notes, "the upstream document has no path "+listPath+": is it Letta's spec?")
 	}
-	if decl.normalizes(normalizeCollapseOneOf) {
+	if slices.Contains(decl.Normalize, normalizeCollapseOneOf) {
 		for _, doc := range []*openapi3.T{base, rev} {
 			if err := collapseSingleBranchOneOf(doc); err != nil {
 				return nil, err
@@ -129,37 +119,27 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	changes := checker.CheckBackwardCompatibilityUntilLevel(
 		checker.NewConfig(checker.GetAllChecks()), pathsDiff, sources, checker.INFO)
 
-	declared := map[string]declaredDifference{}
+	unseen := map[string]bool{} // declared, not (yet) seen
 	for _, d := range decl.Differences {
-		declared[d.key()] = d
+		unseen[d.key()] = true
 	}
 	localizer := checker.NewDefaultLocalizer()
 	for _, c := range changes {
 		d := specDifference{
+			severity:  cmp.Or(severityOf[c.GetLevel()], diffInfo),
 			id:        c.GetId(),
 			operation: c.GetOperation() + " " + c.GetPath(),
 			text:      c.GetUncolorizedText(localizer),
 		}
-		switch c.GetLevel() {
-		case checker.ERR:
-			d.severity = diffBreaking
-		case checker.WARN:
-			d.severity = diffWarning
-		default:
-			d.severity = diffInfo
-		}
 		key := declaredDifference{ID: d.id, Operation: d.operation, Text: d.text}.key()
-		if _, ok := declared[key]; ok {
+		if unseen[key] {
 			d.severity = diffDeclared
-			delete(declared, key)
+			delete(unseen, key)
 		}
 		res.differences = append(res.differences, d)
+		res.count[d.severity]++
 	}
-	for _, d := range decl.Differences {
-		if _, ok := declared[d.key()]; ok {
-			res.stale = append(res.stale, d)
-		}
-	}
+	res.stale = slices.DeleteFunc(slices.Clone(decl.Differences), func(d declaredDifference) bool { return !unseen[d.key()] })
 	slices.SortStableFunc(res.differences, func(a, b specDifference) int {
 		return cmp.Or(
 			cmp.Compare(slices.Index(severityOrder, a.severity), slices.Index(severityOrder, b.severity)),
@@ -175,7 +155,7 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 func keepTokenPaths(doc *openapi3.T) {
 	kept := openapi3.NewPaths()
 	for path, item := range doc.Paths.Map() {
-		if path == specDiffPath || strings.HasPrefix(path, specDiffPath+"/") {
+		if path == listPath || strings.HasPrefix(path, listPath+"/") {
 			kept.Set(path, item)
 		}
 	}
@@ -200,10 +180,7 @@ func collapseSingleBranchOneOf(doc *openapi3.T) error {
 			if op.RequestBody != nil && op.RequestBody.Value != nil {
 				w.content(op.RequestBody.Value.Content)
 			}
-			if op.Responses == nil {
-				continue
-			}
-			for _, resp := range op.Responses.Map() {
+			for _, resp := range op.Responses.Map() { // nil-safe
 				if resp == nil || resp.Value == nil {
 					continue
 				}
@@ -218,7 +195,7 @@ func collapseSingleBranchOneOf(doc *openapi3.T) error {
 		}
 	}
 	if w.nodes > maxSchemaNodes {
-		return fmt.Errorf("%w: more than %d schemas under %s", errUnparsable, maxSchemaNodes, specDiffPath)
+		return fmt.Errorf("%w: more than %d schemas under %s", errUnparsable, maxSchemaNodes, listPath)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -83,9 +82,4 @@ func parseDeclarations(r io.Reader) (*declarations, error) {
 		seen[diff.key()] = true
 	}
 	return &d, nil
-}
-
-// normalizes reports whether the declarations ask for rewrite name.
-func (d *declarations) normalizes(name string) bool {
-	return slices.Contains(d.Normalize, name)
 }

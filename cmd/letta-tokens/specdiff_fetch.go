@@ -19,9 +19,6 @@ const maxUpstreamBytes = 32 << 20
 // maxUpstreamRedirects bounds the redirects followed to the document.
 const maxUpstreamRedirects = 5
 
-// errFetch marks an upstream document that could not be read.
-var errFetch = errors.New("cannot read the upstream spec")
-
 // upstreamSource is where the upstream document comes from: an http(s)
 // URL or a file.
 type upstreamSource struct {
@@ -82,7 +79,7 @@ func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errFetch, err)
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/json, application/yaml;q=0.9, */*;q=0.1")
 	req.Header.Set("User-Agent", userAgent)
@@ -91,11 +88,11 @@ func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%w: %s", errFetch, networkReason(err))
+		return nil, errors.New(networkReason(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%w: HTTP %d", errFetch, resp.StatusCode)
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	return readUpstream(resp.Body)
 }
@@ -103,11 +100,11 @@ func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte
 func readFileCapped(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errFetch, err)
+		return nil, err
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %s is not a regular file", errFetch, path)
+		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	return readUpstream(f)
 }
@@ -118,9 +115,9 @@ func readUpstream(r io.Reader) ([]byte, error) {
 	data, err := readCapped(r, maxUpstreamBytes)
 	switch {
 	case errors.Is(err, errTooLarge):
-		return nil, fmt.Errorf("%w: larger than %d MiB", errFetch, maxUpstreamBytes>>20)
+		return nil, fmt.Errorf("larger than %d MiB", maxUpstreamBytes>>20)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %s", errFetch, networkReason(err))
+		return nil, errors.New(networkReason(err))
 	}
 	return data, nil
 }

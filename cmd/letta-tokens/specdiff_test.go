@@ -69,7 +69,7 @@ func at(t *testing.T, doc any, path ...any) any {
 
 // Paths into the extract's GET operation.
 var (
-	listOp    = []any{"paths", specDiffPath, "get"}
+	listOp    = []any{"paths", listPath, "get"}
 	pageProps = append(slices.Clone(listOp), "responses", "200", "content", "application/json", "schema", "properties")
 	tokenItem = append(slices.Clone(pageProps), "tokens", "items")
 	policyArm = append(slices.Clone(tokenItem), "properties", "policy", "properties", "data", "items", "oneOf", 0)
@@ -164,7 +164,7 @@ func TestSpecDiffMutations(t *testing.T) {
 		{
 			name: "removed operation",
 			mutate: func(t *testing.T, doc map[string]any) {
-				delete(at(t, doc, "paths", specDiffPath).(map[string]any), "get")
+				delete(at(t, doc, "paths", listPath).(map[string]any), "get")
 			},
 			code: exitFailure,
 			line: "breaking +api-removed-without-deprecation +GET /v1/client-side-access-tokens: API removed without deprecation",
@@ -292,7 +292,7 @@ func TestSpecDiffCannotRead(t *testing.T) {
 			w.Write([]byte(`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{}}`))
 		case "/external-ref":
 			fmt.Fprintf(w, `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{%q:{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":%q}}}}}}}}}`,
-				specDiffPath, refServer.URL+"/schema.json")
+				listPath, refServer.URL+"/schema.json")
 		}
 	}))
 	for _, tt := range []struct {

@@ -13,10 +13,6 @@ var readBuildInfo = debug.ReadBuildInfo
 // (tools/release) with -ldflags "-X main.version=v1.2.3"; empty otherwise.
 var version string
 
-// develVersion is the version of a binary whose build recorded none: go
-// run, or go build outside version control.
-const develVersion = "(devel)"
-
 // moduleVersion is the version stamped by the release build, else the
 // version of the module the binary was built from, as the go command
 // recorded it: v1.2.3 for go install module@v1.2.3, a
@@ -28,7 +24,7 @@ func moduleVersion() string {
 	}
 	info, ok := readBuildInfo()
 	if !ok || info == nil || info.Main.Version == "" {
-		return develVersion
+		return "(devel)" // go run, or go build outside version control
 	}
 	return info.Main.Version
 }
