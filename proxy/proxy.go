@@ -86,7 +86,8 @@ type Options struct {
 	Retryable func(*http.Response) bool
 	// OnFinding receives each new kind of finding once, masked (see
 	// Findings), one call at a time, at the latest when Stats, Findings
-	// or Report returns.
+	// or Report returns. It runs in its exchange's turn, so it must not
+	// call Stats, Findings or Report, which wait for that turn to end.
 	OnFinding func(contract.Finding)
 	// RecordDir, when set, receives each validated exchange as a fixture
 	// in the format of contract/testdata (see recorder), at the latest
@@ -512,10 +513,25 @@ func (p *Proxy) validate(resp *http.Response) error {
 // check validates one exchange whose answer was handed on, and then, in
 // the order the answers came (turn), follows the walks, records it and
 // counts it, masked with keys.
+// A panic in the validator, the walks or the recorder counts the exchange
+// as not validated, and stops neither the proxy nor the turns after it.
 func (p *Proxy) check(x *exchange, req *http.Request, status int, header http.Header, body []byte, turn uint64, keys seenKeys) {
-	findings := append(slices.Clip(x.findings), p.v.ValidateResponse(req, status, header, body)...)
+	var findings contract.Findings
+	validated := func() bool {
+		defer func() { _ = recover() }()
+		findings = append(slices.Clip(x.findings), p.v.ValidateResponse(req, status, header, body)...)
+		return true
+	}()
 	p.queue.wait(turn)
 	defer p.queue.done()
+	defer func() {
+		if recover() != nil || !validated {
+			p.count(func(s *Stats) { s.NotValidated++ })
+		}
+	}()
+	if !validated {
+		return
+	}
 	rejected := status == http.StatusUnauthorized || status == http.StatusForbidden
 	if rejected {
 		// The upstream refused the client's credentials: an app's test of
@@ -651,7 +667,10 @@ func (p *Proxy) collect(o op, fs contract.Findings, keys seenKeys) {
 	// one call at a time, and holds no lock a new request needs.
 	for _, f := range p.findings.Add(keys.mask(fs)) {
 		if p.onFinding != nil {
-			p.onFinding(f)
+			func() {
+				defer func() { _ = recover() }() // the caller's bug ends its own call only
+				p.onFinding(f)
+			}()
 		}
 	}
 }

@@ -279,3 +279,26 @@ func TestAnswerIsNotHeldForValidation(t *testing.T) {
 		t.Errorf("stats %+v, findings %s: want both exchanges validated, with their findings", st, p.Findings())
 	}
 }
+
+// TestOnFindingPanicStopsNothing: a panicking OnFinding ends its own call
+// only: the proxy goes on answering and validating, and the finding is kept.
+func TestOnFindingPanicStopsNothing(t *testing.T) {
+	u, _ := url.Parse(driftingUpstream(t).URL)
+	p, err := proxy.New(proxy.Options{Upstream: u, OnFinding: func(contract.Finding) { panic("callback") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(p)
+	t.Cleanup(ts.Close)
+	for range 2 {
+		resp, err := ts.Client().Get(ts.URL + listPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if st := p.Stats(); st.Validated != 2 || st.NotValidated != 0 || len(p.Findings()) == 0 {
+		t.Errorf("stats %+v, findings %s: want both exchanges validated, with their findings", st, p.Findings())
+	}
+}
