@@ -52,7 +52,8 @@ const DefaultMaxBodyBytes = 4 << 20
 
 // maxValidating bounds the answers of the three operations buffered and
 // validated at once, from the upstream's answer until it is validated:
-// memory stays within maxValidating bodies and the validator's working
+// memory stays within maxValidating answers (and their request bodies,
+// once requestBodyBudget has let them go) and the validator's working
 // set, however many clients there are. Other answers wait their turn;
 // requests still waiting for the upstream, and answers being written to a
 // client, hold no slot.
