@@ -73,6 +73,9 @@ func startProxy(t *testing.T, upstream string, opts proxy.Options) *started {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s.p)
+	// Validations go on after an answer is written: settled after the
+	// server is closed, before the test's other cleanups (its RecordDir).
+	t.Cleanup(func() { s.p.Stats() })
 	t.Cleanup(ts.Close)
 	ctr := &http.Transport{}
 	t.Cleanup(ctr.CloseIdleConnections)
