@@ -120,7 +120,7 @@ func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 		name string
 		edit func(tok, _ map[string]any, listed string)
 		why  string
-		ends string // after seeding: "" (a report), "error" (the server fails) or "panic" (in Report)
+		ends string // after seeding: "" (a report), "error" (the server fails: a 500) or "panic" (in Report)
 	}{
 		{"the API key", func(tok, _ map[string]any, _ string) { tok["token"] = testKey }, "holds the API key", ""},
 		{"the API key in upper case", func(tok, _ map[string]any, _ string) { tok["token"] = strings.ToUpper(testKey) }, "holds the API key", ""},
@@ -161,7 +161,7 @@ func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 				}
 				return on(http.MethodGet, func(w http.ResponseWriter, r *http.Request, h http.Handler) {
 					if afterSeeding(m) {
-						http.Error(w, "down", http.StatusServiceUnavailable)
+						http.Error(w, "down", http.StatusInternalServerError)
 						return
 					}
 					h.ServeHTTP(w, r)
