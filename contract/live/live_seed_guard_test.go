@@ -111,48 +111,119 @@ func firstListed(m *seedMock) string { return m.listed(1)[0].Token }
 // case or escaping; a token listed before the run; another hostname or
 // policy; an answer the spec does not allow) is a breaking finding that
 // names it masked, and is never deleted: the server sees no DELETE of it,
-// and no request path holding the key.
+// and no request path holding the key. A run that then fails or panics
+// names it in its UndeletedError instead.
 func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 	window := strings.TrimPrefix(testKey, "sk-let-")[3:15]
+	otherHostname := func(tok, _ map[string]any, _ string) { tok["hostname"] = "https://app.example.com" }
 	tests := []struct {
 		name string
 		edit func(tok, _ map[string]any, listed string)
 		why  string
+		ends string // after seeding: "" (a report), "error" (the server fails: a 500) or "panic" (in Report)
 	}{
-		{"the API key", func(tok, _ map[string]any, _ string) { tok["token"] = testKey }, "holds the API key"},
-		{"the API key in upper case", func(tok, _ map[string]any, _ string) { tok["token"] = strings.ToUpper(testKey) }, "holds the API key"},
+		{"the API key", func(tok, _ map[string]any, _ string) { tok["token"] = testKey }, "holds the API key", ""},
+		{"the API key in upper case", func(tok, _ map[string]any, _ string) { tok["token"] = strings.ToUpper(testKey) }, "holds the API key", ""},
 		{"a piece of the key's secret", func(tok, _ map[string]any, _ string) {
 			tok["token"] = "ck-let-" + strings.ToUpper(window) + "0123456789abcdef"
-		}, "holds the API key"},
+		}, "holds the API key", ""},
 		{"a piece of the key, percent-encoded", func(tok, _ map[string]any, _ string) {
 			var b strings.Builder
 			for _, c := range []byte(window) {
 				fmt.Fprintf(&b, "%%%02X", c)
 			}
 			tok["token"] = "ck-let-" + b.String() + "0123456789"
-		}, "holds the API key"},
-		{"another key", func(tok, _ map[string]any, _ string) { tok["token"] = "ck-let-abcdefsk-let-0123456789abcdefgh" }, "holds the API key"},
-		{"a token listed before the run", func(tok, _ map[string]any, listed string) { tok["token"] = listed }, "was listed before the run"},
-		{"another hostname", func(tok, _ map[string]any, _ string) { tok["hostname"] = "https://app.example.com" }, "another hostname"},
+		}, "holds the API key", ""},
+		{"another key", func(tok, _ map[string]any, _ string) { tok["token"] = "ck-let-abcdefsk-let-0123456789abcdefgh" }, "holds the API key", ""},
+		{"a token listed before the run", func(tok, _ map[string]any, listed string) { tok["token"] = listed }, "was listed before the run", ""},
+		{"another hostname", otherHostname, "another hostname", ""},
 		{"another policy", func(tok, _ map[string]any, _ string) {
 			tok["policy"].(map[string]any)["data"].([]any)[0].(map[string]any)["access"] = []any{"write_agent"}
-		}, "another policy"},
-		{"an answer the spec does not allow", func(tok, _ map[string]any, _ string) { tok["expiresAt"] = "soon" }, "spec does not allow"},
+		}, "another policy", ""},
+		{"an answer the spec does not allow", func(tok, _ map[string]any, _ string) { tok["expiresAt"] = "soon" }, "spec does not allow", ""},
+		{"another hostname, then the run fails", otherHostname, "another hostname", "error"},
+		{"a token listed before the run, then the run panics", func(tok, _ map[string]any, listed string) { tok["token"] = listed }, "was listed before the run", "panic"},
+		{"the API key, then the run fails", func(tok, _ map[string]any, _ string) { tok["token"] = testKey }, "holds the API key", "error"},
 	}
+	// afterSeeding is true once the run has sent its two creates.
+	afterSeeding := func(m *seedMock) bool { return m.creates.Load() >= 2 }
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var deletes deleteLog
 			var answered string
 			m := newSeedMock(t, 4, func(m *seedMock, h http.Handler) http.Handler {
-				return deletes.wrap(rewriteCreate(func(tok, first map[string]any, listed string) {
+				h = deletes.wrap(rewriteCreate(func(tok, first map[string]any, listed string) {
 					tt.edit(tok, first, listed)
 					answered = tok["token"].(string)
 				})(m, h))
+				if tt.ends != "error" {
+					return h
+				}
+				return on(http.MethodGet, func(w http.ResponseWriter, r *http.Request, h http.Handler) {
+					if afterSeeding(m) {
+						http.Error(w, "down", http.StatusInternalServerError)
+						return
+					}
+					h.ServeHTTP(w, r)
+				})(m, h)
 			})
 			listed := firstListed(m)
-			report, err := live.CheckLive(context.Background(), seededConfig(m, 2))
-			if err != nil {
-				t.Fatal(err)
+			cfg := seededConfig(m, 2)
+			if tt.ends == "panic" {
+				cfg.Report = func(x contract.Exchange) {
+					if x.Method == http.MethodGet && afterSeeding(m) {
+						panic("report exploded")
+					}
+				}
+			}
+			var report *contract.Report
+			var err error
+			var panicked any
+			func() {
+				defer func() { panicked = recover() }()
+				report, err = live.CheckLive(context.Background(), cfg)
+			}()
+			// named is what names the answered token: the finding of a run
+			// that ends with a report, else the UndeletedError's entry.
+			var named string
+			var texts []string
+			switch tt.ends {
+			case "":
+				if err != nil || panicked != nil {
+					t.Fatalf("err %v, panic %v", err, panicked)
+				}
+				for _, f := range report.Findings.Breaking() {
+					if f.Check == contract.CheckRoundTrip && strings.Contains(f.Message, tt.why) {
+						named = f.Message
+					}
+				}
+				if named == "" {
+					t.Fatalf("want a breaking round-trip finding saying %q, got:\n%s", tt.why, report.Findings)
+				}
+				if notes := strings.Join(report.Notes, "\n"); strings.Contains(notes, "did not delete it") {
+					t.Errorf("the notes repeat the finding: %q", notes)
+				}
+				if report.Seeded != 1 {
+					t.Errorf("seeded %d, want 1 (seeding stops at a token not the run's)", report.Seeded)
+				}
+				texts = reportTexts(report, nil)
+			default:
+				var left *live.UndeletedError
+				if p, ok := panicked.(*live.SeedPanic); ok && p.Value == "report exploded" && tt.ends == "panic" {
+					left = p.Left
+					texts = []string{p.Error()}
+				} else if errors.Is(err, live.ErrServerUnavailable) && errors.As(err, &left) && tt.ends == "error" && panicked == nil {
+					texts = []string{err.Error()}
+				} else {
+					t.Fatalf("err %v, panic %#v: want the run to end by %s, naming what it left", err, panicked, tt.ends)
+				}
+				if len(left.NotDeleted) != 1 || left.Count != 0 || left.Unanswered != 0 || left.Created != 1 {
+					t.Fatalf("left %+v: want the one answered token named, and nothing else", left)
+				}
+				named = left.NotDeleted[0]
+				if !strings.Contains(named, tt.why) || !strings.Contains(texts[0], named) {
+					t.Errorf("%q does not say %q, or is not in %q", named, tt.why, texts[0])
+				}
 			}
 			if n := deletes.withKey.Load(); n != 0 {
 				t.Fatalf("%d DELETEs whose path holds the API key", n)
@@ -165,34 +236,19 @@ func TestCheckLiveSeedTakesOnlyItsOwnTokens(t *testing.T) {
 			if _, all := m.left(t); all < 4 || firstListed(m) != listed {
 				t.Errorf("a token of the account before the run was deleted (%d left)", all)
 			}
-			var found *contract.Finding
-			for _, f := range report.Findings.Breaking() {
-				if f.Check == contract.CheckRoundTrip && strings.Contains(f.Message, tt.why) {
-					found = &f
-				}
+			if !strings.Contains(named, "seeded token 2 was answered with") || !strings.Contains(named, "did not delete it") {
+				t.Errorf("%q does not name the token the run did not delete", named)
 			}
-			if found == nil {
-				t.Fatalf("want a breaking round-trip finding saying %q, got:\n%s", tt.why, report.Findings)
+			if tt.why != "holds the API key" && !strings.Contains(named, redact.Token(answered)) {
+				t.Errorf("%q does not name the token as %s", named, redact.Token(answered))
 			}
-			if !strings.Contains(found.Message, "seeded token 2 was answered with") || !strings.Contains(found.Message, "did not delete it") {
-				t.Errorf("finding %q", found.Message)
-			}
-			if notes := strings.Join(report.Notes, "\n"); strings.Contains(notes, "did not delete it") {
-				t.Errorf("the notes repeat the finding: %q", notes)
-			}
-			if tt.why != "holds the API key" && !strings.Contains(found.Message, redact.Token(answered)) {
-				t.Errorf("finding %q does not name the token as %s", found.Message, redact.Token(answered))
-			}
-			if report.Seeded != 1 {
-				t.Errorf("seeded %d, want 1 (seeding stops at a token not the run's)", report.Seeded)
-			}
-			for _, s := range reportTexts(report, nil) {
+			for _, s := range texts {
 				low := strings.ToLower(s)
 				if strings.Contains(low, "secret") || strings.Contains(s, answered) || strings.Contains(low, strings.ToLower(window)) {
 					t.Errorf("a secret is printed: %q", s)
 				}
 			}
-			assertNoSecrets(t, m, reportTexts(report, nil)...)
+			assertNoSecrets(t, m, texts...)
 		})
 	}
 }

@@ -214,6 +214,7 @@ func TestCheckLiveSeededCatchesTokenDrift(t *testing.T) {
 		name  string
 		wrap  func(*seedMock, http.Handler) http.Handler
 		check contract.Check
+		says  string // what that finding must say too
 		note  string // what the seeded run's notes must say too
 	}{
 		{name: "a missing field", wrap: onTokens(func(tok map[string]any) { delete(tok, "hostname") }), check: contract.CheckSchema},
@@ -239,6 +240,18 @@ func TestCheckLiveSeededCatchesTokenDrift(t *testing.T) {
 				}
 			})
 		}, check: contract.CheckAgentFilter},
+		// Every list skips the first token, the first created: the walks
+		// agree, and only its policy says the agentId walk must list it.
+		{name: "a created token is never listed", wrap: func(m *seedMock, h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if q := r.URL.Query(); r.Method == http.MethodGet && m.creates.Load() > 0 {
+					offset, _ := strconv.Atoi(q.Get("offset"))
+					q.Set("offset", strconv.Itoa(offset+1))
+					r.URL.RawQuery = q.Encode()
+				}
+				h.ServeHTTP(w, r)
+			})
+		}, check: contract.CheckAgentFilter, says: "does not list created token 1 of 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,8 +269,10 @@ func TestCheckLiveSeededCatchesTokenDrift(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.ContainsFunc(report.Findings.Breaking(), func(f contract.Finding) bool { return f.Check == tt.check }) {
-				t.Errorf("want a breaking %s finding, got:\n%s", tt.check, report.Findings)
+			if !slices.ContainsFunc(report.Findings.Breaking(), func(f contract.Finding) bool {
+				return f.Check == tt.check && strings.Contains(f.Message, tt.says)
+			}) {
+				t.Errorf("want a breaking %s finding saying %q, got:\n%s", tt.check, tt.says, report.Findings)
 			}
 			if !strings.Contains(strings.Join(report.Notes, "\n"), tt.note) {
 				t.Errorf("notes %q do not say %q", report.Notes, tt.note)
