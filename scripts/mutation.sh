@@ -25,12 +25,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# The critical files of each package: masking, retries, redirects, usable
-# answers, errors, the pager and fingerprints, pages in flight, validator
-# verdicts and walk comparison, and the CLI's masking and token checks.
+# The critical files of each package: masking (encoded forms included),
+# retries, redirects, usable answers, errors, the pager and fingerprints,
+# pages in flight, validator verdicts, walk comparison and the seed guard,
+# the proxy's verdicts, keys and walks, and the CLI's masking, token checks
+# and failure table.
 critical_files() {
   case "$1" in
-    redact) echo "masker.go view.go secrets.go line.go defuse.go writer.go" ;;
+    redact) echo "masker.go view.go encoded.go secrets.go line.go defuse.go writer.go" ;;
     .) echo "auth.go callerror.go errors.go kind.go env.go list.go pager.go" ;;
     internal/attempt) echo "attempt.go body.go redirect.go backoff.go throttle.go retryable.go" ;;
     internal/fingerprint) echo "fingerprint.go" ;;
@@ -38,10 +40,11 @@ critical_files() {
     contract) echo "page_behaviour.go safe.go unknown_fields.go validator.go" ;;
     contract/live) echo "compare.go live_classify.go live_seed_guard.go" ;;
     cmd/letta-tokens) echo "mask.go tokenvalue.go failure.go" ;;
+    proxy) echo "proxy.go keys.go walks.go" ;;
     *) return 1 ;;
   esac
 }
-all_packages="redact internal/prefetch internal/fingerprint internal/attempt . contract contract/live cmd/letta-tokens"
+all_packages="redact internal/prefetch internal/fingerprint internal/attempt . contract contract/live proxy cmd/letta-tokens"
 
 base=""
 pkgs=()
