@@ -16,11 +16,19 @@
 #                         timeout (default 5)
 #   MUTATION_OUT          where reports and logs go (default: a new temp dir)
 #   MUTATION_MIN          fail (exit 1) when the total efficacy is below this
+#   MUTATION_USERS=1      a mutant is also killed by the tests of proxy, mock
+#                         and cmd/letta-tokens, those of them that import the
+#                         package: they keep their tests in the copy, gremlins
+#                         runs every test of the copy (--integration) and
+#                         counts their coverage of the package (--coverpkg).
+#                         Slower: every mutant builds and runs those packages'
+#                         tests too (see TESTING.md for the cost).
 #
 # Each package is tested in a copy of the module where only that package's
-# tests build: gremlins runs its coverage over PATH/..., which for the
-# root package is the whole module, and a mutant's tests are those of its
-# own package.
+# tests build (and, with MUTATION_USERS=1, its users' among proxy, mock and
+# cmd/letta-tokens): gremlins runs its coverage over PATH/..., which for
+# the root package is the whole module, and a mutant's tests are those of
+# its own package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -51,7 +59,7 @@ pkgs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) pkgs+=("${1%/}"); shift ;;
   esac
 done
@@ -87,15 +95,25 @@ for pkg in "${pkgs[@]}"; do
   fi
   name=$(tr '/.' '__' <<<"$dir"); [ "$dir" = "." ] && name=root
 
-  # A copy of the module in which only $pkg has tests.
+  # The packages among proxy, mock and cmd/letta-tokens whose tests count
+  # too (MUTATION_USERS=1): those that import $pkg.
+  users=()
+  if [ "${MUTATION_USERS:-}" = 1 ]; then
+    path=$(go list "./$dir")
+    for u in proxy mock cmd/letta-tokens; do
+      [ "$u" != "$dir" ] && go list -deps "./$u" | grep -x "$path" >/dev/null && users+=("$u")
+    done
+  fi
+
+  # A copy of the module in which only $pkg (and its users) have tests.
   box="$work/$name"
   mkdir -p "$box"
   git ls-files -z -co --exclude-standard | grep -zv '^tools/' | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$box"
   # Other packages' tests are switched off by a build tag no run sets, not
   # deleted: some tests read the module's sources, tests included.
-  pkgdir=$(cd "$box/$dir" && pwd)
+  testdirs=$(for d in "$dir" "${users[@]}"; do (cd "$box/$d" && pwd); done)
   find "$box" -name '*_test.go' | while read -r f; do
-    if [ "$(dirname "$f")" != "$pkgdir" ]; then
+    if ! grep -qxF -- "$(dirname "$f")" <<<"$testdirs"; then
       if grep -q '^//go:build ' "$f"; then
         # A file with a constraint of its own keeps it, and gets ours too:
         # Go allows one //go:build line a file.
@@ -120,16 +138,23 @@ for pkg in "${pkgs[@]}"; do
   # pkgName): for package main in cmd/letta-tokens it ran the root's tests
   # (switched off here) and every mutant "lived". --integration runs every
   # test of the box instead, which here are exactly $pkg's.
+  # With users, --integration runs theirs too, and --coverpkg makes their
+  # coverage of $pkg count (else gremlins calls "not covered" what only
+  # they run).
   mode=()
-  if [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
+  prebuild=(-cover "./$dir/...")
+  if [ ${#users[@]} -gt 0 ]; then
+    mode=(--integration --coverpkg "./$dir")
+    prebuild=(-cover -coverpkg "./$dir" ./...)
+  elif [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
     mode=(--integration)
   fi
 
-  echo "== $pkg: $files (log: $out/$name.log)"
+  echo "== $pkg: $files; tests of: $dir ${users[*]} (log: $out/$name.log)"
   start=$(date +%s)
   # gremlins sets a mutant's timeout from its coverage run, build included:
   # build it once first, so that the timeout reflects the tests' time.
-  (cd "$box" && go test -count=1 -cover -run '^$' "./$dir/..." >/dev/null 2>&1) || true
+  (cd "$box" && go test -count=1 -run '^$' "${prebuild[@]}" >/dev/null 2>&1) || true
   (cd "$box" && GOFLAGS="-count=1 ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
       --timeout-coefficient "$coefficient" "${mode[@]}" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
     >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log"; echo "gremlins failed on $pkg" >&2; exit 2; }
