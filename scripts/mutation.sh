@@ -18,8 +18,11 @@
 #   MUTATION_MIN          fail (exit 1) when the total efficacy is below this
 #   MUTATION_USERS=1      a mutant is also killed by the tests of proxy, mock
 #                         and cmd/letta-tokens, those of them that import the
-#                         package: they keep their tests in the copy, gremlins
-#                         runs every test of the copy (--integration) and
+#                         package (or of the package directories listed
+#                         instead of 1: MUTATION_USERS=". proxy" for the
+#                         root's and the proxy's): they keep their tests in
+#                         the copy, gremlins runs every test of the copy
+#                         (--integration) and
 #                         counts their coverage of the package (--coverpkg).
 #                         Slower: every mutant builds and runs those packages'
 #                         tests too (see TESTING.md for the cost).
@@ -59,7 +62,7 @@ pkgs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) pkgs+=("${1%/}"); shift ;;
   esac
 done
@@ -95,12 +98,14 @@ for pkg in "${pkgs[@]}"; do
   fi
   name=$(tr '/.' '__' <<<"$dir"); [ "$dir" = "." ] && name=root
 
-  # The packages among proxy, mock and cmd/letta-tokens whose tests count
-  # too (MUTATION_USERS=1): those that import $pkg.
+  # The packages among proxy, mock and cmd/letta-tokens (or those
+  # MUTATION_USERS lists) whose tests count too: those that import $pkg.
   users=()
-  if [ "${MUTATION_USERS:-}" = 1 ]; then
+  if [ -n "${MUTATION_USERS:-}" ]; then
     path=$(go list "./$dir")
-    for u in proxy mock cmd/letta-tokens; do
+    candidates=$MUTATION_USERS; [ "$candidates" = 1 ] && candidates="proxy mock cmd/letta-tokens"
+    for u in $candidates; do
+      u=${u%/}
       [ "$u" != "$dir" ] && go list -deps "./$u" | grep -x "$path" >/dev/null && users+=("$u")
     done
   fi
