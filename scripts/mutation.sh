@@ -16,21 +16,34 @@
 #                         timeout (default 5)
 #   MUTATION_OUT          where reports and logs go (default: a new temp dir)
 #   MUTATION_MIN          fail (exit 1) when the total efficacy is below this
+#   MUTATION_USERS=1      a mutant is also killed by the tests of proxy, mock
+#                         and cmd/letta-tokens, those of them that import the
+#                         package (or of the package directories listed
+#                         instead of 1: MUTATION_USERS=". proxy" for the
+#                         root's and the proxy's): they keep their tests in
+#                         the copy, gremlins runs every test of the copy
+#                         (--integration) and
+#                         counts their coverage of the package (--coverpkg).
+#                         Slower: every mutant builds and runs those packages'
+#                         tests too (see TESTING.md for the cost).
 #
 # Each package is tested in a copy of the module where only that package's
-# tests build: gremlins runs its coverage over PATH/..., which for the
-# root package is the whole module, and a mutant's tests are those of its
-# own package.
+# tests build (and, with MUTATION_USERS=1, its users' among proxy, mock and
+# cmd/letta-tokens): gremlins runs its coverage over PATH/..., which for
+# the root package is the whole module, and a mutant's tests are those of
+# its own package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# The critical files of each package: masking, retries, redirects, usable
-# answers, errors, the pager and fingerprints, pages in flight, validator
-# verdicts and walk comparison, and the CLI's masking and token checks.
+# The critical files of each package: masking (encoded forms included),
+# retries, redirects, usable answers, errors, the pager and fingerprints,
+# pages in flight, validator verdicts, walk comparison and the seed guard,
+# the proxy's verdicts, keys and walks, and the CLI's masking, token checks
+# and failure table.
 critical_files() {
   case "$1" in
-    redact) echo "masker.go view.go secrets.go line.go defuse.go writer.go" ;;
+    redact) echo "masker.go view.go encoded.go secrets.go line.go defuse.go writer.go" ;;
     .) echo "auth.go callerror.go errors.go kind.go env.go list.go pager.go" ;;
     internal/attempt) echo "attempt.go body.go redirect.go backoff.go throttle.go retryable.go" ;;
     internal/fingerprint) echo "fingerprint.go" ;;
@@ -38,17 +51,18 @@ critical_files() {
     contract) echo "page_behaviour.go safe.go unknown_fields.go validator.go" ;;
     contract/live) echo "compare.go live_classify.go live_seed_guard.go" ;;
     cmd/letta-tokens) echo "mask.go tokenvalue.go failure.go" ;;
+    proxy) echo "proxy.go keys.go walks.go" ;;
     *) return 1 ;;
   esac
 }
-all_packages="redact internal/prefetch internal/fingerprint internal/attempt . contract contract/live cmd/letta-tokens"
+all_packages="redact internal/prefetch internal/fingerprint internal/attempt . contract contract/live proxy cmd/letta-tokens"
 
 base=""
 pkgs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) pkgs+=("${1%/}"); shift ;;
   esac
 done
@@ -84,15 +98,27 @@ for pkg in "${pkgs[@]}"; do
   fi
   name=$(tr '/.' '__' <<<"$dir"); [ "$dir" = "." ] && name=root
 
-  # A copy of the module in which only $pkg has tests.
+  # The packages among proxy, mock and cmd/letta-tokens (or those
+  # MUTATION_USERS lists) whose tests count too: those that import $pkg.
+  users=()
+  if [ -n "${MUTATION_USERS:-}" ]; then
+    path=$(go list "./$dir")
+    candidates=$MUTATION_USERS; [ "$candidates" = 1 ] && candidates="proxy mock cmd/letta-tokens"
+    for u in $candidates; do
+      u=${u%/}
+      [ "$u" != "$dir" ] && go list -deps "./$u" | grep -x "$path" >/dev/null && users+=("$u")
+    done
+  fi
+
+  # A copy of the module in which only $pkg (and its users) have tests.
   box="$work/$name"
   mkdir -p "$box"
   git ls-files -z -co --exclude-standard | grep -zv '^tools/' | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$box"
   # Other packages' tests are switched off by a build tag no run sets, not
   # deleted: some tests read the module's sources, tests included.
-  pkgdir=$(cd "$box/$dir" && pwd)
+  testdirs=$(for d in "$dir" "${users[@]}"; do (cd "$box/$d" && pwd); done)
   find "$box" -name '*_test.go' | while read -r f; do
-    if [ "$(dirname "$f")" != "$pkgdir" ]; then
+    if ! grep -qxF -- "$(dirname "$f")" <<<"$testdirs"; then
       if grep -q '^//go:build ' "$f"; then
         # A file with a constraint of its own keeps it, and gets ours too:
         # Go allows one //go:build line a file.
@@ -117,17 +143,30 @@ for pkg in "${pkgs[@]}"; do
   # pkgName): for package main in cmd/letta-tokens it ran the root's tests
   # (switched off here) and every mutant "lived". --integration runs every
   # test of the box instead, which here are exactly $pkg's.
+  # With users, --integration runs theirs too, and --coverpkg makes their
+  # coverage of $pkg count (else gremlins calls "not covered" what only
+  # they run).
   mode=()
-  if [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
+  prebuild=(-cover "./$dir/...")
+  if [ ${#users[@]} -gt 0 ]; then
+    mode=(--integration --coverpkg "./$dir")
+    prebuild=(-cover -coverpkg "./$dir" ./...)
+  elif [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
     mode=(--integration)
   fi
 
-  echo "== $pkg: $files (log: $out/$name.log)"
+  echo "== $pkg: $files; tests of: $dir ${users[*]} (log: $out/$name.log)"
   start=$(date +%s)
   # gremlins sets a mutant's timeout from its coverage run, build included:
   # build it once first, so that the timeout reflects the tests' time.
-  (cd "$box" && go test -count=1 -cover -run '^$' "./$dir/..." >/dev/null 2>&1) || true
-  (cd "$box" && GOFLAGS="-count=1 ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
+  (cd "$box" && go test -count=1 -run '^$' "${prebuild[@]}" >/dev/null 2>&1) || true
+  # The root's test of a fresh consumer module runs contract's tests, which
+  # a copy that keeps the root's tests and not contract's has switched off.
+  skip=""
+  if grep -qxF -- "$box" <<<"$testdirs" && ! grep -qxF -- "$box/contract" <<<"$testdirs"; then
+    skip="-skip=^TestReadmeConsumerCommandsInAFreshModule\$"
+  fi
+  (cd "$box" && GOFLAGS="-count=1 $skip ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
       --timeout-coefficient "$coefficient" "${mode[@]}" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
     >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log"; echo "gremlins failed on $pkg" >&2; exit 2; }
   echo "   $(( $(date +%s) - start ))s: $(grep -E '^(Killed|Timed out)' "$out/$name.log" | tr '\n' ' ')"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -106,6 +107,15 @@ func TestOptions(t *testing.T) {
 				t.Errorf("%+v: err = %v", o, err)
 			}
 		}
+	}
+}
+
+// The smallest options that are valid walk: a page of one item, one
+// request at a time.
+func TestSmallestOptionsWalk(t *testing.T) {
+	got, err := collect(t, &account{total: 3, failAt: -1}, Options[[]int]{Limit: 1, Concurrency: 1})
+	if err != nil || !slices.Equal(got, []int{0, 1, 2}) {
+		t.Fatalf("got %v, %v; want [0 1 2], nil", got, err)
 	}
 }
 
