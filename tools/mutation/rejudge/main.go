@@ -70,6 +70,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: rejudge -box DIR -pkg DIR -report IN.json -o OUT.json [-coefficient N] USER...")
 		os.Exit(2)
 	}
+	// An interrupt stops the run and puts the file back; so does a log
+	// reader gone (tee, stopped by the same ^C), which would otherwise end
+	// the program at its next line.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, *box, filepath.Clean(*pkg), *in, *out, *coefficient, flag.Args()); err != nil {
