@@ -20,18 +20,16 @@
 #                         and cmd/letta-tokens, those of them that import the
 #                         package (or of the package directories listed
 #                         instead of 1: MUTATION_USERS=". proxy" for the
-#                         root's and the proxy's): they keep their tests in
-#                         the copy, gremlins runs every test of the copy
-#                         (--integration) and
-#                         counts their coverage of the package (--coverpkg).
-#                         Slower: every mutant builds and runs those packages'
-#                         tests too (see TESTING.md for the cost).
+#                         root's and the proxy's). gremlins runs the own tests
+#                         as without; tools/mutation/rejudge then runs the
+#                         users' tests on the mutants that lived or were not
+#                         covered (a kill by the own tests stands whatever
+#                         else runs), each with the users that cover it.
 #
 # Each package is tested in a copy of the module where only that package's
-# tests build (and, with MUTATION_USERS=1, its users' among proxy, mock and
-# cmd/letta-tokens): gremlins runs its coverage over PATH/..., which for
-# the root package is the whole module, and a mutant's tests are those of
-# its own package.
+# tests build: gremlins runs its coverage over PATH/..., which for the root
+# package is the whole module, and a mutant's tests are those of its own
+# package. Its users' tests run in a copy of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -62,7 +60,7 @@ pkgs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) base=$2; shift 2 ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) pkgs+=("${1%/}"); shift ;;
   esac
 done
@@ -80,8 +78,38 @@ if [ -n "$base" ]; then
   changed=$( { git diff --name-only "$base"...HEAD; git diff --name-only HEAD; } | sort -u)
 fi
 
-echo "building gremlins (tools/mutation/go.mod)"
-(cd tools/mutation && go build -o "$work/gremlins" github.com/go-gremlins/gremlins/cmd/gremlins && go build -o "$work/efficacy" ./efficacy)
+echo "building gremlins, efficacy and rejudge (tools/mutation/go.mod)"
+(cd tools/mutation && go build -o "$work/gremlins" github.com/go-gremlins/gremlins/cmd/gremlins &&
+  go build -o "$work/efficacy" ./efficacy && go build -o "$work/rejudge" ./rejudge)
+
+# make_box BOX DIR...: a copy of the module in BOX in which only the tests
+# of the package directories DIR build, and in skip the -skip flag its runs
+# need.
+make_box() {
+  local box=$1 testdirs; shift
+  mkdir -p "$box"
+  git ls-files -z -co --exclude-standard | grep -zv '^tools/' | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$box"
+  testdirs=$(for d in "$@"; do (cd "$box/$d" && pwd); done)
+  # Other packages' tests are switched off by a build tag no run sets, not
+  # deleted: some tests read the module's sources, tests included.
+  find "$box" -name '*_test.go' | while read -r f; do
+    if ! grep -qxF -- "$(dirname "$f")" <<<"$testdirs"; then
+      if grep -q '^//go:build ' "$f"; then
+        # A file with a constraint of its own keeps it, and gets ours too:
+        # Go allows one //go:build line a file.
+        sed -i 's#^//go:build \(.*\)$#//go:build mutation_other_package \&\& (\1)#' "$f"
+      else
+        { echo '//go:build mutation_other_package'; echo; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
+      fi
+    fi
+  done
+  # The root's test of a fresh consumer module runs contract's tests, which
+  # a copy that keeps the root's tests and not contract's has switched off.
+  skip=""
+  if grep -qxF -- "$box" <<<"$testdirs" && ! grep -qxF -- "$box/contract" <<<"$testdirs"; then
+    skip="-skip=^TestReadmeConsumerCommandsInAFreshModule\$"
+  fi
+}
 
 reports=()
 for pkg in "${pkgs[@]}"; do
@@ -110,24 +138,8 @@ for pkg in "${pkgs[@]}"; do
     done
   fi
 
-  # A copy of the module in which only $pkg (and its users) have tests.
   box="$work/$name"
-  mkdir -p "$box"
-  git ls-files -z -co --exclude-standard | grep -zv '^tools/' | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$box"
-  # Other packages' tests are switched off by a build tag no run sets, not
-  # deleted: some tests read the module's sources, tests included.
-  testdirs=$(for d in "$dir" "${users[@]}"; do (cd "$box/$d" && pwd); done)
-  find "$box" -name '*_test.go' | while read -r f; do
-    if ! grep -qxF -- "$(dirname "$f")" <<<"$testdirs"; then
-      if grep -q '^//go:build ' "$f"; then
-        # A file with a constraint of its own keeps it, and gets ours too:
-        # Go allows one //go:build line a file.
-        sed -i 's#^//go:build \(.*\)$#//go:build mutation_other_package \&\& (\1)#' "$f"
-      else
-        { echo '//go:build mutation_other_package'; echo; cat "$f"; } >"$f.tmp" && mv "$f.tmp" "$f"
-      fi
-    fi
-  done
+  make_box "$box" "$dir"
 
   # Exclude every file of the package that is not critical, and every file
   # below it (another package).
@@ -143,35 +155,35 @@ for pkg in "${pkgs[@]}"; do
   # pkgName): for package main in cmd/letta-tokens it ran the root's tests
   # (switched off here) and every mutant "lived". --integration runs every
   # test of the box instead, which here are exactly $pkg's.
-  # With users, --integration runs theirs too, and --coverpkg makes their
-  # coverage of $pkg count (else gremlins calls "not covered" what only
-  # they run).
   mode=()
-  prebuild=(-cover "./$dir/...")
-  if [ ${#users[@]} -gt 0 ]; then
-    mode=(--integration --coverpkg "./$dir")
-    prebuild=(-cover -coverpkg "./$dir" ./...)
-  elif [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
+  if [ "$dir" != . ] && [ "$(cd "$box" && go list -f '{{.Name}}' "./$dir")" != "$(basename "$dir")" ]; then
     mode=(--integration)
   fi
 
-  echo "== $pkg: $files; tests of: $dir ${users[*]} (log: $out/$name.log)"
+  echo "== $pkg: $files; tests of: $dir (log: $out/$name.log)"
   start=$(date +%s)
   # gremlins sets a mutant's timeout from its coverage run, build included:
   # build it once first, so that the timeout reflects the tests' time.
-  (cd "$box" && go test -count=1 -run '^$' "${prebuild[@]}" >/dev/null 2>&1) || true
-  # The root's test of a fresh consumer module runs contract's tests, which
-  # a copy that keeps the root's tests and not contract's has switched off.
-  skip=""
-  if grep -qxF -- "$box" <<<"$testdirs" && ! grep -qxF -- "$box/contract" <<<"$testdirs"; then
-    skip="-skip=^TestReadmeConsumerCommandsInAFreshModule\$"
-  fi
+  (cd "$box" && go test -count=1 -run '^$' -cover "./$dir/..." >/dev/null 2>&1) || true
   (cd "$box" && GOFLAGS="-count=1 $skip ${GOFLAGS:-}" "$work/gremlins" unleash --workers "$workers" \
       --timeout-coefficient "$coefficient" "${mode[@]}" -o "$out/$name.json" "${excludes[@]}" "./$dir") \
     >"$out/$name.log" 2>&1 || { tail -n 30 "$out/$name.log"; echo "gremlins failed on $pkg" >&2; exit 2; }
   echo "   $(( $(date +%s) - start ))s: $(grep -E '^(Killed|Timed out)' "$out/$name.log" | tr '\n' ' ')"
-  reports+=("$pkg=$out/$name.json")
+  report="$out/$name.json"
   rm -rf "$box"
+
+  if [ ${#users[@]} -gt 0 ]; then
+    echo "== $pkg: the tests of ${users[*]} on what lived or was not covered (log: $out/$name.users.log)"
+    start=$(date +%s)
+    make_box "$box" "${users[@]}"
+    GOFLAGS="-count=1 $skip ${GOFLAGS:-}" "$work/rejudge" -box "$box" -pkg "$dir" -report "$report" \
+        -o "$out/$name.users.json" -coefficient "$coefficient" "${users[@]}" 2>&1 | tee "$out/$name.users.log" ||
+      { echo "rejudge failed on $pkg" >&2; exit 2; }
+    echo "   $(( $(date +%s) - start ))s"
+    report="$out/$name.users.json"
+    rm -rf "$box"
+  fi
+  reports+=("$pkg=$report")
 done
 
 if [ ${#reports[@]} -eq 0 ]; then

@@ -4,6 +4,8 @@ go 1.26.8
 
 tool github.com/go-gremlins/gremlins/cmd/gremlins
 
+require golang.org/x/tools v0.39.0
+
 require (
 	github.com/MakeNowJust/heredoc v1.0.0 // indirect
 	github.com/bluekeyes/go-gitdiff v0.8.1 // indirect
@@ -27,5 +29,4 @@ require (
 	go.yaml.in/yaml/v3 v3.0.4 // indirect
 	golang.org/x/sys v0.38.0 // indirect
 	golang.org/x/text v0.31.0 // indirect
-	golang.org/x/tools v0.39.0 // indirect
 )
