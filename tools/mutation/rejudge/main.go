@@ -135,8 +135,7 @@ func run(ctx context.Context, box, pkg, in, out string, coefficient int, userDir
 	return writeReport(out, top, files)
 }
 
-// readReport returns the report's top-level fields, kept as they are but
-// for the files and the counts writeReport recomputes, and its files.
+// readReport returns the report's top-level fields and its files.
 func readReport(name string) (map[string]json.RawMessage, []reportFile, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -153,32 +152,18 @@ func readReport(name string) (map[string]json.RawMessage, []reportFile, error) {
 	return top, files, nil
 }
 
-// writeReport writes the files and gremlins' totals as gremlins defines
-// them (the total leaves out timeouts and not covered).
+// writeReport writes the rejudged files; gremlins' totals, which would no
+// longer match them, are left out (efficacy counts the files).
 func writeReport(name string, top map[string]json.RawMessage, files []reportFile) error {
-	n := map[string]int{}
-	for _, f := range files {
-		for _, m := range f.Mutations {
-			n[m.Status]++
-		}
+	raw, err := json.Marshal(files)
+	if err != nil {
+		return err
 	}
-	killed, lived := n["KILLED"], n["LIVED"]
-	efficacy, coverage := 0.0, 0.0
-	if killed+lived > 0 {
-		efficacy = 100 * float64(killed) / float64(killed+lived)
-		coverage = 100 * float64(killed+lived) / float64(killed+lived+n["NOT COVERED"])
-	}
-	for k, v := range map[string]any{
-		"files": files, "mutants_killed": killed, "mutants_lived": lived,
-		"mutants_not_viable": n["NOT VIABLE"], "mutants_not_covered": n["NOT COVERED"],
-		"mutants_total": killed + lived + n["NOT VIABLE"],
-		"test_efficacy": efficacy, "mutations_coverage": coverage,
-	} {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return err
+	top["files"] = raw
+	for k := range top {
+		if k != "files" && k != "go_module" {
+			delete(top, k)
 		}
-		top[k] = raw
 	}
 	data, err := json.Marshal(top)
 	if err != nil {
