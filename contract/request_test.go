@@ -34,7 +34,8 @@ func newRequest(t *testing.T, method, target, body string) *http.Request {
 const validCreate = `{"policy":[{"type":"agent","id":"agent-1","access":["read_messages"]}],"hostname":"https://app.example.com","expires_at":"2030-01-01T00:00:00Z"}`
 
 // TestValidateRequestRoutes: the templated delete path routes, under a base
-// URL's path prefix too, and the token in it never reaches a finding.
+// URL's path prefix too, and the token in it never reaches a finding; a bad
+// query parameter is one finding that says what is wrong with it.
 func TestValidateRequestRoutes(t *testing.T) {
 	v := newTestValidator(t)
 	tests := []struct {
@@ -48,6 +49,9 @@ func TestValidateRequestRoutes(t *testing.T) {
 		{"delete with a body that is not JSON", http.MethodDelete, createPath + "/" + pathSecret, "{", "request body"},
 		{"list", http.MethodGet, createPath + "?limit=2", "", ""},
 		{"list with a prefix", http.MethodGet, "/proxy" + createPath, "", ""},
+		{"limit not a number", http.MethodGet, createPath + "?limit=1.5", "", `query parameter "limit": not a valid integer`},
+		{"limit below its minimum", http.MethodGet, createPath + "?limit=-1", "", `query parameter "limit": number must be at least 0`},
+		{"limit empty", http.MethodGet, createPath + "?limit=", "", `query parameter "limit": empty value is not allowed`},
 		{"create", http.MethodPost, createPath, validCreate, ""},
 		{"get on the delete path", http.MethodGet, createPath + "/" + pathSecret, "", "method GET is not in the spec for " + createPath + "/{token}"},
 		{"no token", http.MethodDelete, createPath + "/", "", "is not in the spec"},
