@@ -96,11 +96,13 @@ func tokenRange(from, to int) []string {
 }
 
 // TestDriftAcrossExchanges: what only two exchanges show is a finding,
-// where the proxy saw both: a short page that says there is more, then
-// an empty page; hasNextPage false on a full page while a further offset
-// returns tokens (in either order); a complete listing, filtered by the
-// token's agent, that omits a token the key just created; a token listed
-// after its delete was answered 204.
+// where the proxy saw both, with its exact offsets and counts: a short
+// page that says there is more, and an empty page where it ends (in
+// either order); hasNextPage false on a full or an empty page while a
+// further offset returns tokens (in either order); a page that repeats
+// one token, or two; a complete listing, filtered by the token's agent,
+// that omits a token the key just created; a token listed after its
+// delete was answered 204. An empty listing is no finding.
 func TestDriftAcrossExchanges(t *testing.T) {
 	const createdToken = "ck-let-upstreamSECRET000000000001"
 	for _, tt := range []struct {
@@ -119,6 +121,15 @@ func TestDriftAcrossExchanges(t *testing.T) {
 			},
 			[]string{"GET ?limit=10", "GET ?limit=10&offset=7"},
 			contract.CheckPagination, "fewer than limit 10, and said hasNextPage: true, but offset 7 returned none"},
+		{"out of order: the empty page first",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 7), true
+				}
+				return nil, false
+			},
+			[]string{"GET ?limit=10&offset=7", "GET ?limit=10"},
+			contract.CheckPagination, "fewer than limit 10, and said hasNextPage: true, but offset 7 returned none"},
 		{"full page says no more, a further offset has tokens",
 			func(offset, limit int, _ string) ([]string, bool) {
 				if offset == 0 {
@@ -127,7 +138,7 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(offset, offset+3), false
 			},
 			[]string{"GET ?limit=10", "GET ?limit=10&offset=10"},
-			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
 		{"out of order: the further page first",
 			func(offset, limit int, _ string) ([]string, bool) {
 				if offset == 0 {
@@ -136,11 +147,41 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(offset, offset+3), false
 			},
 			[]string{"GET ?limit=10&offset=10", "GET ?limit=10&offset=0"},
-			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
+		{"an empty first page says no more, a further offset has tokens",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return nil, false
+				}
+				return tokenRange(offset, offset+3), false
+			},
+			[]string{"GET ?limit=10", "GET ?limit=10&offset=10"},
+			contract.CheckPagination, "the page at offset 0 (0 tokens) said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
+		{"a page repeats a token",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 5), true
+				}
+				return tokenRange(4, 7), false
+			},
+			[]string{"GET ?limit=5", "GET ?limit=5&offset=5"},
+			contract.CheckPagination, "token at offset 5 was already returned at offset 4 in this client's walk"},
+		{"a page repeats two tokens",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 5), true
+				}
+				return append(tokenRange(9, 10), tokenRange(3, 5)...), false
+			},
+			[]string{"GET ?limit=5", "GET ?limit=5&offset=5"},
+			contract.CheckPagination, "token at offset 6 was already returned at offset 3 in this client's walk (2 tokens of this page from index 1 repeat earlier ones)"},
+		{"an empty listing is no drift",
+			func(offset, limit int, _ string) ([]string, bool) { return nil, false },
+			[]string{"GET ?limit=10"}, "", ""},
 		{"filtered listing omits a created token",
 			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 2), false },
 			[]string{"POST", "GET ?agentId=agent-1"},
-			contract.CheckAgentFilter, "missing from the complete listing filtered by agentId"},
+			contract.CheckAgentFilter, "missing from the complete listing filtered by agentId (2 tokens)"},
 		{"unfiltered listing omits a created token",
 			func(offset, limit int, agent string) ([]string, bool) {
 				if offset == 0 {
@@ -149,7 +190,7 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(5, 8), false
 			},
 			[]string{"POST", "GET ?limit=5", "GET ?limit=5&offset=5"},
-			contract.CheckRoundTrip, "missing from the complete listing"},
+			contract.CheckRoundTrip, "missing from the complete listing (8 tokens)"},
 		{"a deleted token is listed again",
 			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 3), false },
 			[]string{"GET ?limit=5", "DELETE " + tokenRange(0, 3)[1], "GET ?limit=5"},
@@ -171,8 +212,11 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				}
 			}
 			fs := s.findings()
-			if len(fs) != 1 || fs[0].Check != tt.check || fs[0].Severity != contract.Breaking || !strings.Contains(fs[0].Message, tt.message) {
-				t.Errorf("findings:\n%s\nwant one breaking %s finding saying %q", fs, tt.check, tt.message)
+			if tt.message == "" && len(fs) != 0 {
+				t.Errorf("findings:\n%s\nwant none", fs)
+			}
+			if tt.message != "" && (len(fs) != 1 || fs[0].Check != tt.check || fs[0].Severity != contract.Breaking || !strings.HasSuffix(fs[0].Message, tt.message)) {
+				t.Errorf("findings:\n%s\nwant one breaking %s finding ending %q", fs, tt.check, tt.message)
 			}
 			if strings.Contains(fs.String(), createdToken) || strings.Contains(fs.String(), "walkSECRET") {
 				t.Errorf("a finding holds a token value:\n%s", fs)
