@@ -103,21 +103,36 @@ func TestEveryAuthorizationValueIsMasked(t *testing.T) {
 	}
 }
 
-// TestLongAuthorizationRefused: an Authorization value over
-// MaxAuthorizationBytes is answered 431 and never reaches the upstream.
+// TestLongAuthorizationRefused: an Authorization value of one byte over
+// MaxAuthorizationBytes is answered 431 and never reaches the upstream;
+// one of exactly MaxAuthorizationBytes goes through.
 func TestLongAuthorizationRefused(t *testing.T) {
 	var reached atomic.Int32
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
 	t.Cleanup(upstream.Close)
 	s := startProxy(t, upstream.URL, proxy.Options{})
-	long := "Bearer " + strings.Repeat("k", proxy.MaxAuthorizationBytes)
-	for _, h := range []http.Header{{"Authorization": {long}}, {"Authorization": {"Bearer " + testKey, long}}} {
+	long := "Bearer " + strings.Repeat("k", proxy.MaxAuthorizationBytes-len("Bearer "))
+	for _, h := range []http.Header{{"Authorization": {long + "k"}}, {"Authorization": {"Bearer " + testKey, long + "k"}}} {
 		if resp, _ := s.do(t, http.MethodGet, listPath, "", h); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 			t.Errorf("status %d, want 431", resp.StatusCode)
 		}
 	}
 	if n := reached.Load(); n != 0 {
 		t.Errorf("the upstream got %d requests, want none", n)
+	}
+	if resp, _ := s.do(t, http.MethodGet, listPath, "", http.Header{"Authorization": {long}}); resp.StatusCode != http.StatusOK || reached.Load() != 1 {
+		t.Errorf("an Authorization of exactly %d bytes: status %d, want it forwarded", proxy.MaxAuthorizationBytes, resp.StatusCode)
+	}
+}
+
+// TestShortestKeyIsRemovedFromRecordings: an echo of a key of 4
+// characters, the shortest redact masks, is recorded as REMOVED-KEY.
+func TestShortestKeyIsRemovedFromRecordings(t *testing.T) {
+	dir := t.TempDir()
+	s := startProxy(t, echoingUpstream(t).URL, proxy.Options{RecordDir: dir})
+	s.do(t, http.MethodGet, listPath, "", auth("wxyz"))
+	if text := recorded(t, s.p, dir); !strings.Contains(text, `"echo0":"REMOVED-KEY"`) {
+		t.Errorf("fixture:\n%s\nwant the echo of the key recorded as REMOVED-KEY", text)
 	}
 }
 

@@ -369,18 +369,35 @@ func TestOverCapBodyForwardedWhole(t *testing.T) {
 	}
 }
 
-// TestUnreachableUpstream: a request the upstream does not answer gets a
-// 502 and is counted, for the exit status.
+// TestUnreachableUpstream: a request the upstream does not answer, of
+// the three operations or another endpoint, gets a 502 and is counted,
+// for the exit status.
 func TestUnreachableUpstream(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
 	s := startProxy(t, dead.URL, proxy.Options{})
-	resp, _ := s.do(t, http.MethodGet, listPath, "", auth(testKey))
-	if resp.StatusCode != http.StatusBadGateway {
-		t.Errorf("status %d, want 502", resp.StatusCode)
+	for _, path := range []string{listPath, "/v1/agents"} {
+		if resp, _ := s.do(t, http.MethodGet, path, "", auth(testKey)); resp.StatusCode != http.StatusBadGateway {
+			t.Errorf("%s: status %d, want 502", path, resp.StatusCode)
+		}
 	}
-	if st := s.p.Stats(); st.Requests != 1 || st.Unreachable != 1 {
-		t.Errorf("stats %+v, want 1 request, 1 unreachable", st)
+	if st := s.p.Stats(); st.Requests != 2 || st.Unreachable != 2 {
+		t.Errorf("stats %+v, want 2 requests, 2 unreachable", st)
+	}
+}
+
+// TestNewTakesOnlyHTTPUpstreams: New takes an http or https upstream
+// with a host, and no credentials, query or fragment.
+func TestNewTakesOnlyHTTPUpstreams(t *testing.T) {
+	for raw, ok := range map[string]bool{"https://api.letta.com": true, "http://127.0.0.1:1/gw": true, "ftp://api.letta.com": false,
+		"https://": false, "https://u:p@api.letta.com": false, "https://api.letta.com?x=1": false, "https://api.letta.com#x": false} {
+		u, _ := url.Parse(raw)
+		if _, err := proxy.New(proxy.Options{Upstream: u}); (err == nil) != ok {
+			t.Errorf("%s: error %v, want accepted %t", raw, err, ok)
+		}
+	}
+	if _, err := proxy.New(proxy.Options{}); err == nil {
+		t.Error("no upstream was accepted")
 	}
 }
 
