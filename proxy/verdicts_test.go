@@ -25,7 +25,8 @@ import (
 // a create without a policy) that the upstream refuses with a 4xx, and a
 // wrong key refused with a 401 (an app's test of it: check does not call
 // it drift either), are counted apart, not reported as drift; an upstream
-// that accepts an invalid request still gets the request finding.
+// that accepts an invalid request, or answers it 500, still gets the
+// request finding.
 func TestClientMistakesAreNotDrift(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
 	s := startProxy(t, srv.URL, proxy.Options{})
@@ -46,14 +47,29 @@ func TestClientMistakesAreNotDrift(t *testing.T) {
 		t.Errorf("a client's refused mistakes were reported:\n%s", fs)
 	}
 	st := s.p.Stats()
-	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || !strings.Contains(st.ClientError, "list: ") || !strings.Contains(st.ClientError, "limit") {
-		t.Errorf("stats %+v: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st)
+	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || st.ClientError != `list: query parameter "limit": not a valid integer (/query/limit)` {
+		t.Errorf("stats %+v, first client error %q: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st, st.ClientError)
 	}
 
 	accepting := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
 	accepting.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
 	if checks := checksOf(accepting.findings()); checks[contract.CheckRequest] != 1 {
 		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
+	}
+	// Any 4xx, one the spec does not list included, is the upstream's
+	// answer to the mistake; a 500 is not.
+	for status, mistakes := range map[int]int{499: 1, 500: 0} {
+		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, `{"detail":"no"}`)
+		}))
+		t.Cleanup(up.Close)
+		s := startProxy(t, up.URL, proxy.Options{})
+		s.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
+		if st, fs := s.p.Stats(), s.findings(); st.ClientErrors != mistakes || (len(fs) == 0) != (mistakes == 1) {
+			t.Errorf("status %d: %d client errors, findings:\n%s\nwant %d, and findings only for a 500", status, st.ClientErrors, fs, mistakes)
+		}
 	}
 }
 
