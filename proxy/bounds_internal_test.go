@@ -85,3 +85,16 @@ func TestKeysPastTheBoundWithholdText(t *testing.T) {
 		t.Errorf("past %d keys: %+v, want the text withheld", maxKeys, got[0])
 	}
 }
+
+// TestPagesDuringAChangeBelongToNoWalk: pages answered while a create is
+// under way may or may not show it: the shift between them is no repeat.
+func TestPagesDuringAChangeBelongToNoWalk(t *testing.T) {
+	w := newWalks()
+	w.begin(opCreate)
+	key, q := fingerprint.Of("k"), url.Values{"limit": {"10"}}
+	w.page(key, q, 10, w.begin(opList), pageOf(0, 10))
+	q.Set("offset", "10")
+	if fs, _ := w.page(key, q, 10, w.begin(opList), pageOf(9, 10)); len(fs) != 0 {
+		t.Errorf("findings %v, want none: the create under way shifted the second page", fs)
+	}
+}

@@ -26,7 +26,8 @@ import (
 // wrong key refused with a 401 (an app's test of it: check does not call
 // it drift either), are counted apart, not reported as drift; an upstream
 // that accepts an invalid request, or answers it 500, still gets the
-// request finding.
+// request finding; any 4xx to a request without a key is the client's
+// mistake.
 func TestClientMistakesAreNotDrift(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
 	s := startProxy(t, srv.URL, proxy.Options{})
@@ -57,18 +58,23 @@ func TestClientMistakesAreNotDrift(t *testing.T) {
 		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
 	}
 	// Any 4xx, one the spec does not list included, is the upstream's
-	// answer to the mistake; a 500 is not.
-	for status, mistakes := range map[int]int{499: 1, 500: 0} {
+	// answer to the mistake (an invalid query, no key); a 500 is not.
+	for _, tt := range []struct {
+		status   int
+		query    string
+		header   http.Header
+		mistakes int
+	}{{499, "?limit=2.5", auth(testKey), 1}, {499, "", nil, 1}, {500, "?limit=2.5", auth(testKey), 0}} {
 		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(status)
+			w.WriteHeader(tt.status)
 			io.WriteString(w, `{"detail":"no"}`)
 		}))
 		t.Cleanup(up.Close)
 		s := startProxy(t, up.URL, proxy.Options{})
-		s.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
-		if st, fs := s.p.Stats(), s.findings(); st.ClientErrors != mistakes || (len(fs) == 0) != (mistakes == 1) {
-			t.Errorf("status %d: %d client errors, findings:\n%s\nwant %d, and findings only for a 500", status, st.ClientErrors, fs, mistakes)
+		s.do(t, http.MethodGet, listPath+tt.query, "", tt.header)
+		if st, fs := s.p.Stats(), s.findings(); st.ClientErrors != tt.mistakes || (len(fs) == 0) != (tt.mistakes == 1) {
+			t.Errorf("status %d to %q (key sent: %t): %d client errors, findings:\n%s\nwant %d, and findings only for a 500", tt.status, tt.query, tt.header != nil, st.ClientErrors, fs, tt.mistakes)
 		}
 	}
 }
@@ -115,10 +121,11 @@ func tokenRange(from, to int) []string {
 // where the proxy saw both, with its exact offsets and counts: a short
 // page that says there is more, and an empty page where it ends (in
 // either order); hasNextPage false on a full or an empty page while a
-// further offset returns tokens (in either order); a page that repeats
-// one token, or two; a complete listing, filtered by the token's agent,
-// that omits a token the key just created; a token listed after its
-// delete was answered 204. An empty listing is no finding.
+// further offset returns tokens (in either order; the first answer of a
+// page fetched twice is quoted); a page that repeats one token, or two;
+// a complete listing, filtered by the token's agent, that omits a token
+// the key just created; a token listed after its delete was answered
+// 204. An empty listing is no finding.
 func TestDriftAcrossExchanges(t *testing.T) {
 	const createdToken = "ck-let-upstreamSECRET000000000001"
 	for _, tt := range []struct {
@@ -191,6 +198,19 @@ func TestDriftAcrossExchanges(t *testing.T) {
 			},
 			[]string{"GET ?limit=5", "GET ?limit=5&offset=5"},
 			contract.CheckPagination, "token at offset 6 was already returned at offset 3 in this client's walk (2 tokens of this page from index 1 repeat earlier ones)"},
+		{"the furthest page fetched twice: its first answer is quoted",
+			func() func(int, int, string) ([]string, bool) {
+				n := 4
+				return func(offset, limit int, _ string) ([]string, bool) {
+					if offset == 0 {
+						return tokenRange(0, 10), false
+					}
+					n--
+					return tokenRange(10, 10+n), false
+				}
+			}(),
+			[]string{"GET ?limit=10&offset=10", "GET ?limit=10&offset=10", "GET ?limit=10"},
+			contract.CheckPagination, "the page at offset 0 (10 tokens) said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
 		{"an empty listing is no drift",
 			func(offset, limit int, _ string) ([]string, bool) { return nil, false },
 			[]string{"GET ?limit=10"}, "", ""},
