@@ -26,8 +26,9 @@ func pageOf(start, n int) []byte {
 
 // TestWalksStayBounded: however many clients walk, and however far, the
 // proxy keeps at most maxWalks walks and maxTrackedTokens fingerprints,
-// and a walk that alone reaches the bound is still checked on what it
-// holds.
+// dropping the least recently used walks first, a walk that alone
+// reaches the bound is still checked on what it holds, and the last
+// maxRemembered deleted tokens are remembered.
 func TestWalksStayBounded(t *testing.T) {
 	w := newWalks()
 	q := url.Values{"limit": {"10"}, "offset": {"0"}}
@@ -36,6 +37,10 @@ func TestWalksStayBounded(t *testing.T) {
 	}
 	if len(w.m) > maxWalks || w.total != len(w.m)*11 {
 		t.Errorf("%d walks holding %d tokens and pages; want at most %d walks, 10 tokens and a page each", len(w.m), w.total, maxWalks)
+	}
+	// The least recently used walks were dropped: the last but one holds.
+	if fs, _ := w.page(fingerprint.Of(fmt.Sprint("key-", 3*maxWalks-2)), url.Values{"limit": {"10"}, "offset": {"10"}}, 10, 0, pageOf(5, 1)); len(fs) != 1 {
+		t.Errorf("findings %v, want the repeat in the walk used last but one", fs)
 	}
 	key := fingerprint.Of("big")
 	const page = 50_000
@@ -46,10 +51,21 @@ func TestWalksStayBounded(t *testing.T) {
 			t.Fatalf("%d tokens tracked at offset %d, more than %d", w.total, off, maxTrackedTokens)
 		}
 	}
+	if len(w.m) != 1 || w.total != maxTrackedTokens {
+		t.Errorf("%d walks holding %d: want the big walk alone at the bound, the others dropped to make room", len(w.m), w.total)
+	}
 	// A repeat of a token the walk still holds is found.
 	fs, _ := w.page(key, url.Values{"limit": {"50000"}, "offset": {fmt.Sprint(end)}}, page, 0, pageOf(5, 1))
 	if len(fs) != 1 || fs[0].Check != contract.CheckPagination {
 		t.Errorf("findings %v, want the repeat of token 5", fs)
+	}
+	// The last maxRemembered deletes are remembered, and no more.
+	w = newWalks()
+	for i := range maxRemembered + 1 {
+		w.deletedToken(key, 0, fmt.Sprint("t-", i))
+	}
+	if fs, _ := w.page(key, q, 10, 0, pageOf(0, 2)); len(fs) != 1 || fs[0].Pointer != "/tokens/1" {
+		t.Errorf("findings %v, want token 1 listed after its delete, token 0 forgotten", fs)
 	}
 }
 
@@ -67,5 +83,18 @@ func TestKeysPastTheBoundWithholdText(t *testing.T) {
 	}
 	if got := k.seen().mask(f); got[0].Message != withheld || got[0].Pointer != "" || got[0].Check != contract.CheckSchema {
 		t.Errorf("past %d keys: %+v, want the text withheld", maxKeys, got[0])
+	}
+}
+
+// TestPagesDuringAChangeBelongToNoWalk: pages answered while a create is
+// under way may or may not show it: the shift between them is no repeat.
+func TestPagesDuringAChangeBelongToNoWalk(t *testing.T) {
+	w := newWalks()
+	w.begin(opCreate)
+	key, q := fingerprint.Of("k"), url.Values{"limit": {"10"}}
+	w.page(key, q, 10, w.begin(opList), pageOf(0, 10))
+	q.Set("offset", "10")
+	if fs, _ := w.page(key, q, 10, w.begin(opList), pageOf(9, 10)); len(fs) != 0 {
+		t.Errorf("findings %v, want none: the create under way shifted the second page", fs)
 	}
 }

@@ -103,21 +103,36 @@ func TestEveryAuthorizationValueIsMasked(t *testing.T) {
 	}
 }
 
-// TestLongAuthorizationRefused: an Authorization value over
-// MaxAuthorizationBytes is answered 431 and never reaches the upstream.
+// TestLongAuthorizationRefused: an Authorization value of one byte over
+// MaxAuthorizationBytes is answered 431 and never reaches the upstream;
+// one of exactly MaxAuthorizationBytes goes through.
 func TestLongAuthorizationRefused(t *testing.T) {
 	var reached atomic.Int32
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
 	t.Cleanup(upstream.Close)
 	s := startProxy(t, upstream.URL, proxy.Options{})
-	long := "Bearer " + strings.Repeat("k", proxy.MaxAuthorizationBytes)
-	for _, h := range []http.Header{{"Authorization": {long}}, {"Authorization": {"Bearer " + testKey, long}}} {
+	long := "Bearer " + strings.Repeat("k", proxy.MaxAuthorizationBytes-len("Bearer "))
+	for _, h := range []http.Header{{"Authorization": {long + "k"}}, {"Authorization": {"Bearer " + testKey, long + "k"}}} {
 		if resp, _ := s.do(t, http.MethodGet, listPath, "", h); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 			t.Errorf("status %d, want 431", resp.StatusCode)
 		}
 	}
 	if n := reached.Load(); n != 0 {
 		t.Errorf("the upstream got %d requests, want none", n)
+	}
+	if resp, _ := s.do(t, http.MethodGet, listPath, "", http.Header{"Authorization": {long}}); resp.StatusCode != http.StatusOK || reached.Load() != 1 {
+		t.Errorf("an Authorization of exactly %d bytes: status %d, want it forwarded", proxy.MaxAuthorizationBytes, resp.StatusCode)
+	}
+}
+
+// TestShortestKeyIsRemovedFromRecordings: an echo of a key of 4
+// characters, the shortest redact masks, is recorded as REMOVED-KEY.
+func TestShortestKeyIsRemovedFromRecordings(t *testing.T) {
+	dir := t.TempDir()
+	s := startProxy(t, echoingUpstream(t).URL, proxy.Options{RecordDir: dir})
+	s.do(t, http.MethodGet, listPath, "", auth("wxyz"))
+	if text := recorded(t, s.p, dir); !strings.Contains(text, `"echo0":"REMOVED-KEY"`) {
+		t.Errorf("fixture:\n%s\nwant the echo of the key recorded as REMOVED-KEY", text)
 	}
 }
 
@@ -133,11 +148,14 @@ func (s stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(strings.NewReader(s.body)), Request: r}, nil
 }
 
-// inProcess is a proxy to a stub upstream, served without a network.
+// inProcess is a proxy to a stub upstream (stubTransport{body} unless
+// opts.Transport is set), served without a network.
 func inProcess(t *testing.T, body string, opts proxy.Options) *proxy.Proxy {
 	t.Helper()
 	opts.Upstream, _ = url.Parse("http://upstream.invalid")
-	opts.Transport = stubTransport{body}
+	if opts.Transport == nil {
+		opts.Transport = stubTransport{body}
+	}
 	p, err := proxy.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -264,37 +282,79 @@ func (b *slowBody) Read(p []byte) (int, error) {
 }
 
 // TestRequestBodiesShareABudget: creates whose bodies of 1 MiB trickle
-// in are read at most requestBodyBudget's worth at a time (16), not all
-// at once (200 such bodies took 707 MB); the others wait their turn and
-// then go through.
+// in are read at most requestBodyBudget's worth at a time (16 MiB), not
+// all at once (200 such bodies took 707 MB): 16 of a declared length, 15
+// sent chunked, each of which reserves the cap and a byte (which tells a
+// body over the cap); the others wait their turn and then go through.
 func TestRequestBodiesShareABudget(t *testing.T) {
-	p := inProcess(t, createdJSON, proxy.Options{})
 	const n, size = 24, 1 << 20
-	var started atomic.Int32
-	release := make(chan struct{})
+	for declared, want := range map[int64]int32{size: 16, -1: 15} {
+		p := inProcess(t, createdJSON, proxy.Options{})
+		var started, served atomic.Int32
+		release := make(chan struct{})
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				body := &slowBody{started: &started, release: release, rest: strings.NewReader(strings.Repeat("x", size))}
+				req := httptest.NewRequest(http.MethodPost, listPath, body)
+				req.ContentLength = declared
+				req.Header.Set("Content-Type", "application/json")
+				p.ServeHTTP(httptest.NewRecorder(), req)
+				served.Add(1)
+			})
+		}
+		for deadline := time.Now().Add(10 * time.Second); started.Load() < want && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond) // any more would have started by now
+		if got := started.Load(); got != want {
+			t.Errorf("Content-Length %d: %d request bodies of 1 MiB read at once, want %d", declared, got, want)
+		}
+		close(release)
+		wg.Wait()
+		if served.Load() != n {
+			t.Errorf("Content-Length %d: %d of %d requests served", declared, served.Load(), n)
+		}
+	}
+}
+
+// gatedTransport is a stubTransport that tells of each request, and
+// answers it once released.
+type gatedTransport struct {
+	stubTransport
+	arrived, release chan struct{}
+}
+
+func (g gatedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.arrived <- struct{}{}
+	<-g.release
+	return g.stubTransport.RoundTrip(r)
+}
+
+// TestSmallChunkedBodiesHoldOnlyTheirSize: a body sent chunked reserves
+// the cap, and gives back what it did not use once read: twenty small
+// creates wait for a slow upstream at once, where fifteen reservations
+// of the cap would fill the budget.
+func TestSmallChunkedBodiesHoldOnlyTheirSize(t *testing.T) {
+	const n = 20
+	gate := gatedTransport{arrived: make(chan struct{}, n), release: make(chan struct{})}
+	p := inProcess(t, createdJSON, proxy.Options{Transport: gate})
 	var wg sync.WaitGroup
-	var served atomic.Int32
+	defer wg.Wait()
+	defer close(gate.release)
 	for range n {
 		wg.Go(func() {
-			body := &slowBody{started: &started, release: release, rest: strings.NewReader(strings.Repeat("x", size))}
-			req := httptest.NewRequest(http.MethodPost, listPath, body)
-			req.ContentLength = size
-			req.Header.Set("Content-Type", "application/json")
+			req := httptest.NewRequest(http.MethodPost, listPath, io.MultiReader(strings.NewReader(`{"hostname":"https://app.example.com"}`)))
+			req.ContentLength = -1
 			p.ServeHTTP(httptest.NewRecorder(), req)
-			served.Add(1)
 		})
 	}
-	for deadline := time.Now().Add(10 * time.Second); started.Load() < 16 && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond) // any more would have started by now
-	if got := started.Load(); got != 16 {
-		t.Errorf("%d request bodies of 1 MiB read at once, want 16 (16 MiB)", got)
-	}
-	close(release)
-	wg.Wait()
-	if served.Load() != n {
-		t.Errorf("%d of %d requests served", served.Load(), n)
+	for i := range n {
+		select {
+		case <-gate.arrived:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d of %d small chunked bodies reached a slow upstream, want all", i, n)
+		}
 	}
 }
 

@@ -369,18 +369,35 @@ func TestOverCapBodyForwardedWhole(t *testing.T) {
 	}
 }
 
-// TestUnreachableUpstream: a request the upstream does not answer gets a
-// 502 and is counted, for the exit status.
+// TestUnreachableUpstream: a request the upstream does not answer, of
+// the three operations or another endpoint, gets a 502 and is counted,
+// for the exit status.
 func TestUnreachableUpstream(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
 	s := startProxy(t, dead.URL, proxy.Options{})
-	resp, _ := s.do(t, http.MethodGet, listPath, "", auth(testKey))
-	if resp.StatusCode != http.StatusBadGateway {
-		t.Errorf("status %d, want 502", resp.StatusCode)
+	for _, path := range []string{listPath, "/v1/agents"} {
+		if resp, _ := s.do(t, http.MethodGet, path, "", auth(testKey)); resp.StatusCode != http.StatusBadGateway {
+			t.Errorf("%s: status %d, want 502", path, resp.StatusCode)
+		}
 	}
-	if st := s.p.Stats(); st.Requests != 1 || st.Unreachable != 1 {
-		t.Errorf("stats %+v, want 1 request, 1 unreachable", st)
+	if st := s.p.Stats(); st.Requests != 2 || st.Unreachable != 2 {
+		t.Errorf("stats %+v, want 2 requests, 2 unreachable", st)
+	}
+}
+
+// TestNewTakesOnlyHTTPUpstreams: New takes an http or https upstream
+// with a host, and no credentials, query or fragment.
+func TestNewTakesOnlyHTTPUpstreams(t *testing.T) {
+	for raw, ok := range map[string]bool{"https://api.letta.com": true, "http://127.0.0.1:1/gw": true, "ftp://api.letta.com": false,
+		"https://": false, "https://u:p@api.letta.com": false, "https://api.letta.com?x=1": false, "https://api.letta.com#x": false} {
+		u, _ := url.Parse(raw)
+		if _, err := proxy.New(proxy.Options{Upstream: u}); (err == nil) != ok {
+			t.Errorf("%s: error %v, want accepted %t", raw, err, ok)
+		}
+	}
+	if _, err := proxy.New(proxy.Options{}); err == nil {
+		t.Error("no upstream was accepted")
 	}
 }
 
@@ -543,9 +560,10 @@ func tokensIn(t *testing.T, body []byte) []string {
 	return out
 }
 
-// TestOverCapRequestBodyForwardedWhole: a request body over the
-// validator's cap reaches the upstream whole, and is counted as not
-// validated, not reported as drift.
+// TestOverCapRequestBodyForwardedWhole: a request body of one byte over
+// the validator's cap, of a declared length or not, reaches the upstream
+// whole, and is counted as not validated, not reported as drift; one of
+// exactly the cap is validated.
 func TestOverCapRequestBodyForwardedWhole(t *testing.T) {
 	var got atomic.Int64
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -556,18 +574,27 @@ func TestOverCapRequestBodyForwardedWhole(t *testing.T) {
 		io.WriteString(w, createdJSON)
 	}))
 	t.Cleanup(upstream.Close)
-	s := startProxy(t, upstream.URL, proxy.Options{})
-	body := `{"hostname":"https://app.example.com","pad":"` + strings.Repeat("x", contract.MaxRequestBodyBytes) + `"}`
-	h := auth(testKey)
-	h.Set("Content-Type", "application/json")
-	if resp, _ := s.do(t, http.MethodPost, listPath, body, h); resp.StatusCode != http.StatusCreated {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	if got.Load() != int64(len(body)) {
-		t.Errorf("upstream received %d bytes, want all %d", got.Load(), len(body))
-	}
-	if st := s.p.Stats(); st.OverCap != 1 || st.Breaking != 0 {
-		t.Errorf("stats %+v: want the request body counted over the cap, and no breaking finding", st)
+	for _, size := range []int{contract.MaxRequestBodyBytes, contract.MaxRequestBodyBytes + 1} {
+		for _, declared := range []bool{true, false} {
+			s := startProxy(t, upstream.URL, proxy.Options{})
+			body := `{"hostname":"https://app.example.com","pad":"` + strings.Repeat("x", size-len(`{"hostname":"https://app.example.com","pad":""}`)) + `"}`
+			var rd io.Reader = strings.NewReader(body)
+			if !declared {
+				rd = io.MultiReader(rd) // sent chunked
+			}
+			req, _ := http.NewRequest(http.MethodPost, s.url+listPath, rd)
+			req.Header = auth(testKey)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := s.client.Do(req)
+			if err != nil || resp.StatusCode != http.StatusCreated {
+				t.Fatalf("%d bytes: %v %v", size, resp, err)
+			}
+			resp.Body.Close()
+			over := size - contract.MaxRequestBodyBytes
+			if st := s.p.Stats(); got.Load() != int64(size) || st.OverCap != over || st.Validated != 1 || over == 1 && st.Breaking != 0 {
+				t.Errorf("%d bytes, length declared %t: upstream received %d, stats %+v (%d over the cap): want all, %d over the cap", size, declared, got.Load(), st, st.OverCap, over)
+			}
+		}
 	}
 }
 

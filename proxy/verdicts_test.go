@@ -25,7 +25,9 @@ import (
 // a create without a policy) that the upstream refuses with a 4xx, and a
 // wrong key refused with a 401 (an app's test of it: check does not call
 // it drift either), are counted apart, not reported as drift; an upstream
-// that accepts an invalid request still gets the request finding.
+// that accepts an invalid request, or answers it 500, still gets the
+// request finding; any 4xx to a request without a key is the client's
+// mistake.
 func TestClientMistakesAreNotDrift(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
 	s := startProxy(t, srv.URL, proxy.Options{})
@@ -46,14 +48,34 @@ func TestClientMistakesAreNotDrift(t *testing.T) {
 		t.Errorf("a client's refused mistakes were reported:\n%s", fs)
 	}
 	st := s.p.Stats()
-	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || !strings.Contains(st.ClientError, "list: ") || !strings.Contains(st.ClientError, "limit") {
-		t.Errorf("stats %+v: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st)
+	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || st.ClientError != `list: query parameter "limit": not a valid integer (/query/limit)` {
+		t.Errorf("stats %+v, first client error %q: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st, st.ClientError)
 	}
 
 	accepting := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
 	accepting.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
 	if checks := checksOf(accepting.findings()); checks[contract.CheckRequest] != 1 {
 		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
+	}
+	// Any 4xx, one the spec does not list included, is the upstream's
+	// answer to the mistake (an invalid query, no key); a 500 is not.
+	for _, tt := range []struct {
+		status   int
+		query    string
+		header   http.Header
+		mistakes int
+	}{{499, "?limit=2.5", auth(testKey), 1}, {499, "", nil, 1}, {500, "?limit=2.5", auth(testKey), 0}} {
+		up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tt.status)
+			io.WriteString(w, `{"detail":"no"}`)
+		}))
+		t.Cleanup(up.Close)
+		s := startProxy(t, up.URL, proxy.Options{})
+		s.do(t, http.MethodGet, listPath+tt.query, "", tt.header)
+		if st, fs := s.p.Stats(), s.findings(); st.ClientErrors != tt.mistakes || (len(fs) == 0) != (tt.mistakes == 1) {
+			t.Errorf("status %d to %q (key sent: %t): %d client errors, findings:\n%s\nwant %d, and findings only for a 500", tt.status, tt.query, tt.header != nil, st.ClientErrors, fs, tt.mistakes)
+		}
 	}
 }
 
@@ -96,11 +118,14 @@ func tokenRange(from, to int) []string {
 }
 
 // TestDriftAcrossExchanges: what only two exchanges show is a finding,
-// where the proxy saw both: a short page that says there is more, then
-// an empty page; hasNextPage false on a full page while a further offset
-// returns tokens (in either order); a complete listing, filtered by the
-// token's agent, that omits a token the key just created; a token listed
-// after its delete was answered 204.
+// where the proxy saw both, with its exact offsets and counts: a short
+// page that says there is more, and an empty page where it ends (in
+// either order); hasNextPage false on a full or an empty page while a
+// further offset returns tokens (in either order; the first answer of a
+// page fetched twice is quoted); a page that repeats one token, or two;
+// a complete listing, filtered by the token's agent, that omits a token
+// the key just created; a token listed after its delete was answered
+// 204. An empty listing is no finding.
 func TestDriftAcrossExchanges(t *testing.T) {
 	const createdToken = "ck-let-upstreamSECRET000000000001"
 	for _, tt := range []struct {
@@ -119,6 +144,15 @@ func TestDriftAcrossExchanges(t *testing.T) {
 			},
 			[]string{"GET ?limit=10", "GET ?limit=10&offset=7"},
 			contract.CheckPagination, "fewer than limit 10, and said hasNextPage: true, but offset 7 returned none"},
+		{"out of order: the empty page first",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 7), true
+				}
+				return nil, false
+			},
+			[]string{"GET ?limit=10&offset=7", "GET ?limit=10"},
+			contract.CheckPagination, "fewer than limit 10, and said hasNextPage: true, but offset 7 returned none"},
 		{"full page says no more, a further offset has tokens",
 			func(offset, limit int, _ string) ([]string, bool) {
 				if offset == 0 {
@@ -127,7 +161,7 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(offset, offset+3), false
 			},
 			[]string{"GET ?limit=10", "GET ?limit=10&offset=10"},
-			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
 		{"out of order: the further page first",
 			func(offset, limit int, _ string) ([]string, bool) {
 				if offset == 0 {
@@ -136,11 +170,54 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(offset, offset+3), false
 			},
 			[]string{"GET ?limit=10&offset=10", "GET ?limit=10&offset=0"},
-			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens"},
+			contract.CheckPagination, "said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
+		{"an empty first page says no more, a further offset has tokens",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return nil, false
+				}
+				return tokenRange(offset, offset+3), false
+			},
+			[]string{"GET ?limit=10", "GET ?limit=10&offset=10"},
+			contract.CheckPagination, "the page at offset 0 (0 tokens) said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
+		{"a page repeats a token",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 5), true
+				}
+				return tokenRange(4, 7), false
+			},
+			[]string{"GET ?limit=5", "GET ?limit=5&offset=5"},
+			contract.CheckPagination, "token at offset 5 was already returned at offset 4 in this client's walk"},
+		{"a page repeats two tokens",
+			func(offset, limit int, _ string) ([]string, bool) {
+				if offset == 0 {
+					return tokenRange(0, 5), true
+				}
+				return append(tokenRange(9, 10), tokenRange(3, 5)...), false
+			},
+			[]string{"GET ?limit=5", "GET ?limit=5&offset=5"},
+			contract.CheckPagination, "token at offset 6 was already returned at offset 3 in this client's walk (2 tokens of this page from index 1 repeat earlier ones)"},
+		{"the furthest page fetched twice: its first answer is quoted",
+			func() func(int, int, string) ([]string, bool) {
+				n := 4
+				return func(offset, limit int, _ string) ([]string, bool) {
+					if offset == 0 {
+						return tokenRange(0, 10), false
+					}
+					n--
+					return tokenRange(10, 10+n), false
+				}
+			}(),
+			[]string{"GET ?limit=10&offset=10", "GET ?limit=10&offset=10", "GET ?limit=10"},
+			contract.CheckPagination, "the page at offset 0 (10 tokens) said hasNextPage: false, but offset 10 returned 3 tokens in this client's walk"},
+		{"an empty listing is no drift",
+			func(offset, limit int, _ string) ([]string, bool) { return nil, false },
+			[]string{"GET ?limit=10"}, "", ""},
 		{"filtered listing omits a created token",
 			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 2), false },
 			[]string{"POST", "GET ?agentId=agent-1"},
-			contract.CheckAgentFilter, "missing from the complete listing filtered by agentId"},
+			contract.CheckAgentFilter, "missing from the complete listing filtered by agentId (2 tokens)"},
 		{"unfiltered listing omits a created token",
 			func(offset, limit int, agent string) ([]string, bool) {
 				if offset == 0 {
@@ -149,7 +226,7 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				return tokenRange(5, 8), false
 			},
 			[]string{"POST", "GET ?limit=5", "GET ?limit=5&offset=5"},
-			contract.CheckRoundTrip, "missing from the complete listing"},
+			contract.CheckRoundTrip, "missing from the complete listing (8 tokens)"},
 		{"a deleted token is listed again",
 			func(offset, limit int, agent string) ([]string, bool) { return tokenRange(0, 3), false },
 			[]string{"GET ?limit=5", "DELETE " + tokenRange(0, 3)[1], "GET ?limit=5"},
@@ -171,8 +248,11 @@ func TestDriftAcrossExchanges(t *testing.T) {
 				}
 			}
 			fs := s.findings()
-			if len(fs) != 1 || fs[0].Check != tt.check || fs[0].Severity != contract.Breaking || !strings.Contains(fs[0].Message, tt.message) {
-				t.Errorf("findings:\n%s\nwant one breaking %s finding saying %q", fs, tt.check, tt.message)
+			if tt.message == "" && len(fs) != 0 {
+				t.Errorf("findings:\n%s\nwant none", fs)
+			}
+			if tt.message != "" && (len(fs) != 1 || fs[0].Check != tt.check || fs[0].Severity != contract.Breaking || !strings.HasSuffix(fs[0].Message, tt.message)) {
+				t.Errorf("findings:\n%s\nwant one breaking %s finding ending %q", fs, tt.check, tt.message)
 			}
 			if strings.Contains(fs.String(), createdToken) || strings.Contains(fs.String(), "walkSECRET") {
 				t.Errorf("a finding holds a token value:\n%s", fs)
