@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -56,15 +55,6 @@ type driftAnswer struct {
 	body   []byte
 }
 
-// findDrift returns the case named name.
-func findDrift(name string) (*drift, error) {
-	i := slices.IndexFunc(driftCatalogue, func(d drift) bool { return d.name == name })
-	if i < 0 {
-		return nil, fmt.Errorf("%w: unknown Drift %q (DriftCases lists them)", ErrInvalidOptions, name)
-	}
-	return &driftCatalogue[i], nil
-}
-
 // wrap serves next's answers with d applied: to a list's 200 and a
 // create's 201. Other answers (delete's 204, every error) are served as
 // they are, so credentials and bad requests still behave as in the spec,
@@ -101,41 +91,35 @@ func (d *drift) apply(a *driftAnswer, list bool) {
 	var v map[string]any
 	if (list && d.page != nil || d.token != nil) && json.Unmarshal(a.body, &v) == nil && v != nil {
 		var out any = v
-		switch {
-		case list:
-			forEachToken(v, d.token)
+		if list {
+			if d.token != nil {
+				forEachObject(v["tokens"], d.token)
+			}
 			if d.page != nil {
 				out = d.page(v)
 			}
-		case d.token != nil:
+		} else {
 			d.token(v)
 		}
-		a.body = encodeJSON(out)
+		// <, > and & as they are: json.Marshal would escape them, which the
+		// mock's own answers do not.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(out) // decoded JSON, and the catalogue's plain values, always encode
+		a.body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	if d.answer != nil {
 		d.answer(a)
 	}
 }
 
-// encodeJSON is v in JSON, with <, > and & as they are (json.Marshal would
-// escape them, which the mock's own answers do not).
-func encodeJSON(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // decoded JSON, and the catalogue's plain values, always encode
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-// forEachToken calls f, when set, on every token object of page.
-func forEachToken(page map[string]any, f func(map[string]any)) {
-	if f == nil {
-		return
-	}
-	tokens, _ := page["tokens"].([]any)
-	for _, t := range tokens {
-		if tok, ok := t.(map[string]any); ok {
-			f(tok)
+// forEachObject calls f on every object of list, a JSON array.
+func forEachObject(list any, f func(map[string]any)) {
+	items, _ := list.([]any)
+	for _, item := range items {
+		if obj, ok := item.(map[string]any); ok {
+			f(obj)
 		}
 	}
 }
@@ -143,12 +127,7 @@ func forEachToken(page map[string]any, f func(map[string]any)) {
 // forEachPolicy calls f on every entry of tok's policy data.
 func forEachPolicy(tok map[string]any, f func(entry map[string]any)) {
 	policy, _ := tok["policy"].(map[string]any)
-	data, _ := policy["data"].([]any)
-	for _, e := range data {
-		if entry, ok := e.(map[string]any); ok {
-			f(entry)
-		}
-	}
+	forEachObject(policy["data"], f)
 }
 
 // editPolicy calls f on tok's policy object.

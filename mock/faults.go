@@ -207,13 +207,11 @@ func newFaultInjector(rates Faults, seed uint64) (*faultInjector, error) {
 
 // draw counts a request and returns its fault, "" for none.
 func (fi *faultInjector) draw() FaultKind {
-	k := fi.requests.Add(1) - 1
-	if len(fi.rates) == 0 {
-		return ""
-	}
-	u := unitFloat(fi.seed, uint64(k))
+	u := unitFloat(fi.seed, uint64(fi.requests.Add(1)-1))
+	// bounds only grow, and a kind of rate 0 adds nothing to them: the
+	// first bound above u is that of a kind with a rate.
 	for i, kind := range faultKinds {
-		if fi.rates[kind] > 0 && u < fi.bounds[i] {
+		if u < fi.bounds[i] {
 			fi.counts[i].Add(1)
 			return kind
 		}

@@ -1,8 +1,21 @@
 package mock
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
+
+	"github.com/letta-tokens/letta-tokens/contract"
 )
+
+// MaxRequestBodyBytes is the largest request body the mock reads; a longer
+// one is answered 413, as Cloud's body parser answers a body over its
+// limit. It is the contract validator's cap, so every body the mock
+// accepts is validated whole.
+const MaxRequestBodyBytes = contract.MaxRequestBodyBytes
 
 // guardedMux is the router handed to server.HandlerWithOptions. It registers
 // each generated route behind guard, so that the guard runs after routing
@@ -21,7 +34,8 @@ func (m guardedMux) HandleFunc(pattern string, handler func(http.ResponseWriter,
 }
 
 // guard authenticates a request, then reads its body (bounded), then
-// validates it against the spec.
+// validates it against the spec: a 400 gives the breaking findings'
+// messages, each of which names its parameter.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if msg, ok := s.auth.authenticate(r); !ok {
@@ -33,10 +47,43 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		if !readBody(w, r) {
 			return
 		}
-		if msg, ok := s.validateRequest(r); !ok {
-			writeMessage(w, http.StatusBadRequest, msg)
+		validated := r
+		if r.Method == http.MethodHead {
+			// ServeMux serves HEAD with the GET handler; the spec lists only
+			// GET, and a HEAD is a GET without the body.
+			validated = r.WithContext(r.Context())
+			validated.Method = http.MethodGet
+		}
+		if breaking := s.validator.ValidateRequest(validated).Breaking(); len(breaking) > 0 {
+			messages := make([]string, len(breaking))
+			for i, f := range breaking {
+				messages[i] = f.Message
+			}
+			writeMessage(w, http.StatusBadRequest, strings.Join(messages, "; "))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBody reads r's body, at most MaxRequestBodyBytes, and gives r a body
+// that replays it for the validator and then the handler. It answers a
+// body it refuses itself, and reports whether r may go on.
+func readBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeMessage(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", MaxRequestBodyBytes))
+		return false
+	case err != nil:
+		writeMessage(w, http.StatusBadRequest, "request body could not be read")
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -106,14 +107,11 @@ func New(opts Options) (*Server, error) {
 	if opts.Latency < 0 {
 		return nil, fmt.Errorf("mock: %w: Latency %v is negative", ErrInvalidOptions, opts.Latency)
 	}
-	var secrets []contract.ValidatorOption
-	switch {
-	case opts.Masker != nil:
-		secrets = append(secrets, contract.WithMasker(func() *redact.Masker { return opts.Masker }))
-	case opts.APIKey != "":
-		secrets = append(secrets, contract.WithSecrets(opts.APIKey))
+	masker := opts.Masker
+	if masker == nil {
+		masker = redact.NewMasker(opts.APIKey)
 	}
-	validator, err := contract.NewValidator(secrets...)
+	validator, err := contract.NewValidator(contract.WithMasker(func() *redact.Masker { return masker }))
 	if err != nil {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
@@ -121,11 +119,9 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w: Faults: %w", ErrInvalidOptions, err)
 	}
-	var drifting *drift
-	if opts.Drift != "" {
-		if drifting, err = findDrift(opts.Drift); err != nil {
-			return nil, fmt.Errorf("mock: %w", err)
-		}
+	drifting := slices.IndexFunc(driftCatalogue, func(d drift) bool { return d.name == opts.Drift })
+	if opts.Drift != "" && drifting < 0 {
+		return nil, fmt.Errorf("mock: %w: unknown Drift %q (DriftCases lists them)", ErrInvalidOptions, opts.Drift)
 	}
 	tokens, err := newTokenList(opts, validator)
 	if err != nil {
@@ -144,8 +140,8 @@ func New(opts Options) (*Server, error) {
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
 		ErrorHandlerFunc: writeParamError,
 	})
-	if drifting != nil {
-		s.handler = drifting.wrap(s.handler)
+	if drifting >= 0 {
+		s.handler = driftCatalogue[drifting].wrap(s.handler)
 	}
 	return s, nil
 }
