@@ -211,10 +211,7 @@ func fetchPage(ctx context.Context, pages lettatokens.PageLister, opts walkOptio
 	if err != nil {
 		return nil, fmt.Errorf("page at offset %d, limit %d: %w", offset, opts.Limit, err)
 	}
-	if page == nil {
-		return nil, fmt.Errorf("page at offset %d, limit %d: no page decoded", offset, opts.Limit)
-	}
-	return page, nil
+	return page, nil // a PageLister returns a page or an error
 }
 
 // plural is the "s" of "2 tokens", and nothing for one.
