@@ -48,13 +48,6 @@ type drift struct {
 	answer            func(a *driftAnswer)
 }
 
-// driftAnswer is an answer being rewritten.
-type driftAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
 // wrap serves next's answers with d applied: to a list's 200 and a
 // create's 201. Other answers (delete's 204, every error) are served as
 // they are, so credentials and bad requests still behave as in the spec,
@@ -71,9 +64,8 @@ func (d *drift) wrap(next http.Handler) http.Handler {
 			r = r.Clone(r.Context()) // its own URL to change
 			d.request(r)
 		}
-		rec := &driftRecorder{header: http.Header{}}
-		next.ServeHTTP(rec, r)
-		a := &driftAnswer{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		a := &driftAnswer{header: http.Header{}}
+		next.ServeHTTP(a, r)
 		if list && a.status == http.StatusOK || create && a.status == http.StatusCreated {
 			d.apply(a, list)
 		}
@@ -143,29 +135,31 @@ func editPolicy(f func(policy map[string]any)) func(map[string]any) {
 // writing it aborts the response.
 var errDriftBodyTooLarge = errors.New("mock: answer too large to drift")
 
-// driftRecorder holds the inner handler's answer, up to maxDriftBody.
-type driftRecorder struct {
+// driftAnswer is the inner handler's answer, held up to maxDriftBody to
+// be rewritten.
+type driftAnswer struct {
 	header http.Header
 	status int
-	buf    bytes.Buffer
+	body   []byte
 }
 
-func (rec *driftRecorder) Header() http.Header { return rec.header }
+func (a *driftAnswer) Header() http.Header { return a.header }
 
-func (rec *driftRecorder) WriteHeader(status int) {
-	if rec.status == 0 {
-		rec.status = status
+func (a *driftAnswer) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
 	}
 }
 
-func (rec *driftRecorder) Write(p []byte) (int, error) {
-	rec.WriteHeader(http.StatusOK)
-	if rec.buf.Len()+len(p) > maxDriftBody {
+func (a *driftAnswer) Write(p []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	if len(a.body)+len(p) > maxDriftBody {
 		// A buffered page never gets here; a streamed one aborts its
 		// response on a failed write.
 		return 0, errDriftBodyTooLarge
 	}
-	return rec.buf.Write(p)
+	a.body = append(a.body, p...)
+	return len(p), nil
 }
 
 // The catalogue. Token-level cases change every token of a page and the
