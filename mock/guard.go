@@ -2,6 +2,8 @@ package mock
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +40,7 @@ func (m guardedMux) HandleFunc(pattern string, handler func(http.ResponseWriter,
 // messages, each of which names its parameter.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if msg, ok := s.auth.authenticate(r); !ok {
+		if msg, ok := s.authenticate(r); !ok {
 			// RFC 9110 requires a challenge on every 401.
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			writeMessage(w, http.StatusUnauthorized, msg)
@@ -64,6 +66,32 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// authenticate checks r's Authorization header the way Cloud does for API
+// keys: Bearer scheme, non-empty credentials, and, when the mock is given a
+// key, that key. It reports whether r may go on and, if not, the message
+// for the 401, which never echoes the credentials.
+func (s *Server) authenticate(r *http.Request) (message string, ok bool) {
+	header := r.Header.Get("Authorization")
+	if header == "" {
+		return "missing Authorization header: send Authorization: Bearer <API key>", false
+	}
+	scheme, credentials, _ := strings.Cut(header, " ")
+	if !strings.EqualFold(scheme, "Bearer") { // auth schemes are case-insensitive (RFC 9110)
+		return "malformed Authorization header: want Bearer <API key>", false
+	}
+	credentials = strings.TrimSpace(credentials)
+	if credentials == "" {
+		return "empty bearer token: send Authorization: Bearer <API key>", false
+	}
+	if s.keyHash != nil {
+		got := sha256.Sum256([]byte(credentials))
+		if subtle.ConstantTimeCompare(got[:], s.keyHash[:]) != 1 {
+			return "invalid API key", false
+		}
+	}
+	return "", true
 }
 
 // readBody reads r's body, at most MaxRequestBodyBytes, and gives r a body

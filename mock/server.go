@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -79,8 +80,10 @@ type Options struct {
 // and is safe for concurrent use: a list sees the account as it was when
 // the request arrived, whatever creates and deletes run meanwhile.
 type Server struct {
-	account   *account
-	auth      bearerAuth
+	account *account
+	// keyHash is the SHA-256 of Options.APIKey, nil for none: comparing
+	// hashes in constant time hides both the key's bytes and its length.
+	keyHash   *[sha256.Size]byte
 	validator *contract.Validator
 	latency   time.Duration
 	faults    *faultInjector
@@ -129,10 +132,13 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		account:   newAccount(tokens),
-		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
 		latency:   opts.Latency,
 		faults:    faults,
+	}
+	if opts.APIKey != "" {
+		sum := sha256.Sum256([]byte(opts.APIKey))
+		s.keyHash = &sum
 	}
 	s.handler = server.HandlerWithOptions((*operations)(s), server.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
