@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -49,22 +48,6 @@ type drift struct {
 	answer            func(a *driftAnswer)
 }
 
-// driftAnswer is an answer being rewritten.
-type driftAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// findDrift returns the case named name.
-func findDrift(name string) (*drift, error) {
-	i := slices.IndexFunc(driftCatalogue, func(d drift) bool { return d.name == name })
-	if i < 0 {
-		return nil, fmt.Errorf("%w: unknown Drift %q (DriftCases lists them)", ErrInvalidOptions, name)
-	}
-	return &driftCatalogue[i], nil
-}
-
 // wrap serves next's answers with d applied: to a list's 200 and a
 // create's 201. Other answers (delete's 204, every error) are served as
 // they are, so credentials and bad requests still behave as in the spec,
@@ -81,9 +64,8 @@ func (d *drift) wrap(next http.Handler) http.Handler {
 			r = r.Clone(r.Context()) // its own URL to change
 			d.request(r)
 		}
-		rec := &driftRecorder{header: http.Header{}}
-		next.ServeHTTP(rec, r)
-		a := &driftAnswer{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		a := &driftAnswer{header: http.Header{}}
+		next.ServeHTTP(a, r)
 		if list && a.status == http.StatusOK || create && a.status == http.StatusCreated {
 			d.apply(a, list)
 		}
@@ -101,41 +83,35 @@ func (d *drift) apply(a *driftAnswer, list bool) {
 	var v map[string]any
 	if (list && d.page != nil || d.token != nil) && json.Unmarshal(a.body, &v) == nil && v != nil {
 		var out any = v
-		switch {
-		case list:
-			forEachToken(v, d.token)
+		if list {
+			if d.token != nil {
+				forEachObject(v["tokens"], d.token)
+			}
 			if d.page != nil {
 				out = d.page(v)
 			}
-		case d.token != nil:
+		} else {
 			d.token(v)
 		}
-		a.body = encodeJSON(out)
+		// <, > and & as they are: json.Marshal would escape them, which the
+		// mock's own answers do not.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(out) // decoded JSON, and the catalogue's plain values, always encode
+		a.body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	if d.answer != nil {
 		d.answer(a)
 	}
 }
 
-// encodeJSON is v in JSON, with <, > and & as they are (json.Marshal would
-// escape them, which the mock's own answers do not).
-func encodeJSON(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // decoded JSON, and the catalogue's plain values, always encode
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
-// forEachToken calls f, when set, on every token object of page.
-func forEachToken(page map[string]any, f func(map[string]any)) {
-	if f == nil {
-		return
-	}
-	tokens, _ := page["tokens"].([]any)
-	for _, t := range tokens {
-		if tok, ok := t.(map[string]any); ok {
-			f(tok)
+// forEachObject calls f on every object of list, a JSON array.
+func forEachObject(list any, f func(map[string]any)) {
+	items, _ := list.([]any)
+	for _, item := range items {
+		if obj, ok := item.(map[string]any); ok {
+			f(obj)
 		}
 	}
 }
@@ -143,12 +119,7 @@ func forEachToken(page map[string]any, f func(map[string]any)) {
 // forEachPolicy calls f on every entry of tok's policy data.
 func forEachPolicy(tok map[string]any, f func(entry map[string]any)) {
 	policy, _ := tok["policy"].(map[string]any)
-	data, _ := policy["data"].([]any)
-	for _, e := range data {
-		if entry, ok := e.(map[string]any); ok {
-			f(entry)
-		}
-	}
+	forEachObject(policy["data"], f)
 }
 
 // editPolicy calls f on tok's policy object.
@@ -164,29 +135,31 @@ func editPolicy(f func(policy map[string]any)) func(map[string]any) {
 // writing it aborts the response.
 var errDriftBodyTooLarge = errors.New("mock: answer too large to drift")
 
-// driftRecorder holds the inner handler's answer, up to maxDriftBody.
-type driftRecorder struct {
+// driftAnswer is the inner handler's answer, held up to maxDriftBody to
+// be rewritten.
+type driftAnswer struct {
 	header http.Header
 	status int
-	buf    bytes.Buffer
+	body   []byte
 }
 
-func (rec *driftRecorder) Header() http.Header { return rec.header }
+func (a *driftAnswer) Header() http.Header { return a.header }
 
-func (rec *driftRecorder) WriteHeader(status int) {
-	if rec.status == 0 {
-		rec.status = status
+func (a *driftAnswer) WriteHeader(status int) {
+	if a.status == 0 {
+		a.status = status
 	}
 }
 
-func (rec *driftRecorder) Write(p []byte) (int, error) {
-	rec.WriteHeader(http.StatusOK)
-	if rec.buf.Len()+len(p) > maxDriftBody {
+func (a *driftAnswer) Write(p []byte) (int, error) {
+	a.WriteHeader(http.StatusOK)
+	if len(a.body)+len(p) > maxDriftBody {
 		// A buffered page never gets here; a streamed one aborts its
 		// response on a failed write.
 		return 0, errDriftBodyTooLarge
 	}
-	return rec.buf.Write(p)
+	a.body = append(a.body, p...)
+	return len(p), nil
 }
 
 // The catalogue. Token-level cases change every token of a page and the

@@ -81,7 +81,8 @@ func parseExpiresAt(s string) (time.Time, bool) {
 		}
 		zone = time.FixedZone("", offset)
 	}
-	if month < 1 || month > 12 || day < 1 || day > daysIn(year, time.Month(month)) || oh > 23 || om > 59 ||
+	lastDay := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() // of the month
+	if month < 1 || month > 12 || day < 1 || day > lastDay || oh > 23 || om > 59 ||
 		hour > 24 || minute > 59 || second > 59 || hour == 24 && (minute != 0 || second != 0 || nanos != 0) {
 		return time.Time{}, false
 	}
@@ -94,8 +95,3 @@ func parseExpiresAt(s string) (time.Time, bool) {
 // sign, 9 and 10 its hours and minutes. RE2's \d is ASCII only.
 var isoTime = regexp.MustCompile(`^([+-]\d{6}|\d{4})(?:-(\d\d)(?:-(\d\d))?)?` +
 	`(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?(?:[Zz]|([+-])(\d\d):?(\d\d))?)?$`)
-
-// daysIn is the number of days of month in year.
-func daysIn(year int, month time.Month) int {
-	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}

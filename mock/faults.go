@@ -122,21 +122,18 @@ func (f Faults) String() string {
 
 // check reports a kind or rate that makes no sense.
 func (f Faults) check() error {
-	sum := 0.0
-	for _, k := range faultKinds {
-		r, ok := f[k]
-		if !ok {
-			continue
-		}
-		if math.IsNaN(r) || r < 0 || r > 1 {
-			return fmt.Errorf("%w: %s=%v: a rate is between 0 and 1", ErrInvalidFaults, k, r)
-		}
-		sum += r
-	}
 	for k := range f {
 		if !slices.Contains(faultKinds, k) {
 			return fmt.Errorf("%w: unknown kind %q; want one of %s", ErrInvalidFaults, k, kindList())
 		}
+	}
+	sum := 0.0
+	for _, k := range faultKinds {
+		r := f[k] // 0 for a kind left out
+		if math.IsNaN(r) || r < 0 || r > 1 {
+			return fmt.Errorf("%w: %s=%v: a rate is between 0 and 1", ErrInvalidFaults, k, r)
+		}
+		sum += r
 	}
 	// A little slack for rates such as 0.1+0.2+0.7, whose float sum
 	// exceeds 1 by a rounding error.
@@ -207,13 +204,11 @@ func newFaultInjector(rates Faults, seed uint64) (*faultInjector, error) {
 
 // draw counts a request and returns its fault, "" for none.
 func (fi *faultInjector) draw() FaultKind {
-	k := fi.requests.Add(1) - 1
-	if len(fi.rates) == 0 {
-		return ""
-	}
-	u := unitFloat(fi.seed, uint64(k))
+	u := unitFloat(fi.seed, uint64(fi.requests.Add(1)-1))
+	// bounds only grow, and a kind of rate 0 adds nothing to them: the
+	// first bound above u is that of a kind with a rate.
 	for i, kind := range faultKinds {
-		if fi.rates[kind] > 0 && u < fi.bounds[i] {
+		if u < fi.bounds[i] {
 			fi.counts[i].Add(1)
 			return kind
 		}

@@ -33,11 +33,12 @@ func (n seedList) lookup(value string) []int {
 }
 
 func (n seedList) filter(agentID string) positions {
-	agent, ok := seedAgentIndex[agentID]
-	if !ok {
-		return indexPositions(nil)
+	for agent := range seedAgentCount {
+		if SeedAgentID(agent) == agentID {
+			return seedPositions{residues: seedAgentResidues[agent], n: int(n)}
+		}
 	}
-	return seedPositions{residues: seedAgentResidues[agent], n: int(n)}
+	return indexPositions(nil)
 }
 
 // seedPeriod is a period of seedAgentsOf, which depends on a token's
@@ -45,30 +46,20 @@ func (n seedList) filter(agentID string) positions {
 // seedSecondAgentEvery (TestSeedPeriod checks it).
 const seedPeriod = seedAgentCount * seedSecondAgentEvery
 
-var (
-	// seedAgentIndex maps each seeded agent's ID to its index.
-	seedAgentIndex = func() map[string]int {
-		m := make(map[string]int, seedAgentCount)
-		for a := range seedAgentCount {
-			m[SeedAgentID(a)] = a
+// seedAgentResidues[a] is, ascending, the positions in [0, seedPeriod)
+// whose token names agent a. Agent a's tokens are then exactly the
+// positions p*seedPeriod + r, in order of p, then r.
+var seedAgentResidues = func() [][]int {
+	residues := make([][]int, seedAgentCount)
+	for i := range seedPeriod {
+		first, second, two := seedAgentsOf(i)
+		residues[first] = append(residues[first], i)
+		if two && second != first {
+			residues[second] = append(residues[second], i)
 		}
-		return m
-	}()
-	// seedAgentResidues[a] is, ascending, the positions in [0, seedPeriod)
-	// whose token names agent a. Agent a's tokens are then exactly the
-	// positions p*seedPeriod + r, in order of p, then r.
-	seedAgentResidues = func() [][]int {
-		residues := make([][]int, seedAgentCount)
-		for i := range seedPeriod {
-			first, second, two := seedAgentsOf(i)
-			residues[first] = append(residues[first], i)
-			if two && second != first {
-				residues[second] = append(residues[second], i)
-			}
-		}
-		return residues // ascending: i only grows
-	}()
-)
+	}
+	return residues // ascending: i only grows
+}()
 
 // seedPositions is one agent's positions among the first n seeded tokens.
 // Every seeded agent has residues: it is the first agent of token a.

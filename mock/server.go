@@ -1,9 +1,11 @@
 package mock
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/letta-tokens/letta-tokens/contract"
@@ -78,8 +80,10 @@ type Options struct {
 // and is safe for concurrent use: a list sees the account as it was when
 // the request arrived, whatever creates and deletes run meanwhile.
 type Server struct {
-	account   *account
-	auth      bearerAuth
+	account *account
+	// keyHash is the SHA-256 of Options.APIKey, nil for none: comparing
+	// hashes in constant time hides both the key's bytes and its length.
+	keyHash   *[sha256.Size]byte
 	validator *contract.Validator
 	latency   time.Duration
 	faults    *faultInjector
@@ -106,14 +110,11 @@ func New(opts Options) (*Server, error) {
 	if opts.Latency < 0 {
 		return nil, fmt.Errorf("mock: %w: Latency %v is negative", ErrInvalidOptions, opts.Latency)
 	}
-	var secrets []contract.ValidatorOption
-	switch {
-	case opts.Masker != nil:
-		secrets = append(secrets, contract.WithMasker(func() *redact.Masker { return opts.Masker }))
-	case opts.APIKey != "":
-		secrets = append(secrets, contract.WithSecrets(opts.APIKey))
+	masker := opts.Masker
+	if masker == nil {
+		masker = redact.NewMasker(opts.APIKey)
 	}
-	validator, err := contract.NewValidator(secrets...)
+	validator, err := contract.NewValidator(contract.WithMasker(func() *redact.Masker { return masker }))
 	if err != nil {
 		return nil, fmt.Errorf("mock: request validator: %w", err)
 	}
@@ -121,11 +122,9 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w: Faults: %w", ErrInvalidOptions, err)
 	}
-	var drifting *drift
-	if opts.Drift != "" {
-		if drifting, err = findDrift(opts.Drift); err != nil {
-			return nil, fmt.Errorf("mock: %w", err)
-		}
+	drifting := slices.IndexFunc(driftCatalogue, func(d drift) bool { return d.name == opts.Drift })
+	if opts.Drift != "" && drifting < 0 {
+		return nil, fmt.Errorf("mock: %w: unknown Drift %q (DriftCases lists them)", ErrInvalidOptions, opts.Drift)
 	}
 	tokens, err := newTokenList(opts, validator)
 	if err != nil {
@@ -133,10 +132,13 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		account:   newAccount(tokens),
-		auth:      newBearerAuth(opts.APIKey),
 		validator: validator,
 		latency:   opts.Latency,
 		faults:    faults,
+	}
+	if opts.APIKey != "" {
+		sum := sha256.Sum256([]byte(opts.APIKey))
+		s.keyHash = &sum
 	}
 	s.handler = server.HandlerWithOptions((*operations)(s), server.StdHTTPServerOptions{
 		// Routing comes first (404, 405), then s.guard (401, then 400 for a
@@ -144,8 +146,8 @@ func New(opts Options) (*Server, error) {
 		BaseRouter:       guardedMux{ServeMux: http.NewServeMux(), guard: s.guard},
 		ErrorHandlerFunc: writeParamError,
 	})
-	if drifting != nil {
-		s.handler = drifting.wrap(s.handler)
+	if drifting >= 0 {
+		s.handler = driftCatalogue[drifting].wrap(s.handler)
 	}
 	return s, nil
 }
@@ -163,22 +165,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
+// hold holds r for d. A request whose context ends first (the server is
+// shutting down, or the client gave up) is dropped with
+// panic(http.ErrAbortHandler), as a cut-off stream is: returning without
+// a word would send an empty 200.
+func hold(r *http.Request, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		panic(http.ErrAbortHandler)
+	}
+}
+
 // ListClientSideAccessTokens answers one page of tokens. It implements
 // [server.ServerInterface]; requests reach it through ServeHTTP, which has
 // already authenticated and validated them.
 func (s *operations) ListClientSideAccessTokens(w http.ResponseWriter, r *http.Request, params gen.ListClientSideAccessTokensParams) {
-	offset, limit := DefaultOffset, DefaultLimit
-	if params.Offset != nil {
-		offset = *params.Offset
+	offset, limit := valueOr(params.Offset, DefaultOffset), valueOr(params.Limit, DefaultLimit)
+	writePage(w, r, s.account.page(valueOr(params.AgentId, ""), offset, limit))
+}
+
+// valueOr is *p, or def when p is nil (a parameter left out).
+func valueOr[T any](p *T, def T) T {
+	if p == nil {
+		return def
 	}
-	if params.Limit != nil {
-		limit = *params.Limit
+	return *p
+}
+
+// DeleteClientSideAccessToken removes the token whose value is token and
+// answers 204 without a body. It implements [server.ServerInterface]. A
+// value that names no live token gets 400, as upstream documents (the
+// package doc says more), with a message that never repeats the value,
+// which may be a live secret typed with one character wrong.
+func (s *operations) DeleteClientSideAccessToken(w http.ResponseWriter, _ *http.Request, token string) {
+	// Both of delete's errors (ErrTokenNotFound, ErrMockFull) are the
+	// client's to fix, and their text holds no value.
+	if err := s.account.delete(token); err != nil {
+		writeMessage(w, http.StatusBadRequest, "mock: "+err.Error())
+		return
 	}
-	var agentID string
-	if params.AgentId != nil {
-		agentID = *params.AgentId
-	}
-	writePage(w, r, s.account.page(agentID, offset, limit))
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // newTokenList is the list opts describe.

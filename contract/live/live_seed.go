@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/gen"
@@ -67,22 +69,14 @@ func newSeeding(agentID string, holdsKey func(string) bool, page *gen.TokenPage)
 			}
 		}
 	}
-	agents = append(agents, madeUpAgent(), madeUpAgent())
+	// Made up, shaped like Letta's: agent- and a UUID.
+	agents = append(agents, "agent-"+uuid.NewString(), "agent-"+uuid.NewString())
 	s.agents[0] = cmp.Or(agentID, agents[0])
 	s.agents[1] = agents[slices.IndexFunc(agents, func(a string) bool { return a != s.agents[0] })]
 	for i := range s.seen {
 		s.seen[i] = map[int]gen.Token{}
 	}
 	return s
-}
-
-// madeUpAgent is an agent id shaped like Letta's (agent- and a UUID).
-func madeUpAgent() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("agent-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
 // plan is the policies of the tokens to create: one naming the first
