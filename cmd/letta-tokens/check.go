@@ -95,7 +95,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
 	concurrency := fs.Int("concurrency", defaultConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
-	deadline := addDeadlineFlag(fs, "the whole run")
+	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
 	reports := addReportFlags(fs, env.mask)
 	if err := parseFlags(fs, "check", args, stdout, checkUsage, checkUsageTail); err != nil {
 		return err
@@ -156,7 +156,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	defer tr.CloseIdleConnections()
 	runCtx, cancel := context.WithTimeout(ctx, *deadline)
 	defer cancel()
-	prog := newCheckProgress(stderr)
+	// Shown whatever stdout is: nothing goes there before the report, and
+	// abort clears the line first.
+	prog := &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
 	var exchanges atomic.Int64
 	report, err := live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:   cfg.baseURL,

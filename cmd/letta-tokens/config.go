@@ -69,11 +69,6 @@ func addTimeoutFlag(fs *flag.FlagSet) *time.Duration {
 		"give up on a request attempt after `DURATION` (such as 30s or 2m), body included; at most 10m")
 }
 
-// addDeadlineFlag defines --deadline on fs, which bounds what in time.
-func addDeadlineFlag(fs *flag.FlagSet, what string) *time.Duration {
-	return fs.Duration("deadline", defaultCheckDeadline, "give up "+what+" after `DURATION`; at most 24h")
-}
-
 // checkTimeout is the usage error for a --timeout out of range, or nil.
 func checkTimeout(cmd string, d time.Duration) error {
 	if d <= 0 || d > maxRequestTimeout {
@@ -132,12 +127,10 @@ func dial(env runEnv, cmd string, timeout time.Duration, doing string) (apiCall,
 	return apiCall{client: client, fail: failure{cfg: cfg, timeout: timeout, doing: doing}, closeIdle: tr.CloseIdleConnections}, nil
 }
 
-// newTransport returns a transport of the command's own, so that run can
+// newTransport returns a transport of the command's own, so that a run can
 // close its idle connections when it is done instead of leaving them to
 // http.DefaultTransport.
-func newTransport() *http.Transport {
-	return http.DefaultTransport.(*http.Transport).Clone()
-}
+var newTransport = http.DefaultTransport.(*http.Transport).Clone
 
 // networkReason words a transport error without the request URL that
 // net/http puts in front of it (the target is named separately).
@@ -156,7 +149,7 @@ func networkReason(err error) string {
 	case errors.As(err, &urlErr):
 		return urlErr.Err.Error() // TLS and protocol errors
 	}
-	return strings.TrimPrefix(err.Error(), "lettatokens: ")
+	return trimPrefix(err.Error())
 }
 
 // trimPrefix drops the client package's "lettatokens: " prefix from an

@@ -251,20 +251,15 @@ func createdNote(tok gen.Token, key *redact.Masker, now time.Time) string {
 	line := "created token " + cell(shown.Token) + " for " + cell(shown.Hostname) +
 		", agents " + agents + ", expires " + cell(shown.ExpiresAt)
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
-		if d := at.Sub(now); d > 0 {
-			line += " (in " + roughDuration(d) + ")"
-		} else {
+		// To the second, or to the minute from two minutes on: "45s", "5m0s".
+		switch d := at.Sub(now); {
+		case d >= 2*time.Minute:
+			line += " (in " + d.Round(time.Minute).String() + ")"
+		case d > 0:
+			line += " (in " + d.Round(time.Second).String() + ")"
+		default:
 			line += " (already expired)"
 		}
 	}
 	return line
-}
-
-// roughDuration is d to the second, or to the minute from two minutes on:
-// "5m0s", "1h0m0s", "45s".
-func roughDuration(d time.Duration) string {
-	if d >= 2*time.Minute {
-		return d.Round(time.Minute).String()
-	}
-	return d.Round(time.Second).String()
 }

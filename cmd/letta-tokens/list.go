@@ -88,7 +88,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
 	timeout := addTimeoutFlag(fs)
-	deadline := addDeadlineFlag(fs, "the whole walk")
+	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole walk after `DURATION`; at most 24h")
 	if err := parseFlags(fs, "list", args, stdout, listUsage, listUsageTail); err != nil {
 		return err
 	}

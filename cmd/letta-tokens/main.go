@@ -21,21 +21,11 @@
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
-// Exit status says who has to act:
-//
-//	0  success (for check: no breaking drift)
-//	1  the server's answer shows a change in the API: breaking drift (check),
-//	   lying pagination, an answer the client cannot use (invalid JSON, an
-//	   undocumented status such as a 404 in JSON); for mock, it cannot listen or load
-//	   its tokens
-//	2  usage, configuration or credentials (bad flags, LETTA_API_KEY missing
-//	   or rejected, a request the server rejected with 400), an outage (the
-//	   host unreachable, every attempt timed out, 429/5xx after the retries),
-//	   a server that is not Letta's API (LETTA_BASE_URL wrong), or a run
-//	   that could not finish (interrupted, a walk cut at its bound)
-//
-// lettatokens.KindOf sorts a failure; exitStatus gives its kind's status
-// and failure.words its words (failure.go).
+// Exit status says who has to act (rootUsage words it for users): 0
+// success, 1 the server's answer shows a change in the API, 2 anything
+// else that kept the run from its answer. lettatokens.KindOf sorts a
+// failure; exitStatus gives its kind's status and failure.words its words
+// (failure.go).
 //
 // Every byte written leaves through one masking boundary (stdout, stderr,
 // report files: see boundary); renderers and messages only escape for
@@ -65,9 +55,6 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the server's answer shows a change in the API
 	exitUsage   = 2 // usage, configuration, credentials, outage, or a run that could not finish
-	// exitInterrupted is exitUsage: an interrupted run could not finish,
-	// and no shell convention (130) is worth a fourth meaning.
-	exitInterrupted = exitUsage
 )
 
 const progName = "letta-tokens"
@@ -245,8 +232,9 @@ func usageErrorf(cmd, format string, args ...any) error {
 }
 
 // errInterrupted ends a command that a signal stopped before it called the
-// API (delete waiting for its input, spec-diff).
-var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
+// API (delete waiting for its input, spec-diff): exitUsage, as a run that
+// could not finish; no shell convention (130) is worth a fourth meaning.
+var errInterrupted = &cliError{code: exitUsage, msg: "interrupted"}
 
 const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta Cloud's
 client-side access tokens (/v1/client-side-access-tokens).

@@ -133,7 +133,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("mock", "mock: --drift needs a name ('--drift list' lists them)")
 	}
 	if *driftName == "list" {
-		return printDriftCases(stdout)
+		for _, c := range mock.DriftCases() {
+			if _, err := fmt.Fprintf(stdout, "%-26s %s\n", c.Name, c.Description); err != nil {
+				return writeError(err)
+			}
+		}
+		return nil
 	}
 	if *driftName != "" && !slices.ContainsFunc(mock.DriftCases(), func(c mock.DriftCase) bool { return c.Name == *driftName }) {
 		return usageErrorf("mock", "mock: unknown --drift %q ('--drift list' lists them)", *driftName)
@@ -238,16 +243,6 @@ func servedLine(st mock.Stats) string {
 		}
 	}
 	return fmt.Sprintf("%s, injected %s (%s)", line, plural(int(total), "fault"), strings.Join(kinds, ", "))
-}
-
-// printDriftCases is --drift list: one name a line, and what it changes.
-func printDriftCases(w io.Writer) error {
-	for _, c := range mock.DriftCases() {
-		if _, err := fmt.Fprintf(w, "%-26s %s\n", c.Name, c.Description); err != nil {
-			return writeError(err)
-		}
-	}
-	return nil
 }
 
 // listPath is the tokens' collection: the mock's banner names it, and

@@ -243,12 +243,6 @@ func newProgress(stderr, stdout io.Writer) *progress {
 	return &progress{w: stderr, on: isTerminal(stderr) && !isTerminal(stdout), verb: "fetched", noun: "token"}
 }
 
-// newCheckProgress is check's: it prints nothing on stdout until its
-// report, before which the line is cleared.
-func newCheckProgress(stderr io.Writer) *progress {
-	return &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
-}
-
 func (p *progress) update(n int) {
 	if p.on {
 		p.mu.Lock()
