@@ -103,12 +103,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	// Once the flags parse, --json prints one object however the run
 	// ends, "passed" in it: with an error, what the run saw before it.
 	var cfg config
-	var seen *contract.Report
+	var report *contract.Report
 	jsonWritten := false
 	if *asJSON {
 		defer func() {
 			if err != nil && !jsonWritten {
-				_ = writeCheckJSON(stdout, cfg, cmp.Or(seen, &contract.Report{}), err.Error())
+				_ = writeCheckJSON(stdout, cfg, cmp.Or(report, &contract.Report{}), err.Error())
 			}
 		}()
 	}
@@ -121,7 +121,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	defer reports.discardUnwritten()
 
-	var what string     // how the header names the target
+	var what string     // how the header names the target, when not cfg.target
 	runMask := env.mask // the boundary's, built for LETTA_API_KEY
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
@@ -141,16 +141,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
 		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, defaultMockTokens)
-	} else {
-		var err error
-		if cfg, err = loadConfig(env); err != nil {
-			return err
-		}
-		what = cfg.target
+	} else if cfg, err = loadConfig(env); err != nil {
+		return err
 	}
 
 	if !*asJSON {
-		fmt.Fprintf(stdout, "checking %s against openapi.yaml\n", what)
+		fmt.Fprintf(stdout, "checking %s against openapi.yaml\n", cmp.Or(what, cfg.target))
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
@@ -160,7 +156,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	// abort clears the line first.
 	prog := &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
 	var exchanges atomic.Int64
-	report, err := live.CheckLive(runCtx, live.LiveConfig{
+	report, err = live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:   cfg.baseURL,
 		APIKey:    cfg.apiKey,
 		Masker:    runMask,
@@ -182,7 +178,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		commands = stderr
 	}
 	if err != nil {
-		seen = report
 		err = checkError(ctx, runCtx, err, cfg, *timeout, *deadline)
 		if report != nil && runCtx.Err() != nil {
 			// Interrupted, or past --deadline: the reports say what the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -31,7 +32,7 @@ type config struct {
 // library trim and check them alike. A missing key is a usage error that says how to set it, or
 // how to do without an account.
 func loadConfig(env runEnv) (config, error) {
-	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
+	c := config{apiKey: env.APIKey, baseURL: cmp.Or(env.BaseURL, lettatokens.DefaultBaseURL)}
 	if c.apiKey == "" {
 		// A prefix for one command, never an export: left in a shell, the
 		// key would make a later 'go test ./...' a live run.
@@ -45,11 +46,7 @@ func loadConfig(env runEnv) (config, error) {
 		// they are used: LETTA_MAX_TOKENS only when no flag overrides it.)
 		return c, kindErrorf(lettatokens.KindInvalid, "%s", trimPrefix(env.err.Error()))
 	}
-	if c.baseURL == "" {
-		c.baseURL = lettatokens.DefaultBaseURL
-	}
-	// Printed without a password in its user info (LoadEnv parsed it).
-	u, _ := url.Parse(c.baseURL)
+	u, _ := url.Parse(c.baseURL) // LoadEnv parsed it
 	c.target = strings.TrimRight(u.Redacted(), "/")
 	return c, nil
 }
@@ -99,11 +96,9 @@ type apiCall struct {
 	closeIdle func()
 }
 
-// dial is the set-up of list, create and delete (cmd): --timeout checked,
-// the configuration from the run's environment, a client with timeout on
-// each attempt and a transport of its own, and failures worded as doing
-// ("listing tokens from") the target. Nothing is sent. The caller defers
-// closeIdle.
+// dial is the set-up of list, create and delete (cmd), failures worded as
+// doing ("listing tokens from") the target. Nothing is sent; the caller
+// defers closeIdle.
 func dial(env runEnv, cmd string, timeout time.Duration, doing string) (apiCall, error) {
 	if err := checkTimeout(cmd, timeout); err != nil {
 		return apiCall{}, err

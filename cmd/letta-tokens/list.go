@@ -266,11 +266,8 @@ func writeError(err error) error {
 // in "/" (a prefix that is not a whole path segment would also take
 // https://app.example.com.evil.org for https://app.example.com).
 func hostnameFilter(want string) func(gen.Token) bool {
-	switch {
-	case want == "":
-		return func(gen.Token) bool { return true }
-	case strings.HasSuffix(want, "/"):
-		return func(tok gen.Token) bool { return strings.HasPrefix(tok.Hostname, want) }
+	prefix := strings.HasSuffix(want, "/")
+	return func(tok gen.Token) bool {
+		return want == "" || tok.Hostname == want || prefix && strings.HasPrefix(tok.Hostname, want)
 	}
-	return func(tok gen.Token) bool { return tok.Hostname == want }
 }

@@ -322,26 +322,32 @@ func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Write
 			fmt.Fprint(stdout, tail)
 			return errHelp
 		}
-		msg := flagError(err)
-		if isDurationFlagError(fs, err) {
-			msg = strings.Replace(msg, ": not a whole number", ": want a duration such as 30s or 2m", 1)
-		}
-		return usageErrorf(cmd, "%s: %s", cmd, msg)
+		return usageErrorf(cmd, "%s: %s", cmd, flagError(fs, err))
 	}
 	return nil
 }
 
 // flagError rewords the flag package's errors in the spelling the usage
-// shows (--name, not -name).
-func flagError(err error) string {
+// shows (--name, not -name), saying what a value that does not parse
+// should look like.
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
+	_, name, _ := strings.Cut(msg, " for flag -") // "" when not about a value
+	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
+	parseError := ": not a whole number"
 	if strings.HasPrefix(msg, "invalid boolean value") {
-		msg = strings.Replace(msg, ": parse error", ": want true or false", 1)
+		parseError = ": want true or false"
+	} else if f := fs.Lookup(name); f != nil {
+		if getter, ok := f.Value.(flag.Getter); ok {
+			if _, ok := getter.Get().(time.Duration); ok {
+				parseError = ": want a duration such as 30s or 2m"
+			}
+		}
 	}
 	for _, r := range []struct{ old, new string }{
 		{"flag provided but not defined: -", "unknown flag -"},
 		{"flag needs an argument: -", "missing value for -"},
-		{": parse error", ": not a whole number"},
+		{": parse error", parseError},
 		{"for flag -", "for -"},
 	} {
 		msg = strings.Replace(msg, r.old, r.new, 1)
@@ -351,20 +357,6 @@ func flagError(err error) string {
 		msg = msg[:i+1] + "-" + msg[i+1:]
 	}
 	return msg
-}
-
-// isDurationFlagError reports whether err is about the value of one of fs's
-// time.Duration flags, whose parse errors are not about whole numbers.
-func isDurationFlagError(fs *flag.FlagSet, err error) bool {
-	_, name, _ := strings.Cut(err.Error(), " for flag -") // "" when not about a value
-	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
-	if f := fs.Lookup(name); f != nil {
-		if getter, ok := f.Value.(flag.Getter); ok {
-			_, ok = getter.Get().(time.Duration)
-			return ok
-		}
-	}
-	return false
 }
 
 // errHelp ends a subcommand successfully after its help was printed.

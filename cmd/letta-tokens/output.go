@@ -108,7 +108,6 @@ type tableSink struct {
 
 var tableHeader = [...]string{"TOKEN", "HOSTNAME", "EXPIRES", "AGENTS"}
 
-// columnGap separates the columns.
 const columnGap = 2
 
 // Cell caps, in bytes of the escaped text. A cell is one server string
