@@ -154,37 +154,33 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
-	type started struct {
-		srv    *mock.Server
-		source string // how the banner names its tokens
-		err    error
-	}
-	setup := make(chan started, 1)
+	var srv *mock.Server
+	source := plural(*count, "seeded token") // how the banner names the tokens
+	setup := make(chan error, 1)
 	go func() {
 		// Seeded lazily, so that its cost does not depend on the count,
 		// or holding the tokens of the --from file.
 		opts := mock.Options{SeedCount: *count, APIKey: *key, Latency: *latency, Faults: faults, FaultSeed: *faultSeed, Drift: *driftName}
-		source := plural(*count, "seeded token")
 		if *from != "" {
 			tokens, err := mock.LoadTokensFile(*from)
 			if err != nil {
-				setup <- started{err: err}
+				setup <- err
 				return
 			}
 			opts.SeedCount, opts.Tokens = 0, tokens
 			source = plural(len(tokens), "token") + " from " + *from
 		}
-		srv, err := mock.New(opts)
-		setup <- started{srv, source, err}
+		var err error
+		srv, err = mock.New(opts)
+		setup <- err
 	}()
-	var s started
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(stderr, "mock: stopped")
 		return nil
-	case s = <-setup:
-		if s.err != nil {
-			return failf("%v", s.err)
+	case err := <-setup:
+		if err != nil {
+			return failf("%v", err)
 		}
 	}
 
@@ -197,7 +193,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *key != "" {
 		keyHint = "<the value of --key>"
 	}
-	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
+	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
 	latencyNote := ""
 	if *latency > 0 {
 		latencyNote = fmt.Sprintf(", each answered after %v", *latency)
@@ -217,12 +213,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// being streamed (it may be all 10^9 tokens) ends at once.
 	serving, stopServing := context.WithCancel(context.Background())
 	defer stopServing()
-	hs := newHTTPServer(s.srv)
+	hs := newHTTPServer(srv)
 	hs.BaseContext = func(net.Listener) context.Context { return serving }
 	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
 		return failf("mock: %v", err)
 	}
-	fmt.Fprintln(stderr, servedLine(s.srv.Stats()))
+	fmt.Fprintln(stderr, servedLine(srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
 }
