@@ -113,8 +113,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// readSpec reads our spec: the file at path, or the built-in one when
-// path is empty. It returns the name the report gives it.
+// readSpec returns our spec and the name the report gives it.
 func readSpec(path string) ([]byte, string, error) {
 	if path == "" {
 		data, err := server.GetSpecJSON()
@@ -130,9 +129,8 @@ func readSpec(path string) ([]byte, string, error) {
 	return data, path, nil
 }
 
-// readDeclarations reads the declared differences: the file at path, or
-// the built-in ones when path is empty. It returns the name the report
-// gives them.
+// readDeclarations returns the declared differences and the name the
+// report gives them.
 func readDeclarations(path string) (*declarations, string, error) {
 	var r io.Reader = bytes.NewReader(embeddedDeclarations)
 	name := embeddedDeclaredName

@@ -16,7 +16,6 @@ import (
 // spec is a few MiB; a body over this is not a spec.
 const maxUpstreamBytes = 32 << 20
 
-// maxUpstreamRedirects bounds the redirects followed to the document.
 const maxUpstreamRedirects = 5
 
 // upstreamSource is where the upstream document comes from: an http(s)
@@ -109,8 +108,6 @@ func readFileCapped(path string) ([]byte, error) {
 	return readUpstream(f)
 }
 
-// readUpstream reads the upstream document from r, at most
-// maxUpstreamBytes.
 func readUpstream(r io.Reader) ([]byte, error) {
 	data, err := readCapped(r, maxUpstreamBytes)
 	switch {
@@ -122,7 +119,6 @@ func readUpstream(r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// errTooLarge is readCapped's error for input over its limit.
 var errTooLarge = errors.New("too large")
 
 // readCapped reads r whole, at most limit bytes: what the command reads of
