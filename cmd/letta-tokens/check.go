@@ -136,7 +136,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		}
 		mockCtx, stopMock := context.WithCancel(context.Background())
 		served := make(chan error, 1)
-		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0, nil) }()
+		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0) }()
 		defer func() { stopMock(); <-served }() // no grace: the run is over
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
@@ -316,13 +316,10 @@ const (
 	maxCheckDeadline     = 24 * time.Hour
 )
 
-// baseURLOf is the base URL clients use for a listener's address. A
+// baseURLOf is the base URL clients use for a TCP listener's address. A
 // listener on all interfaces is reached through loopback.
 func baseURLOf(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
+	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}

@@ -211,11 +211,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	// Every request's context ends when the mock stops, so that a page
 	// being streamed (it may be all 10^9 tokens) ends at once.
-	serving, stopServing := context.WithCancel(context.Background())
-	defer stopServing()
 	hs := newHTTPServer(srv)
-	hs.BaseContext = func(net.Listener) context.Context { return serving }
-	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
+	hs.BaseContext = func(net.Listener) context.Context { return ctx }
+	if err := serveUntil(ctx, hs, ln, mockShutdownGrace); err != nil {
 		return failf("mock: %v", err)
 	}
 	fmt.Fprintln(stderr, servedLine(srv.Stats()))
@@ -269,20 +267,16 @@ func listen(cmd, addr, hint string, stdout io.Writer) (ln net.Listener, base str
 	return ln, base, nil
 }
 
-// serveUntil serves hs on ln until ctx ends, then calls stopping (when
-// not nil) and lets the requests in flight finish within grace; those
-// still running after it are cut off. An error is Serve's, before ctx
-// ended.
-func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration, stopping func()) error {
+// serveUntil serves hs on ln until ctx ends, then lets the requests in
+// flight finish within grace; those still running after it are cut off.
+// An error is Serve's, before ctx ended.
+func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-	}
-	if stopping != nil {
-		stopping()
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()

@@ -138,7 +138,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 
 	hs := newHTTPServer(p)
 	hs.ErrorLog = log.New(io.Discard, "", 0)
-	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace, nil); err != nil {
+	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace); err != nil {
 		return failf("proxy: %v", err)
 	}
 
