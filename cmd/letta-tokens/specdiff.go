@@ -154,10 +154,10 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 	bw := bufio.NewWriter(w)
 	width := len("request-parameter-type-generalized")
 	for _, d := range res.differences {
-		width = max(width, len(d.id))
+		width = max(width, len(d.ID))
 	}
 	for _, d := range res.differences {
-		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text), specDiffLineCap))
+		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.ID, d.Operation, d.Text), specDiffLineCap))
 	}
 	for _, d := range res.stale {
 		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text), specDiffLineCap))
