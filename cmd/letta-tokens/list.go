@@ -143,8 +143,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	}
 
 	// Unset, the limit is 0: the server's default.
-	params := lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset}
-	page, err := api.client.ListTokens(runCtx, params)
+	page, err := api.client.ListTokens(runCtx, lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset})
 	if err != nil {
 		if ctx.Err() == nil && runCtx.Err() != nil {
 			return kindErrorf(lettatokens.KindUnavailable, "no answer from %s within --deadline %s: raise --deadline", api.fail.cfg.target, shortDuration(*deadline))
@@ -157,7 +156,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	}
 	more := ""
 	if page.HasNextPage && len(page.Tokens) > 0 {
-		more = nextPageFlags(*agentID, params.Limit, *offset+len(page.Tokens))
+		more = nextPageFlags(*agentID, *limit, *offset+len(page.Tokens))
 	}
 	if err := sink.end(len(kept), more); err != nil {
 		return writeError(err)
@@ -227,11 +226,7 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		if err != nil {
 			werr := flush()
 			prog.abort()
-			if errors.Is(err, lettatokens.ErrLimitReached) || ctx.Err() != nil {
-				sink.cut()
-			} else {
-				sink.abort()
-			}
+			sink.stop(errors.Is(err, lettatokens.ErrLimitReached) || ctx.Err() != nil)
 			if werr != nil {
 				return werr
 			}

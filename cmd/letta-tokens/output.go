@@ -24,13 +24,11 @@ type tokenSink interface {
 	// end finishes the output after total tokens; more, when not empty,
 	// is the flags that list the tokens that follow (see nextPageFlags).
 	end(total int, more string) error
-	// abort finishes the output after an error, leaving it visibly
-	// incomplete.
-	abort()
-	// cut finishes the output of a listing cut short on purpose (a bound,
-	// an interrupt): JSON stays a valid array of the tokens written; a
-	// table gets no count line.
-	cut()
+	// stop finishes the output of a listing that ended early, with no
+	// count line: cut short on purpose (a bound, an interrupt), JSON stays
+	// a valid array of the tokens written; after an error, it is left
+	// visibly incomplete.
+	stop(onPurpose bool)
 }
 
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
@@ -78,16 +76,18 @@ func (s *jsonSink) end(int, string) error {
 	return s.w.Flush()
 }
 
-// abort ends the line but not the array: a JSON parser must reject an
-// incomplete listing rather than take it for a whole one.
-func (s *jsonSink) abort() {
+// stop ends the line but, after an error, not the array: a JSON parser
+// must reject an incomplete listing rather than take it for a whole one.
+func (s *jsonSink) stop(onPurpose bool) {
+	if onPurpose {
+		_ = s.end(s.n, "")
+		return
+	}
 	if s.n > 0 {
 		s.w.WriteString("\n")
 	}
 	_ = s.w.Flush()
 }
-
-func (s *jsonSink) cut() { _ = s.end(s.n, "") }
 
 // tableSink writes an aligned table. text/tabwriter aligns only what it has
 // buffered, so streaming through it would mean a flush per page and columns
@@ -178,9 +178,7 @@ func (t *tableSink) end(total int, more string) error {
 	return t.w.Flush()
 }
 
-func (t *tableSink) abort() { _ = t.w.Flush() }
-
-func (t *tableSink) cut() { t.abort() }
+func (t *tableSink) stop(bool) { _ = t.w.Flush() }
 
 // agentsCell lists a policy's agents with their access, as
 // "agent-1(read_messages,write_agent); agent-2(read_agent)", escaped and
@@ -213,10 +211,8 @@ func agentsCell(p gen.TokenPolicy) string {
 	return redact.Line(b.String(), agentsCellMax)
 }
 
-// cell makes a server string safe for a terminal and the table: control
-// characters (escape sequences, newlines that would start a forged row) are
-// escaped, and the length is capped at cellMax. Masking is done before, by
-// masker.
+// cell is a masked server string as the table shows it: "-" when empty,
+// else escaped and capped (see tableSink).
 func cell(s string) string {
 	if s == "" {
 		return "-"
