@@ -1,15 +1,10 @@
 // Command letta-tokens lists, creates and deletes a Letta account's
 // client-side access tokens, checks a server for drift from openapi.yaml,
-// and serves a mock of the API (/v1/client-side-access-tokens) that needs
-// no account:
-//
-//	letta-tokens check --mock                      # try it without an account
-//	letta-tokens list [--all] [--json] [--reveal]  # needs LETTA_API_KEY
-//	letta-tokens create --hostname URL --agent-id ID --access LIST  # prints the new token
-//	letta-tokens delete < token.txt                # the token on stdin, never an argument
-//	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
-//	letta-tokens spec-diff --upstream FILE|URL     # Letta's published spec vs ours
-//	letta-tokens proxy --upstream URL              # validate any client's traffic
+// serves a mock of the API (/v1/client-side-access-tokens) that needs no
+// account, compares Letta's published spec with ours, and validates any
+// client's traffic through a proxy. 'letta-tokens --help' (rootUsage)
+// lists the commands and 'letta-tokens check --mock' tries it without an
+// account.
 //
 // Configuration comes only from the environment: LETTA_API_KEY (never a
 // flag, where it would show in process lists and shell history) and

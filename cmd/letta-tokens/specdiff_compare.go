@@ -242,11 +242,8 @@ func (w *schemaWalker) schema(ref *openapi3.SchemaRef) {
 	}
 	w.seen[s] = true
 	w.nodes++
-	children := []*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.Contains,
-		s.PropertyNames, s.If, s.Then, s.Else, s.ContentSchema}
-	for _, refs := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf, s.PrefixItems} {
-		children = append(children, refs...)
-	}
+	children := slices.Concat([]*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.Contains,
+		s.PropertyNames, s.If, s.Then, s.Else, s.ContentSchema}, s.OneOf, s.AnyOf, s.AllOf, s.PrefixItems)
 	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas} {
 		for _, name := range slices.Sorted(maps.Keys(m)) {
 			children = append(children, m[name])
