@@ -89,10 +89,8 @@ func shortDuration(d time.Duration) string {
 // apiCall is what list, create and delete call the API with: a client of
 // the command's own and the wording of its failures.
 type apiCall struct {
-	client *lettatokens.Client
-	fail   failure
-	// closeIdle closes the idle connections of the client's transport
-	// when the command is done.
+	client    *lettatokens.Client
+	fail      failure
 	closeIdle func()
 }
 

@@ -51,12 +51,8 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := newFlagSet("delete")
 	tokenFile := fs.String("token-file", "", "read the token from `FILE` instead of stdin")
 	timeout := addTimeoutFlag(fs)
-	if err := parseFlagsOnly(fs, "delete", args, stdout, deleteUsage, deleteUsageTail); err != nil {
+	if err := parseFlags(fs, "delete", args, stdout, deleteUsage, deleteUsageTail); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		// Not quoted: it is most likely the token itself.
-		return usageErrorf("delete", "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line, where process lists show it")
 	}
 	if flagsSet(fs)["token-file"] && *tokenFile == "" {
 		return usageErrorf("delete", "delete: --token-file needs a file name")

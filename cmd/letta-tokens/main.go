@@ -296,28 +296,22 @@ func newFlagSet(name string) *flag.FlagSet {
 // command's help to stdout (head, the flags, tail: each command's help is
 // its constants xUsage and xUsageTail around its flags) and returns errHelp,
 // which ends the run with exit 0; any other problem is a usage error. No
-// positional arguments are accepted.
+// positional argument is accepted; delete's is not quoted, as it is most
+// likely the token itself.
 func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
-	if err := parseFlagsOnly(fs, cmd, args, stdout, head, tail); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
-	}
-	return nil
-}
-
-// parseFlagsOnly is parseFlags without the check for positional
-// arguments, for a command that words that error itself.
-func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, head)
-			printFlags(stdout, fs)
-			fmt.Fprint(stdout, tail)
-			return errHelp
-		}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, head)
+		printFlags(stdout, fs)
+		fmt.Fprint(stdout, tail)
+		return errHelp
+	case err != nil:
 		return usageErrorf(cmd, "%s: %s", cmd, flagError(fs, err))
+	case fs.NArg() > 0 && cmd == "delete":
+		return usageErrorf(cmd, "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line, where process lists show it")
+	case fs.NArg() > 0:
+		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
 	}
 	return nil
 }
