@@ -32,13 +32,11 @@ type tokenSink interface {
 }
 
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
-// as they arrive, "]". The result is byte for byte what
+// as they arrive, "]"; "[]" for none. The result is byte for byte what
 // json.MarshalIndent(tokens, "", "  ") gives for the whole slice (but "#["
-// written "\u0023[", see redact.DefuseJSON), and "[]"
-// for none.
-// Strings are masked (see masker) but neither escaped nor capped:
-// encoding/json escapes control characters, and a program reading the JSON
-// gets the values whole.
+// written "\u0023[", see redact.DefuseJSON). Strings are masked (see
+// masker) but neither escaped nor capped: encoding/json escapes control
+// characters, and a program reading the JSON gets the values whole.
 type jsonSink struct {
 	w    *bufio.Writer
 	mask masker
@@ -118,8 +116,6 @@ const columnGap = 2
 const (
 	cellMax       = redact.MaxLine
 	agentsCellMax = 4 * redact.MaxLine
-	// maxTableLine bounds a table line: three padded cells and the agents.
-	maxTableLine = 3*(cellMax+columnGap) + agentsCellMax
 )
 
 func newTableSink(w io.Writer, mask masker) *tableSink {

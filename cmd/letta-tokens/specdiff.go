@@ -89,7 +89,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	name := redact.Line(src.String(), specDiffLineCap)
+	name := redact.Line(src.name, specDiffLineCap)
 	data, err := src.read(ctx, *timeout)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
@@ -97,7 +97,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(err.Error(), specDiffLineCap))
 	}
-	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
+	res, err := compareSpecs(ctx, ours, data, src.name, decl)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
