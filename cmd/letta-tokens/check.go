@@ -95,7 +95,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	seed := fs.Bool("seed", false, "create 3 tokens first, check them, delete them (writes to the account)")
 	concurrency := fs.Int("concurrency", defaultConcurrency, "pages each walk asks for at once, `N` from 1 to 16 (1: one at a time)")
 	timeout := addTimeoutFlag(fs)
-	deadline := addDeadlineFlag(fs, "the whole run")
+	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole run after `DURATION`; at most 24h")
 	reports := addReportFlags(fs, env.mask)
 	if err := parseFlags(fs, "check", args, stdout, checkUsage, checkUsageTail); err != nil {
 		return err
@@ -103,12 +103,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	// Once the flags parse, --json prints one object however the run
 	// ends, "passed" in it: with an error, what the run saw before it.
 	var cfg config
-	var seen *contract.Report
+	var report *contract.Report
 	jsonWritten := false
 	if *asJSON {
 		defer func() {
 			if err != nil && !jsonWritten {
-				_ = writeCheckJSON(stdout, cfg, cmp.Or(seen, &contract.Report{}), err.Error())
+				_ = writeCheckJSON(stdout, cfg, cmp.Or(report, &contract.Report{}), err.Error())
 			}
 		}()
 	}
@@ -121,7 +121,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	defer reports.discardUnwritten()
 
-	var what string     // how the header names the target
+	var what string     // how the header names the target, when not cfg.target
 	runMask := env.mask // the boundary's, built for LETTA_API_KEY
 	if *useMock {
 		key := "mock-" + rand.Text() // any key would do; the mock checks it
@@ -136,29 +136,27 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		}
 		mockCtx, stopMock := context.WithCancel(context.Background())
 		served := make(chan error, 1)
-		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0, nil) }()
+		go func() { served <- serveUntil(mockCtx, newHTTPServer(srv), ln, 0) }()
 		defer func() { stopMock(); <-served }() // no grace: the run is over
 		cfg = config{apiKey: key, baseURL: baseURLOf(ln.Addr())}
 		cfg.target = cfg.baseURL
 		what = fmt.Sprintf("in-process mock %s (%d seeded tokens)", cfg.target, defaultMockTokens)
-	} else {
-		var err error
-		if cfg, err = loadConfig(env); err != nil {
-			return err
-		}
-		what = cfg.target
+	} else if cfg, err = loadConfig(env); err != nil {
+		return err
 	}
 
 	if !*asJSON {
-		fmt.Fprintf(stdout, "checking %s against openapi.yaml\n", what)
+		fmt.Fprintf(stdout, "checking %s against openapi.yaml\n", cmp.Or(what, cfg.target))
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
 	runCtx, cancel := context.WithTimeout(ctx, *deadline)
 	defer cancel()
-	prog := newCheckProgress(stderr)
+	// Shown whatever stdout is: nothing goes there before the report, and
+	// abort clears the line first.
+	prog := &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
 	var exchanges atomic.Int64
-	report, err := live.CheckLive(runCtx, live.LiveConfig{
+	report, err = live.CheckLive(runCtx, live.LiveConfig{
 		BaseURL:   cfg.baseURL,
 		APIKey:    cfg.apiKey,
 		Masker:    runMask,
@@ -180,7 +178,6 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		commands = stderr
 	}
 	if err != nil {
-		seen = report
 		err = checkError(ctx, runCtx, err, cfg, *timeout, *deadline)
 		if report != nil && runCtx.Err() != nil {
 			// Interrupted, or past --deadline: the reports say what the
@@ -319,13 +316,10 @@ const (
 	maxCheckDeadline     = 24 * time.Hour
 )
 
-// baseURLOf is the base URL clients use for a listener's address. A
+// baseURLOf is the base URL clients use for a TCP listener's address. A
 // listener on all interfaces is reached through loopback.
 func baseURLOf(addr net.Addr) string {
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return "http://" + addr.String()
-	}
+	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}

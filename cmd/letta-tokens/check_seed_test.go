@@ -107,7 +107,7 @@ func TestCheckSeedInterrupted(t *testing.T) {
 		if !deletable {
 			want = "interrupted; 3 of the 3 tokens this run created could not be deleted: they expire by "
 		}
-		if r.code != exitInterrupted || !strings.Contains(r.stderr, want) {
+		if r.code != exitUsage || !strings.Contains(r.stderr, want) {
 			t.Errorf("deletable %v: exit %d, stderr %q", deletable, r.code, r.stderr)
 		}
 		if posts.Load() != 3 {

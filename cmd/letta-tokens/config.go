@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -31,7 +32,7 @@ type config struct {
 // library trim and check them alike. A missing key is a usage error that says how to set it, or
 // how to do without an account.
 func loadConfig(env runEnv) (config, error) {
-	c := config{apiKey: env.APIKey, baseURL: env.BaseURL}
+	c := config{apiKey: env.APIKey, baseURL: cmp.Or(env.BaseURL, lettatokens.DefaultBaseURL)}
 	if c.apiKey == "" {
 		// A prefix for one command, never an export: left in a shell, the
 		// key would make a later 'go test ./...' a live run.
@@ -45,11 +46,7 @@ func loadConfig(env runEnv) (config, error) {
 		// they are used: LETTA_MAX_TOKENS only when no flag overrides it.)
 		return c, kindErrorf(lettatokens.KindInvalid, "%s", trimPrefix(env.err.Error()))
 	}
-	if c.baseURL == "" {
-		c.baseURL = lettatokens.DefaultBaseURL
-	}
-	// Printed without a password in its user info (LoadEnv parsed it).
-	u, _ := url.Parse(c.baseURL)
+	u, _ := url.Parse(c.baseURL) // LoadEnv parsed it
 	c.target = strings.TrimRight(u.Redacted(), "/")
 	return c, nil
 }
@@ -67,11 +64,6 @@ const maxRequestTimeout = 10 * time.Minute
 func addTimeoutFlag(fs *flag.FlagSet) *time.Duration {
 	return fs.Duration("timeout", defaultRequestTimeout,
 		"give up on a request attempt after `DURATION` (such as 30s or 2m), body included; at most 10m")
-}
-
-// addDeadlineFlag defines --deadline on fs, which bounds what in time.
-func addDeadlineFlag(fs *flag.FlagSet, what string) *time.Duration {
-	return fs.Duration("deadline", defaultCheckDeadline, "give up "+what+" after `DURATION`; at most 24h")
 }
 
 // checkTimeout is the usage error for a --timeout out of range, or nil.
@@ -97,18 +89,14 @@ func shortDuration(d time.Duration) string {
 // apiCall is what list, create and delete call the API with: a client of
 // the command's own and the wording of its failures.
 type apiCall struct {
-	client *lettatokens.Client
-	fail   failure
-	// closeIdle closes the idle connections of the client's transport
-	// when the command is done.
+	client    *lettatokens.Client
+	fail      failure
 	closeIdle func()
 }
 
-// dial is the set-up of list, create and delete (cmd): --timeout checked,
-// the configuration from the run's environment, a client with timeout on
-// each attempt and a transport of its own, and failures worded as doing
-// ("listing tokens from") the target. Nothing is sent. The caller defers
-// closeIdle.
+// dial is the set-up of list, create and delete (cmd), failures worded as
+// doing ("listing tokens from") the target. Nothing is sent; the caller
+// defers closeIdle.
 func dial(env runEnv, cmd string, timeout time.Duration, doing string) (apiCall, error) {
 	if err := checkTimeout(cmd, timeout); err != nil {
 		return apiCall{}, err
@@ -132,12 +120,10 @@ func dial(env runEnv, cmd string, timeout time.Duration, doing string) (apiCall,
 	return apiCall{client: client, fail: failure{cfg: cfg, timeout: timeout, doing: doing}, closeIdle: tr.CloseIdleConnections}, nil
 }
 
-// newTransport returns a transport of the command's own, so that run can
+// newTransport returns a transport of the command's own, so that a run can
 // close its idle connections when it is done instead of leaving them to
 // http.DefaultTransport.
-func newTransport() *http.Transport {
-	return http.DefaultTransport.(*http.Transport).Clone()
-}
+var newTransport = http.DefaultTransport.(*http.Transport).Clone
 
 // networkReason words a transport error without the request URL that
 // net/http puts in front of it (the target is named separately).
@@ -156,7 +142,7 @@ func networkReason(err error) string {
 	case errors.As(err, &urlErr):
 		return urlErr.Err.Error() // TLS and protocol errors
 	}
-	return strings.TrimPrefix(err.Error(), "lettatokens: ")
+	return trimPrefix(err.Error())
 }
 
 // trimPrefix drops the client package's "lettatokens: " prefix from an

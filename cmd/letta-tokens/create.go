@@ -105,29 +105,22 @@ func runCreate(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	}
 
 	note := createdNote(*tok, env.mask, time.Now())
-	if err := writeCreated(stdout, *tok, env.mask, *asJSON); err != nil {
+	out := []byte(tok.Token)
+	if *asJSON {
+		// The value in full, every other field masked as list --reveal masks it.
+		out, err = json.MarshalIndent(masker{key: env.mask, reveal: true}.token(*tok), "", "  ")
+		out = redact.DefuseJSON(out)
+	}
+	if err == nil {
+		_, err = fmt.Fprintf(stdout, "%s\n", out)
+	}
+	if err != nil {
 		// The token exists all the same: say which, so it can be found
 		// (list) and deleted.
 		return failf("writing output: %v; %s", err, note)
 	}
 	fmt.Fprintln(stderr, note)
 	return nil
-}
-
-// writeCreated writes create's stdout: the token's value alone on a line,
-// or with asJSON the token as JSON, its value in full and every other
-// field masked as list --reveal masks it.
-func writeCreated(stdout io.Writer, tok gen.Token, mask *redact.Masker, asJSON bool) error {
-	if !asJSON {
-		_, err := fmt.Fprintln(stdout, tok.Token)
-		return err
-	}
-	out, err := json.MarshalIndent(masker{key: mask, reveal: true}.token(tok), "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "%s\n", redact.DefuseJSON(out))
-	return err
 }
 
 // createParams checks create's flags (set holds those given) and builds the
@@ -251,20 +244,15 @@ func createdNote(tok gen.Token, key *redact.Masker, now time.Time) string {
 	line := "created token " + cell(shown.Token) + " for " + cell(shown.Hostname) +
 		", agents " + agents + ", expires " + cell(shown.ExpiresAt)
 	if at, err := lettatokens.ExpiresAt(tok); err == nil {
-		if d := at.Sub(now); d > 0 {
-			line += " (in " + roughDuration(d) + ")"
-		} else {
+		// To the second, or to the minute from two minutes on: "45s", "5m0s".
+		switch d := at.Sub(now); {
+		case d >= 2*time.Minute:
+			line += " (in " + d.Round(time.Minute).String() + ")"
+		case d > 0:
+			line += " (in " + d.Round(time.Second).String() + ")"
+		default:
 			line += " (already expired)"
 		}
 	}
 	return line
-}
-
-// roughDuration is d to the second, or to the minute from two minutes on:
-// "5m0s", "1h0m0s", "45s".
-func roughDuration(d time.Duration) string {
-	if d >= 2*time.Minute {
-		return d.Round(time.Minute).String()
-	}
-	return d.Round(time.Second).String()
 }

@@ -51,15 +51,10 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := newFlagSet("delete")
 	tokenFile := fs.String("token-file", "", "read the token from `FILE` instead of stdin")
 	timeout := addTimeoutFlag(fs)
-	if err := parseFlagsOnly(fs, "delete", args, stdout, deleteUsage, deleteUsageTail); err != nil {
+	if err := parseFlags(fs, "delete", args, stdout, deleteUsage, deleteUsageTail); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		// Not quoted: it is most likely the token itself.
-		return usageErrorf("delete", "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line, where process lists show it")
-	}
-	set := flagsSet(fs)
-	if set["token-file"] && *tokenFile == "" {
+	if flagsSet(fs)["token-file"] && *tokenFile == "" {
 		return usageErrorf("delete", "delete: --token-file needs a file name")
 	}
 	api, err := dial(env, "delete", *timeout, "deleting a token at")
@@ -69,7 +64,7 @@ func runDelete(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	defer api.closeIdle()
 
 	from, input := "stdin", stdin
-	if set["token-file"] {
+	if *tokenFile != "" {
 		f, err := os.Open(*tokenFile)
 		if err != nil {
 			return usageErrorf("delete", "delete: cannot read --token-file: %s", pathErrorReason(err))

@@ -163,8 +163,8 @@ func TestDeleteInterrupted(t *testing.T) {
 	}()
 	select {
 	case code := <-done:
-		if code != exitInterrupted || stderr.String() != "letta-tokens: interrupted\n" {
-			t.Errorf("exit %d, stderr %q; want %d, interrupted", code, stderr.String(), exitInterrupted)
+		if code != exitUsage || stderr.String() != "letta-tokens: interrupted\n" {
+			t.Errorf("exit %d, stderr %q; want %d, interrupted", code, stderr.String(), exitUsage)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("delete did not stop within 10s of the signal while reading stdin")

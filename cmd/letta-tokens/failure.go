@@ -13,11 +13,9 @@ import (
 	"github.com/letta-tokens/letta-tokens/redact"
 )
 
-// failure turns the error of a call (list, create, delete, a check run)
-// into one error line and an exit status. lettatokens.KindOf sorts the
-// error, exitStatus gives the kind's status (1 only for an answer that
-// shows a change in the API), and what is worded here is who must act and
-// how: the target, the flag or the variable to change.
+// failure words the error of a call (list, create, delete, a check run) as
+// one line, sorted by lettatokens.KindOf, with its kind's exitStatus: who
+// must act and how (the target, the flag or the variable to change).
 type failure struct {
 	cfg     config
 	timeout time.Duration // --timeout, named when no answer came in time

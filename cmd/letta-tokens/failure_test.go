@@ -49,7 +49,7 @@ func TestFailureTable(t *testing.T) {
 		code int
 		want string
 	}{
-		{"interrupted", fmt.Errorf("listing: %w", context.Canceled), exitInterrupted, "interrupted"},
+		{"interrupted", fmt.Errorf("listing: %w", context.Canceled), exitUsage, "interrupted"},
 		{"401", &lettatokens.Error{StatusCode: http.StatusUnauthorized, Message: "bad key"}, exitUsage,
 			"credentials rejected by https://letta.test (HTTP 401): check LETTA_API_KEY"},
 		{"403", &lettatokens.Error{StatusCode: http.StatusForbidden}, exitUsage,

@@ -88,7 +88,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	asJSON := fs.Bool("json", false, "print a JSON array of tokens as the API returns them")
 	reveal := fs.Bool("reveal", false, "print each token's own value in full (they are secrets; the API key stays masked)")
 	timeout := addTimeoutFlag(fs)
-	deadline := addDeadlineFlag(fs, "the whole walk")
+	deadline := fs.Duration("deadline", defaultCheckDeadline, "give up the whole walk after `DURATION`; at most 24h")
 	if err := parseFlags(fs, "list", args, stdout, listUsage, listUsageTail); err != nil {
 		return err
 	}
@@ -143,8 +143,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	}
 
 	// Unset, the limit is 0: the server's default.
-	params := lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset}
-	page, err := api.client.ListTokens(runCtx, params)
+	page, err := api.client.ListTokens(runCtx, lettatokens.ListOptions{AgentID: *agentID, Limit: *limit, Offset: *offset})
 	if err != nil {
 		if ctx.Err() == nil && runCtx.Err() != nil {
 			return kindErrorf(lettatokens.KindUnavailable, "no answer from %s within --deadline %s: raise --deadline", api.fail.cfg.target, shortDuration(*deadline))
@@ -157,7 +156,7 @@ func runList(ctx context.Context, args []string, stdout, stderr io.Writer, env r
 	}
 	more := ""
 	if page.HasNextPage && len(page.Tokens) > 0 {
-		more = nextPageFlags(*agentID, params.Limit, *offset+len(page.Tokens))
+		more = nextPageFlags(*agentID, *limit, *offset+len(page.Tokens))
 	}
 	if err := sink.end(len(kept), more); err != nil {
 		return writeError(err)
@@ -227,11 +226,7 @@ func listAll(ctx context.Context, api apiCall, sink tokenSink, keep func(gen.Tok
 		if err != nil {
 			werr := flush()
 			prog.abort()
-			if errors.Is(err, lettatokens.ErrLimitReached) || ctx.Err() != nil {
-				sink.cut()
-			} else {
-				sink.abort()
-			}
+			sink.stop(errors.Is(err, lettatokens.ErrLimitReached) || ctx.Err() != nil)
 			if werr != nil {
 				return werr
 			}
@@ -266,11 +261,8 @@ func writeError(err error) error {
 // in "/" (a prefix that is not a whole path segment would also take
 // https://app.example.com.evil.org for https://app.example.com).
 func hostnameFilter(want string) func(gen.Token) bool {
-	switch {
-	case want == "":
-		return func(gen.Token) bool { return true }
-	case strings.HasSuffix(want, "/"):
-		return func(tok gen.Token) bool { return strings.HasPrefix(tok.Hostname, want) }
+	prefix := strings.HasSuffix(want, "/")
+	return func(tok gen.Token) bool {
+		return want == "" || tok.Hostname == want || prefix && strings.HasPrefix(tok.Hostname, want)
 	}
-	return func(tok gen.Token) bool { return tok.Hostname == want }
 }

@@ -1,15 +1,10 @@
 // Command letta-tokens lists, creates and deletes a Letta account's
 // client-side access tokens, checks a server for drift from openapi.yaml,
-// and serves a mock of the API (/v1/client-side-access-tokens) that needs
-// no account:
-//
-//	letta-tokens check --mock                      # try it without an account
-//	letta-tokens list [--all] [--json] [--reveal]  # needs LETTA_API_KEY
-//	letta-tokens create --hostname URL --agent-id ID --access LIST  # prints the new token
-//	letta-tokens delete < token.txt                # the token on stdin, never an argument
-//	letta-tokens mock --addr 127.0.0.1:0           # first stdout line: base URL
-//	letta-tokens spec-diff --upstream FILE|URL     # Letta's published spec vs ours
-//	letta-tokens proxy --upstream URL              # validate any client's traffic
+// serves a mock of the API (/v1/client-side-access-tokens) that needs no
+// account, compares Letta's published spec with ours, and validates any
+// client's traffic through a proxy. 'letta-tokens --help' (rootUsage)
+// lists the commands and 'letta-tokens check --mock' tries it without an
+// account.
 //
 // Configuration comes only from the environment: LETTA_API_KEY (never a
 // flag, where it would show in process lists and shell history) and
@@ -21,21 +16,11 @@
 // not earn a dependency such as cobra: flag gives accurate --help from the
 // same definitions that parse, and the dispatch is one switch.
 //
-// Exit status says who has to act:
-//
-//	0  success (for check: no breaking drift)
-//	1  the server's answer shows a change in the API: breaking drift (check),
-//	   lying pagination, an answer the client cannot use (invalid JSON, an
-//	   undocumented status such as a 404 in JSON); for mock, it cannot listen or load
-//	   its tokens
-//	2  usage, configuration or credentials (bad flags, LETTA_API_KEY missing
-//	   or rejected, a request the server rejected with 400), an outage (the
-//	   host unreachable, every attempt timed out, 429/5xx after the retries),
-//	   a server that is not Letta's API (LETTA_BASE_URL wrong), or a run
-//	   that could not finish (interrupted, a walk cut at its bound)
-//
-// lettatokens.KindOf sorts a failure; exitStatus gives its kind's status
-// and failure.words its words (failure.go).
+// Exit status says who has to act (rootUsage words it for users): 0
+// success, 1 the server's answer shows a change in the API, 2 anything
+// else that kept the run from its answer. lettatokens.KindOf sorts a
+// failure; exitStatus gives its kind's status and failure.words its words
+// (failure.go).
 //
 // Every byte written leaves through one masking boundary (stdout, stderr,
 // report files: see boundary); renderers and messages only escape for
@@ -65,9 +50,6 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the server's answer shows a change in the API
 	exitUsage   = 2 // usage, configuration, credentials, outage, or a run that could not finish
-	// exitInterrupted is exitUsage: an interrupted run could not finish,
-	// and no shell convention (130) is worth a fourth meaning.
-	exitInterrupted = exitUsage
 )
 
 const progName = "letta-tokens"
@@ -245,8 +227,9 @@ func usageErrorf(cmd, format string, args ...any) error {
 }
 
 // errInterrupted ends a command that a signal stopped before it called the
-// API (delete waiting for its input, spec-diff).
-var errInterrupted = &cliError{code: exitInterrupted, msg: "interrupted"}
+// API (delete waiting for its input, spec-diff): exitUsage, as a run that
+// could not finish; no shell convention (130) is worth a fourth meaning.
+var errInterrupted = &cliError{code: exitUsage, msg: "interrupted"}
 
 const rootUsage = `letta-tokens lists, creates, deletes, checks and mocks Letta Cloud's
 client-side access tokens (/v1/client-side-access-tokens).
@@ -313,47 +296,47 @@ func newFlagSet(name string) *flag.FlagSet {
 // command's help to stdout (head, the flags, tail: each command's help is
 // its constants xUsage and xUsageTail around its flags) and returns errHelp,
 // which ends the run with exit 0; any other problem is a usage error. No
-// positional arguments are accepted.
+// positional argument is accepted; delete's is not quoted, as it is most
+// likely the token itself.
 func parseFlags(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
-	if err := parseFlagsOnly(fs, cmd, args, stdout, head, tail); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, head)
+		printFlags(stdout, fs)
+		fmt.Fprint(stdout, tail)
+		return errHelp
+	case err != nil:
+		return usageErrorf(cmd, "%s: %s", cmd, flagError(fs, err))
+	case fs.NArg() > 0 && cmd == "delete":
+		return usageErrorf(cmd, "delete: unexpected argument (not shown): the token is read from stdin or --token-file, never from the command line, where process lists show it")
+	case fs.NArg() > 0:
 		return usageErrorf(cmd, "%s: unexpected argument %q", cmd, fs.Arg(0))
 	}
 	return nil
 }
 
-// parseFlagsOnly is parseFlags without the check for positional
-// arguments, for a command that words that error itself.
-func parseFlagsOnly(fs *flag.FlagSet, cmd string, args []string, stdout io.Writer, head, tail string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, head)
-			printFlags(stdout, fs)
-			fmt.Fprint(stdout, tail)
-			return errHelp
-		}
-		msg := flagError(err)
-		if isDurationFlagError(fs, err) {
-			msg = strings.Replace(msg, ": not a whole number", ": want a duration such as 30s or 2m", 1)
-		}
-		return usageErrorf(cmd, "%s: %s", cmd, msg)
-	}
-	return nil
-}
-
 // flagError rewords the flag package's errors in the spelling the usage
-// shows (--name, not -name).
-func flagError(err error) string {
+// shows (--name, not -name), saying what a value that does not parse
+// should look like.
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
+	_, name, _ := strings.Cut(msg, " for flag -") // "" when not about a value
+	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
+	parseError := ": not a whole number"
 	if strings.HasPrefix(msg, "invalid boolean value") {
-		msg = strings.Replace(msg, ": parse error", ": want true or false", 1)
+		parseError = ": want true or false"
+	} else if f := fs.Lookup(name); f != nil {
+		if getter, ok := f.Value.(flag.Getter); ok {
+			if _, ok := getter.Get().(time.Duration); ok {
+				parseError = ": want a duration such as 30s or 2m"
+			}
+		}
 	}
 	for _, r := range []struct{ old, new string }{
 		{"flag provided but not defined: -", "unknown flag -"},
 		{"flag needs an argument: -", "missing value for -"},
-		{": parse error", ": not a whole number"},
+		{": parse error", parseError},
 		{"for flag -", "for -"},
 	} {
 		msg = strings.Replace(msg, r.old, r.new, 1)
@@ -363,20 +346,6 @@ func flagError(err error) string {
 		msg = msg[:i+1] + "-" + msg[i+1:]
 	}
 	return msg
-}
-
-// isDurationFlagError reports whether err is about the value of one of fs's
-// time.Duration flags, whose parse errors are not about whole numbers.
-func isDurationFlagError(fs *flag.FlagSet, err error) bool {
-	_, name, _ := strings.Cut(err.Error(), " for flag -") // "" when not about a value
-	name, _, _ = strings.Cut(strings.TrimLeft(name, "-"), ":")
-	if f := fs.Lookup(name); f != nil {
-		if getter, ok := f.Value.(flag.Getter); ok {
-			_, ok = getter.Get().(time.Duration)
-			return ok
-		}
-	}
-	return false
 }
 
 // errHelp ends a subcommand successfully after its help was printed.

@@ -133,7 +133,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("mock", "mock: --drift needs a name ('--drift list' lists them)")
 	}
 	if *driftName == "list" {
-		return printDriftCases(stdout)
+		for _, c := range mock.DriftCases() {
+			if _, err := fmt.Fprintf(stdout, "%-26s %s\n", c.Name, c.Description); err != nil {
+				return writeError(err)
+			}
+		}
+		return nil
 	}
 	if *driftName != "" && !slices.ContainsFunc(mock.DriftCases(), func(c mock.DriftCase) bool { return c.Name == *driftName }) {
 		return usageErrorf("mock", "mock: unknown --drift %q ('--drift list' lists them)", *driftName)
@@ -149,37 +154,33 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Loading --from can take long (a big file, a FIFO nobody writes), and
 	// a signal must stop the mock at any time: it is waited for alongside.
 	// What a signal abandons ends with the process.
-	type started struct {
-		srv    *mock.Server
-		source string // how the banner names its tokens
-		err    error
-	}
-	setup := make(chan started, 1)
+	var srv *mock.Server
+	source := plural(*count, "seeded token") // how the banner names the tokens
+	setup := make(chan error, 1)
 	go func() {
 		// Seeded lazily, so that its cost does not depend on the count,
 		// or holding the tokens of the --from file.
 		opts := mock.Options{SeedCount: *count, APIKey: *key, Latency: *latency, Faults: faults, FaultSeed: *faultSeed, Drift: *driftName}
-		source := plural(*count, "seeded token")
 		if *from != "" {
 			tokens, err := mock.LoadTokensFile(*from)
 			if err != nil {
-				setup <- started{err: err}
+				setup <- err
 				return
 			}
 			opts.SeedCount, opts.Tokens = 0, tokens
 			source = plural(len(tokens), "token") + " from " + *from
 		}
-		srv, err := mock.New(opts)
-		setup <- started{srv, source, err}
+		var err error
+		srv, err = mock.New(opts)
+		setup <- err
 	}()
-	var s started
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(stderr, "mock: stopped")
 		return nil
-	case s = <-setup:
-		if s.err != nil {
-			return failf("%v", s.err)
+	case err := <-setup:
+		if err != nil {
+			return failf("%v", err)
 		}
 	}
 
@@ -192,7 +193,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *key != "" {
 		keyHint = "<the value of --key>"
 	}
-	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", s.source, base, listPath)
+	fmt.Fprintf(stderr, "mock: serving %s at %s%s (Ctrl-C to stop)\n", source, base, listPath)
 	latencyNote := ""
 	if *latency > 0 {
 		latencyNote = fmt.Sprintf(", each answered after %v", *latency)
@@ -210,14 +211,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	// Every request's context ends when the mock stops, so that a page
 	// being streamed (it may be all 10^9 tokens) ends at once.
-	serving, stopServing := context.WithCancel(context.Background())
-	defer stopServing()
-	hs := newHTTPServer(s.srv)
-	hs.BaseContext = func(net.Listener) context.Context { return serving }
-	if err := serveUntil(ctx, hs, ln, mockShutdownGrace, stopServing); err != nil {
+	hs := newHTTPServer(srv)
+	hs.BaseContext = func(net.Listener) context.Context { return ctx }
+	if err := serveUntil(ctx, hs, ln, mockShutdownGrace); err != nil {
 		return failf("mock: %v", err)
 	}
-	fmt.Fprintln(stderr, servedLine(s.srv.Stats()))
+	fmt.Fprintln(stderr, servedLine(srv.Stats()))
 	fmt.Fprintln(stderr, "mock: stopped")
 	return nil
 }
@@ -238,16 +237,6 @@ func servedLine(st mock.Stats) string {
 		}
 	}
 	return fmt.Sprintf("%s, injected %s (%s)", line, plural(int(total), "fault"), strings.Join(kinds, ", "))
-}
-
-// printDriftCases is --drift list: one name a line, and what it changes.
-func printDriftCases(w io.Writer) error {
-	for _, c := range mock.DriftCases() {
-		if _, err := fmt.Fprintf(w, "%-26s %s\n", c.Name, c.Description); err != nil {
-			return writeError(err)
-		}
-	}
-	return nil
 }
 
 // listPath is the tokens' collection: the mock's banner names it, and
@@ -278,20 +267,16 @@ func listen(cmd, addr, hint string, stdout io.Writer) (ln net.Listener, base str
 	return ln, base, nil
 }
 
-// serveUntil serves hs on ln until ctx ends, then calls stopping (when
-// not nil) and lets the requests in flight finish within grace; those
-// still running after it are cut off. An error is Serve's, before ctx
-// ended.
-func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration, stopping func()) error {
+// serveUntil serves hs on ln until ctx ends, then lets the requests in
+// flight finish within grace; those still running after it are cut off.
+// An error is Serve's, before ctx ended.
+func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, grace time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-	}
-	if stopping != nil {
-		stopping()
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()

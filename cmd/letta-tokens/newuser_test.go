@@ -164,7 +164,7 @@ func TestListProgressClearedOnInterrupt(t *testing.T) {
 	env := envFor(ts.URL)
 	code := run(ctx, []string{"list", "--all", "--limit", "5", "--concurrency", "1"}, &stdout, stderr, func(k string) string { return env[k] })
 	got := stderr.String()
-	if code != exitInterrupted || !strings.Contains(got, "\rfetched 15 tokens") || !strings.HasSuffix(got, " \rletta-tokens: interrupted\n") {
+	if code != exitUsage || !strings.Contains(got, "\rfetched 15 tokens") || !strings.HasSuffix(got, " \rletta-tokens: interrupted\n") {
 		t.Errorf("exit %d, stderr %q: want the progress line cleared, then 'interrupted'", code, got)
 	}
 }
@@ -190,8 +190,8 @@ func TestCheckInterruptedWritesReports(t *testing.T) {
 	dir := t.TempDir()
 	junit, md := filepath.Join(dir, "check.xml"), filepath.Join(dir, "check.md")
 	r := runCLIContext(t, ctx, envFor(ts.URL), "check", "--concurrency", "1", "--junit", junit, "--markdown", md)
-	if r.code != exitInterrupted || !strings.Contains(r.stderr, "interrupted") {
-		t.Errorf("exit %d, stderr %q; want %d, interrupted", r.code, r.stderr, exitInterrupted)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "interrupted") {
+		t.Errorf("exit %d, stderr %q; want %d, interrupted", r.code, r.stderr, exitUsage)
 	}
 	data, err := os.ReadFile(junit)
 	if err != nil {

@@ -24,23 +24,19 @@ type tokenSink interface {
 	// end finishes the output after total tokens; more, when not empty,
 	// is the flags that list the tokens that follow (see nextPageFlags).
 	end(total int, more string) error
-	// abort finishes the output after an error, leaving it visibly
-	// incomplete.
-	abort()
-	// cut finishes the output of a listing cut short on purpose (a bound,
-	// an interrupt): JSON stays a valid array of the tokens written; a
-	// table gets no count line.
-	cut()
+	// stop finishes the output of a listing that ended early, with no
+	// count line: cut short on purpose (a bound, an interrupt), JSON stays
+	// a valid array of the tokens written; after an error, it is left
+	// visibly incomplete.
+	stop(onPurpose bool)
 }
 
 // jsonSink writes a JSON array of tokens incrementally: "[", the elements
-// as they arrive, "]". The result is byte for byte what
+// as they arrive, "]"; "[]" for none. The result is byte for byte what
 // json.MarshalIndent(tokens, "", "  ") gives for the whole slice (but "#["
-// written "\u0023[", see redact.DefuseJSON), and "[]"
-// for none.
-// Strings are masked (see masker) but neither escaped nor capped:
-// encoding/json escapes control characters, and a program reading the JSON
-// gets the values whole.
+// written "\u0023[", see redact.DefuseJSON). Strings are masked (see
+// masker) but neither escaped nor capped: encoding/json escapes control
+// characters, and a program reading the JSON gets the values whole.
 type jsonSink struct {
 	w    *bufio.Writer
 	mask masker
@@ -78,16 +74,18 @@ func (s *jsonSink) end(int, string) error {
 	return s.w.Flush()
 }
 
-// abort ends the line but not the array: a JSON parser must reject an
-// incomplete listing rather than take it for a whole one.
-func (s *jsonSink) abort() {
+// stop ends the line but, after an error, not the array: a JSON parser
+// must reject an incomplete listing rather than take it for a whole one.
+func (s *jsonSink) stop(onPurpose bool) {
+	if onPurpose {
+		_ = s.end(s.n, "")
+		return
+	}
 	if s.n > 0 {
 		s.w.WriteString("\n")
 	}
 	_ = s.w.Flush()
 }
-
-func (s *jsonSink) cut() { _ = s.end(s.n, "") }
 
 // tableSink writes an aligned table. text/tabwriter aligns only what it has
 // buffered, so streaming through it would mean a flush per page and columns
@@ -108,7 +106,6 @@ type tableSink struct {
 
 var tableHeader = [...]string{"TOKEN", "HOSTNAME", "EXPIRES", "AGENTS"}
 
-// columnGap separates the columns.
 const columnGap = 2
 
 // Cell caps, in bytes of the escaped text. A cell is one server string
@@ -119,8 +116,6 @@ const columnGap = 2
 const (
 	cellMax       = redact.MaxLine
 	agentsCellMax = 4 * redact.MaxLine
-	// maxTableLine bounds a table line: three padded cells and the agents.
-	maxTableLine = 3*(cellMax+columnGap) + agentsCellMax
 )
 
 func newTableSink(w io.Writer, mask masker) *tableSink {
@@ -179,9 +174,7 @@ func (t *tableSink) end(total int, more string) error {
 	return t.w.Flush()
 }
 
-func (t *tableSink) abort() { _ = t.w.Flush() }
-
-func (t *tableSink) cut() { t.abort() }
+func (t *tableSink) stop(bool) { _ = t.w.Flush() }
 
 // agentsCell lists a policy's agents with their access, as
 // "agent-1(read_messages,write_agent); agent-2(read_agent)", escaped and
@@ -214,10 +207,8 @@ func agentsCell(p gen.TokenPolicy) string {
 	return redact.Line(b.String(), agentsCellMax)
 }
 
-// cell makes a server string safe for a terminal and the table: control
-// characters (escape sequences, newlines that would start a forged row) are
-// escaped, and the length is capped at cellMax. Masking is done before, by
-// masker.
+// cell is a masked server string as the table shows it: "-" when empty,
+// else escaped and capped (see tableSink).
 func cell(s string) string {
 	if s == "" {
 		return "-"
@@ -241,12 +232,6 @@ type progress struct {
 // and a line rewritten in place would tangle with them.
 func newProgress(stderr, stdout io.Writer) *progress {
 	return &progress{w: stderr, on: isTerminal(stderr) && !isTerminal(stdout), verb: "fetched", noun: "token"}
-}
-
-// newCheckProgress is check's: it prints nothing on stdout until its
-// report, before which the line is cleared.
-func newCheckProgress(stderr io.Writer) *progress {
-	return &progress{w: stderr, on: isTerminal(stderr), verb: "validated", noun: "exchange"}
 }
 
 func (p *progress) update(n int) {

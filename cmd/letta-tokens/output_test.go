@@ -182,6 +182,8 @@ func TestListEscapesAndCapsCells(t *testing.T) {
 				if len(lines) != 5 { // header, 3 rows, count
 					t.Errorf("%d lines, want 5 (a forged row?):\n%.2000s", len(lines), r.stdout)
 				}
+				// Three padded cells and the agents.
+				const maxTableLine = 3*(cellMax+columnGap) + agentsCellMax
 				for i, line := range lines {
 					if len(line) > maxTableLine {
 						t.Errorf("line %d is %d bytes, want at most %d", i, len(line), maxTableLine)

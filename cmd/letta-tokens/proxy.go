@@ -138,7 +138,7 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 
 	hs := newHTTPServer(p)
 	hs.ErrorLog = log.New(io.Discard, "", 0)
-	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace, nil); err != nil {
+	if err := serveUntil(ctx, hs, ln, proxyShutdownGrace); err != nil {
 		return failf("proxy: %v", err)
 	}
 
@@ -149,23 +149,17 @@ func runProxy(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	out.Lock()
 	defer out.Unlock()
 	breaking, additive := len(findings.Breaking()), len(findings.Additive())
-	verdict := "no breaking drift"
+	verdict, err := "no breaking drift", error(nil)
 	switch {
 	case breaking > 0:
-		verdict = "breaking drift"
+		verdict, err = "breaking drift", kindErrorf(lettatokens.KindUndocumented, "") // the findings said it
 	case stats.Validated == stats.Rejected:
-		verdict = "nothing was checked"
+		verdict, err = "nothing was checked", nothingChecked(stats, shown, p.Secrets())
+	case stats.RecordFailed > 0:
+		err = unfinishedf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
 	}
 	fmt.Fprintf(stderr, "proxy: stopped: %s: %d breaking, %d additive — %s\n", stats, breaking, additive, verdict)
-	switch {
-	case breaking > 0:
-		return kindErrorf(lettatokens.KindUndocumented, "") // the findings said it
-	case stats.Validated == stats.Rejected:
-		return nothingChecked(stats, shown, p.Secrets())
-	case stats.RecordFailed > 0:
-		return unfinishedf("proxy: %d exchanges not recorded: %s", stats.RecordFailed, redact.Line(stats.RecordError, maxCheckLine))
-	}
-	return nil
+	return err
 }
 
 // nothingChecked is the proxy's failure when no exchange was validated

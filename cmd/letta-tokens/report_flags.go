@@ -32,7 +32,6 @@ type reportFlags struct {
 	created []string
 }
 
-// addReportFlags defines --junit and --markdown on fs, masked by mask.
 func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 	f := &reportFlags{mask: mask}
 	fs.StringVar(&f.junit, "junit", "", "also write the report as JUnit XML to `FILE` (one test case per check)")
@@ -40,16 +39,11 @@ func addReportFlags(fs *flag.FlagSet, mask *redact.Masker) *reportFlags {
 	return f
 }
 
-// write writes the reports that the flags and the environment ask for:
-// the JUnit file, the Markdown file and, when GITHUB_ACTIONS is "true",
-// report.Annotations on stdout and the Markdown summary appended to the
-// file named by GITHUB_STEP_SUMMARY; every file through the boundary (see
-// writeFile), as stdout is. A run that stopped before its end says why in
-// r.Unfinished.
-//
-// Call it once the report is printed and before the exit status is
-// decided: an error (a report that could not be written) is exit 2, since
-// CI would otherwise miss what the run found.
+// write writes the reports that the flags and GitHub Actions ask for, a
+// run that stopped before its end saying why in r.Unfinished. Call it once
+// the report is printed and before the exit status is decided: a report
+// that could not be written is exit 2, since CI would otherwise miss what
+// the run found.
 func (f *reportFlags) write(r *contract.Report, stdout io.Writer, getenv func(string) string) error {
 	f.created = nil // written, or half-written: either way no longer ours to remove
 	if f.junit != "" {
@@ -111,8 +105,6 @@ func (f *reportFlags) prepare(getenv func(string) string) error {
 	return nil
 }
 
-// discardUnwritten removes the files prepare created that no report was
-// written to.
 func (f *reportFlags) discardUnwritten() {
 	for _, path := range f.created {
 		_ = os.Remove(path)
@@ -120,9 +112,8 @@ func (f *reportFlags) discardUnwritten() {
 	f.created = nil
 }
 
-// writeFile is how every report file is opened and written: created if
-// absent, truncated or appended to as mode (os.O_TRUNC, os.O_APPEND)
-// says, and data written through the boundary, as stdout is.
+// writeFile writes data to path, through the boundary as stdout is; mode
+// is os.O_TRUNC or os.O_APPEND.
 func (f *reportFlags) writeFile(path string, mode int, data []byte) error {
 	file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|mode, 0o644)
 	if err != nil {

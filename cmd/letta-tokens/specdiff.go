@@ -89,7 +89,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	name := redact.Line(src.String(), specDiffLineCap)
+	name := redact.Line(src.name, specDiffLineCap)
 	data, err := src.read(ctx, *timeout)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
@@ -97,7 +97,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return unfinishedf("cannot read the upstream spec %s: %s", name, redact.Line(err.Error(), specDiffLineCap))
 	}
-	res, err := compareSpecs(ctx, ours, data, src.String(), decl)
+	res, err := compareSpecs(ctx, ours, data, src.name, decl)
 	if err != nil {
 		if ctx.Err() != nil { // a signal
 			return errInterrupted
@@ -113,8 +113,7 @@ func runSpecDiff(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// readSpec reads our spec: the file at path, or the built-in one when
-// path is empty. It returns the name the report gives it.
+// readSpec returns our spec and the name the report gives it.
 func readSpec(path string) ([]byte, string, error) {
 	if path == "" {
 		data, err := server.GetSpecJSON()
@@ -130,9 +129,8 @@ func readSpec(path string) ([]byte, string, error) {
 	return data, path, nil
 }
 
-// readDeclarations reads the declared differences: the file at path, or
-// the built-in ones when path is empty. It returns the name the report
-// gives them.
+// readDeclarations returns the declared differences and the name the
+// report gives them.
 func readDeclarations(path string) (*declarations, string, error) {
 	var r io.Reader = bytes.NewReader(embeddedDeclarations)
 	name := embeddedDeclaredName
@@ -156,10 +154,10 @@ func writeSpecDiff(w io.Writer, res *specDiffResult, specFile, declaredFile, ups
 	bw := bufio.NewWriter(w)
 	width := len("request-parameter-type-generalized")
 	for _, d := range res.differences {
-		width = max(width, len(d.id))
+		width = max(width, len(d.ID))
 	}
 	for _, d := range res.differences {
-		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.id, d.operation, d.text), specDiffLineCap))
+		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("%-8s %-*s %s: %s", d.severity, width, d.ID, d.Operation, d.Text), specDiffLineCap))
 	}
 	for _, d := range res.stale {
 		fmt.Fprintln(bw, redact.Line(fmt.Sprintf("note: declared in %s but not seen (remove it?): %s %s: %s", declaredFile, d.ID, d.Operation, d.Text), specDiffLineCap))

@@ -39,12 +39,11 @@ var severityOrder = []string{diffBreaking, diffWarning, diffInfo, diffDeclared}
 var severityOf = map[checker.Level]string{checker.ERR: diffBreaking, checker.WARN: diffWarning}
 
 // specDifference is one change from our spec to upstream's, as oasdiff
-// words it. Its strings come from the upstream document: escape them.
+// words it (no Why). Its strings come from the upstream document: escape
+// them.
 type specDifference struct {
-	severity  string
-	id        string
-	operation string // "GET /v1/client-side-access-tokens"
-	text      string
+	severity string
+	declaredDifference
 }
 
 // specDiffResult is what a comparison found.
@@ -125,14 +124,12 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	}
 	localizer := checker.NewDefaultLocalizer()
 	for _, c := range changes {
-		d := specDifference{
-			severity:  cmp.Or(severityOf[c.GetLevel()], diffInfo),
-			id:        c.GetId(),
-			operation: c.GetOperation() + " " + c.GetPath(),
-			text:      c.GetUncolorizedText(localizer),
-		}
-		key := declaredDifference{ID: d.id, Operation: d.operation, Text: d.text}.key()
-		if unseen[key] {
+		d := specDifference{cmp.Or(severityOf[c.GetLevel()], diffInfo), declaredDifference{
+			ID:        c.GetId(),
+			Operation: c.GetOperation() + " " + c.GetPath(),
+			Text:      c.GetUncolorizedText(localizer),
+		}}
+		if key := d.key(); unseen[key] {
 			d.severity = diffDeclared
 			delete(unseen, key)
 		}
@@ -143,9 +140,9 @@ func compareSpecs(ctx context.Context, ours, upstream []byte, upstreamName strin
 	slices.SortStableFunc(res.differences, func(a, b specDifference) int {
 		return cmp.Or(
 			cmp.Compare(slices.Index(severityOrder, a.severity), slices.Index(severityOrder, b.severity)),
-			cmp.Compare(a.operation, b.operation),
-			cmp.Compare(a.id, b.id),
-			cmp.Compare(a.text, b.text))
+			cmp.Compare(a.Operation, b.Operation),
+			cmp.Compare(a.ID, b.ID),
+			cmp.Compare(a.Text, b.Text))
 	})
 	return res, nil
 }
@@ -245,11 +242,8 @@ func (w *schemaWalker) schema(ref *openapi3.SchemaRef) {
 	}
 	w.seen[s] = true
 	w.nodes++
-	children := []*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.Contains,
-		s.PropertyNames, s.If, s.Then, s.Else, s.ContentSchema}
-	for _, refs := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf, s.AllOf, s.PrefixItems} {
-		children = append(children, refs...)
-	}
+	children := slices.Concat([]*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema, s.Contains,
+		s.PropertyNames, s.If, s.Then, s.Else, s.ContentSchema}, s.OneOf, s.AnyOf, s.AllOf, s.PrefixItems)
 	for _, m := range []openapi3.Schemas{s.Properties, s.PatternProperties, s.DependentSchemas} {
 		for _, name := range slices.Sorted(maps.Keys(m)) {
 			children = append(children, m[name])

@@ -16,21 +16,22 @@ import (
 // spec is a few MiB; a body over this is not a spec.
 const maxUpstreamBytes = 32 << 20
 
-// maxUpstreamRedirects bounds the redirects followed to the document.
 const maxUpstreamRedirects = 5
 
 // upstreamSource is where the upstream document comes from: an http(s)
 // URL or a file.
 type upstreamSource struct {
-	url  *url.URL // nil for a file
-	path string
+	url *url.URL // nil for a file
+	// name is the file path, or the URL as it may be printed: without its
+	// query (which may hold a signature) and fragment.
+	name string
 }
 
 // parseUpstream sorts --upstream into a URL or a file path. A URL must be
 // http or https and must not carry credentials: spec-diff sends none.
 func parseUpstream(s string) (upstreamSource, error) {
 	if !strings.Contains(s, "://") {
-		return upstreamSource{path: s}, nil
+		return upstreamSource{name: s}, nil
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -40,16 +41,7 @@ func parseUpstream(s string) (upstreamSource, error) {
 	if u.User != nil {
 		return upstreamSource{}, errors.New("--upstream must not hold credentials: spec-diff fetches the published spec anonymously")
 	}
-	return upstreamSource{url: u}, nil
-}
-
-// String is the source as it may be printed: a URL without its query
-// (which may hold a signature) and fragment, or the file path.
-func (s upstreamSource) String() string {
-	if s.url == nil {
-		return s.path
-	}
-	return (&url.URL{Scheme: s.url.Scheme, Host: s.url.Host, Path: s.url.Path}).String()
+	return upstreamSource{url: u, name: (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()}, nil
 }
 
 // read returns the document, at most maxUpstreamBytes. A URL is fetched
@@ -58,7 +50,7 @@ func (s upstreamSource) String() string {
 // down to http.
 func (s upstreamSource) read(ctx context.Context, timeout time.Duration) ([]byte, error) {
 	if s.url == nil {
-		return readFileCapped(s.path)
+		return readFileCapped(s.name)
 	}
 	tr := newTransport()
 	defer tr.CloseIdleConnections()
@@ -109,8 +101,6 @@ func readFileCapped(path string) ([]byte, error) {
 	return readUpstream(f)
 }
 
-// readUpstream reads the upstream document from r, at most
-// maxUpstreamBytes.
 func readUpstream(r io.Reader) ([]byte, error) {
 	data, err := readCapped(r, maxUpstreamBytes)
 	switch {
@@ -122,7 +112,6 @@ func readUpstream(r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// errTooLarge is readCapped's error for input over its limit.
 var errTooLarge = errors.New("too large")
 
 // readCapped reads r whole, at most limit bytes: what the command reads of

@@ -52,31 +52,29 @@ func unusableToken(value string, mask *redact.Masker) string {
 // stops the wait for input at once; the read left behind ends with the
 // process.
 func readTokenInput(ctx context.Context, r io.Reader, from string, mask *redact.Masker) (string, error) {
-	type read struct {
-		data []byte
-		err  error
-	}
-	done := make(chan read, 1)
+	var data []byte
+	done := make(chan error, 1)
 	go func() {
-		data, err := readCapped(r, maxTokenInput)
-		done <- read{data, err}
+		var err error
+		data, err = readCapped(r, maxTokenInput)
+		done <- err
 	}()
-	var in read
+	var err error
 	select {
 	case <-ctx.Done():
 		return "", errInterrupted
-	case in = <-done:
+	case err = <-done:
 	}
 	fail := func(format string, args ...any) (string, error) {
 		return "", usageErrorf("delete", "delete: "+format, args...)
 	}
 	switch {
-	case errors.Is(in.err, errTooLarge):
+	case errors.Is(err, errTooLarge):
 		return fail("%s holds more than %d KiB: want one token on one line", from, maxTokenInput>>10)
-	case in.err != nil:
-		return fail("cannot read %s: %s", from, pathErrorReason(in.err))
+	case err != nil:
+		return fail("cannot read %s: %s", from, pathErrorReason(err))
 	}
-	value := strings.TrimSpace(string(in.data))
+	value := strings.TrimSpace(string(data))
 	switch {
 	case value == "":
 		return fail("%s holds no token: want one token on one line", from)
