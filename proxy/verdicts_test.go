@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +28,8 @@ import (
 // it drift either), are counted apart, not reported as drift; an upstream
 // that accepts an invalid request, or answers it 500, still gets the
 // request finding; any 4xx to a request without a key is the client's
-// mistake.
+// mistake. The report notes the mistakes and the refused key, and nothing
+// it did not see.
 func TestClientMistakesAreNotDrift(t *testing.T) {
 	srv := mocktest.NewServer(t, mock.Options{Tokens: mock.SeedTokens(3), APIKey: testKey})
 	s := startProxy(t, srv.URL, proxy.Options{})
@@ -51,11 +53,22 @@ func TestClientMistakesAreNotDrift(t *testing.T) {
 	if st.ClientErrors != 3 || st.Rejected != 1 || st.Validated != 4 || st.Breaking != 0 || st.ClientError != `list: query parameter "limit": not a valid integer (/query/limit)` {
 		t.Errorf("stats %+v, first client error %q: want 3 client errors, the first named, 1 key rejected, and nothing breaking", st, st.ClientError)
 	}
+	// The report notes what was not drift, and nothing it did not see.
+	wantNotes := []string{
+		`3 requests were invalid and refused by the upstream (4xx): the client's mistake, not drift; the first: ` + st.ClientError,
+		"1 exchanges were refused by the upstream for their credentials (401/403); not drift",
+	}
+	if r := s.p.Report(); !slices.Equal(r.Notes, wantNotes) || r.Producer != contract.ProducerProxy || r.Exchanges != 4 {
+		t.Errorf("report from %s of %d exchanges, notes %q; want the proxy's, of 4, notes %q", r.Producer, r.Exchanges, r.Notes, wantNotes)
+	}
 
 	accepting := startProxy(t, driftingUpstream(t).URL, proxy.Options{})
 	accepting.do(t, http.MethodGet, listPath+"?limit=2.5", "", auth(testKey))
 	if checks := checksOf(accepting.findings()); checks[contract.CheckRequest] != 1 {
 		t.Errorf("an invalid request answered 200 was not reported:\n%s", accepting.findings())
+	}
+	if notes := accepting.p.Report().Notes; len(notes) != 0 {
+		t.Errorf("notes %q, want none: every exchange was validated", notes)
 	}
 	// Any 4xx, one the spec does not list included, is the upstream's
 	// answer to the mistake (an invalid query, no key); a 500 is not.
