@@ -20,6 +20,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	lettatokens "github.com/letta-tokens/letta-tokens"
 	"github.com/letta-tokens/letta-tokens/contract"
 	"github.com/letta-tokens/letta-tokens/mock"
 	"github.com/letta-tokens/letta-tokens/mock/mocktest"
@@ -366,6 +367,39 @@ func TestOverCapBodyForwardedWhole(t *testing.T) {
 	}
 	if fs := s.findings(); len(fs) != 0 {
 		t.Errorf("findings:\n%s\nwant none: a body over the cap is counted, not drift", fs)
+	}
+	wantNotes(t, s.p, fmt.Sprintf("1 exchanges had a body over the cap (a response over 4 MiB, a request over %d bytes): forwarded whole, not validated", contract.MaxRequestBodyBytes), nothingChecked)
+}
+
+// TestRetriedAnswersAreNotValidated: an answer clients retry
+// (Options.Retryable: 429, 5xx) reaches the client as it is, and is noted,
+// not validated: it is no verdict on the spec.
+func TestRetriedAnswersAreNotValidated(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
+		upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(status)
+			io.WriteString(w, "<p>busy</p>")
+		}))
+		t.Cleanup(upstream.Close)
+		s := startProxy(t, upstream.URL, proxy.Options{Retryable: lettatokens.Retryable})
+		if resp, got := s.do(t, http.MethodGet, listPath, "", auth(testKey)); resp.StatusCode != status || string(got) != "<p>busy</p>" {
+			t.Errorf("client got %d %q, want the upstream's %d", resp.StatusCode, got, status)
+		}
+		if st, fs := s.p.Stats(), s.findings(); st.Retried != 1 || st.NotValidated != 1 || st.Validated != 0 || len(fs) != 0 {
+			t.Errorf("%d: stats %+v, findings:\n%s\nwant 1 retried, not validated, no finding", status, st, fs)
+		}
+		wantNotes(t, s.p, "1 answers were ones clients retry (429, 5xx): forwarded, not validated", nothingChecked)
+	}
+}
+
+const nothingChecked = "nothing was checked: no exchange of list, create or delete was validated"
+
+// wantNotes checks the notes of p's report, in order.
+func wantNotes(t *testing.T, p *proxy.Proxy, want ...string) {
+	t.Helper()
+	if got := p.Report().Notes; !slices.Equal(got, want) {
+		t.Errorf("report notes %q, want %q", got, want)
 	}
 }
 
